@@ -1,0 +1,177 @@
+//! The browser: one chromedriver process ([`driver`]), WebDriver sessions of headless
+//! Chromium with CDP passthrough and performance-log reads ([`session`]), and the assembly of
+//! performance-log events into [`crate::capture::RawRequest`]s ([`perflog`]).
+//!
+//! Nothing here knows about sites, canaries or datasets.
+
+pub mod driver;
+pub mod perflog;
+pub mod procs;
+pub mod session;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// Debian's real Chromium binary (the `/usr/bin/chromium` wrapper adds `--disable-pings`,
+/// which would hide `<a ping>` tracking).
+pub const DEFAULT_CHROMIUM: &str = "/usr/lib/chromium/chromium";
+/// Debian's chromedriver.
+pub const DEFAULT_CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+/// The fixed window size every visit uses.
+pub const WINDOW: (u32, u32) = (1366, 768);
+
+/// How to start and drive browsers.
+#[derive(Clone, Debug)]
+pub struct BrowserConfig {
+    /// Chromium binary.
+    pub chromium: PathBuf,
+    /// chromedriver binary (ignored with `webdriver`).
+    pub chromedriver: PathBuf,
+    /// An existing WebDriver endpoint; when set, pixelcensus starts no chromedriver.
+    pub webdriver: Option<String>,
+    /// Chromium `--host-resolver-rules`.
+    pub host_map: Option<String>,
+    /// Accept any TLS certificate (test webs only).
+    pub insecure: bool,
+    /// The User-Agent string (realistic, never "HeadlessChrome").
+    pub user_agent: String,
+    /// Budget of every single WebDriver command except navigation.
+    pub command_timeout: Duration,
+    /// Where browser profiles live (one fresh folder per browser).
+    pub profile_root: PathBuf,
+}
+
+/// Errors from the browser layer.
+#[derive(Debug, thiserror::Error)]
+pub enum BrowserError {
+    /// The browser or chromedriver is gone or hung: replace it.
+    #[error("browser lost: {0}")]
+    Lost(String),
+    /// A command failed but the browser is alive.
+    #[error("{0}")]
+    Command(String),
+    /// chromedriver or Chromium could not be started.
+    #[error("{0}")]
+    Setup(String),
+}
+
+impl BrowserError {
+    /// True when the session should be thrown away.
+    pub fn is_lost(&self) -> bool {
+        matches!(self, BrowserError::Lost(_))
+    }
+}
+
+/// True when this process runs as root (Chromium then needs `--no-sandbox`).
+pub fn running_as_root() -> bool {
+    // SAFETY: geteuid has no preconditions.
+    unsafe { libc::geteuid() == 0 }
+}
+
+/// The Chromium command-line flags for one browser.
+pub fn chromium_args(cfg: &BrowserConfig, profile: &std::path::Path) -> Vec<String> {
+    let mut args: Vec<String> = [
+        "--headless=new",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--no-default-browser-check",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-default-apps",
+        "--disable-dev-shm-usage",
+        "--mute-audio",
+        "--password-store=basic",
+        // Requests of cross-site iframes stay in the page's process, so the capture sees them.
+        "--disable-site-isolation-trials",
+        "--disable-features=IsolateOrigins,site-per-process",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    if running_as_root() {
+        args.push("--no-sandbox".into());
+    }
+    args.push(format!("--window-size={},{}", WINDOW.0, WINDOW.1));
+    args.push(format!("--user-agent={}", cfg.user_agent));
+    args.push(format!("--user-data-dir={}", profile.display()));
+    if let Some(rules) = &cfg.host_map {
+        args.push(format!("--host-resolver-rules={rules}"));
+    }
+    if cfg.insecure {
+        args.push("--ignore-certificate-errors".into());
+    }
+    args
+}
+
+/// Asks a Chromium binary for its version (`Chromium 156.0.8078.108 …` → `156.0.8078.108`).
+pub fn chromium_version(chromium: &std::path::Path) -> Result<String, BrowserError> {
+    let out = std::process::Command::new(chromium)
+        .arg("--version")
+        .output()
+        .map_err(|e| {
+            BrowserError::Setup(format!(
+                "cannot run Chromium at {}: {e}; install it (Debian: `apt-get install chromium chromium-driver`, or `make setup`) or pass --chromium PATH",
+                chromium.display()
+            ))
+        })?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    text.split_whitespace()
+        .find(|w| w.chars().next().is_some_and(|c| c.is_ascii_digit()) && w.contains('.'))
+        .map(str::to_string)
+        .ok_or_else(|| {
+            BrowserError::Setup(format!(
+                "{} --version printed `{}`: not a Chromium",
+                chromium.display(),
+                text.trim()
+            ))
+        })
+}
+
+/// A desktop Chrome User-Agent for a Chromium version, with the reduced minor version as
+/// Chrome itself sends it.
+pub fn user_agent_for(version: &str) -> String {
+    let major = version.split('.').next().unwrap_or("156");
+    format!(
+        "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/{major}.0.0.0 Safari/537.36"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn user_agent_is_realistic() {
+        let ua = user_agent_for("156.0.8078.108");
+        assert!(ua.contains("Chrome/156.0.0.0"));
+        assert!(!ua.contains("Headless"));
+    }
+
+    #[test]
+    fn args_carry_isolation_off_and_host_map() {
+        let cfg = BrowserConfig {
+            chromium: DEFAULT_CHROMIUM.into(),
+            chromedriver: DEFAULT_CHROMEDRIVER.into(),
+            webdriver: None,
+            host_map: Some("MAP * 127.0.0.1:4443".into()),
+            insecure: true,
+            user_agent: user_agent_for("156.0"),
+            command_timeout: Duration::from_secs(10),
+            profile_root: "/tmp".into(),
+        };
+        let a = chromium_args(&cfg, std::path::Path::new("/tmp/p"));
+        for want in [
+            "--disable-site-isolation-trials",
+            "--disable-features=IsolateOrigins,site-per-process",
+            "--host-resolver-rules=MAP * 127.0.0.1:4443",
+            "--user-data-dir=/tmp/p",
+            "--disable-quic",
+            "--disable-background-networking",
+        ] {
+            assert!(a.iter().any(|x| x == want), "missing {want}");
+        }
+        assert_eq!(a.iter().any(|x| x == "--no-sandbox"), running_as_root());
+    }
+}

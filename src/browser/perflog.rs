@@ -1,0 +1,429 @@
+//! Assembles chromedriver performance-log events (CDP `Network.*`) into requests.
+//!
+//! - `requestWillBeSent` opens a request; a repeat with `redirectResponse` closes the previous
+//!   hop with the redirect's status and opens the next one under the same request id.
+//! - `requestWillBeSentExtraInfo` carries the headers actually sent (Cookie included) and
+//!   `responseReceivedExtraInfo` the raw response headers (Set-Cookie included). They may
+//!   arrive before or after their request, one per hop, in hop order.
+//! - Bodies come from `postDataEntries` (byte-exact) or `postData`; a request that only says
+//!   `hasPostData` is left `Unavailable` for the visit to fetch (`Network.getRequestPostData`).
+//! - Only http(s) requests are kept: `data:`, `blob:` and `chrome:` URLs are not traffic.
+
+use crate::capture::{BodyState, RawRequest};
+use base64::Engine;
+use serde_json::Value;
+use std::collections::{HashMap, VecDeque};
+
+#[derive(Default)]
+struct Hops {
+    idx: Vec<usize>,
+    req_extra_done: usize,
+    resp_extra_done: usize,
+    req_extra: VecDeque<Vec<(String, String)>>,
+    resp_extra: VecDeque<(Vec<(String, String)>, Option<u16>)>,
+}
+
+/// Collects the requests of one visit from performance-log events.
+#[derive(Default)]
+pub struct NetLog {
+    requests: Vec<RawRequest>,
+    ids: HashMap<String, Hops>,
+    step: String,
+}
+
+impl NetLog {
+    /// An empty log whose requests are labelled with `step` until [`NetLog::set_step`].
+    pub fn new(step: &str) -> NetLog {
+        NetLog {
+            step: step.to_string(),
+            ..Default::default()
+        }
+    }
+
+    /// Labels requests seen from now on.
+    pub fn set_step(&mut self, step: &str) {
+        self.step = step.to_string();
+    }
+
+    /// Feeds one event.
+    pub fn feed(&mut self, method: &str, p: &Value) {
+        let Some(id) = p.get("requestId").and_then(Value::as_str) else {
+            return;
+        };
+        match method {
+            "Network.requestWillBeSent" => self.will_be_sent(id, p),
+            "Network.requestWillBeSentExtraInfo" => {
+                let h = self.ids.entry(id.to_string()).or_default();
+                h.req_extra.push_back(headers(p.get("headers")));
+                apply_extras(&mut self.requests, h);
+            }
+            "Network.responseReceivedExtraInfo" => {
+                let h = self.ids.entry(id.to_string()).or_default();
+                let status = p
+                    .get("statusCode")
+                    .and_then(Value::as_u64)
+                    .map(|s| s as u16);
+                h.resp_extra.push_back((headers(p.get("headers")), status));
+                apply_extras(&mut self.requests, h);
+            }
+            "Network.responseReceived" => {
+                if let Some(r) = self.last_hop(id) {
+                    let resp = &p["response"];
+                    r.status = resp
+                        .get("status")
+                        .and_then(Value::as_u64)
+                        .map(|s| s as u16)
+                        .or(r.status);
+                    r.mime_type = resp
+                        .get("mimeType")
+                        .and_then(Value::as_str)
+                        .map(str::to_string);
+                    if r.response_headers.is_empty() {
+                        r.response_headers = headers(resp.get("headers"));
+                    }
+                }
+            }
+            "Network.loadingFailed" => {
+                if let Some(r) = self.last_hop(id) {
+                    let mut text = p
+                        .get("errorText")
+                        .and_then(Value::as_str)
+                        .unwrap_or("failed")
+                        .to_string();
+                    if let Some(b) = p.get("blockedReason").and_then(Value::as_str) {
+                        text.push_str(&format!(" (blocked: {b})"));
+                    }
+                    r.failure = Some(text);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn last_hop(&mut self, id: &str) -> Option<&mut RawRequest> {
+        let i = *self.ids.get(id)?.idx.last()?;
+        self.requests.get_mut(i)
+    }
+
+    fn will_be_sent(&mut self, id: &str, p: &Value) {
+        let req = &p["request"];
+        let url = req.get("url").and_then(Value::as_str).unwrap_or_default();
+        let url = match req.get("urlFragment").and_then(Value::as_str) {
+            Some(frag) => format!("{url}{frag}"),
+            None => url.to_string(),
+        };
+        if !(url.starts_with("http://") || url.starts_with("https://")) {
+            return;
+        }
+        // A redirect: the previous hop ends with the redirect response.
+        if let Some(redirect) = p.get("redirectResponse") {
+            if let Some(prev) = self.last_hop(id) {
+                prev.status = redirect
+                    .get("status")
+                    .and_then(Value::as_u64)
+                    .map(|s| s as u16);
+                prev.mime_type = redirect
+                    .get("mimeType")
+                    .and_then(Value::as_str)
+                    .map(str::to_string);
+                if prev.response_headers.is_empty() {
+                    prev.response_headers = headers(redirect.get("headers"));
+                }
+            }
+        }
+        let (body, body_state) = body_of(req);
+        let seq = self.requests.len() as u32;
+        self.requests.push(RawRequest {
+            seq,
+            request_id: id.to_string(),
+            url,
+            method: req
+                .get("method")
+                .and_then(Value::as_str)
+                .unwrap_or("GET")
+                .to_string(),
+            resource_type: p
+                .get("type")
+                .and_then(Value::as_str)
+                .unwrap_or("Other")
+                .to_string(),
+            headers: headers(req.get("headers")),
+            body,
+            body_state,
+            initiator: p
+                .get("initiator")
+                .map(Value::to_string)
+                .unwrap_or_else(|| "{}".into()),
+            frame_id: p
+                .get("frameId")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string(),
+            frame_url: p
+                .get("documentURL")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string(),
+            is_main_frame: false,
+            status: None,
+            mime_type: None,
+            response_headers: Vec::new(),
+            failure: None,
+            wall_time: p
+                .get("wallTime")
+                .and_then(Value::as_f64)
+                .unwrap_or_default(),
+            step: self.step.clone(),
+        });
+        let h = self.ids.entry(id.to_string()).or_default();
+        h.idx.push(seq as usize);
+        apply_extras(&mut self.requests, h);
+    }
+
+    /// Requests whose body must be fetched with `Network.getRequestPostData`.
+    pub fn missing_bodies(&self) -> Vec<(usize, String)> {
+        self.requests
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.body_state == BodyState::Unavailable)
+            .map(|(i, r)| (i, r.request_id.clone()))
+            .collect()
+    }
+
+    /// Fills in a fetched body.
+    pub fn set_body(&mut self, i: usize, body: Vec<u8>) {
+        if let Some(r) = self.requests.get_mut(i) {
+            r.body = Some(body);
+            r.body_state = BodyState::Complete;
+        }
+    }
+
+    /// Number of requests so far.
+    pub fn len(&self) -> usize {
+        self.requests.len()
+    }
+
+    /// True when no request was seen.
+    pub fn is_empty(&self) -> bool {
+        self.requests.is_empty()
+    }
+
+    /// Read access to the requests so far.
+    pub fn requests(&self) -> &[RawRequest] {
+        &self.requests
+    }
+
+    /// Marks the top frame's document requests and hands the requests over.
+    pub fn finish(mut self, main_frame_id: Option<&str>) -> Vec<RawRequest> {
+        let main = main_frame_id.map(str::to_string).or_else(|| {
+            // Without a frame tree, the first document request is the navigation.
+            self.requests
+                .iter()
+                .find(|r| r.resource_type == "Document")
+                .map(|r| r.frame_id.clone())
+        });
+        if let Some(main) = main {
+            for r in &mut self.requests {
+                r.is_main_frame = r.resource_type == "Document" && r.frame_id == main;
+            }
+        }
+        self.requests
+    }
+}
+
+fn apply_extras(reqs: &mut [RawRequest], h: &mut Hops) {
+    while h.req_extra_done < h.idx.len() {
+        let Some(extra) = h.req_extra.pop_front() else {
+            break;
+        };
+        let r = &mut reqs[h.idx[h.req_extra_done]];
+        // The extra-info headers are what went on the wire; keep any page-set header that
+        // Chromium did not repeat there.
+        let mut merged = extra;
+        for (k, v) in std::mem::take(&mut r.headers) {
+            if !merged.iter().any(|(mk, _)| mk.eq_ignore_ascii_case(&k)) {
+                merged.push((k, v));
+            }
+        }
+        r.headers = merged;
+        h.req_extra_done += 1;
+    }
+    while h.resp_extra_done < h.idx.len() {
+        let Some((extra, status)) = h.resp_extra.pop_front() else {
+            break;
+        };
+        let r = &mut reqs[h.idx[h.resp_extra_done]];
+        r.response_headers = extra;
+        if r.status.is_none() {
+            r.status = status;
+        }
+        h.resp_extra_done += 1;
+    }
+}
+
+fn headers(v: Option<&Value>) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = match v.and_then(Value::as_object) {
+        Some(o) => o
+            .iter()
+            .map(|(k, v)| {
+                (
+                    k.clone(),
+                    v.as_str()
+                        .map(str::to_string)
+                        .unwrap_or_else(|| v.to_string()),
+                )
+            })
+            .collect(),
+        None => Vec::new(),
+    };
+    out.sort_by(|a, b| a.0.to_ascii_lowercase().cmp(&b.0.to_ascii_lowercase()));
+    out
+}
+
+fn body_of(req: &Value) -> (Option<Vec<u8>>, BodyState) {
+    if let Some(entries) = req.get("postDataEntries").and_then(Value::as_array) {
+        let mut bytes = Vec::new();
+        let mut complete = !entries.is_empty();
+        for e in entries {
+            match e
+                .get("bytes")
+                .and_then(Value::as_str)
+                .map(|b| base64::engine::general_purpose::STANDARD.decode(b))
+            {
+                Some(Ok(b)) => bytes.extend_from_slice(&b),
+                _ => complete = false, // a Blob or file part that Chromium did not inline
+            }
+        }
+        if complete {
+            return (Some(bytes), BodyState::Complete);
+        }
+    }
+    if let Some(s) = req.get("postData").and_then(Value::as_str) {
+        return (Some(s.as_bytes().to_vec()), BodyState::Complete);
+    }
+    if req.get("hasPostData").and_then(Value::as_bool) == Some(true) {
+        return (None, BodyState::Unavailable);
+    }
+    (None, BodyState::None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn sent(id: &str, url: &str, extra: Value) -> Value {
+        let mut p = json!({
+            "requestId": id, "documentURL": "https://site.example/", "frameId": "F1", "type": "Fetch",
+            "wallTime": 1.0, "initiator": {"type": "script"},
+            "request": {"url": url, "method": "GET", "headers": {"Accept": "*/*"}},
+        });
+        for (k, v) in extra.as_object().unwrap() {
+            if k == "request" {
+                for (rk, rv) in v.as_object().unwrap() {
+                    p["request"][rk] = rv.clone();
+                }
+            } else {
+                p[k] = v.clone();
+            }
+        }
+        p
+    }
+
+    #[test]
+    fn bodies_from_entries_postdata_or_missing() {
+        let mut n = NetLog::new("load");
+        n.feed("Network.requestWillBeSent", &sent("1", "https://t.example/a", json!({"request": {"method": "POST", "postData": "x=1", "hasPostData": true, "postDataEntries": [{"bytes": "eD0x"}]}})));
+        n.feed(
+            "Network.requestWillBeSent",
+            &sent(
+                "2",
+                "https://t.example/b",
+                json!({"request": {"method": "POST", "postData": "plain", "hasPostData": true}}),
+            ),
+        );
+        n.feed(
+            "Network.requestWillBeSent",
+            &sent(
+                "3",
+                "https://t.example/c",
+                json!({"type": "Ping", "request": {"method": "POST", "hasPostData": true}}),
+            ),
+        );
+        n.feed(
+            "Network.requestWillBeSent",
+            &sent("4", "data:image/gif;base64,R0lGOD", json!({})),
+        );
+        assert_eq!(n.len(), 3, "data: URLs are not traffic");
+        assert_eq!(n.missing_bodies(), vec![(2, "3".to_string())]);
+        n.set_body(2, b"{\"blob\":1}".to_vec());
+        let r = n.finish(None);
+        assert_eq!(r[0].body.as_deref(), Some(&b"x=1"[..]));
+        assert_eq!(r[1].body.as_deref(), Some(&b"plain"[..]));
+        assert_eq!(r[2].body_state, BodyState::Complete);
+        assert_eq!(r[2].resource_type, "Ping");
+    }
+
+    #[test]
+    fn redirect_hops_and_extra_info_in_any_order() {
+        let mut n = NetLog::new("load");
+        // Extra info for hop 0 arrives before the request itself.
+        n.feed(
+            "Network.requestWillBeSentExtraInfo",
+            &json!({"requestId": "D", "headers": {"Cookie": "a=1", "Accept": "*/*"}}),
+        );
+        n.feed(
+            "Network.requestWillBeSent",
+            &sent("D", "https://site.example/", json!({"type": "Document"})),
+        );
+        n.feed("Network.responseReceivedExtraInfo", &json!({"requestId": "D", "statusCode": 301, "headers": {"Location": "https://www.site.example/", "Set-Cookie": "b=2"}}));
+        n.feed(
+            "Network.requestWillBeSent",
+            &sent(
+                "D",
+                "https://www.site.example/",
+                json!({"type": "Document", "redirectResponse": {"status": 301, "headers": {}}}),
+            ),
+        );
+        n.feed(
+            "Network.requestWillBeSentExtraInfo",
+            &json!({"requestId": "D", "headers": {"Cookie": "a=1; b=2"}}),
+        );
+        n.feed("Network.responseReceived", &json!({"requestId": "D", "response": {"status": 200, "mimeType": "text/html", "headers": {"Content-Type": "text/html"}}}));
+        let r = n.finish(Some("F1"));
+        assert_eq!(r.len(), 2);
+        assert_eq!(r[0].status, Some(301));
+        assert!(r[0].headers.contains(&("Cookie".into(), "a=1".into())));
+        assert!(
+            r[0].response_headers
+                .contains(&("Set-Cookie".into(), "b=2".into()))
+        );
+        assert_eq!(r[1].status, Some(200));
+        assert_eq!(r[1].mime_type.as_deref(), Some("text/html"));
+        assert!(r[1].headers.contains(&("Cookie".into(), "a=1; b=2".into())));
+        assert!(r.iter().all(|x| x.is_main_frame));
+    }
+
+    #[test]
+    fn failures_and_steps_are_recorded() {
+        let mut n = NetLog::new("load");
+        n.feed(
+            "Network.requestWillBeSent",
+            &sent("1", "https://gone.example/", json!({})),
+        );
+        n.set_step("search");
+        n.feed(
+            "Network.requestWillBeSent",
+            &sent("2", "https://t.example/s?q=1", json!({})),
+        );
+        n.feed(
+            "Network.loadingFailed",
+            &json!({"requestId": "1", "errorText": "net::ERR_NAME_NOT_RESOLVED"}),
+        );
+        let r = n.finish(Some("OTHER"));
+        assert_eq!(r[0].failure.as_deref(), Some("net::ERR_NAME_NOT_RESOLVED"));
+        assert_eq!(r[0].step, "load");
+        assert_eq!(r[1].step, "search");
+        assert!(!r[0].is_main_frame);
+    }
+}

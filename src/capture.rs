@@ -1,0 +1,199 @@
+//! The raw capture of one visit: what the browser saw, kept complete so that analysis can be
+//! re-run without recrawling. Produced by [`crate::visit`], persisted by [`crate::store`],
+//! read by analysis and reports.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// How a visit ended. Failed sites are data, not errors.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// The page loaded (2xx/3xx HTML document).
+    Ok,
+    /// The host name did not resolve.
+    DnsError,
+    /// Refused, reset or closed connection (after the http:// fallback).
+    ConnectionError,
+    /// TLS handshake or certificate failure (after the http:// fallback).
+    TlsError,
+    /// The page did not finish loading within `--page-timeout`.
+    Timeout,
+    /// The document answered with a 4xx or 5xx status (see `http_status`).
+    HttpError,
+    /// The document is not HTML (an image, JSON, a download…).
+    NonHtml,
+    /// The browser or chromedriver died or hung twice on this site.
+    BrowserCrash,
+}
+
+impl Outcome {
+    /// All outcomes, in report order.
+    pub const ALL: [Outcome; 8] = [
+        Outcome::Ok,
+        Outcome::DnsError,
+        Outcome::ConnectionError,
+        Outcome::TlsError,
+        Outcome::Timeout,
+        Outcome::HttpError,
+        Outcome::NonHtml,
+        Outcome::BrowserCrash,
+    ];
+
+    /// The snake_case name used in the store and the datasets.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Ok => "ok",
+            Outcome::DnsError => "dns_error",
+            Outcome::ConnectionError => "connection_error",
+            Outcome::TlsError => "tls_error",
+            Outcome::Timeout => "timeout",
+            Outcome::HttpError => "http_error",
+            Outcome::NonHtml => "non_html",
+            Outcome::BrowserCrash => "browser_crash",
+        }
+    }
+
+    /// Parses the name written by [`Outcome::as_str`].
+    pub fn parse(s: &str) -> Option<Outcome> {
+        Outcome::ALL.into_iter().find(|o| o.as_str() == s)
+    }
+}
+
+impl fmt::Display for Outcome {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Whether a request's body is known.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BodyState {
+    /// The request had no body.
+    None,
+    /// The body is complete in `post_data`.
+    Complete,
+    /// The request had a body the browser would not give back (e.g. evicted).
+    Unavailable,
+}
+
+impl BodyState {
+    /// The name used in the store.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BodyState::None => "none",
+            BodyState::Complete => "complete",
+            BodyState::Unavailable => "unavailable",
+        }
+    }
+}
+
+/// One request a page made, from any frame.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RawRequest {
+    /// Order within the visit.
+    pub seq: u32,
+    /// Chromium's request id (redirect hops share it).
+    pub request_id: String,
+    /// Full URL.
+    pub url: String,
+    /// HTTP method.
+    pub method: String,
+    /// Chromium's resource type: Document, Script, Image, XHR, Fetch, Ping, …
+    pub resource_type: String,
+    /// Request headers as actually sent (incl. Cookie) when Chromium reported them, otherwise
+    /// the headers the page asked for.
+    pub headers: Vec<(String, String)>,
+    /// The body (POST data), byte-exact.
+    pub body: Option<Vec<u8>>,
+    /// Whether the body is known.
+    pub body_state: BodyState,
+    /// Chromium's initiator object (JSON text): parser, script (with stack), preflight, other.
+    pub initiator: String,
+    /// Chromium frame id.
+    pub frame_id: String,
+    /// URL of the document (frame) that made the request.
+    pub frame_url: String,
+    /// True for a document request of the top frame (the navigation and its redirects).
+    pub is_main_frame: bool,
+    /// Response status, if a response arrived.
+    pub status: Option<u16>,
+    /// Response MIME type.
+    pub mime_type: Option<String>,
+    /// Response headers (incl. Set-Cookie when Chromium reported them).
+    pub response_headers: Vec<(String, String)>,
+    /// Chromium's error text when the request failed (net::ERR_…).
+    pub failure: Option<String>,
+    /// Wall-clock time the request was sent, seconds since the Unix epoch.
+    pub wall_time: f64,
+    /// The visitor step during which it was sent (load, dwell, scroll, interact, search, leave).
+    pub step: String,
+}
+
+/// A cookie present in the browser at the end of a visit (all domains, third-party too).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RawCookie {
+    /// Cookie name.
+    pub name: String,
+    /// Cookie value.
+    pub value: String,
+    /// Domain attribute (leading dot for domain cookies).
+    pub domain: String,
+    /// Path attribute.
+    pub path: String,
+    /// Expiry, seconds since the Unix epoch; -1 for session cookies.
+    pub expires: f64,
+    /// HttpOnly flag.
+    pub http_only: bool,
+    /// Secure flag.
+    pub secure: bool,
+    /// SameSite attribute, if any.
+    pub same_site: Option<String>,
+}
+
+/// The fictitious values the visitor types on a site, unique per site and crawl.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Canaries {
+    /// An address under example.com.
+    pub email: String,
+    /// A phone number in the North American fictional range (555-01XX), E.164.
+    pub phone: String,
+    /// A full name.
+    pub name: String,
+    /// Free text for other inputs and text areas.
+    pub text: String,
+    /// The search term.
+    pub search: String,
+}
+
+/// Everything captured on one visit.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RawVisit {
+    /// The listed domain.
+    pub domain: String,
+    /// How it ended.
+    pub outcome: Outcome,
+    /// Status of the final main document, if any.
+    pub http_status: Option<u16>,
+    /// The URL first navigated to (https, or http after a fallback).
+    pub start_url: String,
+    /// The URL the tab showed once loaded (after redirects and script navigation).
+    pub final_url: Option<String>,
+    /// The main document's redirect chain, first to last.
+    pub redirect_chain: Vec<String>,
+    /// What went wrong, if anything (for failed outcomes, and notes such as a fallback).
+    pub error: Option<String>,
+    /// RFC 3339 start time.
+    pub started_at: String,
+    /// Visit length in milliseconds.
+    pub duration_ms: u64,
+    /// Every request, in order.
+    pub requests: Vec<RawRequest>,
+    /// Every cookie in the browser at the end of the visit.
+    pub cookies: Vec<RawCookie>,
+    /// The canary values used on this site.
+    pub canaries: Canaries,
+    /// What the visitor did, in order (e.g. `typed email into input#email`).
+    pub actions: Vec<String>,
+}

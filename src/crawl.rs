@@ -1,0 +1,359 @@
+//! The scheduler: `--browsers` tokio workers pull targets from the frontier, each driving its
+//! own browser; a lost browser is replaced and its site retried once, then recorded as
+//! `browser_crash`; browsers are recycled every `--recycle` sites; progress goes to stderr.
+
+use crate::browser::driver::Driver;
+use crate::browser::session::Session;
+use crate::browser::{BrowserConfig, BrowserError, procs};
+use crate::capture::{Outcome, RawVisit};
+use crate::store::{Claimed, Counts, Store};
+use crate::visit::{self, VisitConfig};
+use indicatif::{ProgressBar, ProgressStyle};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// How progress is shown.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Progress {
+    /// An indicatif bar (stderr is a terminal).
+    Bar,
+    /// A plain log line every few seconds (stderr is not a terminal).
+    Lines,
+    /// Nothing.
+    Quiet,
+}
+
+/// Everything a crawl needs besides the store.
+#[derive(Clone, Debug)]
+pub struct CrawlConfig {
+    /// The output folder (store, logs, datasets).
+    pub out: PathBuf,
+    /// Concurrent browsers.
+    pub browsers: usize,
+    /// Replace each browser after this many sites.
+    pub recycle: u32,
+    /// Per-visit behaviour.
+    pub visit: VisitConfig,
+    /// How to start browsers.
+    pub browser: BrowserConfig,
+    /// How to show progress.
+    pub progress: Progress,
+}
+
+/// What a crawl run did.
+#[derive(Clone, Debug)]
+pub struct Summary {
+    /// Frontier and outcome counts after the run.
+    pub counts: Counts,
+    /// Sites visited by this run.
+    pub visited: u64,
+    /// Wall time of this run.
+    pub elapsed: Duration,
+    /// Browsers replaced after being lost.
+    pub browsers_replaced: u64,
+    /// chromedriver restarts.
+    pub driver_restarts: u32,
+}
+
+/// Fatal crawl errors (the crawl could not run; failed sites are not errors).
+#[derive(Debug, thiserror::Error)]
+pub enum CrawlError {
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
+    /// Browsers could not be started at all.
+    #[error("cannot run browsers: {0}")]
+    Browser(String),
+}
+
+struct Shared {
+    store: Mutex<Store>,
+    driver: tokio::sync::Mutex<Driver>,
+    cfg: CrawlConfig,
+    secret: Vec<u8>,
+    visited: AtomicU64,
+    replaced: AtomicU64,
+    session_no: AtomicU64,
+    ok: AtomicU64,
+    failed: AtomicU64,
+    fatal: Mutex<Option<String>>,
+    active: AtomicUsize,
+}
+
+/// Runs the crawl over the store's pending targets until none is left.
+pub async fn run(store: Store, cfg: CrawlConfig) -> Result<Summary, CrawlError> {
+    let start = Instant::now();
+    let secret = store.secret()?;
+    let counts = store.counts()?;
+    let driver = match &cfg.browser.webdriver {
+        Some(url) => Driver::external(url).await,
+        None => Driver::start(&cfg.browser.chromedriver, &cfg.out.join("chromedriver.log")).await,
+    }
+    .map_err(|e| CrawlError::Browser(e.to_string()))?;
+
+    let bar = progress_bar(cfg.progress, &counts);
+    let shared = Arc::new(Shared {
+        store: Mutex::new(store),
+        driver: tokio::sync::Mutex::new(driver),
+        secret,
+        visited: AtomicU64::new(0),
+        replaced: AtomicU64::new(0),
+        session_no: AtomicU64::new(0),
+        ok: AtomicU64::new(counts.by_outcome.get(&Outcome::Ok).copied().unwrap_or(0)),
+        failed: AtomicU64::new(counts.failed()),
+        fatal: Mutex::new(None),
+        active: AtomicUsize::new(0),
+        cfg,
+    });
+
+    let mut workers = tokio::task::JoinSet::new();
+    for w in 0..shared.cfg.browsers.max(1) {
+        let shared = shared.clone();
+        let bar = bar.clone();
+        workers.spawn(async move { worker(w, shared, bar).await });
+    }
+    let ticker = (shared.cfg.progress == Progress::Lines).then(|| {
+        let shared = shared.clone();
+        tokio::spawn(async move {
+            let mut every = tokio::time::interval(Duration::from_secs(10));
+            every.tick().await;
+            loop {
+                every.tick().await;
+                log_line(&shared, start);
+            }
+        })
+    });
+    while workers.join_next().await.is_some() {}
+    if let Some(t) = ticker {
+        t.abort();
+    }
+    if let Some(b) = &bar {
+        b.finish_and_clear();
+    }
+    let mut driver = shared.driver.lock().await;
+    let driver_restarts = driver.restarts;
+    driver.shutdown().await;
+    drop(driver);
+    procs::kill_matching(&shared.cfg.browser.profile_root.to_string_lossy());
+    if let Some(fatal) = shared.fatal.lock().unwrap().take() {
+        return Err(CrawlError::Browser(fatal));
+    }
+    let counts = shared.store.lock().unwrap().counts()?;
+    Ok(Summary {
+        counts,
+        visited: shared.visited.load(Ordering::Relaxed),
+        elapsed: start.elapsed(),
+        browsers_replaced: shared.replaced.load(Ordering::Relaxed),
+        driver_restarts,
+    })
+}
+
+fn progress_bar(mode: Progress, counts: &Counts) -> Option<ProgressBar> {
+    if mode != Progress::Bar {
+        return None;
+    }
+    let bar = ProgressBar::new(counts.total);
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{spinner} [{elapsed_precise}] {wide_bar} {pos}/{len} {msg} ETA {eta}",
+        )
+        .expect("valid template"),
+    );
+    bar.set_position(counts.done);
+    bar.enable_steady_tick(Duration::from_millis(250));
+    Some(bar)
+}
+
+fn rate(shared: &Shared, start: Instant) -> f64 {
+    let mins = start.elapsed().as_secs_f64() / 60.0;
+    if mins > 0.0 {
+        shared.visited.load(Ordering::Relaxed) as f64 / mins
+    } else {
+        0.0
+    }
+}
+
+fn log_line(shared: &Shared, start: Instant) {
+    let ok = shared.ok.load(Ordering::Relaxed);
+    let failed = shared.failed.load(Ordering::Relaxed);
+    let total = shared
+        .store
+        .lock()
+        .map(|s| s.counts().map(|c| c.total).unwrap_or(0))
+        .unwrap_or(0);
+    eprintln!(
+        "pixelcensus: {}/{} sites done (ok {ok}, failed {failed}), {:.1} sites/min, {} browsers busy",
+        ok + failed,
+        total,
+        rate(shared, start),
+        shared.active.load(Ordering::Relaxed)
+    );
+}
+
+async fn worker(w: usize, shared: Arc<Shared>, bar: Option<ProgressBar>) {
+    let start = Instant::now();
+    let mut session: Option<Session> = None;
+    loop {
+        if shared.fatal.lock().unwrap().is_some() {
+            break;
+        }
+        let claimed = match shared.store.lock().unwrap().claim_next() {
+            Ok(Some(c)) => c,
+            Ok(None) => break,
+            Err(e) => {
+                *shared.fatal.lock().unwrap() = Some(e.to_string());
+                break;
+            }
+        };
+        shared.active.fetch_add(1, Ordering::Relaxed);
+        let result = visit_with_retry(w, &shared, &mut session, &claimed).await;
+        shared.active.fetch_sub(1, Ordering::Relaxed);
+        let v = match result {
+            Ok(v) => v,
+            Err(fatal) => {
+                let _ = shared.store.lock().unwrap().release(claimed.id);
+                *shared.fatal.lock().unwrap() = Some(fatal);
+                break;
+            }
+        };
+        let outcome = v.outcome;
+        let store_shared = shared.clone();
+        let id = claimed.id;
+        let recorded = tokio::task::spawn_blocking(move || {
+            store_shared.store.lock().unwrap().record_visit(id, &v)
+        })
+        .await;
+        match recorded {
+            Ok(Ok(_)) => {}
+            Ok(Err(e)) => {
+                *shared.fatal.lock().unwrap() = Some(e.to_string());
+                break;
+            }
+            Err(e) => {
+                *shared.fatal.lock().unwrap() = Some(format!("recording a visit panicked: {e}"));
+                break;
+            }
+        }
+        shared.visited.fetch_add(1, Ordering::Relaxed);
+        if outcome == Outcome::Ok {
+            shared.ok.fetch_add(1, Ordering::Relaxed);
+        } else {
+            shared.failed.fetch_add(1, Ordering::Relaxed);
+        }
+        tracing::info!(site = %claimed.target.domain, %outcome, "visited");
+        if let Some(b) = &bar {
+            b.inc(1);
+            b.set_message(format!(
+                "ok {} failed {} {:.1} sites/min",
+                shared.ok.load(Ordering::Relaxed),
+                shared.failed.load(Ordering::Relaxed),
+                rate(&shared, start)
+            ));
+        }
+    }
+    if let Some(s) = session.take() {
+        s.close().await;
+    }
+}
+
+/// Visits a claimed site, replacing a lost browser and retrying once; a second loss is
+/// recorded as `browser_crash`. `Err` only when browsers cannot be started at all.
+async fn visit_with_retry(
+    w: usize,
+    shared: &Shared,
+    session: &mut Option<Session>,
+    c: &Claimed,
+) -> Result<RawVisit, String> {
+    let cfg = &shared.cfg;
+    let canaries = crate::canary::derive(&shared.secret, &c.target.domain);
+    let budget = cfg.visit.page_timeout * 3 + cfg.visit.dwell * 3 + Duration::from_secs(90);
+    let mut last_err = String::new();
+    for attempt in 0..2 {
+        if session.is_none() {
+            *session = Some(start_session(w, shared).await?);
+        }
+        let s = session.as_ref().expect("just started");
+        let r = tokio::time::timeout(
+            budget,
+            visit::visit(s, &c.target, canaries.clone(), &cfg.visit),
+        )
+        .await;
+        let err = match r {
+            Ok(Ok(v)) => {
+                let s = session.as_mut().expect("present");
+                s.visits += 1;
+                let reset = visit::reset_state(s, &v).await;
+                if reset.is_err() || s.visits >= cfg.recycle {
+                    if let Some(old) = session.take() {
+                        old.close().await;
+                    }
+                }
+                return Ok(v);
+            }
+            Ok(Err(e)) => e.to_string(),
+            Err(_) => format!("the visit took longer than {} s", budget.as_secs()),
+        };
+        tracing::warn!(site = %c.target.domain, attempt, error = %err, "browser lost; replacing it");
+        shared.replaced.fetch_add(1, Ordering::Relaxed);
+        if let Some(s) = session.take() {
+            s.kill();
+        }
+        let _ = shared.driver.lock().await.ensure_alive().await;
+        last_err = err;
+    }
+    Ok(crash_visit(c, canaries, last_err))
+}
+
+async fn start_session(w: usize, shared: &Shared) -> Result<Session, String> {
+    let mut last = String::new();
+    for attempt in 0..4 {
+        let url = shared.driver.lock().await.url().to_string();
+        let n = shared.session_no.fetch_add(1, Ordering::Relaxed);
+        match Session::start(&url, &shared.cfg.browser, n).await {
+            Ok(s) => {
+                let t = fantoccini::wd::TimeoutConfiguration::new(
+                    Some(Duration::from_secs(30)),
+                    Some(shared.cfg.visit.page_timeout),
+                    Some(Duration::ZERO),
+                );
+                s.timed("setting timeouts", s.client().update_timeouts(t))
+                    .await
+                    .map_err(|e| e.to_string())?;
+                return Ok(s);
+            }
+            Err(BrowserError::Setup(e)) => return Err(e),
+            Err(e) => {
+                last = e.to_string();
+                tracing::warn!(worker = w, attempt, error = %last, "starting a browser failed");
+                let _ = shared.driver.lock().await.ensure_alive().await;
+                tokio::time::sleep(Duration::from_millis(500 * (attempt + 1))).await;
+            }
+        }
+    }
+    Err(format!(
+        "{last}\n  check that Chromium runs: `{} --headless=new --no-sandbox --dump-dom about:blank`; pass --chromium/--chromedriver to use other binaries",
+        shared.cfg.browser.chromium.display()
+    ))
+}
+
+fn crash_visit(c: &Claimed, canaries: crate::capture::Canaries, err: String) -> RawVisit {
+    RawVisit {
+        domain: c.target.domain.clone(),
+        outcome: Outcome::BrowserCrash,
+        http_status: None,
+        start_url: format!("https://{}/", c.target.domain),
+        final_url: None,
+        redirect_chain: Vec::new(),
+        error: Some(err),
+        started_at: time::OffsetDateTime::now_utc()
+            .format(&time::format_description::well_known::Rfc3339)
+            .unwrap_or_default(),
+        duration_ms: 0,
+        requests: Vec::new(),
+        cookies: Vec::new(),
+        canaries,
+        actions: Vec::new(),
+    }
+}

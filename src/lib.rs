@@ -1,0 +1,18 @@
+//! pixelcensus: measures how widespread tracking pixels are on the web and what they take
+//! from the people who visit those sites.
+//!
+//! The data moves one way, one module per stage:
+//! list → frontier ([`store`]) → [`visit`] (through [`browser`]) → raw capture ([`capture`],
+//! kept in [`store`]) → [`analyze`] → datasets ([`report`]). [`crawl`] schedules visits;
+//! [`testweb`] is the synthetic web used by tests, benchmarks and the demo.
+
+pub mod analyze;
+pub mod browser;
+pub mod canary;
+pub mod capture;
+pub mod crawl;
+pub mod list;
+pub mod report;
+pub mod store;
+pub mod testweb;
+pub mod visit;

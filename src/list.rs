@@ -1,0 +1,496 @@
+//! Top-site lists: Tranco, CrUX and plain text, read into [`Target`]s.
+//!
+//! The format is detected from the first data line:
+//! - `origin,rank` header (any case) → CrUX (`https://www.example.com,1000`; the rank is a
+//!   bucket such as 1000 or 10000 and is kept as such);
+//! - `<number>,<domain>` → Tranco (`1,google.com`, no header);
+//! - anything else → plain text, one domain or URL per line, ranked by position.
+//!
+//! Blank lines and `#` comments are ignored; a UTF-8 BOM and CRLF line ends are accepted.
+//! Names are lower-cased, internationalised names become punycode, schemes, paths and ports
+//! are stripped. Duplicates keep their best rank.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// One site to visit.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Target {
+    /// Rank in the list: a position (Tranco, plain) or a bucket (CrUX, see `rank_is_bucket`).
+    pub rank: u64,
+    /// True when `rank` is a popularity bucket (CrUX: 1000, 10000, …) rather than a position.
+    pub rank_is_bucket: bool,
+    /// Normalised host name: lower case, ASCII (punycode), no scheme, port or path.
+    pub domain: String,
+}
+
+/// The list formats pixelcensus reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ListFormat {
+    /// `rank,domain`, no header (tranco-list.eu).
+    Tranco,
+    /// `origin,rank` with a header; rank is a bucket (Chrome UX Report top lists).
+    Crux,
+    /// One domain or URL per line; rank is the entry's position.
+    Plain,
+}
+
+impl fmt::Display for ListFormat {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ListFormat::Tranco => "tranco",
+            ListFormat::Crux => "crux",
+            ListFormat::Plain => "plain",
+        })
+    }
+}
+
+/// A line that could not be read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BadLine {
+    /// 1-based physical line number in the file.
+    pub line: usize,
+    /// What was wrong, in words a user can act on.
+    pub reason: String,
+    /// The offending text (trimmed, cut to 80 characters).
+    pub text: String,
+}
+
+/// Errors from reading a list.
+#[derive(Debug, thiserror::Error)]
+pub enum ListError {
+    /// The file could not be read.
+    #[error("cannot read list {path}: {source}")]
+    Io {
+        /// The list file.
+        path: PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// At least one line is malformed (only the first is named; `count` says how many).
+    #[error(
+        "{path}, line {}: {} (found `{}`){}\n  fix the line, or pass --skip-bad-lines to skip malformed lines with a warning",
+        first.line, first.reason, first.text,
+        if *count > 1 { format!("; {} malformed lines in all", count) } else { String::new() }
+    )]
+    Malformed {
+        /// The list file.
+        path: PathBuf,
+        /// The first malformed line.
+        first: BadLine,
+        /// How many lines are malformed.
+        count: usize,
+    },
+    /// The list holds no usable entry.
+    #[error("{path}: the list has no sites{hint}")]
+    Empty {
+        /// The list file.
+        path: PathBuf,
+        /// Extra words on why (e.g. the selection removed everything).
+        hint: String,
+    },
+    /// A `--ranks` value that is not `A-B`.
+    #[error("--ranks {0}: expected two whole numbers like `1-1000`")]
+    BadRange(String),
+}
+
+/// What to take from a list.
+#[derive(Clone, Debug, Default)]
+pub struct Selection {
+    /// Keep only ranks in this inclusive range.
+    pub ranks: Option<(u64, u64)>,
+    /// Keep at most this many entries (after `ranks`), best ranks first.
+    pub limit: Option<usize>,
+    /// Skip malformed lines (with a count) instead of failing.
+    pub skip_bad_lines: bool,
+}
+
+/// A parsed list and what happened while reading it.
+#[derive(Clone, Debug)]
+pub struct ParsedList {
+    /// The detected format.
+    pub format: ListFormat,
+    /// Selected targets, best rank first.
+    pub targets: Vec<Target>,
+    /// Entries dropped because the same domain came earlier with a better (or equal) rank.
+    pub duplicates: usize,
+    /// Malformed lines that were skipped (only with `skip_bad_lines`).
+    pub skipped: Vec<BadLine>,
+    /// Entries in the file before selection (after de-duplication).
+    pub total: usize,
+}
+
+/// Parses `A-B` (inclusive) as given to `--ranks`.
+pub fn parse_range(s: &str) -> Result<(u64, u64), ListError> {
+    let (a, b) = s
+        .split_once('-')
+        .ok_or_else(|| ListError::BadRange(s.into()))?;
+    let a: u64 = a
+        .trim()
+        .parse()
+        .map_err(|_| ListError::BadRange(s.into()))?;
+    let b: u64 = b
+        .trim()
+        .parse()
+        .map_err(|_| ListError::BadRange(s.into()))?;
+    if a == 0 || b < a {
+        return Err(ListError::BadRange(s.into()));
+    }
+    Ok((a, b))
+}
+
+/// Reads and parses a list file.
+pub fn read_list(path: &Path, sel: &Selection) -> Result<ParsedList, ListError> {
+    let bytes = std::fs::read(path).map_err(|source| ListError::Io {
+        path: path.to_owned(),
+        source,
+    })?;
+    let text = String::from_utf8_lossy(&bytes);
+    parse_list(&text, path, sel)
+}
+
+/// Parses list text; `path` is only used in messages.
+pub fn parse_list(text: &str, path: &Path, sel: &Selection) -> Result<ParsedList, ListError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let lines: Vec<(usize, &str)> = text
+        .split('\n')
+        .enumerate()
+        .map(|(i, l)| (i + 1, l.trim_end_matches('\r').trim()))
+        .filter(|(_, l)| !l.is_empty() && !l.starts_with('#'))
+        .collect();
+    let format = detect(lines.first().map(|(_, l)| *l).unwrap_or(""));
+
+    let mut entries: Vec<(usize, Target)> = Vec::new();
+    let mut bad = Vec::new();
+    let mut ordinal = 0u64;
+    for (idx, &(lineno, line)) in lines.iter().enumerate() {
+        if format == ListFormat::Crux && idx == 0 {
+            continue; // header
+        }
+        ordinal += 1;
+        match parse_line(format, line, ordinal) {
+            Ok(t) => entries.push((lineno, t)),
+            Err(reason) => bad.push(BadLine {
+                line: lineno,
+                reason,
+                text: line.chars().take(80).collect(),
+            }),
+        }
+    }
+    if !bad.is_empty() && !sel.skip_bad_lines {
+        return Err(ListError::Malformed {
+            path: path.to_owned(),
+            count: bad.len(),
+            first: bad.swap_remove(0),
+        });
+    }
+
+    // De-duplicate, keeping the best rank (first occurrence on ties).
+    let mut best: HashMap<String, usize> = HashMap::new();
+    let mut kept: Vec<Target> = Vec::new();
+    let mut duplicates = 0;
+    for (_, t) in entries {
+        match best.get(&t.domain) {
+            Some(&i) => {
+                duplicates += 1;
+                if t.rank < kept[i].rank {
+                    kept[i] = t;
+                }
+            }
+            None => {
+                best.insert(t.domain.clone(), kept.len());
+                kept.push(t);
+            }
+        }
+    }
+    let total = kept.len();
+    kept.sort_by_key(|t| t.rank); // stable: file order within a bucket
+    if let Some((a, b)) = sel.ranks {
+        kept.retain(|t| t.rank >= a && t.rank <= b);
+    }
+    if let Some(n) = sel.limit {
+        kept.truncate(n);
+    }
+    if kept.is_empty() {
+        let hint = if total > 0 {
+            format!(" left after --ranks/--limit ({total} in the file)")
+        } else {
+            String::new()
+        };
+        return Err(ListError::Empty {
+            path: path.to_owned(),
+            hint,
+        });
+    }
+    Ok(ParsedList {
+        format,
+        targets: kept,
+        duplicates,
+        skipped: bad,
+        total,
+    })
+}
+
+fn detect(first: &str) -> ListFormat {
+    let lower = first.to_ascii_lowercase();
+    let fields: Vec<&str> = lower.split(',').map(str::trim).collect();
+    if fields.len() >= 2 && fields[0] == "origin" && fields[1] == "rank" {
+        ListFormat::Crux
+    } else if fields.len() >= 2 && fields[0].parse::<u64>().is_ok() {
+        ListFormat::Tranco
+    } else {
+        ListFormat::Plain
+    }
+}
+
+fn parse_line(format: ListFormat, line: &str, ordinal: u64) -> Result<Target, String> {
+    match format {
+        ListFormat::Tranco => {
+            let (rank, domain) = line.split_once(',').ok_or("expected `rank,domain`")?;
+            let rank: u64 = rank
+                .trim()
+                .parse()
+                .map_err(|_| "expected `rank,domain` with a whole-number rank")?;
+            if rank == 0 {
+                return Err("ranks start at 1".into());
+            }
+            if domain.contains(',') {
+                return Err("expected `rank,domain`: too many fields".into());
+            }
+            Ok(Target {
+                rank,
+                rank_is_bucket: false,
+                domain: normalise_host(domain.trim())?,
+            })
+        }
+        ListFormat::Crux => {
+            let (origin, rank) = line.split_once(',').ok_or("expected `origin,rank`")?;
+            let rank: u64 = rank
+                .trim()
+                .parse()
+                .map_err(|_| "expected `origin,rank` with a whole-number rank bucket")?;
+            if rank == 0 {
+                return Err("rank buckets start at 1".into());
+            }
+            Ok(Target {
+                rank,
+                rank_is_bucket: true,
+                domain: normalise_host(origin.trim())?,
+            })
+        }
+        ListFormat::Plain => {
+            if line.contains(',') || line.contains(char::is_whitespace) {
+                return Err("expected one domain or URL per line".into());
+            }
+            Ok(Target {
+                rank: ordinal,
+                rank_is_bucket: false,
+                domain: normalise_host(line)?,
+            })
+        }
+    }
+}
+
+/// Normalises a domain or URL to a bare host name (lower case, punycode).
+pub fn normalise_host(raw: &str) -> Result<String, String> {
+    let raw = raw.trim().trim_matches('"');
+    if raw.is_empty() {
+        return Err("empty domain".into());
+    }
+    // Strip a scheme, then anything after the host.
+    let rest = match raw.find("://") {
+        Some(i) => {
+            let scheme = &raw[..i];
+            if !scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+            {
+                return Err(format!("`{raw}` is not a domain or URL"));
+            }
+            &raw[i + 3..]
+        }
+        None => raw,
+    };
+    let host_port = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host_port = host_port.rsplit('@').next().unwrap_or(""); // drop userinfo
+    let host = match host_port.rsplit_once(':') {
+        Some((h, port)) if port.chars().all(|c| c.is_ascii_digit()) => h,
+        _ => host_port,
+    };
+    let host = host.trim_end_matches('.');
+    if host.is_empty() {
+        return Err(format!("`{raw}` has no host name"));
+    }
+    let ascii =
+        idna::domain_to_ascii(host).map_err(|_| format!("`{host}` is not a valid domain name"))?;
+    if ascii.is_empty() || ascii.len() > 253 {
+        return Err(format!("`{host}` is not a valid domain name"));
+    }
+    let labels_ok = ascii.split('.').all(|l| {
+        !l.is_empty()
+            && l.len() <= 63
+            && l.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+            && !l.starts_with('-')
+            && !l.ends_with('-')
+    });
+    if !labels_ok || !ascii.contains('.') {
+        return Err(format!("`{host}` is not a valid domain name"));
+    }
+    Ok(ascii)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<ParsedList, ListError> {
+        parse_list(text, Path::new("top.csv"), &Selection::default())
+    }
+
+    #[test]
+    fn tranco_with_bom_crlf_comments_and_blank_lines() {
+        let l = parse("\u{feff}# top sites\r\n1,Google.com\r\n\r\n2,example.org\r\n").unwrap();
+        assert_eq!(l.format, ListFormat::Tranco);
+        assert_eq!(
+            l.targets,
+            vec![
+                Target {
+                    rank: 1,
+                    rank_is_bucket: false,
+                    domain: "google.com".into()
+                },
+                Target {
+                    rank: 2,
+                    rank_is_bucket: false,
+                    domain: "example.org".into()
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn crux_keeps_buckets_and_strips_scheme() {
+        let l = parse(
+            "origin,rank\nhttps://www.example.com,1000\nhttp://news.example.org:8080,10000\n",
+        )
+        .unwrap();
+        assert_eq!(l.format, ListFormat::Crux);
+        assert_eq!(l.targets[0].domain, "www.example.com");
+        assert!(l.targets[0].rank_is_bucket);
+        assert_eq!(l.targets[0].rank, 1000);
+        assert_eq!(l.targets[1].domain, "news.example.org");
+    }
+
+    #[test]
+    fn plain_ranks_by_position_and_accepts_urls() {
+        let l = parse("# comment\nexample.com\n\nhttps://Shop.Example.net/path?q=1\n").unwrap();
+        assert_eq!(l.format, ListFormat::Plain);
+        assert_eq!(
+            l.targets[0],
+            Target {
+                rank: 1,
+                rank_is_bucket: false,
+                domain: "example.com".into()
+            }
+        );
+        assert_eq!(
+            l.targets[1],
+            Target {
+                rank: 2,
+                rank_is_bucket: false,
+                domain: "shop.example.net".into()
+            }
+        );
+    }
+
+    #[test]
+    fn idn_becomes_punycode() {
+        let l = parse("1,Bücher.example\n").unwrap();
+        assert_eq!(l.targets[0].domain, "xn--bcher-kva.example");
+    }
+
+    #[test]
+    fn duplicates_keep_best_rank_and_are_counted() {
+        let l = parse("5,a.com\n2,b.com\n1,a.com\n3,A.COM\n").unwrap();
+        assert_eq!(l.duplicates, 2);
+        assert_eq!(l.targets.len(), 2);
+        assert_eq!(
+            l.targets[0],
+            Target {
+                rank: 1,
+                rank_is_bucket: false,
+                domain: "a.com".into()
+            }
+        );
+    }
+
+    #[test]
+    fn malformed_line_names_file_and_line() {
+        let err = parse("1,a.com\n2,b.com\nthree,c.com\n4,not a domain\n").unwrap_err();
+        let msg = err.to_string();
+        assert!(msg.starts_with("top.csv, line 3:"), "{msg}");
+        assert!(msg.contains("three,c.com"), "{msg}");
+        assert!(msg.contains("2 malformed lines"), "{msg}");
+        assert!(msg.contains("--skip-bad-lines"), "{msg}");
+    }
+
+    #[test]
+    fn skip_bad_lines_counts_them() {
+        let sel = Selection {
+            skip_bad_lines: true,
+            ..Default::default()
+        };
+        let l = parse_list("1,a.com\nx,y\n3,c.com\n", Path::new("t"), &sel).unwrap();
+        assert_eq!(l.targets.len(), 2);
+        assert_eq!(l.skipped.len(), 1);
+        assert_eq!(l.skipped[0].line, 2);
+    }
+
+    #[test]
+    fn ranks_and_limit_select_part_of_a_list() {
+        let text: String = (1..=20).map(|i| format!("{i},s{i}.com\n")).collect();
+        let sel = Selection {
+            ranks: Some((5, 15)),
+            limit: Some(3),
+            skip_bad_lines: false,
+        };
+        let l = parse_list(&text, Path::new("t"), &sel).unwrap();
+        let ranks: Vec<u64> = l.targets.iter().map(|t| t.rank).collect();
+        assert_eq!(ranks, vec![5, 6, 7]);
+        assert_eq!(l.total, 20);
+    }
+
+    #[test]
+    fn empty_list_and_empty_selection_are_errors() {
+        assert!(matches!(
+            parse("# nothing\n\n"),
+            Err(ListError::Empty { .. })
+        ));
+        let sel = Selection {
+            ranks: Some((50, 60)),
+            ..Default::default()
+        };
+        let err = parse_list("1,a.com\n", Path::new("t"), &sel).unwrap_err();
+        assert!(err.to_string().contains("--ranks"), "{err}");
+    }
+
+    #[test]
+    fn range_parsing() {
+        assert_eq!(parse_range("1-1000").unwrap(), (1, 1000));
+        assert!(parse_range("10-1").is_err());
+        assert!(parse_range("abc").is_err());
+    }
+
+    #[test]
+    fn bad_hosts_are_rejected() {
+        assert!(normalise_host("no_dots").is_err());
+        assert!(normalise_host("-bad-.com").is_err());
+        assert!(normalise_host("https://").is_err());
+        assert_eq!(
+            normalise_host("user@Example.COM.:443").unwrap(),
+            "example.com"
+        );
+    }
+}

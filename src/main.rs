@@ -1,0 +1,439 @@
+//! The pixelcensus command line: clap definitions, calls into the library, errors mapped to
+//! exit codes (0: ran to the end; 1: could not run; 2: bad usage; 130: interrupted).
+
+use anyhow::{Context, Result, bail};
+use clap::{Args, Parser, Subcommand};
+use pixelcensus::browser::{self, BrowserConfig};
+use pixelcensus::crawl::{self, CrawlConfig, Progress};
+use pixelcensus::list::{self, Selection};
+use pixelcensus::store::{CrawlLock, Store};
+use pixelcensus::visit::VisitConfig;
+use pixelcensus::{report, testweb};
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Duration;
+
+#[derive(Parser)]
+#[command(
+    name = "pixelcensus",
+    version,
+    about = "Measure how widespread tracking pixels are and what they take from visitors",
+    long_about = "pixelcensus visits every site of a top-site list in real headless Chromium, behaves like a \
+visitor (scrolls, types fictitious canary values, runs a search, never submits any other form), records \
+every request and cookie into an SQLite store in the output folder, and writes CSV datasets.",
+    after_help = "Examples:\n  pixelcensus demo                      crawl the built-in test web (offline) into results/demo\n  \
+pixelcensus crawl --list top-1k.csv --out results/2026-12\n  \
+pixelcensus crawl --list tranco.csv --ranks 1-500 --browsers 4 --out results/top500\n  \
+pixelcensus report results/demo         rewrite the CSVs from the store"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+    /// Only print errors (no progress, no summary).
+    #[arg(short, long, global = true)]
+    quiet: bool,
+    /// Print more detail (repeat for debug output).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    verbose: u8,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Crawl a top-site list into an output folder (resumes if the folder holds an unfinished crawl).
+    #[command(
+        after_help = "Examples:\n  pixelcensus crawl --list seeds/demo-sites.csv --out results/demo --host-map 'MAP * 127.0.0.1:8443' --insecure\n  \
+pixelcensus crawl --list tranco.csv --limit 1000 --out results/top1k\n  \
+pixelcensus crawl --list tranco.csv --out results/top1k --retry-failed\n\n\
+Killing a crawl (Ctrl-C or kill -9) loses nothing: run the same command again to continue.\n\
+Exit status: 0 when the crawl ran to the end (failed sites are data), 1 when it could not run, 130 when interrupted."
+    )]
+    Crawl(CrawlArgs),
+    /// Serve the built-in test web and crawl it (offline); results in results/demo.
+    Demo {
+        #[command(flatten)]
+        crawl: CrawlOpts,
+        /// Output folder.
+        #[arg(long, default_value = "results/demo")]
+        out: PathBuf,
+        /// The demo list.
+        #[arg(long, default_value = "seeds/demo-sites.csv")]
+        list: PathBuf,
+    },
+    /// Serve the built-in test web on a loopback port until Ctrl-C.
+    Testweb {
+        /// Port on 127.0.0.1 (0: any free port).
+        #[arg(long, default_value_t = 8443)]
+        port: u16,
+        /// Append every received request to this file as a JSON line.
+        #[arg(long)]
+        log: Option<PathBuf>,
+    },
+    /// Rewrite sites.csv and requests.csv of a crawl folder from its store.
+    Report {
+        /// The crawl folder (holding crawl.sqlite).
+        dir: PathBuf,
+    },
+}
+
+#[derive(Args)]
+struct CrawlArgs {
+    /// The top-site list: Tranco `rank,domain`, CrUX `origin,rank` (with header), or one domain/URL per line.
+    #[arg(long)]
+    list: PathBuf,
+    /// Output folder: the store (crawl.sqlite) and datasets go here.
+    #[arg(long)]
+    out: PathBuf,
+    #[command(flatten)]
+    opts: CrawlOpts,
+}
+
+#[derive(Args, Clone)]
+struct CrawlOpts {
+    /// Visit only the first N sites (after --ranks).
+    #[arg(long, value_name = "N")]
+    limit: Option<usize>,
+    /// Visit only ranks A to B, inclusive (e.g. 1-1000).
+    #[arg(long, value_name = "A-B")]
+    ranks: Option<String>,
+    /// Skip malformed list lines with a warning instead of stopping.
+    #[arg(long)]
+    skip_bad_lines: bool,
+    /// Browsers running at once (default: number of cores).
+    #[arg(long, value_name = "N")]
+    browsers: Option<usize>,
+    /// Seconds to stay on each page after it loads, and again on search results.
+    #[arg(long, value_name = "SECS", default_value = "5", value_parser = parse_secs)]
+    dwell: Duration,
+    /// Seconds a page may take to load before the visit is recorded as `timeout`.
+    #[arg(long, value_name = "SECS", default_value = "30", value_parser = parse_secs)]
+    page_timeout: Duration,
+    /// Replace each browser after this many sites (state is also cleared between sites).
+    #[arg(long, value_name = "N", default_value_t = 20)]
+    recycle: u32,
+    /// Visit again the sites whose recorded outcome is not `ok`.
+    #[arg(long)]
+    retry_failed: bool,
+    /// Only load, dwell and scroll: type nothing and search nothing.
+    #[arg(long)]
+    no_interact: bool,
+    /// Use this WebDriver endpoint (e.g. a Selenium Grid) instead of starting chromedriver.
+    #[arg(long, value_name = "URL")]
+    webdriver: Option<String>,
+    /// Chromium binary (Debian's real binary, not the /usr/bin/chromium wrapper that adds --disable-pings).
+    #[arg(long, value_name = "PATH", default_value = browser::DEFAULT_CHROMIUM)]
+    chromium: PathBuf,
+    /// chromedriver binary.
+    #[arg(long, value_name = "PATH", default_value = browser::DEFAULT_CHROMEDRIVER)]
+    chromedriver: PathBuf,
+    /// Chromium --host-resolver-rules, e.g. 'MAP * 127.0.0.1:8443' to point every host at a local test web.
+    #[arg(long, value_name = "RULES")]
+    host_map: Option<String>,
+    /// Accept any TLS certificate. For test webs only: never use it on a real crawl.
+    #[arg(long)]
+    insecure: bool,
+    /// User-Agent string (default: desktop Chrome of the installed Chromium's version).
+    #[arg(long, value_name = "UA")]
+    user_agent: Option<String>,
+}
+
+fn parse_secs(s: &str) -> Result<Duration, String> {
+    let v: f64 = s
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{s}` is not a number of seconds (e.g. 2 or 0.5)"))?;
+    if !v.is_finite() || v < 0.0 {
+        return Err(format!("`{s}`: seconds must be zero or more"));
+    }
+    Ok(Duration::from_secs_f64(v))
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let level = match (cli.quiet, cli.verbose) {
+        (true, _) => "error",
+        (false, 0) => "warn",
+        (false, 1) => "info",
+        _ => "debug",
+    };
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("PIXELCENSUS_LOG").unwrap_or_else(|_| {
+                tracing_subscriber::EnvFilter::new(format!("pixelcensus={level}"))
+            }),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let rt = tokio::runtime::Runtime::new().expect("tokio runtime");
+    match rt.block_on(run(cli)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("pixelcensus: error: {e:#}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<ExitCode> {
+    let quiet = cli.quiet;
+    match cli.command {
+        Command::Crawl(a) => crawl_cmd(&a.list, &a.out, a.opts, quiet).await,
+        Command::Demo { crawl, out, list } => {
+            let web = testweb::TestWeb::start(0, None)
+                .await
+                .context("starting the test web")?;
+            if !quiet {
+                eprintln!(
+                    "pixelcensus: test web on 127.0.0.1:{} (every host name maps there)",
+                    web.port()
+                );
+            }
+            let mut opts = crawl;
+            opts.host_map = Some(web.host_map());
+            opts.insecure = true;
+            let code = crawl_cmd(&list, &out, opts, quiet).await?;
+            web.stop();
+            Ok(code)
+        }
+        Command::Testweb { port, log } => {
+            let web = testweb::TestWeb::start(port, log.as_deref())
+                .await
+                .with_context(|| {
+                    format!("cannot listen on 127.0.0.1:{port}; pick another --port")
+                })?;
+            eprintln!(
+                "pixelcensus: test web listening on 127.0.0.1:{} (https and http)",
+                web.port()
+            );
+            eprintln!(
+                "crawl it with:\n  pixelcensus crawl --list seeds/demo-sites.csv --out results/demo --insecure --host-map '{}'",
+                web.host_map()
+            );
+            tokio::signal::ctrl_c().await.ok();
+            web.stop();
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Report { dir } => {
+            let store = Store::open(&dir)?;
+            let w = report::write_crawl_datasets(&store, &dir)?;
+            if !quiet {
+                eprintln!(
+                    "pixelcensus: wrote {} ({} sites) and {} ({} requests)",
+                    dir.join("sites.csv").display(),
+                    w.sites,
+                    dir.join("requests.csv").display(),
+                    w.requests
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+async fn crawl_cmd(list_path: &Path, out: &Path, o: CrawlOpts, quiet: bool) -> Result<ExitCode> {
+    let sel = Selection {
+        ranks: o.ranks.as_deref().map(list::parse_range).transpose()?,
+        limit: o.limit,
+        skip_bad_lines: o.skip_bad_lines,
+    };
+    let parsed = list::read_list(list_path, &sel)?;
+    if !quiet {
+        eprintln!(
+            "pixelcensus: {} sites from {} ({} format){}{}",
+            parsed.targets.len(),
+            list_path.display(),
+            parsed.format,
+            if parsed.duplicates > 0 {
+                format!(
+                    "; dropped {} duplicate(s), keeping the best rank",
+                    parsed.duplicates
+                )
+            } else {
+                String::new()
+            },
+            if parsed.skipped.is_empty() {
+                String::new()
+            } else {
+                format!("; skipped {} malformed line(s)", parsed.skipped.len())
+            },
+        );
+    }
+    for b in parsed.skipped.iter().take(5) {
+        tracing::warn!(
+            "{}, line {}: {} (found `{}`)",
+            list_path.display(),
+            b.line,
+            b.reason,
+            b.text
+        );
+    }
+    if o.browsers == Some(0) {
+        bail!("--browsers must be at least 1");
+    }
+    if o.recycle == 0 {
+        bail!("--recycle must be at least 1");
+    }
+
+    std::fs::create_dir_all(out)
+        .with_context(|| format!("creating output folder {}", out.display()))?;
+    let _lock = CrawlLock::acquire(out)?;
+    let mut store = Store::create(out)?;
+    let added = store.add_targets(&parsed.targets)?;
+    let interrupted = store.reset_interrupted()?;
+    let retried = if o.retry_failed {
+        store.reset_failed()?
+    } else {
+        0
+    };
+    let before = store.counts()?;
+    if !quiet && before.done > 0 {
+        eprintln!(
+            "pixelcensus: resuming {}: {} of {} sites already recorded{}{}",
+            out.display(),
+            before.done,
+            before.total,
+            if interrupted > 0 {
+                format!(", {interrupted} interrupted visit(s) will be redone")
+            } else {
+                String::new()
+            },
+            if retried > 0 {
+                format!(", {retried} failed site(s) will be retried")
+            } else {
+                String::new()
+            },
+        );
+    }
+    let _ = added;
+
+    let (version, user_agent) = match (&o.webdriver, &o.user_agent) {
+        (_, Some(ua)) => (
+            browser::chromium_version(&o.chromium).unwrap_or_default(),
+            ua.clone(),
+        ),
+        (Some(_), None) => (String::new(), browser::user_agent_for("156")),
+        (None, None) => {
+            let v = browser::chromium_version(&o.chromium)?;
+            let ua = browser::user_agent_for(&v);
+            (v, ua)
+        }
+    };
+    store.set_meta("list_file", &list_path.display().to_string())?;
+    store.set_meta("list_format", &parsed.format.to_string())?;
+    if !version.is_empty() {
+        store.set_meta("chromium_version", &version)?;
+    }
+    if store.meta("started_at")?.is_none() {
+        store.set_meta("started_at", &now())?;
+    }
+
+    let tmp = std::env::temp_dir();
+    browser::procs::sweep_orphans(&tmp);
+    let profile_root = tmp.join(format!(
+        "pixelcensus-{}-{:08x}",
+        std::process::id(),
+        rand::random::<u32>()
+    ));
+    std::fs::create_dir_all(&profile_root)
+        .with_context(|| format!("creating {}", profile_root.display()))?;
+
+    let progress = if quiet {
+        Progress::Quiet
+    } else if std::io::stderr().is_terminal() {
+        Progress::Bar
+    } else {
+        Progress::Lines
+    };
+    let cfg = CrawlConfig {
+        out: out.to_owned(),
+        browsers: o.browsers.unwrap_or_else(|| {
+            std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(2)
+        }),
+        recycle: o.recycle,
+        visit: VisitConfig {
+            page_timeout: o.page_timeout,
+            dwell: o.dwell,
+            interact: !o.no_interact,
+        },
+        browser: BrowserConfig {
+            chromium: o.chromium.clone(),
+            chromedriver: o.chromedriver.clone(),
+            webdriver: o.webdriver.clone(),
+            host_map: o.host_map.clone(),
+            insecure: o.insecure,
+            user_agent,
+            command_timeout: Duration::from_secs(30),
+            profile_root: profile_root.clone(),
+        },
+        progress,
+    };
+    let crawl = crawl::run(store, cfg);
+    let result = tokio::select! {
+        r = crawl => Some(r),
+        _ = tokio::signal::ctrl_c() => None,
+    };
+    browser::procs::kill_matching(&profile_root.to_string_lossy());
+    let _ = std::fs::remove_dir_all(&profile_root);
+
+    // Datasets are written from the store in every case, so an interrupted crawl's CSVs show
+    // what it has so far.
+    let store = Store::open(out)?;
+    let written = report::write_crawl_datasets(&store, out)?;
+    match result {
+        None => {
+            eprintln!(
+                "pixelcensus: interrupted; run the same command again to continue where it stopped"
+            );
+            Ok(ExitCode::from(130))
+        }
+        Some(Err(e)) => Err(e.into()),
+        Some(Ok(summary)) => {
+            store.set_meta("finished_at", &now())?;
+            if !quiet {
+                let c = &summary.counts;
+                let mins = summary.elapsed.as_secs_f64() / 60.0;
+                eprintln!(
+                    "pixelcensus: visited {} sites in {:.1} min ({:.1} sites/min); {} of {} sites recorded",
+                    summary.visited,
+                    mins,
+                    if mins > 0.0 {
+                        summary.visited as f64 / mins
+                    } else {
+                        0.0
+                    },
+                    c.done,
+                    c.total
+                );
+                let outcomes: Vec<String> = c
+                    .by_outcome
+                    .iter()
+                    .map(|(o, n)| format!("{o} {n}"))
+                    .collect();
+                eprintln!("  outcomes: {}", outcomes.join(", "));
+                if summary.browsers_replaced > 0 || summary.driver_restarts > 0 {
+                    eprintln!(
+                        "  browsers replaced: {}, chromedriver restarts: {}",
+                        summary.browsers_replaced, summary.driver_restarts
+                    );
+                }
+                eprintln!(
+                    "  results: {} ({} sites), {} ({} requests), store {}",
+                    out.join("sites.csv").display(),
+                    written.sites,
+                    out.join("requests.csv").display(),
+                    written.requests,
+                    out.join(pixelcensus::store::STORE_FILE).display()
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn now() -> String {
+    time::OffsetDateTime::now_utc()
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}

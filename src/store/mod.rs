@@ -1,0 +1,752 @@
+//! The crawl store: one SQLite file (`crawl.sqlite`, WAL) in the output folder holding the
+//! frontier, each visit's outcome and its complete raw capture.
+//!
+//! Invariants that make a killed crawl resumable without loss or double counting:
+//! - a target is `pending`, `in_progress` or `done`;
+//! - a visit, its requests and cookies and the target's move to `done` are written in one
+//!   transaction, so a kill leaves either all of it or none;
+//! - on start, `in_progress` targets (claimed by a process that died) go back to `pending`;
+//! - only one crawl process holds a store at a time ([`CrawlLock`]).
+
+use crate::capture::{BodyState, Canaries, Outcome, RawCookie, RawRequest, RawVisit};
+use crate::list::Target;
+use rusqlite::{Connection, OptionalExtension, params};
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// The store's file name inside an output folder.
+pub const STORE_FILE: &str = "crawl.sqlite";
+const LOCK_FILE: &str = "crawl.lock";
+const SCHEMA_VERSION: &str = "1";
+
+/// Store errors.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// SQLite failed.
+    #[error("store {path}: {source}")]
+    Sqlite {
+        /// The store file.
+        path: PathBuf,
+        /// The SQLite error.
+        source: rusqlite::Error,
+    },
+    /// A file-system operation failed.
+    #[error("{what} {path}: {source}")]
+    Io {
+        /// What was being done.
+        what: &'static str,
+        /// Which path.
+        path: PathBuf,
+        /// The error.
+        source: std::io::Error,
+    },
+    /// Another process is crawling into the same folder.
+    #[error(
+        "another pixelcensus crawl (pid {pid}) is already using {dir}; wait for it to finish or stop it first (one crawl process per output folder)"
+    )]
+    Locked {
+        /// The output folder.
+        dir: PathBuf,
+        /// The holder's pid as it wrote it.
+        pid: String,
+    },
+    /// The folder has no store.
+    #[error("{0} holds no crawl (no {STORE_FILE}); run `pixelcensus crawl --out` to make one")]
+    Missing(PathBuf),
+    /// A newer or unknown schema.
+    #[error(
+        "store {path} has schema version {found}, this pixelcensus reads version {SCHEMA_VERSION}"
+    )]
+    Schema {
+        /// The store file.
+        path: PathBuf,
+        /// The version found.
+        found: String,
+    },
+}
+
+type Result<T> = std::result::Result<T, StoreError>;
+
+/// Holds an exclusive advisory lock (flock) on `<out>/crawl.lock` for the process's life.
+/// The kernel drops it when the process dies, even on kill -9.
+#[derive(Debug)]
+pub struct CrawlLock {
+    _file: File,
+}
+
+impl CrawlLock {
+    /// Takes the lock or says who holds it.
+    pub fn acquire(dir: &Path) -> Result<CrawlLock> {
+        use std::os::unix::io::AsRawFd;
+        let path = dir.join(LOCK_FILE);
+        let mut file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .read(true)
+            .write(true)
+            .open(&path)
+            .map_err(|source| StoreError::Io {
+                what: "opening lock file",
+                path: path.clone(),
+                source,
+            })?;
+        // SAFETY: flock on a file descriptor we own.
+        let rc = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) };
+        if rc != 0 {
+            let pid = std::fs::read_to_string(&path)
+                .unwrap_or_default()
+                .trim()
+                .to_string();
+            return Err(StoreError::Locked {
+                dir: dir.to_owned(),
+                pid: if pid.is_empty() { "?".into() } else { pid },
+            });
+        }
+        file.set_len(0).ok();
+        let _ = writeln!(file, "{}", std::process::id());
+        Ok(CrawlLock { _file: file })
+    }
+}
+
+/// A target as held in the frontier.
+#[derive(Clone, Debug)]
+pub struct Claimed {
+    /// Row id.
+    pub id: i64,
+    /// The site.
+    pub target: Target,
+    /// Visits started before this one (crash retries).
+    pub attempts: u32,
+}
+
+/// Frontier counts.
+#[derive(Clone, Debug, Default)]
+pub struct Counts {
+    /// Targets in the frontier.
+    pub total: u64,
+    /// Targets with a recorded visit.
+    pub done: u64,
+    /// Recorded visits by outcome.
+    pub by_outcome: BTreeMap<Outcome, u64>,
+}
+
+impl Counts {
+    /// Visits whose outcome is not `ok`.
+    pub fn failed(&self) -> u64 {
+        self.by_outcome
+            .iter()
+            .filter(|(o, _)| **o != Outcome::Ok)
+            .map(|(_, n)| n)
+            .sum()
+    }
+}
+
+/// A recorded visit with its frontier data, as read back for analysis and reports.
+#[derive(Clone, Debug)]
+pub struct StoredVisit {
+    /// Visit row id.
+    pub id: i64,
+    /// Rank from the list.
+    pub rank: u64,
+    /// Whether the rank is a bucket.
+    pub rank_is_bucket: bool,
+    /// The raw capture.
+    pub visit: RawVisit,
+}
+
+/// The open store.
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl Store {
+    /// Opens (creating if needed) the store in `dir`.
+    pub fn create(dir: &Path) -> Result<Store> {
+        std::fs::create_dir_all(dir).map_err(|source| StoreError::Io {
+            what: "creating output folder",
+            path: dir.to_owned(),
+            source,
+        })?;
+        Self::open_file(&dir.join(STORE_FILE))
+    }
+
+    /// Opens an existing store in `dir`.
+    pub fn open(dir: &Path) -> Result<Store> {
+        let path = dir.join(STORE_FILE);
+        if !path.exists() {
+            return Err(StoreError::Missing(dir.to_owned()));
+        }
+        Self::open_file(&path)
+    }
+
+    fn open_file(path: &Path) -> Result<Store> {
+        let sq = |source| StoreError::Sqlite {
+            path: path.to_owned(),
+            source,
+        };
+        let conn = Connection::open(path).map_err(sq)?;
+        conn.busy_timeout(std::time::Duration::from_secs(30))
+            .map_err(sq)?;
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(sq)?;
+        conn.pragma_update(None, "synchronous", "NORMAL")
+            .map_err(sq)?;
+        conn.execute_batch(include_str!("schema.sql")).map_err(sq)?;
+        let store = Store {
+            conn,
+            path: path.to_owned(),
+        };
+        match store.meta("schema_version")? {
+            None => store.set_meta("schema_version", SCHEMA_VERSION)?,
+            Some(v) if v == SCHEMA_VERSION => {}
+            Some(found) => {
+                return Err(StoreError::Schema {
+                    path: path.to_owned(),
+                    found,
+                });
+            }
+        }
+        Ok(store)
+    }
+
+    fn sq(&self) -> impl Fn(rusqlite::Error) -> StoreError + '_ {
+        move |source| StoreError::Sqlite {
+            path: self.path.clone(),
+            source,
+        }
+    }
+
+    /// Reads a metadata value.
+    pub fn meta(&self, key: &str) -> Result<Option<String>> {
+        self.conn
+            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+            .optional()
+            .map_err(self.sq())
+    }
+
+    /// Writes a metadata value.
+    pub fn set_meta(&self, key: &str, value: &str) -> Result<()> {
+        self.conn
+            .execute("INSERT INTO meta(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value", [key, value])
+            .map(|_| ())
+            .map_err(self.sq())
+    }
+
+    /// The crawl's secret (for canary values), created on first use.
+    pub fn secret(&self) -> Result<Vec<u8>> {
+        if let Some(hex_secret) = self.meta("crawl_secret")? {
+            if let Ok(bytes) = hex::decode(hex_secret.trim()) {
+                return Ok(bytes);
+            }
+        }
+        let bytes: [u8; 16] = rand::random();
+        self.set_meta("crawl_secret", &hex::encode(bytes))?;
+        Ok(bytes.to_vec())
+    }
+
+    /// Adds targets to the frontier; returns how many were new. A domain already present
+    /// keeps its row (and its visit), taking the better rank.
+    pub fn add_targets(&mut self, targets: &[Target]) -> Result<usize> {
+        let path = self.path.clone();
+        let sq = |source| StoreError::Sqlite {
+            path: path.clone(),
+            source,
+        };
+        let tx = self.conn.transaction().map_err(sq)?;
+        let mut added = 0;
+        {
+            let mut ins = tx
+                .prepare("INSERT INTO targets(domain, rank, rank_is_bucket) VALUES (?1, ?2, ?3) ON CONFLICT(domain) DO UPDATE SET rank = min(rank, excluded.rank)")
+                .map_err(sq)?;
+            let before: i64 = tx
+                .query_row("SELECT count(*) FROM targets", [], |r| r.get(0))
+                .map_err(sq)?;
+            for t in targets {
+                ins.execute(params![t.domain, t.rank as i64, t.rank_is_bucket])
+                    .map_err(sq)?;
+            }
+            let after: i64 = tx
+                .query_row("SELECT count(*) FROM targets", [], |r| r.get(0))
+                .map_err(sq)?;
+            added += (after - before) as usize;
+        }
+        tx.commit().map_err(sq)?;
+        Ok(added)
+    }
+
+    /// Puts targets claimed by a process that died back into the frontier.
+    pub fn reset_interrupted(&self) -> Result<usize> {
+        self.conn
+            .execute(
+                "UPDATE targets SET state = 'pending' WHERE state = 'in_progress'",
+                [],
+            )
+            .map_err(self.sq())
+    }
+
+    /// Puts failed sites back into the frontier (`--retry-failed`); their old visit is
+    /// replaced when the new one is recorded.
+    pub fn reset_failed(&self) -> Result<usize> {
+        self.conn
+            .execute(
+                "UPDATE targets SET state = 'pending', attempts = 0 WHERE state = 'done' AND id IN (SELECT target_id FROM visits WHERE status != 'ok')",
+                [],
+            )
+            .map_err(self.sq())
+    }
+
+    /// Claims the best-ranked pending target.
+    pub fn claim_next(&self) -> Result<Option<Claimed>> {
+        let row = self
+            .conn
+            .query_row(
+                "UPDATE targets SET state = 'in_progress', attempts = attempts + 1
+                 WHERE id = (SELECT id FROM targets WHERE state = 'pending' ORDER BY rank, id LIMIT 1)
+                 RETURNING id, domain, rank, rank_is_bucket, attempts",
+                [],
+                |r| {
+                    Ok(Claimed {
+                        id: r.get(0)?,
+                        target: Target { domain: r.get(1)?, rank: r.get::<_, i64>(2)? as u64, rank_is_bucket: r.get(3)? },
+                        attempts: r.get::<_, i64>(4)? as u32 - 1,
+                    })
+                },
+            )
+            .optional()
+            .map_err(self.sq())?;
+        Ok(row)
+    }
+
+    /// Returns a claimed target to the frontier without a visit (graceful stop).
+    pub fn release(&self, target_id: i64) -> Result<()> {
+        self.conn
+            .execute("UPDATE targets SET state = 'pending', attempts = max(attempts - 1, 0) WHERE id = ?1 AND state = 'in_progress'", [target_id])
+            .map(|_| ())
+            .map_err(self.sq())
+    }
+
+    /// Records a visit and marks its target done, atomically. Replaces an earlier visit of
+    /// the same target (`--retry-failed`).
+    pub fn record_visit(&mut self, target_id: i64, v: &RawVisit) -> Result<i64> {
+        let path = self.path.clone();
+        let sq = |source| StoreError::Sqlite {
+            path: path.clone(),
+            source,
+        };
+        let tx = self.conn.transaction().map_err(sq)?;
+        if let Some(old) = tx
+            .query_row(
+                "SELECT id FROM visits WHERE target_id = ?1",
+                [target_id],
+                |r| r.get::<_, i64>(0),
+            )
+            .optional()
+            .map_err(sq)?
+        {
+            tx.execute("DELETE FROM requests WHERE visit_id = ?1", [old])
+                .map_err(sq)?;
+            tx.execute("DELETE FROM cookies WHERE visit_id = ?1", [old])
+                .map_err(sq)?;
+            tx.execute("DELETE FROM visits WHERE id = ?1", [old])
+                .map_err(sq)?;
+        }
+        tx.execute(
+            "INSERT INTO visits(target_id, status, http_status, start_url, final_url, redirect_chain, error, started_at, duration_ms, canaries, actions)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+            params![
+                target_id,
+                v.outcome.as_str(),
+                v.http_status,
+                v.start_url,
+                v.final_url,
+                json(&v.redirect_chain),
+                v.error,
+                v.started_at,
+                v.duration_ms as i64,
+                json(&v.canaries),
+                json(&v.actions),
+            ],
+        )
+        .map_err(sq)?;
+        let visit_id = tx.last_insert_rowid();
+        {
+            let mut ins = tx
+                .prepare(
+                    "INSERT INTO requests(visit_id, seq, request_id, url, method, resource_type, headers, body, body_state, initiator, frame_id, frame_url, is_main_frame, status, mime_type, response_headers, failure, wall_time, step)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
+                )
+                .map_err(sq)?;
+            for r in &v.requests {
+                ins.execute(params![
+                    visit_id,
+                    r.seq,
+                    r.request_id,
+                    r.url,
+                    r.method,
+                    r.resource_type,
+                    json(&r.headers),
+                    r.body,
+                    r.body_state.as_str(),
+                    r.initiator,
+                    r.frame_id,
+                    r.frame_url,
+                    r.is_main_frame,
+                    r.status,
+                    r.mime_type,
+                    json(&r.response_headers),
+                    r.failure,
+                    r.wall_time,
+                    r.step,
+                ])
+                .map_err(sq)?;
+            }
+            let mut ins = tx
+                .prepare("INSERT INTO cookies(visit_id, name, value, domain, path, expires, http_only, secure, same_site) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")
+                .map_err(sq)?;
+            for c in &v.cookies {
+                ins.execute(params![
+                    visit_id,
+                    c.name,
+                    c.value,
+                    c.domain,
+                    c.path,
+                    c.expires,
+                    c.http_only,
+                    c.secure,
+                    c.same_site
+                ])
+                .map_err(sq)?;
+            }
+        }
+        tx.execute(
+            "UPDATE targets SET state = 'done' WHERE id = ?1",
+            [target_id],
+        )
+        .map_err(sq)?;
+        tx.commit().map_err(sq)?;
+        Ok(visit_id)
+    }
+
+    /// Frontier and outcome counts.
+    pub fn counts(&self) -> Result<Counts> {
+        let mut c = Counts::default();
+        self.conn
+            .query_row(
+                "SELECT count(*), coalesce(sum(state = 'done'), 0) FROM targets",
+                [],
+                |r| {
+                    c.total = r.get::<_, i64>(0)? as u64;
+                    c.done = r.get::<_, i64>(1)? as u64;
+                    Ok(())
+                },
+            )
+            .map_err(self.sq())?;
+        let mut st = self
+            .conn
+            .prepare("SELECT status, count(*) FROM visits GROUP BY status")
+            .map_err(self.sq())?;
+        let rows = st
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))
+            .map_err(self.sq())?;
+        for row in rows {
+            let (s, n) = row.map_err(self.sq())?;
+            if let Some(o) = Outcome::parse(&s) {
+                c.by_outcome.insert(o, n as u64);
+            }
+        }
+        Ok(c)
+    }
+
+    /// Every target, best rank first, with its visit id if visited.
+    pub fn targets(&self) -> Result<Vec<(Target, Option<i64>)>> {
+        let mut st = self
+            .conn
+            .prepare("SELECT t.domain, t.rank, t.rank_is_bucket, v.id FROM targets t LEFT JOIN visits v ON v.target_id = t.id ORDER BY t.rank, t.id")
+            .map_err(self.sq())?;
+        let rows = st
+            .query_map([], |r| {
+                Ok((
+                    Target {
+                        domain: r.get(0)?,
+                        rank: r.get::<_, i64>(1)? as u64,
+                        rank_is_bucket: r.get(2)?,
+                    },
+                    r.get::<_, Option<i64>>(3)?,
+                ))
+            })
+            .map_err(self.sq())?;
+        rows.collect::<std::result::Result<_, _>>()
+            .map_err(self.sq())
+    }
+
+    /// Reads one visit back in full.
+    pub fn load_visit(&self, visit_id: i64) -> Result<StoredVisit> {
+        let sq = self.sq();
+        let (rank, rank_is_bucket, mut visit) = self
+            .conn
+            .query_row(
+                "SELECT t.rank, t.rank_is_bucket, t.domain, v.status, v.http_status, v.start_url, v.final_url, v.redirect_chain, v.error, v.started_at, v.duration_ms, v.canaries, v.actions
+                 FROM visits v JOIN targets t ON t.id = v.target_id WHERE v.id = ?1",
+                [visit_id],
+                |r| {
+                    let canaries: String = r.get(11)?;
+                    Ok((
+                        r.get::<_, i64>(0)? as u64,
+                        r.get::<_, bool>(1)?,
+                        RawVisit {
+                            domain: r.get(2)?,
+                            outcome: Outcome::parse(&r.get::<_, String>(3)?).unwrap_or(Outcome::BrowserCrash),
+                            http_status: r.get(4)?,
+                            start_url: r.get(5)?,
+                            final_url: r.get(6)?,
+                            redirect_chain: from_json(r.get(7)?),
+                            error: r.get(8)?,
+                            started_at: r.get(9)?,
+                            duration_ms: r.get::<_, i64>(10)? as u64,
+                            requests: Vec::new(),
+                            cookies: Vec::new(),
+                            canaries: serde_json::from_str::<Canaries>(&canaries).unwrap_or(Canaries {
+                                email: String::new(),
+                                phone: String::new(),
+                                name: String::new(),
+                                text: String::new(),
+                                search: String::new(),
+                            }),
+                            actions: from_json(r.get(12)?),
+                        },
+                    ))
+                },
+            )
+            .map_err(&sq)?;
+        let mut st = self
+            .conn
+            .prepare_cached(
+                "SELECT seq, request_id, url, method, resource_type, headers, body, body_state, initiator, frame_id, frame_url, is_main_frame, status, mime_type, response_headers, failure, wall_time, step
+                 FROM requests WHERE visit_id = ?1 ORDER BY seq",
+            )
+            .map_err(&sq)?;
+        let rows = st
+            .query_map([visit_id], |r| {
+                Ok(RawRequest {
+                    seq: r.get(0)?,
+                    request_id: r.get(1)?,
+                    url: r.get(2)?,
+                    method: r.get(3)?,
+                    resource_type: r.get(4)?,
+                    headers: from_json(r.get(5)?),
+                    body: r.get(6)?,
+                    body_state: match r.get::<_, String>(7)?.as_str() {
+                        "complete" => BodyState::Complete,
+                        "unavailable" => BodyState::Unavailable,
+                        _ => BodyState::None,
+                    },
+                    initiator: r.get(8)?,
+                    frame_id: r.get(9)?,
+                    frame_url: r.get(10)?,
+                    is_main_frame: r.get(11)?,
+                    status: r.get(12)?,
+                    mime_type: r.get(13)?,
+                    response_headers: from_json(r.get(14)?),
+                    failure: r.get(15)?,
+                    wall_time: r.get(16)?,
+                    step: r.get(17)?,
+                })
+            })
+            .map_err(&sq)?;
+        visit.requests = rows.collect::<std::result::Result<_, _>>().map_err(&sq)?;
+        let mut st = self
+            .conn
+            .prepare_cached("SELECT name, value, domain, path, expires, http_only, secure, same_site FROM cookies WHERE visit_id = ?1 ORDER BY id")
+            .map_err(&sq)?;
+        let rows = st
+            .query_map([visit_id], |r| {
+                Ok(RawCookie {
+                    name: r.get(0)?,
+                    value: r.get(1)?,
+                    domain: r.get(2)?,
+                    path: r.get(3)?,
+                    expires: r.get(4)?,
+                    http_only: r.get(5)?,
+                    secure: r.get(6)?,
+                    same_site: r.get(7)?,
+                })
+            })
+            .map_err(&sq)?;
+        visit.cookies = rows.collect::<std::result::Result<_, _>>().map_err(&sq)?;
+        Ok(StoredVisit {
+            id: visit_id,
+            rank,
+            rank_is_bucket,
+            visit,
+        })
+    }
+}
+
+/// Parses a JSON TEXT column written by [`json`]; a damaged value reads as empty.
+fn from_json<T: serde::de::DeserializeOwned + Default>(s: String) -> T {
+    serde_json::from_str(&s).unwrap_or_default()
+}
+
+/// Serialises a plain-data field to JSON text for a TEXT column.
+fn json<T: serde::Serialize + ?Sized>(x: &T) -> String {
+    serde_json::to_string(x).expect("plain data serialises")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn visit(domain: &str, outcome: Outcome) -> RawVisit {
+        RawVisit {
+            domain: domain.into(),
+            outcome,
+            http_status: Some(200),
+            start_url: format!("https://{domain}/"),
+            final_url: Some(format!("https://{domain}/")),
+            redirect_chain: vec![format!("https://{domain}/")],
+            error: None,
+            started_at: "2026-11-29T00:00:00Z".into(),
+            duration_ms: 5,
+            requests: vec![RawRequest {
+                seq: 0,
+                request_id: "1".into(),
+                url: format!("https://{domain}/"),
+                method: "POST".into(),
+                resource_type: "Document".into(),
+                headers: vec![("Cookie".into(), "a=b".into())],
+                body: Some(vec![0, 159, 146, 150, b'x']),
+                body_state: BodyState::Complete,
+                initiator: "{}".into(),
+                frame_id: "F".into(),
+                frame_url: format!("https://{domain}/"),
+                is_main_frame: true,
+                status: Some(200),
+                mime_type: Some("text/html".into()),
+                response_headers: vec![],
+                failure: None,
+                wall_time: 1.5,
+                step: "load".into(),
+            }],
+            cookies: vec![RawCookie {
+                name: "_ttp".into(),
+                value: "v".into(),
+                domain: ".x".into(),
+                path: "/".into(),
+                expires: -1.0,
+                http_only: false,
+                secure: true,
+                same_site: Some("None".into()),
+            }],
+            canaries: crate::canary::derive(b"k", domain),
+            actions: vec!["scrolled".into()],
+        }
+    }
+
+    fn targets(n: u64) -> Vec<Target> {
+        (1..=n)
+            .map(|i| Target {
+                rank: i,
+                rank_is_bucket: false,
+                domain: format!("s{i}.example"),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn visit_round_trips_byte_exact() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = Store::create(dir.path()).unwrap();
+        s.add_targets(&targets(1)).unwrap();
+        let c = s.claim_next().unwrap().unwrap();
+        let v = visit(&c.target.domain, Outcome::Ok);
+        let id = s.record_visit(c.id, &v).unwrap();
+        let back = s.load_visit(id).unwrap();
+        assert_eq!(back.visit, v);
+        assert_eq!(back.rank, 1);
+    }
+
+    #[test]
+    fn interrupted_claims_return_and_nothing_is_counted_twice() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = Store::create(dir.path()).unwrap();
+        assert_eq!(s.add_targets(&targets(3)).unwrap(), 3);
+        let a = s.claim_next().unwrap().unwrap();
+        s.record_visit(a.id, &visit(&a.target.domain, Outcome::Ok))
+            .unwrap();
+        let b = s.claim_next().unwrap().unwrap(); // "killed" while visiting b
+        drop(s);
+        let mut s = Store::open(dir.path()).unwrap();
+        assert_eq!(
+            s.add_targets(&targets(3)).unwrap(),
+            0,
+            "re-adding the same list adds nothing"
+        );
+        assert_eq!(s.reset_interrupted().unwrap(), 1);
+        let mut seen = vec![];
+        while let Some(c) = s.claim_next().unwrap() {
+            seen.push(c.target.domain.clone());
+            if c.target.domain == b.target.domain {
+                assert_eq!(c.attempts, 1, "the interrupted visit counts as an attempt");
+            }
+            s.record_visit(c.id, &visit(&c.target.domain, Outcome::Timeout))
+                .unwrap();
+        }
+        assert_eq!(seen, vec!["s2.example", "s3.example"]);
+        let counts = s.counts().unwrap();
+        assert_eq!((counts.total, counts.done), (3, 3));
+        assert_eq!(counts.by_outcome[&Outcome::Ok], 1);
+        assert_eq!(counts.by_outcome[&Outcome::Timeout], 2);
+    }
+
+    #[test]
+    fn retry_failed_replaces_the_old_visit() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = Store::create(dir.path()).unwrap();
+        s.add_targets(&targets(2)).unwrap();
+        while let Some(c) = s.claim_next().unwrap() {
+            let o = if c.target.rank == 1 {
+                Outcome::Ok
+            } else {
+                Outcome::Timeout
+            };
+            s.record_visit(c.id, &visit(&c.target.domain, o)).unwrap();
+        }
+        assert_eq!(s.reset_failed().unwrap(), 1);
+        let c = s.claim_next().unwrap().unwrap();
+        assert_eq!(c.target.domain, "s2.example");
+        s.record_visit(c.id, &visit(&c.target.domain, Outcome::Ok))
+            .unwrap();
+        let counts = s.counts().unwrap();
+        assert_eq!(counts.by_outcome.get(&Outcome::Ok), Some(&2));
+        assert_eq!(counts.by_outcome.get(&Outcome::Timeout), None);
+        let n: i64 = s
+            .conn
+            .query_row("SELECT count(*) FROM requests", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(n, 2, "the replaced visit's requests are gone");
+    }
+
+    #[test]
+    fn second_lock_is_refused_with_the_holders_pid() {
+        let dir = tempfile::tempdir().unwrap();
+        let _a = CrawlLock::acquire(dir.path()).unwrap();
+        let err = CrawlLock::acquire(dir.path()).unwrap_err();
+        let msg = err.to_string();
+        assert!(msg.contains(&std::process::id().to_string()), "{msg}");
+        assert!(msg.contains("already using"), "{msg}");
+    }
+
+    #[test]
+    fn secret_is_stable() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = Store::create(dir.path()).unwrap();
+        let a = s.secret().unwrap();
+        drop(s);
+        let s = Store::open(dir.path()).unwrap();
+        assert_eq!(a, s.secret().unwrap());
+        assert_eq!(a.len(), 16);
+    }
+}

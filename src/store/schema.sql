@@ -1,0 +1,74 @@
+-- pixelcensus store, schema version 1. One file per crawl: <out>/crawl.sqlite.
+-- Analysts may query it directly; docs/schema.md describes every table.
+
+CREATE TABLE IF NOT EXISTS meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+
+-- The frontier: every listed site, once.
+CREATE TABLE IF NOT EXISTS targets (
+    id             INTEGER PRIMARY KEY,
+    domain         TEXT NOT NULL UNIQUE,
+    rank           INTEGER NOT NULL,
+    rank_is_bucket INTEGER NOT NULL,
+    state          TEXT NOT NULL DEFAULT 'pending',   -- pending | in_progress | done
+    attempts       INTEGER NOT NULL DEFAULT 0          -- visits started (crash retries count)
+);
+CREATE INDEX IF NOT EXISTS targets_state ON targets(state, rank, id);
+
+-- One row per visited site (a --retry-failed revisit replaces it).
+CREATE TABLE IF NOT EXISTS visits (
+    id             INTEGER PRIMARY KEY,
+    target_id      INTEGER NOT NULL UNIQUE REFERENCES targets(id),
+    status         TEXT NOT NULL,
+    http_status    INTEGER,
+    start_url      TEXT NOT NULL,
+    final_url      TEXT,
+    redirect_chain TEXT NOT NULL,     -- JSON array of URLs
+    error          TEXT,
+    started_at     TEXT NOT NULL,
+    duration_ms    INTEGER NOT NULL,
+    canaries       TEXT NOT NULL,     -- JSON object: email, phone, name, text, search
+    actions        TEXT NOT NULL      -- JSON array of what the visitor did
+);
+
+-- Every request of every frame, as the browser sent it.
+CREATE TABLE IF NOT EXISTS requests (
+    id               INTEGER PRIMARY KEY,
+    visit_id         INTEGER NOT NULL REFERENCES visits(id),
+    seq              INTEGER NOT NULL,
+    request_id       TEXT NOT NULL,
+    url              TEXT NOT NULL,
+    method           TEXT NOT NULL,
+    resource_type    TEXT NOT NULL,
+    headers          TEXT NOT NULL,   -- JSON array of [name, value]
+    body             BLOB,
+    body_state       TEXT NOT NULL,   -- none | complete | unavailable
+    initiator        TEXT NOT NULL,   -- JSON (Chromium's initiator)
+    frame_id         TEXT NOT NULL,
+    frame_url        TEXT NOT NULL,
+    is_main_frame    INTEGER NOT NULL,
+    status           INTEGER,
+    mime_type        TEXT,
+    response_headers TEXT NOT NULL,   -- JSON array of [name, value]
+    failure          TEXT,
+    wall_time        REAL NOT NULL,
+    step             TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS requests_visit ON requests(visit_id, seq);
+
+-- Every cookie in the browser at the end of a visit.
+CREATE TABLE IF NOT EXISTS cookies (
+    id        INTEGER PRIMARY KEY,
+    visit_id  INTEGER NOT NULL REFERENCES visits(id),
+    name      TEXT NOT NULL,
+    value     TEXT NOT NULL,
+    domain    TEXT NOT NULL,
+    path      TEXT NOT NULL,
+    expires   REAL NOT NULL,
+    http_only INTEGER NOT NULL,
+    secure    INTEGER NOT NULL,
+    same_site TEXT
+);
+CREATE INDEX IF NOT EXISTS cookies_visit ON cookies(visit_id);

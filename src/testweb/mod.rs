@@ -1,0 +1,514 @@
+//! The synthetic web that tests, benchmarks and the demo crawl: one loopback port speaking
+//! HTTPS (a self-signed certificate made at start) and plain HTTP, routing by Host header, so
+//! Chromium started with `--host-resolver-rules="MAP * 127.0.0.1:PORT"` and `--insecure` sees
+//! real host names. It logs every request it receives, so a test can compare the crawler's
+//! capture with what the server really saw.
+
+pub mod sites;
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full, StreamBody, combinators::BoxBody};
+use hyper::body::Frame;
+use hyper::{Request, Response, StatusCode};
+use hyper_util::rt::TokioIo;
+use serde::{Deserialize, Serialize};
+use sites::Kind;
+use std::convert::Infallible;
+use std::io::Write;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::net::{TcpListener, TcpStream};
+use tokio_rustls::TlsAcceptor;
+use tokio_rustls::rustls;
+
+/// One request the test web received.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct Logged {
+    /// Seconds since the Unix epoch.
+    pub time: f64,
+    /// True when it came over TLS.
+    pub tls: bool,
+    /// Host header without port.
+    pub host: String,
+    /// Method.
+    pub method: String,
+    /// Path and query.
+    pub path: String,
+    /// Headers as received.
+    pub headers: Vec<(String, String)>,
+    /// Body bytes.
+    pub body: Vec<u8>,
+}
+
+impl Logged {
+    /// The URL as the browser saw it.
+    pub fn url(&self) -> String {
+        format!(
+            "{}://{}{}",
+            if self.tls { "https" } else { "http" },
+            self.host,
+            self.path
+        )
+    }
+}
+
+struct State {
+    log: Mutex<Vec<Logged>>,
+    file: Option<Mutex<std::fs::File>>,
+}
+
+/// A running test web.
+pub struct TestWeb {
+    port: u16,
+    state: Arc<State>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl TestWeb {
+    /// Starts serving on 127.0.0.1:`port` (0: any free port). With `log_file`, every request
+    /// is also appended there as a JSON line.
+    pub async fn start(port: u16, log_file: Option<&std::path::Path>) -> std::io::Result<TestWeb> {
+        let listener = TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], port))).await?;
+        let port = listener.local_addr()?.port();
+        let file = match log_file {
+            Some(p) => Some(Mutex::new(
+                std::fs::OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(p)?,
+            )),
+            None => None,
+        };
+        let state = Arc::new(State {
+            log: Mutex::new(Vec::new()),
+            file,
+        });
+        let acceptor = TlsAcceptor::from(Arc::new(tls_config()?));
+        let st = state.clone();
+        let task = tokio::spawn(async move {
+            loop {
+                let Ok((stream, _)) = listener.accept().await else {
+                    continue;
+                };
+                let st = st.clone();
+                let acceptor = acceptor.clone();
+                tokio::spawn(async move {
+                    let _ = serve_connection(stream, acceptor, st).await;
+                });
+            }
+        });
+        Ok(TestWeb { port, state, task })
+    }
+
+    /// The port it listens on.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// The `--host-map` value that points Chromium at it.
+    pub fn host_map(&self) -> String {
+        sites::host_map(self.port)
+    }
+
+    /// Every request received so far.
+    pub fn requests(&self) -> Vec<Logged> {
+        self.state.log.lock().unwrap().clone()
+    }
+
+    /// Stops serving.
+    pub fn stop(self) {
+        self.task.abort();
+    }
+}
+
+fn tls_config() -> std::io::Result<rustls::ServerConfig> {
+    let mut names: Vec<String> = sites::SITES.iter().map(|s| s.domain.to_string()).collect();
+    names.extend(TRACKER_HOSTS.iter().map(|h| h.to_string()));
+    names.push("localhost".into());
+    let ck = rcgen::generate_simple_self_signed(names).map_err(std::io::Error::other)?;
+    let cert = ck.cert.der().clone();
+    let key = rustls::pki_types::PrivateKeyDer::Pkcs8(ck.signing_key.serialize_der().into());
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let mut cfg = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(std::io::Error::other)?
+        .with_no_client_auth()
+        .with_single_cert(vec![cert], key)
+        .map_err(std::io::Error::other)?;
+    cfg.alpn_protocols = vec![b"http/1.1".to_vec()];
+    Ok(cfg)
+}
+
+/// Hosts that imitate real trackers (besides the per-site ones).
+const TRACKER_HOSTS: &[&str] = &[
+    "analytics.tiktok.com",
+    "connect.facebook.net",
+    "www.facebook.com",
+    "www.googletagmanager.com",
+    "region1.google-analytics.com",
+    "www.google-analytics.com",
+    "widgets-thirdparty.test",
+    "adnet.test",
+    "collect.recorder-demo.test",
+    "cdn-static.test",
+];
+
+/// Peeks at the first bytes of a connection (up to `max`, or until `done` says enough).
+async fn peek_until(stream: &TcpStream, max: usize, done: impl Fn(&[u8]) -> bool) -> Vec<u8> {
+    let mut buf = vec![0u8; max];
+    for _ in 0..100 {
+        match stream.peek(&mut buf).await {
+            Ok(0) | Err(_) => return Vec::new(),
+            Ok(n) if n == max || done(&buf[..n]) => return buf[..n].to_vec(),
+            Ok(_) => tokio::time::sleep(Duration::from_millis(10)).await,
+        }
+    }
+    let n = stream.peek(&mut buf).await.unwrap_or(0);
+    buf[..n].to_vec()
+}
+
+fn contains(hay: &[u8], needle: &[u8]) -> bool {
+    hay.windows(needle.len())
+        .any(|w| w.eq_ignore_ascii_case(needle))
+}
+
+fn special_host(head: &[u8], plain: bool) -> Option<Kind> {
+    sites::SITES.iter().find_map(|s| {
+        let special = matches!(s.kind, Kind::Reset | Kind::TlsBroken | Kind::HttpOnly);
+        if !special {
+            return None;
+        }
+        let hit = if plain {
+            contains(head, format!("\nhost: {}\r", s.domain).as_bytes())
+                || contains(head, format!("\nhost: {}:", s.domain).as_bytes())
+        } else {
+            // The SNI name travels in clear in the ClientHello.
+            contains(head, s.domain.as_bytes())
+                && !contains(head, format!("www.{}", s.domain).as_bytes())
+        };
+        hit.then_some(s.kind)
+    })
+}
+
+#[allow(deprecated)] // a zero linger resets at once; it does not block
+fn reset(stream: TcpStream) {
+    let _ = stream.set_linger(Some(Duration::ZERO));
+    drop(stream);
+}
+
+async fn serve_connection(
+    stream: TcpStream,
+    acceptor: TlsAcceptor,
+    st: Arc<State>,
+) -> std::io::Result<()> {
+    let head = peek_until(&stream, 2048, |b| {
+        b[0] == 0x16 && b.len() > 200 || contains(b, b"\r\n\r\n")
+    })
+    .await;
+    if head.is_empty() {
+        return Ok(());
+    }
+    let tls = head[0] == 0x16;
+    match special_host(&head, !tls) {
+        Some(Kind::Reset) => return Ok(reset(stream)),
+        Some(Kind::TlsBroken) if !tls => return Ok(reset(stream)),
+        Some(Kind::TlsBroken | Kind::HttpOnly) if tls => {
+            use tokio::io::AsyncWriteExt;
+            let mut stream = stream;
+            let _ = stream.write_all(b"this is not TLS\r\n\r\n").await;
+            return Ok(());
+        }
+        _ => {}
+    }
+    let builder = hyper::server::conn::http1::Builder::new();
+    if tls {
+        let tls_stream = acceptor.accept(stream).await?;
+        let svc = hyper::service::service_fn(move |req| handle(req, true, st.clone()));
+        let _ = builder
+            .serve_connection(TokioIo::new(tls_stream), svc)
+            .await;
+    } else {
+        let svc = hyper::service::service_fn(move |req| handle(req, false, st.clone()));
+        let _ = builder.serve_connection(TokioIo::new(stream), svc).await;
+    }
+    Ok(())
+}
+
+type Body = BoxBody<Bytes, Infallible>;
+
+fn full(b: impl Into<Bytes>) -> Body {
+    Full::new(b.into()).boxed()
+}
+
+fn respond(status: u16, ctype: &str, body: impl Into<Bytes>) -> Response<Body> {
+    Response::builder()
+        .status(status)
+        .header("Content-Type", ctype)
+        .header("Cache-Control", "no-store")
+        .body(full(body))
+        .expect("valid response")
+}
+
+const GIF: &[u8] = b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;";
+
+async fn handle(
+    req: Request<hyper::body::Incoming>,
+    tls: bool,
+    st: Arc<State>,
+) -> Result<Response<Body>, Infallible> {
+    let (parts, body) = req.into_parts();
+    let body = body
+        .collect()
+        .await
+        .map(|b| b.to_bytes().to_vec())
+        .unwrap_or_default();
+    let host = parts
+        .headers
+        .get("host")
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("")
+        .split(':')
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let path = parts
+        .uri
+        .path_and_query()
+        .map(|p| p.to_string())
+        .unwrap_or_else(|| "/".into());
+    let logged = Logged {
+        time: std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs_f64())
+            .unwrap_or(0.0),
+        tls,
+        host: host.clone(),
+        method: parts.method.to_string(),
+        path: path.clone(),
+        headers: parts
+            .headers
+            .iter()
+            .map(|(k, v)| {
+                (
+                    k.to_string(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
+            .collect(),
+        body,
+    };
+    if let Some(f) = &st.file {
+        if let Ok(line) = serde_json::to_string(&logged) {
+            let _ = writeln!(f.lock().unwrap(), "{line}");
+        }
+    }
+    st.log.lock().unwrap().push(logged);
+    let origin = parts
+        .headers
+        .get("origin")
+        .and_then(|o| o.to_str().ok())
+        .unwrap_or("*")
+        .to_string();
+    let mut resp = route(&host, &path, parts.method.as_str());
+    let h = resp.headers_mut();
+    h.insert(
+        "Access-Control-Allow-Origin",
+        origin
+            .parse()
+            .unwrap_or(hyper::header::HeaderValue::from_static("*")),
+    );
+    h.insert(
+        "Access-Control-Allow-Credentials",
+        hyper::header::HeaderValue::from_static("true"),
+    );
+    Ok(resp)
+}
+
+fn route(host: &str, path_q: &str, method: &str) -> Response<Body> {
+    let (path, query) = match path_q.split_once('?') {
+        Some((p, q)) => (p, Some(q)),
+        None => (path_q, None),
+    };
+    if method == "OPTIONS" {
+        let mut r = respond(204, "text/plain", "");
+        r.headers_mut().insert(
+            "Access-Control-Allow-Methods",
+            hyper::header::HeaderValue::from_static("GET, POST"),
+        );
+        r.headers_mut().insert(
+            "Access-Control-Allow-Headers",
+            hyper::header::HeaderValue::from_static("Content-Type"),
+        );
+        return r;
+    }
+    let js = |lib: &str| {
+        respond(
+            200,
+            "application/javascript",
+            format!("{}\n{}", include_str!("assets/common.js"), lib),
+        )
+    };
+    match (host, path) {
+        ("analytics.tiktok.com", "/i18n/pixel/events.js") => {
+            return js(include_str!("assets/tiktok.js"));
+        }
+        ("analytics.tiktok.com", _) => {
+            return respond(200, "application/json", r#"{"code":0,"message":"OK"}"#);
+        }
+        ("connect.facebook.net", "/en_US/fbevents.js") => {
+            return js(include_str!("assets/meta.js"));
+        }
+        ("connect.facebook.net", p) if p.starts_with("/signals/config/") => {
+            return respond(
+                200,
+                "application/javascript",
+                "/* pixel configuration */ window.__fbConfigLoaded = true;",
+            );
+        }
+        ("www.facebook.com", "/tr" | "/tr/") => {
+            let mut r = respond(200, "image/gif", GIF);
+            r.headers_mut().insert(
+                "Set-Cookie",
+                hyper::header::HeaderValue::from_static("fr=0demo.fr.cookie; Domain=.facebook.com; Path=/; Max-Age=7776000; Secure; HttpOnly; SameSite=None"),
+            );
+            return r;
+        }
+        ("www.googletagmanager.com", "/gtag/js") => return js(include_str!("assets/gtag.js")),
+        ("www.googletagmanager.com", "/gtm.js") => {
+            let lib = include_str!("assets/gtm.js")
+                .replace("__GA4__", sites::GA4_GTM_ID)
+                .replace("__TIKTOK__", sites::TIKTOK_GTM_CODE)
+                .replace("__META__", sites::META_GTM_ID);
+            return js(&lib);
+        }
+        (h, "/g/collect") if h.ends_with("google-analytics.com") || h.starts_with("metrics.") => {
+            return respond(204, "text/plain", "");
+        }
+        ("widgets-thirdparty.test", "/embed") => {
+            let mut r = respond(200, "text/html; charset=utf-8", sites::widget_html());
+            r.headers_mut().insert(
+                "Set-Cookie",
+                hyper::header::HeaderValue::from_static(
+                    "widget_uid=w-4f1c9a; Path=/; Max-Age=31536000; Secure; SameSite=None",
+                ),
+            );
+            return r;
+        }
+        ("adnet.test", "/sync.gif") => {
+            let mut r = respond(200, "image/gif", GIF);
+            r.headers_mut().insert(
+                "Set-Cookie",
+                hyper::header::HeaderValue::from_static(
+                    "uid=adnet-7731; Path=/; Max-Age=31536000; Secure; SameSite=None",
+                ),
+            );
+            return r;
+        }
+        ("adnet.test", _) => return respond(200, "image/gif", GIF),
+        ("collect.recorder-demo.test", _) => return respond(204, "text/plain", ""),
+        ("cdn-static.test", _) => {
+            return respond(
+                200,
+                "text/css",
+                "body { font-family: sans-serif; max-width: 60em; margin: auto; }",
+            );
+        }
+        _ => {}
+    }
+    if path == "/favicon.ico" {
+        return respond(404, "text/plain", "no favicon");
+    }
+    let Some(site) = sites::find(host) else {
+        return respond(
+            404,
+            "text/html",
+            "<!doctype html><title>Unknown host</title><h1>Unknown host</h1>",
+        );
+    };
+    match site.kind {
+        Kind::Page { .. } => match path {
+            "/" | "/landing" => respond(
+                200,
+                "text/html; charset=utf-8",
+                sites::page_html(site, "/", None),
+            ),
+            "/search" => {
+                let q = query.and_then(|q| {
+                    url::form_urlencoded::parse(q.as_bytes())
+                        .find(|(k, _)| k == "q")
+                        .map(|(_, v)| v.into_owned())
+                });
+                respond(
+                    200,
+                    "text/html; charset=utf-8",
+                    sites::page_html(site, "/search", q.as_deref()),
+                )
+            }
+            "/api/collect" => respond(200, "application/json", r#"{"ok":true}"#),
+            "/subscribe" => respond(
+                200,
+                "text/html",
+                "<!doctype html><title>Subscribed</title><p>A form was submitted.</p>",
+            ),
+            _ => respond(404, "text/html", "<!doctype html><title>Not found</title>"),
+        },
+        Kind::HttpOnly => respond(
+            200,
+            "text/html; charset=utf-8",
+            sites::page_html(
+                &sites::Site {
+                    kind: Kind::Page {
+                        trackers: &[sites::Tracker::Ga4],
+                        form: false,
+                        search: false,
+                        extra: "",
+                    },
+                    ..*site
+                },
+                "/",
+                None,
+            ),
+        ),
+        Kind::Redirect(to) => {
+            let mut r = respond(301, "text/html", "<!doctype html><title>Moved</title>");
+            r.headers_mut()
+                .insert("Location", hyper::header::HeaderValue::from_static(to));
+            r
+        }
+        Kind::Status(code) => respond(
+            code,
+            "text/html; charset=utf-8",
+            format!(
+                "<!doctype html><title>Error {code}</title><h1>Error {code}</h1><script async src=\"https://www.googletagmanager.com/gtag/js?id={}\"></script>",
+                sites::GA4_ID
+            ),
+        ),
+        Kind::Json => respond(
+            200,
+            "application/json",
+            r#"{"api":"json-api.test","items":[1,2,3]}"#,
+        ),
+        Kind::Hang => {
+            // The first bytes of a page, then nothing: the load never finishes.
+            let stream = futures_util::stream::unfold(0u8, |n| async move {
+                if n == 0 {
+                    Some((Ok::<_, Infallible>(Frame::data(Bytes::from_static(b"<!doctype html><html><head><title>Loading</title></head><body><p>Loading"))), 1))
+                } else {
+                    tokio::time::sleep(Duration::from_secs(600)).await;
+                    None
+                }
+            });
+            Response::builder()
+                .status(200)
+                .header("Content-Type", "text/html; charset=utf-8")
+                .body(BodyExt::boxed(StreamBody::new(stream)))
+                .expect("valid response")
+        }
+        Kind::Reset | Kind::TlsBroken | Kind::NxDomain => respond(
+            StatusCode::BAD_GATEWAY.as_u16(),
+            "text/plain",
+            "unreachable",
+        ),
+    }
+}

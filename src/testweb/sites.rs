@@ -1,0 +1,436 @@
+//! The test web's sites: what each one serves and what a crawl of it must find.
+//!
+//! Hostnames of real trackers (analytics.tiktok.com, www.facebook.com, …) are served by
+//! imitation pixels written from shared/pixel-formats.md; the sites' own names end in
+//! `.test`, a TLD reserved for testing.
+
+use crate::capture::Outcome;
+
+/// The TikTok pixel code used on direct-snippet sites.
+pub const TIKTOK_CODE: &str = "CDEMOTT0PIXEL0000001";
+/// The TikTok pixel code the GTM container injects.
+pub const TIKTOK_GTM_CODE: &str = "DDEMOTT0GTM000000002";
+/// The Meta pixel id used on direct-snippet sites.
+pub const META_ID: &str = "1234567890123456";
+/// The Meta pixel id the GTM container injects.
+pub const META_GTM_ID: &str = "987654321098765";
+/// The GA4 measurement id used on direct-snippet sites.
+pub const GA4_ID: &str = "G-DEMO123456";
+/// The GA4 measurement id the GTM container injects.
+pub const GA4_GTM_ID: &str = "G-GTMDEMO789";
+/// The GA4 measurement id sent through a first-party (server-side tagging) endpoint.
+pub const GA4_SST_ID: &str = "G-SSTDEMO555";
+/// The GTM container id.
+pub const GTM_ID: &str = "GTM-DEMO01";
+
+/// A tracker placed on a page.
+#[derive(Clone, Copy, Debug)]
+pub enum Tracker {
+    /// TikTok pixel, direct snippet.
+    TikTok,
+    /// Meta pixel, direct snippet with its noscript image.
+    Meta,
+    /// Meta pixel initialised after a delay (ms).
+    MetaDelayed(u32),
+    /// GA4 through gtag.js.
+    Ga4,
+    /// GA4 through a first-party `metrics.<site>` endpoint (server-side tagging).
+    Ga4ServerSide,
+    /// A Google Tag Manager container that injects TikTok, Meta and GA4.
+    Gtm,
+}
+
+/// What a host serves.
+#[derive(Clone, Copy, Debug)]
+pub enum Kind {
+    /// An HTML page.
+    Page {
+        /// Trackers on it.
+        trackers: &'static [Tracker],
+        /// A newsletter form (email, phone, name, message); never to be submitted.
+        form: bool,
+        /// A search box (GET /search?q=).
+        search: bool,
+        /// Raw HTML appended to the body.
+        extra: &'static str,
+    },
+    /// A permanent redirect to a URL.
+    Redirect(&'static str),
+    /// An HTML error page with this status.
+    Status(u16),
+    /// Connections are reset (https and http).
+    Reset,
+    /// The TLS handshake fails; http resets.
+    TlsBroken,
+    /// The TLS handshake fails; http serves a page with GA4.
+    HttpOnly,
+    /// The page starts and never finishes.
+    Hang,
+    /// The document is JSON.
+    Json,
+    /// The name does not resolve (by the host map `MAP <name> ~NOTFOUND`).
+    NxDomain,
+}
+
+/// A host of the test web.
+#[derive(Clone, Copy, Debug)]
+pub struct Site {
+    /// Host name.
+    pub domain: &'static str,
+    /// Rank in seeds/demo-sites.csv (0: not listed; only reached from other sites).
+    pub rank: u64,
+    /// What it serves.
+    pub kind: Kind,
+    /// The outcome a crawl must record.
+    pub expect: Outcome,
+    /// The document status a crawl must record.
+    pub expect_status: Option<u16>,
+}
+
+const fn page(
+    domain: &'static str,
+    rank: u64,
+    trackers: &'static [Tracker],
+    form: bool,
+    search: bool,
+    extra: &'static str,
+) -> Site {
+    Site {
+        domain,
+        rank,
+        kind: Kind::Page {
+            trackers,
+            form,
+            search,
+            extra,
+        },
+        expect: Outcome::Ok,
+        expect_status: Some(200),
+    }
+}
+
+const fn failing(
+    domain: &'static str,
+    rank: u64,
+    kind: Kind,
+    expect: Outcome,
+    expect_status: Option<u16>,
+) -> Site {
+    Site {
+        domain,
+        rank,
+        kind,
+        expect,
+        expect_status,
+    }
+}
+
+const IFRAME: &str = r#"<iframe src="https://widgets-thirdparty.test/embed" width="400" height="200" title="widget"></iframe>"#;
+
+const BEACONS: &str = r#"<script>
+window.addEventListener('load', function () {
+  // sendBeacon with a string (text/plain)
+  navigator.sendBeacon('https://analytics.tiktok.com/api/v2/pixel/act', JSON.stringify({event: 'Beacon', context: {page: {url: location.href}}}));
+  // sendBeacon with a Blob (its body is only flagged in the performance log)
+  navigator.sendBeacon('https://www.facebook.com/tr/', new Blob([JSON.stringify({id: '1234567890123456', ev: 'PageView', dl: location.href})], {type: 'application/json'}));
+  // fetch with keepalive
+  fetch('https://region1.google-analytics.com/g/collect?v=2&tid=G-DEMO123456&cid=1.2&en=keepalive_test', {method: 'POST', body: 'en=page_view&dl=' + encodeURIComponent(location.href), keepalive: true, mode: 'no-cors'});
+  // multipart FormData with a Blob part
+  var fd = new FormData();
+  fd.append('id', '1234567890123456'); fd.append('ev', 'PageView'); fd.append('dl', location.href);
+  fd.append('blob', new Blob(['blob-part-payload'], {type: 'application/octet-stream'}), 'part.bin');
+  fetch('https://www.facebook.com/tr/', {method: 'POST', body: fd, mode: 'no-cors', keepalive: true});
+});
+</script>"#;
+
+const RECORDER: &str = r#"<script>
+// A session-recorder-like script: sends what the visitor types, plain and base64.
+document.addEventListener('change', function (e) {
+  var v = e.target.value || '';
+  fetch('https://collect.recorder-demo.test/v1/events', {method: 'POST', keepalive: true, mode: 'no-cors',
+    headers: {'Content-Type': 'text/plain'},
+    body: JSON.stringify({field: e.target.name, value: v, b64: btoa(unescape(encodeURIComponent(v))), page: location.href})});
+}, true);
+</script>"#;
+
+const LEAVES: &str = r#"<script>setTimeout(function () { location.href = 'https://elsewhere.test/landing'; }, 300);</script>"#;
+
+const DIALOGS: &str = r#"<script>
+alert('Welcome!');
+confirm('Accept our newsletter?');
+window.addEventListener('beforeunload', function (e) { e.preventDefault(); e.returnValue = ''; });
+new Image().src = 'https://region1.google-analytics.com/g/collect?v=2&tid=G-DEMO123456&cid=9.9&en=after_dialogs&dl=' + encodeURIComponent(location.href);
+</script>"#;
+
+const COOKIE_SYNC: &str = r#"<img src="https://adnet.test/sync.gif" width="1" height="1" alt="">
+<script>setTimeout(function () { new Image().src = 'https://adnet.test/px.gif?site=' + location.hostname; }, 400);</script>"#;
+
+const CDN_ONLY: &str = r#"<link rel="stylesheet" href="https://cdn-static.test/style.css">
+<script>fetch('/api/collect', {method: 'POST', headers: {'Content-Type': 'application/json'}, body: JSON.stringify({ok: 1})});</script>"#;
+
+/// Every host of the test web.
+pub const SITES: &[Site] = &[
+    page("tiktok-shop.test", 1, &[Tracker::TikTok], true, true, ""),
+    page("meta-news.test", 2, &[Tracker::Meta], true, true, ""),
+    page("ga4-blog.test", 3, &[Tracker::Ga4], false, true, ""),
+    page("gtm-store.test", 4, &[Tracker::Gtm], true, false, ""),
+    page(
+        "delayed-pixel.test",
+        5,
+        &[Tracker::MetaDelayed(800)],
+        false,
+        false,
+        "",
+    ),
+    page("iframe-host.test", 6, &[], false, false, IFRAME),
+    page("beacons.test", 7, &[], false, false, BEACONS),
+    page("recorder.test", 8, &[], true, false, RECORDER),
+    page(
+        "sst-shop.test",
+        9,
+        &[Tracker::Ga4ServerSide],
+        false,
+        false,
+        "",
+    ),
+    page("clean.test", 10, &[], false, false, CDN_ONLY),
+    Site {
+        domain: "redirect.test",
+        rank: 11,
+        kind: Kind::Redirect("https://www.redirect.test/"),
+        expect: Outcome::Ok,
+        expect_status: Some(200),
+    },
+    Site {
+        domain: "http-only.test",
+        rank: 12,
+        kind: Kind::HttpOnly,
+        expect: Outcome::Ok,
+        expect_status: Some(200),
+    },
+    page("leaves.test", 13, &[Tracker::TikTok], false, false, LEAVES),
+    page("dialogs.test", 14, &[], false, false, DIALOGS),
+    page("cookie-sync.test", 15, &[], false, false, COOKIE_SYNC),
+    page(
+        "search-portal.test",
+        16,
+        &[Tracker::Meta, Tracker::Ga4],
+        false,
+        true,
+        "",
+    ),
+    failing(
+        "server-error.test",
+        17,
+        Kind::Status(500),
+        Outcome::HttpError,
+        Some(500),
+    ),
+    failing(
+        "not-found.test",
+        18,
+        Kind::Status(404),
+        Outcome::HttpError,
+        Some(404),
+    ),
+    failing(
+        "reset.test",
+        19,
+        Kind::Reset,
+        Outcome::ConnectionError,
+        None,
+    ),
+    failing(
+        "tls-broken.test",
+        20,
+        Kind::TlsBroken,
+        Outcome::TlsError,
+        None,
+    ),
+    failing("hang.test", 21, Kind::Hang, Outcome::Timeout, Some(200)),
+    failing("json-api.test", 22, Kind::Json, Outcome::NonHtml, Some(200)),
+    failing("nxdomain.test", 23, Kind::NxDomain, Outcome::DnsError, None),
+    // Reached from listed sites only.
+    page("www.redirect.test", 0, &[Tracker::Meta], false, false, ""),
+    page("elsewhere.test", 0, &[Tracker::Ga4], false, false, ""),
+];
+
+/// The listed sites, in rank order.
+pub fn listed() -> impl Iterator<Item = &'static Site> {
+    SITES.iter().filter(|s| s.rank > 0)
+}
+
+/// The host map Chromium needs to see the test web on `port`.
+pub fn host_map(port: u16) -> String {
+    let mut rules: Vec<String> = SITES
+        .iter()
+        .filter(|s| matches!(s.kind, Kind::NxDomain))
+        .map(|s| format!("MAP {} ~NOTFOUND", s.domain))
+        .collect();
+    rules.push(format!("MAP * 127.0.0.1:{port}"));
+    rules.join(", ")
+}
+
+/// The site list in Tranco format (what seeds/demo-sites.csv holds).
+pub fn tranco_csv() -> String {
+    listed()
+        .map(|s| format!("{},{}\n", s.rank, s.domain))
+        .collect()
+}
+
+pub(super) fn find(host: &str) -> Option<&'static Site> {
+    SITES.iter().find(|s| s.domain == host)
+}
+
+const LOREM: &str = "<p>Local news, recipes and weather for the week ahead. Readers can subscribe to the \
+newsletter below, or search the archive. This paragraph is long enough to wrap a few times in a \
+1366-pixel window so that the page scrolls the way a real article does.</p>";
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+fn tracker_html(t: Tracker, domain: &str, path: &str, query: Option<&str>) -> String {
+    let search = path == "/search";
+    let q = query.unwrap_or("");
+    let qjs = serde_json::to_string(q).unwrap_or_default();
+    match t {
+        Tracker::TikTok => format!(
+            r#"<script>
+window.ttq = window.ttq || [];
+['page','track','identify'].forEach(function (m) {{ ttq[m] = function () {{ ttq.push([m].concat([].slice.call(arguments))); }}; }});
+ttq.push(['load', '{TIKTOK_CODE}']); ttq.page();{}
+(function () {{ var s = document.createElement('script'); s.async = true; s.src = 'https://analytics.tiktok.com/i18n/pixel/events.js?sdkid={TIKTOK_CODE}&lib=ttq'; document.head.appendChild(s); }})();
+</script>"#,
+            if search {
+                format!("\nttq.track('Search', {{query: {qjs}}});")
+            } else {
+                String::new()
+            }
+        ),
+        Tracker::Meta | Tracker::MetaDelayed(_) => {
+            let delay = if let Tracker::MetaDelayed(ms) = t {
+                ms
+            } else {
+                0
+            };
+            format!(
+                r#"<script>
+setTimeout(function () {{
+  window.fbq = window.fbq || function () {{ fbq.queue.push([].slice.call(arguments)); }}; fbq.queue = fbq.queue || [];
+  fbq('init', '{META_ID}'); fbq('track', 'PageView');{}
+  var s = document.createElement('script'); s.async = true; s.src = 'https://connect.facebook.net/en_US/fbevents.js'; document.head.appendChild(s);
+}}, {delay});
+</script>
+<noscript><img height="1" width="1" style="display:none" src="https://www.facebook.com/tr?id={META_ID}&ev=PageView&noscript=1"></noscript>"#,
+                if search {
+                    format!("\n  fbq('track', 'Search', {{search_string: {qjs}}});")
+                } else {
+                    String::new()
+                }
+            )
+        }
+        Tracker::Ga4 => format!(
+            r#"<script async src="https://www.googletagmanager.com/gtag/js?id={GA4_ID}"></script>
+<script>window.dataLayer = window.dataLayer || []; function gtag() {{ dataLayer.push(arguments); }} gtag('js', new Date()); gtag('config', '{GA4_ID}');</script>"#
+        ),
+        Tracker::Ga4ServerSide => format!(
+            r#"<script async src="https://www.googletagmanager.com/gtag/js?id={GA4_SST_ID}"></script>
+<script>window.dataLayer = window.dataLayer || []; function gtag() {{ dataLayer.push(arguments); }} gtag('js', new Date()); gtag('config', '{GA4_SST_ID}', {{transport_url: 'https://metrics.{domain}'}});</script>"#
+        ),
+        Tracker::Gtm => format!(
+            r#"<script>(function (w, d, s, l, i) {{ w[l] = w[l] || []; w[l].push({{'gtm.start': new Date().getTime(), event: 'gtm.js'}}); var f = d.getElementsByTagName(s)[0], j = d.createElement(s); j.async = true; j.src = 'https://www.googletagmanager.com/gtm.js?id=' + i; f.parentNode.insertBefore(j, f); }})(window, document, 'script', 'dataLayer', '{GTM_ID}');</script>"#
+        ),
+    }
+}
+
+/// The HTML of a page site at `path` (`/` or `/search`).
+pub(super) fn page_html(site: &Site, path: &str, query: Option<&str>) -> String {
+    let Kind::Page {
+        trackers,
+        form,
+        search,
+        extra,
+    } = site.kind
+    else {
+        return String::new();
+    };
+    let title = if path == "/search" {
+        format!(
+            "Search results for {} – {}",
+            escape(query.unwrap_or("")),
+            site.domain
+        )
+    } else {
+        format!("Welcome to {}", site.domain)
+    };
+    let mut head = String::new();
+    for t in trackers {
+        head.push_str(&tracker_html(*t, site.domain, path, query));
+        head.push('\n');
+    }
+    let mut body = String::new();
+    for _ in 0..6 {
+        body.push_str(LOREM);
+    }
+    if form {
+        body.push_str(
+            r#"<form id="newsletter" action="/subscribe" method="post">
+<label>Email <input type="email" name="email" id="email" placeholder="you@example.com"></label>
+<label>Phone <input type="tel" name="phone" id="phone"></label>
+<label>Name <input type="text" name="full_name" id="full_name" placeholder="Full name"></label>
+<label>Message <textarea name="message" id="message"></textarea></label>
+<button type="submit">Subscribe</button></form>"#,
+        );
+    }
+    if search {
+        body.push_str(r#"<form role="search" action="/search" method="get"><input type="search" name="q" id="q" placeholder="Search"><button type="submit">Go</button></form>"#);
+    }
+    body.push_str(extra);
+    for _ in 0..6 {
+        body.push_str(LOREM);
+    }
+    format!(
+        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title}</title>\n{head}</head>\n<body><header><h1>{title}</h1></header><main>{body}</main></body></html>\n"
+    )
+}
+
+/// The iframe page of widgets-thirdparty.test: a TikTok pixel inside a cross-site frame, and a
+/// third-party cookie.
+pub(super) fn widget_html() -> String {
+    let mut s =
+        String::from("<!doctype html><html><head><meta charset=\"utf-8\"><title>Widget</title>");
+    s.push_str(&tracker_html(
+        Tracker::TikTok,
+        "widgets-thirdparty.test",
+        "/embed",
+        None,
+    ));
+    s.push_str("</head><body><p>Embedded widget</p></body></html>");
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn listed_sites_have_unique_names_and_ranks() {
+        let mut names: Vec<_> = SITES.iter().map(|s| s.domain).collect();
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), SITES.len());
+        let ranks: Vec<u64> = listed().map(|s| s.rank).collect();
+        assert_eq!(ranks, (1..=ranks.len() as u64).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn host_map_puts_notfound_rules_first() {
+        let m = host_map(4443);
+        assert!(m.starts_with("MAP nxdomain.test ~NOTFOUND"), "{m}");
+        assert!(m.ends_with("MAP * 127.0.0.1:4443"), "{m}");
+    }
+}
