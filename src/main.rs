@@ -111,6 +111,9 @@ struct CrawlOpts {
     /// Replace each browser after this many sites (state is also cleared between sites).
     #[arg(long, value_name = "N", default_value_t = 20)]
     recycle: u32,
+    /// Seconds any single browser command may take before the browser counts as hung and is replaced.
+    #[arg(long, value_name = "SECS", default_value = "30", value_parser = parse_secs)]
+    command_timeout: Duration,
     /// Visit again the sites whose recorded outcome is not `ok`.
     #[arg(long)]
     retry_failed: bool,
@@ -364,7 +367,7 @@ async fn crawl_cmd(list_path: &Path, out: &Path, o: CrawlOpts, quiet: bool) -> R
             host_map: o.host_map.clone(),
             insecure: o.insecure,
             user_agent,
-            command_timeout: Duration::from_secs(30),
+            command_timeout: o.command_timeout,
             profile_root: profile_root.clone(),
         },
         progress,

@@ -83,9 +83,16 @@ pub fn chromium_args(cfg: &BrowserConfig, profile: &std::path::Path) -> Vec<Stri
         "--disable-dev-shm-usage",
         "--mute-audio",
         "--password-store=basic",
+        "--disable-client-side-phishing-detection",
+        "--disable-component-extensions-with-background-pages",
+        "--disable-domain-reliability",
+        "--disable-breakpad",
+        "--metrics-recording-only",
         // Requests of cross-site iframes stay in the page's process, so the capture sees them.
+        // The other features would make Chromium itself call Google while we crawl (form
+        // signatures to the autofill server, network time, optimisation hints, translation).
         "--disable-site-isolation-trials",
-        "--disable-features=IsolateOrigins,site-per-process",
+        "--disable-features=IsolateOrigins,site-per-process,AutofillServerCommunication,NetworkTimeServiceQuerying,OptimizationHints,OptimizationHintsFetching,Translate,MediaRouter,DialMediaRouteProvider,CertificateTransparencyComponentUpdater,InterestFeedContentSuggestions",
     ]
     .iter()
     .map(|s| s.to_string())
@@ -171,6 +178,25 @@ mod tests {
             "--disable-background-networking",
         ] {
             assert!(a.iter().any(|x| x == want), "missing {want}");
+        }
+        let features: Vec<_> = a
+            .iter()
+            .filter(|x| x.starts_with("--disable-features="))
+            .collect();
+        assert_eq!(
+            features.len(),
+            1,
+            "Chromium keeps only the last --disable-features"
+        );
+        for f in [
+            "IsolateOrigins",
+            "site-per-process",
+            "AutofillServerCommunication",
+        ] {
+            assert!(
+                features[0].split([',', '=']).any(|x| x == f),
+                "{f} not disabled"
+            );
         }
         assert_eq!(a.iter().any(|x| x == "--no-sandbox"), running_as_root());
     }

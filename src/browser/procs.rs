@@ -31,9 +31,16 @@ pub fn kill_matching(needle: &str) -> usize {
     killed
 }
 
-/// True when the process `pid` exists.
+/// True when the process `pid` exists and is not a zombie (a killed process stays in /proc
+/// until its parent reaps it).
 pub fn alive(pid: i32) -> bool {
-    Path::new(&format!("/proc/{pid}")).exists()
+    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+        // The state follows the parenthesised command name: `pid (comm) S ...`.
+        Ok(stat) => stat
+            .rsplit_once(") ")
+            .is_some_and(|(_, rest)| !rest.starts_with('Z') && !rest.starts_with('X')),
+        Err(_) => false,
+    }
 }
 
 /// Kills browsers left behind by earlier runs that were killed (-9) and removes their
@@ -62,4 +69,42 @@ pub fn sweep_orphans(root: &Path) -> usize {
 
 fn memmem(hay: &[u8], needle: &[u8]) -> bool {
     !needle.is_empty() && hay.windows(needle.len()).any(|w| w == needle)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn alive_sees_this_process_and_not_a_reaped_or_zombie_child() {
+        assert!(alive(std::process::id() as i32));
+        let mut child = std::process::Command::new("true").spawn().unwrap();
+        let pid = child.id() as i32;
+        std::thread::sleep(std::time::Duration::from_millis(200)); // exited, not yet reaped
+        assert!(!alive(pid), "a zombie is not alive");
+        child.wait().unwrap();
+        assert!(!alive(pid));
+    }
+
+    #[test]
+    fn sweep_kills_processes_of_dead_runs_only() {
+        let root = tempfile::tempdir().unwrap();
+        let dead = root.path().join("pixelcensus-999999999-00000000");
+        let mine = root
+            .path()
+            .join(format!("pixelcensus-{}-00000001", std::process::id()));
+        std::fs::create_dir_all(&dead).unwrap();
+        std::fs::create_dir_all(&mine).unwrap();
+        let mut victim = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(format!("sleep 30 # {}", dead.join("profile-0").display()))
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        assert_eq!(sweep_orphans(root.path()), 1);
+        let status = victim.wait().unwrap();
+        assert!(!status.success(), "the orphan was killed");
+        assert!(!dead.exists());
+        assert!(mine.exists(), "this run's folder is left alone");
+    }
 }

@@ -98,7 +98,22 @@ impl Session {
                 "binary": cfg.chromium,
                 "args": chromium_args(cfg, &profile),
                 // Third-party cookies allowed, as a normal user has them.
-                "prefs": { "profile.cookie_controls_mode": 0, "profile.block_third_party_cookies": false },
+                // No spelling dictionary downloads, no sign-in account checks, no search
+                // engine start page: Chromium's own traffic stays off the wire.
+                "prefs": {
+                    "profile.cookie_controls_mode": 0,
+                    "profile.block_third_party_cookies": false,
+                    "browser.enable_spellchecking": false,
+                    "spellcheck.use_spelling_service": false,
+                    "spellcheck.dictionaries": [],
+                    "signin.allowed": false,
+                    "autofill.profile_enabled": false,
+                    "autofill.credit_card_enabled": false,
+                    "search.suggest_enabled": false,
+                    "alternate_error_pages.enabled": false,
+                    "net.network_prediction_options": 2,
+                    "safebrowsing.enabled": false,
+                },
                 "perfLoggingPrefs": { "enableNetwork": true, "enablePage": false },
                 "excludeSwitches": ["enable-automation"],
             },

@@ -140,6 +140,17 @@ fn tls_config() -> std::io::Result<rustls::ServerConfig> {
     Ok(cfg)
 }
 
+/// True when `host` is one of the test web's own hosts (a site, an imitated tracker, or a
+/// site's `metrics.` first-party endpoint). Anything else the server receives is Chromium's
+/// own background traffic, sent there by the catch-all host map.
+pub fn serves(host: &str) -> bool {
+    sites::find(host).is_some()
+        || TRACKER_HOSTS.contains(&host)
+        || host
+            .strip_prefix("metrics.")
+            .is_some_and(|h| sites::find(h).is_some())
+}
+
 /// Hosts that imitate real trackers (besides the per-site ones).
 const TRACKER_HOSTS: &[&str] = &[
     "analytics.tiktok.com",

@@ -153,6 +153,8 @@ document.addEventListener('change', function (e) {
 }, true);
 </script>"#;
 
+const HOG: &str = r#"<script>window.addEventListener('load', function () { setTimeout(function () { for (;;) {} }, 50); });</script>"#;
+
 const LEAVES: &str = r#"<script>setTimeout(function () { location.href = 'https://elsewhere.test/landing'; }, 300);</script>"#;
 
 const DIALOGS: &str = r#"<script>
@@ -250,7 +252,19 @@ pub const SITES: &[Site] = &[
     failing("hang.test", 21, Kind::Hang, Outcome::Timeout, Some(200)),
     failing("json-api.test", 22, Kind::Json, Outcome::NonHtml, Some(200)),
     failing("nxdomain.test", 23, Kind::NxDomain, Outcome::DnsError, None),
-    // Reached from listed sites only.
+    // Reached from listed sites only, or listed by a test.
+    Site {
+        domain: "hog.test",
+        rank: 0,
+        kind: Kind::Page {
+            trackers: &[],
+            form: false,
+            search: false,
+            extra: HOG,
+        },
+        expect: Outcome::BrowserCrash,
+        expect_status: None,
+    },
     page("www.redirect.test", 0, &[Tracker::Meta], false, false, ""),
     page("elsewhere.test", 0, &[Tracker::Ga4], false, false, ""),
 ];

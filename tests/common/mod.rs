@@ -1,0 +1,128 @@
+//! Helpers shared by the end-to-end tests: the test web, running the real `pixelcensus`
+//! binary against it with real Chromium and chromedriver, and reading back the store and CSVs.
+#![allow(dead_code)]
+
+use pixelcensus::store::{STORE_FILE, Store};
+use pixelcensus::testweb::TestWeb;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+
+/// Browser tests run one at a time: each drives two browsers on a 2-core machine.
+pub static BROWSERS: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+/// The binary under test.
+pub fn bin() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_pixelcensus"))
+}
+
+/// Fails with a clear message when the browser is not installed.
+pub fn require_browser() {
+    for p in [
+        pixelcensus::browser::DEFAULT_CHROMIUM,
+        pixelcensus::browser::DEFAULT_CHROMEDRIVER,
+    ] {
+        assert!(
+            Path::new(p).exists(),
+            "{p} is missing: install Debian's chromium and chromium-driver (`make setup`) to run the end-to-end tests"
+        );
+    }
+}
+
+/// Starts the test web on a free port.
+pub async fn web() -> TestWeb {
+    TestWeb::start(0, None).await.expect("test web starts")
+}
+
+/// The crawl arguments every test uses: the test web, quick dwell and timeouts.
+pub fn crawl_args(web: &TestWeb, list: &Path, out: &Path) -> Vec<String> {
+    vec![
+        "crawl".into(),
+        "--list".into(),
+        list.display().to_string(),
+        "--out".into(),
+        out.display().to_string(),
+        "--host-map".into(),
+        web.host_map(),
+        "--insecure".into(),
+        "--browsers".into(),
+        "2".into(),
+        "--dwell".into(),
+        "1".into(),
+        "--page-timeout".into(),
+        "8".into(),
+    ]
+}
+
+/// Runs the binary to completion (off the async runtime, so the test web keeps serving).
+pub async fn run(args: Vec<String>) -> Output {
+    tokio::task::spawn_blocking(move || {
+        Command::new(bin())
+            .args(&args)
+            .stdin(Stdio::null())
+            .output()
+            .expect("pixelcensus runs")
+    })
+    .await
+    .unwrap()
+}
+
+/// Starts the binary in the background.
+pub fn spawn(args: &[String]) -> Child {
+    Command::new(bin())
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("pixelcensus starts")
+}
+
+/// Text of stderr.
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Writes a list file.
+pub fn write_list(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+/// The demo list shipped in seeds/.
+pub fn demo_list() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds/demo-sites.csv")
+}
+
+/// Opens a crawl's store.
+pub fn store(out: &Path) -> Store {
+    assert!(
+        out.join(STORE_FILE).exists(),
+        "no store in {}",
+        out.display()
+    );
+    Store::open(out).unwrap()
+}
+
+/// Reads a CSV back: header and rows.
+pub fn read_csv(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut r =
+        csv::Reader::from_path(path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
+    let header = r.headers().unwrap().iter().map(str::to_string).collect();
+    let rows = r
+        .records()
+        .map(|rec| rec.unwrap().iter().map(str::to_string).collect())
+        .collect();
+    (header, rows)
+}
+
+/// Raw SQL count on a store file (read-only, while a crawl may be writing).
+pub fn count(out: &Path, sql: &str) -> i64 {
+    let c = rusqlite::Connection::open_with_flags(
+        out.join(STORE_FILE),
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+    )
+    .unwrap();
+    c.busy_timeout(std::time::Duration::from_secs(10)).unwrap();
+    c.query_row(sql, [], |r| r.get(0)).unwrap()
+}
