@@ -285,10 +285,10 @@ async fn visit_with_retry(
                 let s = session.as_mut().expect("present");
                 s.visits += 1;
                 let reset = visit::reset_state(s, &v).await;
-                if reset.is_err() || s.visits >= cfg.recycle {
-                    if let Some(old) = session.take() {
-                        old.close().await;
-                    }
+                if (reset.is_err() || s.visits >= cfg.recycle)
+                    && let Some(old) = session.take()
+                {
+                    old.close().await;
                 }
                 return Ok(v);
             }

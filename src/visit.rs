@@ -251,29 +251,28 @@ async fn behave(
             s.client().execute(NEUTRAL_POINT_JS, vec![]),
         )
         .await
-    {
-        if let (Some(x), Some(y)) = (
+        && let (Some(x), Some(y)) = (
             p.first().and_then(Value::as_f64),
             p.get(1).and_then(Value::as_f64),
-        ) {
-            let click = MouseActions::new("mouse".into())
-                .then(PointerAction::MoveTo {
-                    duration: None,
-                    x,
-                    y,
-                })
-                .then(PointerAction::Down {
-                    button: MOUSE_BUTTON_LEFT,
-                })
-                .then(PointerAction::Up {
-                    button: MOUSE_BUTTON_LEFT,
-                });
-            if s.timed("clicking", s.client().perform_actions(click))
-                .await
-                .is_ok()
-            {
-                actions.push(format!("clicked at {x},{y}"));
-            }
+        )
+    {
+        let click = MouseActions::new("mouse".into())
+            .then(PointerAction::MoveTo {
+                duration: None,
+                x,
+                y,
+            })
+            .then(PointerAction::Down {
+                button: MOUSE_BUTTON_LEFT,
+            })
+            .then(PointerAction::Up {
+                button: MOUSE_BUTTON_LEFT,
+            });
+        if s.timed("clicking", s.client().perform_actions(click))
+            .await
+            .is_ok()
+        {
+            actions.push(format!("clicked at {x},{y}"));
         }
     }
     let fields = match s
@@ -476,10 +475,10 @@ pub async fn reset_state(s: &Session, visit: &RawVisit) -> Result<(), BrowserErr
     let mut origins = BTreeSet::new();
     for r in &visit.requests {
         for u in [&r.url, &r.frame_url] {
-            if let Ok(parsed) = url::Url::parse(u) {
-                if parsed.scheme().starts_with("http") {
-                    origins.insert(parsed.origin().ascii_serialization());
-                }
+            if let Ok(parsed) = url::Url::parse(u)
+                && parsed.scheme().starts_with("http")
+            {
+                origins.insert(parsed.origin().ascii_serialization());
             }
         }
     }

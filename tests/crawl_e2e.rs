@@ -4,7 +4,7 @@
 mod common;
 
 use common::*;
-use pixelcensus::capture::{Outcome, RawVisit};
+use pixelcensus::capture::RawVisit;
 use pixelcensus::testweb::sites::{self, SITES};
 use std::collections::HashMap;
 

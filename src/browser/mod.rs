@@ -171,7 +171,6 @@ mod tests {
         let a = chromium_args(&cfg, std::path::Path::new("/tmp/p"));
         for want in [
             "--disable-site-isolation-trials",
-            "--disable-features=IsolateOrigins,site-per-process",
             "--host-resolver-rules=MAP * 127.0.0.1:4443",
             "--user-data-dir=/tmp/p",
             "--disable-quic",

@@ -14,13 +14,16 @@ use base64::Engine;
 use serde_json::Value;
 use std::collections::{HashMap, VecDeque};
 
+/// Header pairs as Chromium reported them.
+type Headers = Vec<(String, String)>;
+
 #[derive(Default)]
 struct Hops {
     idx: Vec<usize>,
     req_extra_done: usize,
     resp_extra_done: usize,
-    req_extra: VecDeque<Vec<(String, String)>>,
-    resp_extra: VecDeque<(Vec<(String, String)>, Option<u16>)>,
+    req_extra: VecDeque<Headers>,
+    resp_extra: VecDeque<(Headers, Option<u16>)>,
 }
 
 /// Collects the requests of one visit from performance-log events.
@@ -116,19 +119,19 @@ impl NetLog {
             return;
         }
         // A redirect: the previous hop ends with the redirect response.
-        if let Some(redirect) = p.get("redirectResponse") {
-            if let Some(prev) = self.last_hop(id) {
-                prev.status = redirect
-                    .get("status")
-                    .and_then(Value::as_u64)
-                    .map(|s| s as u16);
-                prev.mime_type = redirect
-                    .get("mimeType")
-                    .and_then(Value::as_str)
-                    .map(str::to_string);
-                if prev.response_headers.is_empty() {
-                    prev.response_headers = headers(redirect.get("headers"));
-                }
+        if let Some(redirect) = p.get("redirectResponse")
+            && let Some(prev) = self.last_hop(id)
+        {
+            prev.status = redirect
+                .get("status")
+                .and_then(Value::as_u64)
+                .map(|s| s as u16);
+            prev.mime_type = redirect
+                .get("mimeType")
+                .and_then(Value::as_str)
+                .map(str::to_string);
+            if prev.response_headers.is_empty() {
+                prev.response_headers = headers(redirect.get("headers"));
             }
         }
         let (body, body_state) = body_of(req);
@@ -276,7 +279,7 @@ fn headers(v: Option<&Value>) -> Vec<(String, String)> {
             .collect(),
         None => Vec::new(),
     };
-    out.sort_by(|a, b| a.0.to_ascii_lowercase().cmp(&b.0.to_ascii_lowercase()));
+    out.sort_by_key(|a| a.0.to_ascii_lowercase());
     out
 }
 

@@ -237,10 +237,10 @@ impl Store {
 
     /// The crawl's secret (for canary values), created on first use.
     pub fn secret(&self) -> Result<Vec<u8>> {
-        if let Some(hex_secret) = self.meta("crawl_secret")? {
-            if let Ok(bytes) = hex::decode(hex_secret.trim()) {
-                return Ok(bytes);
-            }
+        if let Some(hex_secret) = self.meta("crawl_secret")?
+            && let Ok(bytes) = hex::decode(hex_secret.trim())
+        {
+            return Ok(bytes);
         }
         let bytes: [u8; 16] = rand::random();
         self.set_meta("crawl_secret", &hex::encode(bytes))?;

@@ -222,8 +222,18 @@ async fn serve_connection(
     }
     let tls = head[0] == 0x16;
     match special_host(&head, !tls) {
-        Some(Kind::Reset) => return Ok(reset(stream)),
-        Some(Kind::TlsBroken) if !tls => return Ok(reset(stream)),
+        Some(Kind::Reset) => {
+            return {
+                reset(stream);
+                Ok(())
+            };
+        }
+        Some(Kind::TlsBroken) if !tls => {
+            return {
+                reset(stream);
+                Ok(())
+            };
+        }
         Some(Kind::TlsBroken | Kind::HttpOnly) if tls => {
             use tokio::io::AsyncWriteExt;
             let mut stream = stream;
@@ -309,10 +319,10 @@ async fn handle(
             .collect(),
         body,
     };
-    if let Some(f) = &st.file {
-        if let Ok(line) = serde_json::to_string(&logged) {
-            let _ = writeln!(f.lock().unwrap(), "{line}");
-        }
+    if let Some(f) = &st.file
+        && let Ok(line) = serde_json::to_string(&logged)
+    {
+        let _ = writeln!(f.lock().unwrap(), "{line}");
     }
     st.log.lock().unwrap().push(logged);
     let origin = parts

@@ -448,3 +448,16 @@ mod tests {
         assert!(m.ends_with("MAP * 127.0.0.1:4443"), "{m}");
     }
 }
+
+#[cfg(test)]
+mod seed_tests {
+    #[test]
+    fn seeds_demo_list_matches_the_test_web() {
+        let shipped = include_str!("../../seeds/demo-sites.csv");
+        assert_eq!(
+            shipped,
+            super::tranco_csv(),
+            "seeds/demo-sites.csv is out of date with src/testweb/sites.rs"
+        );
+    }
+}

@@ -1,0 +1,48 @@
+# pixelcensus — `make demo` and `make test` work on a fresh Debian machine: they install
+# Chromium and chromedriver (Debian's `chromium`, `chromium-driver`) when missing, then build.
+
+SHELL        := /bin/bash
+CARGO        ?= cargo
+CHROMIUM     := /usr/lib/chromium/chromium
+CHROMEDRIVER := /usr/bin/chromedriver
+BIN          := target/release/pixelcensus
+
+.PHONY: help setup deps build demo test lint bench clean
+
+help:
+	@echo "make demo   crawl the built-in test web (offline) into results/demo"
+	@echo "make test   unit and end-to-end tests (real Chromium + chromedriver)"
+	@echo "make bench  sites per minute and memory against the bare-browser floor"
+	@echo "make lint   cargo fmt --check and clippy -D warnings"
+	@echo "make setup  install Chromium + chromedriver if missing, and build"
+
+# Debian's packages; as root directly, otherwise through sudo.
+deps:
+	@if [ ! -x $(CHROMIUM) ] || [ ! -x $(CHROMEDRIVER) ]; then \
+	  echo "pixelcensus: installing Debian's chromium and chromium-driver"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium chromium-driver; \
+	fi
+
+build:
+	$(CARGO) build --release
+
+setup: deps build
+
+demo: setup
+	./$(BIN) demo --out results/demo
+	@echo "results: results/demo/sites.csv, results/demo/requests.csv, store results/demo/crawl.sqlite"
+
+test: deps
+	$(CARGO) test --all-targets
+
+lint:
+	$(CARGO) fmt --check
+	$(CARGO) clippy --all-targets -- -D warnings
+
+bench: deps
+	$(CARGO) run --release --example bench -- $(BENCH_ARGS)
+
+clean:
+	$(CARGO) clean

@@ -1,0 +1,265 @@
+//! End-to-end: the crawl survives kill -9, refuses a second process on the same store,
+//! replaces a hung browser, and rejects malformed lists before any visit.
+
+mod common;
+
+use common::*;
+use pixelcensus::capture::Outcome;
+use std::time::{Duration, Instant};
+
+/// Kill -9 mid-crawl, a second process refused meanwhile, then a rerun that records every
+/// site exactly once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn killed_crawl_resumes_with_every_site_recorded_once() {
+    require_browser();
+    let _one = BROWSERS.lock().await;
+    let web = web().await;
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("crawl");
+    let args = crawl_args(&web, &demo_list(), &out);
+    let mut child = spawn(&args);
+
+    // Wait until a few visits are recorded, then make sure a second crawl is refused.
+    let start = Instant::now();
+    loop {
+        assert!(
+            start.elapsed() < Duration::from_secs(120),
+            "the crawl recorded nothing in 2 minutes"
+        );
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the crawl ended before it could be killed"
+        );
+        if out.join("crawl.sqlite").exists() && count(&out, "SELECT count(*) FROM visits") >= 4 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let second = run(args.clone()).await;
+    assert_eq!(
+        second.status.code(),
+        Some(1),
+        "a second crawl on the same folder must be refused"
+    );
+    let msg = stderr(&second);
+    assert!(
+        msg.contains("already using") && msg.contains(&child.id().to_string()),
+        "{msg}"
+    );
+
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+    let recorded = count(&out, "SELECT count(*) FROM visits");
+    assert!(
+        recorded < 23,
+        "the kill came too late to test anything ({recorded} visits)"
+    );
+
+    let o = run(args).await;
+    assert!(o.status.success(), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("resuming"), "{err}");
+    assert!(err.contains("23 of 23 sites recorded"), "{err}");
+    assert_eq!(count(&out, "SELECT count(*) FROM visits"), 23);
+    assert_eq!(
+        count(&out, "SELECT count(DISTINCT target_id) FROM visits"),
+        23
+    );
+    assert_eq!(
+        count(&out, "SELECT count(*) FROM targets WHERE state != 'done'"),
+        0
+    );
+    assert_eq!(
+        count(
+            &out,
+            "SELECT count(*) FROM requests WHERE visit_id NOT IN (SELECT id FROM visits)"
+        ),
+        0,
+        "no orphaned requests"
+    );
+    let (_, rows) = read_csv(&out.join("sites.csv"));
+    let mut domains: Vec<_> = rows.iter().map(|r| r[1].clone()).collect();
+    domains.sort();
+    domains.dedup();
+    assert_eq!(domains.len(), 23);
+    assert!(rows.iter().all(|r| r[2] != "pending"));
+    web.stop();
+}
+
+/// A page that hangs the renderer: the browser is replaced, the site retried once, then
+/// recorded as browser_crash, and the crawl goes on to the next site.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hung_browser_is_replaced_and_the_site_recorded_as_browser_crash() {
+    require_browser();
+    let _one = BROWSERS.lock().await;
+    let web = web().await;
+    let dir = tempfile::tempdir().unwrap();
+    let list = write_list(dir.path(), "hog.txt", "hog.test\nclean.test\n");
+    let out = dir.path().join("crawl");
+    let mut args = crawl_args(&web, &list, &out);
+    let b = args.iter().position(|a| a == "--browsers").unwrap();
+    args[b + 1] = "1".into();
+    args.extend(["--command-timeout", "4"].map(String::from));
+    let o = run(args).await;
+    assert!(o.status.success(), "{}", stderr(&o));
+    let store = store(&out);
+    let outcome = |d: &str| {
+        let (_, id) = store
+            .targets()
+            .unwrap()
+            .into_iter()
+            .find(|(t, _)| t.domain == d)
+            .unwrap();
+        store.load_visit(id.unwrap()).unwrap().visit
+    };
+    let hog = outcome("hog.test");
+    assert_eq!(hog.outcome, Outcome::BrowserCrash, "{:?}", hog.error);
+    assert_eq!(
+        count(
+            &out,
+            "SELECT attempts FROM targets WHERE domain = 'hog.test'"
+        ),
+        1,
+        "one claim, retried within the run"
+    );
+    assert!(
+        stderr(&o).contains("browsers replaced: 2"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(
+        outcome("clean.test").outcome,
+        Outcome::Ok,
+        "the crawl went on after the crash"
+    );
+    web.stop();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn malformed_list_is_refused_before_any_visit_and_can_be_skipped() {
+    require_browser();
+    let web = web().await;
+    let dir = tempfile::tempdir().unwrap();
+    let list = write_list(
+        dir.path(),
+        "bad.csv",
+        "1,clean.test\n2,json-api.test\nthree,oops.test\n4,not a domain\n",
+    );
+    let out = dir.path().join("crawl");
+    let o = run(crawl_args(&web, &list, &out)).await;
+    assert_eq!(o.status.code(), Some(1));
+    let msg = stderr(&o);
+    assert!(msg.contains("bad.csv, line 3:"), "{msg}");
+    assert!(msg.contains("three,oops.test"), "{msg}");
+    assert!(msg.contains("2 malformed lines"), "{msg}");
+    assert!(msg.contains("--skip-bad-lines"), "{msg}");
+    assert!(!out.exists(), "nothing is created before the list is valid");
+    assert!(web.requests().is_empty(), "no site was visited");
+
+    let _one = BROWSERS.lock().await;
+    let mut args = crawl_args(&web, &list, &out);
+    args.push("--skip-bad-lines".into());
+    let o = run(args).await;
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("skipped 2 malformed line(s)"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(count(&out, "SELECT count(*) FROM visits"), 2);
+    web.stop();
+}
+
+#[test]
+fn bad_usage_gets_a_clear_error() {
+    let o = std::process::Command::new(bin())
+        .args(["crawl", "--list", "x.csv", "--out", "o", "--dwell", "soon"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("not a number of seconds"),
+        "{}",
+        stderr(&o)
+    );
+    let o = std::process::Command::new(bin())
+        .args(["crawl", "--list", "/nonexistent/list.csv", "--out", "o"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("cannot read list /nonexistent/list.csv"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+/// chromedriver killed mid-crawl: it is restarted and the crawl completes with every site.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dead_chromedriver_is_restarted_and_the_crawl_completes() {
+    require_browser();
+    let _one = BROWSERS.lock().await;
+    let web = web().await;
+    let dir = tempfile::tempdir().unwrap();
+    let list = write_list(
+        dir.path(),
+        "few.csv",
+        "1,clean.test\n2,ga4-blog.test\n3,meta-news.test\n4,cookie-sync.test\n5,beacons.test\n6,sst-shop.test\n",
+    );
+    let out = dir.path().join("crawl");
+    let args = crawl_args(&web, &list, &out);
+    let child = spawn(&args);
+    let start = Instant::now();
+    loop {
+        assert!(
+            start.elapsed() < Duration::from_secs(120),
+            "no visit recorded"
+        );
+        if out.join("crawl.sqlite").exists() && count(&out, "SELECT count(*) FROM visits") >= 1 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let driver = children_named(child.id(), "chromedriver");
+    assert_eq!(
+        driver.len(),
+        1,
+        "exactly one chromedriver, started by pixelcensus"
+    );
+    // SAFETY: killing the chromedriver child of the crawl under test.
+    unsafe { libc::kill(driver[0], libc::SIGKILL) };
+    let o = tokio::task::spawn_blocking(move || child.wait_with_output().unwrap())
+        .await
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("6 of 6 sites recorded"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(
+        stderr(&o).contains("chromedriver restarts: 1"),
+        "{}",
+        stderr(&o)
+    );
+    web.stop();
+}
+
+fn children_named(parent: u32, name: &str) -> Vec<i32> {
+    std::fs::read_dir("/proc")
+        .unwrap()
+        .flatten()
+        .filter_map(|e| e.file_name().to_str()?.parse::<i32>().ok())
+        .filter(|pid| {
+            let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+            let Some((comm, rest)) = stat.split_once(") ") else {
+                return false;
+            };
+            let ppid = rest
+                .split_whitespace()
+                .nth(1)
+                .and_then(|p| p.parse::<u32>().ok());
+            comm.ends_with(name) && ppid == Some(parent)
+        })
+        .collect()
+}
