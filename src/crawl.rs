@@ -219,6 +219,17 @@ async fn worker(w: usize, shared: Arc<Shared>, bar: Option<ProgressBar>) {
             }
         };
         let outcome = v.outcome;
+        // Analysis as visits finish, for the log (-v); the datasets come from the store.
+        let fired: Vec<String> = if tracing::enabled!(tracing::Level::INFO) {
+            crate::analyze::analyze_visit(&v, claimed.target.rank)
+                .trackers
+                .into_iter()
+                .filter(|t| t.fired)
+                .map(|t| t.tracker)
+                .collect()
+        } else {
+            Vec::new()
+        };
         let store_shared = shared.clone();
         let id = claimed.id;
         let recorded = tokio::task::spawn_blocking(move || {
@@ -242,7 +253,7 @@ async fn worker(w: usize, shared: Arc<Shared>, bar: Option<ProgressBar>) {
         } else {
             shared.failed.fetch_add(1, Ordering::Relaxed);
         }
-        tracing::info!(site = %claimed.target.domain, %outcome, "visited");
+        tracing::info!(site = %claimed.target.domain, %outcome, trackers = %fired.join(", "), "visited");
         if let Some(b) = &bar {
             b.inc(1);
             b.set_message(format!(

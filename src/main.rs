@@ -69,6 +69,14 @@ Exit status: 0 when the crawl ran to the end (failed sites are data), 1 when it 
         #[arg(long)]
         log: Option<PathBuf>,
     },
+    /// Re-run tracker detection over a stored crawl (no recrawl) and write site_trackers.csv.
+    #[command(
+        after_help = "Example:\n  pixelcensus analyze results/2026-12\n\nBetter decoders in a newer pixelcensus improve old crawls: the raw capture is complete."
+    )]
+    Analyze {
+        /// The crawl folder (holding crawl.sqlite).
+        dir: PathBuf,
+    },
     /// Rewrite sites.csv and requests.csv of a crawl folder from its store.
     Report {
         /// The crawl folder (holding crawl.sqlite).
@@ -214,6 +222,24 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             );
             tokio::signal::ctrl_c().await.ok();
             web.stop();
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Analyze { dir } => {
+            let store = Store::open(&dir)?;
+            let start = std::time::Instant::now();
+            let findings = pixelcensus::analyze::analyze_store(&store)?;
+            let rows = report::write_site_trackers(&findings, &dir)?;
+            if !quiet {
+                let requests: usize = findings.iter().map(|f| f.requests.len()).sum();
+                eprintln!(
+                    "pixelcensus: analysed {} visits ({} third-party or pixel requests) in {:.1} s; wrote {} ({} site × tracker rows)",
+                    findings.len(),
+                    requests,
+                    start.elapsed().as_secs_f64(),
+                    dir.join("site_trackers.csv").display(),
+                    rows
+                );
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Report { dir } => {
@@ -384,6 +410,8 @@ async fn crawl_cmd(list_path: &Path, out: &Path, o: CrawlOpts, quiet: bool) -> R
     // what it has so far.
     let store = Store::open(out)?;
     let written = report::write_crawl_datasets(&store, out)?;
+    let findings = pixelcensus::analyze::analyze_store(&store)?;
+    let tracker_rows = report::write_site_trackers(&findings, out)?;
     match result {
         None => {
             eprintln!(
@@ -422,11 +450,13 @@ async fn crawl_cmd(list_path: &Path, out: &Path, o: CrawlOpts, quiet: bool) -> R
                     );
                 }
                 eprintln!(
-                    "  results: {} ({} sites), {} ({} requests), store {}",
+                    "  results: {} ({} sites), {} ({} requests), {} ({} site × tracker rows), store {}",
                     out.join("sites.csv").display(),
                     written.sites,
                     out.join("requests.csv").display(),
                     written.requests,
+                    out.join("site_trackers.csv").display(),
+                    tracker_rows,
                     out.join(pixelcensus::store::STORE_FILE).display()
                 );
             }

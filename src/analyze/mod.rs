@@ -1,4 +1,286 @@
-//! Analysis of raw captures. It reads [`crate::capture`] types only and never talks to the
-//! browser. This first part knows parties (first or third, by registrable domain).
+//! Analysis: a visit's raw capture in, findings out. It reads [`crate::capture`] types only
+//! and never talks to the browser, so a stored crawl can be re-analysed at any time
+//! (`pixelcensus analyze`), and better signatures improve old crawls.
+//!
+//! Per request: the tracker (by decoder, else by the vendored entity list, else by its
+//! registrable domain), pixel IDs, events, and the fields it carries with their encodings:
+//! by the vendor's parameter names (decoders), by searching it for the visit's canary values,
+//! ID cookies and page URL (leaks). Per site and tracker: loaded/fired, IDs, events, fields,
+//! first-party proxy, request count, cookie IDs.
 
+pub mod decoders;
+pub mod entities;
+pub mod leaks;
 pub mod party;
+pub mod request;
+
+use crate::capture::RawVisit;
+use decoders::Role;
+use entities::Entities;
+use party::{Parties, registrable};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// A field a request carried: canonical name, encoding, where.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct FieldHit {
+    /// Canonical field name.
+    pub field: &'static str,
+    /// Encoding (`plain`, `url`, `base64`, `sha256`, …).
+    pub encoding: String,
+    /// `path`, `query`, `body`, `header`, `cookie`.
+    pub location: &'static str,
+}
+
+/// What one request is and carries.
+#[derive(Clone, Debug)]
+pub struct RequestFinding {
+    /// The request's order in its visit.
+    pub seq: u32,
+    /// Stable tracker name.
+    pub tracker: String,
+    /// Owner.
+    pub company: String,
+    /// Category (third-party-web vocabulary, `unknown` when not listed).
+    pub category: String,
+    /// The decoder that recognised it, if any.
+    pub decoder: Option<&'static str>,
+    /// Loader or hit (requests without a decoder are hits when they carry anything).
+    pub role: Role,
+    /// Pixel or account IDs.
+    pub pixel_ids: Vec<String>,
+    /// Events.
+    pub events: Vec<String>,
+    /// Fields carried.
+    pub fields: BTreeSet<FieldHit>,
+    /// ID cookies carried (cookie names).
+    pub cookie_ids: BTreeSet<String>,
+    /// A decoded pixel sent to a first-party host (server-side tagging).
+    pub first_party_proxy: bool,
+    /// True when the request is third-party.
+    pub third_party: bool,
+}
+
+/// One tracker on one site.
+#[derive(Clone, Debug, Default)]
+pub struct SiteTracker {
+    /// Stable tracker name.
+    pub tracker: String,
+    /// Owner.
+    pub company: String,
+    /// Category.
+    pub category: String,
+    /// Its script, config or any request reached the page.
+    pub loaded: bool,
+    /// A hit that sends data was made.
+    pub fired: bool,
+    /// Pixel or account IDs seen.
+    pub pixel_ids: BTreeSet<String>,
+    /// Events seen.
+    pub events: BTreeSet<String>,
+    /// Fields received, with encoding and location.
+    pub fields: BTreeSet<FieldHit>,
+    /// Requests to it.
+    pub requests: u32,
+    /// Reached through the site's own host (server-side tagging).
+    pub first_party_proxy: bool,
+    /// ID cookies it received (names).
+    pub cookie_ids: BTreeSet<String>,
+}
+
+impl SiteTracker {
+    /// Fields as `field:encoding` tokens separated by `;` (sorted, unique).
+    pub fn fields_text(&self) -> String {
+        let tokens: BTreeSet<String> = self
+            .fields
+            .iter()
+            .map(|f| format!("{}:{}", f.field, f.encoding))
+            .collect();
+        tokens.into_iter().collect::<Vec<_>>().join(";")
+    }
+}
+
+/// The findings of one visit.
+#[derive(Clone, Debug)]
+pub struct Findings {
+    /// The listed site.
+    pub site: String,
+    /// Its rank.
+    pub rank: u64,
+    /// Per request (only requests that are third-party or decoded).
+    pub requests: Vec<RequestFinding>,
+    /// Per tracker, sorted by name.
+    pub trackers: Vec<SiteTracker>,
+}
+
+/// Fields that mean a typed value left before any form was submitted (pixelcensus submits
+/// no form but a search).
+pub const PRE_SUBMIT_FIELDS: [&str; 4] =
+    ["plain_email", "hashed_email", "plain_phone", "hashed_phone"];
+
+/// Analyses one visit.
+pub fn analyze_visit(v: &RawVisit, rank: u64) -> Findings {
+    let entities = Entities::get();
+    let parties = Parties::new(&v.domain, v.final_url.as_deref());
+    let is_id_cookie = |c: &crate::capture::RawCookie| {
+        leaks::ID_COOKIES.contains(&c.name.as_str())
+            || parties.is_third_party_host(c.domain.trim_start_matches('.'))
+    };
+    let matcher = leaks::Matcher::new(&v.canaries, &v.cookies, is_id_cookie);
+    let page_urls: BTreeSet<&str> = v
+        .requests
+        .iter()
+        .filter(|r| r.is_main_frame)
+        .map(|r| r.url.as_str())
+        .chain(v.final_url.as_deref())
+        .collect();
+
+    let mut requests = Vec::new();
+    for r in &v.requests {
+        let Some(view) = request::RequestView::new(r) else {
+            continue;
+        };
+        let third = parties.is_third_party(&r.url);
+        let decoded = decoders::decode(&view);
+        if !third && decoded.is_none() {
+            continue;
+        }
+        let mut f = match decoded {
+            Some((name, d)) => RequestFinding {
+                seq: r.seq,
+                tracker: d.tracker.to_string(),
+                company: d.company.to_string(),
+                category: d.category.to_string(),
+                decoder: Some(name),
+                role: d.role,
+                pixel_ids: d.pixel_ids,
+                events: d.events,
+                fields: d
+                    .fields
+                    .into_iter()
+                    .map(|x| FieldHit {
+                        field: x.name,
+                        encoding: x.encoding.to_string(),
+                        location: x.location,
+                    })
+                    .collect(),
+                cookie_ids: BTreeSet::new(),
+                first_party_proxy: !third,
+                third_party: third,
+            },
+            None => {
+                let (tracker, company, category) = match entities.lookup(&view.host) {
+                    Some(e) => (e.name.clone(), e.owner().to_string(), e.category.clone()),
+                    None => {
+                        let d = registrable(&view.host);
+                        (d.clone(), d, "unknown".to_string())
+                    }
+                };
+                RequestFinding {
+                    seq: r.seq,
+                    tracker,
+                    company,
+                    category,
+                    decoder: None,
+                    role: Role::Loader,
+                    pixel_ids: Vec::new(),
+                    events: Vec::new(),
+                    fields: BTreeSet::new(),
+                    cookie_ids: BTreeSet::new(),
+                    first_party_proxy: false,
+                    third_party: true,
+                }
+            }
+        };
+        for l in matcher.find(r) {
+            if l.field == "cookie_id"
+                && let Some(name) = &l.detail
+            {
+                f.cookie_ids.insert(name.clone());
+            }
+            f.fields.insert(FieldHit {
+                field: l.field,
+                encoding: l.encoding,
+                location: l.location,
+            });
+        }
+        // The page URL, wherever a tracker put it (not the Referer header the browser adds).
+        if !f.fields.iter().any(|x| x.field == "page_url") && carries_page_url(r, &page_urls) {
+            f.fields.insert(FieldHit {
+                field: "page_url",
+                encoding: "plain".into(),
+                location: "query",
+            });
+        }
+        // A request without a decoder that carries something of the visitor is a hit.
+        if f.decoder.is_none() && !f.fields.is_empty() {
+            f.role = Role::Hit;
+        }
+        requests.push(f);
+    }
+
+    let mut by: BTreeMap<String, SiteTracker> = BTreeMap::new();
+    for f in &requests {
+        let t = by.entry(f.tracker.clone()).or_insert_with(|| SiteTracker {
+            tracker: f.tracker.clone(),
+            company: f.company.clone(),
+            category: f.category.clone(),
+            ..Default::default()
+        });
+        t.loaded = true;
+        t.fired |= f.role == Role::Hit;
+        t.pixel_ids.extend(f.pixel_ids.iter().cloned());
+        t.events.extend(f.events.iter().cloned());
+        t.fields.extend(f.fields.iter().cloned());
+        t.cookie_ids.extend(f.cookie_ids.iter().cloned());
+        t.first_party_proxy |= f.first_party_proxy;
+        t.requests += 1;
+    }
+    Findings {
+        site: v.domain.clone(),
+        rank,
+        requests,
+        trackers: by.into_values().collect(),
+    }
+}
+
+fn carries_page_url(r: &crate::capture::RawRequest, pages: &BTreeSet<&str>) -> bool {
+    let body = r
+        .body
+        .as_deref()
+        .map(String::from_utf8_lossy)
+        .unwrap_or_default();
+    pages.iter().filter(|p| p.len() > 10).any(|p| {
+        let enc: String = url::form_urlencoded::byte_serialize(p.as_bytes()).collect();
+        r.url.contains(enc.as_str())
+            || body.contains(enc.as_str())
+            || body.contains(p)
+            || r.url.split_once('?').is_some_and(|(_, q)| q.contains(p))
+    })
+}
+
+/// Analyses every visit of a store, in parallel across visits (rayon). Visits come back in
+/// rank order.
+pub fn analyze_store(
+    store: &crate::store::Store,
+) -> Result<Vec<Findings>, crate::store::StoreError> {
+    use rayon::prelude::*;
+    let targets = store.targets()?;
+    let mut out = Vec::with_capacity(targets.len());
+    // Load in chunks (SQLite is single-threaded here), analyse each chunk in parallel.
+    let ids: Vec<(u64, i64)> = targets
+        .iter()
+        .filter_map(|(t, id)| id.map(|id| (t.rank, id)))
+        .collect();
+    for chunk in ids.chunks(512) {
+        let visits: Vec<_> = chunk
+            .iter()
+            .map(|&(rank, id)| store.load_visit(id).map(|v| (rank, v.visit)))
+            .collect::<Result<_, _>>()?;
+        let mut found: Vec<Findings> = visits
+            .par_iter()
+            .map(|(rank, v)| analyze_visit(v, *rank))
+            .collect();
+        out.append(&mut found);
+    }
+    Ok(out)
+}

@@ -42,10 +42,12 @@ impl Parties {
 
     /// True when `url`'s registrable domain is none of the first parties.
     pub fn is_third_party(&self, url: &str) -> bool {
-        match host_of(url) {
-            Some(h) => !self.first.contains(&registrable(&h)),
-            None => false,
-        }
+        host_of(url).is_some_and(|h| self.is_third_party_host(&h))
+    }
+
+    /// True when `host`'s registrable domain is none of the first parties.
+    pub fn is_third_party_host(&self, host: &str) -> bool {
+        !self.first.contains(&registrable(host))
     }
 }
 

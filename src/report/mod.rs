@@ -52,6 +52,82 @@ pub const REQUESTS_COLUMNS: [&str; 11] = [
     "initiator",
 ];
 
+/// Column order of `site_trackers.csv`.
+pub const SITE_TRACKERS_COLUMNS: [&str; 14] = [
+    "site",
+    "rank",
+    "tracker",
+    "company",
+    "category",
+    "loaded",
+    "fired",
+    "pixel_ids",
+    "events",
+    "fields",
+    "requests",
+    "first_party_proxy",
+    "cookie_ids",
+    "pre_submit_capture",
+];
+
+/// Writes `site_trackers.csv` (one row per site × tracker) from analysis findings.
+pub fn write_site_trackers(
+    findings: &[crate::analyze::Findings],
+    out: &Path,
+) -> Result<usize, ReportError> {
+    let path = out.join("site_trackers.csv");
+    let t = tmp(&path);
+    let werr = |e: csv::Error| ReportError::Write {
+        path: path.clone(),
+        source: e.into(),
+    };
+    let mut w = csv::Writer::from_path(&t).map_err(werr)?;
+    w.write_record(SITE_TRACKERS_COLUMNS).map_err(werr)?;
+    let mut rows = 0;
+    let join =
+        |s: &std::collections::BTreeSet<String>| s.iter().cloned().collect::<Vec<_>>().join(";");
+    for f in findings {
+        for tr in &f.trackers {
+            let pre_submit = tr
+                .fields
+                .iter()
+                .any(|x| crate::analyze::PRE_SUBMIT_FIELDS.contains(&x.field));
+            w.write_record([
+                f.site.as_str(),
+                &f.rank.to_string(),
+                &tr.tracker,
+                &tr.company,
+                &tr.category,
+                bool_text(tr.loaded),
+                bool_text(tr.fired),
+                &join(&tr.pixel_ids),
+                &join(&tr.events),
+                &tr.fields_text(),
+                &tr.requests.to_string(),
+                bool_text(tr.first_party_proxy),
+                &join(&tr.cookie_ids),
+                bool_text(pre_submit),
+            ])
+            .map_err(werr)?;
+            rows += 1;
+        }
+    }
+    w.flush().map_err(|e| ReportError::Write {
+        path: path.clone(),
+        source: e,
+    })?;
+    drop(w);
+    std::fs::rename(&t, &path).map_err(|source| ReportError::Write {
+        path: path.clone(),
+        source,
+    })?;
+    Ok(rows)
+}
+
+fn bool_text(b: bool) -> &'static str {
+    if b { "true" } else { "false" }
+}
+
 /// What was written.
 #[derive(Clone, Debug, Default)]
 pub struct Written {

@@ -145,6 +145,7 @@ fn tls_config() -> std::io::Result<rustls::ServerConfig> {
 /// own background traffic, sent there by the catch-all host map.
 pub fn serves(host: &str) -> bool {
     sites::find(host).is_some()
+        || sites::bench_kind(host).is_some()
         || TRACKER_HOSTS.contains(&host)
         || host
             .strip_prefix("metrics.")
@@ -440,19 +441,23 @@ fn route(host: &str, path_q: &str, method: &str) -> Response<Body> {
     if path == "/favicon.ico" {
         return respond(404, "text/plain", "no favicon");
     }
-    let Some(site) = sites::find(host) else {
-        return respond(
-            404,
-            "text/html",
-            "<!doctype html><title>Unknown host</title><h1>Unknown host</h1>",
-        );
+    let kind = match (sites::find(host), sites::bench_kind(host)) {
+        (Some(site), _) => site.kind,
+        (None, Some(kind)) => kind,
+        (None, None) => {
+            return respond(
+                404,
+                "text/html",
+                "<!doctype html><title>Unknown host</title><h1>Unknown host</h1>",
+            );
+        }
     };
-    match site.kind {
+    match kind {
         Kind::Page { .. } => match path {
             "/" | "/landing" => respond(
                 200,
                 "text/html; charset=utf-8",
-                sites::page_html(site, "/", None),
+                sites::page_html(host, kind, "/", None),
             ),
             "/search" => {
                 let q = query.and_then(|q| {
@@ -463,7 +468,7 @@ fn route(host: &str, path_q: &str, method: &str) -> Response<Body> {
                 respond(
                     200,
                     "text/html; charset=utf-8",
-                    sites::page_html(site, "/search", q.as_deref()),
+                    sites::page_html(host, kind, "/search", q.as_deref()),
                 )
             }
             "/api/collect" => respond(200, "application/json", r#"{"ok":true}"#),
@@ -474,23 +479,19 @@ fn route(host: &str, path_q: &str, method: &str) -> Response<Body> {
             ),
             _ => respond(404, "text/html", "<!doctype html><title>Not found</title>"),
         },
-        Kind::HttpOnly => respond(
-            200,
-            "text/html; charset=utf-8",
-            sites::page_html(
-                &sites::Site {
-                    kind: Kind::Page {
-                        trackers: &[sites::Tracker::Ga4],
-                        form: false,
-                        search: false,
-                        extra: "",
-                    },
-                    ..*site
-                },
-                "/",
-                None,
-            ),
-        ),
+        Kind::HttpOnly => {
+            let page = Kind::Page {
+                trackers: &[sites::Tracker::Ga4],
+                form: false,
+                search: false,
+                extra: "",
+            };
+            respond(
+                200,
+                "text/html; charset=utf-8",
+                sites::page_html(host, page, "/", None),
+            )
+        }
         Kind::Redirect(to) => {
             let mut r = respond(301, "text/html", "<!doctype html><title>Moved</title>");
             r.headers_mut()

@@ -361,14 +361,36 @@ setTimeout(function () {{
     }
 }
 
-/// The HTML of a page site at `path` (`/` or `/search`).
-pub(super) fn page_html(site: &Site, path: &str, query: Option<&str>) -> String {
+/// Generated sites for benchmarks: `bench-<n>.test` for any n, each with one of four tracker
+/// set-ups (TikTok, Meta, GA4, a GTM container) and no forms.
+pub fn bench_kind(host: &str) -> Option<Kind> {
+    let n: u64 = host
+        .strip_prefix("bench-")?
+        .strip_suffix(".test")?
+        .parse()
+        .ok()?;
+    const SETS: [&[Tracker]; 4] = [
+        &[Tracker::TikTok],
+        &[Tracker::Meta],
+        &[Tracker::Ga4],
+        &[Tracker::Gtm],
+    ];
+    Some(Kind::Page {
+        trackers: SETS[(n % 4) as usize],
+        form: false,
+        search: false,
+        extra: "",
+    })
+}
+
+/// The HTML of a page at `path` (`/` or `/search`) of `domain`.
+pub(super) fn page_html(domain: &str, kind: Kind, path: &str, query: Option<&str>) -> String {
     let Kind::Page {
         trackers,
         form,
         search,
         extra,
-    } = site.kind
+    } = kind
     else {
         return String::new();
     };
@@ -376,14 +398,14 @@ pub(super) fn page_html(site: &Site, path: &str, query: Option<&str>) -> String 
         format!(
             "Search results for {} – {}",
             escape(query.unwrap_or("")),
-            site.domain
+            domain
         )
     } else {
-        format!("Welcome to {}", site.domain)
+        format!("Welcome to {domain}")
     };
     let mut head = String::new();
     for t in trackers {
-        head.push_str(&tracker_html(*t, site.domain, path, query));
+        head.push_str(&tracker_html(*t, domain, path, query));
         head.push('\n');
     }
     let mut body = String::new();

@@ -1,0 +1,251 @@
+//! Google: GA4 hits (`/g/collect`, on Google hosts or proxied through a first-party subdomain
+//! by server-side tagging, batched one event per body line), Google Ads conversions and
+//! remarketing, the gtag.js and Tag Manager loaders, and legacy Universal Analytics.
+
+use super::{Decoded, Decoder, Field, Role, hash_shape, on};
+use crate::analyze::request::RequestView;
+
+/// The Google decoder.
+pub struct Google;
+
+const GA4: &str = "Google Analytics 4";
+const ADS: &str = "Google Ads";
+const GTM: &str = "Google Tag Manager";
+
+fn google_host(h: &str) -> bool {
+    [
+        "google-analytics.com",
+        "analytics.google.com",
+        "doubleclick.net",
+        "googletagmanager.com",
+        "googleadservices.com",
+        "googlesyndication.com",
+        "google.com",
+    ]
+    .iter()
+    .any(|d| on(h, d))
+}
+
+impl Decoder for Google {
+    fn name(&self) -> &'static str {
+        "google"
+    }
+
+    fn decode(&self, r: &RequestView) -> Option<Decoded> {
+        // Loaders.
+        if on(&r.host, "googletagmanager.com") {
+            let id = r.param("id").unwrap_or_default();
+            let (tracker, category) = match r.path.as_str() {
+                "/gtm.js" => (GTM, "tag-manager"),
+                "/gtag/js" if id.starts_with("AW-") => (ADS, "ad"),
+                "/gtag/js" if id.starts_with("GTM-") => (GTM, "tag-manager"),
+                "/gtag/js" => (GA4, "analytics"),
+                _ => return None,
+            };
+            let mut d = Decoded::new(tracker, "Google", category, Role::Loader);
+            d.id(id);
+            return Some(d);
+        }
+        // GA4 hits, recognised by path and parameters whatever the host.
+        if r.path.ends_with("/g/collect") && r.param("v") == Some("2") && r.param("tid").is_some() {
+            let mut d = Decoded::new(GA4, "Google", "analytics", Role::Hit);
+            r.params("tid").for_each(|t| d.id(t));
+            r.params("en").for_each(|e| d.event(e));
+            for (param, field) in [
+                ("dl", "page_url"),
+                ("dr", "referrer"),
+                ("dt", "page_title"),
+                ("cid", "cookie_id"),
+                ("uid", "external_id"),
+                ("ul", "language"),
+                ("sr", "screen"),
+                ("ep.search_term", "search_query"),
+            ] {
+                d.field(r, param, field);
+            }
+            // User-provided data: em=tv.1~em.<hash>~pn.<hash> (base64url or hex SHA-256).
+            if let Some(em) = r.param("em") {
+                let location = r.param_location("em").unwrap_or("query");
+                for part in em.split('~') {
+                    let (name, v) = match part.split_once('.') {
+                        Some(("em", v)) => ("hashed_email", v),
+                        Some(("pn", v)) => ("hashed_phone", v),
+                        _ => continue,
+                    };
+                    d.fields.push(Field {
+                        name,
+                        encoding: hash_shape(v),
+                        location,
+                    });
+                }
+            }
+            return Some(d);
+        }
+        // Universal Analytics (legacy).
+        if r.path.ends_with("/collect")
+            && r.param("v") == Some("1")
+            && r.param("tid").is_some_and(|t| t.starts_with("UA-"))
+            && r.param("cid").is_some()
+        {
+            let mut d = Decoded::new(
+                "Google Universal Analytics",
+                "Google",
+                "analytics",
+                Role::Hit,
+            );
+            r.params("tid").for_each(|t| d.id(t));
+            r.params("t").for_each(|e| d.event(e));
+            for (param, field) in [
+                ("dl", "page_url"),
+                ("dr", "referrer"),
+                ("dt", "page_title"),
+                ("cid", "cookie_id"),
+            ] {
+                d.field(r, param, field);
+            }
+            return Some(d);
+        }
+        // Google Ads conversions and remarketing: /pagead/(viewthrough)conversion/<id>/.
+        if google_host(&r.host) {
+            for prefix in [
+                "/pagead/conversion/",
+                "/pagead/viewthroughconversion/",
+                "/pagead/1p-conversion/",
+                "/pagead/1p-user-list/",
+            ] {
+                if let Some(rest) = r.path.strip_prefix(prefix) {
+                    let mut d = Decoded::new(ADS, "Google", "ad", Role::Hit);
+                    d.id(format!("AW-{}", rest.split('/').next().unwrap_or_default()));
+                    r.params("en").for_each(|e| d.event(e));
+                    for (param, field) in [
+                        ("url", "page_url"),
+                        ("ref", "referrer"),
+                        ("tiba", "page_title"),
+                    ] {
+                        d.field(r, param, field);
+                    }
+                    return Some(d);
+                }
+            }
+        }
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::analyze::decoders::Role;
+    use crate::analyze::decoders::testutil::*;
+
+    const HIT: &str = "https://region1.google-analytics.com/g/collect?v=2&tid=G-ABC1234567&gtm=45je5bd0&_p=1732840000&cid=987654321.1732840000&ul=en-us&sr=1366x768&sid=1732840000&sct=1&seg=0&_s=1&dl=https%3A%2F%2Fshop.example%2F&dr=&dt=Shop&en=page_view";
+
+    #[test]
+    fn ga4_get_hit() {
+        let d = decode(&req("GET", HIT, None, None)).unwrap();
+        assert_eq!((d.tracker, d.role), ("Google Analytics 4", Role::Hit));
+        assert_eq!(d.pixel_ids, vec!["G-ABC1234567"]);
+        assert_eq!(d.events, vec!["page_view"]);
+        for f in ["page_url", "page_title", "cookie_id", "language", "screen"] {
+            assert!(has(&d, f, "plain"), "{f}");
+        }
+    }
+
+    #[test]
+    fn ga4_batched_post_and_enhanced_conversions() {
+        let body = "en=view_search_results&ep.search_term=red%20shoes\r\nen=scroll&epn.percent_scrolled=90";
+        let url = HIT.replace("&en=page_view", "")
+            + "&em=tv.1~em.LPJNul-wow4m6DsqxbninhsWHlwfp0JecwQzYpOLmCQ~pn."
+            + &"a".repeat(64);
+        let d = decode(&req(
+            "POST",
+            &url,
+            Some(body),
+            Some("text/plain;charset=UTF-8"),
+        ))
+        .unwrap();
+        assert_eq!(d.events, vec!["view_search_results", "scroll"]);
+        assert!(has(&d, "search_query", "plain"));
+        assert!(has(&d, "hashed_email", "sha256-b64url"), "{:?}", d.fields);
+        assert!(has(&d, "hashed_phone", "sha256"));
+    }
+
+    #[test]
+    fn server_side_tagging_on_a_first_party_host() {
+        let d = decode(&req(
+            "GET",
+            &HIT.replace("region1.google-analytics.com", "metrics.shop.example"),
+            None,
+            None,
+        ))
+        .unwrap();
+        assert_eq!(d.tracker, "Google Analytics 4");
+        let d = decode(&req(
+            "GET",
+            &HIT.replace("region1.google-analytics.com", "stats.g.doubleclick.net"),
+            None,
+            None,
+        ))
+        .unwrap();
+        assert_eq!(d.tracker, "Google Analytics 4");
+    }
+
+    #[test]
+    fn loaders_ads_and_negatives() {
+        let d = decode(&req(
+            "GET",
+            "https://www.googletagmanager.com/gtm.js?id=GTM-ABC123",
+            None,
+            None,
+        ))
+        .unwrap();
+        assert_eq!(
+            (d.tracker, d.role, d.pixel_ids.clone()),
+            (
+                "Google Tag Manager",
+                Role::Loader,
+                vec!["GTM-ABC123".to_string()]
+            )
+        );
+        let d = decode(&req(
+            "GET",
+            "https://www.googletagmanager.com/gtag/js?id=AW-123456789",
+            None,
+            None,
+        ))
+        .unwrap();
+        assert_eq!(d.tracker, "Google Ads");
+        let d = decode(&req("GET", "https://googleads.g.doubleclick.net/pagead/viewthroughconversion/123456789/?random=1&url=https%3A%2F%2Fshop.example%2F", None, None)).unwrap();
+        assert_eq!(
+            (d.tracker, d.pixel_ids.clone()),
+            ("Google Ads", vec!["AW-123456789".to_string()])
+        );
+        // A first-party /collect endpoint that is not a pixel.
+        assert!(
+            decode(&req(
+                "POST",
+                "https://shop.example/api/collect",
+                Some(r#"{"ok":1}"#),
+                Some("application/json")
+            ))
+            .is_none()
+        );
+        assert!(
+            decode(&req(
+                "GET",
+                "https://shop.example/g/collect?page=2",
+                None,
+                None
+            ))
+            .is_none()
+        );
+        assert!(
+            decode(&req(
+                "GET",
+                "https://fonts.googleapis.com/css2?family=Roboto",
+                None,
+                None
+            ))
+            .is_none()
+        );
+    }
+}

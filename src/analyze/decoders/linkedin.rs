@@ -1,0 +1,74 @@
+//! LinkedIn Insight Tag: loader `snap.licdn.com/li.lms-analytics/insight.min.js`, hits to
+//! `px.ads.linkedin.com/collect` (also `/wa/`, `/attribution_trigger`) with `pid`, `url`.
+
+use super::{Decoded, Decoder, Role, on};
+use crate::analyze::request::RequestView;
+
+/// The LinkedIn decoder.
+pub struct LinkedIn;
+
+impl Decoder for LinkedIn {
+    fn name(&self) -> &'static str {
+        "linkedin"
+    }
+
+    fn decode(&self, r: &RequestView) -> Option<Decoded> {
+        let new = |role| Decoded::new("LinkedIn Insight Tag", "Microsoft", "ad", role);
+        if on(&r.host, "snap.licdn.com") && r.path.contains("insight") {
+            return Some(new(Role::Loader));
+        }
+        let hit = on(&r.host, "px.ads.linkedin.com")
+            || (on(&r.host, "linkedin.com") && r.path.starts_with("/px"));
+        if !hit {
+            return None;
+        }
+        let mut d = new(Role::Hit);
+        r.params("pid").for_each(|v| d.id(v));
+        r.params("conversionId")
+            .for_each(|v| d.event(format!("conversion:{v}")));
+        if d.events.is_empty() {
+            d.event("pageview");
+        }
+        for (param, field) in [
+            ("url", "page_url"),
+            ("href", "page_url"),
+            ("liFatId", "cookie_id"),
+            ("li_fat_id", "cookie_id"),
+        ] {
+            d.field(r, param, field);
+        }
+        Some(d)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::analyze::decoders::testutil::*;
+
+    #[test]
+    fn collect_hit() {
+        let d = decode(&req("GET", "https://px.ads.linkedin.com/collect?v=2&fmt=js&pid=1234567&time=1732840000000&url=https%3A%2F%2Fshop.example%2F", None, None)).unwrap();
+        assert_eq!(
+            (d.tracker, d.pixel_ids.clone()),
+            ("LinkedIn Insight Tag", vec!["1234567".to_string()])
+        );
+        assert!(has(&d, "page_url", "plain"));
+        let d = decode(&req(
+            "POST",
+            "https://px.ads.linkedin.com/wa/",
+            Some(r#"{"pids":[1234567],"href":"https://shop.example/"}"#),
+            Some("application/json"),
+        ))
+        .unwrap();
+        assert!(has(&d, "page_url", "plain"));
+        assert!(
+            decode(&req(
+                "GET",
+                "https://www.linkedin.com/in/someone",
+                None,
+                None
+            ))
+            .is_none()
+        );
+    }
+}

@@ -1,0 +1,192 @@
+//! Meta pixel: loader `connect.facebook.net/<locale>/fbevents.js`, per-pixel config
+//! `connect.facebook.net/signals/config/<ID>`, hits to `www.facebook.com/tr` (image GET,
+//! beacon, urlencoded `rqm=formPOST`, multipart).
+
+use super::{Decoded, Decoder, Role, on};
+use crate::analyze::request::RequestView;
+
+/// The Meta decoder.
+pub struct Meta;
+
+impl Decoder for Meta {
+    fn name(&self) -> &'static str {
+        "meta"
+    }
+
+    fn decode(&self, r: &RequestView) -> Option<Decoded> {
+        let new = |role| Decoded::new("Meta Pixel", "Meta", "ad", role);
+        if on(&r.host, "connect.facebook.net") {
+            if r.path.ends_with("/fbevents.js") {
+                return Some(new(Role::Loader));
+            }
+            if let Some(id) = r.path.strip_prefix("/signals/config/") {
+                let mut d = new(Role::Loader);
+                d.id(id.trim_end_matches('/'));
+                return Some(d);
+            }
+            return None;
+        }
+        let tr = r.path == "/tr" || r.path == "/tr/";
+        let facebook = on(&r.host, "facebook.com");
+        // By path and parameters too (a proxied pixel): `/tr` with `id` and `ev`.
+        if !(tr && (facebook || (r.param("id").is_some() && r.param("ev").is_some()))) {
+            return None;
+        }
+        let mut d = new(Role::Hit);
+        r.params("id").for_each(|v| d.id(v));
+        r.params("ev").for_each(|v| d.event(v));
+        for (param, field) in [
+            ("dl", "page_url"),
+            ("rl", "referrer"),
+            ("fbp", "cookie_id"),
+            ("fbc", "cookie_id"),
+            ("sw", "screen"),
+            ("ud[em]", "hashed_email"),
+            ("udff[em]", "hashed_email"),
+            ("ud[ph]", "hashed_phone"),
+            ("udff[ph]", "hashed_phone"),
+            ("ud[external_id]", "external_id"),
+            ("udff[external_id]", "external_id"),
+            ("cd[search_string]", "search_query"),
+            ("cd[buttonText]", "button_text"),
+            ("cd[formFeatures]", "form_fields"),
+        ] {
+            d.field(r, param, field);
+        }
+        Some(d)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::analyze::decoders::Role;
+    use crate::analyze::decoders::testutil::*;
+
+    const Q: &str = "id=1234567890123456&ev=PageView&dl=https%3A%2F%2Fshop.example%2F&rl=&if=false&ts=1732840000000&sw=1366&sh=768&v=2.9.200&r=stable&ec=0&o=4126&fbp=fb.1.1732840000000.1234567890&it=1732839999000&coo=false&rqm=GET";
+
+    #[test]
+    fn image_get() {
+        let d = decode(&req(
+            "GET",
+            &format!("https://www.facebook.com/tr/?{Q}"),
+            None,
+            None,
+        ))
+        .unwrap();
+        assert_eq!((d.tracker, d.role), ("Meta Pixel", Role::Hit));
+        assert_eq!(d.pixel_ids, vec!["1234567890123456"]);
+        assert_eq!(d.events, vec!["PageView"]);
+        assert!(
+            has(&d, "page_url", "plain")
+                && has(&d, "cookie_id", "plain")
+                && has(&d, "screen", "plain")
+        );
+        assert!(!has(&d, "referrer", "plain"), "empty rl is not a referrer");
+        let d = decode(&req(
+            "GET",
+            "https://www.facebook.com/tr?id=1234567890123456&ev=PageView&noscript=1",
+            None,
+            None,
+        ))
+        .unwrap();
+        assert_eq!(d.events, vec!["PageView"]);
+    }
+
+    #[test]
+    fn form_post_with_automatic_matching() {
+        let em = "a".repeat(64);
+        let body = format!("{Q}&udff[em]={em}&es=automatic&rqm=formPOST")
+            .replace("PageView", "SubscribedButtonClick")
+            + "&cd[buttonText]=Subscribe";
+        let d = decode(&req(
+            "POST",
+            "https://www.facebook.com/tr/",
+            Some(&body),
+            Some("application/x-www-form-urlencoded"),
+        ))
+        .unwrap();
+        assert_eq!(d.events, vec!["SubscribedButtonClick"]);
+        assert!(has(&d, "hashed_email", "sha256") && has(&d, "button_text", "plain"));
+        assert!(
+            d.fields
+                .iter()
+                .any(|f| f.name == "hashed_email" && f.location == "body")
+        );
+    }
+
+    #[test]
+    fn multipart_and_beacon_json() {
+        let mp = "------WebKitFormBoundaryA\r\nContent-Disposition: form-data; name=\"id\"\r\n\r\n1234567890123456\r\n------WebKitFormBoundaryA\r\nContent-Disposition: form-data; name=\"ev\"\r\n\r\nLead\r\n------WebKitFormBoundaryA\r\nContent-Disposition: form-data; name=\"dl\"\r\n\r\nhttps://shop.example/\r\n------WebKitFormBoundaryA--\r\n";
+        let d = decode(&req(
+            "POST",
+            "https://www.facebook.com/tr/",
+            Some(mp),
+            Some("multipart/form-data; boundary=----WebKitFormBoundaryA"),
+        ))
+        .unwrap();
+        assert_eq!(
+            (d.events.clone(), d.pixel_ids.clone()),
+            (
+                vec!["Lead".to_string()],
+                vec!["1234567890123456".to_string()]
+            )
+        );
+        assert!(has(&d, "page_url", "plain"));
+        let d = decode(&req(
+            "POST",
+            "https://www.facebook.com/tr/",
+            Some(r#"{"id":"1234567890123456","ev":"PageView","dl":"https://shop.example/"}"#),
+            Some("application/json"),
+        ))
+        .unwrap();
+        assert_eq!(d.events, vec!["PageView"]);
+    }
+
+    #[test]
+    fn loaders_and_negatives() {
+        let d = decode(&req(
+            "GET",
+            "https://connect.facebook.net/signals/config/1234567890123456?v=2.9.200&r=stable",
+            None,
+            None,
+        ))
+        .unwrap();
+        assert_eq!(
+            (d.role, d.pixel_ids.clone()),
+            (Role::Loader, vec!["1234567890123456".to_string()])
+        );
+        assert_eq!(
+            decode(&req(
+                "GET",
+                "https://connect.facebook.net/en_US/fbevents.js",
+                None,
+                None
+            ))
+            .unwrap()
+            .role,
+            Role::Loader
+        );
+        assert!(
+            decode(&req(
+                "GET",
+                "https://connect.facebook.net/en_US/sdk.js",
+                None,
+                None
+            ))
+            .is_none()
+        );
+        assert!(
+            decode(&req(
+                "GET",
+                "https://www.facebook.com/sharer/sharer.php?u=x",
+                None,
+                None
+            ))
+            .is_none()
+        );
+        assert!(
+            decode(&req("GET", "https://shop.example/tr/?lang=de", None, None)).is_none(),
+            "a first-party /tr page is not a pixel"
+        );
+    }
+}

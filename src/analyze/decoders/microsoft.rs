@@ -1,0 +1,68 @@
+//! Microsoft UET (Bing Ads): loader `bat.bing.com/bat.js`, hits
+//! `bat.bing.com/action/0?ti=<tag id>&evt=…&p=<page url>&r=<referrer>`.
+
+use super::{Decoded, Decoder, Role, on};
+use crate::analyze::request::RequestView;
+
+/// The UET decoder.
+pub struct Uet;
+
+impl Decoder for Uet {
+    fn name(&self) -> &'static str {
+        "microsoft-uet"
+    }
+
+    fn decode(&self, r: &RequestView) -> Option<Decoded> {
+        if !on(&r.host, "bat.bing.com") {
+            return None;
+        }
+        let new = |role| Decoded::new("Microsoft UET", "Microsoft", "ad", role);
+        if r.path == "/bat.js" || r.path.starts_with("/p/action/") {
+            return Some(new(Role::Loader));
+        }
+        if !r.path.starts_with("/action/") {
+            return None;
+        }
+        let mut d = new(Role::Hit);
+        r.params("ti").for_each(|v| d.id(v));
+        r.params("evt")
+            .chain(r.params("ea"))
+            .for_each(|v| d.event(v));
+        for (param, field) in [
+            ("p", "page_url"),
+            ("r", "referrer"),
+            ("tl", "page_title"),
+            ("vid", "cookie_id"),
+            ("sid", "cookie_id"),
+            ("lg", "language"),
+            ("sw", "screen"),
+        ] {
+            d.field(r, param, field);
+        }
+        Some(d)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::analyze::decoders::testutil::*;
+
+    #[test]
+    fn action_hit() {
+        let d = decode(&req("GET", "https://bat.bing.com/action/0?ti=5123456&tm=gtm002&Ver=2&mid=1&sid=a1b2c3d0&vid=e4f5a6b0c1d211ee&vids=1&msclkid=N&evt=pageLoad&sv=1&p=https%3A%2F%2Fshop.example%2F&r=&lt=812&sw=1366&sh=768&lg=en-US&tl=Shop", None, None)).unwrap();
+        assert_eq!(
+            (d.tracker, d.pixel_ids.clone(), d.events.clone()),
+            (
+                "Microsoft UET",
+                vec!["5123456".to_string()],
+                vec!["pageLoad".to_string()]
+            )
+        );
+        assert!(
+            has(&d, "page_url", "plain")
+                && has(&d, "cookie_id", "plain")
+                && has(&d, "page_title", "plain")
+        );
+        assert!(decode(&req("GET", "https://www.bing.com/search?q=x", None, None)).is_none());
+    }
+}

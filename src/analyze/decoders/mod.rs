@@ -1,0 +1,212 @@
+//! Pixel decoders: one file per vendor, all with the same small interface, listed in one
+//! registry. A decoder recognises its vendor's requests by endpoint path and parameters as
+//! well as by host (so a pixel proxied through the site's own subdomain is still found) and
+//! extracts pixel IDs, events and the canonical fields of shared/pixel-formats.md.
+
+mod google;
+mod linkedin;
+mod meta;
+mod microsoft;
+mod pinterest;
+mod recorders;
+mod reddit;
+mod snap;
+mod tiktok;
+mod x;
+
+use super::request::RequestView;
+
+/// What a recognised request is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Role {
+    /// The vendor's script or configuration: the pixel is loaded.
+    Loader,
+    /// A hit that sends data: the pixel fired.
+    Hit,
+}
+
+/// A field a decoder knows a parameter to carry.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Field {
+    /// Canonical name (shared/pixel-formats.md).
+    pub name: &'static str,
+    /// `plain`, or the hash a hashed value is in (`sha256`, `sha256-b64`, `md5`, …).
+    pub encoding: &'static str,
+    /// `query`, `body`, `path` or `cookie`.
+    pub location: &'static str,
+}
+
+/// A decoded request.
+#[derive(Clone, Debug)]
+pub struct Decoded {
+    /// Stable product name (`TikTok Pixel`, `Meta Pixel`, …).
+    pub tracker: &'static str,
+    /// Owner.
+    pub company: &'static str,
+    /// Category (third-party-web's vocabulary: `ad`, `analytics`, `tag-manager`, …).
+    pub category: &'static str,
+    /// Loader or hit.
+    pub role: Role,
+    /// Pixel, tag or account IDs.
+    pub pixel_ids: Vec<String>,
+    /// Event names.
+    pub events: Vec<String>,
+    /// Fields the request carries by the vendor's parameter names.
+    pub fields: Vec<Field>,
+}
+
+impl Decoded {
+    /// An empty result for a product.
+    pub fn new(
+        tracker: &'static str,
+        company: &'static str,
+        category: &'static str,
+        role: Role,
+    ) -> Decoded {
+        Decoded {
+            tracker,
+            company,
+            category,
+            role,
+            pixel_ids: Vec::new(),
+            events: Vec::new(),
+            fields: Vec::new(),
+        }
+    }
+
+    /// Adds a pixel ID if non-empty and new.
+    pub fn id(&mut self, id: impl Into<String>) {
+        let id = id.into();
+        if !id.is_empty() && !self.pixel_ids.contains(&id) {
+            self.pixel_ids.push(id);
+        }
+    }
+
+    /// Adds an event name if non-empty and new.
+    pub fn event(&mut self, ev: impl Into<String>) {
+        let ev = ev.into();
+        if !ev.is_empty() && !self.events.contains(&ev) {
+            self.events.push(ev);
+        }
+    }
+
+    /// Records `field` when parameter `param` is present and non-empty. Hashed fields get the
+    /// hash recognised from the value's shape.
+    pub fn field(&mut self, r: &RequestView, param: &str, name: &'static str) {
+        let Some(v) = r.params(param).find(|v| !v.is_empty()) else {
+            return;
+        };
+        let Some(location) = r.param_location(param) else {
+            return;
+        };
+        let encoding = if name.starts_with("hashed_") {
+            hash_shape(v)
+        } else {
+            "plain"
+        };
+        let f = Field {
+            name,
+            encoding,
+            location,
+        };
+        if !self.fields.contains(&f) {
+            self.fields.push(f);
+        }
+    }
+}
+
+/// The hash a value looks like: hex by length, base64 by length.
+pub fn hash_shape(v: &str) -> &'static str {
+    let hex = v.chars().all(|c| c.is_ascii_hexdigit());
+    match (hex, v.len()) {
+        (true, 32) => "md5",
+        (true, 40) => "sha1",
+        (true, 64) => "sha256",
+        (true, 128) => "sha512",
+        (false, 44) if v.ends_with('=') => "sha256-b64",
+        (false, 43) => "sha256-b64url",
+        _ => "plain",
+    }
+}
+
+/// One vendor's decoder.
+pub trait Decoder: Sync + Send {
+    /// Short decoder name (`tiktok`, `meta`, …), recorded with each request.
+    fn name(&self) -> &'static str;
+    /// Decodes `r` if it is this vendor's.
+    fn decode(&self, r: &RequestView) -> Option<Decoded>;
+}
+
+/// Every decoder, in matching order. Adding a vendor: one file and one line here.
+pub static REGISTRY: &[&dyn Decoder] = &[
+    &tiktok::TikTok,
+    &meta::Meta,
+    &google::Google,
+    &x::X,
+    &microsoft::Uet,
+    &linkedin::LinkedIn,
+    &pinterest::Pinterest,
+    &snap::Snap,
+    &reddit::Reddit,
+    &recorders::Recorders,
+];
+
+/// The first decoder that recognises `r`, with its name.
+pub fn decode(r: &RequestView) -> Option<(&'static str, Decoded)> {
+    REGISTRY
+        .iter()
+        .find_map(|d| d.decode(r).map(|x| (d.name(), x)))
+}
+
+/// True when `host` is `domain` or a subdomain of it.
+pub fn on(host: &str, domain: &str) -> bool {
+    host == domain || host.strip_suffix(domain).is_some_and(|h| h.ends_with('.'))
+}
+
+#[cfg(test)]
+pub(crate) mod testutil {
+    //! Requests shaped like the real pixels' for decoder tests.
+    use crate::capture::{BodyState, RawRequest};
+
+    /// A captured request.
+    pub fn req(method: &str, url: &str, body: Option<&str>, ctype: Option<&str>) -> RawRequest {
+        RawRequest {
+            seq: 0,
+            request_id: "1".into(),
+            url: url.into(),
+            method: method.into(),
+            resource_type: "Fetch".into(),
+            headers: ctype
+                .map(|c| vec![("Content-Type".to_string(), c.to_string())])
+                .unwrap_or_default(),
+            body: body.map(|b| b.as_bytes().to_vec()),
+            body_state: if body.is_some() {
+                BodyState::Complete
+            } else {
+                BodyState::None
+            },
+            initiator: "{}".into(),
+            frame_id: "F".into(),
+            frame_url: "https://shop.example/".into(),
+            is_main_frame: false,
+            status: Some(200),
+            mime_type: None,
+            response_headers: vec![],
+            failure: None,
+            wall_time: 0.0,
+            step: "load".into(),
+        }
+    }
+
+    /// Decodes with the whole registry.
+    pub fn decode(r: &RawRequest) -> Option<super::Decoded> {
+        super::decode(&super::RequestView::new(r).unwrap()).map(|(_, d)| d)
+    }
+
+    /// True when the decoded request has the field with the encoding.
+    pub fn has(d: &super::Decoded, name: &str, encoding: &str) -> bool {
+        d.fields
+            .iter()
+            .any(|f| f.name == name && f.encoding == encoding)
+    }
+}

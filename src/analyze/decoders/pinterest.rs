@@ -1,0 +1,100 @@
+//! Pinterest tag: loader `s.pinimg.com/ct/core.js`, hits to `ct.pinterest.com/v3/` (and
+//! `/user/`) with `tid`, `event`, `ad` (JSON with the page URL in `loc`), `pd` (JSON with
+//! the hashed email `em`).
+
+use super::{Decoded, Decoder, Field, Role, hash_shape, on};
+use crate::analyze::request::RequestView;
+
+/// The Pinterest decoder.
+pub struct Pinterest;
+
+impl Decoder for Pinterest {
+    fn name(&self) -> &'static str {
+        "pinterest"
+    }
+
+    fn decode(&self, r: &RequestView) -> Option<Decoded> {
+        let new = |role| Decoded::new("Pinterest Tag", "Pinterest", "ad", role);
+        if on(&r.host, "s.pinimg.com") && r.path.starts_with("/ct/") {
+            return Some(new(Role::Loader));
+        }
+        if !(on(&r.host, "ct.pinterest.com")
+            && (r.path.starts_with("/v3") || r.path.starts_with("/user")))
+        {
+            return None;
+        }
+        let mut d = new(Role::Hit);
+        r.params("tid").for_each(|v| d.id(v));
+        r.params("event").for_each(|v| d.event(v));
+        // `ad` and `pd` are JSON inside a query parameter.
+        for (param, key, name) in [
+            ("ad", "loc", "page_url"),
+            ("ad", "ref", "referrer"),
+            ("pd", "em", "hashed_email"),
+        ] {
+            let location = r.param_location(param).unwrap_or("query");
+            for v in r.params(param) {
+                let Ok(j) = serde_json::from_str::<serde_json::Value>(v) else {
+                    continue;
+                };
+                if let Some(s) = j
+                    .get(key)
+                    .and_then(|x| x.as_str())
+                    .filter(|s| !s.is_empty())
+                {
+                    let encoding = if name.starts_with("hashed_") {
+                        hash_shape(s)
+                    } else {
+                        "plain"
+                    };
+                    d.fields.push(Field {
+                        name,
+                        encoding,
+                        location,
+                    });
+                }
+            }
+        }
+        Some(d)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::analyze::decoders::testutil::*;
+
+    #[test]
+    fn v3_hit_with_json_params() {
+        let ad = url::form_urlencoded::byte_serialize(
+            br#"{"loc":"https://shop.example/p","ref":"","if":false,"sh":768,"sw":1366}"#,
+        )
+        .collect::<String>();
+        let pd = url::form_urlencoded::byte_serialize(
+            format!(r#"{{"em":"{}","np":"gtm"}}"#, "b".repeat(64)).as_bytes(),
+        )
+        .collect::<String>();
+        let d = decode(&req(
+            "GET",
+            &format!(
+                "https://ct.pinterest.com/v3/?event=init&ad={ad}&cb=1&tid=2612345678901&pd={pd}"
+            ),
+            None,
+            None,
+        ))
+        .unwrap();
+        assert_eq!(
+            (d.tracker, d.pixel_ids.clone(), d.events.clone()),
+            (
+                "Pinterest Tag",
+                vec!["2612345678901".to_string()],
+                vec!["init".to_string()]
+            )
+        );
+        assert!(
+            has(&d, "page_url", "plain") && has(&d, "hashed_email", "sha256"),
+            "{:?}",
+            d.fields
+        );
+        assert!(decode(&req("GET", "https://www.pinterest.com/pin/1/", None, None)).is_none());
+    }
+}

@@ -1,0 +1,55 @@
+//! Reddit pixel: loader `www.redditstatic.com/ads/pixel.js` (and `v2.js`), hits
+//! `alb.reddit.com/rp.gif?id=<pixel>&event=…`.
+
+use super::{Decoded, Decoder, Role, on};
+use crate::analyze::request::RequestView;
+
+/// The Reddit decoder.
+pub struct Reddit;
+
+impl Decoder for Reddit {
+    fn name(&self) -> &'static str {
+        "reddit"
+    }
+
+    fn decode(&self, r: &RequestView) -> Option<Decoded> {
+        let new = |role| Decoded::new("Reddit Pixel", "Reddit", "ad", role);
+        if on(&r.host, "redditstatic.com") && r.path.starts_with("/ads/") {
+            return Some(new(Role::Loader));
+        }
+        if !(on(&r.host, "alb.reddit.com") && r.path.starts_with("/rp.gif")) {
+            return None;
+        }
+        let mut d = new(Role::Hit);
+        r.params("id").for_each(|v| d.id(v));
+        r.params("event").for_each(|v| d.event(v));
+        for (param, field) in [
+            ("m.url", "page_url"),
+            ("uuid", "cookie_id"),
+            ("em", "hashed_email"),
+        ] {
+            d.field(r, param, field);
+        }
+        Some(d)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::analyze::decoders::testutil::*;
+
+    #[test]
+    fn rp_gif() {
+        let d = decode(&req("GET", "https://alb.reddit.com/rp.gif?ts=1732840000000&id=t2_abc123&event=PageVisit&m.itemCount=&uuid=1732840000.11111111-2222-4333-8444-555555555555", None, None)).unwrap();
+        assert_eq!(
+            (d.tracker, d.pixel_ids.clone(), d.events.clone()),
+            (
+                "Reddit Pixel",
+                vec!["t2_abc123".to_string()],
+                vec!["PageVisit".to_string()]
+            )
+        );
+        assert!(has(&d, "cookie_id", "plain"));
+        assert!(decode(&req("GET", "https://www.reddit.com/r/rust/", None, None)).is_none());
+    }
+}

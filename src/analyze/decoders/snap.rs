@@ -1,0 +1,60 @@
+//! Snap pixel: loader `sc-static.net/scevent.min.js`, hits to `tr.snapchat.com` (`/p`,
+//! `/cm/i`, `/gateway/p`) with `pid`, `ev`/`e`, `pl` (page), `u_hem` (hashed email).
+
+use super::{Decoded, Decoder, Role, on};
+use crate::analyze::request::RequestView;
+
+/// The Snap decoder.
+pub struct Snap;
+
+impl Decoder for Snap {
+    fn name(&self) -> &'static str {
+        "snap"
+    }
+
+    fn decode(&self, r: &RequestView) -> Option<Decoded> {
+        let new = |role| Decoded::new("Snap Pixel", "Snap", "ad", role);
+        if on(&r.host, "sc-static.net") && r.path.contains("scevent") {
+            return Some(new(Role::Loader));
+        }
+        if !on(&r.host, "tr.snapchat.com") && !on(&r.host, "tr-shadow.snapchat.com") {
+            return None;
+        }
+        let mut d = new(Role::Hit);
+        r.params("pid").for_each(|v| d.id(v));
+        r.params("ev").chain(r.params("e")).for_each(|v| d.event(v));
+        for (param, field) in [
+            ("pl", "page_url"),
+            ("rf", "referrer"),
+            ("u_hem", "hashed_email"),
+            ("u_hpn", "hashed_phone"),
+            ("u_scsid", "cookie_id"),
+        ] {
+            d.field(r, param, field);
+        }
+        Some(d)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::analyze::decoders::testutil::*;
+
+    #[test]
+    fn tr_hit() {
+        let body = format!(
+            "pid=a1b2c3d4-0000-4000-8000-123456789abc&ev=PAGE_VIEW&pl=https%3A%2F%2Fshop.example%2F&ts=1732840000000&u_hem={}",
+            "c".repeat(64)
+        );
+        let d = decode(&req(
+            "POST",
+            "https://tr.snapchat.com/p",
+            Some(&body),
+            Some("application/x-www-form-urlencoded"),
+        ))
+        .unwrap();
+        assert_eq!(d.events, vec!["PAGE_VIEW"]);
+        assert!(has(&d, "page_url", "plain") && has(&d, "hashed_email", "sha256"));
+        assert!(decode(&req("GET", "https://www.snapchat.com/", None, None)).is_none());
+    }
+}

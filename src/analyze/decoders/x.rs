@@ -1,0 +1,70 @@
+//! X (Twitter) pixel: loader `static.ads-twitter.com/uwt.js` (and `oct.js`), hits to
+//! `analytics.twitter.com`, `t.co` and `ads-api.x.com`/`ads-twitter.com` `/i/adsct` or
+//! `/1/i/adsct`, with `txn_id`/`p_id` (pixel), `event`/`events`, `tw_document_href` (page).
+
+use super::{Decoded, Decoder, Role, on};
+use crate::analyze::request::RequestView;
+
+/// The X decoder.
+pub struct X;
+
+impl Decoder for X {
+    fn name(&self) -> &'static str {
+        "x"
+    }
+
+    fn decode(&self, r: &RequestView) -> Option<Decoded> {
+        let new = |role| Decoded::new("X Pixel", "X Corp", "ad", role);
+        if on(&r.host, "ads-twitter.com")
+            && (r.path.ends_with("/uwt.js") || r.path.ends_with("/oct.js"))
+        {
+            return Some(new(Role::Loader));
+        }
+        let hosts = on(&r.host, "analytics.twitter.com")
+            || on(&r.host, "t.co")
+            || on(&r.host, "ads-twitter.com")
+            || on(&r.host, "x.com");
+        if !(hosts && r.path.ends_with("/i/adsct")) {
+            return None;
+        }
+        let mut d = new(Role::Hit);
+        r.params("txn_id")
+            .chain(r.params("p_id"))
+            .for_each(|v| d.id(v));
+        r.params("event")
+            .chain(r.params("events"))
+            .for_each(|v| d.event(v));
+        for (param, field) in [
+            ("tw_document_href", "page_url"),
+            ("tw_document_referrer", "referrer"),
+            ("email", "hashed_email"),
+            ("phone_number", "hashed_phone"),
+        ] {
+            d.field(r, param, field);
+        }
+        Some(d)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::analyze::decoders::testutil::*;
+
+    #[test]
+    fn adsct_hit() {
+        let d = decode(&req("GET", "https://analytics.twitter.com/i/adsct?bci=3&dv=UTC&eci=2&event=%7B%7D&event_id=e1&events=%5B%5B%22pageview%22%2C%7B%7D%5D%5D&p_id=Twitter&p_user_id=0&pl_id=abc&tw_document_href=https%3A%2F%2Fshop.example%2F&tw_iframe_status=0&txn_id=o1a2b&type=javascript&version=2.3.30", None, None)).unwrap();
+        assert_eq!(d.tracker, "X Pixel");
+        assert!(d.pixel_ids.contains(&"o1a2b".to_string()));
+        assert!(has(&d, "page_url", "plain"));
+        assert!(
+            decode(&req(
+                "GET",
+                "https://t.co/1/i/adsct?txn_id=o1a2b&tw_document_href=x",
+                None,
+                None
+            ))
+            .is_some()
+        );
+        assert!(decode(&req("GET", "https://twitter.com/home", None, None)).is_none());
+    }
+}

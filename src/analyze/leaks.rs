@@ -1,0 +1,527 @@
+//! Finding what a request carries of the visitor: the canary values typed on the site (in
+//! every encoding of shared/pixel-formats.md), the ID cookies set during the visit, and the
+//! page URL. All forms of all values are searched at once with one Aho-Corasick automaton per
+//! visit, over the URL (raw and percent-decoded once and twice), the body (raw and decoded),
+//! and the request headers and cookies.
+
+use crate::capture::{Canaries, RawCookie, RawRequest};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use base64::Engine;
+use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
+use md5::Md5;
+use sha1::Sha1;
+use sha2::{Digest, Sha256, Sha512};
+use std::collections::BTreeSet;
+
+/// A value found in a request.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Leak {
+    /// Canonical field (`plain_email`, `hashed_email`, `typed_text`, `cookie_id`, …).
+    pub field: &'static str,
+    /// How it was encoded (`plain`, `url`, `base64`, `sha256`, `sha256-b64`, …).
+    pub encoding: String,
+    /// Where: `path`, `query`, `body`, `header`, `cookie`.
+    pub location: &'static str,
+    /// For `cookie_id`: the cookie's name.
+    pub detail: Option<String>,
+}
+
+#[derive(Clone, Debug)]
+struct Pattern {
+    field: &'static str,
+    encoding: String,
+    detail: Option<String>,
+}
+
+/// The searcher for one visit.
+pub struct Matcher {
+    ac: Option<AhoCorasick>,
+    patterns: Vec<Pattern>,
+}
+
+/// Names of first-party cookies that trackers use as identifiers.
+pub const ID_COOKIES: &[&str] = &[
+    "_ttp",
+    "_fbp",
+    "_fbc",
+    "_ga",
+    "_gid",
+    "_gcl_au",
+    "_gcl_aw",
+    "_uetvid",
+    "_uetsid",
+    "_pin_unauth",
+    "_scid",
+    "_rdt_uuid",
+    "_hjSessionUser",
+    "_clck",
+    "_clsk",
+    "_twclid",
+    "li_fat_id",
+    "ajs_anonymous_id",
+    "_ttclid",
+];
+
+fn hex_and_b64(
+    field: &'static str,
+    algo: &str,
+    digest: &[u8],
+    out: &mut Vec<(String, &'static str, String)>,
+) {
+    out.push((hex::encode(digest), field, algo.to_string()));
+    out.push((STANDARD.encode(digest), field, format!("{algo}-b64")));
+    out.push((
+        URL_SAFE_NO_PAD.encode(digest),
+        field,
+        format!("{algo}-b64url"),
+    ));
+}
+
+fn hashes(
+    field: &'static str,
+    prefix: &str,
+    n: &str,
+    out: &mut Vec<(String, &'static str, String)>,
+) {
+    let p = |a: &str| {
+        if prefix.is_empty() {
+            a.to_string()
+        } else {
+            format!("{prefix}{a}")
+        }
+    };
+    hex_and_b64(field, &p("md5"), &Md5::digest(n.as_bytes()), out);
+    hex_and_b64(field, &p("sha1"), &Sha1::digest(n.as_bytes()), out);
+    hex_and_b64(field, &p("sha256"), &Sha256::digest(n.as_bytes()), out);
+    hex_and_b64(field, &p("sha512"), &Sha512::digest(n.as_bytes()), out);
+}
+
+fn textual(field: &'static str, v: &str, out: &mut Vec<(String, &'static str, String)>) {
+    out.push((v.to_string(), field, "plain".into()));
+    let form: String = url::form_urlencoded::byte_serialize(v.as_bytes()).collect();
+    let pct = form.replace('+', "%20");
+    for (e, enc) in [(form.clone(), "url"), (pct.clone(), "url")] {
+        if e != v {
+            out.push((e.clone(), field, enc.into()));
+            let twice: String = url::form_urlencoded::byte_serialize(e.as_bytes()).collect();
+            out.push((twice, field, "url2".into()));
+        }
+    }
+    for (e, enc) in [
+        (STANDARD.encode(v), "base64"),
+        (STANDARD_NO_PAD.encode(v), "base64"),
+        (URL_SAFE.encode(v), "base64url"),
+        (URL_SAFE_NO_PAD.encode(v), "base64url"),
+    ] {
+        out.push((e, field, enc.into()));
+    }
+}
+
+/// Every form in which the canary values can travel: `(needle, field, encoding)`.
+pub fn canary_forms(c: &Canaries) -> Vec<(String, &'static str, String)> {
+    let mut out = Vec::new();
+    if !c.email.is_empty() {
+        textual("plain_email", &c.email, &mut out);
+        let n = c.email.trim().to_lowercase();
+        hashes("hashed_email", "", &n, &mut out);
+        // A hash of a hash (some pixels hash an already hashed value).
+        let inner = hex::encode(Sha256::digest(n.as_bytes()));
+        hex_and_b64(
+            "hashed_email",
+            "sha256(sha256)",
+            &Sha256::digest(inner.as_bytes()),
+            &mut out,
+        );
+        let inner_md5 = hex::encode(Md5::digest(n.as_bytes()));
+        hex_and_b64(
+            "hashed_email",
+            "sha256(md5)",
+            &Sha256::digest(inner_md5.as_bytes()),
+            &mut out,
+        );
+    }
+    if !c.phone.is_empty() {
+        let digits: String = c.phone.chars().filter(char::is_ascii_digit).collect();
+        let e164 = format!("+{digits}");
+        textual("plain_phone", &e164, &mut out);
+        out.push((digits.clone(), "plain_phone", "digits".into()));
+        if let Some(national) = digits.strip_prefix('1') {
+            out.push((national.to_string(), "plain_phone", "national".into()));
+        }
+        hashes("hashed_phone", "", &digits, &mut out);
+        hashes("hashed_phone", "e164-", &e164, &mut out);
+    }
+    for (field, v) in [
+        ("typed_text", &c.name),
+        ("typed_text", &c.text),
+        ("search_query", &c.search),
+    ] {
+        if v.is_empty() {
+            continue;
+        }
+        textual(field, v, &mut out);
+        hex_and_b64(
+            field,
+            "sha256",
+            &Sha256::digest(v.trim().to_lowercase().as_bytes()),
+            &mut out,
+        );
+    }
+    out
+}
+
+impl Matcher {
+    /// Builds the searcher for a visit: its canaries, the ID cookies present at its end that
+    /// `is_id_cookie` accepts, and nothing shorter than 6 characters.
+    pub fn new(
+        canaries: &Canaries,
+        cookies: &[RawCookie],
+        is_id_cookie: impl Fn(&RawCookie) -> bool,
+    ) -> Matcher {
+        let mut needles: Vec<(String, Pattern)> = canary_forms(canaries)
+            .into_iter()
+            .map(|(n, field, encoding)| {
+                (
+                    n,
+                    Pattern {
+                        field,
+                        encoding,
+                        detail: None,
+                    },
+                )
+            })
+            .collect();
+        let mut seen = BTreeSet::new();
+        for c in cookies.iter().filter(|c| is_id_cookie(c)) {
+            let mut values = vec![c.value.clone()];
+            // _ga's client id is the last two dot-separated parts (GA1.1.<random>.<time>).
+            if c.name == "_ga" {
+                let parts: Vec<&str> = c.value.split('.').collect();
+                if parts.len() >= 4 {
+                    values.push(parts[parts.len() - 2..].join("."));
+                }
+            }
+            for v in values {
+                if v.len() >= 6 && seen.insert(v.clone()) {
+                    let enc: String = url::form_urlencoded::byte_serialize(v.as_bytes()).collect();
+                    if enc != v {
+                        needles.push((
+                            enc,
+                            Pattern {
+                                field: "cookie_id",
+                                encoding: "url".into(),
+                                detail: Some(c.name.clone()),
+                            },
+                        ));
+                    }
+                    needles.push((
+                        v,
+                        Pattern {
+                            field: "cookie_id",
+                            encoding: "plain".into(),
+                            detail: Some(c.name.clone()),
+                        },
+                    ));
+                }
+            }
+        }
+        // Short needles would match by chance; a needle under two labels (base64url is
+        // base64 when the value has no `+` or `/`) keeps its first.
+        let mut distinct = BTreeSet::new();
+        needles.retain(|(n, _)| n.len() >= 6 && distinct.insert(n.to_ascii_lowercase()));
+        let ac = (!needles.is_empty()).then(|| {
+            AhoCorasickBuilder::new()
+                .ascii_case_insensitive(true)
+                .match_kind(MatchKind::LeftmostLongest)
+                .build(needles.iter().map(|(n, _)| n.as_bytes()))
+                .expect("patterns build")
+        });
+        Matcher {
+            ac,
+            patterns: needles.into_iter().map(|(_, p)| p).collect(),
+        }
+    }
+
+    /// Everything of the visitor that `r` carries.
+    pub fn find(&self, r: &RawRequest) -> BTreeSet<Leak> {
+        let mut out = BTreeSet::new();
+        let Some(ac) = &self.ac else { return out };
+        let query_at = r.url.find('?').unwrap_or(r.url.len());
+        let scan =
+            |hay: &[u8], location: &dyn Fn(usize) -> &'static str, out: &mut BTreeSet<Leak>| {
+                for m in ac.find_iter(hay) {
+                    let p = &self.patterns[m.pattern().as_usize()];
+                    out.insert(Leak {
+                        field: p.field,
+                        encoding: p.encoding.clone(),
+                        location: location(m.start()),
+                        detail: p.detail.clone(),
+                    });
+                }
+            };
+        // The URL as sent: path or query by where the match starts.
+        scan(
+            r.url.as_bytes(),
+            &|at| if at >= query_at { "query" } else { "path" },
+            &mut out,
+        );
+        let dec1 = percent_decode(r.url.as_bytes());
+        if dec1 != r.url.as_bytes() {
+            let q1 = dec1.iter().position(|&b| b == b'?').unwrap_or(dec1.len());
+            scan(
+                &dec1,
+                &|at| if at >= q1 { "query" } else { "path" },
+                &mut out,
+            );
+            let dec2 = percent_decode(&dec1);
+            if dec2 != dec1 {
+                scan(
+                    &dec2,
+                    &|at| if at >= q1 { "query" } else { "path" },
+                    &mut out,
+                );
+            }
+        }
+        if let Some(body) = &r.body {
+            scan(body, &|_| "body", &mut out);
+            let d = percent_decode(body);
+            if &d != body {
+                scan(&d, &|_| "body", &mut out);
+            }
+        }
+        for (k, v) in &r.headers {
+            let location: &dyn Fn(usize) -> &'static str = if k.eq_ignore_ascii_case("cookie") {
+                &|_| "cookie"
+            } else if k.eq_ignore_ascii_case("referer") {
+                continue;
+            } else {
+                &|_| "header"
+            };
+            scan(v.as_bytes(), location, &mut out);
+            let d = percent_decode(v.as_bytes());
+            if d != v.as_bytes() {
+                scan(&d, location, &mut out);
+            }
+        }
+        out
+    }
+}
+
+/// Percent-decodes, also turning `+` into a space (form encoding).
+pub fn percent_decode(b: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'%' if i + 2 < b.len() => {
+                let h = |c: u8| (c as char).to_digit(16);
+                match (h(b[i + 1]), h(b[i + 2])) {
+                    (Some(a), Some(c)) => {
+                        out.push((a * 16 + c) as u8);
+                        i += 3;
+                        continue;
+                    }
+                    _ => out.push(b'%'),
+                }
+            }
+            b'+' => out.push(b' '),
+            c => out.push(c),
+        }
+        i += 1;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::capture::BodyState;
+
+    fn canaries() -> Canaries {
+        crate::canary::derive(b"test-secret", "shop.example")
+    }
+
+    fn req(url: &str, body: Option<&[u8]>, headers: &[(&str, &str)]) -> RawRequest {
+        RawRequest {
+            seq: 0,
+            request_id: "1".into(),
+            url: url.into(),
+            method: if body.is_some() { "POST" } else { "GET" }.into(),
+            resource_type: "Fetch".into(),
+            headers: headers
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            body: body.map(<[u8]>::to_vec),
+            body_state: if body.is_some() {
+                BodyState::Complete
+            } else {
+                BodyState::None
+            },
+            initiator: "{}".into(),
+            frame_id: "F".into(),
+            frame_url: "https://shop.example/".into(),
+            is_main_frame: false,
+            status: Some(200),
+            mime_type: None,
+            response_headers: vec![],
+            failure: None,
+            wall_time: 0.0,
+            step: "interact".into(),
+        }
+    }
+
+    fn has(found: &BTreeSet<Leak>, field: &str, encoding: &str, location: &str) -> bool {
+        found
+            .iter()
+            .any(|l| l.field == field && l.encoding == encoding && l.location == location)
+    }
+
+    /// Every encoding in every channel.
+    #[test]
+    fn every_encoding_in_every_channel() {
+        let c = canaries();
+        let m = Matcher::new(&c, &[], |_| false);
+        let email_n = c.email.to_lowercase();
+        let digits: String = c.phone.chars().filter(char::is_ascii_digit).collect();
+        let sha = |s: &str| hex::encode(Sha256::digest(s.as_bytes()));
+        let url1: String = url::form_urlencoded::byte_serialize(c.email.as_bytes()).collect();
+        let url2: String = url::form_urlencoded::byte_serialize(url1.as_bytes()).collect();
+        let encodings: Vec<(&str, &str, String)> = vec![
+            ("plain_email", "plain", c.email.clone()),
+            ("plain_email", "url", url1.clone()),
+            ("plain_email", "url2", url2),
+            ("plain_email", "base64", STANDARD.encode(&c.email)),
+            (
+                "plain_email",
+                if URL_SAFE_NO_PAD.encode(&c.email) == STANDARD_NO_PAD.encode(&c.email) {
+                    "base64"
+                } else {
+                    "base64url"
+                },
+                URL_SAFE_NO_PAD.encode(&c.email),
+            ),
+            (
+                "hashed_email",
+                "md5",
+                hex::encode(Md5::digest(email_n.as_bytes())),
+            ),
+            (
+                "hashed_email",
+                "sha1",
+                hex::encode(Sha1::digest(email_n.as_bytes())),
+            ),
+            ("hashed_email", "sha256", sha(&email_n)),
+            (
+                "hashed_email",
+                "sha512",
+                hex::encode(Sha512::digest(email_n.as_bytes())),
+            ),
+            (
+                "hashed_email",
+                "sha256-b64",
+                STANDARD.encode(Sha256::digest(email_n.as_bytes())),
+            ),
+            (
+                "hashed_email",
+                "sha256-b64url",
+                URL_SAFE_NO_PAD.encode(Sha256::digest(email_n.as_bytes())),
+            ),
+            ("hashed_email", "sha256(sha256)", sha(&sha(&email_n))),
+            ("hashed_phone", "sha256", sha(&digits)),
+            ("hashed_phone", "e164-sha256", sha(&format!("+{digits}"))),
+            ("plain_phone", "digits", digits.clone()),
+            ("search_query", "plain", c.search.clone()),
+            ("typed_text", "base64", STANDARD.encode(&c.name)),
+        ];
+        for (field, enc, value) in encodings {
+            let q: String = url::form_urlencoded::byte_serialize(value.as_bytes()).collect();
+            let channels: Vec<(RawRequest, &str)> = vec![
+                (req(&format!("https://t.example/p?v={q}"), None, &[]), "query"),
+                (req(&format!("https://t.example/p/{value}/x"), None, &[]), "path"),
+                (req("https://t.example/p", Some(format!("{{\"user\":{{\"v\":\"{value}\"}}}}").as_bytes()), &[("Content-Type", "application/json")]), "body"),
+                (req("https://t.example/p", Some(format!("a=1&v={q}").as_bytes()), &[]), "body"),
+                (req("https://t.example/p", Some(format!("--b\r\nContent-Disposition: form-data; name=\"v\"\r\n\r\n{value}\r\n--b--").as_bytes()), &[]), "body"),
+                (req("https://t.example/p", None, &[("X-Data", &value)]), "header"),
+                (req("https://t.example/p", None, &[("Cookie", &format!("a=1; v={q}"))]), "cookie"),
+                // The value inside a JSON string inside a query parameter.
+                (req(&format!("https://t.example/p?d={}", url::form_urlencoded::byte_serialize(format!("{{\"em\":\"{value}\"}}").as_bytes()).collect::<String>()), None, &[]), "query"),
+            ];
+            for (r, loc) in channels {
+                let found = m.find(&r);
+                assert!(
+                    has(&found, field, enc, loc),
+                    "{field}/{enc} in {loc} of {} {:?}: found {found:?}",
+                    r.url,
+                    r.body
+                        .as_ref()
+                        .map(|b| String::from_utf8_lossy(b).into_owned())
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn cookie_ids_and_nothing_from_unrelated_traffic() {
+        let c = canaries();
+        let cookies = vec![
+            RawCookie {
+                name: "_fbp".into(),
+                value: "fb.1.1732840000000.1234567890".into(),
+                domain: "shop.example".into(),
+                path: "/".into(),
+                expires: -1.0,
+                http_only: false,
+                secure: false,
+                same_site: None,
+            },
+            RawCookie {
+                name: "_ga".into(),
+                value: "GA1.1.987654321.1732840000".into(),
+                domain: ".shop.example".into(),
+                path: "/".into(),
+                expires: -1.0,
+                http_only: false,
+                secure: false,
+                same_site: None,
+            },
+            RawCookie {
+                name: "x".into(),
+                value: "1".into(),
+                domain: "shop.example".into(),
+                path: "/".into(),
+                expires: -1.0,
+                http_only: false,
+                secure: false,
+                same_site: None,
+            },
+        ];
+        let m = Matcher::new(&c, &cookies, |k| ID_COOKIES.contains(&k.name.as_str()));
+        let f = m.find(&req(
+            "https://www.facebook.com/tr/?id=1&ev=PageView&fbp=fb.1.1732840000000.1234567890",
+            None,
+            &[],
+        ));
+        assert!(
+            f.iter().any(|l| l.field == "cookie_id"
+                && l.detail.as_deref() == Some("_fbp")
+                && l.location == "query"),
+            "{f:?}"
+        );
+        let f = m.find(&req(
+            "https://region1.google-analytics.com/g/collect?v=2&cid=987654321.1732840000",
+            None,
+            &[],
+        ));
+        assert!(
+            f.iter().any(|l| l.detail.as_deref() == Some("_ga")),
+            "{f:?}"
+        );
+        let clean = m.find(&req(
+            "https://fonts.example/css?family=Roboto",
+            None,
+            &[("Referer", "https://shop.example/")],
+        ));
+        assert!(clean.is_empty(), "{clean:?}");
+    }
+}

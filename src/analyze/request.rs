@@ -1,0 +1,253 @@
+//! A captured request taken apart once for every decoder: host, path, query parameters, and
+//! the body in whatever format it came (JSON, form-urlencoded, several form lines batched in
+//! one body, multipart, text/plain carrying JSON), plus the cookies it sent.
+
+use crate::capture::RawRequest;
+
+/// One record of parameters: the query, a form body line, a multipart body, a JSON object
+/// (flattened to dotted keys such as `context.user.email`).
+pub type Params = Vec<(String, String)>;
+
+/// A request ready for decoding.
+pub struct RequestView<'a> {
+    /// The capture.
+    pub raw: &'a RawRequest,
+    /// Lower-case host.
+    pub host: String,
+    /// URL path (`/tr/`).
+    pub path: String,
+    /// Decoded query parameters.
+    pub query: Params,
+    /// Decoded body records (one per event for batched bodies).
+    pub body: Vec<Params>,
+    /// Cookies sent (name, value).
+    pub cookies: Params,
+}
+
+impl<'a> RequestView<'a> {
+    /// Parses a request; `None` when its URL cannot be parsed.
+    pub fn new(raw: &'a RawRequest) -> Option<RequestView<'a>> {
+        let u = url::Url::parse(&raw.url).ok()?;
+        let host = u.host_str()?.to_ascii_lowercase();
+        let path = u.path().to_string();
+        let query = u
+            .query_pairs()
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
+        let ctype = header(raw, "content-type").unwrap_or_default();
+        let body = raw
+            .body
+            .as_deref()
+            .map(|b| parse_body(b, ctype))
+            .unwrap_or_default();
+        let cookies = header(raw, "cookie")
+            .map(|c| {
+                c.split(';')
+                    .filter_map(|kv| kv.trim().split_once('='))
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        Some(RequestView {
+            raw,
+            host,
+            path,
+            query,
+            body,
+            cookies,
+        })
+    }
+
+    /// The first value of `name` in the query, then in the body records.
+    pub fn param(&self, name: &str) -> Option<&str> {
+        self.query
+            .iter()
+            .chain(self.body.iter().flatten())
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// Every value of `name`, in the query and in every body record.
+    pub fn params<'s>(&'s self, name: &'s str) -> impl Iterator<Item = &'s str> + 's {
+        self.query
+            .iter()
+            .chain(self.body.iter().flatten())
+            .filter(move |(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// Where `name` was found: `query` or `body`.
+    pub fn param_location(&self, name: &str) -> Option<&'static str> {
+        if self.query.iter().any(|(k, _)| k == name) {
+            Some("query")
+        } else if self.body.iter().flatten().any(|(k, _)| k == name) {
+            Some("body")
+        } else {
+            None
+        }
+    }
+
+    /// The value of a cookie this request sent.
+    pub fn cookie(&self, name: &str) -> Option<&str> {
+        self.cookies
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// A request header's value (case-insensitive name).
+pub fn header<'r>(r: &'r RawRequest, name: &str) -> Option<&'r str> {
+    r.headers
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.as_str())
+}
+
+/// Parses a body into parameter records.
+pub fn parse_body(body: &[u8], ctype: &str) -> Vec<Params> {
+    let text = String::from_utf8_lossy(body);
+    let t = text.trim();
+    if t.is_empty() {
+        return Vec::new();
+    }
+    if (t.starts_with('{') || t.starts_with('['))
+        && let Ok(v) = serde_json::from_str::<serde_json::Value>(t)
+    {
+        // A JSON array of events is one record per event.
+        return match v {
+            serde_json::Value::Array(items) if items.iter().all(|i| i.is_object()) => items
+                .iter()
+                .map(|i| {
+                    let mut p = Vec::new();
+                    flatten("", i, &mut p);
+                    p
+                })
+                .collect(),
+            v => {
+                let mut p = Vec::new();
+                flatten("", &v, &mut p);
+                vec![p]
+            }
+        };
+    }
+    if let Some(boundary) = multipart_boundary(ctype, t) {
+        return vec![parse_multipart(&text, &boundary)];
+    }
+    if t.contains('=') && !t.contains(' ') {
+        // Form-urlencoded; several events batched one per line (GA4).
+        return t
+            .split(['\n', '\r'])
+            .filter(|l| !l.is_empty())
+            .map(|line| {
+                url::form_urlencoded::parse(line.as_bytes())
+                    .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                    .collect()
+            })
+            .collect();
+    }
+    vec![vec![(String::new(), t.to_string())]]
+}
+
+fn multipart_boundary(ctype: &str, body: &str) -> Option<String> {
+    // The boundary keeps its case; only the parameter name is matched without it.
+    if let Some(i) = ctype.to_ascii_lowercase().find("boundary=") {
+        return Some(
+            ctype[i + 9..]
+                .trim_matches('"')
+                .split(';')
+                .next()?
+                .to_string(),
+        );
+    }
+    // Chromium's captured multipart bodies start with their boundary line.
+    let first = body.lines().next()?;
+    (first.starts_with("--") && body.contains("Content-Disposition"))
+        .then(|| first[2..].trim().to_string())
+}
+
+fn parse_multipart(body: &str, boundary: &str) -> Params {
+    let delim = format!("--{boundary}");
+    let mut out = Vec::new();
+    for part in body.split(&delim) {
+        let Some((head, content)) = part
+            .split_once("\r\n\r\n")
+            .or_else(|| part.split_once("\n\n"))
+        else {
+            continue;
+        };
+        let Some(name) = head
+            .split(';')
+            .find_map(|h| h.trim().strip_prefix("name="))
+            .map(|n| n.trim_matches('"').to_string())
+        else {
+            continue;
+        };
+        let content = content.strip_suffix("\r\n").unwrap_or(content);
+        out.push((name, content.to_string()));
+    }
+    out
+}
+
+fn flatten(prefix: &str, v: &serde_json::Value, out: &mut Params) {
+    use serde_json::Value;
+    match v {
+        Value::Object(o) => {
+            for (k, v) in o {
+                let key = if prefix.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{prefix}.{k}")
+                };
+                flatten(&key, v, out);
+            }
+        }
+        Value::Array(a) => {
+            for (i, v) in a.iter().enumerate() {
+                flatten(&format!("{prefix}.{i}"), v, out);
+            }
+        }
+        Value::String(s) => out.push((prefix.to_string(), s.clone())),
+        Value::Null => {}
+        other => out.push((prefix.to_string(), other.to_string())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_is_flattened_and_arrays_are_records() {
+        let b = parse_body(br#"{"event":"Pageview","context":{"user":{"email":"abc"},"pixel":{"code":"C1"}},"n":[1,2]}"#, "text/plain");
+        assert_eq!(b.len(), 1);
+        assert!(b[0].contains(&("context.user.email".into(), "abc".into())));
+        assert!(b[0].contains(&("n.1".into(), "2".into())));
+        let b = parse_body(br#"[{"ev":"a"},{"ev":"b"}]"#, "application/json");
+        assert_eq!(b.len(), 2);
+    }
+
+    #[test]
+    fn batched_form_lines_are_records() {
+        let b = parse_body(
+            b"en=view_search_results&ep.search_term=shoes\r\nen=scroll&epn.percent_scrolled=90",
+            "",
+        );
+        assert_eq!(b.len(), 2);
+        assert_eq!(b[0][1], ("ep.search_term".into(), "shoes".into()));
+        assert_eq!(b[1][0], ("en".into(), "scroll".into()));
+    }
+
+    #[test]
+    fn multipart_parts_by_name() {
+        let body = "------WebKitFormBoundaryX\r\nContent-Disposition: form-data; name=\"id\"\r\n\r\n123\r\n------WebKitFormBoundaryX\r\nContent-Disposition: form-data; name=\"ev\"\r\n\r\nPageView\r\n------WebKitFormBoundaryX--\r\n";
+        let b = parse_body(body.as_bytes(), "");
+        assert_eq!(
+            b,
+            vec![vec![
+                ("id".to_string(), "123".to_string()),
+                ("ev".to_string(), "PageView".to_string())
+            ]]
+        );
+    }
+}
