@@ -68,6 +68,9 @@ Exit status: 0 when the crawl ran to the end (failed sites are data), 1 when it 
         /// Append every received request to this file as a JSON line.
         #[arg(long)]
         log: Option<PathBuf>,
+        /// Print the test web's site list (Tranco format, as in seeds/demo-sites.csv) and exit.
+        #[arg(long)]
+        print_list: bool,
     },
     /// Re-run tracker detection over a stored crawl (no recrawl) and write site_trackers.csv.
     #[command(
@@ -206,7 +209,13 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             web.stop();
             Ok(code)
         }
-        Command::Testweb { port, log } => {
+        Command::Testweb {
+            print_list: true, ..
+        } => {
+            print!("{}", testweb::sites::tranco_csv());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Testweb { port, log, .. } => {
             let web = testweb::TestWeb::start(port, log.as_deref())
                 .await
                 .with_context(|| {

@@ -32,7 +32,8 @@ async fn crawl_of_the_test_web_captures_what_the_server_saw() {
     let o = run(crawl_args(&web, &demo_list(), &out)).await;
     assert!(o.status.success(), "crawl failed: {}", stderr(&o));
     let err = stderr(&o);
-    assert!(err.contains("23 of 23 sites recorded"), "{err}");
+    let n = sites_in_demo();
+    assert!(err.contains(&format!("{n} of {n} sites recorded")), "{err}");
     let v = visits(&out);
 
     // Every listed site is recorded once, with the outcome and status the test web dictates.
@@ -256,7 +257,7 @@ async fn crawl_of_the_test_web_captures_what_the_server_saw() {
     // The CSVs read back with the documented columns, one row per site and per request.
     let (h, rows) = read_csv(&out.join("sites.csv"));
     assert_eq!(h, pixelcensus::report::SITES_COLUMNS);
-    assert_eq!(rows.len(), 23);
+    assert_eq!(rows.len(), sites_in_demo());
     let hang = rows.iter().find(|r| r[1] == "hang.test").unwrap();
     assert_eq!(hang[2], "timeout");
     let (h, rows) = read_csv(&out.join("requests.csv"));
@@ -269,6 +270,129 @@ async fn crawl_of_the_test_web_captures_what_the_server_saw() {
         rows.iter().any(|r| r[0] == "beacons.test"
             && r[9].contains("blob-part-payload")
             && r[7] == "true")
+    );
+    web.stop();
+}
+
+/// Detection on the test web: site × tracker, pixel IDs, loaded/fired, proxy and the
+/// visitor's values received are exactly the test web's truth, read back from the CSV.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn detection_on_the_test_web_is_exact() {
+    use std::collections::{BTreeMap, BTreeSet};
+    require_browser();
+    let _one = BROWSERS.lock().await;
+    let web = web().await;
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("crawl");
+    let o = run(crawl_args(&web, &demo_list(), &out)).await;
+    assert!(o.status.success(), "crawl failed: {}", stderr(&o));
+    let (h, rows) = read_csv(&out.join("site_trackers.csv"));
+    assert_eq!(h, pixelcensus::report::SITE_TRACKERS_COLUMNS);
+    let col = |name: &str| h.iter().position(|c| c == name).unwrap();
+    let (site, tracker, ids, fired, proxy, fields) = (
+        col("site"),
+        col("tracker"),
+        col("pixel_ids"),
+        col("fired"),
+        col("first_party_proxy"),
+        col("fields"),
+    );
+    let split = |s: &str| {
+        s.split(';')
+            .filter(|x| !x.is_empty())
+            .map(str::to_string)
+            .collect::<BTreeSet<_>>()
+    };
+    let got: BTreeMap<(String, String), &Vec<String>> = rows
+        .iter()
+        .map(|r| ((r[site].clone(), r[tracker].clone()), r))
+        .collect();
+    assert_eq!(got.len(), rows.len(), "one row per site × tracker");
+    let want: BTreeSet<(String, String)> = sites::TRUTH
+        .iter()
+        .map(|e| (e.site.to_string(), e.tracker.to_string()))
+        .collect();
+    let have: BTreeSet<(String, String)> = got.keys().cloned().collect();
+    assert_eq!(
+        have.difference(&want).collect::<Vec<_>>(),
+        Vec::<&(String, String)>::new(),
+        "reported but not in the truth"
+    );
+    assert_eq!(
+        want.difference(&have).collect::<Vec<_>>(),
+        Vec::<&(String, String)>::new(),
+        "in the truth but not reported"
+    );
+    for e in sites::TRUTH {
+        let r = got[&(e.site.to_string(), e.tracker.to_string())];
+        let what = format!("{} × {}", e.site, e.tracker);
+        assert_eq!(
+            split(&r[ids]),
+            e.ids.iter().map(|s| s.to_string()).collect(),
+            "{what}: pixel ids"
+        );
+        assert_eq!(r[fired] == "true", e.fired, "{what}: fired");
+        assert_eq!(r[proxy] == "true", e.proxy, "{what}: first_party_proxy");
+        let sensitive: BTreeSet<String> = split(&r[fields])
+            .iter()
+            .map(|t| t.split(':').next().unwrap().to_string())
+            .filter(|f| sites::SENSITIVE.contains(&f.as_str()))
+            .collect();
+        assert_eq!(
+            sensitive,
+            e.sensitive.iter().map(|s| s.to_string()).collect(),
+            "{what}: visitor's values received ({})",
+            r[fields]
+        );
+    }
+    // Encodings as each imitation sends them.
+    let has = |s: &str, t: &str, token: &str| {
+        split(&got[&(s.to_string(), t.to_string())][fields]).contains(token)
+    };
+    assert!(has(
+        "tiktok-shop.test",
+        "TikTok Pixel",
+        "hashed_email:sha256"
+    ));
+    assert!(has("meta-news.test", "Meta Pixel", "hashed_phone:sha256"));
+    assert!(has("fullstory-saas.test", "FullStory", "hashed_email:sha1"));
+    assert!(has("hotjar-bank.test", "Hotjar", "plain_email:base64"));
+    assert!(has(
+        "clarity-travel.test",
+        "Microsoft Clarity",
+        "plain_email:url"
+    ));
+    assert!(has(
+        "recorder.test",
+        "recorder-demo.test",
+        "plain_email:plain"
+    ));
+    assert!(
+        has("meta-news.test", "Meta Pixel", "cookie_id:plain"),
+        "the _fbp ID travels with the pixel"
+    );
+    let cookie_ids = col("cookie_ids");
+    assert!(
+        split(&got[&("meta-news.test".into(), "Meta Pixel".into())][cookie_ids]).contains("_fbp")
+    );
+    assert!(
+        split(&got[&("cookie-sync.test".into(), "adnet.test".into())][cookie_ids]).contains("uid"),
+        "third-party cookie sent back"
+    );
+    let pre = col("pre_submit_capture");
+    assert_eq!(
+        got[&("meta-news.test".into(), "Meta Pixel".into())][pre],
+        "true"
+    );
+    assert_eq!(got[&("x-news.test".into(), "X Pixel".into())][pre], "false");
+
+    // Re-analysis of the stored crawl writes the same dataset.
+    let before = std::fs::read(out.join("site_trackers.csv")).unwrap();
+    let a = run(vec!["analyze".into(), out.display().to_string()]).await;
+    assert!(a.status.success(), "{}", stderr(&a));
+    assert_eq!(
+        std::fs::read(out.join("site_trackers.csv")).unwrap(),
+        before
     );
     web.stop();
 }

@@ -259,48 +259,58 @@ impl Matcher {
                     });
                 }
             };
-        // The URL as sent: path or query by where the match starts.
-        scan(
-            r.url.as_bytes(),
-            &|at| if at >= query_at { "query" } else { "path" },
-            &mut out,
-        );
+        // Each channel is first searched as its own format decodes it: the URL, form bodies
+        // and cookies percent-decoded once (that layer is the transport's, not the value's);
+        // JSON, text and other headers as sent. The other layers (raw, decoded twice) then add
+        // only values not already found in the same place, so a value URL-encoded once more
+        // than its channel needs is `url`, twice `url2`, and a JSON "+1…" stays E.164.
         let dec1 = percent_decode(r.url.as_bytes());
-        if dec1 != r.url.as_bytes() {
-            let q1 = dec1.iter().position(|&b| b == b'?').unwrap_or(dec1.len());
-            scan(
-                &dec1,
-                &|at| if at >= q1 { "query" } else { "path" },
-                &mut out,
-            );
-            let dec2 = percent_decode(&dec1);
-            if dec2 != dec1 {
-                scan(
-                    &dec2,
-                    &|at| if at >= q1 { "query" } else { "path" },
-                    &mut out,
-                );
-            }
-        }
+        let q1 = dec1.iter().position(|&b| b == b'?').unwrap_or(dec1.len());
+        let loc_dec = |at: usize| if at >= q1 { "query" } else { "path" };
+        let loc_raw = |at: usize| if at >= query_at { "query" } else { "path" };
+        let mut primary = BTreeSet::new();
+        let mut secondary = BTreeSet::new();
+        scan(&dec1, &loc_dec, &mut primary);
+        scan(r.url.as_bytes(), &loc_raw, &mut secondary);
+        scan(&percent_decode(&dec1), &loc_dec, &mut secondary);
         if let Some(body) = &r.body {
-            scan(body, &|_| "body", &mut out);
-            let d = percent_decode(body);
-            if &d != body {
-                scan(&d, &|_| "body", &mut out);
-            }
+            let ctype = crate::analyze::request::header(r, "content-type")
+                .unwrap_or_default()
+                .to_ascii_lowercase();
+            let t = String::from_utf8_lossy(body);
+            let form = ctype.contains("x-www-form-urlencoded")
+                || (!t.trim_start().starts_with(['{', '['])
+                    && t.contains('=')
+                    && !t.contains(' ')
+                    && !t.starts_with("--"));
+            let dec = percent_decode(body);
+            let (first, other) = if form { (&dec, body) } else { (body, &dec) };
+            scan(first, &|_| "body", &mut primary);
+            scan(other, &|_| "body", &mut secondary);
+            scan(&percent_decode(&dec), &|_| "body", &mut secondary);
         }
         for (k, v) in &r.headers {
-            let location: &dyn Fn(usize) -> &'static str = if k.eq_ignore_ascii_case("cookie") {
-                &|_| "cookie"
-            } else if k.eq_ignore_ascii_case("referer") {
+            if k.eq_ignore_ascii_case("referer") {
                 continue;
+            }
+            let cookie = k.eq_ignore_ascii_case("cookie");
+            let loc: &'static str = if cookie { "cookie" } else { "header" };
+            let dec = percent_decode(v.as_bytes());
+            let (first, other) = if cookie {
+                (dec.as_slice(), v.as_bytes())
             } else {
-                &|_| "header"
+                (v.as_bytes(), dec.as_slice())
             };
-            scan(v.as_bytes(), location, &mut out);
-            let d = percent_decode(v.as_bytes());
-            if d != v.as_bytes() {
-                scan(&d, location, &mut out);
+            scan(first, &|_| loc, &mut primary);
+            scan(other, &|_| loc, &mut secondary);
+        }
+        out = primary;
+        for l in secondary {
+            if !out
+                .iter()
+                .any(|o| o.field == l.field && o.location == l.location && o.detail == l.detail)
+            {
+                out.insert(l);
             }
         }
         out
@@ -377,7 +387,8 @@ mod tests {
             .any(|l| l.field == field && l.encoding == encoding && l.location == location)
     }
 
-    /// Every encoding in every channel.
+    /// Every encoding in every channel. Each channel carries the value as it would on the
+    /// wire (percent-encoded in URLs, form bodies and cookies; as is in JSON and headers).
     #[test]
     fn every_encoding_in_every_channel() {
         let c = canaries();
@@ -438,7 +449,7 @@ mod tests {
             let q: String = url::form_urlencoded::byte_serialize(value.as_bytes()).collect();
             let channels: Vec<(RawRequest, &str)> = vec![
                 (req(&format!("https://t.example/p?v={q}"), None, &[]), "query"),
-                (req(&format!("https://t.example/p/{value}/x"), None, &[]), "path"),
+                (req(&format!("https://t.example/p/{q}/x"), None, &[]), "path"),
                 (req("https://t.example/p", Some(format!("{{\"user\":{{\"v\":\"{value}\"}}}}").as_bytes()), &[("Content-Type", "application/json")]), "body"),
                 (req("https://t.example/p", Some(format!("a=1&v={q}").as_bytes()), &[]), "body"),
                 (req("https://t.example/p", Some(format!("--b\r\nContent-Disposition: form-data; name=\"v\"\r\n\r\n{value}\r\n--b--").as_bytes()), &[]), "body"),

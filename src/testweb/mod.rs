@@ -164,6 +164,24 @@ const TRACKER_HOSTS: &[&str] = &[
     "adnet.test",
     "collect.recorder-demo.test",
     "cdn-static.test",
+    "static.ads-twitter.com",
+    "analytics.twitter.com",
+    "bat.bing.com",
+    "snap.licdn.com",
+    "px.ads.linkedin.com",
+    "s.pinimg.com",
+    "ct.pinterest.com",
+    "sc-static.net",
+    "tr.snapchat.com",
+    "www.redditstatic.com",
+    "alb.reddit.com",
+    "static.hotjar.com",
+    "in.hotjar.com",
+    "www.clarity.ms",
+    "k.clarity.ms",
+    "edge.fullstory.com",
+    "rs.fullstory.com",
+    "googleads.g.doubleclick.net",
 ];
 
 /// Peeks at the first bytes of a connection (up to `max`, or until `done` says enough).
@@ -371,6 +389,15 @@ fn route(host: &str, path_q: &str, method: &str) -> Response<Body> {
             format!("{}\n{}", include_str!("assets/common.js"), lib),
         )
     };
+    if let Some((vendor, id)) = sites::loader_of(host, path, query) {
+        let call = format!(
+            "{}\n__pcVendor({}, {});",
+            include_str!("assets/others.js"),
+            serde_json::json!(vendor),
+            serde_json::json!(id)
+        );
+        return js(&call);
+    }
     match (host, path) {
         ("analytics.tiktok.com", "/i18n/pixel/events.js") => {
             return js(include_str!("assets/tiktok.js"));
@@ -437,6 +464,10 @@ fn route(host: &str, path_q: &str, method: &str) -> Response<Body> {
             );
         }
         _ => {}
+    }
+    if TRACKER_HOSTS.contains(&host) && !host.ends_with(".test") {
+        // Other vendors' hits: a pixel image answers them all.
+        return respond(200, "image/gif", GIF);
     }
     if path == "/favicon.ico" {
         return respond(404, "text/plain", "no favicon");

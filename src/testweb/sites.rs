@@ -38,6 +38,56 @@ pub enum Tracker {
     Ga4ServerSide,
     /// A Google Tag Manager container that injects TikTok, Meta and GA4.
     Gtm,
+    /// Another vendor's tag (assets/others.js): vendor name and pixel id.
+    Other(&'static str, &'static str),
+}
+
+/// The loader URL of an [`Tracker::Other`] vendor, as its real tag would load it.
+pub fn loader_url(vendor: &str, id: &str) -> String {
+    match vendor {
+        "x" => format!("https://static.ads-twitter.com/uwt.js?txn={id}"),
+        "uet" => format!("https://bat.bing.com/bat.js?ti={id}"),
+        "linkedin" => format!("https://snap.licdn.com/li.lms-analytics/insight.min.js?pid={id}"),
+        "pinterest" => format!("https://s.pinimg.com/ct/core.js?tid={id}"),
+        "snap" => format!("https://sc-static.net/scevent.min.js?pid={id}"),
+        "reddit" => format!("https://www.redditstatic.com/ads/pixel.js?id={id}"),
+        "hotjar" => format!("https://static.hotjar.com/c/hotjar-{id}.js?sv=6"),
+        "clarity" => format!("https://www.clarity.ms/tag/{id}"),
+        "fullstory" => format!("https://edge.fullstory.com/s/fs.js?org={id}"),
+        "gads" => format!("https://www.googletagmanager.com/gtag/js?id={id}"),
+        _ => String::new(),
+    }
+}
+
+/// Which vendor loader a request is, and the id it carries (the inverse of [`loader_url`]).
+pub fn loader_of(host: &str, path: &str, query: Option<&str>) -> Option<(&'static str, String)> {
+    let q = |k: &str| {
+        query.and_then(|q| {
+            url::form_urlencoded::parse(q.as_bytes())
+                .find(|(n, _)| n == k)
+                .map(|(_, v)| v.into_owned())
+        })
+    };
+    match (host, path) {
+        ("static.ads-twitter.com", "/uwt.js") => Some(("x", q("txn")?)),
+        ("bat.bing.com", "/bat.js") => Some(("uet", q("ti")?)),
+        ("snap.licdn.com", "/li.lms-analytics/insight.min.js") => Some(("linkedin", q("pid")?)),
+        ("s.pinimg.com", "/ct/core.js") => Some(("pinterest", q("tid")?)),
+        ("sc-static.net", "/scevent.min.js") => Some(("snap", q("pid")?)),
+        ("www.redditstatic.com", "/ads/pixel.js") => Some(("reddit", q("id")?)),
+        ("static.hotjar.com", p) => Some((
+            "hotjar",
+            p.strip_prefix("/c/hotjar-")?
+                .strip_suffix(".js")?
+                .to_string(),
+        )),
+        ("www.clarity.ms", p) => Some(("clarity", p.strip_prefix("/tag/")?.to_string())),
+        ("edge.fullstory.com", "/s/fs.js") => Some(("fullstory", q("org")?)),
+        ("www.googletagmanager.com", "/gtag/js") if q("id")?.starts_with("AW-") => {
+            Some(("gads", q("id")?))
+        }
+        _ => None,
+    }
 }
 
 /// What a host serves.
@@ -221,6 +271,89 @@ pub const SITES: &[Site] = &[
         true,
         "",
     ),
+    page(
+        "x-news.test",
+        24,
+        &[Tracker::Other("x", "o1x2y")],
+        false,
+        false,
+        "",
+    ),
+    page(
+        "uet-shop.test",
+        25,
+        &[Tracker::Other("uet", "5123456")],
+        false,
+        false,
+        "",
+    ),
+    page(
+        "linkedin-b2b.test",
+        26,
+        &[Tracker::Other("linkedin", "1234567")],
+        false,
+        false,
+        "",
+    ),
+    page(
+        "pinterest-crafts.test",
+        27,
+        &[Tracker::Other("pinterest", "2612345678901")],
+        true,
+        false,
+        "",
+    ),
+    page(
+        "snap-store.test",
+        28,
+        &[Tracker::Other(
+            "snap",
+            "a1b2c3d4-0000-4000-8000-123456789abc",
+        )],
+        true,
+        false,
+        "",
+    ),
+    page(
+        "reddit-forum.test",
+        29,
+        &[Tracker::Other("reddit", "t2_demo")],
+        false,
+        false,
+        "",
+    ),
+    page(
+        "hotjar-bank.test",
+        30,
+        &[Tracker::Other("hotjar", "3456789")],
+        true,
+        false,
+        "",
+    ),
+    page(
+        "clarity-travel.test",
+        31,
+        &[Tracker::Other("clarity", "abcd1234ef")],
+        true,
+        false,
+        "",
+    ),
+    page(
+        "fullstory-saas.test",
+        32,
+        &[Tracker::Other("fullstory", "o-DEMO-na1")],
+        true,
+        false,
+        "",
+    ),
+    page(
+        "gads-landing.test",
+        33,
+        &[Tracker::Other("gads", "AW-123456789")],
+        false,
+        false,
+        "",
+    ),
     failing(
         "server-error.test",
         17,
@@ -271,7 +404,9 @@ pub const SITES: &[Site] = &[
 
 /// The listed sites, in rank order.
 pub fn listed() -> impl Iterator<Item = &'static Site> {
-    SITES.iter().filter(|s| s.rank > 0)
+    let mut l: Vec<&'static Site> = SITES.iter().filter(|s| s.rank > 0).collect();
+    l.sort_by_key(|s| s.rank);
+    l.into_iter()
 }
 
 /// The host map Chromium needs to see the test web on `port`.
@@ -354,6 +489,10 @@ setTimeout(function () {{
         Tracker::Ga4ServerSide => format!(
             r#"<script async src="https://www.googletagmanager.com/gtag/js?id={GA4_SST_ID}"></script>
 <script>window.dataLayer = window.dataLayer || []; function gtag() {{ dataLayer.push(arguments); }} gtag('js', new Date()); gtag('config', '{GA4_SST_ID}', {{transport_url: 'https://metrics.{domain}'}});</script>"#
+        ),
+        Tracker::Other(vendor, id) => format!(
+            r#"<script async src="{}"></script>"#,
+            loader_url(vendor, id)
         ),
         Tracker::Gtm => format!(
             r#"<script>(function (w, d, s, l, i) {{ w[l] = w[l] || []; w[l].push({{'gtm.start': new Date().getTime(), event: 'gtm.js'}}); var f = d.getElementsByTagName(s)[0], j = d.createElement(s); j.async = true; j.src = 'https://www.googletagmanager.com/gtm.js?id=' + i; f.parentNode.insertBefore(j, f); }})(window, document, 'script', 'dataLayer', '{GTM_ID}');</script>"#
@@ -483,3 +622,231 @@ mod seed_tests {
         );
     }
 }
+
+/// What detection must find for one site × tracker of the demo list.
+#[derive(Clone, Copy, Debug)]
+pub struct Expect {
+    /// Listed site.
+    pub site: &'static str,
+    /// Tracker name as pixelcensus reports it.
+    pub tracker: &'static str,
+    /// Pixel or account IDs, exactly.
+    pub ids: &'static [&'static str],
+    /// A hit was sent (not only a loader).
+    pub fired: bool,
+    /// Sent through the site's own host.
+    pub proxy: bool,
+    /// Exactly which of the visitor's values it receives (of [`SENSITIVE`]).
+    pub sensitive: &'static [&'static str],
+}
+
+/// The fields whose detection must be exact on the test web.
+pub const SENSITIVE: [&str; 6] = [
+    "plain_email",
+    "hashed_email",
+    "plain_phone",
+    "hashed_phone",
+    "typed_text",
+    "search_query",
+];
+
+const fn e(
+    site: &'static str,
+    tracker: &'static str,
+    ids: &'static [&'static str],
+    fired: bool,
+    sensitive: &'static [&'static str],
+) -> Expect {
+    Expect {
+        site,
+        tracker,
+        ids,
+        fired,
+        proxy: false,
+        sensitive,
+    }
+}
+
+/// Every site × tracker a crawl of the demo list must report, and nothing else. Each follows
+/// from what the imitation scripts send (assets/*.js) on the pages above.
+pub const TRUTH: &[Expect] = &[
+    // Direct snippets; automatic advanced matching hashes what is typed into email and phone.
+    e(
+        "tiktok-shop.test",
+        "TikTok Pixel",
+        &[TIKTOK_CODE],
+        true,
+        &["hashed_email", "hashed_phone", "search_query"],
+    ),
+    e(
+        "meta-news.test",
+        "Meta Pixel",
+        &[META_ID],
+        true,
+        &["hashed_email", "hashed_phone", "search_query"],
+    ),
+    e(
+        "ga4-blog.test",
+        "Google Analytics 4",
+        &[GA4_ID],
+        true,
+        &["search_query"],
+    ),
+    // Injected by the GTM container at run time.
+    e(
+        "gtm-store.test",
+        "Google Analytics 4",
+        &[GA4_GTM_ID],
+        true,
+        &[],
+    ),
+    e(
+        "gtm-store.test",
+        "Google Tag Manager",
+        &[GTM_ID],
+        false,
+        &[],
+    ),
+    e(
+        "gtm-store.test",
+        "Meta Pixel",
+        &[META_GTM_ID],
+        true,
+        &["hashed_email", "hashed_phone"],
+    ),
+    e(
+        "gtm-store.test",
+        "TikTok Pixel",
+        &[TIKTOK_GTM_CODE],
+        true,
+        &["hashed_email", "hashed_phone"],
+    ),
+    e("delayed-pixel.test", "Meta Pixel", &[META_ID], true, &[]),
+    // Inside a cross-site iframe; the widget host itself is an unlisted third party.
+    e(
+        "iframe-host.test",
+        "TikTok Pixel",
+        &[TIKTOK_CODE],
+        true,
+        &[],
+    ),
+    e(
+        "iframe-host.test",
+        "widgets-thirdparty.test",
+        &[],
+        false,
+        &[],
+    ),
+    // Beacon, keepalive and FormData transports (the TikTok beacon carries no pixel code).
+    e("beacons.test", "Google Analytics 4", &[GA4_ID], true, &[]),
+    e("beacons.test", "Meta Pixel", &[META_ID], true, &[]),
+    e("beacons.test", "TikTok Pixel", &[], true, &[]),
+    // An undecoded recorder: found by canary matching alone.
+    e(
+        "recorder.test",
+        "recorder-demo.test",
+        &[],
+        true,
+        &["plain_email", "plain_phone", "typed_text"],
+    ),
+    Expect {
+        proxy: true,
+        ..e(
+            "sst-shop.test",
+            "Google Analytics 4",
+            &[GA4_SST_ID],
+            true,
+            &[],
+        )
+    },
+    e("clean.test", "cdn-static.test", &[], false, &[]),
+    e("redirect.test", "Meta Pixel", &[META_ID], true, &[]),
+    e("http-only.test", "Google Analytics 4", &[GA4_ID], true, &[]),
+    e("leaves.test", "Google Analytics 4", &[GA4_ID], true, &[]),
+    e("leaves.test", "TikTok Pixel", &[TIKTOK_CODE], true, &[]),
+    e("dialogs.test", "Google Analytics 4", &[GA4_ID], true, &[]),
+    e("cookie-sync.test", "adnet.test", &[], true, &[]),
+    e(
+        "search-portal.test",
+        "Google Analytics 4",
+        &[GA4_ID],
+        true,
+        &["search_query"],
+    ),
+    e(
+        "search-portal.test",
+        "Meta Pixel",
+        &[META_ID],
+        true,
+        &["search_query"],
+    ),
+    // gtag.js on an error page, never configured.
+    e(
+        "server-error.test",
+        "Google Analytics 4",
+        &[GA4_ID],
+        false,
+        &[],
+    ),
+    e(
+        "not-found.test",
+        "Google Analytics 4",
+        &[GA4_ID],
+        false,
+        &[],
+    ),
+    e("x-news.test", "X Pixel", &["o1x2y"], true, &[]),
+    e("uet-shop.test", "Microsoft UET", &["5123456"], true, &[]),
+    e(
+        "linkedin-b2b.test",
+        "LinkedIn Insight Tag",
+        &["1234567"],
+        true,
+        &[],
+    ),
+    e(
+        "pinterest-crafts.test",
+        "Pinterest Tag",
+        &["2612345678901"],
+        true,
+        &["hashed_email"],
+    ),
+    e(
+        "snap-store.test",
+        "Snap Pixel",
+        &["a1b2c3d4-0000-4000-8000-123456789abc"],
+        true,
+        &["hashed_email"],
+    ),
+    e("reddit-forum.test", "Reddit Pixel", &["t2_demo"], true, &[]),
+    // Session recorders: every typed field, base64 (Hotjar), URL-encoded twice (Clarity),
+    // SHA-1 of the e-mail and plain text (FullStory).
+    e(
+        "hotjar-bank.test",
+        "Hotjar",
+        &["3456789"],
+        true,
+        &["plain_email", "plain_phone", "typed_text"],
+    ),
+    e(
+        "clarity-travel.test",
+        "Microsoft Clarity",
+        &["abcd1234ef"],
+        true,
+        &["plain_email", "plain_phone", "typed_text"],
+    ),
+    e(
+        "fullstory-saas.test",
+        "FullStory",
+        &["o-DEMO-na1"],
+        true,
+        &["hashed_email", "plain_phone", "typed_text"],
+    ),
+    e(
+        "gads-landing.test",
+        "Google Ads",
+        &["AW-123456789"],
+        true,
+        &[],
+    ),
+];

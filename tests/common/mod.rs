@@ -126,3 +126,8 @@ pub fn count(out: &Path, sql: &str) -> i64 {
     c.busy_timeout(std::time::Duration::from_secs(10)).unwrap();
     c.query_row(sql, [], |r| r.get(0)).unwrap()
 }
+
+/// Number of sites in the demo list.
+pub fn sites_in_demo() -> usize {
+    pixelcensus::testweb::sites::listed().count()
+}

@@ -1,6 +1,6 @@
 //! X (Twitter) pixel: loader `static.ads-twitter.com/uwt.js` (and `oct.js`), hits to
 //! `analytics.twitter.com`, `t.co` and `ads-api.x.com`/`ads-twitter.com` `/i/adsct` or
-//! `/1/i/adsct`, with `txn_id`/`p_id` (pixel), `event`/`events`, `tw_document_href` (page).
+//! `/1/i/adsct`, with `txn_id` (pixel), `events` (JSON list), `tw_document_href` (page).
 
 use super::{Decoded, Decoder, Role, on};
 use crate::analyze::request::RequestView;
@@ -28,12 +28,19 @@ impl Decoder for X {
             return None;
         }
         let mut d = new(Role::Hit);
-        r.params("txn_id")
-            .chain(r.params("p_id"))
-            .for_each(|v| d.id(v));
-        r.params("event")
-            .chain(r.params("events"))
-            .for_each(|v| d.event(v));
+        // `p_id` is the partner (always "Twitter"); the pixel is `txn_id`.
+        r.params("txn_id").for_each(|v| d.id(v));
+        // `events` is JSON: [["pageview",{…}],…].
+        for v in r.params("events") {
+            if let Ok(serde_json::Value::Array(list)) = serde_json::from_str::<serde_json::Value>(v)
+            {
+                for e in list {
+                    if let Some(name) = e.get(0).and_then(|n| n.as_str()) {
+                        d.event(name);
+                    }
+                }
+            }
+        }
         for (param, field) in [
             ("tw_document_href", "page_url"),
             ("tw_document_referrer", "referrer"),
@@ -54,7 +61,8 @@ mod tests {
     fn adsct_hit() {
         let d = decode(&req("GET", "https://analytics.twitter.com/i/adsct?bci=3&dv=UTC&eci=2&event=%7B%7D&event_id=e1&events=%5B%5B%22pageview%22%2C%7B%7D%5D%5D&p_id=Twitter&p_user_id=0&pl_id=abc&tw_document_href=https%3A%2F%2Fshop.example%2F&tw_iframe_status=0&txn_id=o1a2b&type=javascript&version=2.3.30", None, None)).unwrap();
         assert_eq!(d.tracker, "X Pixel");
-        assert!(d.pixel_ids.contains(&"o1a2b".to_string()));
+        assert_eq!(d.pixel_ids, vec!["o1a2b"]);
+        assert_eq!(d.events, vec!["pageview"]);
         assert!(has(&d, "page_url", "plain"));
         assert!(
             decode(&req(
