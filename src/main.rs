@@ -79,11 +79,17 @@ Exit status: 0 when the crawl ran to the end (failed sites are data), 1 when it 
     Analyze {
         /// The crawl folder (holding crawl.sqlite).
         dir: PathBuf,
+        /// An adblock-syntax filter list (EasyPrivacy, trackerdb.txt…); repeatable. Matches are recorded per request.
+        #[arg(long = "rules", value_name = "FILE")]
+        rules: Vec<PathBuf>,
     },
-    /// Rewrite sites.csv and requests.csv of a crawl folder from its store.
+    /// Rewrite every dataset of a crawl folder from its store (same as analyze).
     Report {
         /// The crawl folder (holding crawl.sqlite).
         dir: PathBuf,
+        /// An adblock-syntax filter list; repeatable.
+        #[arg(long = "rules", value_name = "FILE")]
+        rules: Vec<PathBuf>,
     },
 }
 
@@ -146,6 +152,9 @@ struct CrawlOpts {
     /// Accept any TLS certificate. For test webs only: never use it on a real crawl.
     #[arg(long)]
     insecure: bool,
+    /// An adblock-syntax filter list (EasyPrivacy, Ghostery's trackerdb.txt…) to match requests against; repeatable.
+    #[arg(long = "rules", value_name = "FILE")]
+    rules: Vec<PathBuf>,
     /// User-Agent string (default: desktop Chrome of the installed Chromium's version).
     #[arg(long, value_name = "UA")]
     user_agent: Option<String>,
@@ -233,34 +242,22 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             web.stop();
             Ok(ExitCode::SUCCESS)
         }
-        Command::Analyze { dir } => {
+        Command::Analyze { dir, rules } | Command::Report { dir, rules } => {
             let store = Store::open(&dir)?;
+            let analyzer = analyzer(&rules, quiet)?;
             let start = std::time::Instant::now();
-            let findings = pixelcensus::analyze::analyze_store(&store)?;
-            let rows = report::write_site_trackers(&findings, &dir)?;
+            let w = report::write_all(&store, &dir, &analyzer)?;
             if !quiet {
-                let requests: usize = findings.iter().map(|f| f.requests.len()).sum();
                 eprintln!(
-                    "pixelcensus: analysed {} visits ({} third-party or pixel requests) in {:.1} s; wrote {} ({} site × tracker rows)",
-                    findings.len(),
-                    requests,
+                    "pixelcensus: analysed {} visits in {:.1} s; wrote {} ({} sites), {} ({} requests), {} ({} site × tracker rows)",
+                    w.visits,
                     start.elapsed().as_secs_f64(),
-                    dir.join("site_trackers.csv").display(),
-                    rows
-                );
-            }
-            Ok(ExitCode::SUCCESS)
-        }
-        Command::Report { dir } => {
-            let store = Store::open(&dir)?;
-            let w = report::write_crawl_datasets(&store, &dir)?;
-            if !quiet {
-                eprintln!(
-                    "pixelcensus: wrote {} ({} sites) and {} ({} requests)",
                     dir.join("sites.csv").display(),
                     w.sites,
                     dir.join("requests.csv").display(),
-                    w.requests
+                    w.requests,
+                    dir.join("site_trackers.csv").display(),
+                    w.site_trackers
                 );
             }
             Ok(ExitCode::SUCCESS)
@@ -311,6 +308,8 @@ async fn crawl_cmd(list_path: &Path, out: &Path, o: CrawlOpts, quiet: bool) -> R
     if o.recycle == 0 {
         bail!("--recycle must be at least 1");
     }
+    // Filter lists are read before any visit, so a bad path fails fast.
+    let analyzer = analyzer(&o.rules, quiet)?;
 
     std::fs::create_dir_all(out)
         .with_context(|| format!("creating output folder {}", out.display()))?;
@@ -418,9 +417,8 @@ async fn crawl_cmd(list_path: &Path, out: &Path, o: CrawlOpts, quiet: bool) -> R
     // Datasets are written from the store in every case, so an interrupted crawl's CSVs show
     // what it has so far.
     let store = Store::open(out)?;
-    let written = report::write_crawl_datasets(&store, out)?;
-    let findings = pixelcensus::analyze::analyze_store(&store)?;
-    let tracker_rows = report::write_site_trackers(&findings, out)?;
+    let written = report::write_all(&store, out, &analyzer)?;
+    let tracker_rows = written.site_trackers;
     match result {
         None => {
             eprintln!(
@@ -472,6 +470,18 @@ async fn crawl_cmd(list_path: &Path, out: &Path, o: CrawlOpts, quiet: bool) -> R
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// Loads `--rules` lists (once) into the analysis context.
+fn analyzer(rules: &[PathBuf], quiet: bool) -> Result<pixelcensus::analyze::Analyzer> {
+    if rules.is_empty() {
+        return Ok(pixelcensus::analyze::Analyzer::default());
+    }
+    let r = pixelcensus::analyze::rules::Rules::load(rules)?;
+    if !quiet {
+        eprintln!("pixelcensus: filter rules: {}", r.describe());
+    }
+    Ok(pixelcensus::analyze::Analyzer::new(Some(r)))
 }
 
 fn now() -> String {

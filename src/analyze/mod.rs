@@ -13,6 +13,7 @@ pub mod entities;
 pub mod leaks;
 pub mod party;
 pub mod request;
+pub mod rules;
 
 use crate::capture::RawVisit;
 use decoders::Role;
@@ -58,6 +59,8 @@ pub struct RequestFinding {
     pub first_party_proxy: bool,
     /// True when the request is third-party.
     pub third_party: bool,
+    /// The `--rules` filter rule that matched it, if any.
+    pub matched_rule: Option<String>,
 }
 
 /// One tracker on one site.
@@ -117,8 +120,44 @@ pub struct Findings {
 pub const PRE_SUBMIT_FIELDS: [&str; 4] =
     ["plain_email", "hashed_email", "plain_phone", "hashed_phone"];
 
-/// Analyses one visit.
+/// The analysis context: data loaded once per run and shared by every thread.
+#[derive(Default)]
+pub struct Analyzer {
+    rules: Option<rules::Rules>,
+}
+
+impl Analyzer {
+    /// An analyzer with optional user filter lists.
+    pub fn new(rules: Option<rules::Rules>) -> Analyzer {
+        Analyzer { rules }
+    }
+
+    /// The loaded filter lists, if any.
+    pub fn rules(&self) -> Option<&rules::Rules> {
+        self.rules.as_ref()
+    }
+
+    /// Analyses one visit.
+    pub fn visit(&self, v: &RawVisit, rank: u64) -> Findings {
+        analyze_visit_with(v, rank, self.rules.as_ref())
+    }
+
+    /// Analyses visits in parallel across visits (rayon), keeping their order.
+    pub fn visits(&self, visits: &[(u64, RawVisit)]) -> Vec<Findings> {
+        use rayon::prelude::*;
+        visits
+            .par_iter()
+            .map(|(rank, v)| self.visit(v, *rank))
+            .collect()
+    }
+}
+
+/// Analyses one visit without filter lists.
 pub fn analyze_visit(v: &RawVisit, rank: u64) -> Findings {
+    analyze_visit_with(v, rank, None)
+}
+
+fn analyze_visit_with(v: &RawVisit, rank: u64, rules: Option<&rules::Rules>) -> Findings {
     let entities = Entities::get();
     let parties = Parties::new(&v.domain, v.final_url.as_deref());
     let is_id_cookie = |c: &crate::capture::RawCookie| {
@@ -141,7 +180,13 @@ pub fn analyze_visit(v: &RawVisit, rank: u64) -> Findings {
         };
         let third = parties.is_third_party(&r.url);
         let decoded = decoders::decode(&view);
-        if !third && decoded.is_none() {
+        let page = if r.frame_url.is_empty() {
+            v.final_url.as_deref().unwrap_or(&v.start_url)
+        } else {
+            &r.frame_url
+        };
+        let matched_rule = rules.and_then(|x| x.matched(r, page));
+        if !third && decoded.is_none() && matched_rule.is_none() {
             continue;
         }
         let mut f = match decoded {
@@ -166,6 +211,7 @@ pub fn analyze_visit(v: &RawVisit, rank: u64) -> Findings {
                 cookie_ids: BTreeSet::new(),
                 first_party_proxy: !third,
                 third_party: third,
+                matched_rule: matched_rule.clone(),
             },
             None => {
                 let (tracker, company, category) = match entities.lookup(&view.host) {
@@ -187,7 +233,8 @@ pub fn analyze_visit(v: &RawVisit, rank: u64) -> Findings {
                     fields: BTreeSet::new(),
                     cookie_ids: BTreeSet::new(),
                     first_party_proxy: false,
-                    third_party: true,
+                    third_party: third,
+                    matched_rule: matched_rule.clone(),
                 }
             }
         };
@@ -256,31 +303,4 @@ fn carries_page_url(r: &crate::capture::RawRequest, pages: &BTreeSet<&str>) -> b
             || body.contains(p)
             || r.url.split_once('?').is_some_and(|(_, q)| q.contains(p))
     })
-}
-
-/// Analyses every visit of a store, in parallel across visits (rayon). Visits come back in
-/// rank order.
-pub fn analyze_store(
-    store: &crate::store::Store,
-) -> Result<Vec<Findings>, crate::store::StoreError> {
-    use rayon::prelude::*;
-    let targets = store.targets()?;
-    let mut out = Vec::with_capacity(targets.len());
-    // Load in chunks (SQLite is single-threaded here), analyse each chunk in parallel.
-    let ids: Vec<(u64, i64)> = targets
-        .iter()
-        .filter_map(|(t, id)| id.map(|id| (t.rank, id)))
-        .collect();
-    for chunk in ids.chunks(512) {
-        let visits: Vec<_> = chunk
-            .iter()
-            .map(|&(rank, id)| store.load_visit(id).map(|v| (rank, v.visit)))
-            .collect::<Result<_, _>>()?;
-        let mut found: Vec<Findings> = visits
-            .par_iter()
-            .map(|(rank, v)| analyze_visit(v, *rank))
-            .collect();
-        out.append(&mut found);
-    }
-    Ok(out)
 }

@@ -1,7 +1,9 @@
-//! Datasets written from the store: `sites.csv` and `requests.csv` (docs/schema.md describes
-//! every column). Reports read the store only; they never touch a browser. Files are written
-//! to a temporary name and renamed, so a reader never sees half a file.
+//! Datasets written from the store: `sites.csv`, `requests.csv` and `site_trackers.csv`
+//! (docs/schema.md describes every column). Reports read the store and analysis findings
+//! only; they never touch a browser. Files are written to a temporary name and renamed, so a
+//! reader never sees half a file.
 
+use crate::analyze::Analyzer;
 use crate::analyze::party::Parties;
 use crate::capture::RawRequest;
 use crate::store::{Store, StoreError};
@@ -37,8 +39,8 @@ pub const SITES_COLUMNS: [&str; 10] = [
     "requests",
     "third_party_requests",
 ];
-/// Column order of `requests.csv`.
-pub const REQUESTS_COLUMNS: [&str; 11] = [
+/// Column order of `requests.csv`: the capture, then the tracker attribution.
+pub const REQUESTS_COLUMNS: [&str; 19] = [
     "site",
     "rank",
     "url",
@@ -50,6 +52,14 @@ pub const REQUESTS_COLUMNS: [&str; 11] = [
     "body_bytes",
     "body",
     "initiator",
+    "tracker",
+    "company",
+    "category",
+    "decoder",
+    "pixel_ids",
+    "events",
+    "fields",
+    "matched_rule",
 ];
 
 /// Column order of `site_trackers.csv`.
@@ -70,64 +80,6 @@ pub const SITE_TRACKERS_COLUMNS: [&str; 14] = [
     "pre_submit_capture",
 ];
 
-/// Writes `site_trackers.csv` (one row per site × tracker) from analysis findings.
-pub fn write_site_trackers(
-    findings: &[crate::analyze::Findings],
-    out: &Path,
-) -> Result<usize, ReportError> {
-    let path = out.join("site_trackers.csv");
-    let t = tmp(&path);
-    let werr = |e: csv::Error| ReportError::Write {
-        path: path.clone(),
-        source: e.into(),
-    };
-    let mut w = csv::Writer::from_path(&t).map_err(werr)?;
-    w.write_record(SITE_TRACKERS_COLUMNS).map_err(werr)?;
-    let mut rows = 0;
-    let join =
-        |s: &std::collections::BTreeSet<String>| s.iter().cloned().collect::<Vec<_>>().join(";");
-    for f in findings {
-        for tr in &f.trackers {
-            let pre_submit = tr
-                .fields
-                .iter()
-                .any(|x| crate::analyze::PRE_SUBMIT_FIELDS.contains(&x.field));
-            w.write_record([
-                f.site.as_str(),
-                &f.rank.to_string(),
-                &tr.tracker,
-                &tr.company,
-                &tr.category,
-                bool_text(tr.loaded),
-                bool_text(tr.fired),
-                &join(&tr.pixel_ids),
-                &join(&tr.events),
-                &tr.fields_text(),
-                &tr.requests.to_string(),
-                bool_text(tr.first_party_proxy),
-                &join(&tr.cookie_ids),
-                bool_text(pre_submit),
-            ])
-            .map_err(werr)?;
-            rows += 1;
-        }
-    }
-    w.flush().map_err(|e| ReportError::Write {
-        path: path.clone(),
-        source: e,
-    })?;
-    drop(w);
-    std::fs::rename(&t, &path).map_err(|source| ReportError::Write {
-        path: path.clone(),
-        source,
-    })?;
-    Ok(rows)
-}
-
-fn bool_text(b: bool) -> &'static str {
-    if b { "true" } else { "false" }
-}
-
 /// What was written.
 #[derive(Clone, Debug, Default)]
 pub struct Written {
@@ -135,35 +87,90 @@ pub struct Written {
     pub sites: usize,
     /// Rows in requests.csv.
     pub requests: usize,
+    /// Rows in site_trackers.csv.
+    pub site_trackers: usize,
+    /// Visits analysed.
+    pub visits: usize,
 }
 
-/// Writes `sites.csv` and `requests.csv` into `out` from the store.
-pub fn write_crawl_datasets(store: &Store, out: &Path) -> Result<Written, ReportError> {
-    let sites_path = out.join("sites.csv");
-    let req_path = out.join("requests.csv");
-    let werr = |path: &Path| {
-        let path = path.to_owned();
-        move |e: csv::Error| ReportError::Write {
+/// A CSV file being written under a temporary name.
+struct Out {
+    w: csv::Writer<std::fs::File>,
+    tmp: PathBuf,
+    path: PathBuf,
+}
+
+impl Out {
+    fn create(dir: &Path, name: &str, header: &[&str]) -> Result<Out, ReportError> {
+        let path = dir.join(name);
+        let tmp = tmp(&path);
+        let err = |e: csv::Error| ReportError::Write {
             path: path.clone(),
             source: e.into(),
-        }
-    };
-    let sites_tmp = tmp(&sites_path);
-    let req_tmp = tmp(&req_path);
-    let mut sites = csv::Writer::from_path(&sites_tmp).map_err(werr(&sites_path))?;
-    let mut reqs = csv::Writer::from_path(&req_tmp).map_err(werr(&req_path))?;
-    sites
-        .write_record(SITES_COLUMNS)
-        .map_err(werr(&sites_path))?;
-    reqs.write_record(REQUESTS_COLUMNS)
-        .map_err(werr(&req_path))?;
+        };
+        let mut w = csv::Writer::from_path(&tmp).map_err(err)?;
+        w.write_record(header).map_err(err)?;
+        Ok(Out { w, tmp, path })
+    }
+
+    fn row<I: IntoIterator<Item = T>, T: AsRef<[u8]>>(
+        &mut self,
+        rec: I,
+    ) -> Result<(), ReportError> {
+        self.w.write_record(rec).map_err(|e| ReportError::Write {
+            path: self.path.clone(),
+            source: e.into(),
+        })
+    }
+
+    fn finish(mut self) -> Result<(), ReportError> {
+        self.w.flush().map_err(|source| ReportError::Write {
+            path: self.path.clone(),
+            source,
+        })?;
+        drop(self.w);
+        std::fs::rename(&self.tmp, &self.path).map_err(|source| ReportError::Write {
+            path: self.path.clone(),
+            source,
+        })
+    }
+}
+
+fn bool_text(b: bool) -> &'static str {
+    if b { "true" } else { "false" }
+}
+
+fn join<'a>(items: impl IntoIterator<Item = &'a String>) -> String {
+    items
+        .into_iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .join(";")
+}
+
+/// Analyses every visit of the store and writes `sites.csv`, `requests.csv` and
+/// `site_trackers.csv` into `out`, in one pass: visits are loaded in chunks, each chunk
+/// analysed in parallel. The same store gives byte-identical files.
+pub fn write_all(store: &Store, out: &Path, analyzer: &Analyzer) -> Result<Written, ReportError> {
+    let mut sites = Out::create(out, "sites.csv", &SITES_COLUMNS)?;
+    let mut reqs = Out::create(out, "requests.csv", &REQUESTS_COLUMNS)?;
+    let mut trackers = Out::create(out, "site_trackers.csv", &SITE_TRACKERS_COLUMNS)?;
     let mut written = Written::default();
-    for (target, visit_id) in store.targets()? {
-        let rank = target.rank.to_string();
-        let Some(id) = visit_id else {
-            // Listed but not visited yet (an interrupted crawl).
-            sites
-                .write_record([
+    let targets = store.targets()?;
+    for chunk in targets.chunks(256) {
+        let mut visits = Vec::with_capacity(chunk.len());
+        for (t, id) in chunk {
+            if let Some(id) = id {
+                visits.push((t.rank, store.load_visit(*id)?.visit));
+            }
+        }
+        let findings = analyzer.visits(&visits);
+        let mut next = visits.iter().zip(&findings);
+        for (target, id) in chunk {
+            let rank = target.rank.to_string();
+            if id.is_none() {
+                // Listed but not visited yet (an interrupted crawl).
+                sites.row([
                     rank.as_str(),
                     &target.domain,
                     "pending",
@@ -174,21 +181,19 @@ pub fn write_crawl_datasets(store: &Store, out: &Path) -> Result<Written, Report
                     "",
                     "",
                     "",
-                ])
-                .map_err(werr(&sites_path))?;
-            written.sites += 1;
-            continue;
-        };
-        let sv = store.load_visit(id)?;
-        let v = &sv.visit;
-        let parties = Parties::new(&v.domain, v.final_url.as_deref());
-        let third = v
-            .requests
-            .iter()
-            .filter(|r| parties.is_third_party(&r.url))
-            .count();
-        sites
-            .write_record([
+                ])?;
+                written.sites += 1;
+                continue;
+            }
+            let ((_, v), f) = next.next().expect("one visit per visited target");
+            written.visits += 1;
+            let parties = Parties::new(&v.domain, v.final_url.as_deref());
+            let third = v
+                .requests
+                .iter()
+                .filter(|r| parties.is_third_party(&r.url))
+                .count();
+            sites.row([
                 rank.as_str(),
                 &v.domain,
                 v.outcome.as_str(),
@@ -199,49 +204,74 @@ pub fn write_crawl_datasets(store: &Store, out: &Path) -> Result<Written, Report
                 &v.duration_ms.to_string(),
                 &v.requests.len().to_string(),
                 &third.to_string(),
-            ])
-            .map_err(werr(&sites_path))?;
-        written.sites += 1;
-        for r in &v.requests {
-            reqs.write_record([
-                v.domain.as_str(),
-                &rank,
-                &r.url,
-                &r.method,
-                &r.resource_type,
-                &r.status.map(|s| s.to_string()).unwrap_or_default(),
-                &r.frame_url,
-                if parties.is_third_party(&r.url) {
-                    "true"
-                } else {
-                    "false"
-                },
-                &r.body
-                    .as_ref()
-                    .map(|b| b.len().to_string())
-                    .unwrap_or_default(),
-                &body_text(r),
-                &initiator_text(&r.initiator),
-            ])
-            .map_err(werr(&req_path))?;
-            written.requests += 1;
+            ])?;
+            written.sites += 1;
+            let by_seq: std::collections::HashMap<u32, &crate::analyze::RequestFinding> =
+                f.requests.iter().map(|x| (x.seq, x)).collect();
+            for r in &v.requests {
+                let a = by_seq.get(&r.seq);
+                let fields = a.map(|x| {
+                    let t: std::collections::BTreeSet<String> = x
+                        .fields
+                        .iter()
+                        .map(|h| format!("{}:{}", h.field, h.encoding))
+                        .collect();
+                    join(&t)
+                });
+                reqs.row([
+                    v.domain.as_str(),
+                    &rank,
+                    &r.url,
+                    &r.method,
+                    &r.resource_type,
+                    &r.status.map(|s| s.to_string()).unwrap_or_default(),
+                    &r.frame_url,
+                    bool_text(parties.is_third_party(&r.url)),
+                    &r.body
+                        .as_ref()
+                        .map(|b| b.len().to_string())
+                        .unwrap_or_default(),
+                    &body_text(r),
+                    &initiator_text(&r.initiator),
+                    a.map(|x| x.tracker.as_str()).unwrap_or(""),
+                    a.map(|x| x.company.as_str()).unwrap_or(""),
+                    a.map(|x| x.category.as_str()).unwrap_or(""),
+                    a.and_then(|x| x.decoder).unwrap_or(""),
+                    &a.map(|x| join(&x.pixel_ids)).unwrap_or_default(),
+                    &a.map(|x| join(&x.events)).unwrap_or_default(),
+                    &fields.unwrap_or_default(),
+                    a.and_then(|x| x.matched_rule.as_deref()).unwrap_or(""),
+                ])?;
+                written.requests += 1;
+            }
+            for tr in &f.trackers {
+                let pre_submit = tr
+                    .fields
+                    .iter()
+                    .any(|x| crate::analyze::PRE_SUBMIT_FIELDS.contains(&x.field));
+                trackers.row([
+                    f.site.as_str(),
+                    &rank,
+                    &tr.tracker,
+                    &tr.company,
+                    &tr.category,
+                    bool_text(tr.loaded),
+                    bool_text(tr.fired),
+                    &join(&tr.pixel_ids),
+                    &join(&tr.events),
+                    &tr.fields_text(),
+                    &tr.requests.to_string(),
+                    bool_text(tr.first_party_proxy),
+                    &join(&tr.cookie_ids),
+                    bool_text(pre_submit),
+                ])?;
+                written.site_trackers += 1;
+            }
         }
     }
-    sites.flush().map_err(|e| ReportError::Write {
-        path: sites_path.clone(),
-        source: e,
-    })?;
-    reqs.flush().map_err(|e| ReportError::Write {
-        path: req_path.clone(),
-        source: e,
-    })?;
-    drop((sites, reqs));
-    for (t, p) in [(sites_tmp, sites_path), (req_tmp, req_path)] {
-        std::fs::rename(&t, &p).map_err(|source| ReportError::Write {
-            path: p.clone(),
-            source,
-        })?;
-    }
+    sites.finish()?;
+    reqs.finish()?;
+    trackers.finish()?;
     Ok(written)
 }
 

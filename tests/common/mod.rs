@@ -131,3 +131,15 @@ pub fn count(out: &Path, sql: &str) -> i64 {
 pub fn sites_in_demo() -> usize {
     pixelcensus::testweb::sites::listed().count()
 }
+
+/// Like [`count`], for polling a crawl that may not have created its tables yet: 0 until then.
+pub fn try_count(out: &Path, sql: &str) -> i64 {
+    let Ok(c) = rusqlite::Connection::open_with_flags(
+        out.join(STORE_FILE),
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+    ) else {
+        return 0;
+    };
+    let _ = c.busy_timeout(std::time::Duration::from_secs(10));
+    c.query_row(sql, [], |r| r.get(0)).unwrap_or(0)
+}
