@@ -10,8 +10,14 @@
 //! whole process tree (pixelcensus, chromedriver, every Chromium process), sampled every
 //! 200 ms. Then a soak run (default 500 sites, 2 browsers, dwell 0) prints memory over time.
 //!
+//! Last, analysis: a synthetic store of `--requests N` (default 1,000,000) requests shaped like
+//! the real pixels' (TikTok JSON, Meta image GETs and form POSTs, batched GA4 POSTs, CDN and
+//! first-party traffic, canaries in some of them) is built, then analysed; the bench prints
+//! requests per second per core for the analysis alone and for `pixelcensus analyze` (load,
+//! analyse, write every CSV).
+//!
 //! Options: `--sites N` (default 40), `--soak N` (default 500, 0 to skip), `--dwells 0,2`,
-//! `--browsers 1,2`.
+//! `--browsers 1,2`, `--requests N` (0 to skip), `--only crawl|analyze`.
 
 use pixelcensus::browser::driver::Driver;
 use pixelcensus::browser::{self, BrowserConfig};
@@ -25,6 +31,8 @@ use std::time::{Duration, Instant};
 struct Opts {
     sites: usize,
     soak: usize,
+    requests: usize,
+    only: Option<String>,
     dwells: Vec<f64>,
     browsers: Vec<usize>,
 }
@@ -33,6 +41,8 @@ fn parse_opts() -> Opts {
     let mut o = Opts {
         sites: 40,
         soak: 500,
+        requests: 1_000_000,
+        only: None,
         dwells: vec![0.0, 2.0],
         browsers: vec![1, 2],
     };
@@ -43,6 +53,8 @@ fn parse_opts() -> Opts {
         match args[i].as_str() {
             "--sites" => o.sites = v.parse().expect("--sites N"),
             "--soak" => o.soak = v.parse().expect("--soak N"),
+            "--requests" => o.requests = v.parse().expect("--requests N"),
+            "--only" => o.only = Some(v.clone()),
             "--dwells" => {
                 o.dwells = v
                     .split(',')
@@ -291,9 +303,254 @@ fn rate(n: usize, secs: f64) -> f64 {
     n as f64 / (secs / 60.0)
 }
 
+/// Builds a store of about `n` requests over visits of 100 requests each.
+fn synthetic_store(dir: &Path, n: usize) -> usize {
+    use pixelcensus::capture::{BodyState, Outcome, RawCookie, RawRequest, RawVisit};
+    use pixelcensus::list::Target;
+    let mut store = pixelcensus::store::Store::create(dir).unwrap();
+    let visits = n.div_ceil(100);
+    let targets: Vec<Target> = (0..visits)
+        .map(|i| Target {
+            rank: i as u64 + 1,
+            rank_is_bucket: false,
+            domain: format!("site-{i}.example"),
+        })
+        .collect();
+    store.add_targets(&targets).unwrap();
+    let secret = store.secret().unwrap();
+    let mut total = 0;
+    while let Some(c) = store.claim_next().unwrap() {
+        let d = &c.target.domain;
+        let can = pixelcensus::canary::derive(&secret, d);
+        let page = format!("https://{d}/");
+        let em = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(can.email.as_bytes()));
+        let mk = |seq: u32,
+                  method: &str,
+                  ty: &str,
+                  url: String,
+                  body: Option<String>,
+                  ctype: Option<&str>| RawRequest {
+            seq,
+            request_id: seq.to_string(),
+            url,
+            method: method.into(),
+            resource_type: ty.into(),
+            headers: ctype
+                .map(|c| vec![("Content-Type".to_string(), c.to_string())])
+                .unwrap_or_default(),
+            body_state: if body.is_some() {
+                BodyState::Complete
+            } else {
+                BodyState::None
+            },
+            body: body.map(String::into_bytes),
+            initiator: r#"{"type":"script","url":"https://cdn.example/app.js"}"#.into(),
+            frame_id: "F".into(),
+            frame_url: page.clone(),
+            is_main_frame: seq == 0,
+            status: Some(200),
+            mime_type: Some("text/html".into()),
+            response_headers: vec![],
+            failure: None,
+            wall_time: 1.7e9,
+            step: "load".into(),
+        };
+        let enc = |s: &str| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
+        let mut reqs = Vec::with_capacity(100);
+        for i in 0..100u32 {
+            let r = match i % 10 {
+                0 if i == 0 => mk(i, "GET", "Document", page.clone(), None, None),
+                0 => mk(
+                    i,
+                    "GET",
+                    "Image",
+                    format!("https://{d}/img/{i}.jpg"),
+                    None,
+                    None,
+                ),
+                1 => mk(
+                    i,
+                    "POST",
+                    "Fetch",
+                    "https://analytics.tiktok.com/api/v2/pixel".into(),
+                    Some(format!(
+                        r#"{{"event":"Pageview","timestamp":"2026-11-29T00:00:00Z","properties":{{}},"context":{{"user":{{"anonymous_id":"01K1A8BXG7CFS8QC92XKKJD081_.tt.1","email":"{em}"}},"pixel":{{"code":"C3LTV833G487IS978FKG"}},"page":{{"url":"{page}","referrer":""}},"library":{{"name":"pixel.js","version":"2.1.33"}},"userAgent":"Mozilla/5.0"}}}}"#
+                    )),
+                    Some("text/plain"),
+                ),
+                2 => mk(
+                    i,
+                    "GET",
+                    "Image",
+                    format!(
+                        "https://www.facebook.com/tr/?id=1234567890123456&ev=PageView&dl={}&rl=&if=false&ts=1&sw=1366&sh=768&v=2.9.200&r=stable&ec={i}&o=4126&fbp=fb.1.1.2&it=1&coo=false",
+                        enc(&page)
+                    ),
+                    None,
+                    None,
+                ),
+                3 => mk(
+                    i,
+                    "POST",
+                    "Fetch",
+                    format!(
+                        "https://region1.google-analytics.com/g/collect?v=2&tid=G-ABC123&cid=1.2&dl={}&dt=Shop",
+                        enc(&page)
+                    ),
+                    Some(format!(
+                        "en=view_search_results&ep.search_term={}\r\nen=scroll&epn.percent_scrolled=90",
+                        enc(&can.search)
+                    )),
+                    Some("text/plain"),
+                ),
+                4 => mk(
+                    i,
+                    "GET",
+                    "Script",
+                    format!("https://cdn.jsdelivr.net/npm/lib@{i}/dist/lib.min.js"),
+                    None,
+                    None,
+                ),
+                5 => mk(
+                    i,
+                    "GET",
+                    "Stylesheet",
+                    "https://fonts.googleapis.com/css2?family=Roboto".into(),
+                    None,
+                    None,
+                ),
+                6 => mk(
+                    i,
+                    "POST",
+                    "Fetch",
+                    "https://in.hotjar.com/api/v2/client/sites/1/events".into(),
+                    Some(format!(
+                        r#"{{"t":"input","v":"{}"}}"#,
+                        base64::Engine::encode(
+                            &base64::engine::general_purpose::STANDARD,
+                            &can.name
+                        )
+                    )),
+                    Some("text/plain"),
+                ),
+                7 => mk(
+                    i,
+                    "GET",
+                    "Script",
+                    format!("https://{d}/static/app.{i}.js"),
+                    None,
+                    None,
+                ),
+                8 => mk(
+                    i,
+                    "POST",
+                    "XHR",
+                    format!("https://{d}/api/cart"),
+                    Some(r#"{"items":[1,2,3],"total":42}"#.into()),
+                    Some("application/json"),
+                ),
+                _ => mk(
+                    i,
+                    "GET",
+                    "Image",
+                    format!(
+                        "https://bat.bing.com/action/0?ti=5123456&evt=pageLoad&p={}&vid=abcdef1234",
+                        enc(&page)
+                    ),
+                    None,
+                    None,
+                ),
+            };
+            reqs.push(r);
+        }
+        total += reqs.len();
+        let v = RawVisit {
+            domain: d.clone(),
+            outcome: Outcome::Ok,
+            http_status: Some(200),
+            start_url: page.clone(),
+            final_url: Some(page.clone()),
+            redirect_chain: vec![page.clone()],
+            error: None,
+            started_at: "2026-11-29T00:00:00Z".into(),
+            duration_ms: 5000,
+            requests: reqs,
+            cookies: vec![RawCookie {
+                name: "_fbp".into(),
+                value: "fb.1.1732840000000.1234567890".into(),
+                domain: d.clone(),
+                path: "/".into(),
+                expires: -1.0,
+                http_only: false,
+                secure: false,
+                same_site: None,
+            }],
+            canaries: can,
+            actions: vec![],
+        };
+        store.record_visit(c.id, &v).unwrap();
+    }
+    total
+}
+
+fn bench_analysis(n: usize) {
+    let dir = tempfile::tempdir().unwrap();
+    let start = Instant::now();
+    let total = synthetic_store(dir.path(), n);
+    println!(
+        "\nanalysis: synthetic store of {total} requests ({} visits) built in {:.1} s",
+        total / 100,
+        start.elapsed().as_secs_f64()
+    );
+    let cores = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1) as f64;
+    // The analysis alone, on visits already in memory.
+    let store = pixelcensus::store::Store::open(dir.path()).unwrap();
+    let visits: Vec<(u64, pixelcensus::capture::RawVisit)> = store
+        .targets()
+        .unwrap()
+        .into_iter()
+        .filter_map(|(t, id)| id.map(|id| (t.rank, store.load_visit(id).unwrap().visit)))
+        .collect();
+    let analyzer = pixelcensus::analyze::Analyzer::default();
+    let start = Instant::now();
+    let found = analyzer.visits(&visits);
+    let secs = start.elapsed().as_secs_f64();
+    let trackers: usize = found.iter().map(|f| f.trackers.len()).sum();
+    println!(
+        "  analysis only: {:.2} s, {:.0} requests/s/core ({trackers} site × tracker findings)",
+        secs,
+        total as f64 / secs / cores
+    );
+    drop((visits, found));
+    // The whole command: load from SQLite, analyse, write every CSV.
+    let bin = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/release/pixelcensus");
+    let start = Instant::now();
+    let st = std::process::Command::new(&bin)
+        .arg("analyze")
+        .arg(dir.path())
+        .arg("-q")
+        .status()
+        .unwrap();
+    assert!(st.success());
+    let secs = start.elapsed().as_secs_f64();
+    println!(
+        "  pixelcensus analyze (load + analyse + write CSVs): {:.2} s, {:.0} requests/s/core; target: under 10 s",
+        secs,
+        total as f64 / secs / cores
+    );
+}
+
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
     let o = parse_opts();
+    if o.only.as_deref() == Some("analyze") {
+        if o.requests > 0 {
+            bench_analysis(o.requests);
+        }
+        return;
+    }
     let web = TestWeb::start(0, None).await.unwrap();
     let tmp = tempfile::tempdir().unwrap();
     println!(
@@ -393,4 +650,7 @@ async fn main() {
         }
     }
     web.stop();
+    if o.requests > 0 && o.only.as_deref() != Some("crawl") {
+        bench_analysis(o.requests);
+    }
 }

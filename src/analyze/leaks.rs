@@ -5,7 +5,7 @@
 //! and the request headers and cookies.
 
 use crate::capture::{Canaries, RawCookie, RawRequest};
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use base64::Engine;
 use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
 use md5::Md5;
@@ -228,10 +228,12 @@ impl Matcher {
         // Short needles would match by chance; a needle under two labels (base64url is
         // base64 when the value has no `+` or `/`) keeps its first.
         let mut distinct = BTreeSet::new();
-        needles.retain(|(n, _)| n.len() >= 6 && distinct.insert(n.to_ascii_lowercase()));
+        needles.retain(|(n, _)| n.len() >= 6 && distinct.insert(n.clone()));
         let ac = (!needles.is_empty()).then(|| {
+            // One automaton per visit: a contiguous NFA builds far faster than a DFA (which
+            // took half the analysis time) and searches these short haystacks about as fast.
             AhoCorasickBuilder::new()
-                .ascii_case_insensitive(true)
+                .kind(Some(AhoCorasickKind::ContiguousNFA))
                 .match_kind(MatchKind::LeftmostLongest)
                 .build(needles.iter().map(|(n, _)| n.as_bytes()))
                 .expect("patterns build")
@@ -423,6 +425,7 @@ mod tests {
                 hex::encode(Sha1::digest(email_n.as_bytes())),
             ),
             ("hashed_email", "sha256", sha(&email_n)),
+            ("hashed_email", "sha256", sha(&email_n).to_uppercase()),
             (
                 "hashed_email",
                 "sha512",
