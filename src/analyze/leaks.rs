@@ -68,7 +68,9 @@ fn hex_and_b64(
     digest: &[u8],
     out: &mut Vec<(String, &'static str, String)>,
 ) {
+    // Matching is case-sensitive (faster); hex is the one form whose case varies.
     out.push((hex::encode(digest), field, algo.to_string()));
+    out.push((hex::encode_upper(digest), field, algo.to_string()));
     out.push((STANDARD.encode(digest), field, format!("{algo}-b64")));
     out.push((
         URL_SAFE_NO_PAD.encode(digest),
