@@ -214,15 +214,7 @@ async fn run_floor(
     )
     .await
     .unwrap();
-    let port: u16 = driver
-        .url()
-        .trim_end_matches('/')
-        .rsplit(':')
-        .next()
-        .unwrap()
-        .parse()
-        .unwrap();
-    let driver_pid = find_listener_pid(port).expect("chromedriver pid");
+    let driver_pid = chromedriver_child().expect("chromedriver pid");
     let stop = Arc::new(AtomicBool::new(false));
     let s = sampler(driver_pid, stop.clone());
     let next = Arc::new(AtomicUsize::new(0));
@@ -270,33 +262,16 @@ async fn run_floor(
     }
 }
 
-/// The pid of the process listening on a loopback port (chromedriver), via /proc/net/tcp.
-fn find_listener_pid(port: u16) -> Option<u32> {
-    let tcp = std::fs::read_to_string("/proc/net/tcp").ok()?;
-    let inode = tcp.lines().skip(1).find_map(|l| {
-        let f: Vec<&str> = l.split_whitespace().collect();
-        let local_port = u16::from_str_radix(f.get(1)?.rsplit(':').next()?, 16).ok()?;
-        (local_port == port && f.get(3) == Some(&"0A")).then(|| f.get(9).map(|s| s.to_string()))?
-    })?;
-    let needle = format!("socket:[{inode}]");
-    for e in std::fs::read_dir("/proc").ok()?.flatten() {
-        let Some(pid) = e.file_name().to_str().and_then(|s| s.parse::<u32>().ok()) else {
-            continue;
-        };
-        for fd in std::fs::read_dir(e.path().join("fd"))
-            .into_iter()
-            .flatten()
-            .flatten()
-        {
-            if std::fs::read_link(fd.path())
-                .ok()
-                .is_some_and(|l| l.to_string_lossy() == needle)
-            {
-                return Some(pid);
-            }
-        }
-    }
-    None
+/// The pid of this process's chromedriver child.
+fn chromedriver_child() -> Option<u32> {
+    let me = std::process::id();
+    std::fs::read_dir("/proc").ok()?.flatten().find_map(|e| {
+        let pid = e.file_name().to_str()?.parse::<u32>().ok()?;
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+        let (comm, rest) = stat.split_once(") ")?;
+        let ppid = rest.split_whitespace().nth(1)?.parse::<u32>().ok()?;
+        (comm.ends_with("chromedriver") && ppid == me).then_some(pid)
+    })
 }
 
 fn rate(n: usize, secs: f64) -> f64 {

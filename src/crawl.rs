@@ -295,7 +295,9 @@ async fn visit_with_retry(
             Ok(Ok(v)) => {
                 let s = session.as_mut().expect("present");
                 s.visits += 1;
+                let t = Instant::now();
                 let reset = visit::reset_state(s, &v).await;
+                tracing::debug!(ms = t.elapsed().as_millis() as u64, "state reset");
                 if (reset.is_err() || s.visits >= cfg.recycle)
                     && let Some(old) = session.take()
                 {

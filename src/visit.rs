@@ -65,6 +65,22 @@ for (const fy of [0.5, 0.3, 0.7, 0.15, 0.85]) for (const fx of [0.95, 0.05, 0.5,
 return null;
 "#;
 
+/// Scrolls down in four steps of 80 % of the window, `arguments[0]` ms apart.
+const SCROLL_JS: &str = r#"
+const pause = arguments[0], done = arguments[arguments.length - 1];
+let i = 0;
+(function step() {
+  window.scrollBy(0, Math.floor(innerHeight * 0.8));
+  if (++i < 4) setTimeout(step, pause); else done(scrollY);
+})();
+"#;
+
+/// Both looks at the page in one round trip: `{point: [x, y] | null, fields: [...]}`.
+fn look_js() -> &'static str {
+    static JS: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    JS.get_or_init(|| format!("return {{ point: (function () {{ {NEUTRAL_POINT_JS} }})(), fields: (function () {{ {FIND_FIELDS_JS} }})() }};"))
+}
+
 /// Runs one visit of `target` in `session`.
 pub async fn visit(
     s: &Session,
@@ -82,6 +98,13 @@ pub async fn visit(
 
     let https = format!("https://{}/", target.domain);
     let mut start_url = https.clone();
+    // Step timings for `PIXELCENSUS_LOG=pixelcensus=debug` (where a visit's time goes).
+    let mut lap = Instant::now();
+    let mut timings: Vec<(&str, u128)> = Vec::new();
+    let mut mark = |name: &'static str, timings: &mut Vec<(&str, u128)>| {
+        timings.push((name, lap.elapsed().as_millis()));
+        lap = Instant::now();
+    };
     let first = navigate(s, &https, cfg).await?;
     drain(s, &mut net).await?;
     let mut nav_error = first.clone();
@@ -102,6 +125,7 @@ pub async fn visit(
             }
         }
     }
+    mark("navigate", &mut timings);
     let main_frame = main_frame_id(s).await;
 
     // The main document: the last top-frame document request of the load.
@@ -130,6 +154,7 @@ pub async fn visit(
     }
     let redirect_chain: Vec<String> = docs.iter().map(|d| d.url.clone()).collect();
 
+    mark("classify", &mut timings);
     let mut final_url = current_url(s).await;
     if outcome == Outcome::Ok {
         // The URL after dwelling, before any search: a page that moved itself shows it here.
@@ -139,10 +164,14 @@ pub async fn visit(
     }
 
     // Leave: unload beacons are sent now, and still belong to this site.
+    mark("behave", &mut timings);
     net.set_step("leave");
     leave(s).await?;
     drain(s, &mut net).await?;
+    mark("leave", &mut timings);
     let cookies = all_cookies(s).await?;
+    mark("cookies", &mut timings);
+    tracing::debug!(site = %target.domain, ?timings, "visit steps (ms)");
 
     let requests = net.finish(main_frame.as_deref());
     Ok(RawVisit {
@@ -235,7 +264,7 @@ async fn behave(
     actions: &mut Vec<String>,
 ) -> Result<Option<String>, BrowserError> {
     net.set_step("dwell");
-    tokio::time::sleep(cfg.dwell).await;
+    tokio::time::sleep(dwell_before_scroll(cfg)).await;
     net.set_step("scroll");
     scroll(s, cfg).await?;
     actions.push("scrolled".into());
@@ -245,12 +274,15 @@ async fn behave(
         return Ok(url_after_dwell);
     }
     net.set_step("interact");
-    if let Ok(Value::Array(p)) = s
-        .timed(
-            "finding a neutral spot",
-            s.client().execute(NEUTRAL_POINT_JS, vec![]),
-        )
+    let look = match s
+        .timed("looking at the page", s.client().execute(look_js(), vec![]))
         .await
+    {
+        Ok(v) => v,
+        Err(e) if e.is_lost() => return Err(e),
+        Err(_) => Value::Null,
+    };
+    if let Some(p) = look.get("point").and_then(Value::as_array)
         && let (Some(x), Some(y)) = (
             p.first().and_then(Value::as_f64),
             p.get(1).and_then(Value::as_f64),
@@ -275,15 +307,11 @@ async fn behave(
             actions.push(format!("clicked at {x},{y}"));
         }
     }
-    let fields = match s
-        .timed("finding fields", s.client().execute(FIND_FIELDS_JS, vec![]))
-        .await
-    {
-        Ok(Value::Array(f)) => f,
-        Ok(_) => Vec::new(),
-        Err(e) if e.is_lost() => return Err(e),
-        Err(_) => Vec::new(),
-    };
+    let fields = look
+        .get("fields")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
     let mut search: Option<(Element, String)> = None;
     let mut typed = 0;
     for f in fields {
@@ -333,7 +361,7 @@ async fn behave(
                 wait_loaded(s, cfg.page_timeout).await?;
                 drain(s, net).await?;
                 net.set_step("results");
-                tokio::time::sleep(cfg.dwell).await;
+                tokio::time::sleep(dwell_before_scroll(cfg)).await;
                 scroll(s, cfg).await.ok();
             }
             Err(e) if e.is_lost() => return Err(e),
@@ -353,26 +381,31 @@ fn element(s: &Session, v: &Value) -> Option<Element> {
 }
 
 /// Scrolls down in steps, then back to the top.
+/// The pause between scroll steps: an eighth of the dwell, at most 250 ms.
+fn scroll_pause(cfg: &VisitConfig) -> Duration {
+    (cfg.dwell / 8).min(Duration::from_millis(250))
+}
+
+/// The time on a page before scrolling starts: the dwell less the scroll's three pauses, so
+/// time on the page is `--dwell` in all.
+fn dwell_before_scroll(cfg: &VisitConfig) -> Duration {
+    cfg.dwell.saturating_sub(scroll_pause(cfg) * 3)
+}
+
 async fn scroll(s: &Session, cfg: &VisitConfig) -> Result<(), BrowserError> {
-    let pause = (cfg.dwell / 8).min(Duration::from_millis(250));
-    for _ in 0..4 {
-        match s
-            .timed(
-                "scrolling",
-                s.client().execute(
-                    "window.scrollBy(0, Math.floor(innerHeight * 0.8)); return scrollY;",
-                    vec![],
-                ),
-            )
-            .await
-        {
-            Ok(_) => {}
-            Err(e) if e.is_lost() => return Err(e),
-            Err(_) => break, // page navigating: nothing to scroll
-        }
-        tokio::time::sleep(pause).await;
+    let pause = scroll_pause(cfg).as_millis() as u64;
+    // One script runs the four steps and their pauses: one round trip instead of four.
+    match s
+        .timed(
+            "scrolling",
+            s.client().execute_async(SCROLL_JS, vec![json!(pause)]),
+        )
+        .await
+    {
+        Ok(_) => Ok(()),
+        Err(e) if e.is_lost() => Err(e),
+        Err(_) => Ok(()), // page navigating: nothing to scroll
     }
-    Ok(())
 }
 
 /// Waits for a navigation started by a key press to finish loading.
@@ -467,22 +500,14 @@ async fn all_cookies(s: &Session) -> Result<Vec<RawCookie>, BrowserError> {
         .collect())
 }
 
-/// Clears cookies, cache and every origin's storage (local/session storage, IndexedDB,
-/// service workers, cache storage) that the visit touched, so the next site starts clean.
+/// Clears cookies and cache, and the storage (local/session storage, IndexedDB, service
+/// workers, cache storage) of every origin that had a document on the visit — the top page
+/// and every frame, which are the only places a page can create storage — so the next site
+/// starts clean.
 pub async fn reset_state(s: &Session, visit: &RawVisit) -> Result<(), BrowserError> {
     s.cdp("Network.clearBrowserCookies", json!({})).await?;
     s.cdp("Network.clearBrowserCache", json!({})).await?;
-    let mut origins = BTreeSet::new();
-    for r in &visit.requests {
-        for u in [&r.url, &r.frame_url] {
-            if let Ok(parsed) = url::Url::parse(u)
-                && parsed.scheme().starts_with("http")
-            {
-                origins.insert(parsed.origin().ascii_serialization());
-            }
-        }
-    }
-    for origin in origins {
+    for origin in document_origins(visit) {
         s.cdp(
             "Storage.clearDataForOrigin",
             json!({ "origin": origin, "storageTypes": "all" }),
@@ -490,6 +515,22 @@ pub async fn reset_state(s: &Session, visit: &RawVisit) -> Result<(), BrowserErr
         .await?;
     }
     Ok(())
+}
+
+/// Origins of the visit's documents: frame URLs and document requests.
+pub fn document_origins(visit: &RawVisit) -> BTreeSet<String> {
+    let mut origins = BTreeSet::new();
+    for r in &visit.requests {
+        let doc = (r.resource_type == "Document").then_some(&r.url);
+        for u in [Some(&r.frame_url), doc].into_iter().flatten() {
+            if let Ok(parsed) = url::Url::parse(u)
+                && parsed.scheme().starts_with("http")
+            {
+                origins.insert(parsed.origin().ascii_serialization());
+            }
+        }
+    }
+    origins
 }
 
 /// Classifies a failed navigation by Chromium's error text.
