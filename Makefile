@@ -7,7 +7,7 @@ CHROMIUM     := /usr/lib/chromium/chromium
 CHROMEDRIVER := /usr/bin/chromedriver
 BIN          := target/release/pixelcensus
 
-.PHONY: help setup deps build demo test lint bench clean
+.PHONY: help setup deps build demo test lint bench monthly clean
 
 help:
 	@echo "make demo   crawl the built-in test web (offline) into results/demo"
@@ -15,6 +15,7 @@ help:
 	@echo "make bench  sites per minute and memory against the bare-browser floor"
 	@echo "make lint   cargo fmt --check and clippy -D warnings"
 	@echo "make setup  install Chromium + chromedriver if missing, and build"
+	@echo "make monthly LIST=top.csv  crawl LIST into results/<year>-<month> (resumes if interrupted)"
 
 # Debian's packages; as root directly, otherwise through sudo.
 deps:
@@ -43,6 +44,15 @@ lint:
 
 bench: deps
 	$(CARGO) run --release --example bench -- $(BENCH_ARGS)
+
+# A scheduled monthly crawl (systemd timer or cron, see README.md): rerunning the same
+# command in the same month resumes the same crawl.
+LIST ?=
+MONTHLY_ARGS ?=
+monthly:
+	@test -n "$(LIST)" || { echo "usage: make monthly LIST=path/to/top-sites.csv [MONTHLY_ARGS='--limit 10000']"; exit 2; }
+	@$(MAKE) --no-print-directory setup
+	./$(BIN) crawl --list $(LIST) --name auto $(MONTHLY_ARGS)
 
 clean:
 	$(CARGO) clean

@@ -82,6 +82,22 @@ Exit status: 0 when the crawl ran to the end (failed sites are data), 1 when it 
         /// An adblock-syntax filter list (EasyPrivacy, trackerdb.txt…); repeatable. Matches are recorded per request.
         #[arg(long = "rules", value_name = "FILE")]
         rules: Vec<PathBuf>,
+        /// Write every request to requests.csv, not only third-party and pixel requests.
+        #[arg(long)]
+        all_requests: bool,
+    },
+    /// Compare two crawls: per tracker the share in each and the change, per site the trackers added and dropped.
+    #[command(
+        after_help = "Example:\n  pixelcensus compare results/2026-11 results/2026-12\n\nWrites compare_trackers.csv, compare_sites.csv and compare.html (into the new crawl's folder unless --out)."
+    )]
+    Compare {
+        /// The earlier crawl folder.
+        old: PathBuf,
+        /// The later crawl folder.
+        new: PathBuf,
+        /// Where to write the comparison (default: the later crawl's folder).
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
     /// Rewrite every dataset of a crawl folder from its store (same as analyze).
     Report {
@@ -90,6 +106,9 @@ Exit status: 0 when the crawl ran to the end (failed sites are data), 1 when it 
         /// An adblock-syntax filter list; repeatable.
         #[arg(long = "rules", value_name = "FILE")]
         rules: Vec<PathBuf>,
+        /// Write every request to requests.csv, not only third-party and pixel requests.
+        #[arg(long)]
+        all_requests: bool,
     },
 }
 
@@ -99,10 +118,36 @@ struct CrawlArgs {
     #[arg(long)]
     list: PathBuf,
     /// Output folder: the store (crawl.sqlite) and datasets go here.
-    #[arg(long)]
-    out: PathBuf,
+    #[arg(long, required_unless_present = "name", conflicts_with = "name")]
+    out: Option<PathBuf>,
+    /// Name the crawl instead of --out: results/<NAME>; `auto` names it by year and month
+    /// (results/2026-12), so a monthly job reruns the same command and resumes after a reboot.
+    #[arg(long, value_name = "NAME")]
+    name: Option<String>,
     #[command(flatten)]
     opts: CrawlOpts,
+}
+
+/// The output folder of `--out` or `--name`.
+fn crawl_dir(out: Option<PathBuf>, name: Option<&str>) -> Result<PathBuf> {
+    match (out, name) {
+        (Some(o), _) => Ok(o),
+        (None, Some("auto")) => {
+            let now = time::OffsetDateTime::now_utc();
+            Ok(PathBuf::from(format!(
+                "results/{:04}-{:02}",
+                now.year(),
+                u8::from(now.month())
+            )))
+        }
+        (None, Some(n)) if !n.is_empty() && !n.contains(['/', '\\']) && n != "." && n != ".." => {
+            Ok(PathBuf::from("results").join(n))
+        }
+        (None, Some(n)) => {
+            bail!("--name `{n}`: use a plain folder name (or `auto`), or --out PATH")
+        }
+        (None, None) => bail!("give --out PATH or --name NAME"),
+    }
 }
 
 #[derive(Args, Clone)]
@@ -155,6 +200,9 @@ struct CrawlOpts {
     /// An adblock-syntax filter list (EasyPrivacy, Ghostery's trackerdb.txt…) to match requests against; repeatable.
     #[arg(long = "rules", value_name = "FILE")]
     rules: Vec<PathBuf>,
+    /// Write every request to requests.csv, not only third-party and pixel requests.
+    #[arg(long)]
+    all_requests: bool,
     /// User-Agent string (default: desktop Chrome of the installed Chromium's version).
     #[arg(long, value_name = "UA")]
     user_agent: Option<String>,
@@ -200,7 +248,43 @@ fn main() -> ExitCode {
 async fn run(cli: Cli) -> Result<ExitCode> {
     let quiet = cli.quiet;
     match cli.command {
-        Command::Crawl(a) => crawl_cmd(&a.list, &a.out, a.opts, quiet).await,
+        Command::Crawl(a) => {
+            let out = crawl_dir(a.out, a.name.as_deref())?;
+            crawl_cmd(&a.list, &out, a.opts, quiet).await
+        }
+        Command::Compare { old, new, out } => {
+            let out = out.unwrap_or_else(|| new.clone());
+            std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
+            let c = report::compare::compare(&old, &new, &out)?;
+            if !quiet {
+                eprintln!("pixelcensus: {} → {}", old.display(), new.display());
+                for ch in c.trackers.iter().filter(|c| c.new != c.old).take(15) {
+                    eprintln!(
+                        "  {:<32} {:>6.1} % → {:>6.1} % ({:+.1} points){}",
+                        ch.tracker,
+                        ch.old * 100.0,
+                        ch.new * 100.0,
+                        (ch.new - ch.old) * 100.0,
+                        if ch.significant {
+                            "  outside both 95 % intervals"
+                        } else {
+                            ""
+                        }
+                    );
+                }
+                if c.trackers.iter().all(|c| c.new == c.old) {
+                    eprintln!("  no tracker's share changed");
+                }
+                eprintln!("  {} sites gained or lost a tracker", c.sites.len());
+                eprintln!(
+                    "  wrote {}, {}, {}",
+                    out.join("compare_trackers.csv").display(),
+                    out.join("compare_sites.csv").display(),
+                    out.join("compare.html").display()
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Demo { crawl, out, list } => {
             let web = testweb::TestWeb::start(0, None)
                 .await
@@ -242,11 +326,28 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             web.stop();
             Ok(ExitCode::SUCCESS)
         }
-        Command::Analyze { dir, rules } | Command::Report { dir, rules } => {
+        Command::Analyze {
+            dir,
+            rules,
+            all_requests,
+        }
+        | Command::Report {
+            dir,
+            rules,
+            all_requests,
+        } => {
             let store = Store::open(&dir)?;
             let analyzer = analyzer(&rules, quiet)?;
             let start = std::time::Instant::now();
-            let w = report::write_all(&store, &dir, &analyzer)?;
+            let w = report::write_all(
+                &store,
+                &dir,
+                &analyzer,
+                &report::ReportOptions {
+                    all_requests,
+                    rules: rules.clone(),
+                },
+            )?;
             if !quiet {
                 eprintln!(
                     "pixelcensus: analysed {} visits in {:.1} s; wrote {} ({} sites), {} ({} requests), {} ({} site × tracker rows)",
@@ -357,6 +458,28 @@ async fn crawl_cmd(list_path: &Path, out: &Path, o: CrawlOpts, quiet: bool) -> R
     };
     store.set_meta("list_file", &list_path.display().to_string())?;
     store.set_meta("list_format", &parsed.format.to_string())?;
+    if let Some((bytes, sha)) = report::manifest::file_sha256(list_path) {
+        store.set_meta("list_bytes", &bytes.to_string())?;
+        store.set_meta("list_sha256", &sha)?;
+    }
+    let options = serde_json::json!({
+        "browsers": o.browsers, "dwell_s": o.dwell.as_secs_f64(), "page_timeout_s": o.page_timeout.as_secs_f64(),
+        "command_timeout_s": o.command_timeout.as_secs_f64(), "recycle": o.recycle, "interact": !o.no_interact,
+        "limit": o.limit, "ranks": o.ranks, "skip_bad_lines": o.skip_bad_lines, "webdriver": o.webdriver.is_some(),
+        "host_map": o.host_map, "insecure": o.insecure, "user_agent": o.user_agent,
+        "rules": o.rules.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
+    });
+    store.set_meta("options", &options.to_string())?;
+    if o.webdriver.is_none()
+        && let Ok(v) = std::process::Command::new(&o.chromedriver)
+            .arg("--version")
+            .output()
+    {
+        let text = String::from_utf8_lossy(&v.stdout);
+        if let Some(ver) = text.split_whitespace().nth(1) {
+            store.set_meta("chromedriver_version", ver)?;
+        }
+    }
     if !version.is_empty() {
         store.set_meta("chromium_version", &version)?;
     }
@@ -417,7 +540,18 @@ async fn crawl_cmd(list_path: &Path, out: &Path, o: CrawlOpts, quiet: bool) -> R
     // Datasets are written from the store in every case, so an interrupted crawl's CSVs show
     // what it has so far.
     let store = Store::open(out)?;
-    let written = report::write_all(&store, out, &analyzer)?;
+    if matches!(result, Some(Ok(_))) {
+        store.set_meta("finished_at", &now())?;
+    }
+    let written = report::write_all(
+        &store,
+        out,
+        &analyzer,
+        &report::ReportOptions {
+            all_requests: o.all_requests,
+            rules: o.rules.clone(),
+        },
+    )?;
     let tracker_rows = written.site_trackers;
     match result {
         None => {
@@ -428,7 +562,6 @@ async fn crawl_cmd(list_path: &Path, out: &Path, o: CrawlOpts, quiet: bool) -> R
         }
         Some(Err(e)) => Err(e.into()),
         Some(Ok(summary)) => {
-            store.set_meta("finished_at", &now())?;
             if !quiet {
                 let c = &summary.counts;
                 let mins = summary.elapsed.as_secs_f64() / 60.0;
@@ -457,14 +590,12 @@ async fn crawl_cmd(list_path: &Path, out: &Path, o: CrawlOpts, quiet: bool) -> R
                     );
                 }
                 eprintln!(
-                    "  results: {} ({} sites), {} ({} requests), {} ({} site × tracker rows), store {}",
-                    out.join("sites.csv").display(),
+                    "  results in {}: sites.csv ({} sites), site_trackers.csv ({} rows), tracker_fields.csv, prevalence.csv, fields.csv, requests.csv ({} rows), manifest.json, report.html; store {}",
+                    out.display(),
                     written.sites,
-                    out.join("requests.csv").display(),
-                    written.requests,
-                    out.join("site_trackers.csv").display(),
                     tracker_rows,
-                    out.join(pixelcensus::store::STORE_FILE).display()
+                    written.requests,
+                    pixelcensus::store::STORE_FILE
                 );
             }
             Ok(ExitCode::SUCCESS)

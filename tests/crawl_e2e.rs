@@ -4,7 +4,7 @@
 mod common;
 
 use common::*;
-use pixelcensus::capture::RawVisit;
+use pixelcensus::capture::{Outcome, RawVisit};
 use pixelcensus::testweb::sites::{self, SITES};
 use std::collections::HashMap;
 
@@ -258,13 +258,22 @@ async fn crawl_of_the_test_web_captures_what_the_server_saw() {
     let (h, rows) = read_csv(&out.join("sites.csv"));
     assert_eq!(h, pixelcensus::report::SITES_COLUMNS);
     assert_eq!(rows.len(), sites_in_demo());
-    let hang = rows.iter().find(|r| r[1] == "hang.test").unwrap();
-    assert_eq!(hang[2], "timeout");
+    let col = |h: &[String], name: &str| h.iter().position(|c| c == name).unwrap();
+    let (domain, status) = (col(&h, "domain"), col(&h, "status"));
+    let hang = rows.iter().find(|r| r[domain] == "hang.test").unwrap();
+    assert_eq!(hang[status], "timeout");
+    // requests.csv holds the third-party and pixel requests (--all-requests: all of them).
     let (h, rows) = read_csv(&out.join("requests.csv"));
     assert_eq!(h, pixelcensus::report::REQUESTS_COLUMNS);
-    assert_eq!(
-        rows.len(),
-        v.values().map(|x| x.requests.len()).sum::<usize>()
+    let third = |x: &RawVisit, url: &str| {
+        pixelcensus::analyze::party::Parties::new(&x.domain, x.final_url.as_deref())
+            .is_third_party(url)
+    };
+    assert!(
+        rows.len()
+            >= v.values()
+                .map(|x| x.requests.iter().filter(|r| third(x, &r.url)).count())
+                .sum::<usize>()
     );
     assert!(
         rows.iter().any(|r| r[0] == "beacons.test"
@@ -394,5 +403,363 @@ async fn detection_on_the_test_web_is_exact() {
         std::fs::read(out.join("site_trackers.csv")).unwrap(),
         before
     );
+
+    // A user filter list: matches are recorded per request, exceptions honoured.
+    let list = write_list(
+        dir.path(),
+        "privacy.txt",
+        "! test list\n||facebook.com^$third-party\n||analytics.tiktok.com^\n@@||analytics.tiktok.com/i18n/\n",
+    );
+    let a = run(vec![
+        "analyze".into(),
+        out.display().to_string(),
+        "--all-requests".into(),
+        "--rules".into(),
+        list.display().to_string(),
+    ])
+    .await;
+    assert!(a.status.success(), "{}", stderr(&a));
+    assert!(
+        stderr(&a).contains("filter rules: 1 list(s)"),
+        "{}",
+        stderr(&a)
+    );
+    let (h, rows) = read_csv(&out.join("requests.csv"));
+    let (url, rule) = (
+        h.iter().position(|c| c == "url").unwrap(),
+        h.iter().position(|c| c == "matched_rule").unwrap(),
+    );
+    for r in &rows {
+        let want = if r[url].starts_with("https://www.facebook.com/") {
+            "||facebook.com^$third-party"
+        } else if r[url].starts_with("https://analytics.tiktok.com/api/") {
+            "||analytics.tiktok.com^"
+        } else {
+            ""
+        };
+        assert_eq!(r[rule], want, "{}", r[url]);
+    }
+    assert!(
+        rows.iter()
+            .any(|r| r[rule] == "||facebook.com^$third-party")
+    );
+    assert!(
+        rows.iter()
+            .any(|r| r[url].starts_with("https://tiktok-shop.test/")),
+        "--all-requests keeps first-party requests"
+    );
     web.stop();
+    check_datasets(&out).await;
+}
+
+/// The analyst datasets of a demo crawl: truth, types, hostile strings, determinism,
+/// manifest, and the report page rendered in headless Chromium.
+async fn check_datasets(out: &std::path::Path) {
+    use pixelcensus::report::{
+        FIELDS_COLUMNS, PREVALENCE_COLUMNS, SITE_TRACKERS_COLUMNS, SITES_COLUMNS,
+        TRACKER_FIELDS_COLUMNS,
+    };
+    use std::collections::{BTreeMap, BTreeSet};
+    let r = run(vec!["report".into(), out.display().to_string()]).await;
+    assert!(r.status.success(), "{}", stderr(&r));
+    let files = [
+        "sites.csv",
+        "site_trackers.csv",
+        "tracker_fields.csv",
+        "prevalence.csv",
+        "fields.csv",
+        "requests.csv",
+        "manifest.json",
+        "report.html",
+    ];
+    let first: Vec<Vec<u8>> = files
+        .iter()
+        .map(|f| std::fs::read(out.join(f)).unwrap_or_else(|e| panic!("{f}: {e}")))
+        .collect();
+    let r = run(vec!["report".into(), out.display().to_string()]).await;
+    assert!(r.status.success());
+    for (f, before) in files.iter().zip(&first) {
+        assert_eq!(
+            &std::fs::read(out.join(f)).unwrap(),
+            before,
+            "{f} differs between two report runs"
+        );
+    }
+
+    // Every CSV loads with its documented columns and typed cells.
+    type Check = fn(&str) -> bool;
+    fn int(v: &str) -> bool {
+        v.is_empty() || v.parse::<u64>().is_ok()
+    }
+    fn boolean(v: &str) -> bool {
+        v == "true" || v == "false"
+    }
+    fn frac(v: &str) -> bool {
+        v.is_empty() || v.parse::<f64>().is_ok_and(|x| (0.0..=1.0).contains(&x))
+    }
+    // (file, documented columns, typed columns)
+    type Spec<'a> = (&'a str, &'a [&'a str], Vec<(&'a str, Check)>);
+    let typed: Vec<Spec> = vec![
+        (
+            "sites.csv",
+            &SITES_COLUMNS,
+            vec![
+                ("rank", int),
+                ("rank_is_bucket", boolean),
+                ("http_status", int),
+                ("duration_ms", int),
+                ("requests", int),
+                ("third_party_requests", int),
+                ("trackers", int),
+            ],
+        ),
+        (
+            "site_trackers.csv",
+            &SITE_TRACKERS_COLUMNS,
+            vec![
+                ("rank", int),
+                ("loaded", boolean),
+                ("fired", boolean),
+                ("requests", int),
+                ("first_party_proxy", boolean),
+                ("pre_submit_capture", boolean),
+            ],
+        ),
+        (
+            "tracker_fields.csv",
+            &TRACKER_FIELDS_COLUMNS,
+            vec![("rank", int)],
+        ),
+        (
+            "prevalence.csv",
+            &PREVALENCE_COLUMNS,
+            vec![
+                ("is_tracker", boolean),
+                ("sites", int),
+                ("sites_ok", int),
+                ("share", frac),
+                ("ci_low", frac),
+                ("ci_high", frac),
+                ("share_top1k", frac),
+                ("share_top1m", frac),
+            ],
+        ),
+        (
+            "fields.csv",
+            &FIELDS_COLUMNS,
+            vec![("sites", int), ("sites_ok", int), ("share", frac)],
+        ),
+    ];
+    let mut tables = BTreeMap::new();
+    for (file, cols, checks) in typed {
+        let (h, rows) = read_csv(&out.join(file));
+        assert_eq!(h, cols, "{file}: column order");
+        for (c, ok) in checks {
+            let i = h.iter().position(|x| x == c).unwrap();
+            for r in &rows {
+                assert!(ok(&r[i]), "{file}: {c} = `{}`", r[i]);
+            }
+        }
+        tables.insert(file, (h, rows));
+    }
+    let get = |file: &str, row: &Vec<String>, col: &str| -> String {
+        let h = &tables[file].0;
+        row[h.iter().position(|x| x == col).unwrap()].clone()
+    };
+
+    // Prevalence from the truth: OK sites on which each tracker loaded.
+    let ok: BTreeSet<&str> = sites::listed()
+        .filter(|s| s.expect == Outcome::Ok)
+        .map(|s| s.domain)
+        .collect();
+    let mut want: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    for e in sites::TRUTH.iter().filter(|e| ok.contains(e.site)) {
+        want.entry(e.tracker).or_default().insert(e.site);
+    }
+    let prev = &tables["prevalence.csv"].1;
+    assert_eq!(
+        prev.len(),
+        want.len(),
+        "one prevalence row per tracker seen on an OK site"
+    );
+    for row in prev {
+        let t = get("prevalence.csv", row, "tracker");
+        let n = want
+            .get(t.as_str())
+            .unwrap_or_else(|| panic!("{t} is not in the truth"))
+            .len();
+        assert_eq!(get("prevalence.csv", row, "sites"), n.to_string(), "{t}");
+        assert_eq!(get("prevalence.csv", row, "sites_ok"), ok.len().to_string());
+        assert_eq!(
+            get("prevalence.csv", row, "share"),
+            format!("{:.6}", n as f64 / ok.len() as f64),
+            "{t}"
+        );
+        let lo: f64 = get("prevalence.csv", row, "ci_low").parse().unwrap();
+        let hi: f64 = get("prevalence.csv", row, "ci_high").parse().unwrap();
+        let share: f64 = get("prevalence.csv", row, "share").parse().unwrap();
+        assert!(lo <= share && share <= hi, "{t}: {lo} {share} {hi}");
+        assert_eq!(
+            get("prevalence.csv", row, "share_top1k"),
+            get("prevalence.csv", row, "share"),
+            "all demo ranks are in the top 1k"
+        );
+    }
+    let meta = prev
+        .iter()
+        .find(|r| get("prevalence.csv", r, "tracker") == "Meta Pixel")
+        .unwrap();
+    assert_eq!(get("prevalence.csv", meta, "company"), "Meta");
+    // fields.csv: Meta received hashed e-mails on meta-news and gtm-store.
+    let f = tables["fields.csv"]
+        .1
+        .iter()
+        .find(|r| r[0] == "Meta Pixel" && r[2] == "hashed_email")
+        .expect("Meta × hashed_email");
+    assert_eq!(get("fields.csv", f, "sites"), "2");
+    // tracker_fields.csv: the tidy form, with a request that carried the field.
+    let tf = tables["tracker_fields.csv"]
+        .1
+        .iter()
+        .find(|r| r[1] == "meta-news.test" && r[2] == "Meta Pixel" && r[3] == "hashed_email")
+        .expect("tidy row");
+    assert!(
+        get("tracker_fields.csv", tf, "encoding")
+            .split(';')
+            .any(|e| e == "sha256")
+    );
+    assert!(
+        get("tracker_fields.csv", tf, "example_request_url")
+            .starts_with("https://www.facebook.com/tr")
+    );
+
+    // Hostile strings survive with one row per record, formulas neutralised.
+    let st = &tables["site_trackers.csv"].1;
+    let hostile = st
+        .iter()
+        .find(|r| r[1] == "hostile.test" && r[2] == "Meta Pixel")
+        .expect("hostile.test × Meta");
+    assert_eq!(
+        get("site_trackers.csv", hostile, "events"),
+        "'=HYPERLINK(\"http://evil.example\",\"x\")"
+    );
+    let (h, reqs) = read_csv(&out.join("requests.csv"));
+    let body = h.iter().position(|c| c == "body").unwrap();
+    let raw = reqs
+        .iter()
+        .find(|r| r[0] == "hostile.test" && r[2].contains("/v1/raw?note="))
+        .expect("hostile request");
+    assert!(
+        raw[body].starts_with("base64:"),
+        "non-UTF-8 body kept as base64: {}",
+        raw[body]
+    );
+    assert!(
+        reqs.iter().all(|r| r[7] == "true" || !r[11].is_empty()),
+        "by default only third-party or pixel requests"
+    );
+
+    // The manifest makes the crawl reproducible.
+    let m: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
+    let list = std::fs::read(demo_list()).unwrap();
+    assert_eq!(
+        m["list"]["sha256"],
+        hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&list))
+    );
+    assert_eq!(m["list"]["bytes"], list.len());
+    assert_eq!(m["list"]["format"], "tranco");
+    assert_eq!(m["outcomes"]["ok"], ok.len());
+    assert_eq!(m["options"]["dwell_s"], 1.0);
+    assert!(
+        m["browser"]["chromium"]
+            .as_str()
+            .is_some_and(|v| v.starts_with(char::is_numeric)),
+        "{}",
+        m["browser"]
+    );
+    assert!(
+        m["browser"]["chromedriver"]
+            .as_str()
+            .is_some_and(|v| v.starts_with(char::is_numeric)),
+        "{}",
+        m["browser"]
+    );
+    assert_eq!(
+        m["tracker_data"]["entities"]["sha256"],
+        pixelcensus::analyze::entities::SHA256
+    );
+    assert!(m["started_at"].is_string() && m["finished_at"].is_string());
+
+    // report.html renders in headless Chromium with nothing fetched; keep a screenshot.
+    let page = out.join("report.html");
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(
+        !html.contains("<script") && !html.contains("src="),
+        "self-contained"
+    );
+    assert!(html.contains("Meta Pixel") && html.contains("<svg"));
+    let shot = screenshot(&page).await;
+    assert!(shot.starts_with(b"\x89PNG"), "a PNG screenshot");
+    std::fs::write(out.join("report.png"), &shot).unwrap();
+}
+
+/// Opens a local page in headless Chromium through chromedriver and returns a screenshot,
+/// after checking that it rendered (title, SVG bars) and fetched nothing.
+async fn screenshot(page: &std::path::Path) -> Vec<u8> {
+    use pixelcensus::browser::{self, BrowserConfig, driver::Driver, session::Session};
+    let root = tempfile::tempdir().unwrap();
+    let mut d = Driver::start(
+        std::path::Path::new(browser::DEFAULT_CHROMEDRIVER),
+        &root.path().join("cd.log"),
+    )
+    .await
+    .unwrap();
+    let cfg = BrowserConfig {
+        chromium: browser::DEFAULT_CHROMIUM.into(),
+        chromedriver: browser::DEFAULT_CHROMEDRIVER.into(),
+        webdriver: None,
+        // Any attempt to reach the network fails: the page must be self-contained.
+        host_map: Some("MAP * ~NOTFOUND".into()),
+        insecure: false,
+        user_agent: browser::user_agent_for("156"),
+        command_timeout: std::time::Duration::from_secs(30),
+        profile_root: root.path().to_owned(),
+    };
+    let s = Session::start(d.url(), &cfg, 0).await.unwrap();
+    s.perf_log().await.unwrap();
+    s.client()
+        .goto(&format!("file://{}", page.display()))
+        .await
+        .unwrap();
+    assert_eq!(s.client().title().await.unwrap(), "pixelcensus report");
+    let bars = s
+        .client()
+        .execute(
+            "return document.querySelectorAll('svg rect').length",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert!(bars.as_u64().unwrap() >= 3, "bars drawn: {bars}");
+    let fetched: Vec<_> = s
+        .perf_log()
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|(m, p)| {
+            m == "Network.requestWillBeSent"
+                && p["request"]["url"]
+                    .as_str()
+                    .is_some_and(|u| u.starts_with("http"))
+        })
+        .collect();
+    assert!(
+        fetched.is_empty(),
+        "the page fetched something: {fetched:?}"
+    );
+    let png = s.client().screenshot().await.unwrap();
+    s.close().await;
+    d.shutdown().await;
+    png
 }

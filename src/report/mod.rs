@@ -1,13 +1,21 @@
-//! Datasets written from the store: `sites.csv`, `requests.csv` and `site_trackers.csv`
-//! (docs/schema.md describes every column). Reports read the store and analysis findings
-//! only; they never touch a browser. Files are written to a temporary name and renamed, so a
-//! reader never sees half a file.
+//! The datasets analysts read, written from the store and the analysis findings (reports
+//! never touch a browser): `sites.csv`, `site_trackers.csv`, `tracker_fields.csv`,
+//! `prevalence.csv`, `fields.csv`, `requests.csv`, `manifest.json` and `report.html`.
+//! docs/schema.md describes every column. Files are written under a temporary name and
+//! renamed, so a reader never sees half a file; the same store gives byte-identical files.
 
-use crate::analyze::Analyzer;
+pub mod cells;
+pub mod compare;
+mod html;
+pub mod manifest;
+
 use crate::analyze::party::Parties;
-use crate::capture::RawRequest;
+use crate::analyze::{Analyzer, Findings};
+use crate::capture::{Outcome, RawRequest, RawVisit};
 use crate::store::{Store, StoreError};
 use base64::Engine;
+use cells::text;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 /// Report errors.
@@ -24,11 +32,20 @@ pub enum ReportError {
         /// The error.
         source: std::io::Error,
     },
+    /// Reading a dataset back failed (compare).
+    #[error("reading {path}: {reason}; run `pixelcensus report` on that crawl first")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// What went wrong.
+        reason: String,
+    },
 }
 
 /// Column order of `sites.csv`.
-pub const SITES_COLUMNS: [&str; 10] = [
+pub const SITES_COLUMNS: [&str; 12] = [
     "rank",
+    "rank_is_bucket",
     "domain",
     "status",
     "http_status",
@@ -38,6 +55,7 @@ pub const SITES_COLUMNS: [&str; 10] = [
     "duration_ms",
     "requests",
     "third_party_requests",
+    "trackers",
 ];
 /// Column order of `requests.csv`: the capture, then the tracker attribution.
 pub const REQUESTS_COLUMNS: [&str; 19] = [
@@ -61,11 +79,10 @@ pub const REQUESTS_COLUMNS: [&str; 19] = [
     "fields",
     "matched_rule",
 ];
-
 /// Column order of `site_trackers.csv`.
 pub const SITE_TRACKERS_COLUMNS: [&str; 14] = [
-    "site",
     "rank",
+    "site",
     "tracker",
     "company",
     "category",
@@ -79,6 +96,45 @@ pub const SITE_TRACKERS_COLUMNS: [&str; 14] = [
     "cookie_ids",
     "pre_submit_capture",
 ];
+/// Column order of `tracker_fields.csv`.
+pub const TRACKER_FIELDS_COLUMNS: [&str; 7] = [
+    "rank",
+    "site",
+    "tracker",
+    "field",
+    "encoding",
+    "where",
+    "example_request_url",
+];
+/// Column order of `prevalence.csv`.
+pub const PREVALENCE_COLUMNS: [&str; 13] = [
+    "tracker",
+    "company",
+    "category",
+    "is_tracker",
+    "sites",
+    "sites_ok",
+    "share",
+    "ci_low",
+    "ci_high",
+    "share_top1k",
+    "share_top10k",
+    "share_top100k",
+    "share_top1m",
+];
+/// Column order of `fields.csv`.
+pub const FIELDS_COLUMNS: [&str; 6] = ["tracker", "company", "field", "sites", "sites_ok", "share"];
+/// Rank bounds of the prevalence buckets.
+pub const BUCKETS: [u64; 4] = [1_000, 10_000, 100_000, 1_000_000];
+
+/// What to write.
+#[derive(Clone, Debug, Default)]
+pub struct ReportOptions {
+    /// All requests in requests.csv, not only third-party and pixel requests.
+    pub all_requests: bool,
+    /// `--rules` files (for the manifest).
+    pub rules: Vec<PathBuf>,
+}
 
 /// What was written.
 #[derive(Clone, Debug, Default)]
@@ -136,6 +192,19 @@ impl Out {
     }
 }
 
+/// Writes a whole file atomically.
+pub(crate) fn write_file(path: &Path, bytes: &[u8]) -> Result<(), ReportError> {
+    let t = tmp(path);
+    std::fs::write(&t, bytes).map_err(|source| ReportError::Write {
+        path: path.to_owned(),
+        source,
+    })?;
+    std::fs::rename(&t, path).map_err(|source| ReportError::Write {
+        path: path.to_owned(),
+        source,
+    })
+}
+
 fn bool_text(b: bool) -> &'static str {
     if b { "true" } else { "false" }
 }
@@ -148,14 +217,106 @@ fn join<'a>(items: impl IntoIterator<Item = &'a String>) -> String {
         .join(";")
 }
 
-/// Analyses every visit of the store and writes `sites.csv`, `requests.csv` and
-/// `site_trackers.csv` into `out`, in one pass: visits are loaded in chunks, each chunk
-/// analysed in parallel. The same store gives byte-identical files.
-pub fn write_all(store: &Store, out: &Path, analyzer: &Analyzer) -> Result<Written, ReportError> {
+/// Per-tracker totals over the crawl, for prevalence.csv, fields.csv and report.html.
+#[derive(Clone, Debug, Default)]
+pub struct TrackerTotals {
+    /// Owner.
+    pub company: String,
+    /// Category.
+    pub category: String,
+    /// Counts as a tracker (decoded, or a tracking category).
+    pub is_tracker: bool,
+    /// OK sites where it loaded.
+    pub sites: u64,
+    /// Of those, by rank bucket ([`BUCKETS`]).
+    pub by_bucket: [u64; 4],
+    /// OK sites where it received each field.
+    pub fields: BTreeMap<String, u64>,
+    /// OK sites per pixel ID.
+    pub pixel_ids: BTreeMap<String, u64>,
+}
+
+/// Crawl-wide totals.
+#[derive(Clone, Debug, Default)]
+pub struct Totals {
+    /// Visits by outcome.
+    pub outcomes: BTreeMap<Outcome, u64>,
+    /// Sites not visited yet.
+    pub pending: u64,
+    /// OK sites.
+    pub ok: u64,
+    /// OK sites by rank bucket.
+    pub ok_by_bucket: [u64; 4],
+    /// Per tracker.
+    pub trackers: BTreeMap<String, TrackerTotals>,
+}
+
+impl Totals {
+    fn add(&mut self, rank: u64, v: &RawVisit, f: &Findings) {
+        *self.outcomes.entry(v.outcome).or_default() += 1;
+        if v.outcome != Outcome::Ok {
+            return;
+        }
+        self.ok += 1;
+        for (i, b) in BUCKETS.iter().enumerate() {
+            if rank <= *b {
+                self.ok_by_bucket[i] += 1;
+            }
+        }
+        for t in &f.trackers {
+            let e = self
+                .trackers
+                .entry(t.tracker.clone())
+                .or_insert_with(|| TrackerTotals {
+                    company: t.company.clone(),
+                    category: t.category.clone(),
+                    is_tracker: is_tracker(t),
+                    ..Default::default()
+                });
+            e.sites += 1;
+            for (i, b) in BUCKETS.iter().enumerate() {
+                if rank <= *b {
+                    e.by_bucket[i] += 1;
+                }
+            }
+            let fields: BTreeSet<&str> = t.fields.iter().map(|x| x.field).collect();
+            for field in fields {
+                *e.fields.entry(field.to_string()).or_default() += 1;
+            }
+            for id in &t.pixel_ids {
+                *e.pixel_ids.entry(id.clone()).or_default() += 1;
+            }
+        }
+    }
+}
+
+/// One field of one site × tracker: its encodings, where it travelled, a request carrying it.
+#[derive(Default)]
+struct FieldSeen<'a> {
+    encodings: BTreeSet<String>,
+    places: BTreeSet<&'static str>,
+    example: Option<&'a str>,
+}
+
+/// A site × tracker counts as tracking when a decoder named it, or its category tracks.
+fn is_tracker(t: &crate::analyze::SiteTracker) -> bool {
+    crate::analyze::entities::TRACKING_CATEGORIES.contains(&t.category.as_str())
+}
+
+/// Analyses every visit of the store and writes every dataset into `out`, in one pass:
+/// visits are loaded in chunks, each chunk analysed in parallel.
+pub fn write_all(
+    store: &Store,
+    out: &Path,
+    analyzer: &Analyzer,
+    opts: &ReportOptions,
+) -> Result<Written, ReportError> {
     let mut sites = Out::create(out, "sites.csv", &SITES_COLUMNS)?;
     let mut reqs = Out::create(out, "requests.csv", &REQUESTS_COLUMNS)?;
     let mut trackers = Out::create(out, "site_trackers.csv", &SITE_TRACKERS_COLUMNS)?;
+    let mut tfields = Out::create(out, "tracker_fields.csv", &TRACKER_FIELDS_COLUMNS)?;
     let mut written = Written::default();
+    let mut totals = Totals::default();
     let targets = store.targets()?;
     for chunk in targets.chunks(256) {
         let mut visits = Vec::with_capacity(chunk.len());
@@ -168,10 +329,12 @@ pub fn write_all(store: &Store, out: &Path, analyzer: &Analyzer) -> Result<Writt
         let mut next = visits.iter().zip(&findings);
         for (target, id) in chunk {
             let rank = target.rank.to_string();
+            let bucket = bool_text(target.rank_is_bucket);
             if id.is_none() {
                 // Listed but not visited yet (an interrupted crawl).
                 sites.row([
                     rank.as_str(),
+                    bucket,
                     &target.domain,
                     "pending",
                     "",
@@ -181,37 +344,46 @@ pub fn write_all(store: &Store, out: &Path, analyzer: &Analyzer) -> Result<Writt
                     "",
                     "",
                     "",
+                    "",
                 ])?;
                 written.sites += 1;
+                totals.pending += 1;
                 continue;
             }
             let ((_, v), f) = next.next().expect("one visit per visited target");
             written.visits += 1;
+            totals.add(target.rank, v, f);
             let parties = Parties::new(&v.domain, v.final_url.as_deref());
             let third = v
                 .requests
                 .iter()
                 .filter(|r| parties.is_third_party(&r.url))
                 .count();
+            let tracking = f.trackers.iter().filter(|t| is_tracker(t)).count();
             sites.row([
                 rank.as_str(),
+                bucket,
                 &v.domain,
                 v.outcome.as_str(),
                 &v.http_status.map(|s| s.to_string()).unwrap_or_default(),
-                v.final_url.as_deref().unwrap_or(""),
-                v.error.as_deref().unwrap_or(""),
+                &text(v.final_url.as_deref().unwrap_or("")),
+                &text(v.error.as_deref().unwrap_or("")),
                 &v.started_at,
                 &v.duration_ms.to_string(),
                 &v.requests.len().to_string(),
                 &third.to_string(),
+                &tracking.to_string(),
             ])?;
             written.sites += 1;
-            let by_seq: std::collections::HashMap<u32, &crate::analyze::RequestFinding> =
+            let by_seq: BTreeMap<u32, &crate::analyze::RequestFinding> =
                 f.requests.iter().map(|x| (x.seq, x)).collect();
             for r in &v.requests {
                 let a = by_seq.get(&r.seq);
+                if a.is_none() && !opts.all_requests {
+                    continue;
+                }
                 let fields = a.map(|x| {
-                    let t: std::collections::BTreeSet<String> = x
+                    let t: BTreeSet<String> = x
                         .fields
                         .iter()
                         .map(|h| format!("{}:{}", h.field, h.encoding))
@@ -221,26 +393,26 @@ pub fn write_all(store: &Store, out: &Path, analyzer: &Analyzer) -> Result<Writt
                 reqs.row([
                     v.domain.as_str(),
                     &rank,
-                    &r.url,
+                    &text(&r.url),
                     &r.method,
                     &r.resource_type,
                     &r.status.map(|s| s.to_string()).unwrap_or_default(),
-                    &r.frame_url,
+                    &text(&r.frame_url),
                     bool_text(parties.is_third_party(&r.url)),
                     &r.body
                         .as_ref()
                         .map(|b| b.len().to_string())
                         .unwrap_or_default(),
-                    &body_text(r),
-                    &initiator_text(&r.initiator),
+                    &text(&body_text(r)),
+                    &text(&initiator_text(&r.initiator)),
                     a.map(|x| x.tracker.as_str()).unwrap_or(""),
                     a.map(|x| x.company.as_str()).unwrap_or(""),
                     a.map(|x| x.category.as_str()).unwrap_or(""),
                     a.and_then(|x| x.decoder).unwrap_or(""),
-                    &a.map(|x| join(&x.pixel_ids)).unwrap_or_default(),
-                    &a.map(|x| join(&x.events)).unwrap_or_default(),
+                    &text(&a.map(|x| join(&x.pixel_ids)).unwrap_or_default()),
+                    &text(&a.map(|x| join(&x.events)).unwrap_or_default()),
                     &fields.unwrap_or_default(),
-                    a.and_then(|x| x.matched_rule.as_deref()).unwrap_or(""),
+                    &text(a.and_then(|x| x.matched_rule.as_deref()).unwrap_or("")),
                 ])?;
                 written.requests += 1;
             }
@@ -250,15 +422,15 @@ pub fn write_all(store: &Store, out: &Path, analyzer: &Analyzer) -> Result<Writt
                     .iter()
                     .any(|x| crate::analyze::PRE_SUBMIT_FIELDS.contains(&x.field));
                 trackers.row([
-                    f.site.as_str(),
-                    &rank,
+                    rank.as_str(),
+                    &f.site,
                     &tr.tracker,
                     &tr.company,
                     &tr.category,
                     bool_text(tr.loaded),
                     bool_text(tr.fired),
-                    &join(&tr.pixel_ids),
-                    &join(&tr.events),
+                    &text(&join(&tr.pixel_ids)),
+                    &text(&join(&tr.events)),
                     &tr.fields_text(),
                     &tr.requests.to_string(),
                     bool_text(tr.first_party_proxy),
@@ -266,13 +438,105 @@ pub fn write_all(store: &Store, out: &Path, analyzer: &Analyzer) -> Result<Writt
                     bool_text(pre_submit),
                 ])?;
                 written.site_trackers += 1;
+                // Tidy: one row per field, its encodings and places, and a request carrying it.
+                let mut per_field: BTreeMap<&str, FieldSeen> = BTreeMap::new();
+                for x in f.requests.iter().filter(|x| x.tracker == tr.tracker) {
+                    for h in &x.fields {
+                        let e = per_field.entry(h.field).or_default();
+                        e.encodings.insert(h.encoding.clone());
+                        e.places.insert(h.location);
+                        if e.example.is_none() {
+                            e.example = v
+                                .requests
+                                .iter()
+                                .find(|r| r.seq == x.seq)
+                                .map(|r| r.url.as_str());
+                        }
+                    }
+                }
+                for (
+                    field,
+                    FieldSeen {
+                        encodings: enc,
+                        places: loc,
+                        example,
+                    },
+                ) in per_field
+                {
+                    let loc: Vec<&str> = loc.into_iter().collect();
+                    tfields.row([
+                        rank.as_str(),
+                        &f.site,
+                        &tr.tracker,
+                        field,
+                        &join(&enc),
+                        &loc.join(";"),
+                        &text(example.unwrap_or("")),
+                    ])?;
+                }
             }
         }
     }
     sites.finish()?;
     reqs.finish()?;
     trackers.finish()?;
+    tfields.finish()?;
+    write_prevalence(&totals, out)?;
+    manifest::write(store, out, &totals, opts)?;
+    write_file(
+        &out.join("report.html"),
+        html::render(store, &totals)?.as_bytes(),
+    )?;
     Ok(written)
+}
+
+fn write_prevalence(t: &Totals, out: &Path) -> Result<(), ReportError> {
+    let mut prev = Out::create(out, "prevalence.csv", &PREVALENCE_COLUMNS)?;
+    let mut fields = Out::create(out, "fields.csv", &FIELDS_COLUMNS)?;
+    for (name, x) in ranked(t) {
+        let (lo, hi) = cells::wilson(x.sites, t.ok);
+        let frac = |k: u64, n: u64| {
+            if n == 0 {
+                String::new()
+            } else {
+                cells::share(k as f64 / n as f64)
+            }
+        };
+        prev.row([
+            name.as_str(),
+            &x.company,
+            &x.category,
+            bool_text(x.is_tracker),
+            &x.sites.to_string(),
+            &t.ok.to_string(),
+            &frac(x.sites, t.ok),
+            &cells::share(lo),
+            &cells::share(hi),
+            &frac(x.by_bucket[0], t.ok_by_bucket[0]),
+            &frac(x.by_bucket[1], t.ok_by_bucket[1]),
+            &frac(x.by_bucket[2], t.ok_by_bucket[2]),
+            &frac(x.by_bucket[3], t.ok_by_bucket[3]),
+        ])?;
+        for (field, n) in &x.fields {
+            fields.row([
+                name.as_str(),
+                &x.company,
+                field,
+                &n.to_string(),
+                &t.ok.to_string(),
+                &frac(*n, t.ok),
+            ])?;
+        }
+    }
+    prev.finish()?;
+    fields.finish()
+}
+
+/// Trackers by OK sites, most first, then by name.
+pub fn ranked(t: &Totals) -> Vec<(&String, &TrackerTotals)> {
+    let mut v: Vec<_> = t.trackers.iter().collect();
+    v.sort_by(|a, b| b.1.sites.cmp(&a.1.sites).then(a.0.cmp(b.0)));
+    v
 }
 
 fn tmp(p: &Path) -> PathBuf {

@@ -56,6 +56,7 @@ impl Logged {
 struct State {
     log: Mutex<Vec<Logged>>,
     file: Option<Mutex<std::fs::File>>,
+    variant: u8,
 }
 
 /// A running test web.
@@ -69,6 +70,16 @@ impl TestWeb {
     /// Starts serving on 127.0.0.1:`port` (0: any free port). With `log_file`, every request
     /// is also appended there as a JSON line.
     pub async fn start(port: u16, log_file: Option<&std::path::Path>) -> std::io::Result<TestWeb> {
+        Self::start_variant(port, log_file, 0).await
+    }
+
+    /// Starts the test web as it is "next month": `variant` 1 changes some sites' trackers
+    /// (see [`sites::variant_trackers`]), so two crawls can be compared.
+    pub async fn start_variant(
+        port: u16,
+        log_file: Option<&std::path::Path>,
+        variant: u8,
+    ) -> std::io::Result<TestWeb> {
         let listener = TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], port))).await?;
         let port = listener.local_addr()?.port();
         let file = match log_file {
@@ -83,6 +94,7 @@ impl TestWeb {
         let state = Arc::new(State {
             log: Mutex::new(Vec::new()),
             file,
+            variant,
         });
         let acceptor = TlsAcceptor::from(Arc::new(tls_config()?));
         let st = state.clone();
@@ -350,7 +362,7 @@ async fn handle(
         .and_then(|o| o.to_str().ok())
         .unwrap_or("*")
         .to_string();
-    let mut resp = route(&host, &path, parts.method.as_str());
+    let mut resp = route(&host, &path, parts.method.as_str(), st.variant);
     let h = resp.headers_mut();
     h.insert(
         "Access-Control-Allow-Origin",
@@ -365,7 +377,7 @@ async fn handle(
     Ok(resp)
 }
 
-fn route(host: &str, path_q: &str, method: &str) -> Response<Body> {
+fn route(host: &str, path_q: &str, method: &str, variant: u8) -> Response<Body> {
     let (path, query) = match path_q.split_once('?') {
         Some((p, q)) => (p, Some(q)),
         None => (path_q, None),
@@ -488,7 +500,12 @@ fn route(host: &str, path_q: &str, method: &str) -> Response<Body> {
             "/" | "/landing" => respond(
                 200,
                 "text/html; charset=utf-8",
-                sites::page_html(host, kind, "/", None),
+                sites::page_html(
+                    host,
+                    sites::variant_trackers(host, kind, variant),
+                    "/",
+                    None,
+                ),
             ),
             "/search" => {
                 let q = query.and_then(|q| {
@@ -499,7 +516,12 @@ fn route(host: &str, path_q: &str, method: &str) -> Response<Body> {
                 respond(
                     200,
                     "text/html; charset=utf-8",
-                    sites::page_html(host, kind, "/search", q.as_deref()),
+                    sites::page_html(
+                        host,
+                        sites::variant_trackers(host, kind, variant),
+                        "/search",
+                        q.as_deref(),
+                    ),
                 )
             }
             "/api/collect" => respond(200, "application/json", r#"{"ok":true}"#),

@@ -205,6 +205,16 @@ document.addEventListener('change', function (e) {
 
 const HOG: &str = r#"<script>window.addEventListener('load', function () { setTimeout(function () { for (;;) {} }, 50); });</script>"#;
 
+const HOSTILE: &str = r#"<script>
+// Values a spreadsheet would run as formulas, quotes, commas, newlines and bytes that are not
+// UTF-8: every dataset must still load with one row per record.
+window.fbq = function () { fbq.queue.push([].slice.call(arguments)); }; fbq.queue = [];
+fbq('init', '1234567890123456'); fbq('trackCustom', '=HYPERLINK("http://evil.example","x")');
+(function () { var s = document.createElement('script'); s.src = 'https://connect.facebook.net/en_US/fbevents.js'; document.head.appendChild(s); })();
+fetch('https://collect.recorder-demo.test/v1/raw?note=' + encodeURIComponent('-1+2, "quoted"\nnext line'), {method: 'POST', mode: 'no-cors',
+  body: new Uint8Array([0xff, 0xfe, 0x3d, 0x31, 0x2b, 0x32, 0x0a, 0x22, 0x2c, 0x00])});
+</script>"#;
+
 const LEAVES: &str = r#"<script>setTimeout(function () { location.href = 'https://elsewhere.test/landing'; }, 300);</script>"#;
 
 const DIALOGS: &str = r#"<script>
@@ -346,6 +356,7 @@ pub const SITES: &[Site] = &[
         false,
         "",
     ),
+    page("hostile.test", 34, &[], false, false, HOSTILE),
     page(
         "gads-landing.test",
         33,
@@ -520,6 +531,45 @@ pub fn bench_kind(host: &str) -> Option<Kind> {
         search: false,
         extra: "",
     })
+}
+
+/// A site's trackers in a test-web variant. Variant 1 ("next month"): x-news.test swaps
+/// the X pixel for a LinkedIn Insight Tag (pixel 7654321) and reddit-forum.test drops its
+/// Reddit pixel; everything else is unchanged.
+pub fn variant_trackers(domain: &str, kind: Kind, variant: u8) -> Kind {
+    match (variant, domain, kind) {
+        (
+            1,
+            "x-news.test",
+            Kind::Page {
+                form,
+                search,
+                extra,
+                ..
+            },
+        ) => Kind::Page {
+            trackers: &[Tracker::Other("linkedin", "7654321")],
+            form,
+            search,
+            extra,
+        },
+        (
+            1,
+            "reddit-forum.test",
+            Kind::Page {
+                form,
+                search,
+                extra,
+                ..
+            },
+        ) => Kind::Page {
+            trackers: &[],
+            form,
+            search,
+            extra,
+        },
+        _ => kind,
+    }
 }
 
 /// The HTML of a page at `path` (`/` or `/search`) of `domain`.
@@ -849,4 +899,7 @@ pub const TRUTH: &[Expect] = &[
         true,
         &[],
     ),
+    // Hostile strings: a formula as an event name, raw bytes in a body.
+    e("hostile.test", "Meta Pixel", &[META_ID], true, &[]),
+    e("hostile.test", "recorder-demo.test", &[], false, &[]),
 ];

@@ -143,3 +143,18 @@ pub fn try_count(out: &Path, sql: &str) -> i64 {
     let _ = c.busy_timeout(std::time::Duration::from_secs(10));
     c.query_row(sql, [], |r| r.get(0)).unwrap_or(0)
 }
+
+/// Runs the binary to completion in `dir` (for `--name`, which writes under ./results).
+pub async fn run_in(dir: &Path, args: Vec<String>) -> Output {
+    let dir = dir.to_owned();
+    tokio::task::spawn_blocking(move || {
+        Command::new(bin())
+            .args(&args)
+            .current_dir(dir)
+            .stdin(Stdio::null())
+            .output()
+            .expect("pixelcensus runs")
+    })
+    .await
+    .unwrap()
+}

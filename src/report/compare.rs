@@ -1,0 +1,357 @@
+//! `pixelcensus compare <old> <new>`: per tracker, the share in each crawl and the change,
+//! flagged when each crawl's share lies outside the other's 95 % interval; per site, the
+//! trackers added and dropped. Reads the datasets of two crawl folders (not their stores),
+//! writes `compare_trackers.csv`, `compare_sites.csv` and `compare.html`.
+
+use super::{Out, ReportError, cells, html, write_file};
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write;
+use std::path::Path;
+
+/// Column order of `compare_trackers.csv`.
+pub const TRACKERS_COLUMNS: [&str; 13] = [
+    "tracker",
+    "company",
+    "category",
+    "sites_old",
+    "share_old",
+    "ci_low_old",
+    "ci_high_old",
+    "sites_new",
+    "share_new",
+    "ci_low_new",
+    "ci_high_new",
+    "change",
+    "significant",
+];
+/// Column order of `compare_sites.csv`.
+pub const SITES_COLUMNS: [&str; 4] = ["rank", "site", "added", "dropped"];
+
+/// One tracker's prevalence in a crawl.
+#[derive(Clone, Debug, Default)]
+struct Prev {
+    company: String,
+    category: String,
+    sites: u64,
+    share: f64,
+    lo: f64,
+    hi: f64,
+}
+
+/// One tracker compared.
+#[derive(Clone, Debug)]
+pub struct Change {
+    /// Tracker name.
+    pub tracker: String,
+    /// Share in the old crawl.
+    pub old: f64,
+    /// Share in the new crawl.
+    pub new: f64,
+    /// Each share is outside the other crawl's 95 % interval.
+    pub significant: bool,
+}
+
+/// What a comparison found.
+#[derive(Clone, Debug, Default)]
+pub struct Comparison {
+    /// Per tracker, largest change first.
+    pub trackers: Vec<Change>,
+    /// Sites whose trackers changed: (site, added, dropped).
+    pub sites: Vec<(String, Vec<String>, Vec<String>)>,
+}
+
+fn read(
+    dir: &Path,
+    name: &str,
+) -> Result<(csv::StringRecord, Vec<csv::StringRecord>), ReportError> {
+    let path = dir.join(name);
+    let err = |reason: String| ReportError::Read {
+        path: path.clone(),
+        reason,
+    };
+    let mut r = csv::Reader::from_path(&path).map_err(|e| err(e.to_string()))?;
+    let h = r.headers().map_err(|e| err(e.to_string()))?.clone();
+    let rows = r
+        .records()
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| err(e.to_string()))?;
+    Ok((h, rows))
+}
+
+fn col(h: &csv::StringRecord, name: &str, dir: &Path, file: &str) -> Result<usize, ReportError> {
+    h.iter()
+        .position(|c| c == name)
+        .ok_or_else(|| ReportError::Read {
+            path: dir.join(file),
+            reason: format!("no `{name}` column"),
+        })
+}
+
+fn prevalence(dir: &Path) -> Result<BTreeMap<String, Prev>, ReportError> {
+    let f = "prevalence.csv";
+    let (h, rows) = read(dir, f)?;
+    let c = |n: &str| col(&h, n, dir, f);
+    let (t, co, ca, s, sh, lo, hi) = (
+        c("tracker")?,
+        c("company")?,
+        c("category")?,
+        c("sites")?,
+        c("share")?,
+        c("ci_low")?,
+        c("ci_high")?,
+    );
+    let num = |v: &str| v.parse::<f64>().unwrap_or(0.0);
+    Ok(rows
+        .iter()
+        .map(|r| {
+            (
+                r[t].to_string(),
+                Prev {
+                    company: r[co].into(),
+                    category: r[ca].into(),
+                    sites: r[s].parse().unwrap_or(0),
+                    share: num(&r[sh]),
+                    lo: num(&r[lo]),
+                    hi: num(&r[hi]),
+                },
+            )
+        })
+        .collect())
+}
+
+fn ok_sites(dir: &Path) -> Result<u64, ReportError> {
+    let (h, rows) = read(dir, "sites.csv")?;
+    let status = col(&h, "status", dir, "sites.csv")?;
+    Ok(rows.iter().filter(|r| &r[status] == "ok").count() as u64)
+}
+
+fn site_trackers(dir: &Path) -> Result<BTreeMap<String, (u64, BTreeSet<String>)>, ReportError> {
+    let f = "site_trackers.csv";
+    let (h, rows) = read(dir, f)?;
+    let (rank, site, tracker) = (
+        col(&h, "rank", dir, f)?,
+        col(&h, "site", dir, f)?,
+        col(&h, "tracker", dir, f)?,
+    );
+    let mut out: BTreeMap<String, (u64, BTreeSet<String>)> = BTreeMap::new();
+    for r in rows {
+        let e = out.entry(r[site].to_string()).or_default();
+        e.0 = r[rank].parse().unwrap_or(0);
+        e.1.insert(r[tracker].to_string());
+    }
+    // Sites with no tracker at all still count as compared.
+    let (h, rows) = read(dir, "sites.csv")?;
+    let (rank, domain, status) = (
+        col(&h, "rank", dir, "sites.csv")?,
+        col(&h, "domain", dir, "sites.csv")?,
+        col(&h, "status", dir, "sites.csv")?,
+    );
+    for r in rows.iter().filter(|r| &r[status] == "ok") {
+        out.entry(r[domain].to_string())
+            .or_insert_with(|| (r[rank].parse().unwrap_or(0), BTreeSet::new()));
+    }
+    Ok(out)
+}
+
+/// Compares two crawl folders and writes the comparison into `out`.
+pub fn compare(old: &Path, new: &Path, out: &Path) -> Result<Comparison, ReportError> {
+    let (po, pn) = (prevalence(old)?, prevalence(new)?);
+    // A tracker absent from a crawl was on 0 of its OK sites: its interval is Wilson's for 0.
+    let (ok_old, ok_new) = (ok_sites(old)?, ok_sites(new)?);
+    let absent = |n: u64| {
+        let (lo, hi) = cells::wilson(0, n);
+        Prev {
+            lo,
+            hi,
+            ..Default::default()
+        }
+    };
+    let mut tw = Out::create(out, "compare_trackers.csv", &TRACKERS_COLUMNS)?;
+    let names: BTreeSet<&String> = po.keys().chain(pn.keys()).collect();
+    let mut changes = Vec::new();
+    let mut rows = Vec::new();
+    for name in names {
+        let (a, b) = (
+            po.get(name).cloned().unwrap_or_else(|| absent(ok_old)),
+            pn.get(name).cloned().unwrap_or_else(|| absent(ok_new)),
+        );
+        let significant = (b.share < a.lo || b.share > a.hi) && (a.share < b.lo || a.share > b.hi);
+        let meta = if pn.contains_key(name) { &b } else { &a };
+        rows.push((
+            name.clone(),
+            vec![
+                name.clone(),
+                meta.company.clone(),
+                meta.category.clone(),
+                a.sites.to_string(),
+                cells::share(a.share),
+                cells::share(a.lo),
+                cells::share(a.hi),
+                b.sites.to_string(),
+                cells::share(b.share),
+                cells::share(b.lo),
+                cells::share(b.hi),
+                format!("{:+.6}", b.share - a.share),
+                if significant {
+                    "true".into()
+                } else {
+                    "false".into()
+                },
+            ],
+        ));
+        changes.push(Change {
+            tracker: name.clone(),
+            old: a.share,
+            new: b.share,
+            significant,
+        });
+    }
+    for (_, r) in rows {
+        tw.row(r)?;
+    }
+    tw.finish()?;
+    changes.sort_by(|x, y| {
+        (y.new - y.old)
+            .abs()
+            .total_cmp(&(x.new - x.old).abs())
+            .then(x.tracker.cmp(&y.tracker))
+    });
+
+    let (so, sn) = (site_trackers(old)?, site_trackers(new)?);
+    let mut sw = Out::create(out, "compare_sites.csv", &SITES_COLUMNS)?;
+    let mut sites = Vec::new();
+    let mut both: Vec<(&u64, &String)> = sn
+        .iter()
+        .filter(|(s, _)| so.contains_key(*s))
+        .map(|(s, (r, _))| (r, s))
+        .collect();
+    both.sort();
+    for (rank, site) in both {
+        let (a, b) = (&so[site].1, &sn[site].1);
+        let added: Vec<String> = b.difference(a).cloned().collect();
+        let dropped: Vec<String> = a.difference(b).cloned().collect();
+        if added.is_empty() && dropped.is_empty() {
+            continue;
+        }
+        sw.row([
+            rank.to_string(),
+            site.clone(),
+            added.join(";"),
+            dropped.join(";"),
+        ])?;
+        sites.push((site.clone(), added, dropped));
+    }
+    sw.finish()?;
+
+    // The page: the biggest changes.
+    let mut page = String::from(
+        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>pixelcensus comparison</title></head><body style=\"font:15px system-ui,sans-serif;max-width:62em;margin:2em auto\">\n",
+    );
+    let _ = writeln!(
+        page,
+        "<h1>What changed</h1>\n<p>{} → {}</p>",
+        html::esc(&old.display().to_string()),
+        html::esc(&new.display().to_string())
+    );
+    let top: Vec<_> = changes.iter().filter(|c| c.new != c.old).take(20).collect();
+    let items: Vec<_> = top
+        .iter()
+        .map(|c| {
+            (
+                c.tracker.clone(),
+                c.new,
+                None,
+                format!(
+                    "was {:.1} %{}",
+                    c.old * 100.0,
+                    if c.significant { " · significant" } else { "" }
+                ),
+            )
+        })
+        .collect();
+    page.push_str("<h2>Trackers whose share changed most (new share; note: old share)</h2>\n");
+    page.push_str(&html::bars(&items));
+    let _ = writeln!(
+        page,
+        "<h2>Sites</h2>\n<p>{} sites gained or lost a tracker (compare_sites.csv).</p>\n</body></html>",
+        sites.len()
+    );
+    write_file(&out.join("compare.html"), page.as_bytes())?;
+    Ok(Comparison {
+        trackers: changes,
+        sites,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn crawl(dir: &Path, prevalence: &[(&str, u64, u64)], sites: &[(&str, &[&str])]) {
+        std::fs::create_dir_all(dir).unwrap();
+        let mut p = String::from(
+            "tracker,company,category,is_tracker,sites,sites_ok,share,ci_low,ci_high,share_top1k,share_top10k,share_top100k,share_top1m\n",
+        );
+        for (t, k, n) in prevalence {
+            let (lo, hi) = cells::wilson(*k, *n);
+            p.push_str(&format!(
+                "{t},Co,ad,true,{k},{n},{},{},{},,,,\n",
+                cells::share(*k as f64 / *n as f64),
+                cells::share(lo),
+                cells::share(hi)
+            ));
+        }
+        std::fs::write(dir.join("prevalence.csv"), p).unwrap();
+        let mut st = String::from("rank,site,tracker\n");
+        let mut s = String::from("rank,domain,status\n");
+        for (i, (site, trackers)) in sites.iter().enumerate() {
+            s.push_str(&format!("{},{site},ok\n", i + 1));
+            for t in *trackers {
+                st.push_str(&format!("{},{site},{t}\n", i + 1));
+            }
+        }
+        std::fs::write(dir.join("site_trackers.csv"), st).unwrap();
+        std::fs::write(dir.join("sites.csv"), s).unwrap();
+    }
+
+    #[test]
+    fn a_large_change_is_flagged_and_a_small_one_is_not() {
+        let d = tempfile::tempdir().unwrap();
+        let (old, new) = (d.path().join("old"), d.path().join("new"));
+        crawl(
+            &old,
+            &[("Big", 500, 1000), ("Small", 100, 1000)],
+            &[("a.example", &["Big"]), ("b.example", &[])],
+        );
+        crawl(
+            &new,
+            &[("Big", 300, 1000), ("Small", 104, 1000)],
+            &[("a.example", &[]), ("b.example", &["Small"])],
+        );
+        let c = compare(&old, &new, d.path()).unwrap();
+        let big = c.trackers.iter().find(|x| x.tracker == "Big").unwrap();
+        assert!(big.significant, "0.5 → 0.3 on 1000 sites");
+        assert!(
+            !c.trackers
+                .iter()
+                .find(|x| x.tracker == "Small")
+                .unwrap()
+                .significant,
+            "0.100 → 0.104"
+        );
+        assert_eq!(c.trackers[0].tracker, "Big", "largest change first");
+        assert_eq!(
+            c.sites,
+            vec![
+                ("a.example".to_string(), vec![], vec!["Big".to_string()]),
+                ("b.example".to_string(), vec!["Small".to_string()], vec![])
+            ]
+        );
+        assert!(
+            compare(&d.path().join("missing"), &new, d.path())
+                .unwrap_err()
+                .to_string()
+                .contains("pixelcensus report")
+        );
+    }
+}

@@ -1,0 +1,197 @@
+//! `report.html`: one self-contained page (inline CSS and SVG, no script, no network fetch)
+//! a journalist can open: outcomes, the top trackers by share with 95 % interval whiskers,
+//! which trackers receive which of the visitor's data, and pixel IDs shared across sites.
+
+use super::{ReportError, Totals, cells, ranked};
+use crate::store::Store;
+use std::fmt::Write;
+
+/// Escapes text for HTML.
+pub fn esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
+}
+
+const STYLE: &str = "body{font:15px/1.45 system-ui,sans-serif;max-width:62em;margin:2em auto;padding:0 1em;color:#222}\
+h1{font-size:1.6em}h2{font-size:1.2em;margin-top:2em;border-bottom:1px solid #ccc}table{border-collapse:collapse;font-size:.9em}\
+td,th{padding:.25em .6em;border-bottom:1px solid #eee;text-align:left}td.n{text-align:right}.m{color:#777;font-size:.85em}\
+svg text{font:12px system-ui,sans-serif}";
+
+/// Fields shown in the tracker × field matrix, in this order.
+const MATRIX_FIELDS: [&str; 10] = [
+    "page_url",
+    "referrer",
+    "cookie_id",
+    "hashed_email",
+    "plain_email",
+    "hashed_phone",
+    "plain_phone",
+    "typed_text",
+    "search_query",
+    "button_text",
+];
+
+/// Renders the page.
+pub fn render(store: &Store, t: &Totals) -> Result<String, ReportError> {
+    let meta = |k: &str| store.meta(k).ok().flatten().unwrap_or_default();
+    let mut h = String::new();
+    let list = meta("list_file");
+    let _ = write!(
+        h,
+        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>pixelcensus report</title><style>{STYLE}</style></head><body>\n\
+<h1>Tracking pixels on {} sites</h1>\n<p class=\"m\">List {} · crawl started {} · finished {} · pixelcensus {}</p>\n",
+        t.ok + t
+            .outcomes
+            .iter()
+            .filter(|(o, _)| **o != crate::capture::Outcome::Ok)
+            .map(|(_, n)| n)
+            .sum::<u64>(),
+        esc(&list),
+        esc(&meta("started_at")),
+        esc(&meta("finished_at")),
+        esc(super::manifest::version().0),
+    );
+
+    // Outcomes.
+    h.push_str("<h2>Outcomes</h2>\n");
+    let total: u64 = t.outcomes.values().sum::<u64>() + t.pending;
+    let mut rows: Vec<(String, u64)> = t
+        .outcomes
+        .iter()
+        .map(|(o, n)| (o.as_str().to_string(), *n))
+        .collect();
+    if t.pending > 0 {
+        rows.push(("pending".into(), t.pending));
+    }
+    h.push_str(&bars(
+        &rows
+            .iter()
+            .map(|(k, n)| (k.clone(), frac(*n, total), None, format!("{n}")))
+            .collect::<Vec<_>>(),
+    ));
+
+    // Top trackers.
+    let top: Vec<_> = ranked(t)
+        .into_iter()
+        .filter(|(_, x)| x.is_tracker)
+        .take(20)
+        .collect();
+    let _ = writeln!(
+        h,
+        "<h2>Top trackers</h2>\n<p class=\"m\">Share of the {} sites that loaded; whiskers: Wilson 95 % interval.</p>",
+        t.ok
+    );
+    let items: Vec<_> = top
+        .iter()
+        .map(|(name, x)| {
+            let (lo, hi) = cells::wilson(x.sites, t.ok);
+            (
+                format!("{} ({})", name, x.company),
+                frac(x.sites, t.ok),
+                Some((lo, hi)),
+                format!("{} sites", x.sites),
+            )
+        })
+        .collect();
+    h.push_str(&bars(&items));
+
+    // Tracker × field matrix.
+    h.push_str("<h2>What they receive</h2>\n<p class=\"m\">Sites on which each tracker received the field, in any encoding.</p>\n<table><tr><th>tracker</th>");
+    for f in MATRIX_FIELDS {
+        let _ = write!(h, "<th>{}</th>", esc(f));
+    }
+    h.push_str("</tr>\n");
+    for (name, x) in &top {
+        let _ = write!(h, "<tr><td>{}</td>", esc(name));
+        for f in MATRIX_FIELDS {
+            match x.fields.get(f) {
+                Some(n) => {
+                    let _ = write!(h, "<td class=\"n\">{n}</td>");
+                }
+                None => h.push_str("<td class=\"n\">·</td>"),
+            }
+        }
+        h.push_str("</tr>\n");
+    }
+    h.push_str("</table>\n");
+
+    // Shared pixel IDs.
+    let mut shared: Vec<(&String, &String, u64)> = t
+        .trackers
+        .iter()
+        .flat_map(|(name, x)| x.pixel_ids.iter().map(move |(id, n)| (name, id, *n)))
+        .filter(|(_, _, n)| *n >= 2)
+        .collect();
+    shared.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(b.0)).then(a.1.cmp(b.1)));
+    h.push_str("<h2>Pixel IDs on several sites</h2>\n<p class=\"m\">One account's pixel on many sites ties their visitors together.</p>\n");
+    if shared.is_empty() {
+        h.push_str("<p>None: every pixel ID was seen on one site only.</p>\n");
+    } else {
+        h.push_str("<table><tr><th>tracker</th><th>pixel ID</th><th>sites</th></tr>\n");
+        for (name, id, n) in shared.iter().take(25) {
+            let _ = writeln!(
+                h,
+                "<tr><td>{}</td><td>{}</td><td class=\"n\">{n}</td></tr>",
+                esc(name),
+                esc(id)
+            );
+        }
+        h.push_str("</table>\n");
+    }
+    h.push_str("<p class=\"m\">Datasets: sites.csv, site_trackers.csv, tracker_fields.csv, prevalence.csv, fields.csv, requests.csv, manifest.json (docs/schema.md).</p>\n</body></html>\n");
+    Ok(h)
+}
+
+fn frac(k: u64, n: u64) -> f64 {
+    if n == 0 { 0.0 } else { k as f64 / n as f64 }
+}
+
+/// One bar: label, value (0..1), optional interval, note printed after the bar.
+pub(super) type Bar = (String, f64, Option<(f64, f64)>, String);
+
+/// Horizontal bars (0..1) with optional interval whiskers, as inline SVG.
+pub(super) fn bars(items: &[Bar]) -> String {
+    let (label_w, bar_w, row_h) = (260.0, 420.0, 22.0);
+    let height = row_h * items.len() as f64 + 10.0;
+    let mut s = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{}\" height=\"{height}\" role=\"img\">\n",
+        label_w + bar_w + 120.0
+    );
+    for (i, (label, v, ci, note)) in items.iter().enumerate() {
+        let y = 5.0 + row_h * i as f64;
+        let w = (bar_w * v.clamp(0.0, 1.0)).max(1.0);
+        let _ = writeln!(
+            s,
+            "<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text><rect x=\"{label_w}\" y=\"{}\" width=\"{w:.1}\" height=\"{}\" fill=\"#4a7bb7\"/>",
+            label_w - 6.0,
+            y + 14.0,
+            esc(label),
+            y + 3.0,
+            row_h - 8.0
+        );
+        if let Some((lo, hi)) = ci {
+            let (x1, x2, ym) = (label_w + bar_w * lo, label_w + bar_w * hi, y + row_h / 2.0);
+            let _ = writeln!(
+                s,
+                "<line x1=\"{x1:.1}\" x2=\"{x2:.1}\" y1=\"{ym}\" y2=\"{ym}\" stroke=\"#222\"/><line x1=\"{x1:.1}\" x2=\"{x1:.1}\" y1=\"{}\" y2=\"{}\" stroke=\"#222\"/><line x1=\"{x2:.1}\" x2=\"{x2:.1}\" y1=\"{}\" y2=\"{}\" stroke=\"#222\"/>",
+                ym - 4.0,
+                ym + 4.0,
+                ym - 4.0,
+                ym + 4.0
+            );
+        }
+        let _ = writeln!(
+            s,
+            "<text x=\"{}\" y=\"{}\">{:.1} % · {}</text>",
+            label_w + bar_w + 6.0,
+            y + 14.0,
+            v * 100.0,
+            esc(note)
+        );
+    }
+    s.push_str("</svg>\n");
+    s
+}

@@ -1,0 +1,91 @@
+//! `manifest.json`: what makes a crawl reproducible — the list (name, size, SHA-256,
+//! format), the options, the pixelcensus, Chromium and chromedriver versions, start and end
+//! times, outcome counts, and the tracker data used. Keys are sorted and nothing in it
+//! changes between two `report` runs on the same store.
+
+use super::{ReportError, Totals, write_file};
+use crate::store::Store;
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+use std::path::Path;
+
+/// pixelcensus's version and the commit it was built from ("" outside a checkout).
+pub fn version() -> (&'static str, &'static str) {
+    (env!("CARGO_PKG_VERSION"), env!("PIXELCENSUS_GIT_COMMIT"))
+}
+
+/// SHA-256 of a file, hex; None when unreadable.
+pub fn file_sha256(p: &Path) -> Option<(u64, String)> {
+    let bytes = std::fs::read(p).ok()?;
+    Some((bytes.len() as u64, hex::encode(Sha256::digest(&bytes))))
+}
+
+/// Writes `manifest.json` into `out`.
+pub fn write(
+    store: &Store,
+    out: &Path,
+    totals: &Totals,
+    opts: &super::ReportOptions,
+) -> Result<(), ReportError> {
+    let meta = |k: &str| {
+        store
+            .meta(k)
+            .ok()
+            .flatten()
+            .map(Value::String)
+            .unwrap_or(Value::Null)
+    };
+    let num = |k: &str| {
+        store
+            .meta(k)
+            .ok()
+            .flatten()
+            .and_then(|v| v.parse::<u64>().ok())
+            .map(Value::from)
+            .unwrap_or(Value::Null)
+    };
+    let (version, commit) = version();
+    let outcomes: serde_json::Map<String, Value> = crate::capture::Outcome::ALL
+        .iter()
+        .map(|o| {
+            (
+                o.as_str().to_string(),
+                json!(totals.outcomes.get(o).copied().unwrap_or(0)),
+            )
+        })
+        .collect();
+    let rules: Vec<Value> = opts
+        .rules
+        .iter()
+        .map(|p| {
+            let (bytes, sha) = file_sha256(p).unwrap_or_default();
+            json!({ "file": p.file_name().map(|n| n.to_string_lossy().into_owned()), "bytes": bytes, "sha256": sha })
+        })
+        .collect();
+    let options: Value = store
+        .meta("options")
+        .ok()
+        .flatten()
+        .and_then(|o| serde_json::from_str(&o).ok())
+        .unwrap_or(Value::Null);
+    let m = json!({
+        "crawl": out.file_name().map(|n| n.to_string_lossy().into_owned()),
+        "list": { "file": meta("list_file"), "bytes": num("list_bytes"), "sha256": meta("list_sha256"), "format": meta("list_format") },
+        "options": options,
+        "pixelcensus": { "version": version, "git_commit": commit },
+        "browser": { "chromium": meta("chromium_version"), "chromedriver": meta("chromedriver_version") },
+        "started_at": meta("started_at"),
+        "finished_at": meta("finished_at"),
+        "outcomes": outcomes,
+        "pending": totals.pending,
+        "sites_ok": totals.ok,
+        "tracker_data": {
+            "entities": { "source": crate::analyze::entities::VERSION, "sha256": crate::analyze::entities::SHA256 },
+            "decoders": crate::analyze::decoders::REGISTRY.iter().map(|d| d.name()).collect::<Vec<_>>(),
+            "rules": rules,
+        },
+    });
+    let mut text = serde_json::to_string_pretty(&m).expect("plain JSON");
+    text.push('\n');
+    write_file(&out.join("manifest.json"), text.as_bytes())
+}
