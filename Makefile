@@ -33,7 +33,7 @@ setup: deps build
 
 demo: setup
 	./$(BIN) demo --out results/demo
-	@echo "results: results/demo/sites.csv, results/demo/requests.csv, store results/demo/crawl.sqlite"
+	@echo "open results/demo/report.html; datasets beside it (docs/schema.md); store results/demo/crawl.sqlite"
 
 test: deps
 	$(CARGO) test --all-targets

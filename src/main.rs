@@ -350,15 +350,13 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             )?;
             if !quiet {
                 eprintln!(
-                    "pixelcensus: analysed {} visits in {:.1} s; wrote {} ({} sites), {} ({} requests), {} ({} site × tracker rows)",
+                    "pixelcensus: analysed {} visits in {:.1} s; wrote into {}: sites.csv ({} rows), site_trackers.csv ({} rows), tracker_fields.csv, prevalence.csv, fields.csv, requests.csv ({} rows), manifest.json, report.html",
                     w.visits,
                     start.elapsed().as_secs_f64(),
-                    dir.join("sites.csv").display(),
+                    dir.display(),
                     w.sites,
-                    dir.join("requests.csv").display(),
-                    w.requests,
-                    dir.join("site_trackers.csv").display(),
-                    w.site_trackers
+                    w.site_trackers,
+                    w.requests
                 );
             }
             Ok(ExitCode::SUCCESS)

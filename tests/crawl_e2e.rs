@@ -24,17 +24,12 @@ fn visits(out: &std::path::Path) -> HashMap<String, RawVisit> {
 /// One crawl of the whole demo list, checked against the test web's truth and its own log.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn crawl_of_the_test_web_captures_what_the_server_saw() {
-    require_browser();
-    let _one = BROWSERS.lock().await;
-    let web = web().await;
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("crawl");
-    let o = run(crawl_args(&web, &demo_list(), &out)).await;
-    assert!(o.status.success(), "crawl failed: {}", stderr(&o));
-    let err = stderr(&o);
+    // Keep `demo` whole: it holds the browser lock and the temporary folder.
+    let demo = crawl_demo().await;
+    let (web, out, err) = (&demo.web, &demo.out, &demo.stderr);
     let n = sites_in_demo();
     assert!(err.contains(&format!("{n} of {n} sites recorded")), "{err}");
-    let v = visits(&out);
+    let v = visits(out);
 
     // Every listed site is recorded once, with the outcome and status the test web dictates.
     for s in sites::listed() {
@@ -280,7 +275,6 @@ async fn crawl_of_the_test_web_captures_what_the_server_saw() {
             && r[9].contains("blob-part-payload")
             && r[7] == "true")
     );
-    web.stop();
 }
 
 /// Detection on the test web: site × tracker, pixel IDs, loaded/fired, proxy and the
@@ -288,13 +282,8 @@ async fn crawl_of_the_test_web_captures_what_the_server_saw() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn detection_on_the_test_web_is_exact() {
     use std::collections::{BTreeMap, BTreeSet};
-    require_browser();
-    let _one = BROWSERS.lock().await;
-    let web = web().await;
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("crawl");
-    let o = run(crawl_args(&web, &demo_list(), &out)).await;
-    assert!(o.status.success(), "crawl failed: {}", stderr(&o));
+    let demo = crawl_demo().await;
+    let (out, dir) = (&demo.out, &demo.dir);
     let (h, rows) = read_csv(&out.join("site_trackers.csv"));
     assert_eq!(h, pixelcensus::report::SITE_TRACKERS_COLUMNS);
     let col = |name: &str| h.iter().position(|c| c == name).unwrap();
@@ -448,8 +437,7 @@ async fn detection_on_the_test_web_is_exact() {
             .any(|r| r[url].starts_with("https://tiktok-shop.test/")),
         "--all-requests keeps first-party requests"
     );
-    web.stop();
-    check_datasets(&out).await;
+    check_datasets(out).await;
 }
 
 /// The analyst datasets of a demo crawl: truth, types, hostile strings, determinism,
@@ -654,6 +642,14 @@ async fn check_datasets(out: &std::path::Path) {
         "non-UTF-8 body kept as base64: {}",
         raw[body]
     );
+    let text = reqs
+        .iter()
+        .find(|r| r[0] == "hostile.test" && r[2].ends_with("/v1/text"))
+        .expect("hostile text request");
+    assert_eq!(
+        text[body], "he said \"hi\",\nthen left\r\n=SUM(1);x",
+        "quotes, commas, newlines survive in one cell"
+    );
     assert!(
         reqs.iter().all(|r| r[7] == "true" || !r[11].is_empty()),
         "by default only third-party or pixel requests"
@@ -702,6 +698,10 @@ async fn check_datasets(out: &std::path::Path) {
     let shot = screenshot(&page).await;
     assert!(shot.starts_with(b"\x89PNG"), "a PNG screenshot");
     std::fs::write(out.join("report.png"), &shot).unwrap();
+    // Also where a person can look at it after the run.
+    let keep = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("report.png");
+    std::fs::write(&keep, &shot).unwrap();
+    eprintln!("report.html screenshot: {}", keep.display());
 }
 
 /// Opens a local page in headless Chromium through chromedriver and returns a screenshot,

@@ -81,12 +81,17 @@ async fn killed_crawl_resumes_with_every_site_recorded_once() {
         0,
         "no orphaned requests"
     );
-    let (_, rows) = read_csv(&out.join("sites.csv"));
-    let mut domains: Vec<_> = rows.iter().map(|r| r[1].clone()).collect();
+    let (h, rows) = read_csv(&out.join("sites.csv"));
+    let (domain, status) = (
+        h.iter().position(|c| c == "domain").unwrap(),
+        h.iter().position(|c| c == "status").unwrap(),
+    );
+    let mut domains: Vec<_> = rows.iter().map(|r| r[domain].clone()).collect();
     domains.sort();
     domains.dedup();
     assert_eq!(domains.len(), sites_in_demo());
-    assert!(rows.iter().all(|r| r[2] != "pending"));
+    assert_eq!(rows.len(), sites_in_demo(), "one row per site");
+    assert!(rows.iter().all(|r| r[status] != "pending"));
     web.stop();
 }
 

@@ -349,40 +349,25 @@ pub fn percent_decode(b: &[u8]) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::capture::BodyState;
 
     fn canaries() -> Canaries {
         crate::canary::derive(b"test-secret", "shop.example")
     }
 
     fn req(url: &str, body: Option<&[u8]>, headers: &[(&str, &str)]) -> RawRequest {
-        RawRequest {
-            seq: 0,
-            request_id: "1".into(),
-            url: url.into(),
-            method: if body.is_some() { "POST" } else { "GET" }.into(),
-            resource_type: "Fetch".into(),
-            headers: headers
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect(),
-            body: body.map(<[u8]>::to_vec),
-            body_state: if body.is_some() {
-                BodyState::Complete
-            } else {
-                BodyState::None
-            },
-            initiator: "{}".into(),
-            frame_id: "F".into(),
-            frame_url: "https://shop.example/".into(),
-            is_main_frame: false,
-            status: Some(200),
-            mime_type: None,
-            response_headers: vec![],
-            failure: None,
-            wall_time: 0.0,
-            step: "interact".into(),
-        }
+        let text = body.map(|b| String::from_utf8_lossy(b).into_owned());
+        let mut r = crate::analyze::decoders::testutil::req(
+            if body.is_some() { "POST" } else { "GET" },
+            url,
+            text.as_deref(),
+            None,
+        );
+        r.body = body.map(<[u8]>::to_vec);
+        r.headers = headers
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        r
     }
 
     fn has(found: &BTreeSet<Leak>, field: &str, encoding: &str, location: &str) -> bool {

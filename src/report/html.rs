@@ -17,7 +17,8 @@ pub fn esc(s: &str) -> String {
 
 const STYLE: &str = "body{font:15px/1.45 system-ui,sans-serif;max-width:62em;margin:2em auto;padding:0 1em;color:#222}\
 h1{font-size:1.6em}h2{font-size:1.2em;margin-top:2em;border-bottom:1px solid #ccc}table{border-collapse:collapse;font-size:.9em}\
-td,th{padding:.25em .6em;border-bottom:1px solid #eee;text-align:left}td.n{text-align:right}.m{color:#777;font-size:.85em}\
+td,th{padding:.25em .5em;border-bottom:1px solid #eee;text-align:left}td.n{text-align:right}.m{color:#777;font-size:.85em}\
+table.x{font-size:.8em}table.x th{max-width:5.5em;vertical-align:bottom}table.x td:first-child{white-space:nowrap}\
 svg text{font:12px system-ui,sans-serif}";
 
 /// Fields shown in the tracker × field matrix, in this order.
@@ -81,7 +82,7 @@ pub fn render(store: &Store, t: &Totals) -> Result<String, ReportError> {
         .collect();
     let _ = writeln!(
         h,
-        "<h2>Top trackers</h2>\n<p class=\"m\">Share of the {} sites that loaded; whiskers: Wilson 95 % interval.</p>",
+        "<h2>Top trackers</h2>\n<p class=\"m\">Share of the {} sites that loaded (outcome ok) on which each tracker was present; whiskers: Wilson 95 % interval.</p>",
         t.ok
     );
     let items: Vec<_> = top
@@ -92,16 +93,16 @@ pub fn render(store: &Store, t: &Totals) -> Result<String, ReportError> {
                 format!("{} ({})", name, x.company),
                 frac(x.sites, t.ok),
                 Some((lo, hi)),
-                format!("{} sites", x.sites),
+                format!("{} site{}", x.sites, if x.sites == 1 { "" } else { "s" }),
             )
         })
         .collect();
     h.push_str(&bars(&items));
 
     // Tracker × field matrix.
-    h.push_str("<h2>What they receive</h2>\n<p class=\"m\">Sites on which each tracker received the field, in any encoding.</p>\n<table><tr><th>tracker</th>");
+    h.push_str("<h2>What they receive</h2>\n<p class=\"m\">Sites on which each tracker received the field, in any encoding.</p>\n<table class=\"x\"><tr><th>tracker</th>");
     for f in MATRIX_FIELDS {
-        let _ = write!(h, "<th>{}</th>", esc(f));
+        let _ = write!(h, "<th>{}</th>", esc(&f.replace('_', " ")));
     }
     h.push_str("</tr>\n");
     for (name, x) in &top {

@@ -416,6 +416,11 @@ pub fn write_all(
                 ])?;
                 written.requests += 1;
             }
+            let mut by_tracker: BTreeMap<&str, Vec<&crate::analyze::RequestFinding>> =
+                BTreeMap::new();
+            for x in &f.requests {
+                by_tracker.entry(x.tracker.as_str()).or_default().push(x);
+            }
             for tr in &f.trackers {
                 let pre_submit = tr
                     .fields
@@ -440,17 +445,18 @@ pub fn write_all(
                 written.site_trackers += 1;
                 // Tidy: one row per field, its encodings and places, and a request carrying it.
                 let mut per_field: BTreeMap<&str, FieldSeen> = BTreeMap::new();
-                for x in f.requests.iter().filter(|x| x.tracker == tr.tracker) {
+                for x in by_tracker.get(tr.tracker.as_str()).into_iter().flatten() {
                     for h in &x.fields {
                         let e = per_field.entry(h.field).or_default();
                         e.encodings.insert(h.encoding.clone());
                         e.places.insert(h.location);
                         if e.example.is_none() {
+                            // Requests are stored in seq order.
                             e.example = v
                                 .requests
-                                .iter()
-                                .find(|r| r.seq == x.seq)
-                                .map(|r| r.url.as_str());
+                                .binary_search_by_key(&x.seq, |r| r.seq)
+                                .ok()
+                                .map(|i| v.requests[i].url.as_str());
                         }
                     }
                 }

@@ -128,8 +128,12 @@ impl TestWeb {
         self.state.log.lock().unwrap().clone()
     }
 
-    /// Stops serving.
-    pub fn stop(self) {
+    /// Stops serving (as dropping it does).
+    pub fn stop(self) {}
+}
+
+impl Drop for TestWeb {
+    fn drop(&mut self) {
         self.task.abort();
     }
 }

