@@ -5,6 +5,7 @@
 //! list → frontier ([`store`]) → [`visit`] (through [`browser`]) → raw capture ([`capture`],
 //! kept in [`store`]) → [`analyze`] → datasets ([`report`]). [`crawl`] schedules visits;
 //! [`testweb`] is the synthetic web used by tests, benchmarks and the demo.
+#![warn(missing_docs)]
 
 pub mod analyze;
 pub mod browser;

@@ -71,19 +71,7 @@ impl NetLog {
             }
             "Network.responseReceived" => {
                 if let Some(r) = self.last_hop(id) {
-                    let resp = &p["response"];
-                    r.status = resp
-                        .get("status")
-                        .and_then(Value::as_u64)
-                        .map(|s| s as u16)
-                        .or(r.status);
-                    r.mime_type = resp
-                        .get("mimeType")
-                        .and_then(Value::as_str)
-                        .map(str::to_string);
-                    if r.response_headers.is_empty() {
-                        r.response_headers = headers(resp.get("headers"));
-                    }
+                    apply_response(r, &p["response"]);
                 }
             }
             "Network.loadingFailed" => {
@@ -122,17 +110,7 @@ impl NetLog {
         if let Some(redirect) = p.get("redirectResponse")
             && let Some(prev) = self.last_hop(id)
         {
-            prev.status = redirect
-                .get("status")
-                .and_then(Value::as_u64)
-                .map(|s| s as u16);
-            prev.mime_type = redirect
-                .get("mimeType")
-                .and_then(Value::as_str)
-                .map(str::to_string);
-            if prev.response_headers.is_empty() {
-                prev.response_headers = headers(redirect.get("headers"));
-            }
+            apply_response(prev, redirect);
         }
         let (body, body_state) = body_of(req);
         let seq = self.requests.len() as u32;
@@ -231,6 +209,23 @@ impl NetLog {
             }
         }
         self.requests
+    }
+}
+
+/// Sets a hop's status, MIME type and (unless extra info already gave them) headers from a
+/// CDP Response object (`responseReceived.response` or a redirect's `redirectResponse`).
+fn apply_response(r: &mut RawRequest, resp: &Value) {
+    r.status = resp
+        .get("status")
+        .and_then(Value::as_u64)
+        .map(|s| s as u16)
+        .or(r.status);
+    r.mime_type = resp
+        .get("mimeType")
+        .and_then(Value::as_str)
+        .map(str::to_string);
+    if r.response_headers.is_empty() {
+        r.response_headers = headers(resp.get("headers"));
     }
 }
 
