@@ -184,7 +184,7 @@ fn log_line(shared: &Shared, start: Instant) {
         .map(|s| s.counts().map(|c| c.total).unwrap_or(0))
         .unwrap_or(0);
     eprintln!(
-        "pixelcensus: {}/{} sites done (ok {ok}, failed {failed}), {:.1} sites/min, {} browsers busy",
+        "pixelcensus: {}/{} sites done (ok {ok}, failed {failed}), {:.1} sites/min, {} of the browsers busy",
         ok + failed,
         total,
         rate(shared, start),
