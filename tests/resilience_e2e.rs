@@ -272,3 +272,122 @@ fn children_named(parent: u32, name: &str) -> Vec<i32> {
         })
         .collect()
 }
+
+/// Ctrl-C stops the crawl with exit status 130 and says how to continue; the same command
+/// then finishes it with every site recorded once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ctrl_c_stops_with_130_and_the_crawl_resumes() {
+    require_browser();
+    let _one = BROWSERS.lock().await;
+    let web = web().await;
+    let dir = tempfile::tempdir().unwrap();
+    let list = write_list(
+        dir.path(),
+        "few.csv",
+        "1,clean.test\n2,ga4-blog.test\n3,meta-news.test\n4,x-news.test\n5,uet-shop.test\n6,reddit-forum.test\n7,linkedin-b2b.test\n8,cookie-sync.test\n",
+    );
+    let out = dir.path().join("crawl");
+    let args = crawl_args(&web, &list, &out);
+    let child = spawn(&args);
+    let start = Instant::now();
+    while try_count(&out, "SELECT count(*) FROM visits") < 1 {
+        assert!(
+            start.elapsed() < Duration::from_secs(120),
+            "no visit recorded"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    // SAFETY: interrupting the crawl under test, as Ctrl-C in its terminal would.
+    unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
+    let o = tokio::task::spawn_blocking(move || child.wait_with_output().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(o.status.code(), Some(130), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("run the same command again"),
+        "{}",
+        stderr(&o)
+    );
+    let (_, rows) = read_csv(&out.join("sites.csv"));
+    assert_eq!(
+        rows.len(),
+        8,
+        "datasets are written for what the crawl has so far"
+    );
+    let o = run(args).await;
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("8 of 8 sites recorded"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(
+        count(&out, "SELECT count(DISTINCT target_id) FROM visits"),
+        8
+    );
+}
+
+/// `--webdriver URL` uses an endpoint that is already running and starts no chromedriver.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_existing_webdriver_endpoint_is_used() {
+    require_browser();
+    let _one = BROWSERS.lock().await;
+    let web = web().await;
+    let dir = tempfile::tempdir().unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut driver = std::process::Command::new(pixelcensus::browser::DEFAULT_CHROMEDRIVER)
+        .arg(format!("--port={port}"))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    pixelcensus::browser::driver::wait_ready(
+        &format!("http://127.0.0.1:{port}/"),
+        Duration::from_secs(20),
+    )
+    .await
+    .unwrap();
+    let list = write_list(dir.path(), "two.csv", "1,clean.test\n2,ga4-blog.test\n");
+    let out = dir.path().join("crawl");
+    let mut args = crawl_args(&web, &list, &out);
+    args.extend([
+        "--webdriver".to_string(),
+        format!("http://127.0.0.1:{port}"),
+    ]);
+    let child = spawn(&args);
+    let pid = child.id();
+    let mut own_driver = false;
+    let o = tokio::task::spawn_blocking(move || {
+        let mut child = child;
+        // Watch for a chromedriver child of pixelcensus while it runs.
+        while child.try_wait().unwrap().is_none() {
+            own_driver |= !children_named(pid, "chromedriver").is_empty();
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        (child.wait_with_output().unwrap(), own_driver)
+    })
+    .await
+    .unwrap();
+    let _ = driver.kill();
+    let _ = driver.wait();
+    assert!(o.0.status.success(), "{}", stderr(&o.0));
+    assert!(!o.1, "pixelcensus started its own chromedriver");
+    assert_eq!(
+        count(&out, "SELECT count(*) FROM visits WHERE status = 'ok'"),
+        2
+    );
+    // An endpoint that does not answer is a clear error, not a hang.
+    let mut args = crawl_args(&web, &list, &dir.path().join("other"));
+    args.extend(["--webdriver".to_string(), "http://127.0.0.1:9".to_string()]);
+    let o = run(args).await;
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("does not answer /status"),
+        "{}",
+        stderr(&o)
+    );
+}
