@@ -5,7 +5,7 @@ mod common;
 
 use common::*;
 use pixelcensus::capture::Outcome;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// Kill -9 mid-crawl, a second process refused meanwhile, then a rerun that records every
 /// site exactly once.
@@ -20,21 +20,7 @@ async fn killed_crawl_resumes_with_every_site_recorded_once() {
     let mut child = spawn(&args);
 
     // Wait until a few visits are recorded, then make sure a second crawl is refused.
-    let start = Instant::now();
-    loop {
-        assert!(
-            start.elapsed() < Duration::from_secs(120),
-            "the crawl recorded nothing in 2 minutes"
-        );
-        assert!(
-            child.try_wait().unwrap().is_none(),
-            "the crawl ended before it could be killed"
-        );
-        if try_count(&out, "SELECT count(*) FROM visits") >= 4 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    wait_for_visits(&out, &mut child, 4).await;
     let second = run(args.clone()).await;
     assert_eq!(
         second.status.code(),
@@ -217,18 +203,8 @@ async fn dead_chromedriver_is_restarted_and_the_crawl_completes() {
     );
     let out = dir.path().join("crawl");
     let args = crawl_args(&web, &list, &out);
-    let child = spawn(&args);
-    let start = Instant::now();
-    loop {
-        assert!(
-            start.elapsed() < Duration::from_secs(120),
-            "no visit recorded"
-        );
-        if try_count(&out, "SELECT count(*) FROM visits") >= 1 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    let mut child = spawn(&args);
+    wait_for_visits(&out, &mut child, 1).await;
     let driver = children_named(child.id(), "chromedriver");
     assert_eq!(
         driver.len(),
@@ -288,15 +264,8 @@ async fn ctrl_c_stops_with_130_and_the_crawl_resumes() {
     );
     let out = dir.path().join("crawl");
     let args = crawl_args(&web, &list, &out);
-    let child = spawn(&args);
-    let start = Instant::now();
-    while try_count(&out, "SELECT count(*) FROM visits") < 1 {
-        assert!(
-            start.elapsed() < Duration::from_secs(120),
-            "no visit recorded"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    let mut child = spawn(&args);
+    wait_for_visits(&out, &mut child, 1).await;
     // SAFETY: interrupting the crawl under test, as Ctrl-C in its terminal would.
     unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
     let o = tokio::task::spawn_blocking(move || child.wait_with_output().unwrap())

@@ -132,11 +132,6 @@ impl Analyzer {
         Analyzer { rules }
     }
 
-    /// The loaded filter lists, if any.
-    pub fn rules(&self) -> Option<&rules::Rules> {
-        self.rules.as_ref()
-    }
-
     /// Analyses one visit.
     pub fn visit(&self, v: &RawVisit, rank: u64) -> Findings {
         analyze_visit_with(v, rank, self.rules.as_ref())
@@ -165,12 +160,22 @@ fn analyze_visit_with(v: &RawVisit, rank: u64, rules: Option<&rules::Rules>) -> 
             || parties.is_third_party_host(c.domain.trim_start_matches('.'))
     };
     let matcher = leaks::Matcher::new(&v.canaries, &v.cookies, is_id_cookie);
-    let page_urls: BTreeSet<&str> = v
+    // The visit's page URLs, plain and form-encoded, built once (not per request).
+    let page_urls: Vec<(&str, String)> = v
         .requests
         .iter()
         .filter(|r| r.is_main_frame)
         .map(|r| r.url.as_str())
         .chain(v.final_url.as_deref())
+        .filter(|p| p.len() > 10)
+        .collect::<BTreeSet<&str>>()
+        .into_iter()
+        .map(|p| {
+            (
+                p,
+                url::form_urlencoded::byte_serialize(p.as_bytes()).collect(),
+            )
+        })
         .collect();
 
     let mut requests = Vec::new();
@@ -293,17 +298,17 @@ fn analyze_visit_with(v: &RawVisit, rank: u64, rules: Option<&rules::Rules>) -> 
     }
 }
 
-fn carries_page_url(r: &crate::capture::RawRequest, pages: &BTreeSet<&str>) -> bool {
+fn carries_page_url(r: &crate::capture::RawRequest, pages: &[(&str, String)]) -> bool {
     let body = r
         .body
         .as_deref()
         .map(String::from_utf8_lossy)
         .unwrap_or_default();
-    pages.iter().filter(|p| p.len() > 10).any(|p| {
-        let enc: String = url::form_urlencoded::byte_serialize(p.as_bytes()).collect();
+    let query = r.url.split_once('?').map(|(_, q)| q).unwrap_or("");
+    pages.iter().any(|(plain, enc)| {
         r.url.contains(enc.as_str())
             || body.contains(enc.as_str())
-            || body.contains(p)
-            || r.url.split_once('?').is_some_and(|(_, q)| q.contains(p))
+            || body.contains(plain)
+            || query.contains(plain)
     })
 }

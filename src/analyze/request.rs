@@ -1,6 +1,7 @@
 //! A captured request taken apart once for every decoder: host, path, query parameters, and
 //! the body in whatever format it came (JSON, form-urlencoded, several form lines batched in
-//! one body, multipart, text/plain carrying JSON), plus the cookies it sent.
+//! one body, multipart, text/plain carrying JSON). Cookies sent are searched by the leak
+//! matcher on the raw headers.
 
 use crate::capture::RawRequest;
 
@@ -20,8 +21,6 @@ pub struct RequestView<'a> {
     pub query: Params,
     /// Decoded body records (one per event for batched bodies).
     pub body: Vec<Params>,
-    /// Cookies sent (name, value).
-    pub cookies: Params,
 }
 
 impl<'a> RequestView<'a> {
@@ -40,21 +39,12 @@ impl<'a> RequestView<'a> {
             .as_deref()
             .map(|b| parse_body(b, ctype))
             .unwrap_or_default();
-        let cookies = header(raw, "cookie")
-            .map(|c| {
-                c.split(';')
-                    .filter_map(|kv| kv.trim().split_once('='))
-                    .map(|(k, v)| (k.to_string(), v.to_string()))
-                    .collect()
-            })
-            .unwrap_or_default();
         Some(RequestView {
             raw,
             host,
             path,
             query,
             body,
-            cookies,
         })
     }
 
@@ -85,14 +75,6 @@ impl<'a> RequestView<'a> {
         } else {
             None
         }
-    }
-
-    /// The value of a cookie this request sent.
-    pub fn cookie(&self, name: &str) -> Option<&str> {
-        self.cookies
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
     }
 }
 

@@ -224,7 +224,7 @@ pub struct TrackerTotals {
     pub company: String,
     /// Category.
     pub category: String,
-    /// Counts as a tracker (decoded, or a tracking category).
+    /// Its category counts as tracking (every decoder assigns one that does).
     pub is_tracker: bool,
     /// OK sites where it loaded.
     pub sites: u64,
@@ -298,7 +298,8 @@ struct FieldSeen<'a> {
     example: Option<&'a str>,
 }
 
-/// A site × tracker counts as tracking when a decoder named it, or its category tracks.
+/// A site × tracker counts as tracking when its category does (decoders only assign
+/// tracking categories).
 fn is_tracker(t: &crate::analyze::SiteTracker) -> bool {
     crate::analyze::entities::TRACKING_CATEGORIES.contains(&t.category.as_str())
 }

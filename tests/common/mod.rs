@@ -190,3 +190,20 @@ pub async fn crawl_demo() -> DemoCrawl {
         _lock: lock,
     }
 }
+
+/// Waits until a running crawl has recorded `n` visits; fails if it ends first or takes
+/// more than two minutes.
+pub async fn wait_for_visits(out: &Path, child: &mut Child, n: i64) {
+    let start = std::time::Instant::now();
+    while try_count(out, "SELECT count(*) FROM visits") < n {
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(120),
+            "fewer than {n} visits recorded in 2 minutes"
+        );
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the crawl ended before {n} visits were recorded"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
