@@ -291,7 +291,9 @@ fn synthetic_store(dir: &Path, n: usize) -> usize {
             domain: format!("site-{i}.example"),
         })
         .collect();
-    store.add_targets(&targets).unwrap();
+    store
+        .add_targets(&targets, &[pixelcensus::capture::ConsentMode::None])
+        .unwrap();
     let secret = store.secret().unwrap();
     let mut total = 0;
     while let Some(c) = store.claim_next().unwrap() {
@@ -462,6 +464,7 @@ fn synthetic_store(dir: &Path, n: usize) -> usize {
             }],
             canaries: can,
             actions: vec![],
+            consent: Default::default(),
         };
         store.record_visit(c.id, &v).unwrap();
     }
@@ -486,7 +489,7 @@ fn bench_analysis(n: usize) {
         .targets()
         .unwrap()
         .into_iter()
-        .filter_map(|(t, id)| id.map(|id| (t.rank, store.load_visit(id).unwrap().visit)))
+        .filter_map(|(t, _, id)| id.map(|id| (t.rank, store.load_visit(id).unwrap().visit)))
         .collect();
     let analyzer = pixelcensus::analyze::Analyzer::default();
     let start = Instant::now();

@@ -196,4 +196,70 @@ pub struct RawVisit {
     pub canaries: Canaries,
     /// What the visitor did, in order (e.g. `typed email into input#email`).
     pub actions: Vec<String>,
+    /// The consent mode of the visit and what happened with the site's consent banner.
+    pub consent: ConsentRecord,
+}
+
+/// How the visitor answers a consent banner.
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum ConsentMode {
+    /// Ignores the banner (it is still looked for and recorded).
+    #[default]
+    None,
+    /// Clicks "accept all".
+    Accept,
+    /// Clicks "reject all".
+    Reject,
+}
+
+impl ConsentMode {
+    /// Every mode, in the order `--consent all` visits them.
+    pub const ALL: [ConsentMode; 3] = [ConsentMode::None, ConsentMode::Accept, ConsentMode::Reject];
+
+    /// The name used in the store, the datasets and on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ConsentMode::None => "none",
+            ConsentMode::Accept => "accept",
+            ConsentMode::Reject => "reject",
+        }
+    }
+
+    /// Parses [`ConsentMode::as_str`] text.
+    pub fn parse(s: &str) -> Option<ConsentMode> {
+        ConsentMode::ALL.into_iter().find(|m| m.as_str() == s)
+    }
+}
+
+impl fmt::Display for ConsentMode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What happened with consent on one visit.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ConsentRecord {
+    /// The visitor's mode.
+    pub mode: ConsentMode,
+    /// Global Privacy Control was sent (`Sec-GPC: 1`, `navigator.globalPrivacyControl`).
+    pub gpc: bool,
+    /// The consent platform: an autoconsent rule name (e.g. `Onetrust`), `heuristic` for a
+    /// banner found by its button texts, `None` when no banner was found.
+    pub cmp: Option<String>,
+    /// A banner was shown to the visitor.
+    pub banner_found: bool,
+    /// The action attempted (`accept` / `reject`), `None` when none was (mode `none`, or no
+    /// banner).
+    pub action: Option<ConsentMode>,
+    /// Whether the action succeeded (`None` when none was attempted).
+    pub action_ok: Option<bool>,
+    /// When the choice was clicked, as Unix seconds on the same clock as
+    /// [`RawRequest::wall_time`]; requests at or after it were sent after the choice.
+    pub choice_at: Option<f64>,
+    /// What the banner handling reported, in order (autoconsent messages, heuristic steps).
+    pub log: Vec<String>,
 }

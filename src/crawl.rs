@@ -288,7 +288,7 @@ async fn visit_with_retry(
         let s = session.as_ref().expect("just started");
         let r = tokio::time::timeout(
             budget,
-            visit::visit(s, &c.target, canaries.clone(), &cfg.visit),
+            visit::visit(s, &c.target, c.mode, canaries.clone(), &cfg.visit),
         )
         .await;
         let err = match r {
@@ -316,7 +316,7 @@ async fn visit_with_retry(
         let _ = shared.driver.lock().await.ensure_alive().await;
         last_err = err;
     }
-    Ok(crash_visit(c, canaries, last_err))
+    Ok(crash_visit(c, cfg.visit.consent.gpc, canaries, last_err))
 }
 
 async fn start_session(w: usize, shared: &Shared) -> Result<Session, String> {
@@ -334,6 +334,9 @@ async fn start_session(w: usize, shared: &Shared) -> Result<Session, String> {
                 s.timed("setting timeouts", s.client().update_timeouts(t))
                     .await
                     .map_err(|e| e.to_string())?;
+                crate::consent::prepare_session(&s, &shared.cfg.visit.consent)
+                    .await
+                    .map_err(|e| format!("setting up consent handling: {e}"))?;
                 return Ok(s);
             }
             Err(BrowserError::Setup(e)) => return Err(e),
@@ -351,7 +354,12 @@ async fn start_session(w: usize, shared: &Shared) -> Result<Session, String> {
     ))
 }
 
-fn crash_visit(c: &Claimed, canaries: crate::capture::Canaries, err: String) -> RawVisit {
+fn crash_visit(
+    c: &Claimed,
+    gpc: bool,
+    canaries: crate::capture::Canaries,
+    err: String,
+) -> RawVisit {
     RawVisit {
         domain: c.target.domain.clone(),
         outcome: Outcome::BrowserCrash,
@@ -368,5 +376,10 @@ fn crash_visit(c: &Claimed, canaries: crate::capture::Canaries, err: String) -> 
         cookies: Vec::new(),
         canaries,
         actions: Vec::new(),
+        consent: crate::capture::ConsentRecord {
+            mode: c.mode,
+            gpc,
+            ..Default::default()
+        },
     }
 }

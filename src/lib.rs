@@ -2,7 +2,8 @@
 //! from the people who visit those sites.
 //!
 //! The data moves one way, one module per stage:
-//! list → frontier ([`store`]) → [`visit`] (through [`browser`]) → raw capture ([`capture`],
+//! list → frontier ([`store`]) → [`visit`] (through [`browser`], answering banners with
+//! [`consent`]) → raw capture ([`capture`],
 //! kept in [`store`]) → [`analyze`] → datasets ([`report`]). [`crawl`] schedules visits;
 //! [`testweb`] is the synthetic web used by tests, benchmarks and the demo.
 #![warn(missing_docs)]
@@ -11,6 +12,7 @@ pub mod analyze;
 pub mod browser;
 pub mod canary;
 pub mod capture;
+pub mod consent;
 pub mod crawl;
 pub mod list;
 pub mod report;

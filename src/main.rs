@@ -4,6 +4,8 @@
 use anyhow::{Context, Result, bail};
 use clap::{Args, Parser, Subcommand};
 use pixelcensus::browser::{self, BrowserConfig};
+use pixelcensus::capture::ConsentMode;
+use pixelcensus::consent::ConsentConfig;
 use pixelcensus::crawl::{self, CrawlConfig, Progress};
 use pixelcensus::list::{self, Selection};
 use pixelcensus::store::{CrawlLock, Store};
@@ -95,6 +97,9 @@ Exit status: 0 when the crawl ran to the end (failed sites are data), 1 when it 
         old: PathBuf,
         /// The later crawl folder.
         new: PathBuf,
+        /// Compare the visits of this consent mode (crawls made with --consent all have three).
+        #[arg(long, value_enum, default_value = "none")]
+        mode: ModeArg,
         /// Where to write the comparison (default: the later crawl's folder).
         #[arg(long)]
         out: Option<PathBuf>,
@@ -206,6 +211,54 @@ struct CrawlOpts {
     /// User-Agent string (default: desktop Chrome of the installed Chromium's version).
     #[arg(long, value_name = "UA")]
     user_agent: Option<String>,
+    /// How the visitor answers consent banners: `none` ignores them (they are still found and
+    /// recorded), `accept` clicks "accept all", `reject` clicks "reject all", `all` visits each
+    /// site once per mode, each visit in a clean browser. A crawl folder may gain modes later.
+    #[arg(long, value_enum, value_name = "MODE", default_value = "none")]
+    consent: ConsentArg,
+    /// Send Global Privacy Control: `Sec-GPC: 1` on every request and
+    /// `navigator.globalPrivacyControl = true` before any page script. Fixed for a crawl folder.
+    #[arg(long)]
+    gpc: bool,
+    /// Seconds to look for a consent banner after the page loads before concluding there is
+    /// none (modes accept and reject; the time counts toward --dwell).
+    #[arg(long, value_name = "SECS", default_value = "4", value_parser = parse_secs)]
+    consent_wait: Duration,
+}
+
+/// A single consent mode (`compare --mode`).
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum ModeArg {
+    /// Visits that ignored the banner.
+    None,
+    /// Visits that accepted all.
+    Accept,
+    /// Visits that rejected all.
+    Reject,
+}
+
+/// `--consent` values.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum ConsentArg {
+    /// Ignore banners (they are still recorded).
+    None,
+    /// Click "accept all".
+    Accept,
+    /// Click "reject all".
+    Reject,
+    /// One visit per mode: none, accept, reject.
+    All,
+}
+
+impl ConsentArg {
+    fn modes(self) -> Vec<ConsentMode> {
+        match self {
+            ConsentArg::None => vec![ConsentMode::None],
+            ConsentArg::Accept => vec![ConsentMode::Accept],
+            ConsentArg::Reject => vec![ConsentMode::Reject],
+            ConsentArg::All => ConsentMode::ALL.to_vec(),
+        }
+    }
 }
 
 fn parse_secs(s: &str) -> Result<Duration, String> {
@@ -252,10 +305,16 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             let out = crawl_dir(a.out, a.name.as_deref())?;
             crawl_cmd(&a.list, &out, a.opts, quiet).await
         }
-        Command::Compare { old, new, out } => {
+        Command::Compare {
+            old,
+            new,
+            out,
+            mode,
+        } => {
             let out = out.unwrap_or_else(|| new.clone());
             std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
-            let c = report::compare::compare(&old, &new, &out)?;
+            let mode = format!("{mode:?}").to_lowercase();
+            let c = report::compare::compare(&old, &new, &out, &mode)?;
             if !quiet {
                 eprintln!("pixelcensus: {} → {}", old.display(), new.display());
                 for ch in c.trackers.iter().filter(|c| c.new != c.old).take(15) {
@@ -414,7 +473,18 @@ async fn crawl_cmd(list_path: &Path, out: &Path, o: CrawlOpts, quiet: bool) -> R
         .with_context(|| format!("creating output folder {}", out.display()))?;
     let _lock = CrawlLock::acquire(out)?;
     let mut store = Store::create(out)?;
-    let added = store.add_targets(&parsed.targets)?;
+    let gpc_text = if o.gpc { "true" } else { "false" };
+    match store.meta("gpc")? {
+        Some(g) if g != gpc_text => bail!(
+            "{} was crawled {} Global Privacy Control; resume it {} --gpc, or crawl into a new --out to compare the two",
+            out.display(),
+            if g == "true" { "with" } else { "without" },
+            if g == "true" { "with" } else { "without" },
+        ),
+        Some(_) => {}
+        None => store.set_meta("gpc", gpc_text)?,
+    }
+    let added = store.add_targets(&parsed.targets, &o.consent.modes())?;
     let interrupted = store.reset_interrupted()?;
     let retried = if o.retry_failed {
         store.reset_failed()?
@@ -466,6 +536,7 @@ async fn crawl_cmd(list_path: &Path, out: &Path, o: CrawlOpts, quiet: bool) -> R
         "limit": o.limit, "ranks": o.ranks, "skip_bad_lines": o.skip_bad_lines, "webdriver": o.webdriver.is_some(),
         "host_map": o.host_map, "insecure": o.insecure, "user_agent": o.user_agent,
         "rules": o.rules.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
+        "consent": format!("{:?}", o.consent).to_lowercase(), "gpc": o.gpc, "consent_wait_s": o.consent_wait.as_secs_f64(),
     });
     store.set_meta("options", &options.to_string())?;
     if o.webdriver.is_none()
@@ -514,6 +585,10 @@ async fn crawl_cmd(list_path: &Path, out: &Path, o: CrawlOpts, quiet: bool) -> R
             page_timeout: o.page_timeout,
             dwell: o.dwell,
             interact: !o.no_interact,
+            consent: ConsentConfig {
+                gpc: o.gpc,
+                wait: o.consent_wait,
+            },
         },
         browser: BrowserConfig {
             chromium: o.chromium.clone(),

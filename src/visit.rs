@@ -5,7 +5,8 @@
 use crate::browser::BrowserError;
 use crate::browser::perflog::NetLog;
 use crate::browser::session::Session;
-use crate::capture::{Canaries, Outcome, RawCookie, RawVisit};
+use crate::capture::{Canaries, ConsentMode, ConsentRecord, Outcome, RawCookie, RawVisit};
+use crate::consent::{self, ConsentConfig};
 use crate::list::Target;
 use base64::Engine;
 use fantoccini::actions::{InputSource, MOUSE_BUTTON_LEFT, MouseActions, PointerAction};
@@ -23,6 +24,8 @@ pub struct VisitConfig {
     pub dwell: Duration,
     /// Type canary values and run a search.
     pub interact: bool,
+    /// Global Privacy Control and how long to look for a consent banner.
+    pub consent: ConsentConfig,
 }
 
 /// Finds what a visitor may type into: visible, enabled, editable fields of the top document,
@@ -81,10 +84,11 @@ fn look_js() -> &'static str {
     JS.get_or_init(|| format!("return {{ point: (function () {{ {NEUTRAL_POINT_JS} }})(), fields: (function () {{ {FIND_FIELDS_JS} }})() }};"))
 }
 
-/// Runs one visit of `target` in `session`.
+/// Runs one visit of `target` in `session`, answering consent banners as `mode` says.
 pub async fn visit(
     s: &Session,
     target: &Target,
+    mode: ConsentMode,
     canaries: Canaries,
     cfg: &VisitConfig,
 ) -> Result<RawVisit, BrowserError> {
@@ -156,9 +160,43 @@ pub async fn visit(
 
     mark("classify", &mut timings);
     let mut final_url = current_url(s).await;
+    let mut consent = ConsentRecord {
+        mode,
+        gpc: cfg.consent.gpc,
+        ..Default::default()
+    };
     if outcome == Outcome::Ok {
+        // A visitor who answers banners does so first; the time counts toward the dwell.
+        let t = Instant::now();
+        if mode != ConsentMode::None {
+            net.set_step("consent");
+            consent = consent::choose(s, mode, &cfg.consent).await?;
+            drain(s, &mut net).await?;
+            if let Some(a) = consent.action {
+                actions.push(format!(
+                    "{a} on {} banner: {}",
+                    consent.cmp.as_deref().unwrap_or("?"),
+                    if consent.action_ok == Some(true) {
+                        "done"
+                    } else {
+                        "failed"
+                    }
+                ));
+            }
+        }
+        mark("consent", &mut timings);
         // The URL after dwelling, before any search: a page that moved itself shows it here.
-        if let Some(u) = behave(s, &mut net, &canaries, cfg, &mut actions).await? {
+        if let Some(u) = behave(
+            s,
+            &mut net,
+            &canaries,
+            cfg,
+            &mut actions,
+            &mut consent,
+            t.elapsed(),
+        )
+        .await?
+        {
             final_url = Some(u);
         }
     }
@@ -188,6 +226,7 @@ pub async fn visit(
         cookies,
         canaries,
         actions,
+        consent,
     })
 }
 
@@ -254,7 +293,8 @@ async fn current_url(s: &Session) -> Option<String> {
         .filter(|u| u.starts_with("http"))
 }
 
-/// Dwell, scroll, click a neutral spot, type canaries, search, dwell and scroll again.
+/// Dwell (less `spent` on the banner already), scroll, note the banner (mode `none`), click
+/// a neutral spot, type canaries, search, dwell and scroll again.
 /// Returns the page's URL after the first dwell (before any search).
 async fn behave(
     s: &Session,
@@ -262,13 +302,18 @@ async fn behave(
     c: &Canaries,
     cfg: &VisitConfig,
     actions: &mut Vec<String>,
+    consent: &mut ConsentRecord,
+    spent: Duration,
 ) -> Result<Option<String>, BrowserError> {
     net.set_step("dwell");
-    tokio::time::sleep(dwell_before_scroll(cfg)).await;
+    tokio::time::sleep(dwell_before_scroll(cfg).saturating_sub(spent)).await;
     net.set_step("scroll");
     scroll(s, cfg).await?;
     actions.push("scrolled".into());
     drain(s, net).await?;
+    if consent.mode == ConsentMode::None {
+        *consent = consent::observe(s, cfg.consent.gpc).await?;
+    }
     let url_after_dwell = current_url(s).await;
     if !cfg.interact {
         return Ok(url_after_dwell);

@@ -14,7 +14,7 @@ fn visits(out: &std::path::Path) -> HashMap<String, RawVisit> {
         .targets()
         .unwrap()
         .into_iter()
-        .map(|(t, id)| {
+        .map(|(t, _, id)| {
             let id = id.unwrap_or_else(|| panic!("{} was never visited", t.domain));
             (t.domain, store.load_visit(id).unwrap().visit)
         })
@@ -272,8 +272,8 @@ async fn crawl_of_the_test_web_captures_what_the_server_saw() {
     );
     assert!(
         rows.iter().any(|r| r[0] == "beacons.test"
-            && r[9].contains("blob-part-payload")
-            && r[7] == "true")
+            && r[11].contains("blob-part-payload")
+            && r[9] == "true")
     );
 }
 
@@ -602,14 +602,14 @@ async fn check_datasets(out: &std::path::Path) {
     let f = tables["fields.csv"]
         .1
         .iter()
-        .find(|r| r[0] == "Meta Pixel" && r[2] == "hashed_email")
+        .find(|r| r[2] == "Meta Pixel" && r[4] == "hashed_email")
         .expect("Meta × hashed_email");
     assert_eq!(get("fields.csv", f, "sites"), "2");
     // tracker_fields.csv: the tidy form, with a request that carried the field.
     let tf = tables["tracker_fields.csv"]
         .1
         .iter()
-        .find(|r| r[1] == "meta-news.test" && r[2] == "Meta Pixel" && r[3] == "hashed_email")
+        .find(|r| r[1] == "meta-news.test" && r[4] == "Meta Pixel" && r[5] == "hashed_email")
         .expect("tidy row");
     assert!(
         get("tracker_fields.csv", tf, "encoding")
@@ -625,7 +625,7 @@ async fn check_datasets(out: &std::path::Path) {
     let st = &tables["site_trackers.csv"].1;
     let hostile = st
         .iter()
-        .find(|r| r[1] == "hostile.test" && r[2] == "Meta Pixel")
+        .find(|r| r[1] == "hostile.test" && r[4] == "Meta Pixel")
         .expect("hostile.test × Meta");
     assert_eq!(
         get("site_trackers.csv", hostile, "events"),
@@ -635,7 +635,7 @@ async fn check_datasets(out: &std::path::Path) {
     let body = h.iter().position(|c| c == "body").unwrap();
     let raw = reqs
         .iter()
-        .find(|r| r[0] == "hostile.test" && r[2].contains("/v1/raw?note="))
+        .find(|r| r[0] == "hostile.test" && r[4].contains("/v1/raw?note="))
         .expect("hostile request");
     assert!(
         raw[body].starts_with("base64:"),
@@ -644,14 +644,14 @@ async fn check_datasets(out: &std::path::Path) {
     );
     let text = reqs
         .iter()
-        .find(|r| r[0] == "hostile.test" && r[2].ends_with("/v1/text"))
+        .find(|r| r[0] == "hostile.test" && r[4].ends_with("/v1/text"))
         .expect("hostile text request");
     assert_eq!(
         text[body], "he said \"hi\",\nthen left\r\n=SUM(1);x",
         "quotes, commas, newlines survive in one cell"
     );
     assert!(
-        reqs.iter().all(|r| r[7] == "true" || !r[11].is_empty()),
+        reqs.iter().all(|r| r[9] == "true" || !r[13].is_empty()),
         "by default only third-party or pixel requests"
     );
 

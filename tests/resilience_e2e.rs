@@ -99,11 +99,11 @@ async fn hung_browser_is_replaced_and_the_site_recorded_as_browser_crash() {
     assert!(o.status.success(), "{}", stderr(&o));
     let store = store(&out);
     let outcome = |d: &str| {
-        let (_, id) = store
+        let (_, _, id) = store
             .targets()
             .unwrap()
             .into_iter()
-            .find(|(t, _)| t.domain == d)
+            .find(|(t, _, _)| t.domain == d)
             .unwrap();
         store.load_visit(id.unwrap()).unwrap().visit
     };

@@ -61,6 +61,8 @@ pub struct RequestFinding {
     pub third_party: bool,
     /// The `--rules` filter rule that matched it, if any.
     pub matched_rule: Option<String>,
+    /// Sent at or after the visitor's consent click (`None`: no click on this visit).
+    pub after_choice: Option<bool>,
 }
 
 /// One tracker on one site.
@@ -88,18 +90,28 @@ pub struct SiteTracker {
     pub first_party_proxy: bool,
     /// ID cookies it received (names).
     pub cookie_ids: BTreeSet<String>,
+    /// A hit was sent before the consent click (or on a visit without one).
+    pub fired_before_choice: bool,
+    /// A hit was sent at or after the consent click.
+    pub fired_after_choice: bool,
+    /// Fields received in hits sent at or after the consent click.
+    pub fields_after_choice: BTreeSet<FieldHit>,
 }
 
 impl SiteTracker {
     /// Fields as `field:encoding` tokens separated by `;` (sorted, unique).
     pub fn fields_text(&self) -> String {
-        let tokens: BTreeSet<String> = self
-            .fields
-            .iter()
-            .map(|f| format!("{}:{}", f.field, f.encoding))
-            .collect();
-        tokens.into_iter().collect::<Vec<_>>().join(";")
+        fields_text(&self.fields)
     }
+}
+
+/// Field hits as `field:encoding` tokens separated by `;` (sorted, unique).
+pub fn fields_text(fields: &BTreeSet<FieldHit>) -> String {
+    let tokens: BTreeSet<String> = fields
+        .iter()
+        .map(|f| format!("{}:{}", f.field, f.encoding))
+        .collect();
+    tokens.into_iter().collect::<Vec<_>>().join(";")
 }
 
 /// The findings of one visit.
@@ -178,6 +190,7 @@ fn analyze_visit_with(v: &RawVisit, rank: u64, rules: Option<&rules::Rules>) -> 
         })
         .collect();
 
+    let choice = v.consent.choice_at;
     let mut requests = Vec::new();
     for r in &v.requests {
         let Some(view) = request::RequestView::new(r) else {
@@ -220,6 +233,7 @@ fn analyze_visit_with(v: &RawVisit, rank: u64, rules: Option<&rules::Rules>) -> 
                 first_party_proxy: !third,
                 third_party: third,
                 matched_rule: matched_rule.clone(),
+                after_choice: choice.map(|c| r.wall_time >= c),
             },
             None => {
                 let (tracker, company, category) = match entities.lookup(&view.host) {
@@ -243,6 +257,7 @@ fn analyze_visit_with(v: &RawVisit, rank: u64, rules: Option<&rules::Rules>) -> 
                     first_party_proxy: false,
                     third_party: third,
                     matched_rule: matched_rule.clone(),
+                    after_choice: choice.map(|c| r.wall_time >= c),
                 }
             }
         };
@@ -282,7 +297,15 @@ fn analyze_visit_with(v: &RawVisit, rank: u64, rules: Option<&rules::Rules>) -> 
             ..Default::default()
         });
         t.loaded = true;
-        t.fired |= f.role == Role::Hit;
+        if f.role == Role::Hit {
+            t.fired = true;
+            if f.after_choice == Some(true) {
+                t.fired_after_choice = true;
+                t.fields_after_choice.extend(f.fields.iter().cloned());
+            } else {
+                t.fired_before_choice = true;
+            }
+        }
         t.pixel_ids.extend(f.pixel_ids.iter().cloned());
         t.events.extend(f.events.iter().cloned());
         t.fields.extend(f.fields.iter().cloned());

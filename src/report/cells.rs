@@ -30,6 +30,20 @@ pub fn wilson(k: u64, n: u64) -> (f64, f64) {
     )
 }
 
+/// Unix seconds as RFC 3339 UTC with milliseconds (`2026-11-29T06:01:02.345Z`).
+pub fn unix_time(secs: f64) -> String {
+    let nanos = (secs * 1e3).round() as i128 * 1_000_000;
+    time::OffsetDateTime::from_unix_timestamp_nanos(nanos)
+        .ok()
+        .and_then(|t| {
+            t.format(time::macros::format_description!(
+                "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z"
+            ))
+            .ok()
+        })
+        .unwrap_or_default()
+}
+
 /// A share as written in the datasets: six decimals, no exponent.
 pub fn share(x: f64) -> String {
     format!("{x:.6}")
@@ -38,6 +52,11 @@ pub fn share(x: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unix_time_is_rfc3339_with_millis() {
+        assert_eq!(unix_time(1_795_000_000.25), "2026-11-18T11:06:40.250Z");
+    }
 
     #[test]
     fn formulas_are_neutralised_and_other_text_is_not() {

@@ -60,9 +60,12 @@ pub struct Comparison {
     pub sites: Vec<(String, Vec<String>, Vec<String>)>,
 }
 
+/// Reads a dataset's rows of one consent mode (datasets written before consent modes have
+/// no `consent_mode` column: all their rows are mode `none`).
 fn read(
     dir: &Path,
     name: &str,
+    mode: &str,
 ) -> Result<(csv::StringRecord, Vec<csv::StringRecord>), ReportError> {
     let path = dir.join(name);
     let err = |reason: String| ReportError::Read {
@@ -71,10 +74,15 @@ fn read(
     };
     let mut r = csv::Reader::from_path(&path).map_err(|e| err(e.to_string()))?;
     let h = r.headers().map_err(|e| err(e.to_string()))?.clone();
-    let rows = r
+    let mut rows = r
         .records()
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| err(e.to_string()))?;
+    match h.iter().position(|c| c == "consent_mode") {
+        Some(m) => rows.retain(|r| &r[m] == mode),
+        None if mode != "none" => rows.clear(),
+        None => {}
+    }
     Ok((h, rows))
 }
 
@@ -87,9 +95,9 @@ fn col(h: &csv::StringRecord, name: &str, dir: &Path, file: &str) -> Result<usiz
         })
 }
 
-fn prevalence(dir: &Path) -> Result<BTreeMap<String, Prev>, ReportError> {
+fn prevalence(dir: &Path, mode: &str) -> Result<BTreeMap<String, Prev>, ReportError> {
     let f = "prevalence.csv";
-    let (h, rows) = read(dir, f)?;
+    let (h, rows) = read(dir, f, mode)?;
     let c = |n: &str| col(&h, n, dir, f);
     let (t, co, ca, s, sh, lo, hi) = (
         c("tracker")?,
@@ -119,15 +127,26 @@ fn prevalence(dir: &Path) -> Result<BTreeMap<String, Prev>, ReportError> {
         .collect())
 }
 
-fn ok_sites(dir: &Path) -> Result<u64, ReportError> {
-    let (h, rows) = read(dir, "sites.csv")?;
+fn ok_sites(dir: &Path, mode: &str) -> Result<u64, ReportError> {
+    let (h, rows) = read(dir, "sites.csv", mode)?;
+    if rows.is_empty() {
+        return Err(ReportError::Read {
+            path: dir.join("sites.csv"),
+            reason: format!(
+                "no visit in consent mode `{mode}`; pick a mode both crawls have with --mode"
+            ),
+        });
+    }
     let status = col(&h, "status", dir, "sites.csv")?;
     Ok(rows.iter().filter(|r| &r[status] == "ok").count() as u64)
 }
 
-fn site_trackers(dir: &Path) -> Result<BTreeMap<String, (u64, BTreeSet<String>)>, ReportError> {
+fn site_trackers(
+    dir: &Path,
+    mode: &str,
+) -> Result<BTreeMap<String, (u64, BTreeSet<String>)>, ReportError> {
     let f = "site_trackers.csv";
-    let (h, rows) = read(dir, f)?;
+    let (h, rows) = read(dir, f, mode)?;
     let (rank, site, tracker) = (
         col(&h, "rank", dir, f)?,
         col(&h, "site", dir, f)?,
@@ -140,7 +159,7 @@ fn site_trackers(dir: &Path) -> Result<BTreeMap<String, (u64, BTreeSet<String>)>
         e.1.insert(r[tracker].to_string());
     }
     // Sites with no tracker at all still count as compared.
-    let (h, rows) = read(dir, "sites.csv")?;
+    let (h, rows) = read(dir, "sites.csv", mode)?;
     let (rank, domain, status) = (
         col(&h, "rank", dir, "sites.csv")?,
         col(&h, "domain", dir, "sites.csv")?,
@@ -153,11 +172,12 @@ fn site_trackers(dir: &Path) -> Result<BTreeMap<String, (u64, BTreeSet<String>)>
     Ok(out)
 }
 
-/// Compares two crawl folders and writes the comparison into `out`.
-pub fn compare(old: &Path, new: &Path, out: &Path) -> Result<Comparison, ReportError> {
-    let (po, pn) = (prevalence(old)?, prevalence(new)?);
+/// Compares the visits of one consent mode (`none`, `accept`, `reject`) of two crawl
+/// folders and writes the comparison into `out`.
+pub fn compare(old: &Path, new: &Path, out: &Path, mode: &str) -> Result<Comparison, ReportError> {
     // A tracker absent from a crawl was on 0 of its OK sites: its interval is Wilson's for 0.
-    let (ok_old, ok_new) = (ok_sites(old)?, ok_sites(new)?);
+    let (ok_old, ok_new) = (ok_sites(old, mode)?, ok_sites(new, mode)?);
+    let (po, pn) = (prevalence(old, mode)?, prevalence(new, mode)?);
     let absent = |n: u64| {
         let (lo, hi) = cells::wilson(0, n);
         Prev {
@@ -217,7 +237,7 @@ pub fn compare(old: &Path, new: &Path, out: &Path) -> Result<Comparison, ReportE
             .then(x.tracker.cmp(&y.tracker))
     });
 
-    let (so, sn) = (site_trackers(old)?, site_trackers(new)?);
+    let (so, sn) = (site_trackers(old, mode)?, site_trackers(new, mode)?);
     let mut sw = Out::create(out, "compare_sites.csv", &SITES_COLUMNS)?;
     let mut sites = Vec::new();
     let mut both: Vec<(&u64, &String)> = sn
@@ -328,7 +348,7 @@ mod tests {
             &[("Big", 300, 1000), ("Small", 104, 1000)],
             &[("a.example", &[]), ("b.example", &["Small"])],
         );
-        let c = compare(&old, &new, d.path()).unwrap();
+        let c = compare(&old, &new, d.path(), "none").unwrap();
         let big = c.trackers.iter().find(|x| x.tracker == "Big").unwrap();
         assert!(big.significant, "0.5 → 0.3 on 1000 sites");
         assert!(
@@ -348,7 +368,7 @@ mod tests {
             ]
         );
         assert!(
-            compare(&d.path().join("missing"), &new, d.path())
+            compare(&d.path().join("missing"), &new, d.path(), "none")
                 .unwrap_err()
                 .to_string()
                 .contains("pixelcensus report")

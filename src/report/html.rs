@@ -2,7 +2,8 @@
 //! a journalist can open: outcomes, the top trackers by share with 95 % interval whiskers,
 //! which trackers receive which of the visitor's data, and pixel IDs shared across sites.
 
-use super::{ReportError, Totals, cells, ranked};
+use super::{CrawlTotals, ReportError, cells, ranked};
+use crate::capture::ConsentMode;
 use crate::store::Store;
 use std::fmt::Write;
 
@@ -36,7 +37,9 @@ const MATRIX_FIELDS: [&str; 10] = [
 ];
 
 /// Renders the page.
-pub fn render(store: &Store, t: &Totals) -> Result<String, ReportError> {
+pub fn render(store: &Store, all: &CrawlTotals) -> Result<String, ReportError> {
+    let (primary, t) = all.primary();
+    let t = &t;
     let meta = |k: &str| store.meta(k).ok().flatten().unwrap_or_default();
     let mut h = String::new();
     let list = meta("list_file");
@@ -82,8 +85,13 @@ pub fn render(store: &Store, t: &Totals) -> Result<String, ReportError> {
         .collect();
     let _ = writeln!(
         h,
-        "<h2>Top trackers</h2>\n<p class=\"m\">Share of the {} sites that loaded (outcome ok) on which each tracker was present; whiskers: Wilson 95 % interval.</p>",
-        t.ok
+        "<h2>Top trackers</h2>\n<p class=\"m\">Share of the {} sites that loaded (outcome ok) on which each tracker was present, the visitor {}; whiskers: Wilson 95 % interval.</p>",
+        t.ok,
+        match primary {
+            ConsentMode::None => "ignoring any consent banner",
+            ConsentMode::Accept => "accepting all on consent banners",
+            ConsentMode::Reject => "rejecting all on consent banners",
+        }
     );
     let items: Vec<_> = top
         .iter()
@@ -142,8 +150,100 @@ pub fn render(store: &Store, t: &Totals) -> Result<String, ReportError> {
         }
         h.push_str("</table>\n");
     }
-    h.push_str("<p class=\"m\">Datasets: sites.csv, site_trackers.csv, tracker_fields.csv, prevalence.csv, fields.csv, requests.csv, manifest.json (docs/schema.md).</p>\n</body></html>\n");
+    consent_sections(&mut h, all);
+    h.push_str("<p class=\"m\">Datasets: consent.csv, sites.csv, site_trackers.csv, tracker_fields.csv, prevalence.csv, fields.csv, requests.csv, manifest.json (docs/schema.md).</p>\n</body></html>\n");
     Ok(h)
+}
+
+/// Shares under each consent mode, and the sites where trackers fired after "reject all".
+fn consent_sections(h: &mut String, all: &CrawlTotals) {
+    if all.modes.keys().all(|m| *m == ConsentMode::None) && all.banners.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        h,
+        "<h2>Consent: none, accept, reject</h2>\n<p class=\"m\">Share of OK sites on which each tracker was present when the visitor ignored the banner, accepted all, or rejected all{}. Visits per banner found: {}.</p>",
+        if all.gpc {
+            ", always sending Global Privacy Control"
+        } else {
+            ""
+        },
+        if all.banners.is_empty() {
+            "none".to_string()
+        } else {
+            all.banners
+                .iter()
+                .map(|(c, n)| format!("{} {n}", esc(c)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        }
+    );
+    h.push_str("<table><tr><th>tracker</th>");
+    for m in all.modes.keys() {
+        let _ = write!(h, "<th>{}</th>", m.as_str());
+    }
+    h.push_str("</tr>\n");
+    let mut names: Vec<(&String, u64)> = Vec::new();
+    for t in all.modes.values() {
+        for (name, x) in &t.trackers {
+            if x.is_tracker && !names.iter().any(|(n, _)| *n == name) {
+                names.push((name, 0));
+            }
+        }
+    }
+    for (name, best) in names.iter_mut() {
+        *best = all
+            .modes
+            .values()
+            .filter_map(|t| t.trackers.get(*name).map(|x| x.sites))
+            .max()
+            .unwrap_or(0);
+    }
+    names.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    for (name, _) in names.iter().take(30) {
+        let _ = write!(h, "<tr><td>{}</td>", esc(name));
+        for t in all.modes.values() {
+            let n = t.trackers.get(*name).map(|x| x.sites).unwrap_or(0);
+            let _ = write!(
+                h,
+                "<td class=\"n\">{:.1} % <span class=\"m\">({n}/{})</span></td>",
+                frac(n, t.ok) * 100.0,
+                t.ok
+            );
+        }
+        h.push_str("</tr>\n");
+    }
+    h.push_str("</table>\n");
+    if all.modes.contains_key(&ConsentMode::Reject) {
+        h.push_str("<h2>Trackers firing after \u{201c}reject all\u{201d}</h2>\n");
+        if all.violations.is_empty() {
+            h.push_str("<p>None: no tracker sent data after the visitor rejected all.</p>\n");
+        } else {
+            h.push_str("<table><tr><th>rank</th><th>site</th><th>banner</th><th>trackers (fields received after the click)</th></tr>\n");
+            for v in &all.violations {
+                let list: Vec<String> = v
+                    .trackers
+                    .iter()
+                    .map(|(t, f)| {
+                        if f.is_empty() {
+                            esc(t)
+                        } else {
+                            format!("{} ({})", esc(t), esc(&f.join(", ")))
+                        }
+                    })
+                    .collect();
+                let _ = writeln!(
+                    h,
+                    "<tr><td class=\"n\">{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                    v.rank,
+                    esc(&v.site),
+                    esc(&v.cmp),
+                    list.join("; ")
+                );
+            }
+            h.push_str("</table>\n");
+        }
+    }
 }
 
 fn frac(k: u64, n: u64) -> f64 {

@@ -3,7 +3,7 @@
 //! times, outcome counts, and the tracker data used. Keys are sorted and nothing in it
 //! changes between two `report` runs on the same store.
 
-use super::{ReportError, Totals, write_file};
+use super::{CrawlTotals, ReportError, write_file};
 use crate::store::Store;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
@@ -24,7 +24,7 @@ pub fn file_sha256(p: &Path) -> Option<(u64, String)> {
 pub fn write(
     store: &Store,
     out: &Path,
-    totals: &Totals,
+    totals: &CrawlTotals,
     opts: &super::ReportOptions,
 ) -> Result<(), ReportError> {
     let meta = |k: &str| {
@@ -45,12 +45,13 @@ pub fn write(
             .unwrap_or(Value::Null)
     };
     let (version, commit) = version();
+    let all_outcomes = totals.outcomes();
     let outcomes: serde_json::Map<String, Value> = crate::capture::Outcome::ALL
         .iter()
         .map(|o| {
             (
                 o.as_str().to_string(),
-                json!(totals.outcomes.get(o).copied().unwrap_or(0)),
+                json!(all_outcomes.get(o).copied().unwrap_or(0)),
             )
         })
         .collect();
@@ -77,8 +78,18 @@ pub fn write(
         "started_at": meta("started_at"),
         "finished_at": meta("finished_at"),
         "outcomes": outcomes,
-        "pending": totals.pending,
-        "sites_ok": totals.ok,
+        "pending": totals.modes.values().map(|t| t.pending).sum::<u64>(),
+        "sites_ok": totals.modes.values().map(|t| t.ok).sum::<u64>(),
+        "consent": {
+            "modes": totals.modes.keys().map(|m| m.as_str()).collect::<Vec<_>>(),
+            "gpc": totals.gpc,
+            "sites_ok_by_mode": totals.modes.iter().map(|(m, t)| (m.as_str().to_string(), json!(t.ok))).collect::<serde_json::Map<_, _>>(),
+            "autoconsent": {
+                "version": crate::consent::AUTOCONSENT_VERSION,
+                "bundle_sha256": crate::consent::AUTOCONSENT_JS_SHA256,
+                "rules_sha256": crate::consent::AUTOCONSENT_RULES_SHA256,
+            },
+        },
         "tracker_data": {
             "entities": { "source": crate::analyze::entities::VERSION, "sha256": crate::analyze::entities::SHA256 },
             "decoders": crate::analyze::decoders::REGISTRY.iter().map(|d| d.name()).collect::<Vec<_>>(),

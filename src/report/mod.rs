@@ -1,6 +1,8 @@
 //! The datasets analysts read, written from the store and the analysis findings (reports
 //! never touch a browser): `sites.csv`, `site_trackers.csv`, `tracker_fields.csv`,
-//! `prevalence.csv`, `fields.csv`, `requests.csv`, `manifest.json` and `report.html`.
+//! `prevalence.csv`, `fields.csv`, `requests.csv`, `consent.csv`, `manifest.json` and
+//! `report.html`. Every per-site dataset has the visit's consent mode and GPC flag; prevalence
+//! is computed per consent mode.
 //! docs/schema.md describes every column. Files are written under a temporary name and
 //! renamed, so a reader never sees half a file; the same store gives byte-identical files.
 
@@ -11,7 +13,7 @@ pub mod manifest;
 
 use crate::analyze::party::Parties;
 use crate::analyze::{Analyzer, Findings};
-use crate::capture::{Outcome, RawRequest, RawVisit};
+use crate::capture::{ConsentMode, Outcome, RawRequest, RawVisit};
 use crate::store::{Store, StoreError};
 use base64::Engine;
 use cells::text;
@@ -43,10 +45,12 @@ pub enum ReportError {
 }
 
 /// Column order of `sites.csv`.
-pub const SITES_COLUMNS: [&str; 12] = [
+pub const SITES_COLUMNS: [&str; 14] = [
     "rank",
     "rank_is_bucket",
     "domain",
+    "consent_mode",
+    "gpc",
     "status",
     "http_status",
     "final_url",
@@ -58,9 +62,11 @@ pub const SITES_COLUMNS: [&str; 12] = [
     "trackers",
 ];
 /// Column order of `requests.csv`: the capture, then the tracker attribution.
-pub const REQUESTS_COLUMNS: [&str; 19] = [
+pub const REQUESTS_COLUMNS: [&str; 22] = [
     "site",
     "rank",
+    "consent_mode",
+    "gpc",
     "url",
     "method",
     "resource_type",
@@ -78,11 +84,14 @@ pub const REQUESTS_COLUMNS: [&str; 19] = [
     "events",
     "fields",
     "matched_rule",
+    "after_choice",
 ];
 /// Column order of `site_trackers.csv`.
-pub const SITE_TRACKERS_COLUMNS: [&str; 14] = [
+pub const SITE_TRACKERS_COLUMNS: [&str; 18] = [
     "rank",
     "site",
+    "consent_mode",
+    "gpc",
     "tracker",
     "company",
     "category",
@@ -95,11 +104,15 @@ pub const SITE_TRACKERS_COLUMNS: [&str; 14] = [
     "first_party_proxy",
     "cookie_ids",
     "pre_submit_capture",
+    "fired_before_choice",
+    "fired_after_choice",
 ];
 /// Column order of `tracker_fields.csv`.
-pub const TRACKER_FIELDS_COLUMNS: [&str; 7] = [
+pub const TRACKER_FIELDS_COLUMNS: [&str; 9] = [
     "rank",
     "site",
+    "consent_mode",
+    "gpc",
     "tracker",
     "field",
     "encoding",
@@ -107,7 +120,9 @@ pub const TRACKER_FIELDS_COLUMNS: [&str; 7] = [
     "example_request_url",
 ];
 /// Column order of `prevalence.csv`.
-pub const PREVALENCE_COLUMNS: [&str; 13] = [
+pub const PREVALENCE_COLUMNS: [&str; 15] = [
+    "consent_mode",
+    "gpc",
     "tracker",
     "company",
     "category",
@@ -123,7 +138,33 @@ pub const PREVALENCE_COLUMNS: [&str; 13] = [
     "share_top1m",
 ];
 /// Column order of `fields.csv`.
-pub const FIELDS_COLUMNS: [&str; 6] = ["tracker", "company", "field", "sites", "sites_ok", "share"];
+pub const FIELDS_COLUMNS: [&str; 8] = [
+    "consent_mode",
+    "gpc",
+    "tracker",
+    "company",
+    "field",
+    "sites",
+    "sites_ok",
+    "share",
+];
+/// Column order of `consent.csv`: one row per site and consent mode.
+pub const CONSENT_COLUMNS: [&str; 14] = [
+    "rank",
+    "site",
+    "mode",
+    "gpc",
+    "status",
+    "cmp",
+    "banner_found",
+    "action",
+    "action_ok",
+    "choice_at",
+    "trackers_before_choice",
+    "trackers_after_choice",
+    "violations",
+    "violation_fields",
+];
 /// Rank bounds of the prevalence buckets.
 pub const BUCKETS: [u64; 4] = [1_000, 10_000, 100_000, 1_000_000];
 
@@ -236,7 +277,7 @@ pub struct TrackerTotals {
     pub pixel_ids: BTreeMap<String, u64>,
 }
 
-/// Crawl-wide totals.
+/// Crawl-wide totals of one consent mode.
 #[derive(Clone, Debug, Default)]
 pub struct Totals {
     /// Visits by outcome.
@@ -249,6 +290,54 @@ pub struct Totals {
     pub ok_by_bucket: [u64; 4],
     /// Per tracker.
     pub trackers: BTreeMap<String, TrackerTotals>,
+}
+
+/// A site where trackers fired after the visitor clicked "reject all".
+#[derive(Clone, Debug)]
+pub struct Violation {
+    /// Rank.
+    pub rank: u64,
+    /// The site.
+    pub site: String,
+    /// The consent platform.
+    pub cmp: String,
+    /// Tracker and the fields it received after the click (`field` names, sorted).
+    pub trackers: Vec<(String, Vec<String>)>,
+}
+
+/// Totals of a whole crawl: per consent mode, with the reject violations.
+#[derive(Clone, Debug, Default)]
+pub struct CrawlTotals {
+    /// Per consent mode present in the store.
+    pub modes: BTreeMap<ConsentMode, Totals>,
+    /// GPC was sent on the crawl's visits.
+    pub gpc: bool,
+    /// Sites where trackers fired after "reject all", by rank.
+    pub violations: Vec<Violation>,
+    /// Visits per consent platform found (`cmp` of consent.csv), over all modes.
+    pub banners: BTreeMap<String, u64>,
+}
+
+impl CrawlTotals {
+    /// Outcome counts over all modes (one per visit).
+    pub fn outcomes(&self) -> BTreeMap<Outcome, u64> {
+        let mut all = BTreeMap::new();
+        for t in self.modes.values() {
+            for (o, n) in &t.outcomes {
+                *all.entry(*o).or_default() += n;
+            }
+        }
+        all
+    }
+
+    /// The mode whose totals headline the report: `none` when crawled, else the first.
+    pub fn primary(&self) -> (ConsentMode, Totals) {
+        self.modes
+            .get(&ConsentMode::None)
+            .map(|t| (ConsentMode::None, t.clone()))
+            .or_else(|| self.modes.iter().next().map(|(m, t)| (*m, t.clone())))
+            .unwrap_or_default()
+    }
 }
 
 impl Totals {
@@ -316,27 +405,34 @@ pub fn write_all(
     let mut reqs = Out::create(out, "requests.csv", &REQUESTS_COLUMNS)?;
     let mut trackers = Out::create(out, "site_trackers.csv", &SITE_TRACKERS_COLUMNS)?;
     let mut tfields = Out::create(out, "tracker_fields.csv", &TRACKER_FIELDS_COLUMNS)?;
+    let mut consent = Out::create(out, "consent.csv", &CONSENT_COLUMNS)?;
     let mut written = Written::default();
-    let mut totals = Totals::default();
+    let mut all = CrawlTotals {
+        gpc: store.meta("gpc")?.as_deref() == Some("true"),
+        ..Default::default()
+    };
     let targets = store.targets()?;
     for chunk in targets.chunks(256) {
         let mut visits = Vec::with_capacity(chunk.len());
-        for (t, id) in chunk {
+        for (t, _, id) in chunk {
             if let Some(id) = id {
                 visits.push((t.rank, store.load_visit(*id)?.visit));
             }
         }
         let findings = analyzer.visits(&visits);
         let mut next = visits.iter().zip(&findings);
-        for (target, id) in chunk {
+        for (target, mode, id) in chunk {
             let rank = target.rank.to_string();
             let bucket = bool_text(target.rank_is_bucket);
+            let totals = all.modes.entry(*mode).or_default();
             if id.is_none() {
                 // Listed but not visited yet (an interrupted crawl).
                 sites.row([
                     rank.as_str(),
                     bucket,
                     &target.domain,
+                    mode.as_str(),
+                    bool_text(all.gpc),
                     "pending",
                     "",
                     "",
@@ -354,6 +450,14 @@ pub fn write_all(
             let ((_, v), f) = next.next().expect("one visit per visited target");
             written.visits += 1;
             totals.add(target.rank, v, f);
+            let cm = v.consent.mode.as_str();
+            let gpc = bool_text(v.consent.gpc);
+            if let Some(cmp) = &v.consent.cmp {
+                *all.banners.entry(cmp.clone()).or_default() += 1;
+            }
+            if let Some(x) = consent_row(&mut consent, &rank, v, f)? {
+                all.violations.push(x);
+            }
             let parties = Parties::new(&v.domain, v.final_url.as_deref());
             let third = v
                 .requests
@@ -365,6 +469,8 @@ pub fn write_all(
                 rank.as_str(),
                 bucket,
                 &v.domain,
+                cm,
+                gpc,
                 v.outcome.as_str(),
                 &v.http_status.map(|s| s.to_string()).unwrap_or_default(),
                 &text(v.final_url.as_deref().unwrap_or("")),
@@ -394,6 +500,8 @@ pub fn write_all(
                 reqs.row([
                     v.domain.as_str(),
                     &rank,
+                    cm,
+                    gpc,
                     &text(&r.url),
                     &r.method,
                     &r.resource_type,
@@ -414,6 +522,10 @@ pub fn write_all(
                     &text(&a.map(|x| join(&x.events)).unwrap_or_default()),
                     &fields.unwrap_or_default(),
                     &text(a.and_then(|x| x.matched_rule.as_deref()).unwrap_or("")),
+                    v.consent
+                        .choice_at
+                        .map(|c| bool_text(r.wall_time >= c))
+                        .unwrap_or(""),
                 ])?;
                 written.requests += 1;
             }
@@ -430,6 +542,8 @@ pub fn write_all(
                 trackers.row([
                     rank.as_str(),
                     &f.site,
+                    cm,
+                    gpc,
                     &tr.tracker,
                     &tr.company,
                     &tr.category,
@@ -442,6 +556,8 @@ pub fn write_all(
                     bool_text(tr.first_party_proxy),
                     &join(&tr.cookie_ids),
                     bool_text(pre_submit),
+                    bool_text(tr.fired_before_choice),
+                    bool_text(tr.fired_after_choice),
                 ])?;
                 written.site_trackers += 1;
                 // Tidy: one row per field, its encodings and places, and a request carrying it.
@@ -474,6 +590,8 @@ pub fn write_all(
                     tfields.row([
                         rank.as_str(),
                         &f.site,
+                        cm,
+                        gpc,
                         &tr.tracker,
                         field,
                         &join(&enc),
@@ -488,18 +606,94 @@ pub fn write_all(
     reqs.finish()?;
     trackers.finish()?;
     tfields.finish()?;
-    write_prevalence(&totals, out)?;
-    manifest::write(store, out, &totals, opts)?;
+    consent.finish()?;
+    write_prevalence(&all, out)?;
+    manifest::write(store, out, &all, opts)?;
     write_file(
         &out.join("report.html"),
-        html::render(store, &totals)?.as_bytes(),
+        html::render(store, &all)?.as_bytes(),
     )?;
     Ok(written)
 }
 
-fn write_prevalence(t: &Totals, out: &Path) -> Result<(), ReportError> {
+/// Writes the visit's consent.csv row; returns the violation when trackers fired after
+/// "reject all".
+fn consent_row(
+    out: &mut Out,
+    rank: &str,
+    v: &RawVisit,
+    f: &Findings,
+) -> Result<Option<Violation>, ReportError> {
+    let c = &v.consent;
+    let tracking = || f.trackers.iter().filter(|t| is_tracker(t));
+    let before: Vec<&String> = tracking()
+        .filter(|t| t.fired_before_choice)
+        .map(|t| &t.tracker)
+        .collect();
+    let after: Vec<&crate::analyze::SiteTracker> =
+        tracking().filter(|t| t.fired_after_choice).collect();
+    let violations: Vec<(String, Vec<String>)> = if c.mode == ConsentMode::Reject {
+        after
+            .iter()
+            .map(|t| {
+                let fields: BTreeSet<String> = t
+                    .fields_after_choice
+                    .iter()
+                    .map(|h| h.field.to_string())
+                    .collect();
+                (t.tracker.clone(), fields.into_iter().collect())
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let violation_fields: Vec<String> = violations
+        .iter()
+        .flat_map(|(t, fs)| fs.iter().map(move |x| format!("{t}={x}")))
+        .collect();
+    let opt_bool = |b: Option<bool>| b.map(bool_text).unwrap_or("");
+    out.row([
+        rank,
+        &v.domain,
+        c.mode.as_str(),
+        bool_text(c.gpc),
+        v.outcome.as_str(),
+        &text(c.cmp.as_deref().unwrap_or("")),
+        bool_text(c.banner_found),
+        c.action.map(ConsentMode::as_str).unwrap_or(""),
+        opt_bool(c.action_ok),
+        &c.choice_at.map(cells::unix_time).unwrap_or_default(),
+        &join(before),
+        &join(after.iter().map(|t| &t.tracker)),
+        &join(violations.iter().map(|(t, _)| t)),
+        &violation_fields.join(";"),
+    ])?;
+    Ok((!violations.is_empty()).then(|| Violation {
+        rank: rank.parse().unwrap_or(0),
+        site: v.domain.clone(),
+        cmp: c.cmp.clone().unwrap_or_default(),
+        trackers: violations,
+    }))
+}
+
+fn write_prevalence(all: &CrawlTotals, out: &Path) -> Result<(), ReportError> {
     let mut prev = Out::create(out, "prevalence.csv", &PREVALENCE_COLUMNS)?;
     let mut fields = Out::create(out, "fields.csv", &FIELDS_COLUMNS)?;
+    let gpc = bool_text(all.gpc);
+    for (mode, t) in &all.modes {
+        write_mode_prevalence(&mut prev, &mut fields, mode.as_str(), gpc, t)?;
+    }
+    prev.finish()?;
+    fields.finish()
+}
+
+fn write_mode_prevalence(
+    prev: &mut Out,
+    fields: &mut Out,
+    mode: &str,
+    gpc: &str,
+    t: &Totals,
+) -> Result<(), ReportError> {
     for (name, x) in ranked(t) {
         let (lo, hi) = cells::wilson(x.sites, t.ok);
         let frac = |k: u64, n: u64| {
@@ -510,6 +704,8 @@ fn write_prevalence(t: &Totals, out: &Path) -> Result<(), ReportError> {
             }
         };
         prev.row([
+            mode,
+            gpc,
             name.as_str(),
             &x.company,
             &x.category,
@@ -526,6 +722,8 @@ fn write_prevalence(t: &Totals, out: &Path) -> Result<(), ReportError> {
         ])?;
         for (field, n) in &x.fields {
             fields.row([
+                mode,
+                gpc,
                 name.as_str(),
                 &x.company,
                 field,
@@ -535,8 +733,7 @@ fn write_prevalence(t: &Totals, out: &Path) -> Result<(), ReportError> {
             ])?;
         }
     }
-    prev.finish()?;
-    fields.finish()
+    Ok(())
 }
 
 /// Trackers by OK sites, most first, then by name.

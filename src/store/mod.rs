@@ -8,7 +8,9 @@
 //! - on start, `in_progress` targets (claimed by a process that died) go back to `pending`;
 //! - only one crawl process holds a store at a time ([`CrawlLock`]).
 
-use crate::capture::{BodyState, Canaries, Outcome, RawCookie, RawRequest, RawVisit};
+use crate::capture::{
+    BodyState, Canaries, ConsentMode, ConsentRecord, Outcome, RawCookie, RawRequest, RawVisit,
+};
 use crate::list::Target;
 use rusqlite::{Connection, OptionalExtension, params};
 use std::collections::BTreeMap;
@@ -19,7 +21,7 @@ use std::path::{Path, PathBuf};
 /// The store's file name inside an output folder.
 pub const STORE_FILE: &str = "crawl.sqlite";
 const LOCK_FILE: &str = "crawl.lock";
-const SCHEMA_VERSION: &str = "1";
+const SCHEMA_VERSION: &str = "2";
 
 /// Store errors.
 #[derive(Debug, thiserror::Error)]
@@ -57,7 +59,7 @@ pub enum StoreError {
     Missing(PathBuf),
     /// A newer or unknown schema.
     #[error(
-        "store {path} has schema version {found}, this pixelcensus reads version {SCHEMA_VERSION}"
+        "store {path} has schema version {found}, this pixelcensus reads versions 1 and {SCHEMA_VERSION}; use the pixelcensus that made it, or a newer one"
     )]
     Schema {
         /// The store file.
@@ -119,6 +121,8 @@ pub struct Claimed {
     pub target: Target,
     /// Visits started before this one (crash retries).
     pub attempts: u32,
+    /// The consent mode this visit is for.
+    pub mode: ConsentMode,
 }
 
 /// Frontier counts.
@@ -152,7 +156,7 @@ pub struct StoredVisit {
     pub rank: u64,
     /// Whether the rank is a bucket.
     pub rank_is_bucket: bool,
-    /// The raw capture.
+    /// The raw capture (its consent mode in `visit.consent.mode`).
     pub visit: RawVisit,
 }
 
@@ -194,6 +198,7 @@ impl Store {
             .map_err(sq)?;
         conn.pragma_update(None, "synchronous", "NORMAL")
             .map_err(sq)?;
+        migrate_v1(&conn).map_err(sq)?;
         conn.execute_batch(include_str!("schema.sql")).map_err(sq)?;
         let store = Store {
             conn,
@@ -202,6 +207,7 @@ impl Store {
         match store.meta("schema_version")? {
             None => store.set_meta("schema_version", SCHEMA_VERSION)?,
             Some(v) if v == SCHEMA_VERSION => {}
+            Some(v) if v == "1" => store.set_meta("schema_version", SCHEMA_VERSION)?,
             Some(found) => {
                 return Err(StoreError::Schema {
                     path: path.to_owned(),
@@ -247,9 +253,9 @@ impl Store {
         Ok(bytes.to_vec())
     }
 
-    /// Adds targets to the frontier; returns how many were new. A domain already present
-    /// keeps its row (and its visit), taking the better rank.
-    pub fn add_targets(&mut self, targets: &[Target]) -> Result<usize> {
+    /// Adds targets to the frontier, once per consent mode; returns how many rows were new. A
+    /// domain and mode already present keep their row (and visit), taking the better rank.
+    pub fn add_targets(&mut self, targets: &[Target], modes: &[ConsentMode]) -> Result<usize> {
         let path = self.path.clone();
         let sq = |source| StoreError::Sqlite {
             path: path.clone(),
@@ -259,14 +265,21 @@ impl Store {
         let mut added = 0;
         {
             let mut ins = tx
-                .prepare("INSERT INTO targets(domain, rank, rank_is_bucket) VALUES (?1, ?2, ?3) ON CONFLICT(domain) DO UPDATE SET rank = min(rank, excluded.rank)")
+                .prepare("INSERT INTO targets(domain, rank, rank_is_bucket, consent_mode) VALUES (?1, ?2, ?3, ?4) ON CONFLICT(domain, consent_mode) DO UPDATE SET rank = min(rank, excluded.rank)")
                 .map_err(sq)?;
             let before: i64 = tx
                 .query_row("SELECT count(*) FROM targets", [], |r| r.get(0))
                 .map_err(sq)?;
             for t in targets {
-                ins.execute(params![t.domain, t.rank as i64, t.rank_is_bucket])
+                for m in modes {
+                    ins.execute(params![
+                        t.domain,
+                        t.rank as i64,
+                        t.rank_is_bucket,
+                        m.as_str()
+                    ])
                     .map_err(sq)?;
+                }
             }
             let after: i64 = tx
                 .query_row("SELECT count(*) FROM targets", [], |r| r.get(0))
@@ -298,20 +311,21 @@ impl Store {
             .map_err(self.sq())
     }
 
-    /// Claims the best-ranked pending target.
+    /// Claims the best-ranked pending target (a site's modes one after another).
     pub fn claim_next(&self) -> Result<Option<Claimed>> {
         let row = self
             .conn
             .query_row(
                 "UPDATE targets SET state = 'in_progress', attempts = attempts + 1
                  WHERE id = (SELECT id FROM targets WHERE state = 'pending' ORDER BY rank, id LIMIT 1)
-                 RETURNING id, domain, rank, rank_is_bucket, attempts",
+                 RETURNING id, domain, rank, rank_is_bucket, attempts, consent_mode",
                 [],
                 |r| {
                     Ok(Claimed {
                         id: r.get(0)?,
                         target: Target { domain: r.get(1)?, rank: r.get::<_, i64>(2)? as u64, rank_is_bucket: r.get(3)? },
                         attempts: r.get::<_, i64>(4)? as u32 - 1,
+                        mode: ConsentMode::parse(&r.get::<_, String>(5)?).unwrap_or_default(),
                     })
                 },
             )
@@ -354,8 +368,9 @@ impl Store {
                 .map_err(sq)?;
         }
         tx.execute(
-            "INSERT INTO visits(target_id, status, http_status, start_url, final_url, redirect_chain, error, started_at, duration_ms, canaries, actions)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+            "INSERT INTO visits(target_id, status, http_status, start_url, final_url, redirect_chain, error, started_at, duration_ms, canaries, actions,
+                                consent_mode, gpc, cmp, banner_found, consent_action, action_ok, choice_at, consent_log)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
             params![
                 target_id,
                 v.outcome.as_str(),
@@ -368,6 +383,14 @@ impl Store {
                 v.duration_ms as i64,
                 json(&v.canaries),
                 json(&v.actions),
+                v.consent.mode.as_str(),
+                v.consent.gpc,
+                v.consent.cmp,
+                v.consent.banner_found,
+                v.consent.action.map(ConsentMode::as_str),
+                v.consent.action_ok,
+                v.consent.choice_at,
+                json(&v.consent.log),
             ],
         )
         .map_err(sq)?;
@@ -460,11 +483,16 @@ impl Store {
         Ok(c)
     }
 
-    /// Every target, best rank first, with its visit id if visited.
-    pub fn targets(&self) -> Result<Vec<(Target, Option<i64>)>> {
+    /// Every target, best rank first (a site's modes together: none, accept, reject), with
+    /// its consent mode and its visit id if visited.
+    pub fn targets(&self) -> Result<Vec<(Target, ConsentMode, Option<i64>)>> {
         let mut st = self
             .conn
-            .prepare("SELECT t.domain, t.rank, t.rank_is_bucket, v.id FROM targets t LEFT JOIN visits v ON v.target_id = t.id ORDER BY t.rank, t.id")
+            .prepare(
+                "SELECT t.domain, t.rank, t.rank_is_bucket, v.id, t.consent_mode FROM targets t LEFT JOIN visits v ON v.target_id = t.id
+                 ORDER BY t.rank, (SELECT min(id) FROM targets u WHERE u.domain = t.domain),
+                          CASE t.consent_mode WHEN 'none' THEN 0 WHEN 'accept' THEN 1 ELSE 2 END",
+            )
             .map_err(self.sq())?;
         let rows = st
             .query_map([], |r| {
@@ -474,6 +502,7 @@ impl Store {
                         rank: r.get::<_, i64>(1)? as u64,
                         rank_is_bucket: r.get(2)?,
                     },
+                    ConsentMode::parse(&r.get::<_, String>(4)?).unwrap_or_default(),
                     r.get::<_, Option<i64>>(3)?,
                 ))
             })
@@ -488,7 +517,8 @@ impl Store {
         let (rank, rank_is_bucket, mut visit) = self
             .conn
             .query_row(
-                "SELECT t.rank, t.rank_is_bucket, t.domain, v.status, v.http_status, v.start_url, v.final_url, v.redirect_chain, v.error, v.started_at, v.duration_ms, v.canaries, v.actions
+                "SELECT t.rank, t.rank_is_bucket, t.domain, v.status, v.http_status, v.start_url, v.final_url, v.redirect_chain, v.error, v.started_at, v.duration_ms, v.canaries, v.actions,
+                        v.consent_mode, v.gpc, v.cmp, v.banner_found, v.consent_action, v.action_ok, v.choice_at, v.consent_log
                  FROM visits v JOIN targets t ON t.id = v.target_id WHERE v.id = ?1",
                 [visit_id],
                 |r| {
@@ -516,6 +546,16 @@ impl Store {
                                 search: String::new(),
                             }),
                             actions: from_json(r.get(12)?),
+                            consent: ConsentRecord {
+                                mode: ConsentMode::parse(&r.get::<_, String>(13)?).unwrap_or_default(),
+                                gpc: r.get(14)?,
+                                cmp: r.get(15)?,
+                                banner_found: r.get(16)?,
+                                action: r.get::<_, Option<String>>(17)?.as_deref().and_then(ConsentMode::parse),
+                                action_ok: r.get(18)?,
+                                choice_at: r.get(19)?,
+                                log: from_json(r.get(20)?),
+                            },
                         },
                     ))
                 },
@@ -585,6 +625,55 @@ impl Store {
     }
 }
 
+/// Brings a schema-1 store (before consent modes) to schema 2 in place: the frontier's
+/// one-row-per-domain key becomes one row per domain and mode (row ids kept, so visits keep
+/// their targets), and visits gain the consent columns with the values a version-1 crawl
+/// had (mode `none`, no GPC, banner not looked for). Does nothing on a new or current store.
+fn migrate_v1(conn: &Connection) -> rusqlite::Result<()> {
+    let has_targets: bool = conn.query_row(
+        "SELECT count(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = 'targets'",
+        [],
+        |r| r.get(0),
+    )?;
+    let has_mode: bool = conn.query_row(
+        "SELECT count(*) > 0 FROM pragma_table_info('targets') WHERE name = 'consent_mode'",
+        [],
+        |r| r.get(0),
+    )?;
+    if !has_targets || has_mode {
+        return Ok(());
+    }
+    // Visits reference targets: the rebuild runs with foreign-key checks off (a no-op inside
+    // a transaction, so set before it) and back on after.
+    conn.execute_batch("PRAGMA foreign_keys = OFF;")?;
+    let done = conn.execute_batch(
+        "BEGIN;
+         CREATE TABLE targets_v2 (
+             id INTEGER PRIMARY KEY, domain TEXT NOT NULL, rank INTEGER NOT NULL,
+             rank_is_bucket INTEGER NOT NULL, state TEXT NOT NULL DEFAULT 'pending',
+             attempts INTEGER NOT NULL DEFAULT 0, consent_mode TEXT NOT NULL DEFAULT 'none',
+             UNIQUE (domain, consent_mode));
+         INSERT INTO targets_v2(id, domain, rank, rank_is_bucket, state, attempts)
+             SELECT id, domain, rank, rank_is_bucket, state, attempts FROM targets;
+         DROP TABLE targets;
+         ALTER TABLE targets_v2 RENAME TO targets;
+         ALTER TABLE visits ADD COLUMN consent_mode TEXT NOT NULL DEFAULT 'none';
+         ALTER TABLE visits ADD COLUMN gpc INTEGER NOT NULL DEFAULT 0;
+         ALTER TABLE visits ADD COLUMN cmp TEXT;
+         ALTER TABLE visits ADD COLUMN banner_found INTEGER NOT NULL DEFAULT 0;
+         ALTER TABLE visits ADD COLUMN consent_action TEXT;
+         ALTER TABLE visits ADD COLUMN action_ok INTEGER;
+         ALTER TABLE visits ADD COLUMN choice_at REAL;
+         ALTER TABLE visits ADD COLUMN consent_log TEXT NOT NULL DEFAULT '[]';
+         COMMIT;",
+    );
+    if done.is_err() {
+        let _ = conn.execute_batch("ROLLBACK;");
+    }
+    conn.execute_batch("PRAGMA foreign_keys = ON;")?;
+    done
+}
+
 /// Parses a JSON TEXT column written by [`json`]; a damaged value reads as empty.
 fn from_json<T: serde::de::DeserializeOwned + Default>(s: String) -> T {
     serde_json::from_str(&s).unwrap_or_default()
@@ -642,6 +731,16 @@ mod tests {
             }],
             canaries: crate::canary::derive(b"k", domain),
             actions: vec!["scrolled".into()],
+            consent: ConsentRecord {
+                mode: ConsentMode::Reject,
+                gpc: true,
+                cmp: Some("Onetrust".into()),
+                banner_found: true,
+                action: Some(ConsentMode::Reject),
+                action_ok: Some(true),
+                choice_at: Some(1.25),
+                log: vec!["popupFound Onetrust".into()],
+            },
         }
     }
 
@@ -656,10 +755,85 @@ mod tests {
     }
 
     #[test]
+    fn each_mode_is_its_own_frontier_row_and_visit() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = Store::create(dir.path()).unwrap();
+        assert_eq!(
+            s.add_targets(&targets(2), &[ConsentMode::None, ConsentMode::Reject])
+                .unwrap(),
+            4
+        );
+        // A later run adding a mode adds only the missing rows.
+        assert_eq!(s.add_targets(&targets(2), &ConsentMode::ALL).unwrap(), 2);
+        let mut claimed = Vec::new();
+        while let Some(c) = s.claim_next().unwrap() {
+            let mut v = visit(&c.target.domain, Outcome::Ok);
+            v.consent.mode = c.mode;
+            s.record_visit(c.id, &v).unwrap();
+            claimed.push((c.target.domain, c.mode));
+        }
+        assert_eq!(claimed.len(), 6);
+        let listed: Vec<(String, ConsentMode)> = s
+            .targets()
+            .unwrap()
+            .into_iter()
+            .map(|(t, m, id)| {
+                let stored = s.load_visit(id.unwrap()).unwrap();
+                assert_eq!(stored.visit.consent.mode, m);
+                (t.domain, m)
+            })
+            .collect();
+        let want: Vec<(String, ConsentMode)> = ["s1.example", "s2.example"]
+            .iter()
+            .flat_map(|d| ConsentMode::ALL.map(|m| (d.to_string(), m)))
+            .collect();
+        assert_eq!(listed, want, "a site's modes together, in mode order");
+    }
+
+    #[test]
+    fn a_version_1_store_is_migrated_and_keeps_its_visits() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let c = Connection::open(dir.path().join(STORE_FILE)).unwrap();
+            c.execute_batch(
+                "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+                 INSERT INTO meta VALUES ('schema_version', '1');
+                 CREATE TABLE targets (id INTEGER PRIMARY KEY, domain TEXT NOT NULL UNIQUE, rank INTEGER NOT NULL,
+                   rank_is_bucket INTEGER NOT NULL, state TEXT NOT NULL DEFAULT 'pending', attempts INTEGER NOT NULL DEFAULT 0);
+                 CREATE TABLE visits (id INTEGER PRIMARY KEY, target_id INTEGER NOT NULL UNIQUE REFERENCES targets(id),
+                   status TEXT NOT NULL, http_status INTEGER, start_url TEXT NOT NULL, final_url TEXT, redirect_chain TEXT NOT NULL,
+                   error TEXT, started_at TEXT NOT NULL, duration_ms INTEGER NOT NULL, canaries TEXT NOT NULL, actions TEXT NOT NULL);
+                 INSERT INTO targets VALUES (7, 'old.example', 1, 0, 'done', 1);
+                 INSERT INTO visits VALUES (3, 7, 'ok', 200, 'https://old.example/', NULL, '[]', NULL, '2026-10-01T00:00:00Z', 10, '{}', '[]');",
+            )
+            .unwrap();
+        }
+        let mut s = Store::open(dir.path()).unwrap();
+        assert_eq!(s.meta("schema_version").unwrap().as_deref(), Some("2"));
+        let t = s.targets().unwrap();
+        assert_eq!(t.len(), 1);
+        assert_eq!((t[0].1, t[0].2), (ConsentMode::None, Some(3)));
+        let v = s.load_visit(3).unwrap().visit;
+        assert_eq!(v.domain, "old.example");
+        assert_eq!(v.consent, ConsentRecord::default());
+        // The migrated frontier takes new modes for the same site.
+        let old = Target {
+            domain: "old.example".into(),
+            rank: 1,
+            rank_is_bucket: false,
+        };
+        assert_eq!(s.add_targets(&[old], &ConsentMode::ALL).unwrap(), 2);
+        drop(s);
+        // Opening again is a no-op.
+        let s = Store::open(dir.path()).unwrap();
+        assert_eq!(s.targets().unwrap().len(), 3);
+    }
+
+    #[test]
     fn visit_round_trips_byte_exact() {
         let dir = tempfile::tempdir().unwrap();
         let mut s = Store::create(dir.path()).unwrap();
-        s.add_targets(&targets(1)).unwrap();
+        s.add_targets(&targets(1), &[ConsentMode::None]).unwrap();
         let c = s.claim_next().unwrap().unwrap();
         let v = visit(&c.target.domain, Outcome::Ok);
         let id = s.record_visit(c.id, &v).unwrap();
@@ -672,7 +846,7 @@ mod tests {
     fn interrupted_claims_return_and_nothing_is_counted_twice() {
         let dir = tempfile::tempdir().unwrap();
         let mut s = Store::create(dir.path()).unwrap();
-        assert_eq!(s.add_targets(&targets(3)).unwrap(), 3);
+        assert_eq!(s.add_targets(&targets(3), &[ConsentMode::None]).unwrap(), 3);
         let a = s.claim_next().unwrap().unwrap();
         s.record_visit(a.id, &visit(&a.target.domain, Outcome::Ok))
             .unwrap();
@@ -680,7 +854,7 @@ mod tests {
         drop(s);
         let mut s = Store::open(dir.path()).unwrap();
         assert_eq!(
-            s.add_targets(&targets(3)).unwrap(),
+            s.add_targets(&targets(3), &[ConsentMode::None]).unwrap(),
             0,
             "re-adding the same list adds nothing"
         );
@@ -705,7 +879,7 @@ mod tests {
     fn retry_failed_replaces_the_old_visit() {
         let dir = tempfile::tempdir().unwrap();
         let mut s = Store::create(dir.path()).unwrap();
-        s.add_targets(&targets(2)).unwrap();
+        s.add_targets(&targets(2), &[ConsentMode::None]).unwrap();
         while let Some(c) = s.claim_next().unwrap() {
             let o = if c.target.rank == 1 {
                 Outcome::Ok

@@ -1,4 +1,4 @@
--- pixelcensus store, schema version 1. One file per crawl: <out>/crawl.sqlite.
+-- pixelcensus store, schema version 2. One file per crawl: <out>/crawl.sqlite.
 -- Analysts may query it directly; docs/schema.md describes every table.
 
 CREATE TABLE IF NOT EXISTS meta (
@@ -6,18 +6,20 @@ CREATE TABLE IF NOT EXISTS meta (
     value TEXT NOT NULL
 );
 
--- The frontier: every listed site, once.
+-- The frontier: every listed site once per consent mode (--consent all: three rows).
 CREATE TABLE IF NOT EXISTS targets (
     id             INTEGER PRIMARY KEY,
-    domain         TEXT NOT NULL UNIQUE,
+    domain         TEXT NOT NULL,
     rank           INTEGER NOT NULL,
     rank_is_bucket INTEGER NOT NULL,
     state          TEXT NOT NULL DEFAULT 'pending',   -- pending | in_progress | done
-    attempts       INTEGER NOT NULL DEFAULT 0          -- visits started (crash retries count)
+    attempts       INTEGER NOT NULL DEFAULT 0,         -- visits started (crash retries count)
+    consent_mode   TEXT NOT NULL DEFAULT 'none',       -- none | accept | reject
+    UNIQUE (domain, consent_mode)
 );
 CREATE INDEX IF NOT EXISTS targets_state ON targets(state, rank, id);
 
--- One row per visited site (a --retry-failed revisit replaces it).
+-- One row per visited site and consent mode (a --retry-failed revisit replaces it).
 CREATE TABLE IF NOT EXISTS visits (
     id             INTEGER PRIMARY KEY,
     target_id      INTEGER NOT NULL UNIQUE REFERENCES targets(id),
@@ -30,7 +32,15 @@ CREATE TABLE IF NOT EXISTS visits (
     started_at     TEXT NOT NULL,
     duration_ms    INTEGER NOT NULL,
     canaries       TEXT NOT NULL,     -- JSON object: email, phone, name, text, search
-    actions        TEXT NOT NULL      -- JSON array of what the visitor did
+    actions        TEXT NOT NULL,     -- JSON array of what the visitor did
+    consent_mode   TEXT NOT NULL DEFAULT 'none',  -- none | accept | reject
+    gpc            INTEGER NOT NULL DEFAULT 0,    -- Global Privacy Control sent
+    cmp            TEXT,              -- consent platform (autoconsent rule name | heuristic)
+    banner_found   INTEGER NOT NULL DEFAULT 0,
+    consent_action TEXT,              -- accept | reject, NULL when none was attempted
+    action_ok      INTEGER,           -- NULL when no action was attempted
+    choice_at      REAL,              -- Unix seconds of the click (clock of requests.wall_time)
+    consent_log    TEXT NOT NULL DEFAULT '[]'  -- JSON array: what the banner handling reported
 );
 
 -- Every request of every frame, as the browser sent it.

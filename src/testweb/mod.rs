@@ -366,7 +366,8 @@ async fn handle(
         .and_then(|o| o.to_str().ok())
         .unwrap_or("*")
         .to_string();
-    let mut resp = route(&host, &path, parts.method.as_str(), st.variant);
+    let sec_gpc = parts.headers.get("sec-gpc").and_then(|v| v.to_str().ok()) == Some("1");
+    let mut resp = route(&host, &path, parts.method.as_str(), st.variant, sec_gpc);
     let h = resp.headers_mut();
     h.insert(
         "Access-Control-Allow-Origin",
@@ -381,7 +382,7 @@ async fn handle(
     Ok(resp)
 }
 
-fn route(host: &str, path_q: &str, method: &str, variant: u8) -> Response<Body> {
+fn route(host: &str, path_q: &str, method: &str, variant: u8, sec_gpc: bool) -> Response<Body> {
     let (path, query) = match path_q.split_once('?') {
         Some((p, q)) => (p, Some(q)),
         None => (path_q, None),
@@ -489,6 +490,23 @@ fn route(host: &str, path_q: &str, method: &str, variant: u8) -> Response<Body> 
         return respond(404, "text/plain", "no favicon");
     }
     let kind = match (sites::find(host), sites::bench_kind(host)) {
+        // A site that honours Global Privacy Control leaves its trackers out.
+        (Some(site), _) if sec_gpc && sites::HONOURS_SEC_GPC.contains(&site.domain) => {
+            match site.kind {
+                Kind::Page {
+                    form,
+                    search,
+                    extra,
+                    ..
+                } => Kind::Page {
+                    trackers: &[],
+                    form,
+                    search,
+                    extra,
+                },
+                k => k,
+            }
+        }
         (Some(site), _) => site.kind,
         (None, Some(kind)) => kind,
         (None, None) => {

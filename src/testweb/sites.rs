@@ -232,6 +232,121 @@ const COOKIE_SYNC: &str = r#"<img src="https://adnet.test/sync.gif" width="1" he
 const CDN_ONLY: &str = r#"<link rel="stylesheet" href="https://cdn-static.test/style.css">
 <script>fetch('/api/collect', {method: 'POST', headers: {'Content-Type': 'application/json'}, body: JSON.stringify({ok: 1})});</script>"#;
 
+/// Prefixes page HTML with `__pcLoad(src)`, which loads a script on demand: what the consent
+/// banners below call once the visitor chose.
+macro_rules! with_load {
+    ($html:literal) => {
+        concat!(
+            r#"<script>function __pcLoad(src) { var s = document.createElement('script'); s.async = true; s.src = src; document.head.appendChild(s); }</script>"#,
+            "\n",
+            $html
+        )
+    };
+}
+
+/// A OneTrust-style banner (the element ids autoconsent's OneTrust rule looks for). The
+/// site's TikTok pixel ignores the choice; the Meta pixel waits for "accept".
+const ONETRUST: &str = with_load!(
+    r#"<div id="onetrust-consent-sdk"><div id="onetrust-banner-sdk" role="region" aria-label="Cookie banner" style="position:fixed;bottom:0;left:0;right:0;background:#fff;border-top:2px solid #333;padding:1em;z-index:1000">
+<p id="onetrust-policy-text">We and our 142 partners store and access information on your device.</p>
+<button id="onetrust-pc-btn-handler">Cookie Settings</button> <button id="onetrust-reject-all-handler">Reject All</button> <button id="onetrust-accept-btn-handler">Accept All Cookies</button>
+</div></div>
+<script>
+(function () {
+  var b = document.getElementById('onetrust-banner-sdk');
+  function choose(groups) { b.style.display = 'none'; document.cookie = 'OptanonConsent=groups=' + groups + '; path=/'; }
+  document.getElementById('onetrust-accept-btn-handler').addEventListener('click', function () {
+    choose('C0001:1,C0002:1,C0004:1');
+    window.fbq = window.fbq || function () { fbq.queue.push([].slice.call(arguments)); }; fbq.queue = fbq.queue || [];
+    fbq('init', '1234567890123456'); fbq('track', 'PageView');
+    __pcLoad('https://connect.facebook.net/en_US/fbevents.js');
+  });
+  document.getElementById('onetrust-reject-all-handler').addEventListener('click', function () { choose('C0001:1,C0002:0,C0004:0'); });
+  document.getElementById('onetrust-pc-btn-handler').addEventListener('click', function () { navigator.sendBeacon('/never-click?what=onetrust-settings'); });
+})();
+</script>"#
+);
+
+/// A Didomi-style banner (autoconsent's `didomi` rule). GA4 waits for "accept"; nothing
+/// else is on the page: a site that honours "reject".
+const DIDOMI: &str = with_load!(
+    r#"<div id="didomi-host"><div id="didomi-notice" class="didomi-notice-banner" style="position:fixed;bottom:0;left:0;right:0;background:#f4f4f4;padding:1em;z-index:1000">
+<p>With your agreement, we and our partners use cookies or similar technologies.</p>
+<button id="didomi-notice-learn-more-button">Learn more</button> <button id="didomi-notice-disagree-button">Disagree and close</button> <button id="didomi-notice-agree-button">Agree and close</button>
+</div></div>
+<script>
+(function () {
+  var host = document.getElementById('didomi-host');
+  function close() { host.innerHTML = ''; host.setAttribute('aria-hidden', 'true'); }
+  document.getElementById('didomi-notice-agree-button').addEventListener('click', function () {
+    close();
+    window.dataLayer = window.dataLayer || []; window.gtag = function () { dataLayer.push(arguments); };
+    gtag('js', new Date()); gtag('config', 'G-DEMO123456');
+    __pcLoad('https://www.googletagmanager.com/gtag/js?id=G-DEMO123456');
+  });
+  document.getElementById('didomi-notice-disagree-button').addEventListener('click', close);
+  document.getElementById('didomi-notice-learn-more-button').addEventListener('click', function () { navigator.sendBeacon('/never-click?what=didomi-learn-more'); });
+})();
+</script>"#
+);
+
+/// A site's own banner in French, known to no autoconsent rule (found by button texts).
+/// Pinterest waits for "accept"; the LinkedIn Insight Tag is on the page regardless and is
+/// told about any choice, "reject" included.
+const CUSTOM_FR: &str = with_load!(
+    r#"<div class="cookie-notice" style="position:fixed;bottom:0;left:0;right:0;background:#fffbe6;padding:1em;z-index:1000">
+<p>Nous utilisons des cookies pour mesurer l'audience et personnaliser la publicité.</p>
+<a href="/never-click?what=personnaliser">Personnaliser</a> <button type="button" class="cn-refuse">Tout refuser</button> <button type="button" class="cn-accept">Tout accepter</button>
+</div>
+<script>
+(function () {
+  var n = document.querySelector('.cookie-notice');
+  function choose(v) {
+    n.remove(); document.cookie = 'cn_consent=' + v + '; path=/';
+    new Image().src = 'https://px.ads.linkedin.com/collect?v=2&fmt=js&pid=1234567&conversionId=consent_' + v + '&time=' + Date.now() + '&url=' + encodeURIComponent(location.href);
+    if (v === 'all') __pcLoad('https://s.pinimg.com/ct/core.js?tid=2612345678901');
+  }
+  document.querySelector('.cn-accept').addEventListener('click', function () { choose('all'); });
+  document.querySelector('.cn-refuse').addEventListener('click', function () { choose('none'); });
+})();
+</script>"#
+);
+
+/// A banner with no way to refuse: "Accept all" and a settings link. Snap waits for "accept".
+const NO_REJECT: &str = with_load!(
+    r#"<div id="cookie-wall" style="position:fixed;bottom:0;left:0;right:0;background:#eef;padding:1em;z-index:1000">
+<p>This site uses cookies to improve your experience and for advertising.</p>
+<a href="/never-click?what=manage-settings">Manage settings</a> <button type="button" id="cw-accept">Accept all</button>
+</div>
+<script>
+document.getElementById('cw-accept').addEventListener('click', function () {
+  document.getElementById('cookie-wall').style.display = 'none';
+  __pcLoad('https://sc-static.net/scevent.min.js?pid=a1b2c3d4-0000-4000-8000-123456789abc');
+});
+</script>"#
+);
+
+/// Honours Global Privacy Control twice: the server leaves the Meta pixel out when the
+/// request has `Sec-GPC: 1` ([`HONOURS_SEC_GPC`]), and the page loads TikTok only when
+/// `navigator.globalPrivacyControl` is not true.
+const GPC_AWARE: &str = with_load!(
+    r#"<script>
+if (navigator.globalPrivacyControl !== true) {
+  window.ttq = window.ttq || [];
+  ['page','track','identify'].forEach(function (m) { ttq[m] = function () { ttq.push([m].concat([].slice.call(arguments))); }; });
+  ttq.push(['load', 'CDEMOTT0PIXEL0000001']); ttq.page();
+  __pcLoad('https://analytics.tiktok.com/i18n/pixel/events.js?sdkid=CDEMOTT0PIXEL0000001&lib=ttq');
+}
+</script>"#
+);
+
+/// The path the consent banners' other buttons and links (settings, learn more) lead to or
+/// beacon: a crawl must never request it.
+pub const NEVER_CLICK: &str = "/never-click";
+
+/// Sites whose server drops their `trackers` when a request carries `Sec-GPC: 1`.
+pub const HONOURS_SEC_GPC: &[&str] = &["gpc-honours.test"];
+
 /// Every host of the test web.
 pub const SITES: &[Site] = &[
     page("tiktok-shop.test", 1, &[Tracker::TikTok], true, true, ""),
@@ -363,6 +478,40 @@ pub const SITES: &[Site] = &[
         "gads-landing.test",
         33,
         &[Tracker::Other("gads", "AW-123456789")],
+        false,
+        false,
+        "",
+    ),
+    page(
+        "consent-onetrust.test",
+        35,
+        &[Tracker::TikTok],
+        true,
+        false,
+        ONETRUST,
+    ),
+    page("consent-didomi.test", 36, &[], true, false, DIDOMI),
+    page(
+        "consent-custom.test",
+        37,
+        &[Tracker::Other("linkedin", "1234567")],
+        false,
+        false,
+        CUSTOM_FR,
+    ),
+    page("consent-noreject.test", 38, &[], true, false, NO_REJECT),
+    page(
+        "gpc-honours.test",
+        39,
+        &[Tracker::Meta],
+        false,
+        false,
+        GPC_AWARE,
+    ),
+    page(
+        "gpc-ignores.test",
+        40,
+        &[Tracker::Meta, Tracker::TikTok],
         false,
         false,
         "",
@@ -904,4 +1053,198 @@ pub const TRUTH: &[Expect] = &[
     // Hostile strings: a formula as an event name, raw bytes in a body.
     e("hostile.test", "Meta Pixel", &[META_ID], true, &[]),
     e("hostile.test", "recorder-demo.test", &[], false, &[]),
+    // Consent banners, the visitor ignoring them: only what does not wait for a choice
+    // (CONSENT_TRUTH has every mode).
+    e(
+        "consent-onetrust.test",
+        "TikTok Pixel",
+        &[TIKTOK_CODE],
+        true,
+        &["hashed_email", "hashed_phone"],
+    ),
+    e(
+        "consent-custom.test",
+        "LinkedIn Insight Tag",
+        &["1234567"],
+        true,
+        &[],
+    ),
+    // Global Privacy Control sites, crawled without GPC.
+    e("gpc-honours.test", "Meta Pixel", &[META_ID], true, &[]),
+    e(
+        "gpc-honours.test",
+        "TikTok Pixel",
+        &[TIKTOK_CODE],
+        true,
+        &[],
+    ),
+    e("gpc-ignores.test", "Meta Pixel", &[META_ID], true, &[]),
+    e(
+        "gpc-ignores.test",
+        "TikTok Pixel",
+        &[TIKTOK_CODE],
+        true,
+        &[],
+    ),
+];
+
+/// What a crawl must record in consent.csv for one site and consent mode (no GPC).
+#[derive(Clone, Copy, Debug)]
+pub struct ConsentExpect {
+    /// Listed site.
+    pub site: &'static str,
+    /// `none`, `accept` or `reject`.
+    pub mode: &'static str,
+    /// `cmp` exactly ("" when no banner).
+    pub cmp: &'static str,
+    /// `banner_found`.
+    pub banner_found: bool,
+    /// `action_ok`: "", "true" or "false".
+    pub action_ok: &'static str,
+    /// Tracking trackers that fired before the choice.
+    pub before: &'static [&'static str],
+    /// Tracking trackers that fired after it.
+    pub after: &'static [&'static str],
+    /// In `reject`: trackers that fired after the click, each with exactly which of the
+    /// visitor's values ([`SENSITIVE`]) it received after the click.
+    pub violations: &'static [(&'static str, &'static [&'static str])],
+}
+
+const fn ce(
+    site: &'static str,
+    mode: &'static str,
+    cmp: &'static str,
+    action_ok: &'static str,
+    before: &'static [&'static str],
+    after: &'static [&'static str],
+    violations: &'static [(&'static str, &'static [&'static str])],
+) -> ConsentExpect {
+    ConsentExpect {
+        site,
+        mode,
+        cmp,
+        banner_found: !cmp.is_empty(),
+        action_ok,
+        before,
+        after,
+        violations,
+    }
+}
+
+/// The consent sites in each mode, and the two GPC sites (no banner; what they load without
+/// GPC). Follows from the banners' scripts above: the visitor answers the banner before it
+/// types into the newsletter form, so a tracker that ignores "reject" receives the typed
+/// values after the click.
+pub const CONSENT_TRUTH: &[ConsentExpect] = &[
+    ce(
+        "consent-onetrust.test",
+        "none",
+        "Onetrust",
+        "",
+        &["TikTok Pixel"],
+        &[],
+        &[],
+    ),
+    ce(
+        "consent-onetrust.test",
+        "accept",
+        "Onetrust",
+        "true",
+        &["TikTok Pixel"],
+        &["Meta Pixel", "TikTok Pixel"],
+        &[],
+    ),
+    ce(
+        "consent-onetrust.test",
+        "reject",
+        "Onetrust",
+        "true",
+        &["TikTok Pixel"],
+        &["TikTok Pixel"],
+        &[("TikTok Pixel", &["hashed_email", "hashed_phone"])],
+    ),
+    ce("consent-didomi.test", "none", "didomi", "", &[], &[], &[]),
+    ce(
+        "consent-didomi.test",
+        "accept",
+        "didomi",
+        "true",
+        &[],
+        &["Google Analytics 4"],
+        &[],
+    ),
+    ce(
+        "consent-didomi.test",
+        "reject",
+        "didomi",
+        "true",
+        &[],
+        &[],
+        &[],
+    ),
+    ce(
+        "consent-custom.test",
+        "none",
+        "heuristic",
+        "",
+        &["LinkedIn Insight Tag"],
+        &[],
+        &[],
+    ),
+    ce(
+        "consent-custom.test",
+        "accept",
+        "heuristic",
+        "true",
+        &["LinkedIn Insight Tag"],
+        &["LinkedIn Insight Tag", "Pinterest Tag"],
+        &[],
+    ),
+    ce(
+        "consent-custom.test",
+        "reject",
+        "heuristic",
+        "true",
+        &["LinkedIn Insight Tag"],
+        &["LinkedIn Insight Tag"],
+        &[("LinkedIn Insight Tag", &[])],
+    ),
+    ce(
+        "consent-noreject.test",
+        "none",
+        "heuristic",
+        "",
+        &[],
+        &[],
+        &[],
+    ),
+    ce(
+        "consent-noreject.test",
+        "accept",
+        "heuristic",
+        "true",
+        &[],
+        &["Snap Pixel"],
+        &[],
+    ),
+    // No reject button: the action fails and nothing is clicked.
+    ce(
+        "consent-noreject.test",
+        "reject",
+        "heuristic",
+        "false",
+        &[],
+        &[],
+        &[],
+    ),
+];
+
+/// The GPC sites: the tracking trackers each loads without GPC and with it (any mode).
+pub const GPC_TRUTH: &[(&str, &[&str], &[&str])] = &[
+    ("gpc-honours.test", &["Meta Pixel", "TikTok Pixel"], &[]),
+    (
+        "gpc-ignores.test",
+        &["Meta Pixel", "TikTok Pixel"],
+        &["Meta Pixel", "TikTok Pixel"],
+    ),
 ];

@@ -1,0 +1,543 @@
+//! The visitor's answer to consent banners, and Global Privacy Control. Part of the visit
+//! stage: it talks to the browser and hands back a [`ConsentRecord`]; analysis reads that
+//! record (never the browser) to tell requests sent before the choice from those after it.
+//!
+//! Banners are found and operated by DuckDuckGo's autoconsent (vendored under
+//! `seeds/autoconsent/`, MPL-2.0), injected into every document with a shim of ours
+//! (`shim.js`) that answers autoconsent in the page and keeps what it reports in
+//! `window.__pcConsent`; the crawler polls that through WebDriver `execute`. Autoconsent runs
+//! with no automatic action: it only detects, and the crawler sends `optIn` / `optOut` when
+//! the mode asks. Where no rule knows the banner, `heuristic.js` looks for visible buttons
+//! whose whole text means "accept all" / "reject all" in the common European languages
+//! ([`ACCEPT_PHRASES`], [`REJECT_PHRASES`]) and clicks only that one button.
+
+use crate::browser::BrowserError;
+use crate::browser::session::Session;
+use crate::capture::{ConsentMode, ConsentRecord};
+use serde_json::{Value, json};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+/// The vendored autoconsent content script (version in [`AUTOCONSENT_VERSION`]).
+pub const AUTOCONSENT_JS: &str = include_str!("../../seeds/autoconsent/autoconsent.playwright.js");
+/// The vendored autoconsent declarative rules.
+pub const AUTOCONSENT_RULES: &str = include_str!("../../seeds/autoconsent/rules.json");
+/// The vendored autoconsent version.
+pub const AUTOCONSENT_VERSION: &str = "16.23.0";
+/// SHA-256 of [`AUTOCONSENT_JS`] (also in seeds/autoconsent/SOURCE.md).
+pub const AUTOCONSENT_JS_SHA256: &str =
+    "d5d1d372976129e25596e0959f85cb954eec4d783684da1055e3ac0dc4d9b58e";
+/// SHA-256 of [`AUTOCONSENT_RULES`].
+pub const AUTOCONSENT_RULES_SHA256: &str =
+    "e4c2a7e84a5dc5d74104ec52fb1125fa68d088cb22c49043a917967aa82acb73";
+
+/// The `cmp` value of a banner found by [`ACCEPT_PHRASES`] / [`REJECT_PHRASES`].
+pub const HEURISTIC: &str = "heuristic";
+
+/// Whole button texts (lower case, trimmed) that mean "accept all", in English, German,
+/// French, Spanish, Italian, Dutch, Portuguese, Polish and the Nordic languages.
+pub const ACCEPT_PHRASES: &[&str] = &[
+    "accept all",
+    "accept all cookies",
+    "accept cookies",
+    "allow all",
+    "allow all cookies",
+    "accept",
+    "i accept",
+    "agree",
+    "i agree",
+    "agree to all",
+    "accept and close",
+    "agree and close",
+    "accept & close",
+    "agree & close",
+    "yes, i agree",
+    "ok, i agree",
+    "alle akzeptieren",
+    "alles akzeptieren",
+    "alle cookies akzeptieren",
+    "akzeptieren",
+    "zustimmen",
+    "allen zustimmen",
+    "alle zulassen",
+    "alle erlauben",
+    "einverstanden",
+    "ich stimme zu",
+    "akzeptieren und schließen",
+    "tout accepter",
+    "accepter",
+    "accepter tout",
+    "j'accepte",
+    "accepter et fermer",
+    "tout autoriser",
+    "autoriser tous les cookies",
+    "accepter les cookies",
+    "aceptar todo",
+    "aceptar todas",
+    "aceptar",
+    "aceptar todas las cookies",
+    "acepto",
+    "permitir todas",
+    "aceptar y cerrar",
+    "accetta tutto",
+    "accetta tutti",
+    "accetta",
+    "accetto",
+    "accetta tutti i cookie",
+    "accetta e chiudi",
+    "alles accepteren",
+    "accepteren",
+    "alle cookies accepteren",
+    "akkoord",
+    "alles toestaan",
+    "aceitar tudo",
+    "aceitar todos",
+    "aceitar",
+    "aceito",
+    "permitir todos",
+    "zaakceptuj wszystko",
+    "akceptuj wszystkie",
+    "akceptuję",
+    "zgadzam się",
+    "acceptera alla",
+    "godkänn alla",
+    "tillåt alla",
+    "accepter alle",
+    "tillad alle",
+    "godta alle",
+    "godta",
+    "hyväksy kaikki",
+];
+
+/// Whole button texts (lower case, trimmed) that mean "reject all" (or "only what is
+/// necessary"), in the languages of [`ACCEPT_PHRASES`].
+pub const REJECT_PHRASES: &[&str] = &[
+    "reject all",
+    "reject all cookies",
+    "decline all",
+    "deny all",
+    "refuse all",
+    "reject",
+    "decline",
+    "deny",
+    "reject cookies",
+    "decline cookies",
+    "necessary cookies only",
+    "only necessary cookies",
+    "use necessary cookies only",
+    "only essential cookies",
+    "essential cookies only",
+    "reject non-essential cookies",
+    "continue without accepting",
+    "alle ablehnen",
+    "alles ablehnen",
+    "ablehnen",
+    "nur notwendige cookies",
+    "nur essenzielle cookies",
+    "nur notwendige",
+    "weiter ohne einwilligung",
+    "tout refuser",
+    "refuser",
+    "refuser tout",
+    "continuer sans accepter",
+    "refuser les cookies",
+    "rechazar todo",
+    "rechazar todas",
+    "rechazar",
+    "solo necesarias",
+    "rifiuta tutto",
+    "rifiuta tutti",
+    "rifiuta",
+    "continua senza accettare",
+    "solo necessari",
+    "alles weigeren",
+    "weigeren",
+    "alleen noodzakelijke cookies",
+    "alles afwijzen",
+    "rejeitar tudo",
+    "rejeitar todos",
+    "recusar",
+    "recusar todos",
+    "odrzuć wszystko",
+    "odrzuć wszystkie",
+    "odrzuć",
+    "avvisa alla",
+    "neka alla",
+    "endast nödvändiga",
+    "afvis alle",
+    "avvis alle",
+    "hylkää kaikki",
+];
+
+/// How the visitor handles consent on every visit of a crawl.
+#[derive(Clone, Debug)]
+pub struct ConsentConfig {
+    /// Send Global Privacy Control (`Sec-GPC: 1`, `navigator.globalPrivacyControl`).
+    pub gpc: bool,
+    /// How long to look for a banner after the page loaded before concluding there is none
+    /// (modes accept and reject; the time counts toward the dwell).
+    pub wait: Duration,
+}
+
+impl Default for ConsentConfig {
+    fn default() -> Self {
+        ConsentConfig {
+            gpc: false,
+            wait: Duration::from_secs(4),
+        }
+    }
+}
+
+/// How long autoconsent may take to opt in or out once told to (its OneTrust rule alone
+/// waits up to ~10 s for a settings dialog).
+const ACTION_BUDGET: Duration = Duration::from_secs(15);
+/// Time between two looks at the page's consent state.
+const POLL: Duration = Duration::from_millis(150);
+
+/// The script evaluated in every new document: the shim, then autoconsent.
+pub fn page_script() -> &'static str {
+    static JS: OnceLock<String> = OnceLock::new();
+    JS.get_or_init(|| {
+        let config = json!({
+            "enabled": true,
+            "autoAction": null,
+            "disabledCmps": [],
+            "enablePrehide": false,
+            "enableCosmeticRules": false,
+            "enableGeneratedRules": true,
+            "enableHeuristicDetection": false,
+            "heuristicMode": "off",
+            "detectRetries": 20,
+            "isMainWorld": true,
+            "logs": { "lifecycle": false, "rulesteps": false, "detectionsteps": false, "evals": false,
+                      "errors": false, "messages": false, "waits": false },
+        });
+        let shim = include_str!("shim.js")
+            .replace("__PC_CONFIG__", &config.to_string())
+            .replace("__PC_RULES__", AUTOCONSENT_RULES.trim());
+        format!("{shim}\n{AUTOCONSENT_JS}")
+    })
+}
+
+/// The heuristic script with its phrase lists.
+fn heuristic_js() -> &'static str {
+    static JS: OnceLock<String> = OnceLock::new();
+    JS.get_or_init(|| {
+        let phrases = json!({ "accept": ACCEPT_PHRASES, "reject": REJECT_PHRASES });
+        include_str!("heuristic.js").replace("__PC_PHRASES__", &phrases.to_string())
+    })
+}
+
+/// Reads the top document's consent state.
+const STATE_JS: &str = "const s = window.__pcConsent; return s ? { cmp: s.cmp, popup: s.popup, result: s.result, clickAt: s.clickAt, attempts: s.attempts, events: s.events } : null;";
+
+/// Sets a fresh browser up: autoconsent and the shim in every new document, and Global
+/// Privacy Control when asked. Done once per browser; it holds for every later page.
+pub async fn prepare_session(s: &Session, cfg: &ConsentConfig) -> Result<(), BrowserError> {
+    let mut source = String::new();
+    if cfg.gpc {
+        source.push_str(
+            "Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { get: () => true, configurable: true, enumerable: true });\n",
+        );
+        s.cdp(
+            "Network.setExtraHTTPHeaders",
+            json!({ "headers": { "Sec-GPC": "1" } }),
+        )
+        .await?;
+    }
+    source.push_str(page_script());
+    s.cdp(
+        "Page.addScriptToEvaluateOnNewDocument",
+        json!({ "source": source }),
+    )
+    .await?;
+    Ok(())
+}
+
+/// The consent state as read from the page.
+#[derive(Debug, Default)]
+struct PageState {
+    cmp: Option<String>,
+    popup: Option<String>,
+    result: Option<bool>,
+    click_at: Option<f64>,
+    attempts: u64,
+    events: Vec<String>,
+}
+
+async fn read_state(s: &Session) -> Result<PageState, BrowserError> {
+    let v = match s
+        .timed(
+            "reading consent state",
+            s.client().execute(STATE_JS, vec![]),
+        )
+        .await
+    {
+        Ok(v) => v,
+        Err(e) if e.is_lost() => return Err(e),
+        Err(_) => Value::Null, // navigating: nothing to read this time
+    };
+    let text = |k: &str| v.get(k).and_then(Value::as_str).map(str::to_string);
+    Ok(PageState {
+        cmp: text("cmp"),
+        popup: text("popup"),
+        result: v.pointer("/result/ok").and_then(Value::as_bool),
+        click_at: v.get("clickAt").and_then(Value::as_f64),
+        attempts: v.get("attempts").and_then(Value::as_u64).unwrap_or(0),
+        events: v
+            .get("events")
+            .and_then(Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(|e| e.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default(),
+    })
+}
+
+/// The heuristic's answer.
+#[derive(Debug, Default)]
+struct Heuristic {
+    accept: u64,
+    reject: u64,
+    clicked: Option<String>,
+    at: Option<f64>,
+    gone: Option<bool>,
+}
+
+impl Heuristic {
+    fn found(&self) -> bool {
+        self.accept + self.reject > 0
+    }
+}
+
+async fn heuristic(s: &Session, action: &str) -> Result<Heuristic, BrowserError> {
+    let v = match s
+        .timed(
+            "looking for a banner",
+            s.client()
+                .execute_async(heuristic_js(), vec![json!(action)]),
+        )
+        .await
+    {
+        Ok(v) => v,
+        Err(e) if e.is_lost() => return Err(e),
+        Err(_) => Value::Null,
+    };
+    Ok(Heuristic {
+        accept: v.get("accept").and_then(Value::as_u64).unwrap_or(0),
+        reject: v.get("reject").and_then(Value::as_u64).unwrap_or(0),
+        clicked: v.get("clicked").and_then(Value::as_str).map(str::to_string),
+        at: v.get("at").and_then(Value::as_f64),
+        gone: v.get("gone").and_then(Value::as_bool),
+    })
+}
+
+/// Mode `none`: notes which banner the page shows, touching nothing.
+pub async fn observe(s: &Session, gpc: bool) -> Result<ConsentRecord, BrowserError> {
+    let st = read_state(s).await?;
+    let mut rec = ConsentRecord {
+        mode: ConsentMode::None,
+        gpc,
+        cmp: st.popup.clone().or(st.cmp.clone()),
+        banner_found: st.popup.is_some(),
+        log: st.events,
+        ..Default::default()
+    };
+    if st.popup.is_none() && st.cmp.is_none() {
+        let h = heuristic(s, "detect").await?;
+        if h.found() {
+            rec.cmp = Some(HEURISTIC.into());
+            rec.banner_found = true;
+            rec.log.push(format!(
+                "heuristic: {} accept and {} reject buttons",
+                h.accept, h.reject
+            ));
+        }
+    }
+    Ok(rec)
+}
+
+/// Modes `accept` and `reject`: waits up to `cfg.wait` for a banner (autoconsent first, the
+/// heuristic once autoconsent's first two passes found no platform), clicks the mode's
+/// choice, and records what happened and when.
+pub async fn choose(
+    s: &Session,
+    mode: ConsentMode,
+    cfg: &ConsentConfig,
+) -> Result<ConsentRecord, BrowserError> {
+    let mut rec = ConsentRecord {
+        mode,
+        gpc: cfg.gpc,
+        ..Default::default()
+    };
+    if mode == ConsentMode::None {
+        return Ok(rec);
+    }
+    let start = Instant::now();
+    let mut commanded: Option<Instant> = None;
+    loop {
+        let st = read_state(s).await?;
+        if let Some(popup) = &st.popup {
+            rec.cmp = Some(popup.clone());
+            rec.banner_found = true;
+            if commanded.is_none() {
+                let cmd = if mode == ConsentMode::Accept {
+                    "optIn"
+                } else {
+                    "optOut"
+                };
+                rec.action = Some(mode);
+                match s
+                    .timed(
+                        "answering the banner",
+                        s.client().execute(
+                            "if (window.__pcConsentCommand) window.__pcConsentCommand(arguments[0]);",
+                            vec![json!(cmd)],
+                        ),
+                    )
+                    .await
+                {
+                    Ok(_) => {}
+                    Err(e) if e.is_lost() => return Err(e),
+                    Err(_) => {}
+                }
+                commanded = Some(Instant::now());
+            }
+            if let Some(ok) = st.result {
+                rec.action_ok = Some(ok);
+                rec.choice_at = st.click_at;
+                rec.log = st.events;
+                return Ok(rec);
+            }
+            if commanded.is_some_and(|t| t.elapsed() >= ACTION_BUDGET) {
+                rec.action_ok = Some(false);
+                rec.choice_at = st.click_at;
+                rec.log = st.events;
+                rec.log.push("no result from autoconsent in time".into());
+                return Ok(rec);
+            }
+        } else {
+            let timed_out = start.elapsed() >= cfg.wait;
+            // No platform after autoconsent's first passes: try the texts of the buttons.
+            if st.cmp.is_none() && (st.attempts >= 2 || timed_out) {
+                let h = heuristic(s, "detect").await?;
+                if h.found() {
+                    return act_heuristic(s, rec, mode, st.events).await;
+                }
+            }
+            if timed_out {
+                rec.cmp = st.cmp;
+                rec.log = st.events;
+                rec.log
+                    .push(format!("no banner within {:.1} s", cfg.wait.as_secs_f64()));
+                return Ok(rec);
+            }
+        }
+        tokio::time::sleep(POLL).await;
+    }
+}
+
+async fn act_heuristic(
+    s: &Session,
+    mut rec: ConsentRecord,
+    mode: ConsentMode,
+    mut log: Vec<String>,
+) -> Result<ConsentRecord, BrowserError> {
+    let h = heuristic(s, mode.as_str()).await?;
+    rec.cmp = Some(HEURISTIC.into());
+    rec.banner_found = true;
+    rec.action = Some(mode);
+    log.push(format!(
+        "heuristic: {} accept and {} reject buttons",
+        h.accept, h.reject
+    ));
+    match &h.clicked {
+        Some(text) => {
+            log.push(format!(
+                "heuristic: clicked \"{text}\"{}",
+                if h.gone == Some(true) {
+                    ", banner closed"
+                } else {
+                    ", button still shown"
+                }
+            ));
+            rec.choice_at = h.at;
+            rec.action_ok = Some(h.gone == Some(true));
+        }
+        None => {
+            log.push(format!("heuristic: no {mode} button"));
+            rec.action_ok = Some(false);
+        }
+    }
+    rec.log = log;
+    Ok(rec)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sha2::{Digest, Sha256};
+    use std::collections::BTreeSet;
+
+    #[test]
+    fn vendored_autoconsent_matches_its_checksums() {
+        assert_eq!(
+            hex::encode(Sha256::digest(AUTOCONSENT_JS.as_bytes())),
+            AUTOCONSENT_JS_SHA256
+        );
+        assert_eq!(
+            hex::encode(Sha256::digest(AUTOCONSENT_RULES.as_bytes())),
+            AUTOCONSENT_RULES_SHA256
+        );
+        let source = include_str!("../../seeds/autoconsent/SOURCE.md");
+        assert!(source.contains(AUTOCONSENT_VERSION));
+        assert!(source.contains(AUTOCONSENT_JS_SHA256));
+        assert!(source.contains(AUTOCONSENT_RULES_SHA256));
+    }
+
+    #[test]
+    fn page_script_embeds_config_rules_and_bundle() {
+        let js = page_script();
+        assert!(!js.contains("__PC_"), "a placeholder was left");
+        assert!(js.contains("\"autoAction\":null"));
+        assert!(js.contains("\"isMainWorld\":true"));
+        assert!(js.contains("autoconsentReceiveMessage"));
+        // The rules are valid JSON with the platforms the test web imitates.
+        let rules: Value = serde_json::from_str(AUTOCONSENT_RULES).unwrap();
+        let names: BTreeSet<&str> = rules["autoconsent"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|r| r["name"].as_str())
+            .collect();
+        assert!(names.contains("didomi"));
+        assert!(!heuristic_js().contains("__PC_"));
+    }
+
+    #[test]
+    fn phrase_lists_are_lower_case_trimmed_unique_and_disjoint() {
+        for list in [ACCEPT_PHRASES, REJECT_PHRASES] {
+            let set: BTreeSet<&&str> = list.iter().collect();
+            assert_eq!(set.len(), list.len(), "duplicate phrase");
+            for p in list {
+                assert_eq!(*p, p.to_lowercase().trim(), "{p}");
+            }
+        }
+        for p in ACCEPT_PHRASES {
+            assert!(!REJECT_PHRASES.contains(p), "{p} in both lists");
+        }
+        // Nothing that merely opens settings or closes a notice.
+        for p in [
+            "settings",
+            "manage settings",
+            "more options",
+            "close",
+            "ok",
+            "got it",
+        ] {
+            assert!(!ACCEPT_PHRASES.contains(&p) && !REJECT_PHRASES.contains(&p));
+        }
+    }
+}
