@@ -43,6 +43,7 @@ lint:
 	$(CARGO) clippy --all-targets -- -D warnings
 
 bench: deps
+	$(CARGO) build --release --bins --examples
 	$(CARGO) run --release --example bench -- $(BENCH_ARGS)
 
 # A scheduled monthly crawl (systemd timer or cron, see README.md): rerunning the same

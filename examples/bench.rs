@@ -16,8 +16,12 @@
 //! requests per second per core for the analysis alone and for `pixelcensus analyze` (load,
 //! analyse, write every CSV).
 //!
+//! Then consent: for pages with a banner and pages without one, sites per minute of
+//! `--consent none`, `accept`, `reject` and `all` (three visits per site), 2 browsers.
+//!
 //! Options: `--sites N` (default 40), `--soak N` (default 500, 0 to skip), `--dwells 0,2`,
-//! `--browsers 1,2`, `--requests N` (0 to skip), `--only crawl|analyze`.
+//! `--browsers 1,2`, `--consent false` (skip the consent runs), `--requests N` (0 to skip),
+//! `--only crawl|analyze`.
 
 use pixelcensus::browser::driver::Driver;
 use pixelcensus::browser::{self, BrowserConfig};
@@ -35,6 +39,7 @@ struct Opts {
     only: Option<String>,
     dwells: Vec<f64>,
     browsers: Vec<usize>,
+    consent: bool,
 }
 
 fn parse_opts() -> Opts {
@@ -45,6 +50,7 @@ fn parse_opts() -> Opts {
         only: None,
         dwells: vec![0.0, 2.0],
         browsers: vec![1, 2],
+        consent: true,
     };
     let args: Vec<String> = std::env::args().skip(1).collect();
     let mut i = 0;
@@ -55,6 +61,7 @@ fn parse_opts() -> Opts {
             "--soak" => o.soak = v.parse().expect("--soak N"),
             "--requests" => o.requests = v.parse().expect("--requests N"),
             "--only" => o.only = Some(v.clone()),
+            "--consent" => o.consent = v.parse().expect("--consent true|false"),
             "--dwells" => {
                 o.dwells = v
                     .split(',')
@@ -130,9 +137,14 @@ fn sampler(root: u32, stop: Arc<AtomicBool>) -> std::thread::JoinHandle<Vec<(f64
 }
 
 fn list(dir: &Path, n: usize, offset: usize) -> PathBuf {
-    let p = dir.join(format!("bench-{offset}-{n}.csv"));
+    list_of(dir, n, offset, "bench")
+}
+
+/// A list of `n` generated hosts `<prefix>-<i>.test`.
+fn list_of(dir: &Path, n: usize, offset: usize, prefix: &str) -> PathBuf {
+    let p = dir.join(format!("{prefix}-{offset}-{n}.csv"));
     let text: String = (0..n)
-        .map(|i| format!("{},bench-{}.test\n", i + 1, offset + i))
+        .map(|i| format!("{},{prefix}-{}.test\n", i + 1, offset + i))
         .collect();
     std::fs::write(&p, text).unwrap();
     p
@@ -151,6 +163,7 @@ fn run_pixelcensus(
     browsers: usize,
     dwell: f64,
     interact: bool,
+    extra: &[&str],
 ) -> Run {
     let bin = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/release/pixelcensus");
     let mut cmd = std::process::Command::new(&bin);
@@ -170,6 +183,7 @@ fn run_pixelcensus(
     if !interact {
         cmd.arg("--no-interact");
     }
+    cmd.args(extra);
     let start = Instant::now();
     let mut child = cmd
         .spawn()
@@ -520,6 +534,50 @@ fn bench_analysis(n: usize) {
     );
 }
 
+/// `--consent all` against a single-mode crawl: sites per minute (sites, not visits) on
+/// generated pages with a consent banner (`bench-cmp-<n>.test`), and on pages without one
+/// (`bench-<n>.test`, where accept/reject wait `--consent-wait` for a banner in vain).
+fn bench_consent(web: &TestWeb, o: &Opts, dir: &Path, offset: &mut usize) {
+    let b = *o.browsers.iter().max().unwrap_or(&2);
+    println!(
+        "\nconsent: {} sites per run, {b} browsers, --consent-wait 4 (sites per minute; `all` makes three visits per site)",
+        o.sites
+    );
+    println!(
+        "{:<10} {:>6} | {:>10} {:>10} {:>10} {:>10} | {:>9}",
+        "pages", "dwell", "none", "accept", "reject", "all", "all/none"
+    );
+    for (pages, prefix) in [("banner", "bench-cmp"), ("no banner", "bench")] {
+        for &d in &o.dwells {
+            let mut rates = Vec::new();
+            for mode in ["none", "accept", "reject", "all"] {
+                let l = list_of(dir, o.sites, *offset, prefix);
+                let r = run_pixelcensus(
+                    web,
+                    &l,
+                    &dir.join(format!("consent-{offset}")),
+                    b,
+                    d,
+                    true,
+                    &["--consent", mode],
+                );
+                *offset += o.sites;
+                rates.push(rate(o.sites, r.secs));
+            }
+            println!(
+                "{:<10} {:>5}s | {:>10.1} {:>10.1} {:>10.1} {:>10.1} | {:>8.0}%",
+                pages,
+                d,
+                rates[0],
+                rates[1],
+                rates[2],
+                rates[3],
+                100.0 * rates[3] / rates[0]
+            );
+        }
+    }
+}
+
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
     let o = parse_opts();
@@ -565,6 +623,7 @@ async fn main() {
                 b,
                 d,
                 true,
+                &[],
             );
             offset += o.sites;
             let l = list(tmp.path(), o.sites, offset);
@@ -575,6 +634,7 @@ async fn main() {
                 b,
                 d,
                 false,
+                &[],
             );
             offset += o.sites;
             let (f, p, q) = (
@@ -603,7 +663,7 @@ async fn main() {
             "\nsoak: {} sites, 2 browsers, dwell 0 (PSS of the whole tree over time)",
             o.soak
         );
-        let r = run_pixelcensus(&web, &l, &tmp.path().join("soak"), 2, 0.0, true);
+        let r = run_pixelcensus(&web, &l, &tmp.path().join("soak"), 2, 0.0, true, &[]);
         println!(
             "  {:.1} sites/min, peak {:.0} MiB",
             rate(o.soak, r.secs),
@@ -626,6 +686,9 @@ async fn main() {
                 m as f64 / 1024.0
             );
         }
+    }
+    if o.consent {
+        bench_consent(&web, &o, tmp.path(), &mut offset);
     }
     web.stop();
     if o.requests > 0 && o.only.as_deref() != Some("crawl") {

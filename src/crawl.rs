@@ -184,7 +184,7 @@ fn log_line(shared: &Shared, start: Instant) {
         .map(|s| s.counts().map(|c| c.total).unwrap_or(0))
         .unwrap_or(0);
     eprintln!(
-        "pixelcensus: {}/{} sites done (ok {ok}, failed {failed}), {:.1} sites/min, {} of the browsers busy",
+        "pixelcensus: {}/{} visits done (ok {ok}, failed {failed}), {:.1} visits/min, {} of the browsers busy",
         ok + failed,
         total,
         rate(shared, start),
@@ -257,7 +257,7 @@ async fn worker(w: usize, shared: Arc<Shared>, bar: Option<ProgressBar>) {
         if let Some(b) = &bar {
             b.inc(1);
             b.set_message(format!(
-                "ok {} failed {} {:.1} sites/min",
+                "ok {} failed {} {:.1} visits/min",
                 shared.ok.load(Ordering::Relaxed),
                 shared.failed.load(Ordering::Relaxed),
                 rate(&shared, start)
@@ -325,20 +325,16 @@ async fn start_session(w: usize, shared: &Shared) -> Result<Session, String> {
         let url = shared.driver.lock().await.url().to_string();
         let n = shared.session_no.fetch_add(1, Ordering::Relaxed);
         match Session::start(&url, &shared.cfg.browser, n).await {
-            Ok(s) => {
-                let t = fantoccini::wd::TimeoutConfiguration::new(
-                    Some(Duration::from_secs(30)),
-                    Some(shared.cfg.visit.page_timeout),
-                    Some(Duration::ZERO),
-                );
-                s.timed("setting timeouts", s.client().update_timeouts(t))
-                    .await
-                    .map_err(|e| e.to_string())?;
-                crate::consent::prepare_session(&s, &shared.cfg.visit.consent)
-                    .await
-                    .map_err(|e| format!("setting up consent handling: {e}"))?;
-                return Ok(s);
-            }
+            Ok(s) => match prepare(&s, &shared.cfg).await {
+                Ok(()) => return Ok(s),
+                Err(e) => {
+                    // A browser that cannot be set up is replaced like one that failed to start.
+                    last = e.to_string();
+                    tracing::warn!(worker = w, attempt, error = %last, "setting up a browser failed");
+                    s.kill();
+                    let _ = shared.driver.lock().await.ensure_alive().await;
+                }
+            },
             Err(BrowserError::Setup(e)) => return Err(e),
             Err(e) => {
                 last = e.to_string();
@@ -352,6 +348,19 @@ async fn start_session(w: usize, shared: &Shared) -> Result<Session, String> {
         "{last}\n  check that Chromium runs: `{} --headless=new --no-sandbox --dump-dom about:blank`; pass --chromium/--chromedriver to use other binaries",
         shared.cfg.browser.chromium.display()
     ))
+}
+
+/// Sets a new browser up: WebDriver timeouts, then consent handling and GPC, which hold for
+/// every page it opens.
+async fn prepare(s: &Session, cfg: &CrawlConfig) -> Result<(), BrowserError> {
+    let t = fantoccini::wd::TimeoutConfiguration::new(
+        Some(Duration::from_secs(30)),
+        Some(cfg.visit.page_timeout),
+        Some(Duration::ZERO),
+    );
+    s.timed("setting timeouts", s.client().update_timeouts(t))
+        .await?;
+    crate::consent::prepare_session(s, &cfg.visit.consent).await
 }
 
 fn crash_visit(

@@ -485,6 +485,17 @@ async fn crawl_cmd(list_path: &Path, out: &Path, o: CrawlOpts, quiet: bool) -> R
         None => store.set_meta("gpc", gpc_text)?,
     }
     let added = store.add_targets(&parsed.targets, &o.consent.modes())?;
+    // Every mode this folder has been crawled in, for the summary.
+    let mut modes: Vec<String> = store
+        .meta("consent_modes")?
+        .map(|m| m.split(',').map(str::to_string).collect())
+        .unwrap_or_default();
+    for m in o.consent.modes() {
+        if !modes.iter().any(|x| x == m.as_str()) {
+            modes.push(m.as_str().to_string());
+        }
+    }
+    store.set_meta("consent_modes", &modes.join(","))?;
     let interrupted = store.reset_interrupted()?;
     let retried = if o.retry_failed {
         store.reset_failed()?
@@ -656,6 +667,14 @@ async fn crawl_cmd(list_path: &Path, out: &Path, o: CrawlOpts, quiet: bool) -> R
                     .map(|(o, n)| format!("{o} {n}"))
                     .collect();
                 eprintln!("  outcomes: {}", outcomes.join(", "));
+                if store
+                    .meta("consent_modes")?
+                    .is_some_and(|m| m.contains(','))
+                {
+                    eprintln!(
+                        "  counts are visits: each site is visited once per consent mode (consent.csv has the banners)"
+                    );
+                }
                 if summary.browsers_replaced > 0 || summary.driver_restarts > 0 {
                     eprintln!(
                         "  browsers replaced: {}, chromedriver restarts: {}",

@@ -335,3 +335,119 @@ fn carries_page_url(r: &crate::capture::RawRequest, pages: &[(&str, String)]) ->
             || query.contains(plain)
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::capture::{ConsentMode, ConsentRecord, Outcome, RawRequest};
+    use decoders::testutil::req;
+
+    fn at(mut r: RawRequest, seq: u32, wall_time: f64) -> RawRequest {
+        r.seq = seq;
+        r.wall_time = wall_time;
+        r
+    }
+
+    /// A visit of shop.example: a TikTok page view at t=10, the visitor rejects at t=20, a
+    /// TikTok event with the hashed e-mail at t=30, and a Meta page view at t=40.
+    fn visit(choice_at: Option<f64>) -> RawVisit {
+        let canaries = crate::canary::derive(b"k", "shop.example");
+        let hashed = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(
+            canaries.email.as_bytes(),
+        ));
+        RawVisit {
+            domain: "shop.example".into(),
+            outcome: Outcome::Ok,
+            http_status: Some(200),
+            start_url: "https://shop.example/".into(),
+            final_url: Some("https://shop.example/".into()),
+            redirect_chain: vec![],
+            error: None,
+            started_at: String::new(),
+            duration_ms: 0,
+            requests: vec![
+                at(
+                    req(
+                        "POST",
+                        "https://analytics.tiktok.com/api/v2/pixel",
+                        Some(
+                            r#"{"event":"Pageview","context":{"pixel":{"code":"CDEMOTT0PIXEL0000001"},"page":{"url":"https://shop.example/"}}}"#,
+                        ),
+                        Some("application/json"),
+                    ),
+                    0,
+                    10.0,
+                ),
+                at(
+                    req(
+                        "POST",
+                        "https://analytics.tiktok.com/api/v2/pixel",
+                        Some(&format!(
+                            r#"{{"event":"InputChange","context":{{"pixel":{{"code":"CDEMOTT0PIXEL0000001"}},"user":{{"email":"{hashed}"}}}}}}"#
+                        )),
+                        Some("application/json"),
+                    ),
+                    1,
+                    30.0,
+                ),
+                at(
+                    req(
+                        "GET",
+                        "https://www.facebook.com/tr/?id=1234567890123456&ev=PageView&dl=https%3A%2F%2Fshop.example%2F",
+                        None,
+                        None,
+                    ),
+                    2,
+                    40.0,
+                ),
+            ],
+            cookies: vec![],
+            canaries,
+            actions: vec![],
+            consent: ConsentRecord {
+                mode: ConsentMode::Reject,
+                choice_at,
+                ..Default::default()
+            },
+        }
+    }
+
+    #[test]
+    fn hits_are_split_at_the_consent_click() {
+        let f = analyze_visit(&visit(Some(20.0)), 1);
+        let tiktok = f
+            .trackers
+            .iter()
+            .find(|t| t.tracker == "TikTok Pixel")
+            .unwrap();
+        assert!(tiktok.fired_before_choice && tiktok.fired_after_choice);
+        let after: BTreeSet<&str> = tiktok.fields_after_choice.iter().map(|h| h.field).collect();
+        assert!(after.contains("hashed_email"), "{after:?}");
+        assert!(
+            !after.contains("page_url"),
+            "the page URL went before the click: {after:?}"
+        );
+        let meta = f
+            .trackers
+            .iter()
+            .find(|t| t.tracker == "Meta Pixel")
+            .unwrap();
+        assert!(!meta.fired_before_choice && meta.fired_after_choice);
+        let flags: Vec<Option<bool>> = f.requests.iter().map(|r| r.after_choice).collect();
+        assert_eq!(flags, vec![Some(false), Some(true), Some(true)]);
+    }
+
+    #[test]
+    fn without_a_click_every_hit_is_before_the_choice() {
+        let f = analyze_visit(&visit(None), 1);
+        for t in &f.trackers {
+            assert!(
+                t.fired_before_choice && !t.fired_after_choice,
+                "{}",
+                t.tracker
+            );
+            assert!(t.fields_after_choice.is_empty());
+        }
+        assert!(f.requests.iter().all(|r| r.after_choice.is_none()));
+    }
+}

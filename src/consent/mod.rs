@@ -194,7 +194,8 @@ const ACTION_BUDGET: Duration = Duration::from_secs(15);
 /// Time between two looks at the page's consent state.
 const POLL: Duration = Duration::from_millis(150);
 
-/// The script evaluated in every new document: the shim, then autoconsent.
+/// The script evaluated in every new http(s) document: the shim, then autoconsent (nothing
+/// on about:blank and other local documents).
 pub fn page_script() -> &'static str {
     static JS: OnceLock<String> = OnceLock::new();
     JS.get_or_init(|| {
@@ -212,11 +213,36 @@ pub fn page_script() -> &'static str {
             "logs": { "lifecycle": false, "rulesteps": false, "detectionsteps": false, "evals": false,
                       "errors": false, "messages": false, "waits": false },
         });
+        let (generic, site) = split_rules();
         let shim = include_str!("shim.js")
             .replace("__PC_CONFIG__", &config.to_string())
-            .replace("__PC_RULES__", AUTOCONSENT_RULES.trim());
-        format!("{shim}\n{AUTOCONSENT_JS}")
+            .replace("__PC_GENERIC_RULES__", &generic)
+            .replace("__PC_SITE_RULES__", &site);
+        format!(
+            "(() => {{\nif (location.protocol !== 'http:' && location.protocol !== 'https:') return;\n{shim}\n{AUTOCONSENT_JS}\n}})();\n"
+        )
     })
+}
+
+/// The vendored rules split for the page: the rules that apply anywhere as one JSON string,
+/// and the site-specific ones (83 % of the bytes) as `[urlPattern, rule JSON]` pairs, so a
+/// document parses only the rules whose pattern matches its own URL — the same test
+/// autoconsent makes before it uses a site-specific rule.
+fn split_rules() -> (String, String) {
+    let all: Value = serde_json::from_str(AUTOCONSENT_RULES).expect("vendored rules are JSON");
+    let mut generic = Vec::new();
+    let mut site = Vec::new();
+    for r in all["autoconsent"].as_array().into_iter().flatten() {
+        match r.pointer("/runContext/urlPattern").and_then(Value::as_str) {
+            Some(p) if !p.is_empty() => site.push((p.to_string(), r.to_string())),
+            _ => generic.push(r.clone()),
+        }
+    }
+    let generic = Value::Array(generic).to_string();
+    (
+        serde_json::to_string(&generic).expect("a string serialises"),
+        serde_json::to_string(&site).expect("pairs serialise"),
+    )
 }
 
 /// The heuristic script with its phrase lists.
@@ -501,6 +527,13 @@ mod tests {
     fn page_script_embeds_config_rules_and_bundle() {
         let js = page_script();
         assert!(!js.contains("__PC_"), "a placeholder was left");
+        // Every rule is in the page, once: generic or site-specific.
+        let (generic, site) = split_rules();
+        let generic: Vec<Value> =
+            serde_json::from_str(&serde_json::from_str::<String>(&generic).unwrap()).unwrap();
+        let site: Vec<(String, String)> = serde_json::from_str(&site).unwrap();
+        assert_eq!(generic.len() + site.len(), 797);
+        assert!(site.len() > 500 && generic.iter().any(|r| r["name"] == "didomi"));
         assert!(js.contains("\"autoAction\":null"));
         assert!(js.contains("\"isMainWorld\":true"));
         assert!(js.contains("autoconsentReceiveMessage"));

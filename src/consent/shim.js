@@ -3,7 +3,9 @@
 // the rules embedded below (no round trip to the crawler), keeps what autoconsent reports in
 // the top document's `window.__pcConsent` (frames forward theirs with postMessage), records
 // the moment of autoconsent's first click, and runs the crawler's `optIn` / `optOut`
-// command in whichever frame found the banner. Placeholders: __PC_CONFIG__, __PC_RULES__.
+// command in whichever frame found the banner. Placeholders: __PC_CONFIG__,
+// __PC_GENERIC_RULES__ (a JSON string) and __PC_SITE_RULES__ ([urlPattern, rule JSON] pairs:
+// only the rules whose pattern matches this document's URL are parsed).
 (() => {
   if (window.__pcConsent) return;
   let isTop = false;
@@ -28,11 +30,19 @@
     try { window.top.postMessage({ __pcConsent: m }, '*'); } catch (e) { /* detached */ }
   }
   const config = __PC_CONFIG__;
-  const rules = __PC_RULES__;
+  function rules() {
+    const list = JSON.parse(__PC_GENERIC_RULES__);
+    const site = __PC_SITE_RULES__;
+    const href = location.href;
+    for (let i = 0; i < site.length; i++) {
+      try { if (href.match(site[i][0])) list.push(JSON.parse(site[i][1])); } catch (e) { /* a pattern this engine rejects */ }
+    }
+    return { autoconsent: list };
+  }
   window.autoconsentSendMessage = (msg) => {
     switch (msg.type) {
       case 'init':
-        setTimeout(() => window.autoconsentReceiveMessage({ type: 'initResp', config: config, rules: rules }), 0);
+        setTimeout(() => window.autoconsentReceiveMessage({ type: 'initResp', config: config, rules: rules() }), 0);
         return;
       case 'report': {
         const s = msg.state || {};

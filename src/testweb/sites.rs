@@ -663,8 +663,19 @@ setTimeout(function () {{
 }
 
 /// Generated sites for benchmarks: `bench-<n>.test` for any n, each with one of four tracker
-/// set-ups (TikTok, Meta, GA4, a GTM container) and no forms.
+/// set-ups (TikTok, Meta, GA4, a GTM container) and no forms; `bench-cmp-<n>.test` carry a
+/// consent banner as well (OneTrust-style for even n, Didomi-style for odd n, as on
+/// consent-onetrust.test and consent-didomi.test).
 pub fn bench_kind(host: &str) -> Option<Kind> {
+    if let Some(rest) = host.strip_prefix("bench-cmp-") {
+        let n: u64 = rest.strip_suffix(".test")?.parse().ok()?;
+        return Some(Kind::Page {
+            trackers: &[Tracker::TikTok],
+            form: false,
+            search: false,
+            extra: if n.is_multiple_of(2) { ONETRUST } else { DIDOMI },
+        });
+    }
     let n: u64 = host
         .strip_prefix("bench-")?
         .strip_suffix(".test")?
