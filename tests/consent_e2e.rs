@@ -59,14 +59,21 @@ async fn consent_modes_and_gpc_match_the_test_web() {
     let dir = tempfile::tempdir().unwrap();
     let list = list(dir.path());
 
-    // 1. Every mode, no GPC.
+    // 1. Every mode, no GPC; killed (-9) part-way and resumed.
     let out = dir.path().join("all");
     let mut args = crawl_args(&web, &list, &out);
     args.extend(["--consent", "all", "--consent-wait", "3"].map(String::from));
+    let mut child = spawn(&args);
+    wait_for_visits(&out, &mut child, 5).await;
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(count(&out, "SELECT count(*) FROM visits") < 18);
     let o = run(args).await;
     assert!(o.status.success(), "crawl failed: {}", stderr(&o));
+    assert!(stderr(&o).contains("resuming"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("counts are visits"), "{}", stderr(&o));
 
-    // One visit per site and mode in the store, each with its mode.
+    // One visit per site and mode in the store, each with its mode, none lost or doubled.
     assert_eq!(count(&out, "SELECT count(*) FROM visits"), 18);
     assert_eq!(
         count(

@@ -673,7 +673,11 @@ pub fn bench_kind(host: &str) -> Option<Kind> {
             trackers: &[Tracker::TikTok],
             form: false,
             search: false,
-            extra: if n.is_multiple_of(2) { ONETRUST } else { DIDOMI },
+            extra: if n.is_multiple_of(2) {
+                ONETRUST
+            } else {
+                DIDOMI
+            },
         });
     }
     let n: u64 = host
