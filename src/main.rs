@@ -409,7 +409,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             )?;
             if !quiet {
                 eprintln!(
-                    "pixelcensus: analysed {} visits in {:.1} s; wrote into {}: sites.csv ({} rows), site_trackers.csv ({} rows), tracker_fields.csv, prevalence.csv, fields.csv, requests.csv ({} rows), manifest.json, report.html",
+                    "pixelcensus: analysed {} visits in {:.1} s; wrote into {}: sites.csv ({} rows), site_trackers.csv ({} rows), tracker_fields.csv, prevalence.csv, fields.csv, requests.csv ({} rows), consent.csv, manifest.json, report.html",
                     w.visits,
                     start.elapsed().as_secs_f64(),
                     dir.display(),
@@ -682,7 +682,7 @@ async fn crawl_cmd(list_path: &Path, out: &Path, o: CrawlOpts, quiet: bool) -> R
                     );
                 }
                 eprintln!(
-                    "  results in {}: sites.csv ({} sites), site_trackers.csv ({} rows), tracker_fields.csv, prevalence.csv, fields.csv, requests.csv ({} rows), manifest.json, report.html; store {}",
+                    "  results in {}: sites.csv ({} rows), site_trackers.csv ({} rows), tracker_fields.csv, prevalence.csv, fields.csv, requests.csv ({} rows), consent.csv, manifest.json, report.html; store {}",
                     out.display(),
                     written.sites,
                     tracker_rows,
