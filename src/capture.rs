@@ -255,7 +255,8 @@ pub struct ConsentRecord {
     /// The action attempted (`accept` / `reject`), `None` when none was (mode `none`, or no
     /// banner).
     pub action: Option<ConsentMode>,
-    /// Whether the action succeeded (`None` when none was attempted).
+    /// Whether the action succeeded (`None` when none was attempted, or when the page
+    /// navigated away right after the click and took the result with it).
     pub action_ok: Option<bool>,
     /// When the choice was clicked, as Unix seconds on the same clock as
     /// [`RawRequest::wall_time`]; requests at or after it were sent after the choice.

@@ -176,10 +176,10 @@ pub async fn visit(
                 actions.push(format!(
                     "{a} on {} banner: {}",
                     consent.cmp.as_deref().unwrap_or("?"),
-                    if consent.action_ok == Some(true) {
-                        "done"
-                    } else {
-                        "failed"
+                    match consent.action_ok {
+                        Some(true) => "done",
+                        Some(false) => "failed",
+                        None => "result unknown",
                     }
                 ));
             }

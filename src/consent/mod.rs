@@ -255,7 +255,7 @@ fn heuristic_js() -> &'static str {
 }
 
 /// Reads the top document's consent state.
-const STATE_JS: &str = "const s = window.__pcConsent; return s ? { cmp: s.cmp, popup: s.popup, result: s.result, clickAt: s.clickAt, attempts: s.attempts, events: s.events } : null;";
+const STATE_JS: &str = "const s = window.__pcConsent; return s ? { cmp: s.cmp, popup: s.popup, result: s.result, clickAt: s.clickAt, reloaded: s.reloaded, attempts: s.attempts, events: s.events } : null;";
 
 /// Sets a fresh browser up: autoconsent and the shim in every new document, and Global
 /// Privacy Control when asked. Done once per browser; it holds for every later page.
@@ -287,6 +287,8 @@ struct PageState {
     popup: Option<String>,
     result: Option<bool>,
     click_at: Option<f64>,
+    /// This document is a reload after a click (its moment kept in session storage).
+    reloaded: bool,
     attempts: u64,
     events: Vec<String>,
 }
@@ -309,6 +311,7 @@ async fn read_state(s: &Session) -> Result<PageState, BrowserError> {
         popup: text("popup"),
         result: v.pointer("/result/ok").and_then(Value::as_bool),
         click_at: v.get("clickAt").and_then(Value::as_f64),
+        reloaded: v.get("reloaded").and_then(Value::as_bool).unwrap_or(false),
         attempts: v.get("attempts").and_then(Value::as_u64).unwrap_or(0),
         events: v
             .get("events")
@@ -403,8 +406,29 @@ pub async fn choose(
     }
     let start = Instant::now();
     let mut commanded: Option<Instant> = None;
+    let mut last_click: Option<f64> = None;
+    let mut last_events: Vec<String> = Vec::new();
     loop {
         let st = read_state(s).await?;
+        if commanded.is_some() && st.popup.is_none() {
+            // The page moved on (many platforms reload it after the choice): autoconsent's
+            // result went with the old document; the click's moment was kept.
+            if st.reloaded || commanded.is_some_and(|t| t.elapsed() >= cfg.wait) {
+                rec.choice_at = st.click_at.or(last_click);
+                rec.log = last_events;
+                rec.log.push(if st.reloaded {
+                    "the page reloaded after the click; result unknown".into()
+                } else {
+                    "the page navigated after the command; result unknown".into()
+                });
+                return Ok(rec);
+            }
+            // Still navigating: look again.
+            tokio::time::sleep(POLL).await;
+            continue;
+        }
+        last_click = st.click_at.or(last_click);
+        last_events.clone_from(&st.events);
         if let Some(popup) = &st.popup {
             rec.cmp = Some(popup.clone());
             rec.banner_found = true;

@@ -10,8 +10,17 @@
   if (window.__pcConsent) return;
   let isTop = false;
   try { isTop = window === window.top; } catch (e) { isTop = false; }
-  const st = { events: [], cmp: null, popup: null, result: null, clickAt: null, attempts: 0, lifecycle: '' };
+  const st = { events: [], cmp: null, popup: null, result: null, clickAt: null, reloaded: false, attempts: 0, lifecycle: '' };
   Object.defineProperty(window, '__pcConsent', { value: st, enumerable: false });
+  // A page that reloads itself on the visitor's choice: the click's moment survives in the
+  // tab's session storage (cleared with the rest of the site's storage after the visit).
+  const KEY = '__pcConsentClickAt';
+  if (isTop) {
+    try {
+      const saved = sessionStorage.getItem(KEY);
+      if (saved) { st.clickAt = Number(saved); st.reloaded = true; }
+    } catch (e) { /* storage blocked */ }
+  }
   let running = false;   // autoconsent is opting in or out in this frame
   let ownPopup = false;  // this frame's autoconsent found the banner
   const now = () => Date.now() / 1000;
@@ -20,7 +29,12 @@
       case 'cmpDetected': if (!st.cmp) st.cmp = m.cmp; break;
       case 'popupFound': if (!st.popup) st.popup = m.cmp; break;
       case 'optInResult': case 'optOutResult': if (!st.result) st.result = { type: m.type, ok: !!m.result, cmp: m.cmp }; break;
-      case 'click': if (st.clickAt === null) st.clickAt = m.t; return;
+      case 'click':
+        if (st.clickAt === null) {
+          st.clickAt = m.t;
+          try { sessionStorage.setItem(KEY, String(m.t)); } catch (e) { /* storage blocked */ }
+        }
+        return;
     }
     if (st.events.length < 50) st.events.push(m.type + (m.cmp ? ' ' + m.cmp : '') + (m.result !== undefined ? ' ' + m.result : '') + (m.top ? '' : ' (frame)'));
   }

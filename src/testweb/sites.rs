@@ -290,6 +290,34 @@ const DIDOMI: &str = with_load!(
 </script>"#
 );
 
+/// A Didomi-style banner on a site that reloads itself once the visitor chose (as many do);
+/// after the reload the choice is read from a cookie: no banner, and GA4 only after "agree".
+const DIDOMI_RELOAD: &str = with_load!(
+    r#"<div id="didomi-host"><div id="didomi-notice" class="didomi-notice-banner" style="position:fixed;bottom:0;left:0;right:0;background:#f4f4f4;padding:1em;z-index:1000">
+<p>With your agreement, we and our partners use cookies or similar technologies.</p>
+<button id="didomi-notice-learn-more-button">Learn more</button> <button id="didomi-notice-disagree-button">Disagree and close</button> <button id="didomi-notice-agree-button">Agree and close</button>
+</div></div>
+<script>
+(function () {
+  var host = document.getElementById('didomi-host');
+  var m = document.cookie.match(/(?:^|; )didomi_token=(\w+)/);
+  if (m) {
+    host.innerHTML = ''; host.setAttribute('aria-hidden', 'true');
+    if (m[1] === 'all') {
+      window.dataLayer = window.dataLayer || []; window.gtag = function () { dataLayer.push(arguments); };
+      gtag('js', new Date()); gtag('config', 'G-DEMO123456');
+      __pcLoad('https://www.googletagmanager.com/gtag/js?id=G-DEMO123456');
+    }
+    return;
+  }
+  function choose(v) { document.cookie = 'didomi_token=' + v + '; path=/'; location.reload(); }
+  document.getElementById('didomi-notice-agree-button').addEventListener('click', function () { choose('all'); });
+  document.getElementById('didomi-notice-disagree-button').addEventListener('click', function () { choose('none'); });
+  document.getElementById('didomi-notice-learn-more-button').addEventListener('click', function () { navigator.sendBeacon('/never-click?what=didomi-learn-more'); });
+})();
+</script>"#
+);
+
 /// A site's own banner in French, known to no autoconsent rule (found by button texts).
 /// Pinterest waits for "accept"; the LinkedIn Insight Tag is on the page regardless and is
 /// told about any choice, "reject" included.
@@ -516,6 +544,7 @@ pub const SITES: &[Site] = &[
         false,
         "",
     ),
+    page("consent-reload.test", 41, &[], false, false, DIDOMI_RELOAD),
     failing(
         "server-error.test",
         17,
@@ -1116,6 +1145,8 @@ pub struct ConsentExpect {
     pub banner_found: bool,
     /// `action_ok`: "", "true" or "false".
     pub action_ok: &'static str,
+    /// A click was made (`choice_at` is set).
+    pub clicked: bool,
     /// Tracking trackers that fired before the choice.
     pub before: &'static [&'static str],
     /// Tracking trackers that fired after it.
@@ -1140,6 +1171,7 @@ const fn ce(
         cmp,
         banner_found: !cmp.is_empty(),
         action_ok,
+        clicked: action_ok.len() == 4,
         before,
         after,
         violations,
@@ -1252,6 +1284,25 @@ pub const CONSENT_TRUTH: &[ConsentExpect] = &[
         &[],
         &[],
     ),
+    // The page reloads on the click: autoconsent's result is lost with it, the click's
+    // moment is not.
+    ce("consent-reload.test", "none", "didomi", "", &[], &[], &[]),
+    ConsentExpect {
+        clicked: true,
+        ..ce(
+            "consent-reload.test",
+            "accept",
+            "didomi",
+            "",
+            &[],
+            &["Google Analytics 4"],
+            &[],
+        )
+    },
+    ConsentExpect {
+        clicked: true,
+        ..ce("consent-reload.test", "reject", "didomi", "", &[], &[], &[])
+    },
 ];
 
 /// The GPC sites: the tracking trackers each loads without GPC and with it (any mode).
