@@ -235,12 +235,25 @@ const CDN_ONLY: &str = r#"<link rel="stylesheet" href="https://cdn-static.test/s
 /// Prefixes page HTML with `__pcLoad(src)`, which loads a script on demand: what the consent
 /// banners below call once the visitor chose.
 macro_rules! with_load {
-    ($html:literal) => {
+    ($($html:expr),+ $(,)?) => {
         concat!(
             r#"<script>function __pcLoad(src) { var s = document.createElement('script'); s.async = true; s.src = src; document.head.appendChild(s); }</script>"#,
             "\n",
-            $html
+            $($html),+
         )
+    };
+}
+
+/// The markup of a Didomi-style notice (the ids autoconsent's `didomi` rule looks for), and
+/// its "learn more" button, which a crawl must never click.
+macro_rules! didomi_notice {
+    () => {
+        r#"<div id="didomi-host"><div id="didomi-notice" class="didomi-notice-banner" style="position:fixed;bottom:0;left:0;right:0;background:#f4f4f4;padding:1em;z-index:1000">
+<p>With your agreement, we and our partners use cookies or similar technologies.</p>
+<button id="didomi-notice-learn-more-button">Learn more</button> <button id="didomi-notice-disagree-button">Disagree and close</button> <button id="didomi-notice-agree-button">Agree and close</button>
+</div></div>
+<script>document.getElementById('didomi-notice-learn-more-button').addEventListener('click', function () { navigator.sendBeacon('/never-click?what=didomi-learn-more'); });</script>
+"#
     };
 }
 
@@ -270,11 +283,8 @@ const ONETRUST: &str = with_load!(
 /// A Didomi-style banner (autoconsent's `didomi` rule). GA4 waits for "accept"; nothing
 /// else is on the page: a site that honours "reject".
 const DIDOMI: &str = with_load!(
-    r#"<div id="didomi-host"><div id="didomi-notice" class="didomi-notice-banner" style="position:fixed;bottom:0;left:0;right:0;background:#f4f4f4;padding:1em;z-index:1000">
-<p>With your agreement, we and our partners use cookies or similar technologies.</p>
-<button id="didomi-notice-learn-more-button">Learn more</button> <button id="didomi-notice-disagree-button">Disagree and close</button> <button id="didomi-notice-agree-button">Agree and close</button>
-</div></div>
-<script>
+    didomi_notice!(),
+    r#"<script>
 (function () {
   var host = document.getElementById('didomi-host');
   function close() { host.innerHTML = ''; host.setAttribute('aria-hidden', 'true'); }
@@ -285,7 +295,6 @@ const DIDOMI: &str = with_load!(
     __pcLoad('https://www.googletagmanager.com/gtag/js?id=G-DEMO123456');
   });
   document.getElementById('didomi-notice-disagree-button').addEventListener('click', close);
-  document.getElementById('didomi-notice-learn-more-button').addEventListener('click', function () { navigator.sendBeacon('/never-click?what=didomi-learn-more'); });
 })();
 </script>"#
 );
@@ -293,11 +302,8 @@ const DIDOMI: &str = with_load!(
 /// A Didomi-style banner on a site that reloads itself once the visitor chose (as many do);
 /// after the reload the choice is read from a cookie: no banner, and GA4 only after "agree".
 const DIDOMI_RELOAD: &str = with_load!(
-    r#"<div id="didomi-host"><div id="didomi-notice" class="didomi-notice-banner" style="position:fixed;bottom:0;left:0;right:0;background:#f4f4f4;padding:1em;z-index:1000">
-<p>With your agreement, we and our partners use cookies or similar technologies.</p>
-<button id="didomi-notice-learn-more-button">Learn more</button> <button id="didomi-notice-disagree-button">Disagree and close</button> <button id="didomi-notice-agree-button">Agree and close</button>
-</div></div>
-<script>
+    didomi_notice!(),
+    r#"<script>
 (function () {
   var host = document.getElementById('didomi-host');
   var m = document.cookie.match(/(?:^|; )didomi_token=(\w+)/);
@@ -313,7 +319,6 @@ const DIDOMI_RELOAD: &str = with_load!(
   function choose(v) { document.cookie = 'didomi_token=' + v + '; path=/'; location.reload(); }
   document.getElementById('didomi-notice-agree-button').addEventListener('click', function () { choose('all'); });
   document.getElementById('didomi-notice-disagree-button').addEventListener('click', function () { choose('none'); });
-  document.getElementById('didomi-notice-learn-more-button').addEventListener('click', function () { navigator.sendBeacon('/never-click?what=didomi-learn-more'); });
 })();
 </script>"#
 );
