@@ -178,7 +178,34 @@ fn consent_sections(h: &mut String, all: &CrawlTotals) {
                 .join(", ")
         }
     );
-    h.push_str("<table><tr><th>tracker</th>");
+    h.push_str("<table><tr><th>mode</th><th>OK visits</th><th>banner shown</th><th>click worked</th><th>click failed</th><th>page reloaded (result unknown)</th></tr>\n");
+    for (m, t) in &all.modes {
+        let c = all.choices.get(m).cloned().unwrap_or_default();
+        let pct = |n: u64| {
+            format!(
+                "{n} <span class=\"m\">({:.0} %)</span>",
+                frac(n, t.ok) * 100.0
+            )
+        };
+        let acted = |n: u64| {
+            if *m == ConsentMode::None {
+                "·".to_string()
+            } else {
+                pct(n)
+            }
+        };
+        let _ = writeln!(
+            h,
+            "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
+            m.as_str(),
+            t.ok,
+            pct(c.banner),
+            acted(c.ok),
+            acted(c.failed),
+            acted(c.unknown)
+        );
+    }
+    h.push_str("</table>\n<p></p>\n<table><tr><th>tracker</th>");
     for m in all.modes.keys() {
         let _ = write!(h, "<th>{}</th>", m.as_str());
     }

@@ -316,6 +316,21 @@ pub struct CrawlTotals {
     pub violations: Vec<Violation>,
     /// Visits per consent platform found (`cmp` of consent.csv), over all modes.
     pub banners: BTreeMap<String, u64>,
+    /// Per consent mode, what happened with the banners on OK visits.
+    pub choices: BTreeMap<ConsentMode, ChoiceCounts>,
+}
+
+/// What happened with the banners of one consent mode's OK visits.
+#[derive(Clone, Debug, Default)]
+pub struct ChoiceCounts {
+    /// A banner was shown.
+    pub banner: u64,
+    /// The mode's click succeeded.
+    pub ok: u64,
+    /// It failed (no such button, or the platform's steps failed).
+    pub failed: u64,
+    /// Clicked, then the page reloaded: result unknown.
+    pub unknown: u64,
 }
 
 impl CrawlTotals {
@@ -454,6 +469,16 @@ pub fn write_all(
             let gpc = bool_text(v.consent.gpc);
             if let Some(cmp) = &v.consent.cmp {
                 *all.banners.entry(cmp.clone()).or_default() += 1;
+            }
+            if v.outcome == Outcome::Ok {
+                let c = all.choices.entry(v.consent.mode).or_default();
+                c.banner += u64::from(v.consent.banner_found);
+                match (v.consent.action, v.consent.action_ok) {
+                    (Some(_), Some(true)) => c.ok += 1,
+                    (Some(_), Some(false)) => c.failed += 1,
+                    (Some(_), None) => c.unknown += 1,
+                    _ => {}
+                }
             }
             if let Some(x) = consent_row(&mut consent, &rank, v, f)? {
                 all.violations.push(x);
