@@ -179,15 +179,6 @@ pub struct ConsentConfig {
     pub wait: Duration,
 }
 
-impl Default for ConsentConfig {
-    fn default() -> Self {
-        ConsentConfig {
-            gpc: false,
-            wait: Duration::from_secs(4),
-        }
-    }
-}
-
 /// How long autoconsent may take to opt in or out once told to (its OneTrust rule alone
 /// waits up to ~10 s for a settings dialog).
 const ACTION_BUDGET: Duration = Duration::from_secs(15);

@@ -10,7 +10,7 @@
   if (window.__pcConsent) return;
   let isTop = false;
   try { isTop = window === window.top; } catch (e) { isTop = false; }
-  const st = { events: [], cmp: null, popup: null, result: null, clickAt: null, reloaded: false, attempts: 0, lifecycle: '' };
+  const st = { events: [], cmp: null, popup: null, result: null, clickAt: null, reloaded: false, attempts: 0 };
   Object.defineProperty(window, '__pcConsent', { value: st, enumerable: false });
   // A page that reloads itself on the visitor's choice: the click's moment survives in the
   // tab's session storage (cleared with the rest of the site's storage after the visit).
@@ -61,7 +61,7 @@
       case 'report': {
         const s = msg.state || {};
         running = s.lifecycle === 'runningOptIn' || s.lifecycle === 'runningOptOut';
-        if (isTop) { st.lifecycle = s.lifecycle; st.attempts = Math.max(st.attempts, s.findCmpAttempts || 0); }
+        if (isTop) st.attempts = Math.max(st.attempts, s.findCmpAttempts || 0);
         return;
       }
       case 'popupFound': ownPopup = true; break;
