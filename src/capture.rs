@@ -264,3 +264,11 @@ pub struct ConsentRecord {
     /// What the banner handling reported, in order (autoconsent messages, heuristic steps).
     pub log: Vec<String>,
 }
+
+impl ConsentRecord {
+    /// Whether a request sent at `wall_time` came at or after the consent click (`None`:
+    /// no click on this visit).
+    pub fn after_choice(&self, wall_time: f64) -> Option<bool> {
+        self.choice_at.map(|c| wall_time >= c)
+    }
+}

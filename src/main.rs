@@ -226,6 +226,13 @@ struct CrawlOpts {
     consent_wait: Duration,
 }
 
+/// The command-line name of a value (`all`, `reject`, …).
+fn value_name(v: impl clap::ValueEnum) -> String {
+    v.to_possible_value()
+        .map(|p| p.get_name().to_string())
+        .unwrap_or_default()
+}
+
 /// A single consent mode (`compare --mode`).
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 enum ModeArg {
@@ -313,7 +320,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         } => {
             let out = out.unwrap_or_else(|| new.clone());
             std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
-            let mode = format!("{mode:?}").to_lowercase();
+            let mode = value_name(mode);
             let c = report::compare::compare(&old, &new, &out, &mode)?;
             if !quiet {
                 eprintln!("pixelcensus: {} → {}", old.display(), new.display());
@@ -485,17 +492,6 @@ async fn crawl_cmd(list_path: &Path, out: &Path, o: CrawlOpts, quiet: bool) -> R
         None => store.set_meta("gpc", gpc_text)?,
     }
     let added = store.add_targets(&parsed.targets, &o.consent.modes())?;
-    // Every mode this folder has been crawled in, for the summary.
-    let mut modes: Vec<String> = store
-        .meta("consent_modes")?
-        .map(|m| m.split(',').map(str::to_string).collect())
-        .unwrap_or_default();
-    for m in o.consent.modes() {
-        if !modes.iter().any(|x| x == m.as_str()) {
-            modes.push(m.as_str().to_string());
-        }
-    }
-    store.set_meta("consent_modes", &modes.join(","))?;
     let interrupted = store.reset_interrupted()?;
     let retried = if o.retry_failed {
         store.reset_failed()?
@@ -547,7 +543,7 @@ async fn crawl_cmd(list_path: &Path, out: &Path, o: CrawlOpts, quiet: bool) -> R
         "limit": o.limit, "ranks": o.ranks, "skip_bad_lines": o.skip_bad_lines, "webdriver": o.webdriver.is_some(),
         "host_map": o.host_map, "insecure": o.insecure, "user_agent": o.user_agent,
         "rules": o.rules.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
-        "consent": format!("{:?}", o.consent).to_lowercase(), "gpc": o.gpc, "consent_wait_s": o.consent_wait.as_secs_f64(),
+        "consent": value_name(o.consent), "gpc": o.gpc, "consent_wait_s": o.consent_wait.as_secs_f64(),
     });
     store.set_meta("options", &options.to_string())?;
     if o.webdriver.is_none()
@@ -667,10 +663,7 @@ async fn crawl_cmd(list_path: &Path, out: &Path, o: CrawlOpts, quiet: bool) -> R
                     .map(|(o, n)| format!("{o} {n}"))
                     .collect();
                 eprintln!("  outcomes: {}", outcomes.join(", "));
-                if store
-                    .meta("consent_modes")?
-                    .is_some_and(|m| m.contains(','))
-                {
+                if store.modes()?.len() > 1 {
                     eprintln!(
                         "  counts are visits: each site is visited once per consent mode (consent.csv has the banners)"
                     );

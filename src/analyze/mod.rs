@@ -190,7 +190,6 @@ fn analyze_visit_with(v: &RawVisit, rank: u64, rules: Option<&rules::Rules>) -> 
         })
         .collect();
 
-    let choice = v.consent.choice_at;
     let mut requests = Vec::new();
     for r in &v.requests {
         let Some(view) = request::RequestView::new(r) else {
@@ -233,7 +232,7 @@ fn analyze_visit_with(v: &RawVisit, rank: u64, rules: Option<&rules::Rules>) -> 
                 first_party_proxy: !third,
                 third_party: third,
                 matched_rule: matched_rule.clone(),
-                after_choice: choice.map(|c| r.wall_time >= c),
+                after_choice: v.consent.after_choice(r.wall_time),
             },
             None => {
                 let (tracker, company, category) = match entities.lookup(&view.host) {
@@ -257,7 +256,7 @@ fn analyze_visit_with(v: &RawVisit, rank: u64, rules: Option<&rules::Rules>) -> 
                     first_party_proxy: false,
                     third_party: third,
                     matched_rule: matched_rule.clone(),
-                    after_choice: choice.map(|c| r.wall_time >= c),
+                    after_choice: v.consent.after_choice(r.wall_time),
                 }
             }
         };

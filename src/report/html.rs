@@ -5,6 +5,7 @@
 use super::{CrawlTotals, ReportError, cells, ranked};
 use crate::capture::ConsentMode;
 use crate::store::Store;
+use std::collections::BTreeMap;
 use std::fmt::Write;
 
 /// Escapes text for HTML.
@@ -180,7 +181,7 @@ fn consent_sections(h: &mut String, all: &CrawlTotals) {
     );
     h.push_str("<table><tr><th>mode</th><th>OK visits</th><th>banner shown</th><th>click worked</th><th>click failed</th><th>page reloaded (result unknown)</th></tr>\n");
     for (m, t) in &all.modes {
-        let c = all.choices.get(m).cloned().unwrap_or_default();
+        let c = &t.choices;
         let pct = |n: u64| {
             format!(
                 "{n} <span class=\"m\">({:.0} %)</span>",
@@ -210,22 +211,15 @@ fn consent_sections(h: &mut String, all: &CrawlTotals) {
         let _ = write!(h, "<th>{}</th>", m.as_str());
     }
     h.push_str("</tr>\n");
-    let mut names: Vec<(&String, u64)> = Vec::new();
+    // Trackers by the most sites they had in any mode.
+    let mut best: BTreeMap<&String, u64> = BTreeMap::new();
     for t in all.modes.values() {
-        for (name, x) in &t.trackers {
-            if x.is_tracker && !names.iter().any(|(n, _)| *n == name) {
-                names.push((name, 0));
-            }
+        for (name, x) in t.trackers.iter().filter(|(_, x)| x.is_tracker) {
+            let b = best.entry(name).or_default();
+            *b = (*b).max(x.sites);
         }
     }
-    for (name, best) in names.iter_mut() {
-        *best = all
-            .modes
-            .values()
-            .filter_map(|t| t.trackers.get(*name).map(|x| x.sites))
-            .max()
-            .unwrap_or(0);
-    }
+    let mut names: Vec<(&String, u64)> = best.into_iter().collect();
     names.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
     for (name, _) in names.iter().take(30) {
         let _ = write!(h, "<tr><td>{}</td>", esc(name));

@@ -290,6 +290,8 @@ pub struct Totals {
     pub ok_by_bucket: [u64; 4],
     /// Per tracker.
     pub trackers: BTreeMap<String, TrackerTotals>,
+    /// Banners and clicks on OK visits.
+    pub choices: ChoiceCounts,
 }
 
 /// A site where trackers fired after the visitor clicked "reject all".
@@ -316,8 +318,6 @@ pub struct CrawlTotals {
     pub violations: Vec<Violation>,
     /// Visits per consent platform found (`cmp` of consent.csv), over all modes.
     pub banners: BTreeMap<String, u64>,
-    /// Per consent mode, what happened with the banners on OK visits.
-    pub choices: BTreeMap<ConsentMode, ChoiceCounts>,
 }
 
 /// What happened with the banners of one consent mode's OK visits.
@@ -366,6 +366,14 @@ impl Totals {
             if rank <= *b {
                 self.ok_by_bucket[i] += 1;
             }
+        }
+        let c = &mut self.choices;
+        c.banner += u64::from(v.consent.banner_found);
+        match (v.consent.action, v.consent.action_ok) {
+            (Some(_), Some(true)) => c.ok += 1,
+            (Some(_), Some(false)) => c.failed += 1,
+            (Some(_), None) => c.unknown += 1,
+            _ => {}
         }
         for t in &f.trackers {
             let e = self
@@ -470,17 +478,7 @@ pub fn write_all(
             if let Some(cmp) = &v.consent.cmp {
                 *all.banners.entry(cmp.clone()).or_default() += 1;
             }
-            if v.outcome == Outcome::Ok {
-                let c = all.choices.entry(v.consent.mode).or_default();
-                c.banner += u64::from(v.consent.banner_found);
-                match (v.consent.action, v.consent.action_ok) {
-                    (Some(_), Some(true)) => c.ok += 1,
-                    (Some(_), Some(false)) => c.failed += 1,
-                    (Some(_), None) => c.unknown += 1,
-                    _ => {}
-                }
-            }
-            if let Some(x) = consent_row(&mut consent, &rank, v, f)? {
+            if let Some(x) = consent_row(&mut consent, target.rank, v, f)? {
                 all.violations.push(x);
             }
             let parties = Parties::new(&v.domain, v.final_url.as_deref());
@@ -548,8 +546,8 @@ pub fn write_all(
                     &fields.unwrap_or_default(),
                     &text(a.and_then(|x| x.matched_rule.as_deref()).unwrap_or("")),
                     v.consent
-                        .choice_at
-                        .map(|c| bool_text(r.wall_time >= c))
+                        .after_choice(r.wall_time)
+                        .map(bool_text)
                         .unwrap_or(""),
                 ])?;
                 written.requests += 1;
@@ -645,7 +643,7 @@ pub fn write_all(
 /// "reject all".
 fn consent_row(
     out: &mut Out,
-    rank: &str,
+    rank: u64,
     v: &RawVisit,
     f: &Findings,
 ) -> Result<Option<Violation>, ReportError> {
@@ -678,7 +676,7 @@ fn consent_row(
         .collect();
     let opt_bool = |b: Option<bool>| b.map(bool_text).unwrap_or("");
     out.row([
-        rank,
+        &rank.to_string(),
         &v.domain,
         c.mode.as_str(),
         bool_text(c.gpc),
@@ -694,7 +692,7 @@ fn consent_row(
         &violation_fields.join(";"),
     ])?;
     Ok((!violations.is_empty()).then(|| Violation {
-        rank: rank.parse().unwrap_or(0),
+        rank,
         site: v.domain.clone(),
         cmp: c.cmp.clone().unwrap_or_default(),
         trackers: violations,

@@ -483,6 +483,23 @@ impl Store {
         Ok(c)
     }
 
+    /// The consent modes the frontier holds, in mode order.
+    pub fn modes(&self) -> Result<Vec<ConsentMode>> {
+        let mut st = self
+            .conn
+            .prepare("SELECT DISTINCT consent_mode FROM targets")
+            .map_err(self.sq())?;
+        let rows = st
+            .query_map([], |r| r.get::<_, String>(0))
+            .map_err(self.sq())?;
+        let mut modes = Vec::new();
+        for m in rows {
+            modes.extend(ConsentMode::parse(&m.map_err(self.sq())?));
+        }
+        modes.sort();
+        Ok(modes)
+    }
+
     /// Every target, best rank first (a site's modes together: none, accept, reject), with
     /// its consent mode and its visit id if visited.
     pub fn targets(&self) -> Result<Vec<(Target, ConsentMode, Option<i64>)>> {
@@ -765,6 +782,7 @@ mod tests {
         );
         // A later run adding a mode adds only the missing rows.
         assert_eq!(s.add_targets(&targets(2), &ConsentMode::ALL).unwrap(), 2);
+        assert_eq!(s.modes().unwrap(), ConsentMode::ALL.to_vec());
         let mut claimed = Vec::new();
         while let Some(c) = s.claim_next().unwrap() {
             let mut v = visit(&c.target.domain, Outcome::Ok);
