@@ -1,15 +1,40 @@
 //! Cell values and statistics shared by the datasets.
 
-/// Neutralises text taken from the web that a spreadsheet would read as a formula: a value
-/// starting with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading apostrophe
-/// (`'=cmd|…` → `''=cmd|…` shows as `'=cmd|…` in a spreadsheet and stays text in pandas,
-/// R and DuckDB as `'=cmd|…`). Values written by pixelcensus itself (numbers, booleans,
-/// names) never pass through here. docs/schema.md documents it.
-pub fn text(v: &str) -> std::borrow::Cow<'_, str> {
-    match v.as_bytes().first() {
-        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') => std::borrow::Cow::Owned(format!("'{v}")),
-        _ => std::borrow::Cow::Borrowed(v),
+use std::borrow::Cow;
+
+/// Neutralises a CSV cell that a spreadsheet would run as a formula. Every cell of every
+/// dataset goes through here (in the one CSV writer, `report::Out::row`), whatever its source:
+/// text from the web (URLs, host names, methods, cookie names, titles, bodies) and names
+/// derived from it (tracker and company names taken from host names). A cell starting with
+/// `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading apostrophe
+/// (`=cmd|…` → `'=cmd|…`: shown as text by a spreadsheet, read as `'=cmd|…` by pandas, R and
+/// DuckDB), except a plain decimal number such as `-0.25`, which a spreadsheet reads as the
+/// number it is. docs/schema.md documents it.
+pub fn neutralise(v: &[u8]) -> Cow<'_, [u8]> {
+    match v.first() {
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') if !is_plain_number(v) => {
+            let mut out = Vec::with_capacity(v.len() + 1);
+            out.push(b'\'');
+            out.extend_from_slice(v);
+            Cow::Owned(out)
+        }
+        _ => Cow::Borrowed(v),
     }
+}
+
+/// `[+-]digits[.digits]`: a number, not a formula.
+fn is_plain_number(v: &[u8]) -> bool {
+    let digits = match v.first() {
+        Some(b'+' | b'-') => &v[1..],
+        _ => v,
+    };
+    let (int, frac) = match digits.iter().position(|&b| b == b'.') {
+        Some(i) => (&digits[..i], Some(&digits[i + 1..])),
+        None => (digits, None),
+    };
+    !int.is_empty()
+        && int.iter().all(u8::is_ascii_digit)
+        && frac.is_none_or(|f| !f.is_empty() && f.iter().all(u8::is_ascii_digit))
 }
 
 /// Wilson score interval at 95 % for `k` successes out of `n`: (low, high). (0, 0) for n = 0.
@@ -60,11 +85,24 @@ mod tests {
 
     #[test]
     fn formulas_are_neutralised_and_other_text_is_not() {
-        for v in ["=HYPERLINK(\"x\")", "+1", "-2+3", "@SUM(A1)", "\tx", "\rx"] {
-            assert_eq!(text(v), format!("'{v}"));
+        let n = |v: &str| String::from_utf8(neutralise(v.as_bytes()).into_owned()).unwrap();
+        for v in [
+            "=HYPERLINK(\"x\")",
+            "-2+3",
+            "@SUM(A1)",
+            "\tx",
+            "\rx",
+            "=1+1.evil",
+            "+cmd.evil",
+            "+cmd|'calc'!A0",
+            "-1.",
+            "+.5",
+            "-",
+        ] {
+            assert_eq!(n(v), format!("'{v}"), "{v}");
         }
-        for v in ["https://a.example/?q==", "plain", "", "'quoted"] {
-            assert_eq!(text(v), v);
+        for v in ["https://a.example/?q==", "plain", "", "'quoted", "-0.250000", "+1", "12"] {
+            assert_eq!(n(v), v);
         }
     }
 

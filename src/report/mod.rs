@@ -16,7 +16,6 @@ use crate::analyze::{Analyzer, Findings};
 use crate::capture::{ConsentMode, Outcome, RawRequest, RawVisit};
 use crate::store::{Store, StoreError};
 use base64::Engine;
-use cells::text;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
@@ -210,11 +209,21 @@ impl Out {
         Ok(Out { w, tmp, path })
     }
 
+    /// Writes one record; every cell is neutralised against spreadsheet formulas here, so no
+    /// dataset can hand an analyst a formula whatever the page sent.
     fn row<I: IntoIterator<Item = T>, T: AsRef<[u8]>>(
         &mut self,
         rec: I,
     ) -> Result<(), ReportError> {
-        self.w.write_record(rec).map_err(|e| ReportError::Write {
+        for cell in rec {
+            self.w
+                .write_field(cells::neutralise(cell.as_ref()))
+                .map_err(|e| ReportError::Write {
+                    path: self.path.clone(),
+                    source: e.into(),
+                })?;
+        }
+        self.w.write_record(None::<&[u8]>).map_err(|e| ReportError::Write {
             path: self.path.clone(),
             source: e.into(),
         })
@@ -496,8 +505,8 @@ pub fn write_all(
                 gpc,
                 v.outcome.as_str(),
                 &v.http_status.map(|s| s.to_string()).unwrap_or_default(),
-                &text(v.final_url.as_deref().unwrap_or("")),
-                &text(v.error.as_deref().unwrap_or("")),
+                &v.final_url.as_deref().unwrap_or(""),
+                &v.error.as_deref().unwrap_or(""),
                 &v.started_at,
                 &v.duration_ms.to_string(),
                 &v.requests.len().to_string(),
@@ -525,26 +534,26 @@ pub fn write_all(
                     &rank,
                     cm,
                     gpc,
-                    &text(&r.url),
+                    &r.url,
                     &r.method,
                     &r.resource_type,
                     &r.status.map(|s| s.to_string()).unwrap_or_default(),
-                    &text(&r.frame_url),
+                    &r.frame_url,
                     bool_text(parties.is_third_party(&r.url)),
                     &r.body
                         .as_ref()
                         .map(|b| b.len().to_string())
                         .unwrap_or_default(),
-                    &text(&body_text(r)),
-                    &text(&initiator_text(&r.initiator)),
+                    &body_text(r),
+                    &initiator_text(&r.initiator),
                     a.map(|x| x.tracker.as_str()).unwrap_or(""),
                     a.map(|x| x.company.as_str()).unwrap_or(""),
                     a.map(|x| x.category.as_str()).unwrap_or(""),
                     a.and_then(|x| x.decoder).unwrap_or(""),
-                    &text(&a.map(|x| join(&x.pixel_ids)).unwrap_or_default()),
-                    &text(&a.map(|x| join(&x.events)).unwrap_or_default()),
+                    &a.map(|x| join(&x.pixel_ids)).unwrap_or_default(),
+                    &a.map(|x| join(&x.events)).unwrap_or_default(),
                     &fields.unwrap_or_default(),
-                    &text(a.and_then(|x| x.matched_rule.as_deref()).unwrap_or("")),
+                    &a.and_then(|x| x.matched_rule.as_deref()).unwrap_or(""),
                     v.consent
                         .after_choice(r.wall_time)
                         .map(bool_text)
@@ -572,8 +581,8 @@ pub fn write_all(
                     &tr.category,
                     bool_text(tr.loaded),
                     bool_text(tr.fired),
-                    &text(&join(&tr.pixel_ids)),
-                    &text(&join(&tr.events)),
+                    &join(&tr.pixel_ids),
+                    &join(&tr.events),
                     &tr.fields_text(),
                     &tr.requests.to_string(),
                     bool_text(tr.first_party_proxy),
@@ -619,7 +628,7 @@ pub fn write_all(
                         field,
                         &join(&enc),
                         &loc.join(";"),
-                        &text(example.unwrap_or("")),
+                        &example.unwrap_or(""),
                     ])?;
                 }
             }
@@ -681,7 +690,7 @@ fn consent_row(
         c.mode.as_str(),
         bool_text(c.gpc),
         v.outcome.as_str(),
-        &text(c.cmp.as_deref().unwrap_or("")),
+        &c.cmp.as_deref().unwrap_or(""),
         bool_text(c.banner_found),
         c.action.map(ConsentMode::as_str).unwrap_or(""),
         opt_bool(c.action_ok),
@@ -808,6 +817,116 @@ pub fn initiator_text(json: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::analyze::decoders::testutil::req;
+    use crate::capture::{Canaries, ConsentRecord, RawCookie};
+    use crate::list::Target;
+
+    /// A visit whose every web-controlled value is a formula: host names of third parties
+    /// (which become tracker and company names), the method, a cookie name and value, the
+    /// page URL, the error text, the consent platform and the request body.
+    fn hostile_visit() -> RawVisit {
+        let site = "formula.example";
+        let mut a = req(
+            "+cmd|'calc'!A0",
+            "https://=1+1.evil/collect?x=1",
+            Some("=SUM(1)"),
+            Some("text/plain"),
+        );
+        a.frame_url = "https://formula.example/-2+3".into();
+        a.initiator = r#"{"type":"@script"}"#.into();
+        let mut b = req("GET", "https://+cmd.evil/p.gif?id=@SUM(1+1)", None, None);
+        b.seq = 1;
+        let canaries = crate::canary::derive(b"k", site);
+        let mut c = req(
+            "POST",
+            "https://@evil.example/t",
+            Some(&format!("e={}", canaries.email)),
+            Some("application/x-www-form-urlencoded"),
+        );
+        c.seq = 2;
+        RawVisit {
+            domain: site.into(),
+            outcome: Outcome::Ok,
+            http_status: Some(200),
+            start_url: format!("https://{site}/"),
+            final_url: Some("https://formula.example/=HYPERLINK(\"x\")".into()),
+            redirect_chain: vec![],
+            error: Some("=error".into()),
+            started_at: "2026-12-01T00:00:00Z".into(),
+            duration_ms: 1,
+            requests: vec![a, b, c],
+            cookies: vec![RawCookie {
+                name: "@SUM(1+1)".into(),
+                value: "-2+3".into(),
+                domain: ".=1+1.evil".into(),
+                path: "/".into(),
+                expires: -1.0,
+                http_only: false,
+                secure: true,
+                same_site: None,
+            }],
+            canaries: Canaries { ..canaries },
+            actions: vec![],
+            consent: ConsentRecord {
+                cmp: Some("=cmp".into()),
+                ..Default::default()
+            },
+        }
+    }
+
+    #[test]
+    fn no_cell_of_any_dataset_starts_a_formula() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::create(dir.path()).unwrap();
+        let t = Target {
+            domain: "formula.example".into(),
+            rank: 1,
+            rank_is_bucket: false,
+        };
+        store.add_targets(&[t], &[ConsentMode::None]).unwrap();
+        let c = store.claim_next().unwrap().unwrap();
+        store.record_visit(c.id, &hostile_visit()).unwrap();
+        let opts = ReportOptions {
+            all_requests: true,
+            rules: vec![],
+        };
+        write_all(&store, dir.path(), &Analyzer::default(), &opts).unwrap();
+        // A second crawl folder to compare against: compare_*.csv too.
+        let new = dir.path().join("copy");
+        std::fs::create_dir_all(&new).unwrap();
+        for f in std::fs::read_dir(dir.path()).unwrap().flatten() {
+            if f.path().extension().is_some_and(|e| e == "csv") {
+                std::fs::copy(f.path(), new.join(f.file_name())).unwrap();
+            }
+        }
+        compare::compare(dir.path(), &new, &new, "none").unwrap();
+        let mut files = 0;
+        let mut seen_payload = 0;
+        for dir in [dir.path(), new.as_path()] {
+            for f in std::fs::read_dir(dir).unwrap().flatten() {
+                if f.path().extension().is_none_or(|e| e != "csv") {
+                    continue;
+                }
+                files += 1;
+                let mut r = csv::Reader::from_path(f.path()).unwrap();
+                for rec in r.records() {
+                    for cell in rec.unwrap().iter() {
+                        assert_eq!(
+                            cells::neutralise(cell.as_bytes()).as_ref(),
+                            cell.as_bytes(),
+                            "{} holds the formula `{cell}`",
+                            f.path().display()
+                        );
+                        seen_payload += usize::from(cell.starts_with("'"));
+                    }
+                }
+            }
+        }
+        assert!(files >= 9, "{files} CSV files read");
+        eprintln!("neutralised cells: {seen_payload}");
+        // The payloads did reach the files (neutralised): the test would fail on a leak.
+        assert!(seen_payload >= 8, "only {seen_payload} neutralised cells");
+    }
 
     #[test]
     fn initiator_is_type_and_url() {
