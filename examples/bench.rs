@@ -225,6 +225,7 @@ async fn run_floor(
     let mut driver = Driver::start(
         Path::new(browser::DEFAULT_CHROMEDRIVER),
         &tmp.join("floor-chromedriver.log"),
+        &tmp.join("floor-home"),
     )
     .await
     .unwrap();
@@ -267,7 +268,7 @@ async fn run_floor(
     stop.store(true, Ordering::Relaxed);
     let samples = s.join().unwrap();
     driver.shutdown().await;
-    browser::procs::kill_matching(&tmp.to_string_lossy());
+    browser::procs::kill_under(&tmp);
     let peak = samples.iter().map(|x| x.1).max().unwrap_or(0);
     Run {
         secs,

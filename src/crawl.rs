@@ -89,7 +89,14 @@ pub async fn run(store: Store, cfg: CrawlConfig) -> Result<Summary, CrawlError> 
     let counts = store.counts()?;
     let driver = match &cfg.browser.webdriver {
         Some(url) => Driver::external(url).await,
-        None => Driver::start(&cfg.browser.chromedriver, &cfg.out.join("chromedriver.log")).await,
+        None => {
+            Driver::start(
+                &cfg.browser.chromedriver,
+                &cfg.out.join("chromedriver.log"),
+                &cfg.browser.profile_root.join("home"),
+            )
+            .await
+        }
     }
     .map_err(|e| CrawlError::Browser(e.to_string()))?;
 
@@ -136,7 +143,7 @@ pub async fn run(store: Store, cfg: CrawlConfig) -> Result<Summary, CrawlError> 
     let driver_restarts = driver.restarts;
     driver.shutdown().await;
     drop(driver);
-    procs::kill_matching(&shared.cfg.browser.profile_root.to_string_lossy());
+    procs::kill_under(&shared.cfg.browser.profile_root);
     if let Some(fatal) = shared.fatal.lock().unwrap().take() {
         return Err(CrawlError::Browser(fatal));
     }

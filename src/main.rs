@@ -614,7 +614,7 @@ async fn crawl_cmd(list_path: &Path, out: &Path, o: CrawlOpts, quiet: bool) -> R
         r = crawl => Some(r),
         _ = tokio::signal::ctrl_c() => None,
     };
-    browser::procs::kill_matching(&profile_root.to_string_lossy());
+    browser::procs::kill_under(&profile_root);
     let _ = std::fs::remove_dir_all(&profile_root);
 
     // Datasets are written from the store in every case, so an interrupted crawl's CSVs show

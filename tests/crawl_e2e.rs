@@ -712,6 +712,7 @@ async fn screenshot(page: &std::path::Path) -> Vec<u8> {
     let mut d = Driver::start(
         std::path::Path::new(browser::DEFAULT_CHROMEDRIVER),
         &root.path().join("cd.log"),
+        &root.path().join("home"),
     )
     .await
     .unwrap();

@@ -19,17 +19,22 @@ pub struct Driver {
 struct Managed {
     path: PathBuf,
     log: PathBuf,
+    home: PathBuf,
     child: Child,
 }
 
 impl Driver {
     /// Starts chromedriver at `path`, logging warnings to `log`, and waits until it is ready.
-    pub async fn start(path: &Path, log: &Path) -> Result<Driver, BrowserError> {
-        let (child, url) = spawn(path, log).await?;
+    /// chromedriver and every browser it starts get `home` as their home, XDG and temporary
+    /// folder, so whatever Chromium writes outside its profile (crash reports, downloads, NSS
+    /// and font caches, singleton sockets) stays inside the crawl's temporary folder.
+    pub async fn start(path: &Path, log: &Path, home: &Path) -> Result<Driver, BrowserError> {
+        let (child, url) = spawn(path, log, home).await?;
         Ok(Driver {
             managed: Some(Managed {
                 path: path.to_owned(),
                 log: log.to_owned(),
+                home: home.to_owned(),
                 child,
             }),
             url,
@@ -75,7 +80,7 @@ impl Driver {
         }
         let _ = m.child.start_kill();
         let _ = m.child.wait().await;
-        let (child, url) = spawn(&m.path, &m.log).await?;
+        let (child, url) = spawn(&m.path, &m.log, &m.home).await?;
         m.child = child;
         self.url = url;
         self.restarts += 1;
@@ -92,7 +97,21 @@ impl Driver {
     }
 }
 
-async fn spawn(path: &Path, log: &Path) -> Result<(Child, String), BrowserError> {
+async fn spawn(path: &Path, log: &Path, home: &Path) -> Result<(Child, String), BrowserError> {
+    let mut dirs = Vec::new();
+    for (var, sub) in [
+        ("HOME", ""),
+        ("XDG_CONFIG_HOME", ".config"),
+        ("XDG_CACHE_HOME", ".cache"),
+        ("XDG_DATA_HOME", ".local/share"),
+        ("TMPDIR", "tmp"),
+    ] {
+        let d = home.join(sub);
+        std::fs::create_dir_all(&d).map_err(|e| {
+            BrowserError::Setup(format!("cannot create browser folder {}: {e}", d.display()))
+        })?;
+        dirs.push((var, d));
+    }
     let mut last = String::new();
     for _ in 0..3 {
         let port = free_port()?;
@@ -101,6 +120,7 @@ async fn spawn(path: &Path, log: &Path) -> Result<(Child, String), BrowserError>
             .arg("--allowed-ips=127.0.0.1")
             .arg("--log-level=WARNING")
             .arg(format!("--log-path={}", log.display()))
+            .envs(dirs.iter().map(|(k, v)| (k, v.as_os_str())))
             .stdin(std::process::Stdio::null())
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())

@@ -87,6 +87,7 @@ pub fn chromium_args(cfg: &BrowserConfig, profile: &std::path::Path) -> Vec<Stri
         "--disable-component-extensions-with-background-pages",
         "--disable-domain-reliability",
         "--disable-breakpad",
+        "--disable-crash-reporter",
         "--metrics-recording-only",
         // Requests of cross-site iframes stay in the page's process, so the capture sees them.
         // The other features would make Chromium itself call Google while we crawl (form

@@ -1,11 +1,37 @@
-//! Finding and killing browser processes by the profile folder on their command line, so a
-//! hung or orphaned Chromium never outlives its visit or its crawl (Linux `/proc`).
+//! Finding and killing browser processes by the folders on their command line, so a hung or
+//! orphaned Chromium never outlives its visit or its crawl (Linux `/proc`).
+//!
+//! A process belongs to a folder when one of its arguments names that folder exactly or a
+//! path inside it: `--user-data-dir=<dir>` (Chromium and all its children) or `--database=<dir>`
+//! (its crash handler). Never a substring of the command line: `profile-1` is not
+//! `profile-10`.
 
 use std::path::Path;
 
-/// Sends SIGKILL to every process whose command line contains `needle`; returns how many.
-pub fn kill_matching(needle: &str) -> usize {
+/// The arguments that name a browser's own folders.
+const FOLDER_ARGS: [&str; 2] = ["--user-data-dir=", "--database="];
+
+/// True when one of the NUL-separated arguments of `cmdline` names `dir` or a path under it.
+fn names_folder(cmdline: &[u8], dir: &[u8]) -> bool {
+    let dir = dir.strip_suffix(b"/").unwrap_or(dir);
+    if dir.is_empty() {
+        return false;
+    }
+    cmdline.split(|&b| b == 0).any(|arg| {
+        FOLDER_ARGS.iter().any(|flag| {
+            arg.strip_prefix(flag.as_bytes()).is_some_and(|path| {
+                path.strip_prefix(dir)
+                    .is_some_and(|rest| rest.is_empty() || rest[0] == b'/')
+            })
+        })
+    })
+}
+
+/// Sends SIGKILL to every process whose browser folder is `dir` or lies under it; returns how
+/// many.
+pub fn kill_under(dir: &Path) -> usize {
     let me = std::process::id() as i32;
+    let needle = dir.as_os_str().as_encoded_bytes();
     let mut killed = 0;
     let Ok(entries) = std::fs::read_dir("/proc") else {
         return 0;
@@ -20,9 +46,9 @@ pub fn kill_matching(needle: &str) -> usize {
         let Ok(cmd) = std::fs::read(e.path().join("cmdline")) else {
             continue;
         };
-        if memmem(&cmd, needle.as_bytes()) {
+        if names_folder(&cmd, needle) {
             // SAFETY: kill with a pid read from /proc; a recycled pid would need the same
-            // command line to be hit.
+            // folder argument to be hit.
             if unsafe { libc::kill(pid, libc::SIGKILL) } == 0 {
                 killed += 1;
             }
@@ -61,19 +87,46 @@ pub fn sweep_orphans(root: &Path) -> usize {
         if pid as u32 == std::process::id() || alive(pid) {
             continue;
         }
-        n += kill_matching(&e.path().to_string_lossy());
+        n += kill_under(&e.path());
         let _ = std::fs::remove_dir_all(e.path());
     }
     n
 }
 
-fn memmem(hay: &[u8], needle: &[u8]) -> bool {
-    !needle.is_empty() && hay.windows(needle.len()).any(|w| w == needle)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn folders_match_exactly_not_by_substring() {
+        let cmd = |args: &[&str]| args.join("\0").into_bytes();
+        let p1 = cmd(&[
+            "chromium",
+            "--type=renderer",
+            "--user-data-dir=/t/run/profile-1",
+        ]);
+        let p10 = cmd(&["chromium", "--user-data-dir=/t/run/profile-10"]);
+        assert!(names_folder(&p1, b"/t/run/profile-1"));
+        assert!(
+            !names_folder(&p10, b"/t/run/profile-1"),
+            "profile-1 is not profile-10"
+        );
+        assert!(
+            names_folder(&p10, b"/t/run"),
+            "a run folder holds its profiles"
+        );
+        assert!(names_folder(&p10, b"/t/run/"));
+        assert!(!names_folder(&p10, b"/t/ru"));
+        let crash = cmd(&[
+            "chrome_crashpad_handler",
+            "--database=/t/run/home/.config/chromium/Crash Reports",
+        ]);
+        assert!(names_folder(&crash, b"/t/run"));
+        // The folder only counts as the value of a folder argument.
+        let other = cmd(&["sh", "-c", "sleep 30 # --user-data-dir=/t/run/profile-1"]);
+        assert!(!names_folder(&other, b"/t/run/profile-1"));
+        assert!(!names_folder(&p1, b""));
+    }
 
     #[test]
     fn alive_sees_this_process_and_not_a_reaped_or_zombie_child() {
@@ -97,7 +150,11 @@ mod tests {
         std::fs::create_dir_all(&mine).unwrap();
         let mut victim = std::process::Command::new("sh")
             .arg("-c")
-            .arg(format!("sleep 30 # {}", dead.join("profile-0").display()))
+            .arg("sleep 30; true")
+            .arg(format!(
+                "--user-data-dir={}",
+                dead.join("profile-0").display()
+            ))
             .spawn()
             .unwrap();
         std::thread::sleep(std::time::Duration::from_millis(100));

@@ -113,6 +113,12 @@ impl Session {
                     "alternate_error_pages.enabled": false,
                     "net.network_prediction_options": 2,
                     "safebrowsing.enabled": false,
+                    // No downloads: a page that serves an attachment must not fill the disk
+                    // (also denied per browser by CDP below); any that slipped through would
+                    // land in the profile, which is removed with the browser.
+                    "download_restrictions": 3,
+                    "download.prompt_for_download": false,
+                    "download.default_directory": profile.join("downloads"),
                 },
                 "perfLoggingPrefs": { "enableNetwork": true, "enablePage": false },
                 "excludeSwitches": ["enable-automation"],
@@ -131,13 +137,13 @@ impl Session {
         let client = match tokio::time::timeout(Duration::from_secs(60), connect).await {
             Ok(Ok(c)) => c,
             Ok(Err(e)) => {
-                procs::kill_matching(&profile.to_string_lossy());
+                procs::kill_under(&profile);
                 return Err(BrowserError::Lost(format!(
                     "cannot start a browser session: {e}"
                 )));
             }
             Err(_) => {
-                procs::kill_matching(&profile.to_string_lossy());
+                procs::kill_under(&profile);
                 return Err(BrowserError::Lost(
                     "starting a browser session timed out after 60 s".into(),
                 ));
@@ -150,6 +156,9 @@ impl Session {
             visits: 0,
         };
         s.cdp("Network.enable", json!({ "maxPostDataSize": 65536 }))
+            .await
+            .ok();
+        s.cdp("Browser.setDownloadBehavior", json!({ "behavior": "deny" }))
             .await
             .ok();
         Ok(s)
@@ -230,13 +239,13 @@ impl Session {
     /// Ends the session and makes sure no process of it survives.
     pub async fn close(self) {
         let _ = tokio::time::timeout(Duration::from_secs(10), self.client.close()).await;
-        procs::kill_matching(&self.profile.to_string_lossy());
+        procs::kill_under(&self.profile);
         let _ = std::fs::remove_dir_all(&self.profile);
     }
 
     /// Kills the browser without asking WebDriver (it is hung or gone).
     pub fn kill(self) {
-        procs::kill_matching(&self.profile.to_string_lossy());
+        procs::kill_under(&self.profile);
         let _ = std::fs::remove_dir_all(&self.profile);
     }
 }

@@ -101,7 +101,15 @@ mod tests {
         ] {
             assert_eq!(n(v), format!("'{v}"), "{v}");
         }
-        for v in ["https://a.example/?q==", "plain", "", "'quoted", "-0.250000", "+1", "12"] {
+        for v in [
+            "https://a.example/?q==",
+            "plain",
+            "",
+            "'quoted",
+            "-0.250000",
+            "+1",
+            "12",
+        ] {
             assert_eq!(n(v), v);
         }
     }

@@ -223,10 +223,12 @@ impl Out {
                     source: e.into(),
                 })?;
         }
-        self.w.write_record(None::<&[u8]>).map_err(|e| ReportError::Write {
-            path: self.path.clone(),
-            source: e.into(),
-        })
+        self.w
+            .write_record(None::<&[u8]>)
+            .map_err(|e| ReportError::Write {
+                path: self.path.clone(),
+                source: e.into(),
+            })
     }
 
     fn finish(mut self) -> Result<(), ReportError> {
