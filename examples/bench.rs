@@ -268,7 +268,7 @@ async fn run_floor(
     stop.store(true, Ordering::Relaxed);
     let samples = s.join().unwrap();
     driver.shutdown().await;
-    browser::procs::kill_under(&tmp);
+    browser::procs::kill_under(tmp);
     let peak = samples.iter().map(|x| x.1).max().unwrap_or(0);
     Run {
         secs,

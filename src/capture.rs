@@ -23,13 +23,18 @@ pub enum Outcome {
     HttpError,
     /// The document is not HTML (an image, JSON, a download…).
     NonHtml,
+    /// Redirects went round in a loop (Chromium's `ERR_TOO_MANY_REDIRECTS`).
+    RedirectLoop,
     /// The browser or chromedriver died or hung twice on this site.
     BrowserCrash,
+    /// Visits of this site were started `--max-attempts` times and none was recorded: the
+    /// crawler itself was killed each time (e.g. out of memory); the crawl moved on.
+    CrawlerCrash,
 }
 
 impl Outcome {
     /// All outcomes, in report order.
-    pub const ALL: [Outcome; 8] = [
+    pub const ALL: [Outcome; 10] = [
         Outcome::Ok,
         Outcome::DnsError,
         Outcome::ConnectionError,
@@ -37,7 +42,9 @@ impl Outcome {
         Outcome::Timeout,
         Outcome::HttpError,
         Outcome::NonHtml,
+        Outcome::RedirectLoop,
         Outcome::BrowserCrash,
+        Outcome::CrawlerCrash,
     ];
 
     /// The snake_case name used in the store and the datasets.
@@ -50,7 +57,9 @@ impl Outcome {
             Outcome::Timeout => "timeout",
             Outcome::HttpError => "http_error",
             Outcome::NonHtml => "non_html",
+            Outcome::RedirectLoop => "redirect_loop",
             Outcome::BrowserCrash => "browser_crash",
+            Outcome::CrawlerCrash => "crawler_crash",
         }
     }
 
@@ -129,6 +138,21 @@ pub struct RawRequest {
     pub wall_time: f64,
     /// The visitor step during which it was sent (load, dwell, scroll, interact, search, leave).
     pub step: String,
+}
+
+/// The start of [`RawRequest::failure`] for a request the page asked for but Chromium never
+/// put on the wire (e.g. a `sendBeacon` over the keep-alive quota, which returns false).
+pub const NOT_SENT: &str = "not sent";
+
+impl RawRequest {
+    /// False for a request Chromium reported but never sent: it reached no server and counts
+    /// for no tracker.
+    pub fn sent(&self) -> bool {
+        !self
+            .failure
+            .as_deref()
+            .is_some_and(|f| f.starts_with(NOT_SENT))
+    }
 }
 
 /// A cookie present in the browser at the end of a visit (all domains, third-party too).

@@ -286,13 +286,16 @@ async fn visit_with_retry(
 ) -> Result<RawVisit, String> {
     let cfg = &shared.cfg;
     let canaries = crate::canary::derive(&shared.secret, &c.target.domain);
-    let budget = cfg.visit.page_timeout * 3 + cfg.visit.dwell * 3 + Duration::from_secs(90);
+    // The visit enforces its own deadline; this outer limit only catches a browser that does
+    // not even let the visit cut itself off (salvage needs at most a command or two).
+    let budget =
+        visit::deadline(&cfg.visit) + cfg.browser.command_timeout + Duration::from_secs(30);
     let mut last_err = String::new();
     for attempt in 0..2 {
         if session.is_none() {
             *session = Some(start_session(w, shared).await?);
         }
-        let s = session.as_ref().expect("just started");
+        let s = session.as_mut().expect("just started");
         let r = tokio::time::timeout(
             budget,
             visit::visit(s, &c.target, c.mode, canaries.clone(), &cfg.visit),
@@ -302,6 +305,14 @@ async fn visit_with_retry(
             Ok(Ok(v)) => {
                 let s = session.as_mut().expect("present");
                 s.visits += 1;
+                if s.spoiled {
+                    // The visit closed a stuck tab from outside: a fresh browser for the next.
+                    shared.replaced.fetch_add(1, Ordering::Relaxed);
+                    if let Some(old) = session.take() {
+                        old.kill();
+                    }
+                    return Ok(v);
+                }
                 let t = Instant::now();
                 let reset = visit::reset_state(s, &v).await;
                 tracing::debug!(ms = t.elapsed().as_millis() as u64, "state reset");

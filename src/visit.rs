@@ -29,26 +29,62 @@ pub struct VisitConfig {
 }
 
 /// Finds what a visitor may type into: visible, enabled, editable fields of the top document,
-/// classified as email, phone, name, search or text. Never password, hidden, file, choice or
-/// number fields. Returns `[element, kind, description]` triples.
+/// classified as email, phone, name, search or text. Never password, hidden, file, choice,
+/// number or payment-card fields. Returns `[element, kind, description]` triples.
+///
+/// A field is `search` only on its form's own evidence: the field is `type=search` or
+/// `role=searchbox`, or its form has `role=search`, or the field's placeholder, label,
+/// aria-label, or the form's action, id or class say search (in the crawl's languages), or the
+/// field is named like a query (`q`, `s`, `query`, `keyword`) — and in every case the form has
+/// no password, e-mail, tel or card field and no other text field. Enter is only ever pressed
+/// in a `search` field (see [`behave`]); no other form is submitted by the visitor.
 const FIND_FIELDS_JS: &str = r#"
 const out = [];
 const skip = new Set(['hidden','password','file','checkbox','radio','submit','button','image','reset','number','range','color','date','datetime-local','month','week','time']);
+const SAYS_SEARCH = /search|suche|recherche|rechercher|buscar|busca|cerca|ricerca|zoek|pesquis|szukaj|sök|søg|haku/i;
+const QUERY_NAME = /^(q|s|query|search|keywords?|term|k)$/i;
+const CARD = /cc-|card|cvv|cvc|iban|expir|security.?code/i;
+const textual = el => el.tagName === 'TEXTAREA' || (el.tagName === 'INPUT' && !skip.has((el.getAttribute('type') || 'text').toLowerCase()));
+const hintOf = el => [el.name, el.id, el.placeholder, el.getAttribute('autocomplete'), el.getAttribute('aria-label'),
+  Array.from(el.labels || []).map(l => l.textContent).join(' ')].join(' ');
+const isCard = el => CARD.test([el.name, el.id, el.getAttribute('autocomplete'), el.getAttribute('aria-label')].join(' '));
+// Why a form can never be a search form: a password, e-mail, phone or card field, or more
+// than one text field.
+const formVerdict = new Map();
+function blocksSearch(form) {
+  if (!form) return false;
+  if (formVerdict.has(form)) return formVerdict.get(form);
+  const els = Array.from(form.elements || []);
+  const texts = els.filter(e => (e.tagName === 'INPUT' || e.tagName === 'TEXTAREA') && (textual(e) || (e.getAttribute('type') || '').toLowerCase() === 'password'));
+  const bad = texts.length > 1 || els.some(e => {
+    const t = (e.getAttribute('type') || '').toLowerCase();
+    return t === 'password' || t === 'email' || t === 'tel' || isCard(e);
+  });
+  formVerdict.set(form, bad);
+  return bad;
+}
+function isSearch(el, type, hint) {
+  const form = el.form;
+  if (blocksSearch(form)) return false;
+  if (type === 'search' || el.getAttribute('role') === 'searchbox') return true;
+  if (form && form.getAttribute('role') === 'search') return true;
+  if (SAYS_SEARCH.test(el.placeholder + ' ' + (el.getAttribute('aria-label') || '') + ' ' + Array.from(el.labels || []).map(l => l.textContent).join(' '))) return true;
+  if (form && SAYS_SEARCH.test((form.getAttribute('action') || '') + ' ' + (form.id || '') + ' ' + (form.getAttribute('class') || ''))) return true;
+  return QUERY_NAME.test(el.name || '') || QUERY_NAME.test(el.id || '');
+}
 const fields = Array.from(document.querySelectorAll('input, textarea')).slice(0, 200);
 for (const el of fields) {
   const type = (el.getAttribute('type') || 'text').toLowerCase();
-  if (el.tagName === 'INPUT' && skip.has(type)) continue;
-  if (el.disabled || el.readOnly) continue;
+  if (!textual(el)) continue;
+  if (el.disabled || el.readOnly || isCard(el)) continue;
   const r = el.getBoundingClientRect();
   const st = getComputedStyle(el);
   if (r.width < 2 || r.height < 2 || st.visibility === 'hidden' || st.display === 'none') continue;
-  const hint = [el.name, el.id, el.placeholder, el.getAttribute('autocomplete'), el.getAttribute('aria-label')].join(' ').toLowerCase();
-  const form = el.form;
+  const hint = hintOf(el).toLowerCase();
   let kind = 'text';
   if (type === 'email' || /e-?mail/.test(hint)) kind = 'email';
   else if (type === 'tel' || /phone|mobile|\btel\b/.test(hint)) kind = 'phone';
-  else if (type === 'search' || el.getAttribute('role') === 'searchbox' || /\b(q|query|search|s|keywords?)\b/.test(hint)
-           || (form && (form.getAttribute('role') === 'search' || /search/.test((form.action || '') + ' ' + (form.id || '') + ' ' + (form.className || ''))))) kind = 'search';
+  else if (isSearch(el, type, hint)) kind = 'search';
   else if (/\b(first|last|given|family|full)?[-_ ]?name\b|\bfname\b|\blname\b/.test(hint) && !/user ?name|login/.test(hint)) kind = 'name';
   const desc = el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + (el.name ? '[name=' + el.name + ']' : '');
   out.push([el, kind, desc]);
@@ -58,7 +94,7 @@ return out;
 
 /// Finds a point in the viewport whose element is no link, button, field or frame.
 const NEUTRAL_POINT_JS: &str = r#"
-const bad = 'a,button,input,select,textarea,label,summary,iframe,video,audio,[onclick],[role=button],[role=link],[contenteditable=""],[contenteditable=true]';
+const bad = 'a,button,input,select,textarea,label,summary,form,iframe,video,audio,[onclick],[role=button],[role=link],[contenteditable=""],[contenteditable=true]';
 const w = innerWidth, h = innerHeight;
 for (const fy of [0.5, 0.3, 0.7, 0.15, 0.85]) for (const fx of [0.95, 0.05, 0.5, 0.25, 0.75]) {
   const x = Math.floor(w * fx), y = Math.floor(h * fy);
@@ -84,9 +120,94 @@ fn look_js() -> &'static str {
     JS.get_or_init(|| format!("return {{ point: (function () {{ {NEUTRAL_POINT_JS} }})(), fields: (function () {{ {FIND_FIELDS_JS} }})() }};"))
 }
 
+/// The hard limit of one visit, enforced from outside the page: the page budget, two dwells
+/// (the page and the search results), the consent wait, and 20 s for everything else
+/// (scrolling, typing, leaving, reading the capture). A page that holds the browser longer
+/// is cut off: its tab is closed through the DevTools endpoint and what it sent is kept.
+pub fn deadline(cfg: &VisitConfig) -> Duration {
+    cfg.page_timeout + cfg.dwell * 2 + cfg.consent.wait + Duration::from_secs(20)
+}
+
+/// What a visit has found so far; kept when a stuck page cuts the visit short.
+struct Partial {
+    net: NetLog,
+    actions: Vec<String>,
+    start_url: String,
+    /// The https attempt's error, if it failed.
+    first: Option<String>,
+    /// The error of the attempt that counts (none when the page loaded).
+    nav_error: Option<String>,
+    /// Why the visit fell back to http, or how both attempts failed.
+    note: Option<String>,
+    /// Navigation returned (loaded, or failed with an error).
+    navigated: bool,
+    main_frame: Option<String>,
+    final_url: Option<String>,
+    consent: ConsentRecord,
+    cookies: Vec<RawCookie>,
+}
+
+/// The load's outcome as far as the capture tells.
+struct Classified {
+    outcome: Outcome,
+    error: Option<String>,
+    http_status: Option<u16>,
+    redirect_chain: Vec<String>,
+}
+
+impl Partial {
+    fn classify(&self) -> Classified {
+        // The main document: the last top-frame document request of the load.
+        let docs: Vec<_> = self
+            .net
+            .requests()
+            .iter()
+            .filter(|r| {
+                r.resource_type == "Document"
+                    && r.step == "load"
+                    && self.main_frame.as_deref().is_none_or(|m| r.frame_id == m)
+            })
+            .collect();
+        let last_doc = docs.last();
+        let http_status = last_doc.and_then(|d| d.status);
+        let redirect_chain = docs.iter().map(|d| d.url.clone()).collect();
+        if !self.navigated {
+            return Classified {
+                outcome: Outcome::Timeout,
+                error: Some("the page did not finish loading before the visit's deadline".into()),
+                http_status,
+                redirect_chain,
+            };
+        }
+        let (mut outcome, error) = classify(
+            self.nav_error.as_deref(),
+            http_status,
+            last_doc.and_then(|d| d.mime_type.as_deref()),
+            last_doc.and_then(|d| d.failure.as_deref()),
+        );
+        let error = match (error, &self.note) {
+            (Some(e), Some(n)) => Some(format!("{e} ({n})")),
+            (e, n) => e.or(n.clone()),
+        };
+        // A failed https attempt followed by a failed http attempt keeps the https class.
+        if let (Some(first_err), Some(_)) = (&self.first, &self.nav_error) {
+            outcome = classify_error(first_err);
+        }
+        Classified {
+            outcome,
+            error,
+            http_status,
+            redirect_chain,
+        }
+    }
+}
+
 /// Runs one visit of `target` in `session`, answering consent banners as `mode` says.
+/// A page that holds the browser past a command's timeout or the visit's [`deadline`] is cut
+/// off from outside; the visit is still recorded with what it captured, and the session is
+/// marked `spoiled` for the crawler to replace.
 pub async fn visit(
-    s: &Session,
+    s: &mut Session,
     target: &Target,
     mode: ConsentMode,
     canaries: Canaries,
@@ -94,14 +215,82 @@ pub async fn visit(
 ) -> Result<RawVisit, BrowserError> {
     let started = Instant::now();
     let started_at = now_rfc3339();
-    let mut net = NetLog::new("load");
-    let mut actions = Vec::new();
+    let mut p = Partial {
+        net: NetLog::new("load"),
+        actions: Vec::new(),
+        start_url: format!("https://{}/", target.domain),
+        first: None,
+        nav_error: None,
+        note: None,
+        navigated: false,
+        main_frame: None,
+        final_url: None,
+        consent: ConsentRecord {
+            mode,
+            gpc: cfg.consent.gpc,
+            ..Default::default()
+        },
+        cookies: Vec::new(),
+    };
+    s.set_deadline(Some(started + deadline(cfg)));
+    let run = steps(s, target, &canaries, cfg, &mut p).await;
+    s.set_deadline(None);
+    let mut cut = None;
+    match run {
+        Ok(()) => {}
+        Err(BrowserError::Stuck(why)) => {
+            // The page holds chromedriver: close its tab from outside, then read the capture.
+            if !s.unstick().await {
+                return Err(BrowserError::Lost(why));
+            }
+            let _ = drain(s, &mut p.net).await;
+            if let Ok(v) = s.browser_cookies().await {
+                p.cookies = parse_cookies(&v);
+            }
+            tracing::info!(site = %target.domain, reason = %why, "visit cut off; the tab was closed");
+            p.actions.push(format!("visit cut off: {why}"));
+            cut = Some(why);
+        }
+        Err(e) => return Err(e),
+    }
+    let c = p.classify();
+    let error = match (c.error, cut) {
+        (e, None) => e,
+        (Some(e), Some(why)) => Some(format!("{e}; visit cut off: {why}")),
+        (None, Some(why)) => Some(format!(
+            "visit cut off: {why}; the tab was closed from outside and what it sent was kept"
+        )),
+    };
+    let requests = p.net.finish(p.main_frame.as_deref());
+    Ok(RawVisit {
+        domain: target.domain.clone(),
+        outcome: c.outcome,
+        http_status: c.http_status,
+        start_url: p.start_url,
+        final_url: p.final_url,
+        redirect_chain: c.redirect_chain,
+        error,
+        started_at,
+        duration_ms: started.elapsed().as_millis() as u64,
+        requests,
+        cookies: p.cookies,
+        canaries,
+        actions: p.actions,
+        consent: p.consent,
+    })
+}
 
+/// The visit's steps: navigate, answer or note the banner, behave, close popups, leave, read
+/// cookies. Everything found goes into `p` as it is found.
+async fn steps(
+    s: &Session,
+    target: &Target,
+    canaries: &Canaries,
+    cfg: &VisitConfig,
+    p: &mut Partial,
+) -> Result<(), BrowserError> {
     // Whatever is still in the log belongs to no site (Chromium start-up, the blank page).
     s.perf_log().await?;
-
-    let https = format!("https://{}/", target.domain);
-    let mut start_url = https.clone();
     // Step timings for `PIXELCENSUS_LOG=pixelcensus=debug` (where a visit's time goes).
     let mut lap = Instant::now();
     let mut timings: Vec<(&str, u128)> = Vec::new();
@@ -109,74 +298,45 @@ pub async fn visit(
         timings.push((name, lap.elapsed().as_millis()));
         lap = Instant::now();
     };
+    let https = p.start_url.clone();
     let first = navigate(s, &https, cfg).await?;
-    drain(s, &mut net).await?;
-    let mut nav_error = first.clone();
-    let mut note = None;
+    drain(s, &mut p.net).await?;
+    p.first = first.clone();
+    p.nav_error = first.clone();
     if let Some(err) = &first {
         let class = classify_error(err);
         if matches!(class, Outcome::ConnectionError | Outcome::TlsError) {
             let http = format!("http://{}/", target.domain);
             let second = navigate(s, &http, cfg).await?;
-            drain(s, &mut net).await?;
+            drain(s, &mut p.net).await?;
             match second {
                 None => {
-                    start_url = http;
-                    nav_error = None;
-                    note = Some(format!("https failed ({}); visited over http", short(err)));
+                    p.start_url = http;
+                    p.nav_error = None;
+                    p.note = Some(format!("https failed ({}); visited over http", short(err)));
                 }
-                Some(e2) => note = Some(format!("https: {}; http: {}", short(err), short(&e2))),
+                Some(e2) => p.note = Some(format!("https: {}; http: {}", short(err), short(&e2))),
             }
         }
     }
+    p.navigated = true;
     mark("navigate", &mut timings);
-    let main_frame = main_frame_id(s).await;
-
-    // The main document: the last top-frame document request of the load.
-    let docs: Vec<_> = net
-        .requests()
-        .iter()
-        .filter(|r| {
-            r.resource_type == "Document" && main_frame.as_deref().is_none_or(|m| r.frame_id == m)
-        })
-        .cloned()
-        .collect();
-    let last_doc = docs.last();
-    let (mut outcome, error) = classify(
-        nav_error.as_deref(),
-        last_doc.and_then(|d| d.status),
-        last_doc.and_then(|d| d.mime_type.as_deref()),
-    );
-    let error = match (error, note) {
-        (Some(e), Some(n)) => Some(format!("{e} ({n})")),
-        (e, n) => e.or(n),
-    };
-    let http_status = last_doc.and_then(|d| d.status);
-    // A failed https attempt followed by a failed http attempt keeps the https class.
-    if let (Some(first_err), Some(_)) = (&first, &nav_error) {
-        outcome = classify_error(first_err);
-    }
-    let redirect_chain: Vec<String> = docs.iter().map(|d| d.url.clone()).collect();
-
+    p.main_frame = main_frame_id(s).await;
+    let outcome = p.classify().outcome;
     mark("classify", &mut timings);
-    let mut final_url = current_url(s).await;
-    let mut consent = ConsentRecord {
-        mode,
-        gpc: cfg.consent.gpc,
-        ..Default::default()
-    };
+    p.final_url = current_url(s).await;
     if outcome == Outcome::Ok {
         // A visitor who answers banners does so first; the time counts toward the dwell.
         let t = Instant::now();
-        if mode != ConsentMode::None {
-            net.set_step("consent");
-            consent = consent::choose(s, mode, &cfg.consent).await?;
-            drain(s, &mut net).await?;
-            if let Some(a) = consent.action {
-                actions.push(format!(
+        if p.consent.mode != ConsentMode::None {
+            p.net.set_step("consent");
+            p.consent = consent::choose(s, p.consent.mode, &cfg.consent).await?;
+            drain(s, &mut p.net).await?;
+            if let Some(a) = p.consent.action {
+                p.actions.push(format!(
                     "{a} on {} banner: {}",
-                    consent.cmp.as_deref().unwrap_or("?"),
-                    match consent.action_ok {
+                    p.consent.cmp.as_deref().unwrap_or("?"),
+                    match p.consent.action_ok {
                         Some(true) => "done",
                         Some(false) => "failed",
                         None => "result unknown",
@@ -186,48 +346,25 @@ pub async fn visit(
         }
         mark("consent", &mut timings);
         // The URL after dwelling, before any search: a page that moved itself shows it here.
-        if let Some(u) = behave(
-            s,
-            &mut net,
-            &canaries,
-            cfg,
-            &mut actions,
-            &mut consent,
-            t.elapsed(),
-        )
-        .await?
-        {
-            final_url = Some(u);
+        if let Some(u) = behave(s, p, canaries, cfg, t.elapsed()).await? {
+            p.final_url = Some(u);
         }
     }
-
-    // Leave: unload beacons are sent now, and still belong to this site.
     mark("behave", &mut timings);
-    net.set_step("leave");
+    // Popups and other windows: their requests so far belong to this site; then they go.
+    let closed = s.close_other_windows().await?;
+    if closed > 0 {
+        p.actions.push(format!("closed {closed} other window(s)"));
+    }
+    // Leave: unload beacons are sent now, and still belong to this site.
+    p.net.set_step("leave");
     leave(s).await?;
-    drain(s, &mut net).await?;
+    drain(s, &mut p.net).await?;
     mark("leave", &mut timings);
-    let cookies = all_cookies(s).await?;
+    p.cookies = all_cookies(s).await?;
     mark("cookies", &mut timings);
     tracing::debug!(site = %target.domain, ?timings, "visit steps (ms)");
-
-    let requests = net.finish(main_frame.as_deref());
-    Ok(RawVisit {
-        domain: target.domain.clone(),
-        outcome,
-        http_status,
-        start_url,
-        final_url,
-        redirect_chain,
-        error,
-        started_at,
-        duration_ms: started.elapsed().as_millis() as u64,
-        requests,
-        cookies,
-        canaries,
-        actions,
-        consent,
-    })
+    Ok(())
 }
 
 /// Navigates; `Ok(Some(text))` is a navigation error (the site failed), `Err` a lost browser.
@@ -298,13 +435,19 @@ async fn current_url(s: &Session) -> Option<String> {
 /// Returns the page's URL after the first dwell (before any search).
 async fn behave(
     s: &Session,
-    net: &mut NetLog,
+    p: &mut Partial,
     c: &Canaries,
     cfg: &VisitConfig,
-    actions: &mut Vec<String>,
-    consent: &mut ConsentRecord,
     spent: Duration,
 ) -> Result<Option<String>, BrowserError> {
+    let Partial {
+        net,
+        actions,
+        consent,
+        main_frame,
+        ..
+    } = p;
+    let main_frame = main_frame.as_deref();
     net.set_step("dwell");
     tokio::time::sleep(dwell_before_scroll(cfg).saturating_sub(spent)).await;
     net.set_step("scroll");
@@ -397,6 +540,18 @@ async fn behave(
         .await;
     }
     drain(s, net).await?;
+    // The visitor never submits these forms; a page whose own script does (on change or
+    // blur) is recorded as the page's doing.
+    if let Some(doc) = net.requests().iter().find(|r| {
+        r.step == "interact"
+            && r.resource_type == "Document"
+            && main_frame.is_none_or(|m| r.frame_id == m)
+    }) {
+        actions.push(format!(
+            "the page's own script navigated after typing (not the visitor): {} {}",
+            doc.method, doc.url
+        ));
+    }
     if let Some((el, desc)) = search {
         net.set_step("search");
         let keys = format!("{}{}", c.search, char::from(fantoccini::key::Key::Enter));
@@ -514,13 +669,17 @@ async fn all_cookies(s: &Session) -> Result<Vec<RawCookie>, BrowserError> {
         Err(e) if e.is_lost() => return Err(e),
         Err(_) => s.cdp("Storage.getCookies", json!({})).await?,
     };
+    Ok(parse_cookies(&v))
+}
+
+/// CDP's `{cookies: [...]}` as raw cookies.
+fn parse_cookies(v: &Value) -> Vec<RawCookie> {
     let list = v
         .get("cookies")
         .and_then(Value::as_array)
         .cloned()
         .unwrap_or_default();
-    Ok(list
-        .iter()
+    list.iter()
         .map(|c| {
             let str_of = |k: &str| {
                 c.get(k)
@@ -542,7 +701,7 @@ async fn all_cookies(s: &Session) -> Result<Vec<RawCookie>, BrowserError> {
                     .map(str::to_string),
             }
         })
-        .collect())
+        .collect()
 }
 
 /// Clears cookies and cache, and the storage (local/session storage, IndexedDB, service
@@ -581,7 +740,9 @@ pub fn document_origins(visit: &RawVisit) -> BTreeSet<String> {
 /// Classifies a failed navigation by Chromium's error text.
 pub fn classify_error(err: &str) -> Outcome {
     let e = err.to_ascii_uppercase();
-    if e.contains("ERR_NAME_NOT_RESOLVED")
+    if e.contains("ERR_TOO_MANY_REDIRECTS") {
+        Outcome::RedirectLoop
+    } else if e.contains("ERR_NAME_NOT_RESOLVED")
         || e.contains("ERR_NAME_RESOLUTION_FAILED")
         || e.contains("ERR_DNS_")
     {
@@ -604,13 +765,23 @@ pub fn classify_error(err: &str) -> Outcome {
     }
 }
 
-/// Classifies a visit from the navigation error (if any) and the main document's status and
-/// MIME type. Returns the outcome and an error text for failed outcomes.
+/// Classifies a visit from the navigation error (if any) and the main document's status,
+/// MIME type and failure. Returns the outcome and an error text for failed outcomes.
+/// chromedriver reports some failed navigations as loaded (a redirect loop ends on Chromium's
+/// error page); the document's own failure tells them apart: a document that got no final
+/// response (none, or only redirects) and failed is classified by its failure.
 pub fn classify(
     nav_error: Option<&str>,
     status: Option<u16>,
     mime: Option<&str>,
+    failure: Option<&str>,
 ) -> (Outcome, Option<String>) {
+    if nav_error.is_none()
+        && let Some(f) = failure
+        && status.is_none_or(|c| (300..400).contains(&c))
+    {
+        return (classify_error(f), Some(short(f)));
+    }
     if let Some(err) = nav_error {
         let mime_html = mime.is_none_or(is_html);
         // A download or other non-document navigation aborts with ERR_ABORTED.
@@ -696,10 +867,11 @@ mod tests {
             ),
         ];
         for (text, want) in cases {
-            assert_eq!(classify(Some(text), None, None).0, want, "{text}");
+            assert_eq!(classify(Some(text), None, None, None).0, want, "{text}");
         }
         let (_, err) = classify(
             Some("unknown error: net::ERR_CONNECTION_RESET\n  (Session info)"),
+            None,
             None,
             None,
         );
@@ -707,32 +879,63 @@ mod tests {
     }
 
     #[test]
+    fn a_redirect_loop_chromedriver_calls_loaded_is_a_redirect_loop() {
+        // What the perf log shows for a 302 loop: the last hop is a 302 whose follow-up
+        // failed with ERR_TOO_MANY_REDIRECTS, while navigation itself returned.
+        let (o, err) = classify(
+            None,
+            Some(302),
+            Some("text/html"),
+            Some("net::ERR_TOO_MANY_REDIRECTS"),
+        );
+        assert_eq!(o, Outcome::RedirectLoop);
+        assert_eq!(err.as_deref(), Some("net::ERR_TOO_MANY_REDIRECTS"));
+        assert_eq!(
+            classify(
+                Some("unknown error: net::ERR_TOO_MANY_REDIRECTS"),
+                None,
+                None,
+                None
+            )
+            .0,
+            Outcome::RedirectLoop
+        );
+        // A page that loaded and whose document later failed (aborted by its own navigation)
+        // stays ok.
+        assert_eq!(
+            classify(None, Some(200), Some("text/html"), Some("net::ERR_ABORTED")).0,
+            Outcome::Ok
+        );
+    }
+
+    #[test]
     fn documents_map_by_status_and_type() {
         assert_eq!(
-            classify(None, Some(200), Some("text/html")),
+            classify(None, Some(200), Some("text/html"), None),
             (Outcome::Ok, None)
         );
         assert_eq!(
-            classify(None, Some(500), Some("text/html")),
+            classify(None, Some(500), Some("text/html"), None),
             (Outcome::HttpError, Some("HTTP 500".into()))
         );
         assert_eq!(
-            classify(None, Some(404), Some("text/html")).0,
+            classify(None, Some(404), Some("text/html"), None).0,
             Outcome::HttpError
         );
         assert_eq!(
-            classify(None, Some(200), Some("application/json")).0,
+            classify(None, Some(200), Some("application/json"), None).0,
             Outcome::NonHtml
         );
         assert_eq!(
-            classify(None, Some(200), Some("application/xhtml+xml")).0,
+            classify(None, Some(200), Some("application/xhtml+xml"), None).0,
             Outcome::Ok
         );
         assert_eq!(
             classify(
                 Some("unknown error: net::ERR_ABORTED"),
                 Some(200),
-                Some("application/pdf")
+                Some("application/pdf"),
+                None
             )
             .0,
             Outcome::NonHtml

@@ -191,7 +191,7 @@ fn analyze_visit_with(v: &RawVisit, rank: u64, rules: Option<&rules::Rules>) -> 
         .collect();
 
     let mut requests = Vec::new();
-    for r in &v.requests {
+    for r in v.requests.iter().filter(|r| r.sent()) {
         let Some(view) = request::RequestView::new(r) else {
             continue;
         };

@@ -191,10 +191,16 @@ pub async fn wait_ready(url: &str, budget: Duration) -> Result<(), String> {
 }
 
 async fn get_status(url: &str) -> Result<String, String> {
+    http_get(url, "status").await
+}
+
+/// A raw HTTP/1.1 GET of `path` under the base URL `url` (loopback endpoints only: chromedriver
+/// and Chromium's DevTools); returns the whole response, head and body.
+pub(crate) async fn http_get(url: &str, path: &str) -> Result<String, String> {
     let u = url::Url::parse(url).map_err(|e| e.to_string())?;
     let host = u.host_str().ok_or("no host")?.to_string();
     let port = u.port_or_known_default().ok_or("no port")?;
-    let path = format!("{}status", u.path());
+    let path = format!("{}{path}", u.path());
     let mut s = tokio::net::TcpStream::connect((host.as_str(), port))
         .await
         .map_err(|e| e.to_string())?;

@@ -4,6 +4,7 @@
 //!
 //! Nothing here knows about sites, canaries or datasets.
 
+pub mod devtools;
 pub mod driver;
 pub mod perflog;
 pub mod procs;
@@ -47,6 +48,11 @@ pub enum BrowserError {
     /// The browser or chromedriver is gone or hung: replace it.
     #[error("browser lost: {0}")]
     Lost(String),
+    /// A command did not answer in time, or the visit's deadline passed: the page may be
+    /// holding the browser (a spinning main thread). The visit can close the tab from outside
+    /// and keep what was captured; the browser is replaced afterwards.
+    #[error("{0}")]
+    Stuck(String),
     /// A command failed but the browser is alive.
     #[error("{0}")]
     Command(String),
@@ -56,9 +62,9 @@ pub enum BrowserError {
 }
 
 impl BrowserError {
-    /// True when the session should be thrown away.
+    /// True when the session should be thrown away (lost, or stuck on a page).
     pub fn is_lost(&self) -> bool {
-        matches!(self, BrowserError::Lost(_))
+        matches!(self, BrowserError::Lost(_) | BrowserError::Stuck(_))
     }
 }
 

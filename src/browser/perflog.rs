@@ -9,6 +9,7 @@
 //!   `hasPostData` is left `Unavailable` for the visit to fetch (`Network.getRequestPostData`).
 //! - Only http(s) requests are kept: `data:`, `blob:` and `chrome:` URLs are not traffic.
 
+use crate::capture::NOT_SENT;
 use crate::capture::{BodyState, RawRequest};
 use base64::Engine;
 use serde_json::Value;
@@ -208,6 +209,24 @@ impl NetLog {
                 r.is_main_frame = r.resource_type == "Document" && r.frame_id == main;
             }
         }
+        // A hop that never got the headers that went on the wire, nor a response, nor a
+        // failure was never sent (Chromium announces a refused sendBeacon, then drops it): it
+        // is kept as such, without the body it never delivered.
+        for h in self.ids.values() {
+            for &i in &h.idx[h.req_extra_done.min(h.idx.len())..] {
+                let r = &mut self.requests[i];
+                if r.status.is_none() && r.failure.is_none() {
+                    r.failure = Some(match r.body.take() {
+                        Some(b) => format!(
+                            "{NOT_SENT}: Chromium reported no network activity; its {} byte body was not kept",
+                            b.len()
+                        ),
+                        None => format!("{NOT_SENT}: Chromium reported no network activity"),
+                    });
+                    r.body_state = BodyState::None;
+                }
+            }
+        }
         self.requests
     }
 }
@@ -353,6 +372,13 @@ mod tests {
             &sent("4", "data:image/gif;base64,R0lGOD", json!({})),
         );
         assert_eq!(n.len(), 3, "data: URLs are not traffic");
+        for id in ["1", "2", "3"] {
+            // Each went on the wire (what was sent is reported, the answer may still be due).
+            n.feed(
+                "Network.requestWillBeSentExtraInfo",
+                &json!({"requestId": id, "headers": {}}),
+            );
+        }
         assert_eq!(n.missing_bodies(), vec![(2, "3".to_string())]);
         n.set_body(2, b"{\"blob\":1}".to_vec());
         let r = n.finish(None);
@@ -360,6 +386,62 @@ mod tests {
         assert_eq!(r[1].body.as_deref(), Some(&b"plain"[..]));
         assert_eq!(r[2].body_state, BodyState::Complete);
         assert_eq!(r[2].resource_type, "Ping");
+    }
+
+    #[test]
+    fn a_beacon_chromium_never_sent_is_kept_as_not_sent_without_its_body() {
+        // What chromedriver's perf log holds for `navigator.sendBeacon(url, 10 MB)`, which
+        // returns false: a requestWillBeSent with the whole body, then nothing at all.
+        let mut n = NetLog::new("load");
+        let big = "x".repeat(10 * 1024 * 1024);
+        n.feed(
+            "Network.requestWillBeSent",
+            &sent(
+                "B",
+                "https://t.example/big",
+                json!({"type": "Ping", "request": {"method": "POST", "hasPostData": true, "postData": big}}),
+            ),
+        );
+        // A sent beacon beside it: extra info and a response.
+        n.feed(
+            "Network.requestWillBeSent",
+            &sent(
+                "S",
+                "https://t.example/small",
+                json!({"type": "Ping", "request": {"method": "POST", "postData": "x"}}),
+            ),
+        );
+        n.feed(
+            "Network.requestWillBeSentExtraInfo",
+            &json!({"requestId": "S", "headers": {}}),
+        );
+        n.feed(
+            "Network.responseReceived",
+            &json!({"requestId": "S", "response": {"status": 204, "headers": {}}}),
+        );
+        // A request that failed keeps its failure.
+        n.feed(
+            "Network.requestWillBeSent",
+            &sent("F", "https://t.example/f", json!({})),
+        );
+        n.feed(
+            "Network.loadingFailed",
+            &json!({"requestId": "F", "errorText": "net::ERR_BLOCKED_BY_CLIENT"}),
+        );
+        let r = n.finish(None);
+        assert!(!r[0].sent(), "{:?}", r[0].failure);
+        assert!(
+            r[0].failure
+                .as_deref()
+                .unwrap()
+                .contains("10485760 byte body")
+        );
+        assert_eq!(r[0].body, None);
+        assert_eq!(r[0].body_state, BodyState::None);
+        assert!(r[1].sent());
+        assert_eq!(r[1].body.as_deref(), Some(&b"x"[..]));
+        assert!(r[2].sent());
+        assert_eq!(r[2].failure.as_deref(), Some("net::ERR_BLOCKED_BY_CLIENT"));
     }
 
     #[test]

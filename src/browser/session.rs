@@ -2,21 +2,37 @@
 //! through chromedriver's `goog/cdp/execute` and performance-log reads through `se/log`, each
 //! with its own timeout so no hang can stall a worker.
 
+use super::devtools::DevTools;
 use super::{BrowserConfig, BrowserError, chromium_args, procs};
 use fantoccini::wd::WebDriverCompatibleCommand;
 use fantoccini::{Client, ClientBuilder};
 use serde_json::{Value, json};
 use std::future::Future;
 use std::path::PathBuf;
-use std::time::Duration;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+/// Runs in every document and frame before the page's scripts: JavaScript dialogs answer at
+/// once (alert does nothing, confirm says no, prompt gives nothing, print does nothing), so a
+/// page that loops on them cannot hold the visitor or chromedriver.
+const NO_DIALOGS_JS: &str = "(() => { const w = window; try { w.alert = function () {}; w.confirm = function () { return false; }; w.prompt = function () { return null; }; w.print = function () {}; } catch (e) {} })();";
 
 /// A live browser.
 pub struct Session {
     client: Client,
     profile: PathBuf,
     cmd_timeout: Duration,
+    /// The visit's tab (its window handle, which is also its CDP target id).
+    main_window: String,
+    /// The browser's own DevTools endpoint (`host:port`), when it is on this machine.
+    debugger: Option<String>,
+    devtools: tokio::sync::Mutex<Option<DevTools>>,
+    /// While a visit runs: no command may run past this instant.
+    deadline: Mutex<Option<Instant>>,
     /// Visits made in this browser (for `--recycle`).
     pub visits: u32,
+    /// The visit's tab was closed from outside (a stuck page): replace this browser.
+    pub spoiled: bool,
 }
 
 /// A POST to a session-scoped endpoint that fantoccini has no method for.
@@ -121,7 +137,8 @@ impl Session {
                     "download.default_directory": profile.join("downloads"),
                 },
                 "perfLoggingPrefs": { "enableNetwork": true, "enablePage": false },
-                "excludeSwitches": ["enable-automation"],
+                // chromedriver turns Chromium's popup blocker off; a visitor's browser has it on.
+                "excludeSwitches": ["enable-automation", "disable-popup-blocking"],
             },
         });
         let Value::Object(caps) = caps else {
@@ -149,19 +166,132 @@ impl Session {
                 ));
             }
         };
-        let s = Session {
+        let debugger = client
+            .capabilities()
+            .and_then(|c| c.get("goog:chromeOptions"))
+            .and_then(|o| o.get("debuggerAddress"))
+            .and_then(Value::as_str)
+            .map(str::to_string);
+        let mut s = Session {
             client,
             profile,
             cmd_timeout: cfg.command_timeout,
+            main_window: String::new(),
+            debugger,
+            devtools: tokio::sync::Mutex::new(None),
+            deadline: Mutex::new(None),
             visits: 0,
+            spoiled: false,
         };
+        s.main_window = s
+            .timed("reading the window handle", s.client.window())
+            .await
+            .map(String::from)
+            .unwrap_or_default();
         s.cdp("Network.enable", json!({ "maxPostDataSize": 65536 }))
             .await
             .ok();
         s.cdp("Browser.setDownloadBehavior", json!({ "behavior": "deny" }))
             .await
             .ok();
+        s.cdp(
+            "Page.addScriptToEvaluateOnNewDocument",
+            json!({ "source": NO_DIALOGS_JS }),
+        )
+        .await?;
         Ok(s)
+    }
+
+    /// Sets (or clears) the instant after which no command of the visit may run.
+    pub fn set_deadline(&self, deadline: Option<Instant>) {
+        *self.deadline.lock().unwrap() = deadline;
+    }
+
+    /// The browser-level DevTools connection, opened on first use.
+    async fn devtools(
+        &self,
+    ) -> Result<tokio::sync::MutexGuard<'_, Option<DevTools>>, BrowserError> {
+        let mut dt = self.devtools.lock().await;
+        if dt.is_none() {
+            let addr = self.debugger.as_deref().ok_or_else(|| {
+                BrowserError::Command("the browser's DevTools endpoint is unknown".into())
+            })?;
+            *dt = Some(DevTools::connect(addr, Duration::from_secs(5)).await?);
+        }
+        Ok(dt)
+    }
+
+    /// Closes every window but the visit's tab (popups, `window.open` targets) — from the
+    /// DevTools endpoint, so a spinning popup cannot refuse — and returns how many.
+    pub async fn close_other_windows(&self) -> Result<usize, BrowserError> {
+        if let Ok(mut guard) = self.devtools().await
+            && let Some(dt) = guard.as_mut()
+        {
+            let mut n = 0;
+            for p in dt.pages().await? {
+                if p.id != self.main_window {
+                    dt.close(&p.id).await.ok();
+                    n += 1;
+                }
+            }
+            return Ok(n);
+        }
+        // No DevTools endpoint (a remote WebDriver): through WebDriver.
+        let handles = self.timed("listing windows", self.client.windows()).await?;
+        let mut n = 0;
+        for h in handles {
+            if String::from(h.clone()) == self.main_window {
+                continue;
+            }
+            if self
+                .timed("switching window", self.client.switch_to_window(h))
+                .await
+                .is_ok()
+                && self
+                    .timed("closing a window", self.client.close_window())
+                    .await
+                    .is_ok()
+            {
+                n += 1;
+            }
+        }
+        let main = fantoccini::wd::WindowHandle::try_from(self.main_window.clone())
+            .map_err(|e| BrowserError::Command(e.to_string()))?;
+        self.timed("switching back", self.client.switch_to_window(main))
+            .await?;
+        Ok(n)
+    }
+
+    /// A page holds the browser (chromedriver waits on it): closes every tab from the
+    /// DevTools endpoint, which hands chromedriver back, and marks this browser for
+    /// replacement. False when there is no way to reach the browser from outside.
+    pub async fn unstick(&mut self) -> bool {
+        let closed = match self.devtools().await {
+            Ok(mut guard) => match guard.as_mut() {
+                Some(dt) => match dt.pages().await {
+                    Ok(pages) => {
+                        for p in &pages {
+                            dt.close(&p.id).await.ok();
+                        }
+                        true
+                    }
+                    Err(_) => false,
+                },
+                None => false,
+            },
+            Err(_) => false,
+        };
+        self.spoiled = true;
+        closed
+    }
+
+    /// Every cookie of the browser, from the DevTools endpoint (works with no tab open).
+    pub async fn browser_cookies(&self) -> Result<Value, BrowserError> {
+        let mut guard = self.devtools().await?;
+        match guard.as_mut() {
+            Some(dt) => dt.call("Storage.getCookies", json!({})).await,
+            None => Err(BrowserError::Command("no DevTools endpoint".into())),
+        }
     }
 
     /// The fantoccini client (for element work in the visit).
@@ -187,9 +317,23 @@ impl Session {
     where
         F: Future<Output = Result<T, fantoccini::error::CmdError>>,
     {
+        let deadline = *self.deadline.lock().unwrap();
+        let left = deadline.map(|d| d.saturating_duration_since(Instant::now()));
+        if left == Some(Duration::ZERO) {
+            return Err(BrowserError::Stuck(format!(
+                "the visit's deadline passed before {what}"
+            )));
+        }
+        let (budget, cut) = match left {
+            Some(l) if l < budget => (l, true),
+            _ => (budget, false),
+        };
         match tokio::time::timeout(budget, fut).await {
             Ok(r) => r.map_err(classify),
-            Err(_) => Err(BrowserError::Lost(format!(
+            Err(_) if cut => Err(BrowserError::Stuck(format!(
+                "the visit's deadline passed during {what}"
+            ))),
+            Err(_) => Err(BrowserError::Stuck(format!(
                 "{what} did not answer within {} s",
                 budget.as_secs_f32()
             ))),

@@ -61,7 +61,7 @@ pub const SITES_COLUMNS: [&str; 14] = [
     "trackers",
 ];
 /// Column order of `requests.csv`: the capture, then the tracker attribution.
-pub const REQUESTS_COLUMNS: [&str; 22] = [
+pub const REQUESTS_COLUMNS: [&str; 23] = [
     "site",
     "rank",
     "consent_mode",
@@ -84,6 +84,7 @@ pub const REQUESTS_COLUMNS: [&str; 22] = [
     "fields",
     "matched_rule",
     "after_choice",
+    "failure",
 ];
 /// Column order of `site_trackers.csv`.
 pub const SITE_TRACKERS_COLUMNS: [&str; 18] = [
@@ -507,8 +508,8 @@ pub fn write_all(
                 gpc,
                 v.outcome.as_str(),
                 &v.http_status.map(|s| s.to_string()).unwrap_or_default(),
-                &v.final_url.as_deref().unwrap_or(""),
-                &v.error.as_deref().unwrap_or(""),
+                v.final_url.as_deref().unwrap_or(""),
+                v.error.as_deref().unwrap_or(""),
                 &v.started_at,
                 &v.duration_ms.to_string(),
                 &v.requests.len().to_string(),
@@ -555,11 +556,12 @@ pub fn write_all(
                     &a.map(|x| join(&x.pixel_ids)).unwrap_or_default(),
                     &a.map(|x| join(&x.events)).unwrap_or_default(),
                     &fields.unwrap_or_default(),
-                    &a.and_then(|x| x.matched_rule.as_deref()).unwrap_or(""),
+                    a.and_then(|x| x.matched_rule.as_deref()).unwrap_or(""),
                     v.consent
                         .after_choice(r.wall_time)
                         .map(bool_text)
                         .unwrap_or(""),
+                    r.failure.as_deref().unwrap_or(""),
                 ])?;
                 written.requests += 1;
             }
@@ -630,7 +632,7 @@ pub fn write_all(
                         field,
                         &join(&enc),
                         &loc.join(";"),
-                        &example.unwrap_or(""),
+                        example.unwrap_or(""),
                     ])?;
                 }
             }
@@ -692,7 +694,7 @@ fn consent_row(
         c.mode.as_str(),
         bool_text(c.gpc),
         v.outcome.as_str(),
-        &c.cmp.as_deref().unwrap_or(""),
+        c.cmp.as_deref().unwrap_or(""),
         bool_text(c.banner_found),
         c.action.map(ConsentMode::as_str).unwrap_or(""),
         opt_bool(c.action_ok),
