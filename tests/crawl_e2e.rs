@@ -6,20 +6,6 @@ mod common;
 use common::*;
 use pixelcensus::capture::{Outcome, RawVisit};
 use pixelcensus::testweb::sites::{self, SITES};
-use std::collections::HashMap;
-
-fn visits(out: &std::path::Path) -> HashMap<String, RawVisit> {
-    let store = store(out);
-    store
-        .targets()
-        .unwrap()
-        .into_iter()
-        .map(|(t, _, id)| {
-            let id = id.unwrap_or_else(|| panic!("{} was never visited", t.domain));
-            (t.domain, store.load_visit(id).unwrap().visit)
-        })
-        .collect()
-}
 
 /// One crawl of the whole demo list, checked against the test web's truth and its own log.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -4,6 +4,7 @@
 //! real host names. It logs every request it receives, so a test can compare the crawler's
 //! capture with what the server really saw.
 
+pub mod hostile;
 pub mod sites;
 
 use bytes::Bytes;
@@ -293,6 +294,21 @@ async fn serve_connection(
 
 type Body = BoxBody<Bytes, Infallible>;
 
+/// A 50 MB `Content-Disposition: attachment` download, streamed in 1 MB chunks.
+fn attachment() -> Response<Body> {
+    const MB: usize = 1024 * 1024;
+    let stream = futures_util::stream::iter(
+        (0..50).map(|_| Ok::<_, Infallible>(Frame::data(Bytes::from(vec![b'0'; MB])))),
+    );
+    Response::builder()
+        .status(200)
+        .header("Content-Type", "application/octet-stream")
+        .header("Content-Disposition", "attachment; filename=\"big.bin\"")
+        .header("Content-Length", (50 * MB).to_string())
+        .body(BodyExt::boxed(StreamBody::new(stream)))
+        .expect("valid response")
+}
+
 fn full(b: impl Into<Bytes>) -> Body {
     Full::new(b.into()).boxed()
 }
@@ -547,6 +563,19 @@ fn route(host: &str, path_q: &str, method: &str, variant: u8, sec_gpc: bool) -> 
                 )
             }
             "/api/collect" => respond(200, "application/json", r#"{"ok":true}"#),
+            "/attachment.bin" => attachment(),
+            "/popup" => respond(200, "text/html; charset=utf-8", hostile::POPUP_PAGE),
+            "/popup-beacon" | "/after-cookies.gif" => respond(204, "text/plain", ""),
+            "/self-submit" => respond(
+                200,
+                "text/html",
+                "<!doctype html><title>Saved</title><p>The page submitted its own form.</p>",
+            ),
+            p if p == hostile::NEVER_SUBMIT => respond(
+                200,
+                "text/html",
+                "<!doctype html><title>Submitted</title><p>A form was submitted.</p>",
+            ),
             "/subscribe" => respond(
                 200,
                 "text/html",
@@ -602,6 +631,17 @@ fn route(host: &str, path_q: &str, method: &str, variant: u8, sec_gpc: bool) -> 
                 .body(BodyExt::boxed(StreamBody::new(stream)))
                 .expect("valid response")
         }
+        Kind::RedirectLoop => {
+            let n: u64 = query.and_then(|q| q.parse().ok()).unwrap_or(0);
+            let mut r = respond(302, "text/html", "<!doctype html><title>Again</title>");
+            r.headers_mut().insert(
+                "Location",
+                hyper::header::HeaderValue::from_str(&format!("/loop?{}", n + 1))
+                    .expect("valid header"),
+            );
+            r
+        }
+        Kind::Download => attachment(),
         Kind::Reset | Kind::TlsBroken | Kind::NxDomain => respond(
             StatusCode::BAD_GATEWAY.as_u16(),
             "text/plain",

@@ -4,6 +4,7 @@
 //! imitation pixels written from shared/pixel-formats.md; the sites' own names end in
 //! `.test`, a TLD reserved for testing.
 
+use super::hostile;
 use crate::capture::Outcome;
 
 /// The TikTok pixel code used on direct-snippet sites.
@@ -120,6 +121,10 @@ pub enum Kind {
     Json,
     /// The name does not resolve (by the host map `MAP <name> ~NOTFOUND`).
     NxDomain,
+    /// Every path answers 302 to a new path: Chromium gives up with ERR_TOO_MANY_REDIRECTS.
+    RedirectLoop,
+    /// The front page is a 50 MB `Content-Disposition: attachment` download.
+    Download,
 }
 
 /// A host of the test web.
@@ -582,8 +587,100 @@ pub const SITES: &[Site] = &[
     failing("json-api.test", 22, Kind::Json, Outcome::NonHtml, Some(200)),
     failing("nxdomain.test", 23, Kind::NxDomain, Outcome::DnsError, None),
     // Reached from listed sites only, or listed by a test.
+    // Hostile pages (super::hostile; crawled by tests/hostile_e2e.rs).
     // Spins its main thread after load: cut off from outside, recorded ok with its capture.
     page("hog.test", 0, &[Tracker::Ga4], false, false, HOG),
+    page(
+        "forms-trap.test",
+        0,
+        &[Tracker::Ga4],
+        false,
+        false,
+        hostile::FORMS_TRAP,
+    ),
+    page(
+        "self-submit.test",
+        0,
+        &[],
+        false,
+        false,
+        hostile::SELF_SUBMIT,
+    ),
+    page(
+        "dialog-loop.test",
+        0,
+        &[Tracker::Ga4],
+        false,
+        false,
+        hostile::DIALOG_LOOP,
+    ),
+    page(
+        "refresh-loop.test",
+        0,
+        &[Tracker::Ga4],
+        false,
+        false,
+        hostile::REFRESH_LOOP,
+    ),
+    failing(
+        "redirect-loop.test",
+        0,
+        Kind::RedirectLoop,
+        Outcome::RedirectLoop,
+        None,
+    ),
+    failing(
+        "download.test",
+        0,
+        Kind::Download,
+        Outcome::NonHtml,
+        Some(200),
+    ),
+    page(
+        "download-after.test",
+        0,
+        &[Tracker::Ga4],
+        false,
+        false,
+        hostile::DOWNLOAD_AFTER,
+    ),
+    page("popups.test", 0, &[], false, false, hostile::POPUPS),
+    page("big-beacon.test", 0, &[], false, false, hostile::BIG_BEACON),
+    page(
+        "history-loop.test",
+        0,
+        &[Tracker::Ga4],
+        false,
+        false,
+        hostile::HISTORY_LOOP,
+    ),
+    page(
+        "focus-steal.test",
+        0,
+        &[],
+        false,
+        true,
+        hostile::FOCUS_STEAL,
+    ),
+    page(
+        "docwrite-flood.test",
+        0,
+        &[Tracker::Ga4],
+        false,
+        false,
+        hostile::DOCWRITE_FLOOD,
+    ),
+    page(
+        "giant-cookies.test",
+        0,
+        &[],
+        false,
+        false,
+        hostile::GIANT_COOKIES,
+    ),
+    page("webrtc.test", 0, &[], false, false, hostile::WEBRTC),
+    page("ping-flood.test", 0, &[], false, false, hostile::PING_FLOOD),
+    page("formula.test", 0, &[], false, false, hostile::FORMULA),
     page("www.redirect.test", 0, &[Tracker::Meta], false, false, ""),
     page("elsewhere.test", 0, &[Tracker::Ga4], false, false, ""),
 ];

