@@ -34,6 +34,9 @@ pub struct CrawlConfig {
     pub browsers: usize,
     /// Replace each browser after this many sites.
     pub recycle: u32,
+    /// Visits of one site that may be started (over all runs) without one being recorded;
+    /// then the site is recorded as `crawler_crash` instead of visited again.
+    pub max_attempts: u32,
     /// Per-visit behaviour.
     pub visit: VisitConfig,
     /// How to start browsers.
@@ -215,7 +218,23 @@ async fn worker(w: usize, shared: Arc<Shared>, bar: Option<ProgressBar>) {
             }
         };
         shared.active.fetch_add(1, Ordering::Relaxed);
-        let result = visit_with_retry(w, &shared, &mut session, &claimed).await;
+        let result = if claimed.attempts >= shared.cfg.max_attempts {
+            // Every earlier visit of this site ended with the crawler itself dying: record it
+            // and move on, so one site cannot stall a scheduled crawl forever.
+            tracing::warn!(site = %claimed.target.domain, attempts = claimed.attempts, "visits never finished; recorded as crawler_crash");
+            Ok(crash_visit(
+                &claimed,
+                Outcome::CrawlerCrash,
+                shared.cfg.visit.consent.gpc,
+                crate::canary::derive(&shared.secret, &claimed.target.domain),
+                format!(
+                    "{} visits of this site were started and none was recorded: the crawler was killed during each (--max-attempts {})",
+                    claimed.attempts, shared.cfg.max_attempts
+                ),
+            ))
+        } else {
+            visit_with_retry(w, &shared, &mut session, &claimed).await
+        };
         shared.active.fetch_sub(1, Ordering::Relaxed);
         let v = match result {
             Ok(v) => v,
@@ -334,7 +353,13 @@ async fn visit_with_retry(
         let _ = shared.driver.lock().await.ensure_alive().await;
         last_err = err;
     }
-    Ok(crash_visit(c, cfg.visit.consent.gpc, canaries, last_err))
+    Ok(crash_visit(
+        c,
+        Outcome::BrowserCrash,
+        cfg.visit.consent.gpc,
+        canaries,
+        last_err,
+    ))
 }
 
 async fn start_session(w: usize, shared: &Shared) -> Result<Session, String> {
@@ -381,15 +406,17 @@ async fn prepare(s: &Session, cfg: &CrawlConfig) -> Result<(), BrowserError> {
     crate::consent::prepare_session(s, &cfg.visit.consent).await
 }
 
+/// The record of a site that could not be visited (`browser_crash`, `crawler_crash`).
 fn crash_visit(
     c: &Claimed,
+    outcome: Outcome,
     gpc: bool,
     canaries: crate::capture::Canaries,
     err: String,
 ) -> RawVisit {
     RawVisit {
         domain: c.target.domain.clone(),
-        outcome: Outcome::BrowserCrash,
+        outcome,
         http_status: None,
         start_url: format!("https://{}/", c.target.domain),
         final_url: None,

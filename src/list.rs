@@ -174,7 +174,7 @@ pub fn parse_list(text: &str, path: &Path, sel: &Selection) -> Result<ParsedList
             Err(reason) => bad.push(BadLine {
                 line: lineno,
                 reason,
-                text: line.chars().take(80).collect(),
+                text: excerpt(line),
             }),
         }
     }
@@ -292,7 +292,28 @@ fn parse_line(format: ListFormat, line: &str, ordinal: u64) -> Result<Target, St
     }
 }
 
-/// Normalises a domain or URL to a bare host name (lower case, punycode).
+/// A short, printable excerpt of list text for a message: control and other unprintable
+/// characters escaped (`\u{1b}`), cut to 60 characters with `…`. A 1 MB line or binary junk
+/// never reaches the terminal whole.
+pub fn excerpt(text: &str) -> String {
+    const MAX: usize = 60;
+    let mut out = String::new();
+    for (n, c) in text.chars().enumerate() {
+        if n == MAX {
+            out.push('…');
+            break;
+        }
+        if c.is_control() || c == '\u{fffd}' || c == '`' {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Normalises a domain or URL to a bare host name (lower case, punycode). An IPv4 literal
+/// must be a valid address and a port, if given, 1 to 65535.
 pub fn normalise_host(raw: &str) -> Result<String, String> {
     let raw = raw.trim().trim_matches('"');
     if raw.is_empty() {
@@ -306,7 +327,7 @@ pub fn normalise_host(raw: &str) -> Result<String, String> {
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
             {
-                return Err(format!("`{raw}` is not a domain or URL"));
+                return Err(format!("`{}` is not a domain or URL", excerpt(raw)));
             }
             &raw[i + 3..]
         }
@@ -315,17 +336,36 @@ pub fn normalise_host(raw: &str) -> Result<String, String> {
     let host_port = rest.split(['/', '?', '#']).next().unwrap_or("");
     let host_port = host_port.rsplit('@').next().unwrap_or(""); // drop userinfo
     let host = match host_port.rsplit_once(':') {
-        Some((h, port)) if port.chars().all(|c| c.is_ascii_digit()) => h,
+        Some((h, port)) if port.chars().all(|c| c.is_ascii_digit()) => {
+            if !port.parse::<u32>().is_ok_and(|p| (1..=65535).contains(&p)) {
+                return Err(format!(
+                    "`{}`: port {} is not between 1 and 65535",
+                    excerpt(raw),
+                    excerpt(port)
+                ));
+            }
+            h
+        }
         _ => host_port,
     };
     let host = host.trim_end_matches('.');
     if host.is_empty() {
-        return Err(format!("`{raw}` has no host name"));
+        return Err(format!("`{}` has no host name", excerpt(raw)));
     }
-    let ascii =
-        idna::domain_to_ascii(host).map_err(|_| format!("`{host}` is not a valid domain name"))?;
+    let bad_name = || format!("`{}` is not a valid domain name", excerpt(host));
+    // All-numeric labels: an IPv4 address, which must be a real one.
+    if host
+        .split('.')
+        .all(|l| !l.is_empty() && l.chars().all(|c| c.is_ascii_digit()))
+    {
+        return match host.parse::<std::net::Ipv4Addr>() {
+            Ok(ip) => Ok(ip.to_string()),
+            Err(_) => Err(format!("`{}` is not a valid IP address", excerpt(host))),
+        };
+    }
+    let ascii = idna::domain_to_ascii(host).map_err(|_| bad_name())?;
     if ascii.is_empty() || ascii.len() > 253 {
-        return Err(format!("`{host}` is not a valid domain name"));
+        return Err(bad_name());
     }
     let labels_ok = ascii.split('.').all(|l| {
         !l.is_empty()
@@ -336,7 +376,7 @@ pub fn normalise_host(raw: &str) -> Result<String, String> {
             && !l.ends_with('-')
     });
     if !labels_ok || !ascii.contains('.') {
-        return Err(format!("`{host}` is not a valid domain name"));
+        return Err(bad_name());
     }
     Ok(ascii)
 }
@@ -481,6 +521,34 @@ mod tests {
         assert_eq!(parse_range("1-1000").unwrap(), (1, 1000));
         assert!(parse_range("10-1").is_err());
         assert!(parse_range("abc").is_err());
+    }
+
+    #[test]
+    fn addresses_ports_and_long_or_binary_lines() {
+        assert!(
+            normalise_host("999.1.1.1")
+                .unwrap_err()
+                .contains("not a valid IP address")
+        );
+        assert_eq!(normalise_host("192.0.2.7").unwrap(), "192.0.2.7");
+        assert!(
+            normalise_host("example.org:99999")
+                .unwrap_err()
+                .contains("port 99999")
+        );
+        assert!(normalise_host("example.org:0").is_err());
+        assert_eq!(normalise_host("example.org:8443").unwrap(), "example.org");
+        let long = format!("1,{}", "a".repeat(1_000_000));
+        let err = parse(&long).unwrap_err().to_string();
+        assert!(err.len() < 400, "{} bytes of message", err.len());
+        assert!(err.contains("line 1"), "{err}");
+        let binary = "1,ok.example\n2,\u{1b}[31mred\u{7}.example\n";
+        let err = parse(binary).unwrap_err().to_string();
+        assert!(err.contains("line 2") && err.contains("\\u{1b}"), "{err}");
+        assert!(
+            !err.contains('\u{1b}'),
+            "no raw escape reaches the terminal: {err}"
+        );
     }
 
     #[test]

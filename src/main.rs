@@ -167,19 +167,25 @@ struct CrawlOpts {
     #[arg(long)]
     skip_bad_lines: bool,
     /// Browsers running at once (default: number of cores).
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = clap::builder::TypedValueParser::map(clap::value_parser!(u64).range(1..=256), |n| n as usize))]
     browsers: Option<usize>,
     /// Seconds to stay on each page after it loads, and again on search results.
-    #[arg(long, value_name = "SECS", default_value = "5", value_parser = parse_secs)]
+    #[arg(long, value_name = "SECS", default_value = "5", value_parser = parse_wait)]
     dwell: Duration,
-    /// Seconds a page may take to load before the visit is recorded as `timeout`.
-    #[arg(long, value_name = "SECS", default_value = "30", value_parser = parse_secs)]
+    /// Seconds a page may take to load before the visit is recorded as `timeout` (1 to 600).
+    /// A whole visit is cut off after page timeout + 2 × dwell + consent wait + 20 s.
+    #[arg(long, value_name = "SECS", default_value = "30", value_parser = parse_budget)]
     page_timeout: Duration,
     /// Replace each browser after this many sites (state is also cleared between sites).
-    #[arg(long, value_name = "N", default_value_t = 20)]
+    #[arg(long, value_name = "N", default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..))]
     recycle: u32,
+    /// Visits of one site that may be started, over all runs of the crawl, without one being
+    /// recorded (the crawler was killed during each); then the site is recorded as
+    /// `crawler_crash` and the crawl moves on.
+    #[arg(long, value_name = "N", default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=100))]
+    max_attempts: u32,
     /// Seconds any single browser command may take before the browser counts as hung and is replaced.
-    #[arg(long, value_name = "SECS", default_value = "30", value_parser = parse_secs)]
+    #[arg(long, value_name = "SECS", default_value = "30", value_parser = parse_budget)]
     command_timeout: Duration,
     /// Visit again the sites whose recorded outcome is not `ok`.
     #[arg(long)]
@@ -222,7 +228,7 @@ struct CrawlOpts {
     gpc: bool,
     /// Seconds to look for a consent banner after the page loads before concluding there is
     /// none (modes accept and reject; the time counts toward --dwell).
-    #[arg(long, value_name = "SECS", default_value = "4", value_parser = parse_secs)]
+    #[arg(long, value_name = "SECS", default_value = "4", value_parser = parse_wait)]
     consent_wait: Duration,
 }
 
@@ -268,15 +274,33 @@ impl ConsentArg {
     }
 }
 
-fn parse_secs(s: &str) -> Result<Duration, String> {
+/// Seconds between `min` and `max` (inclusive), as a clap value parser.
+fn secs_between(s: &str, min: f64, max: f64) -> Result<Duration, String> {
     let v: f64 = s
         .trim()
         .parse()
         .map_err(|_| format!("`{s}` is not a number of seconds (e.g. 2 or 0.5)"))?;
-    if !v.is_finite() || v < 0.0 {
-        return Err(format!("`{s}`: seconds must be zero or more"));
+    if !v.is_finite() || v < min || v > max {
+        return Err(format!(
+            "`{s}`: give between {min} and {max} seconds ({})",
+            if max >= 60.0 {
+                format!("{} min", max / 60.0)
+            } else {
+                format!("{max} s")
+            }
+        ));
     }
     Ok(Duration::from_secs_f64(v))
+}
+
+/// Page budget and per-command timeout: 1 s to 10 min.
+fn parse_budget(s: &str) -> Result<Duration, String> {
+    secs_between(s, 1.0, 600.0)
+}
+
+/// Dwell and consent wait: 0 to 10 min.
+fn parse_wait(s: &str) -> Result<Duration, String> {
+    secs_between(s, 0.0, 600.0)
 }
 
 fn main() -> ExitCode {
@@ -299,10 +323,27 @@ fn main() -> ExitCode {
     match rt.block_on(run(cli)) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("pixelcensus: error: {e:#}");
+            eprintln!("pixelcensus: error: {}", error_text(&e));
             ExitCode::from(1)
         }
     }
+}
+
+/// An error and its causes on one line, each cause once: a cause whose text the message
+/// already holds (an OS error that a typed error quotes) is not repeated.
+fn error_text(e: &anyhow::Error) -> String {
+    let mut msg = String::new();
+    for cause in e.chain() {
+        let c = cause.to_string();
+        if msg.contains(&c) {
+            continue;
+        }
+        if !msg.is_empty() {
+            msg.push_str(": ");
+        }
+        msg.push_str(&c);
+    }
+    msg
 }
 
 async fn run(cli: Cli) -> Result<ExitCode> {
@@ -467,12 +508,6 @@ async fn crawl_cmd(list_path: &Path, out: &Path, o: CrawlOpts, quiet: bool) -> R
             b.text
         );
     }
-    if o.browsers == Some(0) {
-        bail!("--browsers must be at least 1");
-    }
-    if o.recycle == 0 {
-        bail!("--recycle must be at least 1");
-    }
     // Filter lists are read before any visit, so a bad path fails fast.
     let analyzer = analyzer(&o.rules, quiet)?;
 
@@ -539,7 +574,7 @@ async fn crawl_cmd(list_path: &Path, out: &Path, o: CrawlOpts, quiet: bool) -> R
     }
     let options = serde_json::json!({
         "browsers": o.browsers, "dwell_s": o.dwell.as_secs_f64(), "page_timeout_s": o.page_timeout.as_secs_f64(),
-        "command_timeout_s": o.command_timeout.as_secs_f64(), "recycle": o.recycle, "interact": !o.no_interact,
+        "command_timeout_s": o.command_timeout.as_secs_f64(), "recycle": o.recycle, "max_attempts": o.max_attempts, "interact": !o.no_interact,
         "limit": o.limit, "ranks": o.ranks, "skip_bad_lines": o.skip_bad_lines, "webdriver": o.webdriver.is_some(),
         "host_map": o.host_map, "insecure": o.insecure, "user_agent": o.user_agent,
         "rules": o.rules.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
@@ -588,6 +623,7 @@ async fn crawl_cmd(list_path: &Path, out: &Path, o: CrawlOpts, quiet: bool) -> R
                 .unwrap_or(2)
         }),
         recycle: o.recycle,
+        max_attempts: o.max_attempts,
         visit: VisitConfig {
             page_timeout: o.page_timeout,
             dwell: o.dwell,

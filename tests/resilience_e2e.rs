@@ -205,6 +205,118 @@ fn bad_usage_gets_a_clear_error() {
         "{}",
         stderr(&o)
     );
+    assert_eq!(
+        stderr(&o).matches("os error 2").count(),
+        1,
+        "the OS error once: {}",
+        stderr(&o)
+    );
+    for bad in ["1e30", "0", "601", "-1", "NaN"] {
+        let o = std::process::Command::new(bin())
+            .args([
+                "crawl",
+                "--list",
+                "x.csv",
+                "--out",
+                "o",
+                &format!("--page-timeout={bad}"),
+            ])
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(2), "--page-timeout {bad}");
+        assert!(stderr(&o).contains("--page-timeout"), "{}", stderr(&o));
+    }
+    let o = std::process::Command::new(bin())
+        .args([
+            "crawl",
+            "--list",
+            "x.csv",
+            "--out",
+            "o",
+            "--max-attempts",
+            "0",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+}
+
+/// `report` on a folder whose store is empty (0 bytes) or another program's database refuses,
+/// exit 1, and leaves the store and the datasets already there as they were.
+#[test]
+fn an_empty_or_foreign_store_is_refused_and_the_datasets_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("sites.csv");
+    std::fs::write(&csv, "rank,domain\n1,kept.example\n").unwrap();
+    let store = dir.path().join(pixelcensus::store::STORE_FILE);
+    for bytes in [&b""[..], b"SQLite format 3\0 but not really a database"] {
+        std::fs::write(&store, bytes).unwrap();
+        for cmd in ["report", "analyze"] {
+            let o = std::process::Command::new(bin())
+                .args([cmd, &dir.path().display().to_string()])
+                .output()
+                .unwrap();
+            assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+            assert!(
+                stderr(&o).contains("is not a pixelcensus store"),
+                "{}",
+                stderr(&o)
+            );
+            assert_eq!(std::fs::read(&store).unwrap(), bytes);
+            assert_eq!(
+                std::fs::read_to_string(&csv).unwrap(),
+                "rank,domain\n1,kept.example\n"
+            );
+        }
+    }
+}
+
+/// A site whose visits were started three times by runs that were each killed is recorded as
+/// `crawler_crash` by the next run, which visits the other sites as usual.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_site_that_kills_the_crawler_is_given_up_after_max_attempts() {
+    require_browser();
+    let _one = BROWSERS.lock().await;
+    let web = web().await;
+    let dir = tempfile::tempdir().unwrap();
+    let list = write_list(dir.path(), "two.txt", "killer.test\nclean.test\n");
+    let out = dir.path().join("crawl");
+    {
+        // Three runs, each killed while visiting killer.test (the store as they leave it).
+        let mut st = pixelcensus::store::Store::create(&out).unwrap();
+        let targets = pixelcensus::list::read_list(&list, &Default::default())
+            .unwrap()
+            .targets;
+        st.add_targets(&targets, &[pixelcensus::capture::ConsentMode::None])
+            .unwrap();
+        for _ in 0..3 {
+            let c = st.claim_next().unwrap().unwrap();
+            assert_eq!(c.target.domain, "killer.test");
+            st.reset_interrupted().unwrap();
+        }
+    }
+    let o = run(crawl_args(&web, &list, &out)).await;
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v = visits(&out);
+    assert_eq!(v["killer.test"].outcome, Outcome::CrawlerCrash);
+    assert!(
+        v["killer.test"]
+            .error
+            .as_deref()
+            .unwrap_or("")
+            .contains("3 visits of this site were started"),
+        "{:?}",
+        v["killer.test"].error
+    );
+    assert_eq!(v["clean.test"].outcome, Outcome::Ok);
+    assert_eq!(
+        count(
+            &out,
+            "SELECT attempts FROM targets WHERE domain = 'killer.test'"
+        ),
+        4
+    );
+    web.stop();
 }
 
 /// chromedriver killed mid-crawl: it is restarted and the crawl completes with every site.

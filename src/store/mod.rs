@@ -57,6 +57,16 @@ pub enum StoreError {
     /// The folder has no store.
     #[error("{0} holds no crawl (no {STORE_FILE}); run `pixelcensus crawl --out` to make one")]
     Missing(PathBuf),
+    /// The store file is empty, damaged or another program's database: nothing is changed.
+    #[error(
+        "{path} is not a pixelcensus store ({why}); nothing was changed. Restore it from a backup, or crawl into a new --out"
+    )]
+    Foreign {
+        /// The store file.
+        path: PathBuf,
+        /// What is wrong with it.
+        why: String,
+    },
     /// A newer or unknown schema.
     #[error(
         "store {path} has schema version {found}, this pixelcensus reads versions 1 and {SCHEMA_VERSION}; use the pixelcensus that made it, or a newer one"
@@ -186,7 +196,38 @@ impl Store {
         Self::open_file(&path)
     }
 
+    /// An existing file must already be a pixelcensus store (a `meta` table with a schema
+    /// version), checked before anything is written to it: an empty, damaged or foreign file is
+    /// refused untouched.
+    fn check_existing(path: &Path) -> Result<()> {
+        let Ok(md) = std::fs::metadata(path) else {
+            return Ok(()); // a new store
+        };
+        let foreign = |why: String| StoreError::Foreign {
+            path: path.to_owned(),
+            why,
+        };
+        if md.len() == 0 {
+            return Err(foreign("the file is empty".into()));
+        }
+        let conn = Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .map_err(|e| foreign(e.to_string()))?;
+        let version: Option<String> = conn
+            .query_row(
+                "SELECT value FROM meta WHERE key = 'schema_version'",
+                [],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(|e| foreign(e.to_string()))?;
+        match version {
+            Some(_) => Ok(()),
+            None => Err(foreign("it has no schema version".into())),
+        }
+    }
+
     fn open_file(path: &Path) -> Result<Store> {
+        Self::check_existing(path)?;
         let sq = |source| StoreError::Sqlite {
             path: path.to_owned(),
             source,
@@ -845,6 +886,42 @@ mod tests {
         // Opening again is a no-op.
         let s = Store::open(dir.path()).unwrap();
         assert_eq!(s.targets().unwrap().len(), 3);
+    }
+
+    #[test]
+    fn empty_damaged_or_foreign_stores_are_refused_untouched() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(STORE_FILE);
+        for (bytes, want) in [
+            (&b""[..], "the file is empty"),
+            (
+                &b"this is not a database, just text that is long enough"[..],
+                "not a database",
+            ),
+        ] {
+            std::fs::write(&path, bytes).unwrap();
+            let err = Store::open(dir.path()).err().expect("refused").to_string();
+            assert!(
+                err.contains("is not a pixelcensus store") && err.contains(want),
+                "{err}"
+            );
+            assert!(Store::create(dir.path()).is_err());
+            assert_eq!(
+                std::fs::read(&path).unwrap(),
+                bytes,
+                "the file is untouched"
+            );
+        }
+        std::fs::remove_file(&path).unwrap();
+        let other = Connection::open(&path).unwrap();
+        other
+            .execute_batch("CREATE TABLE t(x); INSERT INTO t VALUES (1);")
+            .unwrap();
+        drop(other);
+        let before = std::fs::read(&path).unwrap();
+        let err = Store::open(dir.path()).err().expect("refused").to_string();
+        assert!(err.contains("no such table: meta"), "{err}");
+        assert_eq!(std::fs::read(&path).unwrap(), before);
     }
 
     #[test]
