@@ -51,6 +51,7 @@ pub const ACCEPT_PHRASES: &[&str] = &[
     "agree and close",
     "accept & close",
     "agree & close",
+    "consent",
     "yes, i agree",
     "ok, i agree",
     "alle akzeptieren",
@@ -69,6 +70,7 @@ pub const ACCEPT_PHRASES: &[&str] = &[
     "accepter tout",
     "j'accepte",
     "accepter et fermer",
+    "accepter & fermer",
     "tout autoriser",
     "autoriser tous les cookies",
     "accepter les cookies",
@@ -129,7 +131,15 @@ pub const REJECT_PHRASES: &[&str] = &[
     "essential cookies only",
     "reject non-essential cookies",
     "continue without accepting",
+    "disagree and close",
+    "disagree",
+    "i disagree",
+    "do not consent",
     "alle ablehnen",
+    "ablehnen und schließen",
+    "alle ablehnen und schließen",
+    "verweigern",
+    "nur notwendige cookies verwenden",
     "alles ablehnen",
     "ablehnen",
     "nur notwendige cookies",
@@ -141,14 +151,19 @@ pub const REJECT_PHRASES: &[&str] = &[
     "refuser tout",
     "continuer sans accepter",
     "refuser les cookies",
+    "refuser et fermer",
+    "tout refuser et fermer",
+    "je refuse",
     "rechazar todo",
     "rechazar todas",
     "rechazar",
     "solo necesarias",
+    "no acepto",
     "rifiuta tutto",
     "rifiuta tutti",
     "rifiuta",
     "continua senza accettare",
+    "non accetto",
     "solo necessari",
     "alles weigeren",
     "weigeren",
@@ -167,6 +182,119 @@ pub const REJECT_PHRASES: &[&str] = &[
     "afvis alle",
     "avvis alle",
     "hylkää kaikki",
+];
+
+/// A consent platform's default button texts, with where they were seen.
+#[derive(Clone, Copy, Debug)]
+pub struct PlatformTexts {
+    /// The platform.
+    pub platform: &'static str,
+    /// Language of the texts.
+    pub lang: &'static str,
+    /// Its "accept all" button.
+    pub accept: &'static str,
+    /// Its "reject all" button (empty where the default notice has none).
+    pub reject: &'static str,
+    /// Where the texts come from.
+    pub source: &'static str,
+}
+
+/// The default notice texts of the common consent platforms, each of which the text fallback
+/// must recognise (a unit test checks them against [`ACCEPT_PHRASES`] / [`REJECT_PHRASES`]).
+/// They matter where a site restyled its notice so that autoconsent's rule for the platform
+/// no longer matches it.
+pub const PLATFORM_DEFAULTS: &[PlatformTexts] = &[
+    PlatformTexts {
+        platform: "Didomi",
+        lang: "en",
+        accept: "Agree and close",
+        reject: "Disagree and close",
+        source: "Didomi's standard notice (buttons #didomi-notice-agree-button / #didomi-notice-disagree-button, the ids autoconsent 16.23.0's `didomi` rule clicks); the texts as reported in issue #9 and in public crawler code that clicks them",
+    },
+    PlatformTexts {
+        platform: "Didomi",
+        lang: "fr",
+        accept: "Accepter & Fermer",
+        reject: "Continuer sans accepter →",
+        source: "Didomi's French notice: the disagree control of leboncoin.fr's notice (#didomi-notice-disagree-button) is named `continuer_sans_accepter` in public Selenium tests; Didomi's `.didomi-continue-without-agreeing` link (autoconsent `didomi` rule)",
+    },
+    PlatformTexts {
+        platform: "Didomi",
+        lang: "de",
+        accept: "Zustimmen",
+        reject: "Ablehnen und schließen",
+        source: "willhaben.at's Didomi notice, per a public Playwright helper for Austrian sites (`/ablehnen und schlie(ss|ß)en/i, // willhaben`)",
+    },
+    PlatformTexts {
+        platform: "OneTrust",
+        lang: "en",
+        accept: "Accept All Cookies",
+        reject: "Reject All",
+        source: "OneTrust's default banner (#onetrust-accept-btn-handler / #onetrust-reject-all-handler, autoconsent `Onetrust` rule)",
+    },
+    PlatformTexts {
+        platform: "OneTrust",
+        lang: "de",
+        accept: "Alle Cookies akzeptieren",
+        reject: "Alle ablehnen",
+        source: "OneTrust's German banner (same ids)",
+    },
+    PlatformTexts {
+        platform: "Cookiebot",
+        lang: "en",
+        accept: "Allow all",
+        reject: "Deny",
+        source: "support.cookiebot.com, `Cookiebot CMP default banner settings`; consentchecker.eu/en/kb/cookiebot (the reject button \"Deny\", the accept button \"Allow all\"); autoconsent `Cybotcookiebot` rule",
+    },
+    PlatformTexts {
+        platform: "Cookiebot",
+        lang: "en",
+        accept: "Allow all",
+        reject: "Use necessary cookies only",
+        source: "Cookiebot's decline button in its necessary-only wording (#CybotCookiebotDialogBodyButtonDecline, described as `necessary cookies only` in public automation notes)",
+    },
+    PlatformTexts {
+        platform: "Usercentrics",
+        lang: "en",
+        accept: "Accept All",
+        reject: "Deny",
+        source: "Usercentrics CMP v2 default first layer (autoconsent `usercentrics-api` rule)",
+    },
+    PlatformTexts {
+        platform: "Quantcast Choice",
+        lang: "en",
+        accept: "AGREE",
+        reject: "DISAGREE",
+        source: "Quantcast Choice's summary buttons (.qc-cmp2-summary-buttons; autoconsent `quantcast` rule clicks #disagree-btn)",
+    },
+    PlatformTexts {
+        platform: "Google Funding Choices",
+        lang: "en",
+        accept: "Consent",
+        reject: "Do not consent",
+        source: "Google's consent message (.fc-cta-consent / .fc-cta-do-not-consent, autoconsent `funding-choices` rule)",
+    },
+    PlatformTexts {
+        platform: "consentmanager",
+        lang: "de",
+        accept: "Alle akzeptieren",
+        reject: "Alle ablehnen",
+        source: "consentmanager.net's cmpbox (.cmpboxbtnyes / .cmpboxbtnno, autoconsent `consentmanager.net` rule)",
+    },
+    PlatformTexts {
+        platform: "Sourcepoint",
+        lang: "en",
+        accept: "Accept all",
+        reject: "Reject all",
+        source: "Sourcepoint messages (buttons .sp_choice_type_11 / .sp_choice_type_REJECT_ALL, autoconsent `Sourcepoint-frame` rule; title `REJECT ALL` in public reject-selector lists)",
+    },
+    PlatformTexts {
+        platform: "autoconsent heuristic",
+        lang: "en",
+        accept: "I agree",
+        reject: "I disagree",
+        source: "autoconsent 16.23.0's own reject patterns (seeds/autoconsent/autoconsent.playwright.js, REJECT_PATTERNS_ENGLISH: `disagree`, `i disagree`, `disagree and close`)",
+    },
 ];
 
 /// How the visitor handles consent on every visit of a crawl.
@@ -562,6 +690,37 @@ mod tests {
             .collect();
         assert!(names.contains("didomi"));
         assert!(!heuristic_js().contains("__PC_"));
+    }
+
+    /// What heuristic.js does to a button's text before comparing it (`norm`).
+    fn norm(t: &str) -> String {
+        let lower = t.to_lowercase();
+        let spaced = lower.split_whitespace().collect::<Vec<_>>().join(" ");
+        let edge = |c: char| " \"'«»“”„.,:;!?()[]✓✔×→>-".contains(c);
+        spaced.trim_matches(edge).to_string()
+    }
+
+    #[test]
+    fn the_platforms_default_texts_are_recognised() {
+        for p in PLATFORM_DEFAULTS {
+            assert!(!p.source.is_empty());
+            assert!(
+                ACCEPT_PHRASES.contains(&norm(p.accept).as_str()),
+                "{} ({}) accept `{}`",
+                p.platform,
+                p.lang,
+                p.accept
+            );
+            if !p.reject.is_empty() {
+                assert!(
+                    REJECT_PHRASES.contains(&norm(p.reject).as_str()),
+                    "{} ({}) reject `{}`",
+                    p.platform,
+                    p.lang,
+                    p.reject
+                );
+            }
+        }
     }
 
     #[test]

@@ -350,6 +350,30 @@ const CUSTOM_FR: &str = with_load!(
 </script>"#
 );
 
+/// Didomi's standard notice texts ("Agree and close", "Disagree and close", "Learn more")
+/// in markup no autoconsent rule knows (a site that restyled its notice): only the text
+/// fallback finds it, and must find the reject button too. Pinterest waits for "accept"; the
+/// LinkedIn Insight Tag is on the page regardless and is told about any choice.
+const DIDOMI_TEXTS: &str = with_load!(
+    r#"<div class="privacy-notice" role="dialog" style="position:fixed;bottom:0;left:0;right:0;background:#f4f4f4;padding:1em;z-index:1000">
+<p>With your agreement, we and our partners use cookies or similar technologies to store, access, and process personal data like your visit on this website.</p>
+<button type="button" class="pn-more">Learn more</button> <button type="button" class="pn-no">Disagree and close</button> <button type="button" class="pn-yes">Agree and close</button>
+</div>
+<script>
+(function () {
+  var n = document.querySelector('.privacy-notice');
+  function choose(v) {
+    n.remove();
+    new Image().src = 'https://px.ads.linkedin.com/collect?v=2&fmt=js&pid=2345678&conversionId=consent_' + v + '&time=' + Date.now() + '&url=' + encodeURIComponent(location.href);
+    if (v === 'all') __pcLoad('https://s.pinimg.com/ct/core.js?tid=2612345678901');
+  }
+  document.querySelector('.pn-yes').addEventListener('click', function () { choose('all'); });
+  document.querySelector('.pn-no').addEventListener('click', function () { choose('none'); });
+  document.querySelector('.pn-more').addEventListener('click', function () { navigator.sendBeacon('/never-click?what=learn-more'); });
+})();
+</script>"#
+);
+
 /// A banner with no way to refuse: "Accept all" and a settings link. Snap waits for "accept".
 const NO_REJECT: &str = with_load!(
     r#"<div id="cookie-wall" style="position:fixed;bottom:0;left:0;right:0;background:#eef;padding:1em;z-index:1000">
@@ -555,6 +579,14 @@ pub const SITES: &[Site] = &[
         "",
     ),
     page("consent-reload.test", 41, &[], false, false, DIDOMI_RELOAD),
+    page(
+        "consent-didomi-text.test",
+        42,
+        &[Tracker::Other("linkedin", "2345678")],
+        false,
+        false,
+        DIDOMI_TEXTS,
+    ),
     failing(
         "server-error.test",
         17,
@@ -1205,6 +1237,13 @@ pub const TRUTH: &[Expect] = &[
         true,
         &[],
     ),
+    e(
+        "consent-didomi-text.test",
+        "LinkedIn Insight Tag",
+        &["2345678"],
+        true,
+        &[],
+    ),
     // Global Privacy Control sites, crawled without GPC.
     e("gpc-honours.test", "Meta Pixel", &[META_ID], true, &[]),
     e(
@@ -1365,6 +1404,34 @@ pub const CONSENT_TRUTH: &[ConsentExpect] = &[
         &[],
         &["Snap Pixel"],
         &[],
+    ),
+    // Didomi's own texts in markup no rule knows: the fallback finds both buttons.
+    ce(
+        "consent-didomi-text.test",
+        "none",
+        "heuristic",
+        "",
+        &["LinkedIn Insight Tag"],
+        &[],
+        &[],
+    ),
+    ce(
+        "consent-didomi-text.test",
+        "accept",
+        "heuristic",
+        "true",
+        &["LinkedIn Insight Tag"],
+        &["LinkedIn Insight Tag", "Pinterest Tag"],
+        &[],
+    ),
+    ce(
+        "consent-didomi-text.test",
+        "reject",
+        "heuristic",
+        "true",
+        &["LinkedIn Insight Tag"],
+        &["LinkedIn Insight Tag"],
+        &[("LinkedIn Insight Tag", &[])],
     ),
     // No reject button: the action fails and nothing is clicked.
     ce(
