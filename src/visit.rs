@@ -493,6 +493,8 @@ async fn behave(
             .is_ok()
         {
             actions.push(format!("clicked at {x},{y}"));
+            // A click is a user gesture: a popup it opened is captured from here on.
+            s.attach_new_windows().await?;
         }
     }
     let fields = look

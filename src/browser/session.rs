@@ -221,6 +221,15 @@ impl Session {
         Ok(dt)
     }
 
+    /// Makes chromedriver attach to windows the page opened (it does so when it lists them),
+    /// so their requests from now on are in the performance log.
+    pub async fn attach_new_windows(&self) -> Result<(), BrowserError> {
+        match self.timed("listing windows", self.client.windows()).await {
+            Err(e) if e.is_lost() => Err(e),
+            _ => Ok(()),
+        }
+    }
+
     /// Closes every window but the visit's tab (popups, `window.open` targets) — from the
     /// DevTools endpoint, so a spinning popup cannot refuse — and returns how many.
     pub async fn close_other_windows(&self) -> Result<usize, BrowserError> {
