@@ -8,6 +8,7 @@ use pixelcensus::capture::ConsentMode;
 use pixelcensus::consent::ConsentConfig;
 use pixelcensus::crawl::{self, CrawlConfig, Progress};
 use pixelcensus::list::{self, Selection};
+use pixelcensus::store::meta::{CrawlMeta, ListInfo, RunOptions};
 use pixelcensus::store::{CrawlLock, Store};
 use pixelcensus::visit::VisitConfig;
 use pixelcensus::{report, testweb};
@@ -358,40 +359,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             new,
             out,
             mode,
-        } => {
-            let out = out.unwrap_or_else(|| new.clone());
-            std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
-            let mode = value_name(mode);
-            let c = report::compare::compare(&old, &new, &out, &mode)?;
-            if !quiet {
-                eprintln!("pixelcensus: {} → {}", old.display(), new.display());
-                for ch in c.trackers.iter().filter(|c| c.new != c.old).take(15) {
-                    eprintln!(
-                        "  {:<32} {:>6.1} % → {:>6.1} % ({:+.1} points){}",
-                        ch.tracker,
-                        ch.old * 100.0,
-                        ch.new * 100.0,
-                        (ch.new - ch.old) * 100.0,
-                        if ch.significant {
-                            "  outside both 95 % intervals"
-                        } else {
-                            ""
-                        }
-                    );
-                }
-                if c.trackers.iter().all(|c| c.new == c.old) {
-                    eprintln!("  no tracker's share changed");
-                }
-                eprintln!("  {} sites gained or lost a tracker", c.sites.len());
-                eprintln!(
-                    "  wrote {}, {}, {}",
-                    out.join("compare_trackers.csv").display(),
-                    out.join("compare_sites.csv").display(),
-                    out.join("compare.html").display()
-                );
-            }
-            Ok(ExitCode::SUCCESS)
-        }
+        } => compare_cmd(&old, &new, out, mode, quiet),
         Command::Demo { crawl, out, list } => {
             let web = testweb::TestWeb::start(0, None)
                 .await
@@ -415,24 +383,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             print!("{}", testweb::sites::tranco_csv());
             Ok(ExitCode::SUCCESS)
         }
-        Command::Testweb { port, log, .. } => {
-            let web = testweb::TestWeb::start(port, log.as_deref())
-                .await
-                .with_context(|| {
-                    format!("cannot listen on 127.0.0.1:{port}; pick another --port")
-                })?;
-            eprintln!(
-                "pixelcensus: test web listening on 127.0.0.1:{} (https and http)",
-                web.port()
-            );
-            eprintln!(
-                "crawl it with:\n  pixelcensus crawl --list seeds/demo-sites.csv --out results/demo --insecure --host-map '{}'",
-                web.host_map()
-            );
-            tokio::signal::ctrl_c().await.ok();
-            web.stop();
-            Ok(ExitCode::SUCCESS)
-        }
+        Command::Testweb { port, log, .. } => testweb_cmd(port, log.as_deref()).await,
         Command::Analyze {
             dir,
             rules,
@@ -442,36 +393,190 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             dir,
             rules,
             all_requests,
-        } => {
-            let store = Store::open(&dir)?;
-            let analyzer = analyzer(&rules, quiet)?;
-            let start = std::time::Instant::now();
-            let w = report::write_all(
-                &store,
-                &dir,
-                &analyzer,
-                &report::ReportOptions {
-                    all_requests,
-                    rules: rules.clone(),
-                },
-            )?;
+        } => report_cmd(&dir, &rules, all_requests, quiet),
+    }
+}
+
+/// `compare OLD NEW`.
+fn compare_cmd(
+    old: &Path,
+    new: &Path,
+    out: Option<PathBuf>,
+    mode: ModeArg,
+    quiet: bool,
+) -> Result<ExitCode> {
+    let out = out.unwrap_or_else(|| new.to_owned());
+    std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
+    let c = report::compare::compare(old, new, &out, &value_name(mode))?;
+    if quiet {
+        return Ok(ExitCode::SUCCESS);
+    }
+    eprintln!("pixelcensus: {} → {}", old.display(), new.display());
+    for ch in c.trackers.iter().filter(|c| c.new != c.old).take(15) {
+        eprintln!(
+            "  {:<32} {:>6.1} % → {:>6.1} % ({:+.1} points){}",
+            ch.tracker,
+            ch.old * 100.0,
+            ch.new * 100.0,
+            (ch.new - ch.old) * 100.0,
+            if ch.significant {
+                "  outside both 95 % intervals"
+            } else {
+                ""
+            }
+        );
+    }
+    if c.trackers.iter().all(|c| c.new == c.old) {
+        eprintln!("  no tracker's share changed");
+    }
+    eprintln!("  {} sites gained or lost a tracker", c.sites.len());
+    eprintln!(
+        "  wrote {}, {}, {}",
+        out.join("compare_trackers.csv").display(),
+        out.join("compare_sites.csv").display(),
+        out.join("compare.html").display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `testweb`: serve until Ctrl-C.
+async fn testweb_cmd(port: u16, log: Option<&Path>) -> Result<ExitCode> {
+    let web = testweb::TestWeb::start(port, log)
+        .await
+        .with_context(|| format!("cannot listen on 127.0.0.1:{port}; pick another --port"))?;
+    eprintln!(
+        "pixelcensus: test web listening on 127.0.0.1:{} (https and http)",
+        web.port()
+    );
+    eprintln!(
+        "crawl it with:\n  pixelcensus crawl --list seeds/demo-sites.csv --out results/demo --insecure --host-map '{}'",
+        web.host_map()
+    );
+    tokio::signal::ctrl_c().await.ok();
+    web.stop();
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `report DIR` / `analyze DIR`: every dataset again from the store.
+fn report_cmd(dir: &Path, rules: &[PathBuf], all_requests: bool, quiet: bool) -> Result<ExitCode> {
+    let store = Store::open(dir)?;
+    let analyzer = analyzer(rules, quiet)?;
+    let start = std::time::Instant::now();
+    let opts = report::ReportOptions {
+        all_requests,
+        rules: rules.to_vec(),
+    };
+    let w = report::write_all(&store, dir, &analyzer, &opts)?;
+    if !quiet {
+        eprintln!(
+            "pixelcensus: analysed {} visits in {:.1} s; wrote into {}: sites.csv ({} rows), site_trackers.csv ({} rows), tracker_fields.csv, prevalence.csv, fields.csv, requests.csv ({} rows), consent.csv, manifest.json, report.html",
+            w.visits,
+            start.elapsed().as_secs_f64(),
+            dir.display(),
+            w.sites,
+            w.site_trackers,
+            w.requests
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `crawl` (and `demo`): read the list, open the folder, run the crawl, write the datasets.
+async fn crawl_cmd(list_path: &Path, out: &Path, o: CrawlOpts, quiet: bool) -> Result<ExitCode> {
+    let parsed = read_targets(list_path, &o, quiet)?;
+    // Filter lists and the browser's version are checked before anything is opened.
+    let analyzer = analyzer(&o.rules, quiet)?;
+    let versions = browser::Versions::detect(
+        &o.chromium,
+        &o.chromedriver,
+        o.webdriver.is_some(),
+        o.user_agent.as_deref(),
+    )?;
+    std::fs::create_dir_all(out)
+        .with_context(|| format!("creating output folder {}", out.display()))?;
+    let _lock = CrawlLock::acquire(out)?;
+    let mut store = Store::create(out)?;
+    record_meta(&mut store, list_path, &parsed, &o, &versions, out, quiet)?;
+
+    let tmp = std::env::temp_dir();
+    browser::procs::sweep_orphans(&tmp);
+    let profile_root = tmp.join(format!(
+        "pixelcensus-{}-{:08x}",
+        std::process::id(),
+        rand::random::<u32>()
+    ));
+    std::fs::create_dir_all(&profile_root)
+        .with_context(|| format!("creating {}", profile_root.display()))?;
+    let cfg = crawl_config(out, &o, versions.user_agent, &profile_root, quiet);
+    let result = tokio::select! {
+        r = crawl::run(store, cfg) => Some(r),
+        _ = tokio::signal::ctrl_c() => None,
+    };
+    browser::procs::kill_under(&profile_root);
+    let _ = std::fs::remove_dir_all(&profile_root);
+
+    // Datasets are written from the store in every case, so an interrupted crawl's CSVs show
+    // what it has so far.
+    let store = Store::open(out)?;
+    if matches!(result, Some(Ok(_))) {
+        let mut meta = CrawlMeta::read(&store)?;
+        meta.finished_at = Some(now());
+        meta.write(&store)?;
+    }
+    let opts = report::ReportOptions {
+        all_requests: o.all_requests,
+        rules: o.rules.clone(),
+    };
+    let written = report::write_all(&store, out, &analyzer, &opts)?;
+    match result {
+        None => {
+            eprintln!(
+                "pixelcensus: interrupted; run the same command again to continue where it stopped"
+            );
+            Ok(ExitCode::from(130))
+        }
+        Some(Err(e)) => Err(e.into()),
+        Some(Ok(summary)) => {
             if !quiet {
-                eprintln!(
-                    "pixelcensus: analysed {} visits in {:.1} s; wrote into {}: sites.csv ({} rows), site_trackers.csv ({} rows), tracker_fields.csv, prevalence.csv, fields.csv, requests.csv ({} rows), consent.csv, manifest.json, report.html",
-                    w.visits,
-                    start.elapsed().as_secs_f64(),
-                    dir.display(),
-                    w.sites,
-                    w.site_trackers,
-                    w.requests
-                );
+                print_summary(&summary, &store, out, &written)?;
             }
             Ok(ExitCode::SUCCESS)
         }
     }
 }
 
-async fn crawl_cmd(list_path: &Path, out: &Path, o: CrawlOpts, quiet: bool) -> Result<ExitCode> {
+/// Checks the folder's GPC setting, fills the frontier and records how this run crawls.
+fn record_meta(
+    store: &mut Store,
+    list_path: &Path,
+    parsed: &list::ParsedList,
+    o: &CrawlOpts,
+    versions: &browser::Versions,
+    out: &Path,
+    quiet: bool,
+) -> Result<()> {
+    let mut meta = CrawlMeta::read(store)?;
+    check_gpc(&meta, o.gpc, out)?;
+    open_frontier(store, parsed, o, out, quiet)?;
+    meta.list = ListInfo {
+        file: Some(list_path.display().to_string()),
+        format: Some(parsed.format.to_string()),
+        ..Default::default()
+    };
+    if let Some((bytes, sha)) = report::manifest::file_sha256(list_path) {
+        (meta.list.bytes, meta.list.sha256) = (Some(bytes), Some(sha));
+    }
+    meta.options = Some(run_options(o));
+    meta.gpc = Some(o.gpc);
+    meta.chromium_version = Some(versions.chromium.clone()).filter(|v| !v.is_empty());
+    meta.chromedriver_version = Some(versions.chromedriver.clone()).filter(|v| !v.is_empty());
+    meta.started_at.get_or_insert_with(now);
+    meta.write(store)?;
+    Ok(())
+}
+
+/// Reads and selects the list, saying what was found.
+fn read_targets(list_path: &Path, o: &CrawlOpts, quiet: bool) -> Result<list::ParsedList> {
     let sel = Selection {
         ranks: o.ranks.as_deref().map(list::parse_range).transpose()?,
         limit: o.limit,
@@ -479,24 +584,24 @@ async fn crawl_cmd(list_path: &Path, out: &Path, o: CrawlOpts, quiet: bool) -> R
     };
     let parsed = list::read_list(list_path, &sel)?;
     if !quiet {
+        let dups = if parsed.duplicates > 0 {
+            format!(
+                "; dropped {} duplicate(s), keeping the best rank",
+                parsed.duplicates
+            )
+        } else {
+            String::new()
+        };
+        let skipped = if parsed.skipped.is_empty() {
+            String::new()
+        } else {
+            format!("; skipped {} malformed line(s)", parsed.skipped.len())
+        };
         eprintln!(
-            "pixelcensus: {} sites from {} ({} format){}{}",
+            "pixelcensus: {} sites from {} ({} format){dups}{skipped}",
             parsed.targets.len(),
             list_path.display(),
             parsed.format,
-            if parsed.duplicates > 0 {
-                format!(
-                    "; dropped {} duplicate(s), keeping the best rank",
-                    parsed.duplicates
-                )
-            } else {
-                String::new()
-            },
-            if parsed.skipped.is_empty() {
-                String::new()
-            } else {
-                format!("; skipped {} malformed line(s)", parsed.skipped.len())
-            },
         );
     }
     for b in parsed.skipped.iter().take(5) {
@@ -508,25 +613,37 @@ async fn crawl_cmd(list_path: &Path, out: &Path, o: CrawlOpts, quiet: bool) -> R
             b.text
         );
     }
-    // Filter lists are read before any visit, so a bad path fails fast.
-    let analyzer = analyzer(&o.rules, quiet)?;
+    Ok(parsed)
+}
 
-    std::fs::create_dir_all(out)
-        .with_context(|| format!("creating output folder {}", out.display()))?;
-    let _lock = CrawlLock::acquire(out)?;
-    let mut store = Store::create(out)?;
-    let gpc_text = if o.gpc { "true" } else { "false" };
-    match store.meta("gpc")? {
-        Some(g) if g != gpc_text => bail!(
-            "{} was crawled {} Global Privacy Control; resume it {} --gpc, or crawl into a new --out to compare the two",
-            out.display(),
-            if g == "true" { "with" } else { "without" },
-            if g == "true" { "with" } else { "without" },
-        ),
-        Some(_) => {}
-        None => store.set_meta("gpc", gpc_text)?,
+/// A folder crawled with or without GPC keeps that setting.
+fn check_gpc(meta: &CrawlMeta, gpc: bool, out: &Path) -> Result<()> {
+    match meta.gpc {
+        Some(g) if g != gpc => {
+            let (was, now) = if g {
+                ("with", "with")
+            } else {
+                ("without", "without")
+            };
+            bail!(
+                "{} was crawled {was} Global Privacy Control; resume it {now} --gpc, or crawl into a new --out to compare the two",
+                out.display()
+            )
+        }
+        _ => Ok(()),
     }
-    let added = store.add_targets(&parsed.targets, &o.consent.modes())?;
+}
+
+/// Adds the list's sites to the frontier, puts interrupted (and with `--retry-failed`, failed)
+/// visits back, and says what a resumed crawl will do.
+fn open_frontier(
+    store: &mut Store,
+    parsed: &list::ParsedList,
+    o: &CrawlOpts,
+    out: &Path,
+    quiet: bool,
+) -> Result<()> {
+    store.add_targets(&parsed.targets, &o.consent.modes())?;
     let interrupted = store.reset_interrupted()?;
     let retried = if o.retry_failed {
         store.reset_failed()?
@@ -535,79 +652,57 @@ async fn crawl_cmd(list_path: &Path, out: &Path, o: CrawlOpts, quiet: bool) -> R
     };
     let before = store.counts()?;
     if !quiet && before.done > 0 {
+        let mut extra = String::new();
+        if interrupted > 0 {
+            extra.push_str(&format!(
+                ", {interrupted} interrupted visit(s) will be redone"
+            ));
+        }
+        if retried > 0 {
+            extra.push_str(&format!(", {retried} failed site(s) will be retried"));
+        }
         eprintln!(
-            "pixelcensus: resuming {}: {} of {} sites already recorded{}{}",
+            "pixelcensus: resuming {}: {} of {} sites already recorded{extra}",
             out.display(),
             before.done,
             before.total,
-            if interrupted > 0 {
-                format!(", {interrupted} interrupted visit(s) will be redone")
-            } else {
-                String::new()
-            },
-            if retried > 0 {
-                format!(", {retried} failed site(s) will be retried")
-            } else {
-                String::new()
-            },
         );
     }
-    let _ = added;
+    Ok(())
+}
 
-    let (version, user_agent) = match (&o.webdriver, &o.user_agent) {
-        (_, Some(ua)) => (
-            browser::chromium_version(&o.chromium).unwrap_or_default(),
-            ua.clone(),
-        ),
-        (Some(_), None) => (String::new(), browser::user_agent_for("156")),
-        (None, None) => {
-            let v = browser::chromium_version(&o.chromium)?;
-            let ua = browser::user_agent_for(&v);
-            (v, ua)
-        }
-    };
-    store.set_meta("list_file", &list_path.display().to_string())?;
-    store.set_meta("list_format", &parsed.format.to_string())?;
-    if let Some((bytes, sha)) = report::manifest::file_sha256(list_path) {
-        store.set_meta("list_bytes", &bytes.to_string())?;
-        store.set_meta("list_sha256", &sha)?;
+/// The options as the manifest records them.
+fn run_options(o: &CrawlOpts) -> RunOptions {
+    RunOptions {
+        browsers: o.browsers,
+        dwell_s: o.dwell.as_secs_f64(),
+        page_timeout_s: o.page_timeout.as_secs_f64(),
+        command_timeout_s: o.command_timeout.as_secs_f64(),
+        recycle: o.recycle,
+        max_attempts: o.max_attempts,
+        interact: !o.no_interact,
+        limit: o.limit,
+        ranks: o.ranks.clone(),
+        skip_bad_lines: o.skip_bad_lines,
+        webdriver: o.webdriver.is_some(),
+        host_map: o.host_map.clone(),
+        insecure: o.insecure,
+        user_agent: o.user_agent.clone(),
+        rules: o.rules.iter().map(|p| p.display().to_string()).collect(),
+        consent: value_name(o.consent),
+        gpc: o.gpc,
+        consent_wait_s: o.consent_wait.as_secs_f64(),
     }
-    let options = serde_json::json!({
-        "browsers": o.browsers, "dwell_s": o.dwell.as_secs_f64(), "page_timeout_s": o.page_timeout.as_secs_f64(),
-        "command_timeout_s": o.command_timeout.as_secs_f64(), "recycle": o.recycle, "max_attempts": o.max_attempts, "interact": !o.no_interact,
-        "limit": o.limit, "ranks": o.ranks, "skip_bad_lines": o.skip_bad_lines, "webdriver": o.webdriver.is_some(),
-        "host_map": o.host_map, "insecure": o.insecure, "user_agent": o.user_agent,
-        "rules": o.rules.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
-        "consent": value_name(o.consent), "gpc": o.gpc, "consent_wait_s": o.consent_wait.as_secs_f64(),
-    });
-    store.set_meta("options", &options.to_string())?;
-    if o.webdriver.is_none()
-        && let Ok(v) = std::process::Command::new(&o.chromedriver)
-            .arg("--version")
-            .output()
-    {
-        let text = String::from_utf8_lossy(&v.stdout);
-        if let Some(ver) = text.split_whitespace().nth(1) {
-            store.set_meta("chromedriver_version", ver)?;
-        }
-    }
-    if !version.is_empty() {
-        store.set_meta("chromium_version", &version)?;
-    }
-    if store.meta("started_at")?.is_none() {
-        store.set_meta("started_at", &now())?;
-    }
+}
 
-    let tmp = std::env::temp_dir();
-    browser::procs::sweep_orphans(&tmp);
-    let profile_root = tmp.join(format!(
-        "pixelcensus-{}-{:08x}",
-        std::process::id(),
-        rand::random::<u32>()
-    ));
-    std::fs::create_dir_all(&profile_root)
-        .with_context(|| format!("creating {}", profile_root.display()))?;
-
+/// The crawler's configuration from the options.
+fn crawl_config(
+    out: &Path,
+    o: &CrawlOpts,
+    user_agent: String,
+    profile_root: &Path,
+    quiet: bool,
+) -> CrawlConfig {
     let progress = if quiet {
         Progress::Quiet
     } else if std::io::stderr().is_terminal() {
@@ -615,7 +710,7 @@ async fn crawl_cmd(list_path: &Path, out: &Path, o: CrawlOpts, quiet: bool) -> R
     } else {
         Progress::Lines
     };
-    let cfg = CrawlConfig {
+    CrawlConfig {
         out: out.to_owned(),
         browsers: o.browsers.unwrap_or_else(|| {
             std::thread::available_parallelism()
@@ -641,87 +736,56 @@ async fn crawl_cmd(list_path: &Path, out: &Path, o: CrawlOpts, quiet: bool) -> R
             insecure: o.insecure,
             user_agent,
             command_timeout: o.command_timeout,
-            profile_root: profile_root.clone(),
+            profile_root: profile_root.to_owned(),
         },
         progress,
-    };
-    let crawl = crawl::run(store, cfg);
-    let result = tokio::select! {
-        r = crawl => Some(r),
-        _ = tokio::signal::ctrl_c() => None,
-    };
-    browser::procs::kill_under(&profile_root);
-    let _ = std::fs::remove_dir_all(&profile_root);
+    }
+}
 
-    // Datasets are written from the store in every case, so an interrupted crawl's CSVs show
-    // what it has so far.
-    let store = Store::open(out)?;
-    if matches!(result, Some(Ok(_))) {
-        store.set_meta("finished_at", &now())?;
+/// The end-of-crawl summary on stderr.
+fn print_summary(
+    summary: &crawl::Summary,
+    store: &Store,
+    out: &Path,
+    written: &report::Written,
+) -> Result<()> {
+    let c = &summary.counts;
+    let mins = summary.elapsed.as_secs_f64() / 60.0;
+    let rate = if mins > 0.0 {
+        summary.visited as f64 / mins
+    } else {
+        0.0
+    };
+    eprintln!(
+        "pixelcensus: visited {} sites in {mins:.1} min ({rate:.1} sites/min); {} of {} sites recorded",
+        summary.visited, c.done, c.total
+    );
+    let outcomes: Vec<String> = c
+        .by_outcome
+        .iter()
+        .map(|(o, n)| format!("{o} {n}"))
+        .collect();
+    eprintln!("  outcomes: {}", outcomes.join(", "));
+    if store.modes()?.len() > 1 {
+        eprintln!(
+            "  counts are visits: each site is visited once per consent mode (consent.csv has the banners)"
+        );
     }
-    let written = report::write_all(
-        &store,
-        out,
-        &analyzer,
-        &report::ReportOptions {
-            all_requests: o.all_requests,
-            rules: o.rules.clone(),
-        },
-    )?;
-    let tracker_rows = written.site_trackers;
-    match result {
-        None => {
-            eprintln!(
-                "pixelcensus: interrupted; run the same command again to continue where it stopped"
-            );
-            Ok(ExitCode::from(130))
-        }
-        Some(Err(e)) => Err(e.into()),
-        Some(Ok(summary)) => {
-            if !quiet {
-                let c = &summary.counts;
-                let mins = summary.elapsed.as_secs_f64() / 60.0;
-                eprintln!(
-                    "pixelcensus: visited {} sites in {:.1} min ({:.1} sites/min); {} of {} sites recorded",
-                    summary.visited,
-                    mins,
-                    if mins > 0.0 {
-                        summary.visited as f64 / mins
-                    } else {
-                        0.0
-                    },
-                    c.done,
-                    c.total
-                );
-                let outcomes: Vec<String> = c
-                    .by_outcome
-                    .iter()
-                    .map(|(o, n)| format!("{o} {n}"))
-                    .collect();
-                eprintln!("  outcomes: {}", outcomes.join(", "));
-                if store.modes()?.len() > 1 {
-                    eprintln!(
-                        "  counts are visits: each site is visited once per consent mode (consent.csv has the banners)"
-                    );
-                }
-                if summary.browsers_replaced > 0 || summary.driver_restarts > 0 {
-                    eprintln!(
-                        "  browsers replaced: {}, chromedriver restarts: {}",
-                        summary.browsers_replaced, summary.driver_restarts
-                    );
-                }
-                eprintln!(
-                    "  results in {}: sites.csv ({} rows), site_trackers.csv ({} rows), tracker_fields.csv, prevalence.csv, fields.csv, requests.csv ({} rows), consent.csv, manifest.json, report.html; store {}",
-                    out.display(),
-                    written.sites,
-                    tracker_rows,
-                    written.requests,
-                    pixelcensus::store::STORE_FILE
-                );
-            }
-            Ok(ExitCode::SUCCESS)
-        }
+    if summary.browsers_replaced > 0 || summary.driver_restarts > 0 {
+        eprintln!(
+            "  browsers replaced: {}, chromedriver restarts: {}",
+            summary.browsers_replaced, summary.driver_restarts
+        );
     }
+    eprintln!(
+        "  results in {}: sites.csv ({} rows), site_trackers.csv ({} rows), tracker_fields.csv, prevalence.csv, fields.csv, requests.csv ({} rows), consent.csv, manifest.json, report.html; store {}",
+        out.display(),
+        written.sites,
+        written.site_trackers,
+        written.requests,
+        pixelcensus::store::STORE_FILE
+    );
+    Ok(())
 }
 
 /// Loads `--rules` lists (once) into the analysis context.

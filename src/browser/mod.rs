@@ -143,10 +143,68 @@ pub fn chromium_version(chromium: &std::path::Path) -> Result<String, BrowserErr
         })
 }
 
+/// The browser a crawl drives, as far as this machine can tell before starting it.
+#[derive(Clone, Debug, Default)]
+pub struct Versions {
+    /// Chromium's version (empty when only a remote WebDriver was given and no local binary).
+    pub chromium: String,
+    /// chromedriver's version (empty with a remote WebDriver).
+    pub chromedriver: String,
+    /// The User-Agent every browser sends.
+    pub user_agent: String,
+}
+
+impl Versions {
+    /// Asks the local binaries. With a remote `webdriver`, a missing local Chromium is not an
+    /// error (the User-Agent then names the major version of Debian's current Chromium).
+    /// `user_agent` overrides the derived one.
+    pub fn detect(
+        chromium: &std::path::Path,
+        chromedriver: &std::path::Path,
+        webdriver: bool,
+        user_agent: Option<&str>,
+    ) -> Result<Versions, BrowserError> {
+        let version = match chromium_version(chromium) {
+            Ok(v) => v,
+            Err(_) if webdriver || user_agent.is_some() => String::new(),
+            Err(e) => return Err(e),
+        };
+        let chromedriver = if webdriver {
+            String::new()
+        } else {
+            std::process::Command::new(chromedriver)
+                .arg("--version")
+                .output()
+                .ok()
+                .and_then(|v| {
+                    String::from_utf8_lossy(&v.stdout)
+                        .split_whitespace()
+                        .nth(1)
+                        .map(str::to_string)
+                })
+                .unwrap_or_default()
+        };
+        let user_agent = match user_agent {
+            Some(ua) => ua.to_string(),
+            None if version.is_empty() => user_agent_for(FALLBACK_MAJOR),
+            None => user_agent_for(&version),
+        };
+        Ok(Versions {
+            chromium: version,
+            chromedriver,
+            user_agent,
+        })
+    }
+}
+
+/// The Chromium major version named in the User-Agent when no local Chromium can be asked
+/// (a remote `--webdriver` only).
+const FALLBACK_MAJOR: &str = "156";
+
 /// A desktop Chrome User-Agent for a Chromium version, with the reduced minor version as
 /// Chrome itself sends it.
 pub fn user_agent_for(version: &str) -> String {
-    let major = version.split('.').next().unwrap_or("156");
+    let major = version.split('.').next().unwrap_or(FALLBACK_MAJOR);
     format!(
         "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/{major}.0.0.0 Safari/537.36"
     )

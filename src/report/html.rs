@@ -41,9 +41,9 @@ const MATRIX_FIELDS: [&str; 10] = [
 pub fn render(store: &Store, all: &CrawlTotals) -> Result<String, ReportError> {
     let (primary, t) = all.primary();
     let t = &t;
-    let meta = |k: &str| store.meta(k).ok().flatten().unwrap_or_default();
+    let meta = crate::store::meta::CrawlMeta::read(store)?;
     let mut h = String::new();
-    let list = meta("list_file");
+    let list = meta.list.file.unwrap_or_default();
     let _ = write!(
         h,
         "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>pixelcensus report</title><style>{STYLE}</style></head><body>\n\
@@ -55,8 +55,8 @@ pub fn render(store: &Store, all: &CrawlTotals) -> Result<String, ReportError> {
             .map(|(_, n)| n)
             .sum::<u64>(),
         esc(&list),
-        esc(&meta("started_at")),
-        esc(&meta("finished_at")),
+        esc(meta.started_at.as_deref().unwrap_or("")),
+        esc(meta.finished_at.as_deref().unwrap_or("")),
         esc(super::manifest::version().0),
     );
 

@@ -5,6 +5,7 @@
 
 use super::{CrawlTotals, ReportError, write_file};
 use crate::store::Store;
+use crate::store::meta::CrawlMeta;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use std::path::Path;
@@ -27,23 +28,7 @@ pub fn write(
     totals: &CrawlTotals,
     opts: &super::ReportOptions,
 ) -> Result<(), ReportError> {
-    let meta = |k: &str| {
-        store
-            .meta(k)
-            .ok()
-            .flatten()
-            .map(Value::String)
-            .unwrap_or(Value::Null)
-    };
-    let num = |k: &str| {
-        store
-            .meta(k)
-            .ok()
-            .flatten()
-            .and_then(|v| v.parse::<u64>().ok())
-            .map(Value::from)
-            .unwrap_or(Value::Null)
-    };
+    let meta = CrawlMeta::read(store)?;
     let (version, commit) = version();
     let all_outcomes = totals.outcomes();
     let outcomes: serde_json::Map<String, Value> = crate::capture::Outcome::ALL
@@ -63,20 +48,15 @@ pub fn write(
             json!({ "file": p.file_name().map(|n| n.to_string_lossy().into_owned()), "bytes": bytes, "sha256": sha })
         })
         .collect();
-    let options: Value = store
-        .meta("options")
-        .ok()
-        .flatten()
-        .and_then(|o| serde_json::from_str(&o).ok())
-        .unwrap_or(Value::Null);
+    let options = serde_json::to_value(&meta.options).expect("plain data");
     let m = json!({
         "crawl": out.file_name().map(|n| n.to_string_lossy().into_owned()),
-        "list": { "file": meta("list_file"), "bytes": num("list_bytes"), "sha256": meta("list_sha256"), "format": meta("list_format") },
+        "list": { "file": meta.list.file, "bytes": meta.list.bytes, "sha256": meta.list.sha256, "format": meta.list.format },
         "options": options,
         "pixelcensus": { "version": version, "git_commit": commit },
-        "browser": { "chromium": meta("chromium_version"), "chromedriver": meta("chromedriver_version") },
-        "started_at": meta("started_at"),
-        "finished_at": meta("finished_at"),
+        "browser": { "chromium": meta.chromium_version, "chromedriver": meta.chromedriver_version },
+        "started_at": meta.started_at,
+        "finished_at": meta.finished_at,
         "outcomes": outcomes,
         "pending": totals.modes.values().map(|t| t.pending).sum::<u64>(),
         "sites_ok": totals.modes.values().map(|t| t.ok).sum::<u64>(),

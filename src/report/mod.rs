@@ -443,7 +443,7 @@ pub fn write_all(
     let mut consent = Out::create(out, "consent.csv", &CONSENT_COLUMNS)?;
     let mut written = Written::default();
     let mut all = CrawlTotals {
-        gpc: store.meta("gpc")?.as_deref() == Some("true"),
+        gpc: crate::store::meta::CrawlMeta::read(store)?.gpc == Some(true),
         ..Default::default()
     };
     let targets = store.targets()?;

@@ -8,6 +8,8 @@
 //! - on start, `in_progress` targets (claimed by a process that died) go back to `pending`;
 //! - only one crawl process holds a store at a time ([`CrawlLock`]).
 
+pub mod meta;
+
 use crate::capture::{
     BodyState, Canaries, ConsentMode, ConsentRecord, Outcome, RawCookie, RawRequest, RawVisit,
 };

@@ -1,0 +1,153 @@
+//! The crawl's metadata as one typed record: what was crawled (the list), how (the options),
+//! with what (browser versions) and when. Written by the crawl command, read back by the
+//! manifest, report.html and the resume checks — one JSON value under the store's `crawl`
+//! meta key instead of a dozen string keys. Stores made before it existed are read from their
+//! old keys.
+
+use super::{Result, Store};
+use serde::{Deserialize, Serialize};
+
+/// The meta key holding the record.
+const KEY: &str = "crawl";
+
+/// The list a crawl was made from.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ListInfo {
+    /// The path as given.
+    pub file: Option<String>,
+    /// Detected format (`tranco`, `crux`, `plain`).
+    pub format: Option<String>,
+    /// Size in bytes.
+    pub bytes: Option<u64>,
+    /// SHA-256, hex.
+    pub sha256: Option<String>,
+}
+
+/// The options that shaped the crawl (as the manifest shows them).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct RunOptions {
+    /// `--browsers` (None: one per core).
+    pub browsers: Option<usize>,
+    /// `--dwell`, seconds.
+    pub dwell_s: f64,
+    /// `--page-timeout`, seconds.
+    pub page_timeout_s: f64,
+    /// `--command-timeout`, seconds.
+    pub command_timeout_s: f64,
+    /// `--recycle`.
+    pub recycle: u32,
+    /// `--max-attempts`.
+    #[serde(default)]
+    pub max_attempts: u32,
+    /// Not `--no-interact`.
+    pub interact: bool,
+    /// `--limit`.
+    pub limit: Option<usize>,
+    /// `--ranks`.
+    pub ranks: Option<String>,
+    /// `--skip-bad-lines`.
+    pub skip_bad_lines: bool,
+    /// `--webdriver` was given.
+    pub webdriver: bool,
+    /// `--host-map`.
+    pub host_map: Option<String>,
+    /// `--insecure`.
+    pub insecure: bool,
+    /// `--user-agent`.
+    pub user_agent: Option<String>,
+    /// `--rules` files.
+    pub rules: Vec<String>,
+    /// `--consent`.
+    pub consent: String,
+    /// `--gpc`.
+    pub gpc: bool,
+    /// `--consent-wait`, seconds.
+    pub consent_wait_s: f64,
+}
+
+/// Everything the store knows about how its crawl was made.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct CrawlMeta {
+    /// The list.
+    pub list: ListInfo,
+    /// The last run's options.
+    pub options: Option<RunOptions>,
+    /// Global Privacy Control sent (fixed for a crawl folder).
+    pub gpc: Option<bool>,
+    /// Chromium's version.
+    pub chromium_version: Option<String>,
+    /// chromedriver's version.
+    pub chromedriver_version: Option<String>,
+    /// When the first run started (RFC 3339).
+    pub started_at: Option<String>,
+    /// When the crawl last ran to the end (RFC 3339).
+    pub finished_at: Option<String>,
+}
+
+impl CrawlMeta {
+    /// Reads the record (from the old string keys in stores made before it existed).
+    pub fn read(store: &Store) -> Result<CrawlMeta> {
+        if let Some(text) = store.meta(KEY)?
+            && let Ok(m) = serde_json::from_str(&text)
+        {
+            return Ok(m);
+        }
+        let get = |k: &str| store.meta(k);
+        Ok(CrawlMeta {
+            list: ListInfo {
+                file: get("list_file")?,
+                format: get("list_format")?,
+                bytes: get("list_bytes")?.and_then(|b| b.parse().ok()),
+                sha256: get("list_sha256")?,
+            },
+            options: get("options")?.and_then(|o| serde_json::from_str(&o).ok()),
+            gpc: get("gpc")?.map(|g| g == "true"),
+            chromium_version: get("chromium_version")?,
+            chromedriver_version: get("chromedriver_version")?,
+            started_at: get("started_at")?,
+            finished_at: get("finished_at")?,
+        })
+    }
+
+    /// Writes the record.
+    pub fn write(&self, store: &Store) -> Result<()> {
+        store.set_meta(
+            KEY,
+            &serde_json::to_string(self).expect("plain data serialises"),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips_and_reads_stores_made_before_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::create(dir.path()).unwrap();
+        // A store written by an older pixelcensus: one string key per fact.
+        for (k, v) in [
+            ("list_file", "seeds/top.csv"),
+            ("list_format", "tranco"),
+            ("list_bytes", "120"),
+            ("gpc", "true"),
+            ("started_at", "2026-11-01T00:00:00Z"),
+            (
+                "options",
+                r#"{"browsers":2,"dwell_s":5.0,"page_timeout_s":30.0,"command_timeout_s":30.0,"recycle":20,"interact":true,"limit":null,"ranks":null,"skip_bad_lines":false,"webdriver":false,"host_map":null,"insecure":false,"user_agent":null,"rules":[],"consent":"none","gpc":true,"consent_wait_s":4.0}"#,
+            ),
+        ] {
+            store.set_meta(k, v).unwrap();
+        }
+        let old = CrawlMeta::read(&store).unwrap();
+        assert_eq!(old.list.bytes, Some(120));
+        assert_eq!(old.gpc, Some(true));
+        assert_eq!(old.options.as_ref().unwrap().browsers, Some(2));
+        assert_eq!(old.options.as_ref().unwrap().max_attempts, 0);
+        let mut m = old.clone();
+        m.finished_at = Some("2026-11-02T00:00:00Z".into());
+        m.write(&store).unwrap();
+        assert_eq!(CrawlMeta::read(&store).unwrap(), m);
+    }
+}
