@@ -326,7 +326,7 @@ fn synthetic_store(dir: &Path, n: usize) -> usize {
             request_id: seq.to_string(),
             url,
             method: method.into(),
-            resource_type: ty.into(),
+            resource_type: pixelcensus::capture::ResourceType::parse(ty),
             headers: ctype
                 .map(|c| vec![("Content-Type".to_string(), c.to_string())])
                 .unwrap_or_default(),
@@ -345,7 +345,7 @@ fn synthetic_store(dir: &Path, n: usize) -> usize {
             response_headers: vec![],
             failure: None,
             wall_time: 1.7e9,
-            step: "load".into(),
+            step: pixelcensus::capture::Step::Load,
         };
         let enc = |s: &str| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
         let mut reqs = Vec::with_capacity(100);

@@ -98,6 +98,179 @@ impl BodyState {
     }
 }
 
+/// The visitor's step during which a request was sent.
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Step {
+    /// Navigating and loading the page.
+    #[default]
+    Load,
+    /// Answering the consent banner (modes accept and reject).
+    Consent,
+    /// Dwelling on the loaded page.
+    Dwell,
+    /// Scrolling.
+    Scroll,
+    /// Clicking a neutral spot and typing canary values.
+    Interact,
+    /// Running the search.
+    Search,
+    /// On the search results.
+    Results,
+    /// Leaving the page (unload beacons).
+    Leave,
+}
+
+impl Step {
+    /// All steps, in visit order.
+    pub const ALL: [Step; 8] = [
+        Step::Load,
+        Step::Consent,
+        Step::Dwell,
+        Step::Scroll,
+        Step::Interact,
+        Step::Search,
+        Step::Results,
+        Step::Leave,
+    ];
+
+    /// The name used in the store.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Step::Load => "load",
+            Step::Consent => "consent",
+            Step::Dwell => "dwell",
+            Step::Scroll => "scroll",
+            Step::Interact => "interact",
+            Step::Search => "search",
+            Step::Results => "results",
+            Step::Leave => "leave",
+        }
+    }
+
+    /// Parses the name written by [`Step::as_str`].
+    pub fn parse(s: &str) -> Option<Step> {
+        Step::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+}
+
+impl fmt::Display for Step {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Chromium's resource type of a request (CDP `Network.ResourceType`). A type this version of
+/// pixelcensus does not know is kept by name, so the raw capture stays complete.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ResourceType {
+    /// A document: a navigation of the top frame or of a frame.
+    Document,
+    /// A stylesheet.
+    Stylesheet,
+    /// An image (pixels included).
+    Image,
+    /// Audio or video.
+    Media,
+    /// A font.
+    Font,
+    /// A script.
+    Script,
+    /// A text track.
+    TextTrack,
+    /// XMLHttpRequest.
+    Xhr,
+    /// `fetch()`.
+    Fetch,
+    /// A prefetch.
+    Prefetch,
+    /// An EventSource stream.
+    EventSource,
+    /// A WebSocket handshake.
+    WebSocket,
+    /// A web app manifest.
+    Manifest,
+    /// A signed exchange.
+    SignedExchange,
+    /// `sendBeacon` and `<a ping>`.
+    Ping,
+    /// A CSP violation report.
+    CspViolationReport,
+    /// A CORS preflight.
+    Preflight,
+    /// FedCM.
+    FedCm,
+    /// Chromium's "Other".
+    Other,
+    /// A type this version does not know, by its name.
+    Unknown(String),
+}
+
+impl ResourceType {
+    const KNOWN: [(ResourceType, &'static str); 19] = [
+        (ResourceType::Document, "Document"),
+        (ResourceType::Stylesheet, "Stylesheet"),
+        (ResourceType::Image, "Image"),
+        (ResourceType::Media, "Media"),
+        (ResourceType::Font, "Font"),
+        (ResourceType::Script, "Script"),
+        (ResourceType::TextTrack, "TextTrack"),
+        (ResourceType::Xhr, "XHR"),
+        (ResourceType::Fetch, "Fetch"),
+        (ResourceType::Prefetch, "Prefetch"),
+        (ResourceType::EventSource, "EventSource"),
+        (ResourceType::WebSocket, "WebSocket"),
+        (ResourceType::Manifest, "Manifest"),
+        (ResourceType::SignedExchange, "SignedExchange"),
+        (ResourceType::Ping, "Ping"),
+        (ResourceType::CspViolationReport, "CSPViolationReport"),
+        (ResourceType::Preflight, "Preflight"),
+        (ResourceType::FedCm, "FedCM"),
+        (ResourceType::Other, "Other"),
+    ];
+
+    /// CDP's name (what the store and requests.csv hold).
+    pub fn as_str(&self) -> &str {
+        match self {
+            ResourceType::Unknown(name) => name,
+            known => Self::KNOWN
+                .iter()
+                .find(|(t, _)| t == known)
+                .map(|(_, n)| *n)
+                .unwrap_or("Other"),
+        }
+    }
+
+    /// From CDP's name; never fails.
+    pub fn parse(s: &str) -> ResourceType {
+        Self::KNOWN
+            .iter()
+            .find(|(_, n)| *n == s)
+            .map(|(t, _)| t.clone())
+            .unwrap_or_else(|| ResourceType::Unknown(s.to_string()))
+    }
+}
+
+impl fmt::Display for ResourceType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for ResourceType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ResourceType {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Ok(ResourceType::parse(&String::deserialize(d)?))
+    }
+}
+
 /// One request a page made, from any frame.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RawRequest {
@@ -110,7 +283,7 @@ pub struct RawRequest {
     /// HTTP method.
     pub method: String,
     /// Chromium's resource type: Document, Script, Image, XHR, Fetch, Ping, …
-    pub resource_type: String,
+    pub resource_type: ResourceType,
     /// Request headers as actually sent (incl. Cookie) when Chromium reported them, otherwise
     /// the headers the page asked for.
     pub headers: Vec<(String, String)>,
@@ -136,8 +309,8 @@ pub struct RawRequest {
     pub failure: Option<String>,
     /// Wall-clock time the request was sent, seconds since the Unix epoch.
     pub wall_time: f64,
-    /// The visitor step during which it was sent (load, dwell, scroll, interact, search, leave).
-    pub step: String,
+    /// The visitor step during which it was sent.
+    pub step: Step,
 }
 
 /// The start of [`RawRequest::failure`] for a request the page asked for but Chromium never
@@ -294,5 +467,38 @@ impl ConsentRecord {
     /// no click on this visit).
     pub fn after_choice(&self, wall_time: f64) -> Option<bool> {
         self.choice_at.map(|c| wall_time >= c)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn steps_and_resource_types_round_trip_by_name() {
+        for st in Step::ALL {
+            assert_eq!(Step::parse(st.as_str()), Some(st));
+        }
+        assert_eq!(Step::parse("later"), None);
+        for (t, name) in ResourceType::KNOWN {
+            assert_eq!(t.as_str(), name);
+            assert_eq!(ResourceType::parse(name), t);
+        }
+        // A type a newer Chromium adds is kept by name.
+        let t = ResourceType::parse("SpeculationRules");
+        assert_eq!(t, ResourceType::Unknown("SpeculationRules".into()));
+        assert_eq!(t.as_str(), "SpeculationRules");
+        assert_eq!(
+            serde_json::to_string(&ResourceType::Xhr).unwrap(),
+            "\"XHR\""
+        );
+        assert_eq!(
+            serde_json::from_str::<ResourceType>("\"CSPViolationReport\"").unwrap(),
+            ResourceType::CspViolationReport
+        );
+        assert_eq!(
+            serde_json::to_string(&Step::Results).unwrap(),
+            "\"results\""
+        );
     }
 }

@@ -5,7 +5,9 @@
 use crate::browser::BrowserError;
 use crate::browser::perflog::NetLog;
 use crate::browser::session::Session;
-use crate::capture::{Canaries, ConsentMode, ConsentRecord, Outcome, RawCookie, RawVisit};
+use crate::capture::{
+    Canaries, ConsentMode, ConsentRecord, Outcome, RawCookie, RawVisit, ResourceType, Step,
+};
 use crate::consent::{self, ConsentConfig};
 use crate::list::Target;
 use base64::Engine;
@@ -163,8 +165,8 @@ impl Partial {
             .requests()
             .iter()
             .filter(|r| {
-                r.resource_type == "Document"
-                    && r.step == "load"
+                r.resource_type == ResourceType::Document
+                    && r.step == Step::Load
                     && self.main_frame.as_deref().is_none_or(|m| r.frame_id == m)
             })
             .collect();
@@ -216,7 +218,7 @@ pub async fn visit(
     let started = Instant::now();
     let started_at = now_rfc3339();
     let mut p = Partial {
-        net: NetLog::new("load"),
+        net: NetLog::new(Step::Load),
         actions: Vec::new(),
         start_url: format!("https://{}/", target.domain),
         first: None,
@@ -329,7 +331,7 @@ async fn steps(
         // A visitor who answers banners does so first; the time counts toward the dwell.
         let t = Instant::now();
         if p.consent.mode != ConsentMode::None {
-            p.net.set_step("consent");
+            p.net.set_step(Step::Consent);
             p.consent = consent::choose(s, p.consent.mode, &cfg.consent).await?;
             drain(s, &mut p.net).await?;
             if let Some(a) = p.consent.action {
@@ -357,7 +359,7 @@ async fn steps(
         p.actions.push(format!("closed {closed} other window(s)"));
     }
     // Leave: unload beacons are sent now, and still belong to this site.
-    p.net.set_step("leave");
+    p.net.set_step(Step::Leave);
     leave(s).await?;
     drain(s, &mut p.net).await?;
     mark("leave", &mut timings);
@@ -448,9 +450,9 @@ async fn behave(
         ..
     } = p;
     let main_frame = main_frame.as_deref();
-    net.set_step("dwell");
+    net.set_step(Step::Dwell);
     tokio::time::sleep(dwell_before_scroll(cfg).saturating_sub(spent)).await;
-    net.set_step("scroll");
+    net.set_step(Step::Scroll);
     scroll(s, cfg).await?;
     actions.push("scrolled".into());
     drain(s, net).await?;
@@ -461,7 +463,7 @@ async fn behave(
     if !cfg.interact {
         return Ok(url_after_dwell);
     }
-    net.set_step("interact");
+    net.set_step(Step::Interact);
     let look = match s
         .timed("looking at the page", s.client().execute(look_js(), vec![]))
         .await
@@ -545,8 +547,8 @@ async fn behave(
     // The visitor never submits these forms; a page whose own script does (on change or
     // blur) is recorded as the page's doing.
     if let Some(doc) = net.requests().iter().find(|r| {
-        r.step == "interact"
-            && r.resource_type == "Document"
+        r.step == Step::Interact
+            && r.resource_type == ResourceType::Document
             && main_frame.is_none_or(|m| r.frame_id == m)
     }) {
         actions.push(format!(
@@ -555,14 +557,14 @@ async fn behave(
         ));
     }
     if let Some((el, desc)) = search {
-        net.set_step("search");
+        net.set_step(Step::Search);
         let keys = format!("{}{}", c.search, char::from(fantoccini::key::Key::Enter));
         match s.timed("searching", el.send_keys(&keys)).await {
             Ok(()) => {
                 actions.push(format!("searched in {desc}"));
                 wait_loaded(s, cfg.page_timeout).await?;
                 drain(s, net).await?;
-                net.set_step("results");
+                net.set_step(Step::Results);
                 tokio::time::sleep(dwell_before_scroll(cfg)).await;
                 scroll(s, cfg).await.ok();
             }
@@ -727,7 +729,7 @@ pub async fn reset_state(s: &Session, visit: &RawVisit) -> Result<(), BrowserErr
 pub fn document_origins(visit: &RawVisit) -> BTreeSet<String> {
     let mut origins = BTreeSet::new();
     for r in &visit.requests {
-        let doc = (r.resource_type == "Document").then_some(&r.url);
+        let doc = (r.resource_type == ResourceType::Document).then_some(&r.url);
         for u in [Some(&r.frame_url), doc].into_iter().flatten() {
             if let Ok(parsed) = url::Url::parse(u)
                 && parsed.scheme().starts_with("http")

@@ -4,7 +4,7 @@
 mod common;
 
 use common::*;
-use pixelcensus::capture::{Outcome, RawVisit};
+use pixelcensus::capture::{Outcome, RawVisit, ResourceType};
 use pixelcensus::testweb::sites::{self, SITES};
 
 /// One crawl of the whole demo list, checked against the test web's truth and its own log.
@@ -82,14 +82,15 @@ async fn crawl_of_the_test_web_captures_what_the_server_saw() {
         b.requests.iter().find(|r| pred(r)).cloned()
     };
     let blob_beacon =
-        find(&|r| r.resource_type == "Ping" && r.url == "https://www.facebook.com/tr/")
+        find(&|r| r.resource_type == ResourceType::Ping && r.url == "https://www.facebook.com/tr/")
             .expect("Blob beacon captured");
     assert!(
         String::from_utf8_lossy(blob_beacon.body.as_deref().unwrap())
             .contains("\"ev\":\"PageView\"")
     );
-    let text_beacon = find(&|r| r.resource_type == "Ping" && r.url.ends_with("/api/v2/pixel/act"))
-        .expect("string beacon");
+    let text_beacon =
+        find(&|r| r.resource_type == ResourceType::Ping && r.url.ends_with("/api/v2/pixel/act"))
+            .expect("string beacon");
     assert!(
         String::from_utf8_lossy(text_beacon.body.as_deref().unwrap())
             .contains("\"event\":\"Beacon\"")
@@ -100,7 +101,9 @@ async fn crawl_of_the_test_web_captures_what_the_server_saw() {
         Some(&b"en=page_view&dl=https%3A%2F%2Fbeacons.test%2F"[..])
     );
     let multipart = find(&|r| {
-        r.method == "POST" && r.resource_type == "Fetch" && r.url == "https://www.facebook.com/tr/"
+        r.method == "POST"
+            && r.resource_type == ResourceType::Fetch
+            && r.url == "https://www.facebook.com/tr/"
     })
     .expect("FormData POST");
     let mp = String::from_utf8_lossy(multipart.body.as_deref().unwrap()).into_owned();

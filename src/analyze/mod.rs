@@ -199,12 +199,13 @@ fn analyze_visit_with(v: &RawVisit, rank: u64, rules: Option<&rules::Rules>) -> 
         let decoded = decoders::decode(&view);
         // The page the request was made from: its frame, except where Chromium names the
         // request itself as its document (CORS preflights) or none.
-        let page =
-            if r.frame_url.is_empty() || (r.resource_type != "Document" && r.frame_url == r.url) {
-                v.final_url.as_deref().unwrap_or(&v.start_url)
-            } else {
-                &r.frame_url
-            };
+        let page = if r.frame_url.is_empty()
+            || (r.resource_type != crate::capture::ResourceType::Document && r.frame_url == r.url)
+        {
+            v.final_url.as_deref().unwrap_or(&v.start_url)
+        } else {
+            &r.frame_url
+        };
         let matched_rule = rules.and_then(|x| x.matched(r, page));
         if !third && decoded.is_none() && matched_rule.is_none() {
             continue;

@@ -63,17 +63,18 @@ impl Rules {
 
     /// The rule that would block `r` on a page of `page_url`, if any (exceptions honoured).
     pub fn matched(&self, r: &RawRequest, page_url: &str) -> Option<String> {
-        let kind = match r.resource_type.as_str() {
-            "Document" if r.is_main_frame => "document",
-            "Document" => "subdocument",
-            "Script" => "script",
-            "Image" => "image",
-            "Stylesheet" => "stylesheet",
-            "Font" => "font",
-            "Media" => "media",
-            "XHR" | "Fetch" | "EventSource" => "xmlhttprequest",
-            "Ping" | "CSPViolationReport" => "ping",
-            "WebSocket" => "websocket",
+        use crate::capture::ResourceType as T;
+        let kind = match r.resource_type {
+            T::Document if r.is_main_frame => "document",
+            T::Document => "subdocument",
+            T::Script => "script",
+            T::Image => "image",
+            T::Stylesheet => "stylesheet",
+            T::Font => "font",
+            T::Media => "media",
+            T::Xhr | T::Fetch | T::EventSource => "xmlhttprequest",
+            T::Ping | T::CspViolationReport => "ping",
+            T::WebSocket => "websocket",
             _ => "other",
         };
         let req = adblock::request::Request::new(&r.url, page_url, kind, &r.method).ok()?;
@@ -126,12 +127,12 @@ mod tests {
             "exception"
         );
         let mut img = req("GET", "https://cdn.example/pixel.gif", None, None);
-        img.resource_type = "Image".into();
+        img.resource_type = crate::capture::ResourceType::Image;
         assert_eq!(
             rules.matched(&img, page).as_deref(),
             Some("||cdn.example/pixel.gif$image")
         );
-        img.resource_type = "Script".into();
+        img.resource_type = crate::capture::ResourceType::Script;
         assert_eq!(
             rules.matched(&img, page),
             None,

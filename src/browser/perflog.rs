@@ -10,7 +10,7 @@
 //! - Only http(s) requests are kept: `data:`, `blob:` and `chrome:` URLs are not traffic.
 
 use crate::capture::NOT_SENT;
-use crate::capture::{BodyState, RawRequest};
+use crate::capture::{BodyState, RawRequest, ResourceType, Step};
 use base64::Engine;
 use serde_json::Value;
 use std::collections::{HashMap, VecDeque};
@@ -32,21 +32,21 @@ struct Hops {
 pub struct NetLog {
     requests: Vec<RawRequest>,
     ids: HashMap<String, Hops>,
-    step: String,
+    step: Step,
 }
 
 impl NetLog {
     /// An empty log whose requests are labelled with `step` until [`NetLog::set_step`].
-    pub fn new(step: &str) -> NetLog {
+    pub fn new(step: Step) -> NetLog {
         NetLog {
-            step: step.to_string(),
+            step,
             ..Default::default()
         }
     }
 
     /// Labels requests seen from now on.
-    pub fn set_step(&mut self, step: &str) {
-        self.step = step.to_string();
+    pub fn set_step(&mut self, step: Step) {
+        self.step = step;
     }
 
     /// Feeds one event.
@@ -124,11 +124,9 @@ impl NetLog {
                 .and_then(Value::as_str)
                 .unwrap_or("GET")
                 .to_string(),
-            resource_type: p
-                .get("type")
-                .and_then(Value::as_str)
-                .unwrap_or("Other")
-                .to_string(),
+            resource_type: ResourceType::parse(
+                p.get("type").and_then(Value::as_str).unwrap_or("Other"),
+            ),
             headers: headers(req.get("headers")),
             body,
             body_state,
@@ -155,7 +153,7 @@ impl NetLog {
                 .get("wallTime")
                 .and_then(Value::as_f64)
                 .unwrap_or_default(),
-            step: self.step.clone(),
+            step: self.step,
         });
         let h = self.ids.entry(id.to_string()).or_default();
         h.idx.push(seq as usize);
@@ -201,12 +199,12 @@ impl NetLog {
             // Without a frame tree, the first document request is the navigation.
             self.requests
                 .iter()
-                .find(|r| r.resource_type == "Document")
+                .find(|r| r.resource_type == ResourceType::Document)
                 .map(|r| r.frame_id.clone())
         });
         if let Some(main) = main {
             for r in &mut self.requests {
-                r.is_main_frame = r.resource_type == "Document" && r.frame_id == main;
+                r.is_main_frame = r.resource_type == ResourceType::Document && r.frame_id == main;
             }
         }
         // A hop that never got the headers that went on the wire, nor a response, nor a
@@ -349,7 +347,7 @@ mod tests {
 
     #[test]
     fn bodies_from_entries_postdata_or_missing() {
-        let mut n = NetLog::new("load");
+        let mut n = NetLog::new(Step::Load);
         n.feed("Network.requestWillBeSent", &sent("1", "https://t.example/a", json!({"request": {"method": "POST", "postData": "x=1", "hasPostData": true, "postDataEntries": [{"bytes": "eD0x"}]}})));
         n.feed(
             "Network.requestWillBeSent",
@@ -385,14 +383,14 @@ mod tests {
         assert_eq!(r[0].body.as_deref(), Some(&b"x=1"[..]));
         assert_eq!(r[1].body.as_deref(), Some(&b"plain"[..]));
         assert_eq!(r[2].body_state, BodyState::Complete);
-        assert_eq!(r[2].resource_type, "Ping");
+        assert_eq!(r[2].resource_type, ResourceType::Ping);
     }
 
     #[test]
     fn a_beacon_chromium_never_sent_is_kept_as_not_sent_without_its_body() {
         // What chromedriver's perf log holds for `navigator.sendBeacon(url, 10 MB)`, which
         // returns false: a requestWillBeSent with the whole body, then nothing at all.
-        let mut n = NetLog::new("load");
+        let mut n = NetLog::new(Step::Load);
         let big = "x".repeat(10 * 1024 * 1024);
         n.feed(
             "Network.requestWillBeSent",
@@ -446,7 +444,7 @@ mod tests {
 
     #[test]
     fn redirect_hops_and_extra_info_in_any_order() {
-        let mut n = NetLog::new("load");
+        let mut n = NetLog::new(Step::Load);
         // Extra info for hop 0 arrives before the request itself.
         n.feed(
             "Network.requestWillBeSentExtraInfo",
@@ -486,12 +484,12 @@ mod tests {
 
     #[test]
     fn failures_and_steps_are_recorded() {
-        let mut n = NetLog::new("load");
+        let mut n = NetLog::new(Step::Load);
         n.feed(
             "Network.requestWillBeSent",
             &sent("1", "https://gone.example/", json!({})),
         );
-        n.set_step("search");
+        n.set_step(Step::Search);
         n.feed(
             "Network.requestWillBeSent",
             &sent("2", "https://t.example/s?q=1", json!({})),
@@ -502,8 +500,8 @@ mod tests {
         );
         let r = n.finish(Some("OTHER"));
         assert_eq!(r[0].failure.as_deref(), Some("net::ERR_NAME_NOT_RESOLVED"));
-        assert_eq!(r[0].step, "load");
-        assert_eq!(r[1].step, "search");
+        assert_eq!(r[0].step, Step::Load);
+        assert_eq!(r[1].step, Step::Search);
         assert!(!r[0].is_main_frame);
     }
 }

@@ -539,7 +539,7 @@ pub fn write_all(
                     gpc,
                     &r.url,
                     &r.method,
-                    &r.resource_type,
+                    r.resource_type.as_str(),
                     &r.status.map(|s| s.to_string()).unwrap_or_default(),
                     &r.frame_url,
                     bool_text(parties.is_third_party(&r.url)),

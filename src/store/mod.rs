@@ -12,6 +12,7 @@ pub mod meta;
 
 use crate::capture::{
     BodyState, Canaries, ConsentMode, ConsentRecord, Outcome, RawCookie, RawRequest, RawVisit,
+    ResourceType, Step,
 };
 use crate::list::Target;
 use rusqlite::{Connection, OptionalExtension, params};
@@ -452,7 +453,7 @@ impl Store {
                     r.request_id,
                     r.url,
                     r.method,
-                    r.resource_type,
+                    r.resource_type.as_str(),
                     json(&r.headers),
                     r.body,
                     r.body_state.as_str(),
@@ -465,7 +466,7 @@ impl Store {
                     json(&r.response_headers),
                     r.failure,
                     r.wall_time,
-                    r.step,
+                    r.step.as_str(),
                 ])
                 .map_err(sq)?;
             }
@@ -635,7 +636,7 @@ impl Store {
                     request_id: r.get(1)?,
                     url: r.get(2)?,
                     method: r.get(3)?,
-                    resource_type: r.get(4)?,
+                    resource_type: ResourceType::parse(&r.get::<_, String>(4)?),
                     headers: from_json(r.get(5)?),
                     body: r.get(6)?,
                     body_state: match r.get::<_, String>(7)?.as_str() {
@@ -652,7 +653,7 @@ impl Store {
                     response_headers: from_json(r.get(14)?),
                     failure: r.get(15)?,
                     wall_time: r.get(16)?,
-                    step: r.get(17)?,
+                    step: Step::parse(&r.get::<_, String>(17)?).unwrap_or(Step::Load),
                 })
             })
             .map_err(&sq)?;
@@ -764,7 +765,7 @@ mod tests {
                 request_id: "1".into(),
                 url: format!("https://{domain}/"),
                 method: "POST".into(),
-                resource_type: "Document".into(),
+                resource_type: ResourceType::Document,
                 headers: vec![("Cookie".into(), "a=b".into())],
                 body: Some(vec![0, 159, 146, 150, b'x']),
                 body_state: BodyState::Complete,
@@ -777,7 +778,7 @@ mod tests {
                 response_headers: vec![],
                 failure: None,
                 wall_time: 1.5,
-                step: "load".into(),
+                step: Step::Load,
             }],
             cookies: vec![RawCookie {
                 name: "_ttp".into(),

@@ -175,7 +175,7 @@ pub(crate) mod testutil {
             request_id: "1".into(),
             url: url.into(),
             method: method.into(),
-            resource_type: "Fetch".into(),
+            resource_type: crate::capture::ResourceType::Fetch,
             headers: ctype
                 .map(|c| vec![("Content-Type".to_string(), c.to_string())])
                 .unwrap_or_default(),
@@ -194,7 +194,7 @@ pub(crate) mod testutil {
             response_headers: vec![],
             failure: None,
             wall_time: 0.0,
-            step: "load".into(),
+            step: crate::capture::Step::Load,
         }
     }
 
