@@ -4,6 +4,7 @@
 //! visit, over the URL (raw and percent-decoded once and twice), the body (raw and decoded),
 //! and the request headers and cookies.
 
+use super::Location;
 use crate::capture::{Canaries, RawCookie, RawRequest};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use base64::Engine;
@@ -20,8 +21,8 @@ pub struct Leak {
     pub field: &'static str,
     /// How it was encoded (`plain`, `url`, `base64`, `sha256`, `sha256-b64`, …).
     pub encoding: String,
-    /// Where: `path`, `query`, `body`, `header`, `cookie`.
-    pub location: &'static str,
+    /// Where in the request.
+    pub location: Location,
     /// For `cookie_id`: the cookie's name.
     pub detail: Option<String>,
 }
@@ -251,18 +252,17 @@ impl Matcher {
         let mut out = BTreeSet::new();
         let Some(ac) = &self.ac else { return out };
         let query_at = r.url.find('?').unwrap_or(r.url.len());
-        let scan =
-            |hay: &[u8], location: &dyn Fn(usize) -> &'static str, out: &mut BTreeSet<Leak>| {
-                for m in ac.find_iter(hay) {
-                    let p = &self.patterns[m.pattern().as_usize()];
-                    out.insert(Leak {
-                        field: p.field,
-                        encoding: p.encoding.clone(),
-                        location: location(m.start()),
-                        detail: p.detail.clone(),
-                    });
-                }
-            };
+        let scan = |hay: &[u8], location: &dyn Fn(usize) -> Location, out: &mut BTreeSet<Leak>| {
+            for m in ac.find_iter(hay) {
+                let p = &self.patterns[m.pattern().as_usize()];
+                out.insert(Leak {
+                    field: p.field,
+                    encoding: p.encoding.clone(),
+                    location: location(m.start()),
+                    detail: p.detail.clone(),
+                });
+            }
+        };
         // Each channel is first searched as its own format decodes it: the URL, form bodies
         // and cookies percent-decoded once (that layer is the transport's, not the value's);
         // JSON, text and other headers as sent. The other layers (raw, decoded twice) then add
@@ -270,8 +270,20 @@ impl Matcher {
         // than its channel needs is `url`, twice `url2`, and a JSON "+1…" stays E.164.
         let dec1 = percent_decode(r.url.as_bytes());
         let q1 = dec1.iter().position(|&b| b == b'?').unwrap_or(dec1.len());
-        let loc_dec = |at: usize| if at >= q1 { "query" } else { "path" };
-        let loc_raw = |at: usize| if at >= query_at { "query" } else { "path" };
+        let loc_dec = |at: usize| {
+            if at >= q1 {
+                Location::Query
+            } else {
+                Location::Path
+            }
+        };
+        let loc_raw = |at: usize| {
+            if at >= query_at {
+                Location::Query
+            } else {
+                Location::Path
+            }
+        };
         let mut primary = BTreeSet::new();
         let mut secondary = BTreeSet::new();
         scan(&dec1, &loc_dec, &mut primary);
@@ -289,16 +301,20 @@ impl Matcher {
                     && !t.starts_with("--"));
             let dec = percent_decode(body);
             let (first, other) = if form { (&dec, body) } else { (body, &dec) };
-            scan(first, &|_| "body", &mut primary);
-            scan(other, &|_| "body", &mut secondary);
-            scan(&percent_decode(&dec), &|_| "body", &mut secondary);
+            scan(first, &|_| Location::Body, &mut primary);
+            scan(other, &|_| Location::Body, &mut secondary);
+            scan(&percent_decode(&dec), &|_| Location::Body, &mut secondary);
         }
         for (k, v) in &r.headers {
             if k.eq_ignore_ascii_case("referer") {
                 continue;
             }
             let cookie = k.eq_ignore_ascii_case("cookie");
-            let loc: &'static str = if cookie { "cookie" } else { "header" };
+            let loc = if cookie {
+                Location::Cookie
+            } else {
+                Location::Header
+            };
             let dec = percent_decode(v.as_bytes());
             let (first, other) = if cookie {
                 (dec.as_slice(), v.as_bytes())
@@ -371,6 +387,7 @@ mod tests {
     }
 
     fn has(found: &BTreeSet<Leak>, field: &str, encoding: &str, location: &str) -> bool {
+        let location = Location::parse(location).expect("a location name");
         found
             .iter()
             .any(|l| l.field == field && l.encoding == encoding && l.location == location)
@@ -506,7 +523,7 @@ mod tests {
         assert!(
             f.iter().any(|l| l.field == "cookie_id"
                 && l.detail.as_deref() == Some("_fbp")
-                && l.location == "query"),
+                && l.location == Location::Query),
             "{f:?}"
         );
         let f = m.find(&req(

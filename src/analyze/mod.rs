@@ -28,8 +28,51 @@ pub struct FieldHit {
     pub field: &'static str,
     /// Encoding (`plain`, `url`, `base64`, `sha256`, …).
     pub encoding: String,
-    /// `path`, `query`, `body`, `header`, `cookie`.
-    pub location: &'static str,
+    /// Where in the request.
+    pub location: Location,
+}
+
+/// Where in a request a field travelled. Declared in name order, so sets of locations list
+/// the same way as their names do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Location {
+    /// The body.
+    Body,
+    /// The Cookie header.
+    Cookie,
+    /// Another request header.
+    Header,
+    /// The URL's path.
+    Path,
+    /// The URL's query.
+    Query,
+}
+
+impl Location {
+    /// All locations.
+    pub const ALL: [Location; 5] = [
+        Location::Body,
+        Location::Cookie,
+        Location::Header,
+        Location::Path,
+        Location::Query,
+    ];
+
+    /// The name used in the datasets (`where` in tracker_fields.csv).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Location::Body => "body",
+            Location::Cookie => "cookie",
+            Location::Header => "header",
+            Location::Path => "path",
+            Location::Query => "query",
+        }
+    }
+
+    /// Parses the name written by [`Location::as_str`].
+    pub fn parse(s: &str) -> Option<Location> {
+        Location::ALL.into_iter().find(|l| l.as_str() == s)
+    }
 }
 
 /// What one request is and carries.
@@ -278,7 +321,7 @@ fn analyze_visit_with(v: &RawVisit, rank: u64, rules: Option<&rules::Rules>) -> 
             f.fields.insert(FieldHit {
                 field: "page_url",
                 encoding: "plain".into(),
-                location: "query",
+                location: Location::Query,
             });
         }
         // A request without a decoder that carries something of the visitor is a hit.

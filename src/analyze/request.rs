@@ -66,12 +66,12 @@ impl<'a> RequestView<'a> {
             .map(|(_, v)| v.as_str())
     }
 
-    /// Where `name` was found: `query` or `body`.
-    pub fn param_location(&self, name: &str) -> Option<&'static str> {
+    /// Where `name` was found: the query or the body.
+    pub fn param_location(&self, name: &str) -> Option<super::Location> {
         if self.query.iter().any(|(k, _)| k == name) {
-            Some("query")
+            Some(super::Location::Query)
         } else if self.body.iter().flatten().any(|(k, _)| k == name) {
-            Some("body")
+            Some(super::Location::Body)
         } else {
             None
         }

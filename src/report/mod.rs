@@ -418,7 +418,7 @@ impl Totals {
 #[derive(Default)]
 struct FieldSeen<'a> {
     encodings: BTreeSet<String>,
-    places: BTreeSet<&'static str>,
+    places: BTreeSet<crate::analyze::Location>,
     example: Option<&'a str>,
 }
 
@@ -622,7 +622,7 @@ pub fn write_all(
                     },
                 ) in per_field
                 {
-                    let loc: Vec<&str> = loc.into_iter().collect();
+                    let loc: Vec<&str> = loc.into_iter().map(|l| l.as_str()).collect();
                     tfields.row([
                         rank.as_str(),
                         &f.site,

@@ -65,7 +65,9 @@ impl Decoder for Google {
             }
             // User-provided data: em=tv.1~em.<hash>~pn.<hash> (base64url or hex SHA-256).
             if let Some(em) = r.param("em") {
-                let location = r.param_location("em").unwrap_or("query");
+                let location = r
+                    .param_location("em")
+                    .unwrap_or(crate::analyze::Location::Query);
                 for part in em.split('~') {
                     let (name, v) = match part.split_once('.') {
                         Some(("em", v)) => ("hashed_email", v),

@@ -110,7 +110,7 @@ mod tests {
         assert!(
             d.fields
                 .iter()
-                .any(|f| f.name == "hashed_email" && f.location == "body")
+                .any(|f| f.name == "hashed_email" && f.location == crate::analyze::Location::Body)
         );
     }
 

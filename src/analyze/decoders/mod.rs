@@ -32,8 +32,8 @@ pub struct Field {
     pub name: &'static str,
     /// `plain`, or the hash a hashed value is in (`sha256`, `sha256-b64`, `md5`, …).
     pub encoding: &'static str,
-    /// `query`, `body`, `path` or `cookie`.
-    pub location: &'static str,
+    /// Where in the request.
+    pub location: crate::analyze::Location,
 }
 
 /// A decoded request.

@@ -32,7 +32,9 @@ impl Decoder for Pinterest {
             ("ad", "ref", "referrer"),
             ("pd", "em", "hashed_email"),
         ] {
-            let location = r.param_location(param).unwrap_or("query");
+            let location = r
+                .param_location(param)
+                .unwrap_or(crate::analyze::Location::Query);
             for v in r.params(param) {
                 let Ok(j) = serde_json::from_str::<serde_json::Value>(v) else {
                     continue;
