@@ -40,29 +40,6 @@ pub struct Matcher {
     patterns: Vec<Pattern>,
 }
 
-/// Names of first-party cookies that trackers use as identifiers.
-pub const ID_COOKIES: &[&str] = &[
-    "_ttp",
-    "_fbp",
-    "_fbc",
-    "_ga",
-    "_gid",
-    "_gcl_au",
-    "_gcl_aw",
-    "_uetvid",
-    "_uetsid",
-    "_pin_unauth",
-    "_scid",
-    "_rdt_uuid",
-    "_hjSessionUser",
-    "_clck",
-    "_clsk",
-    "_twclid",
-    "li_fat_id",
-    "ajs_anonymous_id",
-    "_ttclid",
-];
-
 fn hex_and_b64(
     field: &'static str,
     algo: &str,
@@ -514,7 +491,9 @@ mod tests {
                 same_site: None,
             },
         ];
-        let m = Matcher::new(&c, &cookies, |k| ID_COOKIES.contains(&k.name.as_str()));
+        let m = Matcher::new(&c, &cookies, |k| {
+            super::super::decoders::is_id_cookie(&k.name)
+        });
         let f = m.find(&req(
             "https://www.facebook.com/tr/?id=1&ev=PageView&fbp=fb.1.1732840000000.1234567890",
             None,

@@ -211,7 +211,7 @@ fn analyze_visit_with(v: &RawVisit, rank: u64, rules: Option<&rules::Rules>) -> 
     let entities = Entities::get();
     let parties = Parties::new(&v.domain, v.final_url.as_deref());
     let is_id_cookie = |c: &crate::capture::RawCookie| {
-        leaks::ID_COOKIES.contains(&c.name.as_str())
+        decoders::is_id_cookie(&c.name)
             || parties.is_third_party_host(c.domain.trim_start_matches('.'))
     };
     let matcher = leaks::Matcher::new(&v.canaries, &v.cookies, is_id_cookie);

@@ -31,6 +31,11 @@ impl Decoder for Google {
         "google"
     }
 
+    /// GA client and session IDs, Google Ads' conversion linker.
+    fn id_cookies(&self) -> &'static [&'static str] {
+        &["_ga", "_gid", "_gcl_au", "_gcl_aw"]
+    }
+
     fn decode(&self, r: &RequestView) -> Option<Decoded> {
         // Loaders.
         if on(&r.host, "googletagmanager.com") {

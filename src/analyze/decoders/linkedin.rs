@@ -12,6 +12,11 @@ impl Decoder for LinkedIn {
         "linkedin"
     }
 
+    /// LinkedIn's first-party ad tracking ID.
+    fn id_cookies(&self) -> &'static [&'static str] {
+        &["li_fat_id"]
+    }
+
     fn decode(&self, r: &RequestView) -> Option<Decoded> {
         let new = |role| Decoded::new("LinkedIn Insight Tag", "Microsoft", "ad", role);
         if on(&r.host, "snap.licdn.com") && r.path.contains("insight") {

@@ -13,6 +13,11 @@ impl Decoder for Meta {
         "meta"
     }
 
+    /// Meta's browser ID and click ID.
+    fn id_cookies(&self) -> &'static [&'static str] {
+        &["_fbp", "_fbc"]
+    }
+
     fn decode(&self, r: &RequestView) -> Option<Decoded> {
         let new = |role| Decoded::new("Meta Pixel", "Meta", "ad", role);
         if on(&r.host, "connect.facebook.net") {

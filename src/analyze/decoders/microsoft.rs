@@ -12,6 +12,11 @@ impl Decoder for Uet {
         "microsoft-uet"
     }
 
+    /// UET's visitor and session IDs.
+    fn id_cookies(&self) -> &'static [&'static str] {
+        &["_uetvid", "_uetsid"]
+    }
+
     fn decode(&self, r: &RequestView) -> Option<Decoded> {
         if !on(&r.host, "bat.bing.com") {
             return None;

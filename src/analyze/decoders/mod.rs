@@ -135,6 +135,34 @@ pub trait Decoder: Sync + Send {
     fn name(&self) -> &'static str;
     /// Decodes `r` if it is this vendor's.
     fn decode(&self, r: &RequestView) -> Option<Decoded>;
+    /// Names of the first-party cookies the vendor's script sets as identifiers (their values
+    /// are looked for in every request, as `cookie_id`).
+    fn id_cookies(&self) -> &'static [&'static str] {
+        &[]
+    }
+}
+
+/// Identifier cookies of vendors with no decoder yet.
+const OTHER_ID_COOKIES: &[&str] = &[
+    // Segment's anonymous visitor ID.
+    "ajs_anonymous_id",
+];
+
+/// True for the name of a first-party cookie a tracker uses as an identifier: every
+/// decoder's [`Decoder::id_cookies`] and [`OTHER_ID_COOKIES`], gathered once.
+pub fn is_id_cookie(name: &str) -> bool {
+    static NAMES: std::sync::OnceLock<std::collections::HashSet<&'static str>> =
+        std::sync::OnceLock::new();
+    NAMES
+        .get_or_init(|| {
+            REGISTRY
+                .iter()
+                .flat_map(|d| d.id_cookies())
+                .chain(OTHER_ID_COOKIES)
+                .copied()
+                .collect()
+        })
+        .contains(name)
 }
 
 /// Every decoder, in matching order. Adding a vendor: one file and one line here.
@@ -208,5 +236,42 @@ pub(crate) mod testutil {
         d.fields
             .iter()
             .any(|f| f.name == name && f.encoding == encoding)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn id_cookies_are_declared_by_their_vendors_once() {
+        let mut all: Vec<&str> = REGISTRY
+            .iter()
+            .flat_map(|d| d.id_cookies())
+            .chain(OTHER_ID_COOKIES)
+            .copied()
+            .collect();
+        let n = all.len();
+        all.sort();
+        all.dedup();
+        assert_eq!(all.len(), n, "a cookie declared twice");
+        assert_eq!(
+            n, 19,
+            "the 19 identifier cookies known before they moved to the decoders"
+        );
+        for c in [
+            "_ttp",
+            "_fbp",
+            "_fbc",
+            "_ga",
+            "_gcl_au",
+            "_uetvid",
+            "li_fat_id",
+            "_hjSessionUser",
+            "ajs_anonymous_id",
+        ] {
+            assert!(is_id_cookie(c), "{c}");
+        }
+        assert!(!is_id_cookie("session"));
     }
 }

@@ -13,6 +13,11 @@ impl Decoder for Pinterest {
         "pinterest"
     }
 
+    /// Pinterest's unauthenticated visitor ID.
+    fn id_cookies(&self) -> &'static [&'static str] {
+        &["_pin_unauth"]
+    }
+
     fn decode(&self, r: &RequestView) -> Option<Decoded> {
         let new = |role| Decoded::new("Pinterest Tag", "Pinterest", "ad", role);
         if on(&r.host, "s.pinimg.com") && r.path.starts_with("/ct/") {

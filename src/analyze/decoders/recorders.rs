@@ -13,6 +13,11 @@ impl Decoder for Recorders {
         "recorders"
     }
 
+    /// Hotjar's visitor, Clarity's user and session IDs.
+    fn id_cookies(&self) -> &'static [&'static str] {
+        &["_hjSessionUser", "_clck", "_clsk"]
+    }
+
     fn decode(&self, r: &RequestView) -> Option<Decoded> {
         if on(&r.host, "hotjar.com") || on(&r.host, "hotjar.io") {
             let loader = r.host == "static.hotjar.com" || r.host == "script.hotjar.com";

@@ -12,6 +12,11 @@ impl Decoder for Reddit {
         "reddit"
     }
 
+    /// Reddit's visitor ID.
+    fn id_cookies(&self) -> &'static [&'static str] {
+        &["_rdt_uuid"]
+    }
+
     fn decode(&self, r: &RequestView) -> Option<Decoded> {
         let new = |role| Decoded::new("Reddit Pixel", "Reddit", "ad", role);
         if on(&r.host, "redditstatic.com") && r.path.starts_with("/ads/") {

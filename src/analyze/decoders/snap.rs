@@ -12,6 +12,11 @@ impl Decoder for Snap {
         "snap"
     }
 
+    /// Snap's visitor ID.
+    fn id_cookies(&self) -> &'static [&'static str] {
+        &["_scid"]
+    }
+
     fn decode(&self, r: &RequestView) -> Option<Decoded> {
         let new = |role| Decoded::new("Snap Pixel", "Snap", "ad", role);
         if on(&r.host, "sc-static.net") && r.path.contains("scevent") {

@@ -22,6 +22,11 @@ impl Decoder for TikTok {
         "tiktok"
     }
 
+    /// TikTok's browser ID and click ID.
+    fn id_cookies(&self) -> &'static [&'static str] {
+        &["_ttp", "_ttclid"]
+    }
+
     fn decode(&self, r: &RequestView) -> Option<Decoded> {
         let host_ok = on(&r.host, "analytics.tiktok.com") || on(&r.host, "analytics.us.tiktok.com");
         let new = |role| Decoded::new("TikTok Pixel", "ByteDance", "ad", role);

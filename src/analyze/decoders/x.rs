@@ -13,6 +13,11 @@ impl Decoder for X {
         "x"
     }
 
+    /// X's click ID.
+    fn id_cookies(&self) -> &'static [&'static str] {
+        &["_twclid"]
+    }
+
     fn decode(&self, r: &RequestView) -> Option<Decoded> {
         let new = |role| Decoded::new("X Pixel", "X Corp", "ad", role);
         if on(&r.host, "ads-twitter.com")
