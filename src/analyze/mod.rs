@@ -166,6 +166,9 @@ pub struct Findings {
     pub rank: u64,
     /// Per request (only requests that are third-party or decoded).
     pub requests: Vec<RequestFinding>,
+    /// Per request of the visit, in its order: sent to a third party (every request, found
+    /// or not, so the datasets never decide it again).
+    pub third_party: Vec<bool>,
     /// Per tracker, sorted by name.
     pub trackers: Vec<SiteTracker>,
 }
@@ -233,12 +236,21 @@ fn analyze_visit_with(v: &RawVisit, rank: u64, rules: Option<&rules::Rules>) -> 
         })
         .collect();
 
+    let third_party: Vec<bool> = v
+        .requests
+        .iter()
+        .map(|r| parties.is_third_party(&r.url))
+        .collect();
     let mut requests = Vec::new();
-    for r in v.requests.iter().filter(|r| r.sent()) {
+    for (r, &third) in v
+        .requests
+        .iter()
+        .zip(&third_party)
+        .filter(|(r, _)| r.sent())
+    {
         let Some(view) = request::RequestView::new(r) else {
             continue;
         };
-        let third = parties.is_third_party(&r.url);
         let decoded = decoders::decode(&view);
         // The page the request was made from: its frame, except where Chromium names the
         // request itself as its document (CORS preflights) or none.
@@ -360,6 +372,7 @@ fn analyze_visit_with(v: &RawVisit, rank: u64, rules: Option<&rules::Rules>) -> 
         site: v.domain.clone(),
         rank,
         requests,
+        third_party,
         trackers: by.into_values().collect(),
     }
 }

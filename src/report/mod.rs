@@ -11,7 +11,6 @@ pub mod compare;
 mod html;
 pub mod manifest;
 
-use crate::analyze::party::Parties;
 use crate::analyze::{Analyzer, Findings};
 use crate::capture::{ConsentMode, Outcome, RawRequest, RawVisit};
 use crate::store::{Store, StoreError};
@@ -493,12 +492,7 @@ pub fn write_all(
             if let Some(x) = consent_row(&mut consent, target.rank, v, f)? {
                 all.violations.push(x);
             }
-            let parties = Parties::new(&v.domain, v.final_url.as_deref());
-            let third = v
-                .requests
-                .iter()
-                .filter(|r| parties.is_third_party(&r.url))
-                .count();
+            let third = f.third_party.iter().filter(|&&t| t).count();
             let tracking = f.trackers.iter().filter(|t| is_tracker(t)).count();
             sites.row([
                 rank.as_str(),
@@ -519,7 +513,7 @@ pub fn write_all(
             written.sites += 1;
             let by_seq: BTreeMap<u32, &crate::analyze::RequestFinding> =
                 f.requests.iter().map(|x| (x.seq, x)).collect();
-            for r in &v.requests {
+            for (r, &third_party) in v.requests.iter().zip(&f.third_party) {
                 let a = by_seq.get(&r.seq);
                 if a.is_none() && !opts.all_requests {
                     continue;
@@ -542,7 +536,7 @@ pub fn write_all(
                     r.resource_type.as_str(),
                     &r.status.map(|s| s.to_string()).unwrap_or_default(),
                     &r.frame_url,
-                    bool_text(parties.is_third_party(&r.url)),
+                    bool_text(third_party),
                     &r.body
                         .as_ref()
                         .map(|b| b.len().to_string())
