@@ -327,8 +327,10 @@ async fn visit_with_retry(
                 if s.spoiled {
                     // The visit closed a stuck tab from outside: a fresh browser for the next.
                     shared.replaced.fetch_add(1, Ordering::Relaxed);
+                    // chromedriver answers again once the tab is gone: end the session
+                    // properly rather than leave it behind in chromedriver.
                     if let Some(old) = session.take() {
-                        old.kill();
+                        old.close().await;
                     }
                     return Ok(v);
                 }

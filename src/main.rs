@@ -620,13 +620,9 @@ fn read_targets(list_path: &Path, o: &CrawlOpts, quiet: bool) -> Result<list::Pa
 fn check_gpc(meta: &CrawlMeta, gpc: bool, out: &Path) -> Result<()> {
     match meta.gpc {
         Some(g) if g != gpc => {
-            let (was, now) = if g {
-                ("with", "with")
-            } else {
-                ("without", "without")
-            };
+            let with = if g { "with" } else { "without" };
             bail!(
-                "{} was crawled {was} Global Privacy Control; resume it {now} --gpc, or crawl into a new --out to compare the two",
+                "{} was crawled {with} Global Privacy Control; resume it {with} --gpc, or crawl into a new --out to compare the two",
                 out.display()
             )
         }

@@ -544,15 +544,15 @@ async fn behave(
         .await;
     }
     drain(s, net).await?;
-    // The visitor never submits these forms; a page whose own script does (on change or
-    // blur) is recorded as the page's doing.
+    // The visitor never submits these forms; a page whose own script navigates after the
+    // click or the typing (a form submitted on change or blur) is recorded as the page's doing.
     if let Some(doc) = net.requests().iter().find(|r| {
         r.step == Step::Interact
             && r.resource_type == ResourceType::Document
             && main_frame.is_none_or(|m| r.frame_id == m)
     }) {
         actions.push(format!(
-            "the page's own script navigated after typing (not the visitor): {} {}",
+            "the page's own script navigated after the visitor's click or typing (not the visitor): {} {}",
             doc.method, doc.url
         ));
     }
@@ -678,12 +678,10 @@ async fn all_cookies(s: &Session) -> Result<Vec<RawCookie>, BrowserError> {
 
 /// CDP's `{cookies: [...]}` as raw cookies.
 fn parse_cookies(v: &Value) -> Vec<RawCookie> {
-    let list = v
-        .get("cookies")
+    v.get("cookies")
         .and_then(Value::as_array)
-        .cloned()
-        .unwrap_or_default();
-    list.iter()
+        .into_iter()
+        .flatten()
         .map(|c| {
             let str_of = |k: &str| {
                 c.get(k)

@@ -94,8 +94,7 @@ async fn a_spinning_page_is_cut_off_from_outside_and_kept_with_its_capture() {
     let list = write_list(dir.path(), "hog.txt", "hog.test\nclean.test\n");
     let out = dir.path().join("crawl");
     let mut args = crawl_args(&web, &list, &out);
-    let b = args.iter().position(|a| a == "--browsers").unwrap();
-    args[b + 1] = "1".into();
+    set_arg(&mut args, "--browsers", "1");
     args.extend(["--command-timeout", "4"].map(String::from));
     let o = run(args).await;
     assert!(o.status.success(), "{}", stderr(&o));
@@ -183,22 +182,25 @@ async fn malformed_list_is_refused_before_any_visit_and_can_be_skipped() {
     web.stop();
 }
 
+/// Runs `pixelcensus crawl --list <list> --out o` with `extra` arguments, to completion.
+fn crawl_cmd(list: &str, extra: &[&str]) -> std::process::Output {
+    std::process::Command::new(bin())
+        .args(["crawl", "--list", list, "--out", "o"])
+        .args(extra)
+        .output()
+        .unwrap()
+}
+
 #[test]
 fn bad_usage_gets_a_clear_error() {
-    let o = std::process::Command::new(bin())
-        .args(["crawl", "--list", "x.csv", "--out", "o", "--dwell", "soon"])
-        .output()
-        .unwrap();
+    let o = crawl_cmd("x.csv", &["--dwell", "soon"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(
         stderr(&o).contains("not a number of seconds"),
         "{}",
         stderr(&o)
     );
-    let o = std::process::Command::new(bin())
-        .args(["crawl", "--list", "/nonexistent/list.csv", "--out", "o"])
-        .output()
-        .unwrap();
+    let o = crawl_cmd("/nonexistent/list.csv", &[]);
     assert_eq!(o.status.code(), Some(1));
     assert!(
         stderr(&o).contains("cannot read list /nonexistent/list.csv"),
@@ -212,33 +214,19 @@ fn bad_usage_gets_a_clear_error() {
         stderr(&o)
     );
     for bad in ["1e30", "0", "601", "-1", "NaN"] {
-        let o = std::process::Command::new(bin())
-            .args([
-                "crawl",
-                "--list",
-                "x.csv",
-                "--out",
-                "o",
-                &format!("--page-timeout={bad}"),
-            ])
-            .output()
-            .unwrap();
+        let o = crawl_cmd("x.csv", &[&format!("--page-timeout={bad}")]);
         assert_eq!(o.status.code(), Some(2), "--page-timeout {bad}");
         assert!(stderr(&o).contains("--page-timeout"), "{}", stderr(&o));
     }
-    let o = std::process::Command::new(bin())
-        .args([
-            "crawl",
-            "--list",
-            "x.csv",
-            "--out",
-            "o",
-            "--max-attempts",
-            "0",
-        ])
-        .output()
-        .unwrap();
-    assert_eq!(o.status.code(), Some(2));
+    for bad in [
+        ["--max-attempts", "0"],
+        ["--browsers", "0"],
+        ["--recycle", "0"],
+    ] {
+        let o = crawl_cmd("x.csv", &bad);
+        assert_eq!(o.status.code(), Some(2), "{bad:?}");
+        assert!(stderr(&o).contains(bad[0]), "{}", stderr(&o));
+    }
 }
 
 /// `report` on a folder whose store is empty (0 bytes) or another program's database refuses,

@@ -40,7 +40,7 @@ impl DevTools {
         let (host, port) = address
             .rsplit_once(':')
             .ok_or_else(|| BrowserError::Command(format!("bad debugger address `{address}`")))?;
-        if !matches!(host, "localhost" | "127.0.0.1" | "[::1]") {
+        if !matches!(host, "localhost" | "127.0.0.1") {
             return Err(BrowserError::Command(format!(
                 "debugger address `{address}` is not on this machine"
             )));

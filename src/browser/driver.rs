@@ -194,8 +194,8 @@ async fn get_status(url: &str) -> Result<String, String> {
     http_get(url, "status").await
 }
 
-/// A raw HTTP/1.1 GET of `path` under the base URL `url` (loopback endpoints only: chromedriver
-/// and Chromium's DevTools); returns the whole response, head and body.
+/// A raw HTTP/1.1 GET of `path` under the base URL `url` (a WebDriver endpoint's `/status`,
+/// Chromium's DevTools `/json/version`); returns the whole response, head and body.
 pub(crate) async fn http_get(url: &str, path: &str) -> Result<String, String> {
     let u = url::Url::parse(url).map_err(|e| e.to_string())?;
     let host = u.host_str().ok_or("no host")?.to_string();

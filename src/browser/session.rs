@@ -17,6 +17,14 @@ use std::time::{Duration, Instant};
 /// page that loops on them cannot hold the visitor or chromedriver.
 const NO_DIALOGS_JS: &str = "(() => { const w = window; try { w.alert = function () {}; w.confirm = function () { return false; }; w.prompt = function () { return null; }; w.print = function () {}; } catch (e) {} })();";
 
+/// The browser-level DevTools connection: opened on first use, and a failure to open it is
+/// remembered, so a browser without a reachable endpoint (a remote WebDriver) is asked once.
+enum DevToolsState {
+    Untried,
+    Open(Box<DevTools>),
+    Unavailable,
+}
+
 /// A live browser.
 pub struct Session {
     client: Client,
@@ -26,7 +34,7 @@ pub struct Session {
     main_window: String,
     /// The browser's own DevTools endpoint (`host:port`), when it is on this machine.
     debugger: Option<String>,
-    devtools: tokio::sync::Mutex<Option<DevTools>>,
+    devtools: tokio::sync::Mutex<DevToolsState>,
     /// While a visit runs: no command may run past this instant.
     deadline: Mutex<Option<Instant>>,
     /// Visits made in this browser (for `--recycle`).
@@ -178,7 +186,7 @@ impl Session {
             cmd_timeout: cfg.command_timeout,
             main_window: String::new(),
             debugger,
-            devtools: tokio::sync::Mutex::new(None),
+            devtools: tokio::sync::Mutex::new(DevToolsState::Untried),
             deadline: Mutex::new(None),
             visits: 0,
             spoiled: false,
@@ -207,18 +215,43 @@ impl Session {
         *self.deadline.lock().unwrap() = deadline;
     }
 
-    /// The browser-level DevTools connection, opened on first use.
-    async fn devtools(
-        &self,
-    ) -> Result<tokio::sync::MutexGuard<'_, Option<DevTools>>, BrowserError> {
-        let mut dt = self.devtools.lock().await;
-        if dt.is_none() {
-            let addr = self.debugger.as_deref().ok_or_else(|| {
-                BrowserError::Command("the browser's DevTools endpoint is unknown".into())
-            })?;
-            *dt = Some(DevTools::connect(addr, Duration::from_secs(5)).await?);
+    /// The browser-level DevTools connection, opened on first use; None when the browser
+    /// has no endpoint this machine can reach.
+    async fn devtools(&self) -> Option<tokio::sync::MappedMutexGuard<'_, DevTools>> {
+        let mut st = self.devtools.lock().await;
+        if matches!(*st, DevToolsState::Untried) {
+            *st = match &self.debugger {
+                Some(addr) => match DevTools::connect(addr, Duration::from_secs(5)).await {
+                    Ok(dt) => DevToolsState::Open(Box::new(dt)),
+                    Err(e) => {
+                        tracing::debug!(error = %e, "no DevTools endpoint; WebDriver only");
+                        DevToolsState::Unavailable
+                    }
+                },
+                None => DevToolsState::Unavailable,
+            };
         }
-        Ok(dt)
+        tokio::sync::MutexGuard::try_map(st, |st| match st {
+            DevToolsState::Open(dt) => Some(&mut **dt),
+            _ => None,
+        })
+        .ok()
+    }
+
+    /// Closes, from the DevTools endpoint, every page but `keep` (whatever its renderer is
+    /// doing); the number closed, or None without an endpoint.
+    async fn close_pages(&self, keep: Option<&str>) -> Option<Result<usize, BrowserError>> {
+        let mut dt = self.devtools().await?;
+        let pages = match dt.pages().await {
+            Ok(p) => p,
+            Err(e) => return Some(Err(e)),
+        };
+        let mut n = 0;
+        for p in pages.iter().filter(|p| Some(p.id.as_str()) != keep) {
+            dt.close(&p.id).await.ok();
+            n += 1;
+        }
+        Some(Ok(n))
     }
 
     /// Makes chromedriver attach to windows the page opened (it does so when it lists them),
@@ -233,17 +266,11 @@ impl Session {
     /// Closes every window but the visit's tab (popups, `window.open` targets) — from the
     /// DevTools endpoint, so a spinning popup cannot refuse — and returns how many.
     pub async fn close_other_windows(&self) -> Result<usize, BrowserError> {
-        if let Ok(mut guard) = self.devtools().await
-            && let Some(dt) = guard.as_mut()
-        {
-            let mut n = 0;
-            for p in dt.pages().await? {
-                if p.id != self.main_window {
-                    dt.close(&p.id).await.ok();
-                    n += 1;
-                }
-            }
-            return Ok(n);
+        if self.main_window.is_empty() {
+            return Ok(0); // the visit's own tab is unknown: closing "the others" could hit it
+        }
+        if let Some(closed) = self.close_pages(Some(&self.main_window)).await {
+            return closed;
         }
         // No DevTools endpoint (a remote WebDriver): through WebDriver.
         let handles = self.timed("listing windows", self.client.windows()).await?;
@@ -275,30 +302,14 @@ impl Session {
     /// DevTools endpoint, which hands chromedriver back, and marks this browser for
     /// replacement. False when there is no way to reach the browser from outside.
     pub async fn unstick(&mut self) -> bool {
-        let closed = match self.devtools().await {
-            Ok(mut guard) => match guard.as_mut() {
-                Some(dt) => match dt.pages().await {
-                    Ok(pages) => {
-                        for p in &pages {
-                            dt.close(&p.id).await.ok();
-                        }
-                        true
-                    }
-                    Err(_) => false,
-                },
-                None => false,
-            },
-            Err(_) => false,
-        };
         self.spoiled = true;
-        closed
+        matches!(self.close_pages(None).await, Some(Ok(_)))
     }
 
     /// Every cookie of the browser, from the DevTools endpoint (works with no tab open).
     pub async fn browser_cookies(&self) -> Result<Value, BrowserError> {
-        let mut guard = self.devtools().await?;
-        match guard.as_mut() {
-            Some(dt) => dt.call("Storage.getCookies", json!({})).await,
+        match self.devtools().await {
+            Some(mut dt) => dt.call("Storage.getCookies", json!({})).await,
             None => Err(BrowserError::Command("no DevTools endpoint".into())),
         }
     }

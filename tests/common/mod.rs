@@ -53,6 +53,15 @@ pub fn crawl_args(web: &TestWeb, list: &Path, out: &Path) -> Vec<String> {
     ]
 }
 
+/// Sets the value of an option already in `args` (e.g. from [`crawl_args`]).
+pub fn set_arg(args: &mut [String], flag: &str, value: &str) {
+    let i = args
+        .iter()
+        .position(|a| a == flag)
+        .unwrap_or_else(|| panic!("{flag} is not among the arguments"));
+    args[i + 1] = value.to_string();
+}
+
 /// Runs the binary to completion (off the async runtime, so the test web keeps serving).
 pub async fn run(args: Vec<String>) -> Output {
     tokio::task::spawn_blocking(move || {
