@@ -469,13 +469,11 @@ fn report_cmd(dir: &Path, rules: &[PathBuf], all_requests: bool, quiet: bool) ->
     let w = report::write_all(&store, dir, &analyzer, &opts)?;
     if !quiet {
         eprintln!(
-            "pixelcensus: analysed {} visits in {:.1} s; wrote into {}: sites.csv ({} rows), site_trackers.csv ({} rows), tracker_fields.csv, prevalence.csv, fields.csv, requests.csv ({} rows), consent.csv, manifest.json, report.html",
+            "pixelcensus: analysed {} visits in {:.1} s; wrote into {}: {}",
             w.visits,
             start.elapsed().as_secs_f64(),
             dir.display(),
-            w.sites,
-            w.site_trackers,
-            w.requests
+            w.describe()
         );
     }
     Ok(ExitCode::SUCCESS)
@@ -774,11 +772,9 @@ fn print_summary(
         );
     }
     eprintln!(
-        "  results in {}: sites.csv ({} rows), site_trackers.csv ({} rows), tracker_fields.csv, prevalence.csv, fields.csv, requests.csv ({} rows), consent.csv, manifest.json, report.html; store {}",
+        "  results in {}: {}; store {}",
         out.display(),
-        written.sites,
-        written.site_trackers,
-        written.requests,
+        written.describe(),
         pixelcensus::store::STORE_FILE
     );
     Ok(())

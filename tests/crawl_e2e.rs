@@ -439,16 +439,10 @@ async fn check_datasets(out: &std::path::Path) {
     use std::collections::{BTreeMap, BTreeSet};
     let r = run(vec!["report".into(), out.display().to_string()]).await;
     assert!(r.status.success(), "{}", stderr(&r));
-    let files = [
-        "sites.csv",
-        "site_trackers.csv",
-        "tracker_fields.csv",
-        "prevalence.csv",
-        "fields.csv",
-        "requests.csv",
-        "manifest.json",
-        "report.html",
-    ];
+    // Every file the report writes, from the registry (a new dataset is checked too).
+    let mut files = pixelcensus::report::datasets::files();
+    files.extend(pixelcensus::report::OTHER_FILES);
+    assert!(files.len() >= 9, "{files:?}");
     let first: Vec<Vec<u8>> = files
         .iter()
         .map(|f| std::fs::read(out.join(f)).unwrap_or_else(|e| panic!("{f}: {e}")))

@@ -146,6 +146,18 @@ impl SiteTracker {
     pub fn fields_text(&self) -> String {
         fields_text(&self.fields)
     }
+
+    /// Its category counts as tracking (every decoder assigns one that does).
+    pub fn is_tracker(&self) -> bool {
+        entities::TRACKING_CATEGORIES.contains(&self.category.as_str())
+    }
+
+    /// It received a typed value before any form was submitted ([`PRE_SUBMIT_FIELDS`]).
+    pub fn pre_submit_capture(&self) -> bool {
+        self.fields
+            .iter()
+            .any(|x| PRE_SUBMIT_FIELDS.contains(&x.field))
+    }
 }
 
 /// Field hits as `field:encoding` tokens separated by `;` (sorted, unique).

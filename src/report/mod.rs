@@ -8,6 +8,7 @@
 
 pub mod cells;
 pub mod compare;
+pub mod datasets;
 mod html;
 pub mod manifest;
 
@@ -42,128 +43,11 @@ pub enum ReportError {
     },
 }
 
-/// Column order of `sites.csv`.
-pub const SITES_COLUMNS: [&str; 14] = [
-    "rank",
-    "rank_is_bucket",
-    "domain",
-    "consent_mode",
-    "gpc",
-    "status",
-    "http_status",
-    "final_url",
-    "error",
-    "started_at",
-    "duration_ms",
-    "requests",
-    "third_party_requests",
-    "trackers",
-];
-/// Column order of `requests.csv`: the capture, then the tracker attribution.
-pub const REQUESTS_COLUMNS: [&str; 23] = [
-    "site",
-    "rank",
-    "consent_mode",
-    "gpc",
-    "url",
-    "method",
-    "resource_type",
-    "status",
-    "frame_url",
-    "is_third_party",
-    "body_bytes",
-    "body",
-    "initiator",
-    "tracker",
-    "company",
-    "category",
-    "decoder",
-    "pixel_ids",
-    "events",
-    "fields",
-    "matched_rule",
-    "after_choice",
-    "failure",
-];
-/// Column order of `site_trackers.csv`.
-pub const SITE_TRACKERS_COLUMNS: [&str; 18] = [
-    "rank",
-    "site",
-    "consent_mode",
-    "gpc",
-    "tracker",
-    "company",
-    "category",
-    "loaded",
-    "fired",
-    "pixel_ids",
-    "events",
-    "fields",
-    "requests",
-    "first_party_proxy",
-    "cookie_ids",
-    "pre_submit_capture",
-    "fired_before_choice",
-    "fired_after_choice",
-];
-/// Column order of `tracker_fields.csv`.
-pub const TRACKER_FIELDS_COLUMNS: [&str; 9] = [
-    "rank",
-    "site",
-    "consent_mode",
-    "gpc",
-    "tracker",
-    "field",
-    "encoding",
-    "where",
-    "example_request_url",
-];
-/// Column order of `prevalence.csv`.
-pub const PREVALENCE_COLUMNS: [&str; 15] = [
-    "consent_mode",
-    "gpc",
-    "tracker",
-    "company",
-    "category",
-    "is_tracker",
-    "sites",
-    "sites_ok",
-    "share",
-    "ci_low",
-    "ci_high",
-    "share_top1k",
-    "share_top10k",
-    "share_top100k",
-    "share_top1m",
-];
-/// Column order of `fields.csv`.
-pub const FIELDS_COLUMNS: [&str; 8] = [
-    "consent_mode",
-    "gpc",
-    "tracker",
-    "company",
-    "field",
-    "sites",
-    "sites_ok",
-    "share",
-];
-/// Column order of `consent.csv`: one row per site and consent mode.
-pub const CONSENT_COLUMNS: [&str; 14] = [
-    "rank",
-    "site",
-    "mode",
-    "gpc",
-    "status",
-    "cmp",
-    "banner_found",
-    "action",
-    "action_ok",
-    "choice_at",
-    "trackers_before_choice",
-    "trackers_after_choice",
-    "violations",
-    "violation_fields",
-];
+pub use datasets::{
+    CONSENT_COLUMNS, Dataset, FIELDS_COLUMNS, PREVALENCE_COLUMNS, REQUESTS_COLUMNS,
+    SITE_TRACKERS_COLUMNS, SITES_COLUMNS, Site, TRACKER_FIELDS_COLUMNS,
+};
+
 /// Rank bounds of the prevalence buckets.
 pub const BUCKETS: [u64; 4] = [1_000, 10_000, 100_000, 1_000_000];
 
@@ -179,21 +63,35 @@ pub struct ReportOptions {
 /// What was written.
 #[derive(Clone, Debug, Default)]
 pub struct Written {
-    /// Rows in sites.csv.
-    pub sites: usize,
-    /// Rows in requests.csv.
-    pub requests: usize,
-    /// Rows in site_trackers.csv.
-    pub site_trackers: usize,
+    /// Each dataset's file and its rows, in the registry's order.
+    pub files: Vec<(&'static str, u64)>,
     /// Visits analysed.
     pub visits: usize,
 }
 
-/// A CSV file being written under a temporary name.
-struct Out {
+impl Written {
+    /// The files written, for a summary line: `sites.csv (42 rows), …, manifest.json,
+    /// report.html`.
+    pub fn describe(&self) -> String {
+        let mut parts: Vec<String> = self
+            .files
+            .iter()
+            .map(|(f, n)| format!("{f} ({n} rows)"))
+            .collect();
+        parts.extend(OTHER_FILES.iter().map(|f| f.to_string()));
+        parts.join(", ")
+    }
+}
+
+/// The files written beside the datasets of the registry.
+pub const OTHER_FILES: [&str; 2] = ["manifest.json", "report.html"];
+
+/// A CSV file being written under a temporary name (renamed into place by `finish`).
+pub struct Out {
     w: csv::Writer<std::fs::File>,
     tmp: PathBuf,
     path: PathBuf,
+    rows: u64,
 }
 
 impl Out {
@@ -206,12 +104,17 @@ impl Out {
         };
         let mut w = csv::Writer::from_path(&tmp).map_err(err)?;
         w.write_record(header).map_err(err)?;
-        Ok(Out { w, tmp, path })
+        Ok(Out {
+            w,
+            tmp,
+            path,
+            rows: 0,
+        })
     }
 
     /// Writes one record; every cell is neutralised against spreadsheet formulas here, so no
     /// dataset can hand an analyst a formula whatever the page sent.
-    fn row<I: IntoIterator<Item = T>, T: AsRef<[u8]>>(
+    pub fn row<I: IntoIterator<Item = T>, T: AsRef<[u8]>>(
         &mut self,
         rec: I,
     ) -> Result<(), ReportError> {
@@ -223,6 +126,7 @@ impl Out {
                     source: e.into(),
                 })?;
         }
+        self.rows += 1;
         self.w
             .write_record(None::<&[u8]>)
             .map_err(|e| ReportError::Write {
@@ -231,6 +135,7 @@ impl Out {
             })
     }
 
+    /// Flushes the file and renames it into place.
     fn finish(mut self) -> Result<(), ReportError> {
         self.w.flush().map_err(|source| ReportError::Write {
             path: self.path.clone(),
@@ -255,18 +160,6 @@ pub(crate) fn write_file(path: &Path, bytes: &[u8]) -> Result<(), ReportError> {
         path: path.to_owned(),
         source,
     })
-}
-
-fn bool_text(b: bool) -> &'static str {
-    if b { "true" } else { "false" }
-}
-
-fn join<'a>(items: impl IntoIterator<Item = &'a String>) -> String {
-    items
-        .into_iter()
-        .map(String::as_str)
-        .collect::<Vec<_>>()
-        .join(";")
 }
 
 /// Per-tracker totals over the crawl, for prevalence.csv, fields.csv and report.html.
@@ -393,7 +286,7 @@ impl Totals {
                 .or_insert_with(|| TrackerTotals {
                     company: t.company.clone(),
                     category: t.category.clone(),
-                    is_tracker: is_tracker(t),
+                    is_tracker: t.is_tracker(),
                     ..Default::default()
                 });
             e.sites += 1;
@@ -413,33 +306,21 @@ impl Totals {
     }
 }
 
-/// One field of one site × tracker: its encodings, where it travelled, a request carrying it.
-#[derive(Default)]
-struct FieldSeen<'a> {
-    encodings: BTreeSet<String>,
-    places: BTreeSet<crate::analyze::Location>,
-    example: Option<&'a str>,
-}
-
-/// A site × tracker counts as tracking when its category does (decoders only assign
-/// tracking categories).
-fn is_tracker(t: &crate::analyze::SiteTracker) -> bool {
-    crate::analyze::entities::TRACKING_CATEGORIES.contains(&t.category.as_str())
-}
-
 /// Analyses every visit of the store and writes every dataset into `out`, in one pass:
-/// visits are loaded in chunks, each chunk analysed in parallel.
+/// visits are loaded in chunks, each chunk analysed in parallel, every target handed to each
+/// dataset of the registry and added to the crawl totals; then the datasets' end rows, the
+/// manifest and report.html from the totals.
 pub fn write_all(
     store: &Store,
     out: &Path,
     analyzer: &Analyzer,
     opts: &ReportOptions,
 ) -> Result<Written, ReportError> {
-    let mut sites = Out::create(out, "sites.csv", &SITES_COLUMNS)?;
-    let mut reqs = Out::create(out, "requests.csv", &REQUESTS_COLUMNS)?;
-    let mut trackers = Out::create(out, "site_trackers.csv", &SITE_TRACKERS_COLUMNS)?;
-    let mut tfields = Out::create(out, "tracker_fields.csv", &TRACKER_FIELDS_COLUMNS)?;
-    let mut consent = Out::create(out, "consent.csv", &CONSENT_COLUMNS)?;
+    let mut sinks: Vec<(Box<dyn Dataset>, Out)> = Vec::new();
+    for d in datasets::registry() {
+        let o = Out::create(out, d.file(), d.columns())?;
+        sinks.push((d, o));
+    }
     let mut written = Written::default();
     let mut all = CrawlTotals {
         gpc: crate::store::meta::CrawlMeta::read(store)?.gpc == Some(true),
@@ -456,188 +337,29 @@ pub fn write_all(
         let findings = analyzer.visits(&visits);
         let mut next = visits.iter().zip(&findings);
         for (target, mode, id) in chunk {
-            let rank = target.rank.to_string();
-            let bucket = bool_text(target.rank_is_bucket);
-            let totals = all.modes.entry(*mode).or_default();
-            if id.is_none() {
-                // Listed but not visited yet (an interrupted crawl).
-                sites.row([
-                    rank.as_str(),
-                    bucket,
-                    &target.domain,
-                    mode.as_str(),
-                    bool_text(all.gpc),
-                    "pending",
-                    "",
-                    "",
-                    "",
-                    "",
-                    "",
-                    "",
-                    "",
-                    "",
-                ])?;
-                written.sites += 1;
-                totals.pending += 1;
-                continue;
+            let visit = id.map(|_| {
+                let ((_, v), f) = next.next().expect("one visit per visited target");
+                (v, f)
+            });
+            let site = Site {
+                target,
+                mode: *mode,
+                crawl_gpc: all.gpc,
+                visit,
+                opts,
+            };
+            for (d, o) in &mut sinks {
+                d.site(&site, o)?;
             }
-            let ((_, v), f) = next.next().expect("one visit per visited target");
-            written.visits += 1;
-            totals.add(target.rank, v, f);
-            let cm = v.consent.mode.as_str();
-            let gpc = bool_text(v.consent.gpc);
-            if let Some(cmp) = &v.consent.cmp {
-                *all.banners.entry(cmp.clone()).or_default() += 1;
-            }
-            if let Some(x) = consent_row(&mut consent, target.rank, v, f)? {
-                all.violations.push(x);
-            }
-            let third = f.third_party.iter().filter(|&&t| t).count();
-            let tracking = f.trackers.iter().filter(|t| is_tracker(t)).count();
-            sites.row([
-                rank.as_str(),
-                bucket,
-                &v.domain,
-                cm,
-                gpc,
-                v.outcome.as_str(),
-                &v.http_status.map(|s| s.to_string()).unwrap_or_default(),
-                v.final_url.as_deref().unwrap_or(""),
-                v.error.as_deref().unwrap_or(""),
-                &v.started_at,
-                &v.duration_ms.to_string(),
-                &v.requests.len().to_string(),
-                &third.to_string(),
-                &tracking.to_string(),
-            ])?;
-            written.sites += 1;
-            let by_seq: BTreeMap<u32, &crate::analyze::RequestFinding> =
-                f.requests.iter().map(|x| (x.seq, x)).collect();
-            for (r, &third_party) in v.requests.iter().zip(&f.third_party) {
-                let a = by_seq.get(&r.seq);
-                if a.is_none() && !opts.all_requests {
-                    continue;
-                }
-                let fields = a.map(|x| {
-                    let t: BTreeSet<String> = x
-                        .fields
-                        .iter()
-                        .map(|h| format!("{}:{}", h.field, h.encoding))
-                        .collect();
-                    join(&t)
-                });
-                reqs.row([
-                    v.domain.as_str(),
-                    &rank,
-                    cm,
-                    gpc,
-                    &r.url,
-                    &r.method,
-                    r.resource_type.as_str(),
-                    &r.status.map(|s| s.to_string()).unwrap_or_default(),
-                    &r.frame_url,
-                    bool_text(third_party),
-                    &r.body
-                        .as_ref()
-                        .map(|b| b.len().to_string())
-                        .unwrap_or_default(),
-                    &body_text(r),
-                    &initiator_text(&r.initiator),
-                    a.map(|x| x.tracker.as_str()).unwrap_or(""),
-                    a.map(|x| x.company.as_str()).unwrap_or(""),
-                    a.map(|x| x.category.as_str()).unwrap_or(""),
-                    a.and_then(|x| x.decoder).unwrap_or(""),
-                    &a.map(|x| join(&x.pixel_ids)).unwrap_or_default(),
-                    &a.map(|x| join(&x.events)).unwrap_or_default(),
-                    &fields.unwrap_or_default(),
-                    a.and_then(|x| x.matched_rule.as_deref()).unwrap_or(""),
-                    v.consent
-                        .after_choice(r.wall_time)
-                        .map(bool_text)
-                        .unwrap_or(""),
-                    r.failure.as_deref().unwrap_or(""),
-                ])?;
-                written.requests += 1;
-            }
-            let mut by_tracker: BTreeMap<&str, Vec<&crate::analyze::RequestFinding>> =
-                BTreeMap::new();
-            for x in &f.requests {
-                by_tracker.entry(x.tracker.as_str()).or_default().push(x);
-            }
-            for tr in &f.trackers {
-                let pre_submit = tr
-                    .fields
-                    .iter()
-                    .any(|x| crate::analyze::PRE_SUBMIT_FIELDS.contains(&x.field));
-                trackers.row([
-                    rank.as_str(),
-                    &f.site,
-                    cm,
-                    gpc,
-                    &tr.tracker,
-                    &tr.company,
-                    &tr.category,
-                    bool_text(tr.loaded),
-                    bool_text(tr.fired),
-                    &join(&tr.pixel_ids),
-                    &join(&tr.events),
-                    &tr.fields_text(),
-                    &tr.requests.to_string(),
-                    bool_text(tr.first_party_proxy),
-                    &join(&tr.cookie_ids),
-                    bool_text(pre_submit),
-                    bool_text(tr.fired_before_choice),
-                    bool_text(tr.fired_after_choice),
-                ])?;
-                written.site_trackers += 1;
-                // Tidy: one row per field, its encodings and places, and a request carrying it.
-                let mut per_field: BTreeMap<&str, FieldSeen> = BTreeMap::new();
-                for x in by_tracker.get(tr.tracker.as_str()).into_iter().flatten() {
-                    for h in &x.fields {
-                        let e = per_field.entry(h.field).or_default();
-                        e.encodings.insert(h.encoding.clone());
-                        e.places.insert(h.location);
-                        if e.example.is_none() {
-                            // Requests are stored in seq order.
-                            e.example = v
-                                .requests
-                                .binary_search_by_key(&x.seq, |r| r.seq)
-                                .ok()
-                                .map(|i| v.requests[i].url.as_str());
-                        }
-                    }
-                }
-                for (
-                    field,
-                    FieldSeen {
-                        encodings: enc,
-                        places: loc,
-                        example,
-                    },
-                ) in per_field
-                {
-                    let loc: Vec<&str> = loc.into_iter().map(|l| l.as_str()).collect();
-                    tfields.row([
-                        rank.as_str(),
-                        &f.site,
-                        cm,
-                        gpc,
-                        &tr.tracker,
-                        field,
-                        &join(&enc),
-                        &loc.join(";"),
-                        example.unwrap_or(""),
-                    ])?;
-                }
-            }
+            all.add(&site);
+            written.visits += usize::from(visit.is_some());
         }
     }
-    sites.finish()?;
-    reqs.finish()?;
-    trackers.finish()?;
-    tfields.finish()?;
-    consent.finish()?;
-    write_prevalence(&all, out)?;
+    for (mut d, mut o) in sinks {
+        d.end(&all, &mut o)?;
+        written.files.push((d.file(), o.rows));
+        o.finish()?;
+    }
     manifest::write(store, out, &all, opts)?;
     write_file(
         &out.join("report.html"),
@@ -646,124 +368,29 @@ pub fn write_all(
     Ok(written)
 }
 
-/// Writes the visit's consent.csv row; returns the violation when trackers fired after
-/// "reject all".
-fn consent_row(
-    out: &mut Out,
-    rank: u64,
-    v: &RawVisit,
-    f: &Findings,
-) -> Result<Option<Violation>, ReportError> {
-    let c = &v.consent;
-    let tracking = || f.trackers.iter().filter(|t| is_tracker(t));
-    let before: Vec<&String> = tracking()
-        .filter(|t| t.fired_before_choice)
-        .map(|t| &t.tracker)
-        .collect();
-    let after: Vec<&crate::analyze::SiteTracker> =
-        tracking().filter(|t| t.fired_after_choice).collect();
-    let violations: Vec<(String, Vec<String>)> = if c.mode == ConsentMode::Reject {
-        after
-            .iter()
-            .map(|t| {
-                let fields: BTreeSet<String> = t
-                    .fields_after_choice
-                    .iter()
-                    .map(|h| h.field.to_string())
-                    .collect();
-                (t.tracker.clone(), fields.into_iter().collect())
-            })
-            .collect()
-    } else {
-        Vec::new()
-    };
-    let violation_fields: Vec<String> = violations
-        .iter()
-        .flat_map(|(t, fs)| fs.iter().map(move |x| format!("{t}={x}")))
-        .collect();
-    let opt_bool = |b: Option<bool>| b.map(bool_text).unwrap_or("");
-    out.row([
-        &rank.to_string(),
-        &v.domain,
-        c.mode.as_str(),
-        bool_text(c.gpc),
-        v.outcome.as_str(),
-        c.cmp.as_deref().unwrap_or(""),
-        bool_text(c.banner_found),
-        c.action.map(ConsentMode::as_str).unwrap_or(""),
-        opt_bool(c.action_ok),
-        &c.choice_at.map(cells::unix_time).unwrap_or_default(),
-        &join(before),
-        &join(after.iter().map(|t| &t.tracker)),
-        &join(violations.iter().map(|(t, _)| t)),
-        &violation_fields.join(";"),
-    ])?;
-    Ok((!violations.is_empty()).then(|| Violation {
-        rank,
-        site: v.domain.clone(),
-        cmp: c.cmp.clone().unwrap_or_default(),
-        trackers: violations,
-    }))
-}
-
-fn write_prevalence(all: &CrawlTotals, out: &Path) -> Result<(), ReportError> {
-    let mut prev = Out::create(out, "prevalence.csv", &PREVALENCE_COLUMNS)?;
-    let mut fields = Out::create(out, "fields.csv", &FIELDS_COLUMNS)?;
-    let gpc = bool_text(all.gpc);
-    for (mode, t) in &all.modes {
-        write_mode_prevalence(&mut prev, &mut fields, mode.as_str(), gpc, t)?;
-    }
-    prev.finish()?;
-    fields.finish()
-}
-
-fn write_mode_prevalence(
-    prev: &mut Out,
-    fields: &mut Out,
-    mode: &str,
-    gpc: &str,
-    t: &Totals,
-) -> Result<(), ReportError> {
-    for (name, x) in ranked(t) {
-        let (lo, hi) = cells::wilson(x.sites, t.ok);
-        let frac = |k: u64, n: u64| {
-            if n == 0 {
-                String::new()
-            } else {
-                cells::share(k as f64 / n as f64)
-            }
+impl CrawlTotals {
+    /// Adds one target of the store: pending, or its visit's outcome, banner, trackers and
+    /// reject-mode violations.
+    fn add(&mut self, s: &Site<'_>) {
+        let totals = self.modes.entry(s.mode).or_default();
+        let Some((v, f)) = s.visit else {
+            totals.pending += 1;
+            return;
         };
-        prev.row([
-            mode,
-            gpc,
-            name.as_str(),
-            &x.company,
-            &x.category,
-            bool_text(x.is_tracker),
-            &x.sites.to_string(),
-            &t.ok.to_string(),
-            &frac(x.sites, t.ok),
-            &cells::share(lo),
-            &cells::share(hi),
-            &frac(x.by_bucket[0], t.ok_by_bucket[0]),
-            &frac(x.by_bucket[1], t.ok_by_bucket[1]),
-            &frac(x.by_bucket[2], t.ok_by_bucket[2]),
-            &frac(x.by_bucket[3], t.ok_by_bucket[3]),
-        ])?;
-        for (field, n) in &x.fields {
-            fields.row([
-                mode,
-                gpc,
-                name.as_str(),
-                &x.company,
-                field,
-                &n.to_string(),
-                &t.ok.to_string(),
-                &frac(*n, t.ok),
-            ])?;
+        totals.add(s.target.rank, v, f);
+        if let Some(cmp) = &v.consent.cmp {
+            *self.banners.entry(cmp.clone()).or_default() += 1;
+        }
+        let t = datasets::choice_trackers(v, f);
+        if !t.violations.is_empty() {
+            self.violations.push(Violation {
+                rank: s.target.rank,
+                site: v.domain.clone(),
+                cmp: v.consent.cmp.clone().unwrap_or_default(),
+                trackers: t.violations,
+            });
         }
     }
-    Ok(())
 }
 
 /// Trackers by OK sites, most first, then by name.

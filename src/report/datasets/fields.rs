@@ -1,0 +1,51 @@
+//! `fields.csv`: per consent mode, tracker and field, the share of OK sites where the tracker
+//! received the field.
+
+use super::prevalence::frac;
+use super::{Dataset, bool_text};
+use crate::report::{CrawlTotals, Out, ReportError, ranked};
+
+/// Column order of `fields.csv`.
+pub const FIELDS_COLUMNS: [&str; 8] = [
+    "consent_mode",
+    "gpc",
+    "tracker",
+    "company",
+    "field",
+    "sites",
+    "sites_ok",
+    "share",
+];
+
+pub(super) struct Fields;
+
+impl Dataset for Fields {
+    fn file(&self) -> &'static str {
+        "fields.csv"
+    }
+
+    fn columns(&self) -> &'static [&'static str] {
+        &FIELDS_COLUMNS
+    }
+
+    fn end(&mut self, all: &CrawlTotals, out: &mut Out) -> Result<(), ReportError> {
+        let gpc = bool_text(all.gpc);
+        for (mode, t) in &all.modes {
+            for (name, x) in ranked(t) {
+                for (field, n) in &x.fields {
+                    out.row([
+                        mode.as_str(),
+                        gpc,
+                        name.as_str(),
+                        &x.company,
+                        field,
+                        &n.to_string(),
+                        &t.ok.to_string(),
+                        &frac(*n, t.ok),
+                    ])?;
+                }
+            }
+        }
+        Ok(())
+    }
+}

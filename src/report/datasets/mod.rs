@@ -1,0 +1,131 @@
+//! The CSV datasets, one file each behind the [`Dataset`] trait and listed once in
+//! [`registry`]. The report is one loop over the store that hands every target (visited or
+//! not) to each dataset ([`Dataset::site`]), then the crawl totals ([`Dataset::end`]); a new
+//! dataset is a new file here and one line in [`registry`] (plus its columns in
+//! docs/schema.md).
+
+mod consent;
+mod fields;
+mod prevalence;
+mod requests;
+mod site_trackers;
+mod sites;
+mod tracker_fields;
+
+pub use consent::{CONSENT_COLUMNS, choice_trackers};
+pub use fields::FIELDS_COLUMNS;
+pub use prevalence::PREVALENCE_COLUMNS;
+pub use requests::REQUESTS_COLUMNS;
+pub use site_trackers::SITE_TRACKERS_COLUMNS;
+pub use sites::SITES_COLUMNS;
+pub use tracker_fields::TRACKER_FIELDS_COLUMNS;
+
+use super::{CrawlTotals, Out, ReportError, ReportOptions};
+use crate::analyze::Findings;
+use crate::capture::{ConsentMode, RawVisit};
+use crate::list::Target;
+
+/// One target of the store as the datasets see it: the listed site and consent mode, and its
+/// visit with the analysis findings once visited.
+pub struct Site<'a> {
+    /// The listed site.
+    pub target: &'a Target,
+    /// Its frontier row's consent mode.
+    pub mode: ConsentMode,
+    /// The crawl sent GPC (for targets not visited yet; a visit records its own).
+    pub crawl_gpc: bool,
+    /// The visit and its findings; `None` while the target is pending.
+    pub visit: Option<(&'a RawVisit, &'a Findings)>,
+    /// What the report was asked to write.
+    pub opts: &'a ReportOptions,
+}
+
+impl Site<'_> {
+    /// The rank as a cell.
+    pub fn rank(&self) -> String {
+        self.target.rank.to_string()
+    }
+}
+
+/// One CSV dataset: its file, its columns, the rows it takes from each target and the rows it
+/// writes from the crawl totals. Rows go through [`Out::row`], which neutralises every cell.
+pub trait Dataset {
+    /// The file name in the output folder.
+    fn file(&self) -> &'static str;
+    /// The header, in order (docs/schema.md documents each column).
+    fn columns(&self) -> &'static [&'static str];
+    /// Rows for one target of the store, in the store's order.
+    fn site(&mut self, _site: &Site<'_>, _out: &mut Out) -> Result<(), ReportError> {
+        Ok(())
+    }
+    /// Rows written after every target, from the crawl's totals.
+    fn end(&mut self, _totals: &CrawlTotals, _out: &mut Out) -> Result<(), ReportError> {
+        Ok(())
+    }
+}
+
+/// Every dataset, in the order the summary lists them.
+pub fn registry() -> Vec<Box<dyn Dataset>> {
+    vec![
+        Box::new(sites::Sites),
+        Box::new(site_trackers::SiteTrackers),
+        Box::new(tracker_fields::TrackerFields),
+        Box::new(prevalence::Prevalence),
+        Box::new(fields::Fields),
+        Box::new(requests::Requests),
+        Box::new(consent::Consent),
+    ]
+}
+
+/// The file names of every dataset, in the registry's order.
+pub fn files() -> Vec<&'static str> {
+    registry().iter().map(|d| d.file()).collect()
+}
+
+/// `true`/`false` as a cell.
+pub(crate) fn bool_text(b: bool) -> &'static str {
+    if b { "true" } else { "false" }
+}
+
+/// Items as one `;`-separated cell.
+pub(crate) fn join<'a>(items: impl IntoIterator<Item = &'a String>) -> String {
+    items
+        .into_iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .join(";")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// docs/schema.md documents every dataset of the registry, each column in order, and no
+    /// dataset shares its file name with another.
+    #[test]
+    fn schema_documents_every_registered_dataset() {
+        let doc = include_str!("../../../docs/schema.md");
+        let mut seen = std::collections::BTreeSet::new();
+        for d in registry() {
+            assert!(seen.insert(d.file()), "{} registered twice", d.file());
+            let head = format!("## {} ", d.file());
+            let start = doc
+                .find(&head)
+                .unwrap_or_else(|| panic!("docs/schema.md has no section `{head}`"));
+            let section = &doc[start + head.len()..];
+            let section = &section[..section.find("\n## ").unwrap_or(section.len())];
+            let documented: Vec<&str> = section
+                .lines()
+                .filter_map(|l| l.strip_prefix("| "))
+                .filter_map(|l| l.split(" |").next())
+                .filter(|c| !matches!(*c, "column" | "---"))
+                .collect();
+            assert_eq!(
+                documented,
+                d.columns(),
+                "{}: columns in docs/schema.md",
+                d.file()
+            );
+        }
+    }
+}

@@ -1,0 +1,95 @@
+//! `requests.csv`: one row per third-party or pixel request (every request with
+//! `--all-requests`): the capture, then the tracker attribution.
+
+use super::{Dataset, Site, bool_text, join};
+use crate::analyze::{RequestFinding, fields_text};
+use crate::report::{Out, ReportError, body_text, initiator_text};
+use std::collections::BTreeMap;
+
+/// Column order of `requests.csv`: the capture, then the tracker attribution.
+pub const REQUESTS_COLUMNS: [&str; 23] = [
+    "site",
+    "rank",
+    "consent_mode",
+    "gpc",
+    "url",
+    "method",
+    "resource_type",
+    "status",
+    "frame_url",
+    "is_third_party",
+    "body_bytes",
+    "body",
+    "initiator",
+    "tracker",
+    "company",
+    "category",
+    "decoder",
+    "pixel_ids",
+    "events",
+    "fields",
+    "matched_rule",
+    "after_choice",
+    "failure",
+];
+
+pub(super) struct Requests;
+
+impl Dataset for Requests {
+    fn file(&self) -> &'static str {
+        "requests.csv"
+    }
+
+    fn columns(&self) -> &'static [&'static str] {
+        &REQUESTS_COLUMNS
+    }
+
+    fn site(&mut self, s: &Site<'_>, out: &mut Out) -> Result<(), ReportError> {
+        let Some((v, f)) = s.visit else {
+            return Ok(());
+        };
+        let rank = s.rank();
+        let cm = v.consent.mode.as_str();
+        let gpc = bool_text(v.consent.gpc);
+        let by_seq: BTreeMap<u32, &RequestFinding> =
+            f.requests.iter().map(|x| (x.seq, x)).collect();
+        for (r, &third_party) in v.requests.iter().zip(&f.third_party) {
+            let a = by_seq.get(&r.seq);
+            if a.is_none() && !s.opts.all_requests {
+                continue;
+            }
+            out.row([
+                v.domain.as_str(),
+                &rank,
+                cm,
+                gpc,
+                &r.url,
+                &r.method,
+                r.resource_type.as_str(),
+                &r.status.map(|s| s.to_string()).unwrap_or_default(),
+                &r.frame_url,
+                bool_text(third_party),
+                &r.body
+                    .as_ref()
+                    .map(|b| b.len().to_string())
+                    .unwrap_or_default(),
+                &body_text(r),
+                &initiator_text(&r.initiator),
+                a.map(|x| x.tracker.as_str()).unwrap_or(""),
+                a.map(|x| x.company.as_str()).unwrap_or(""),
+                a.map(|x| x.category.as_str()).unwrap_or(""),
+                a.and_then(|x| x.decoder).unwrap_or(""),
+                &a.map(|x| join(&x.pixel_ids)).unwrap_or_default(),
+                &a.map(|x| join(&x.events)).unwrap_or_default(),
+                &a.map(|x| fields_text(&x.fields)).unwrap_or_default(),
+                a.and_then(|x| x.matched_rule.as_deref()).unwrap_or(""),
+                v.consent
+                    .after_choice(r.wall_time)
+                    .map(bool_text)
+                    .unwrap_or(""),
+                r.failure.as_deref().unwrap_or(""),
+            ])?;
+        }
+        Ok(())
+    }
+}

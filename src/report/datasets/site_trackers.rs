@@ -1,0 +1,68 @@
+//! `site_trackers.csv`: one row per site × consent mode × tracker seen.
+
+use super::{Dataset, Site, bool_text, join};
+use crate::report::{Out, ReportError};
+
+/// Column order of `site_trackers.csv`.
+pub const SITE_TRACKERS_COLUMNS: [&str; 18] = [
+    "rank",
+    "site",
+    "consent_mode",
+    "gpc",
+    "tracker",
+    "company",
+    "category",
+    "loaded",
+    "fired",
+    "pixel_ids",
+    "events",
+    "fields",
+    "requests",
+    "first_party_proxy",
+    "cookie_ids",
+    "pre_submit_capture",
+    "fired_before_choice",
+    "fired_after_choice",
+];
+
+pub(super) struct SiteTrackers;
+
+impl Dataset for SiteTrackers {
+    fn file(&self) -> &'static str {
+        "site_trackers.csv"
+    }
+
+    fn columns(&self) -> &'static [&'static str] {
+        &SITE_TRACKERS_COLUMNS
+    }
+
+    fn site(&mut self, s: &Site<'_>, out: &mut Out) -> Result<(), ReportError> {
+        let Some((v, f)) = s.visit else {
+            return Ok(());
+        };
+        let rank = s.rank();
+        for tr in &f.trackers {
+            out.row([
+                rank.as_str(),
+                &f.site,
+                v.consent.mode.as_str(),
+                bool_text(v.consent.gpc),
+                &tr.tracker,
+                &tr.company,
+                &tr.category,
+                bool_text(tr.loaded),
+                bool_text(tr.fired),
+                &join(&tr.pixel_ids),
+                &join(&tr.events),
+                &tr.fields_text(),
+                &tr.requests.to_string(),
+                bool_text(tr.first_party_proxy),
+                &join(&tr.cookie_ids),
+                bool_text(tr.pre_submit_capture()),
+                bool_text(tr.fired_before_choice),
+                bool_text(tr.fired_after_choice),
+            ])?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,86 @@
+//! `tracker_fields.csv` (tidy): one row per site × consent mode × tracker × field, with the
+//! field's encodings, where it travelled and one request that carried it.
+
+use super::{Dataset, Site, bool_text, join};
+use crate::analyze::{Location, RequestFinding};
+use crate::report::{Out, ReportError};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Column order of `tracker_fields.csv`.
+pub const TRACKER_FIELDS_COLUMNS: [&str; 9] = [
+    "rank",
+    "site",
+    "consent_mode",
+    "gpc",
+    "tracker",
+    "field",
+    "encoding",
+    "where",
+    "example_request_url",
+];
+
+pub(super) struct TrackerFields;
+
+/// One field of one site × tracker: its encodings, where it travelled, a request carrying it.
+#[derive(Default)]
+struct FieldSeen<'a> {
+    encodings: BTreeSet<String>,
+    places: BTreeSet<Location>,
+    example: Option<&'a str>,
+}
+
+impl Dataset for TrackerFields {
+    fn file(&self) -> &'static str {
+        "tracker_fields.csv"
+    }
+
+    fn columns(&self) -> &'static [&'static str] {
+        &TRACKER_FIELDS_COLUMNS
+    }
+
+    fn site(&mut self, s: &Site<'_>, out: &mut Out) -> Result<(), ReportError> {
+        let Some((v, f)) = s.visit else {
+            return Ok(());
+        };
+        let rank = s.rank();
+        let cm = v.consent.mode.as_str();
+        let gpc = bool_text(v.consent.gpc);
+        let mut by_tracker: BTreeMap<&str, Vec<&RequestFinding>> = BTreeMap::new();
+        for x in &f.requests {
+            by_tracker.entry(x.tracker.as_str()).or_default().push(x);
+        }
+        for tr in &f.trackers {
+            let mut per_field: BTreeMap<&str, FieldSeen> = BTreeMap::new();
+            for x in by_tracker.get(tr.tracker.as_str()).into_iter().flatten() {
+                for h in &x.fields {
+                    let e = per_field.entry(h.field).or_default();
+                    e.encodings.insert(h.encoding.clone());
+                    e.places.insert(h.location);
+                    if e.example.is_none() {
+                        // Requests are stored in seq order.
+                        e.example = v
+                            .requests
+                            .binary_search_by_key(&x.seq, |r| r.seq)
+                            .ok()
+                            .map(|i| v.requests[i].url.as_str());
+                    }
+                }
+            }
+            for (field, seen) in per_field {
+                let places: Vec<&str> = seen.places.iter().map(|l| l.as_str()).collect();
+                out.row([
+                    rank.as_str(),
+                    &f.site,
+                    cm,
+                    gpc,
+                    &tr.tracker,
+                    field,
+                    &join(&seen.encodings),
+                    &places.join(";"),
+                    seen.example.unwrap_or(""),
+                ])?;
+            }
+        }
+        Ok(())
+    }
+}
