@@ -466,6 +466,7 @@ fn synthetic_store(dir: &Path, n: usize) -> usize {
             error: None,
             started_at: "2026-11-29T00:00:00Z".into(),
             duration_ms: 5000,
+            collector_failures: Vec::new(),
             requests: reqs,
             cookies: vec![RawCookie {
                 name: "_fbp".into(),

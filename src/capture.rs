@@ -162,6 +162,75 @@ impl fmt::Display for Step {
     }
 }
 
+/// A moment of a visit's collector lifecycle (see `collect`), recorded with a collector's
+/// failure.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum Hook {
+    /// Before the first navigation.
+    BeforeNavigation,
+    /// Reading the page's log (its events).
+    Event,
+    /// After a read of the log.
+    Drained,
+    /// Navigation returned.
+    AfterNavigation,
+    /// The page loaded, before the dwell.
+    AfterLoad,
+    /// After the first dwell and scroll.
+    AfterDwell,
+    /// The page was left.
+    Finish,
+    /// The page was cut off; reading what is left.
+    Salvage,
+}
+
+impl Hook {
+    /// Every hook, in lifecycle order.
+    pub const ALL: [Hook; 8] = [
+        Hook::BeforeNavigation,
+        Hook::Event,
+        Hook::Drained,
+        Hook::AfterNavigation,
+        Hook::AfterLoad,
+        Hook::AfterDwell,
+        Hook::Finish,
+        Hook::Salvage,
+    ];
+
+    /// The name used in the store.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Hook::BeforeNavigation => "before_navigation",
+            Hook::Event => "event",
+            Hook::Drained => "drained",
+            Hook::AfterNavigation => "after_navigation",
+            Hook::AfterLoad => "after_load",
+            Hook::AfterDwell => "after_dwell",
+            Hook::Finish => "finish",
+            Hook::Salvage => "salvage",
+        }
+    }
+
+    /// Parses the name written by [`Hook::as_str`].
+    pub fn parse(s: &str) -> Option<Hook> {
+        Hook::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+}
+
+/// A collector that failed on a visit: its evidence of that visit is missing or partial, the
+/// rest of the visit is whole.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CollectorFailure {
+    /// The collector's name (`network`, `consent`, `page`, `cookies`, or `performance_log`
+    /// when the page's log itself could not be read).
+    pub collector: String,
+    /// Where in its lifecycle.
+    pub hook: Hook,
+    /// The error.
+    pub error: String,
+}
+
 /// Chromium's resource type of a request (CDP `Network.ResourceType`). A type this version of
 /// pixelcensus does not know is kept by name, so the raw capture stays complete.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -364,7 +433,9 @@ pub struct Canaries {
     pub search: String,
 }
 
-/// Everything captured on one visit.
+/// Everything captured on one visit: the core (outcome, URLs, times, canaries, actions) and
+/// each collector's evidence (`requests`: network; `consent`: the banner; `final_url`:
+/// page facts; `cookies`), with the collectors that failed.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RawVisit {
     /// The listed domain.
@@ -395,6 +466,8 @@ pub struct RawVisit {
     pub actions: Vec<String>,
     /// The consent mode of the visit and what happened with the site's consent banner.
     pub consent: ConsentRecord,
+    /// Collectors that failed on this visit (their evidence is missing or partial).
+    pub collector_failures: Vec<CollectorFailure>,
 }
 
 /// How the visitor answers a consent banner.
@@ -476,6 +549,9 @@ mod tests {
 
     #[test]
     fn steps_and_resource_types_round_trip_by_name() {
+        for h in Hook::ALL {
+            assert_eq!(Hook::parse(h.as_str()), Some(h));
+        }
         for st in Step::ALL {
             assert_eq!(Step::parse(st.as_str()), Some(st));
         }

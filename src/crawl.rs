@@ -395,8 +395,8 @@ async fn start_session(w: usize, shared: &Shared) -> Result<Session, String> {
     ))
 }
 
-/// Sets a new browser up: WebDriver timeouts, then consent handling and GPC, which hold for
-/// every page it opens.
+/// Sets a new browser up: WebDriver timeouts, then every collector's `setup` (consent
+/// handling and GPC, which hold for every page it opens).
 async fn prepare(s: &Session, cfg: &CrawlConfig) -> Result<(), BrowserError> {
     let t = fantoccini::wd::TimeoutConfiguration::new(
         Some(Duration::from_secs(30)),
@@ -405,7 +405,7 @@ async fn prepare(s: &Session, cfg: &CrawlConfig) -> Result<(), BrowserError> {
     );
     s.timed("setting timeouts", s.client().update_timeouts(t))
         .await?;
-    crate::consent::prepare_session(s, &cfg.visit.consent).await
+    crate::collect::setup(s, &cfg.visit).await
 }
 
 /// The record of a site that could not be visited (`browser_crash`, `crawler_crash`).
@@ -437,5 +437,6 @@ fn crash_visit(
             gpc,
             ..Default::default()
         },
+        collector_failures: Vec::new(),
     }
 }

@@ -12,6 +12,7 @@ pub mod analyze;
 pub mod browser;
 pub mod canary;
 pub mod capture;
+pub mod collect;
 pub mod consent;
 pub mod crawl;
 pub mod list;

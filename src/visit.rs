@@ -3,14 +3,13 @@
 //! `Err` means only that the browser itself was lost (the crawler then replaces it).
 
 use crate::browser::BrowserError;
-use crate::browser::perflog::NetLog;
 use crate::browser::session::Session;
 use crate::capture::{
-    Canaries, ConsentMode, ConsentRecord, Outcome, RawCookie, RawVisit, ResourceType, Step,
+    Canaries, ConsentMode, ConsentRecord, Hook, Outcome, RawVisit, ResourceType, Step,
 };
-use crate::consent::{self, ConsentConfig};
+use crate::collect::{Collectors, Ctx, Evidence};
+use crate::consent::ConsentConfig;
 use crate::list::Target;
-use base64::Engine;
 use fantoccini::actions::{InputSource, MOUSE_BUTTON_LEFT, MouseActions, PointerAction};
 use fantoccini::elements::{Element, ElementRef};
 use serde_json::{Value, json};
@@ -132,8 +131,9 @@ pub fn deadline(cfg: &VisitConfig) -> Duration {
 
 /// What a visit has found so far; kept when a stuck page cuts the visit short.
 struct Partial {
-    net: NetLog,
-    actions: Vec<String>,
+    /// Each collector's evidence.
+    ev: Evidence,
+    cols: Collectors,
     start_url: String,
     /// The https attempt's error, if it failed.
     first: Option<String>,
@@ -143,10 +143,6 @@ struct Partial {
     note: Option<String>,
     /// Navigation returned (loaded, or failed with an error).
     navigated: bool,
-    main_frame: Option<String>,
-    final_url: Option<String>,
-    consent: ConsentRecord,
-    cookies: Vec<RawCookie>,
 }
 
 /// The load's outcome as far as the capture tells.
@@ -161,13 +157,18 @@ impl Partial {
     fn classify(&self) -> Classified {
         // The main document: the last top-frame document request of the load.
         let docs: Vec<_> = self
+            .ev
             .net
             .requests()
             .iter()
             .filter(|r| {
                 r.resource_type == ResourceType::Document
                     && r.step == Step::Load
-                    && self.main_frame.as_deref().is_none_or(|m| r.frame_id == m)
+                    && self
+                        .ev
+                        .main_frame
+                        .as_deref()
+                        .is_none_or(|m| r.frame_id == m)
             })
             .collect();
         let last_doc = docs.last();
@@ -218,21 +219,17 @@ pub async fn visit(
     let started = Instant::now();
     let started_at = now_rfc3339();
     let mut p = Partial {
-        net: NetLog::new(Step::Load),
-        actions: Vec::new(),
+        ev: Evidence::new(ConsentRecord {
+            mode,
+            gpc: cfg.consent.gpc,
+            ..Default::default()
+        }),
+        cols: Collectors::new(),
         start_url: format!("https://{}/", target.domain),
         first: None,
         nav_error: None,
         note: None,
         navigated: false,
-        main_frame: None,
-        final_url: None,
-        consent: ConsentRecord {
-            mode,
-            gpc: cfg.consent.gpc,
-            ..Default::default()
-        },
-        cookies: Vec::new(),
     };
     s.set_deadline(Some(started + deadline(cfg)));
     let run = steps(s, target, &canaries, cfg, &mut p).await;
@@ -245,45 +242,60 @@ pub async fn visit(
             if !s.unstick().await {
                 return Err(BrowserError::Lost(why));
             }
-            let _ = drain(s, &mut p.net).await;
-            if let Ok(v) = s.browser_cookies().await {
-                p.cookies = parse_cookies(&v);
-            }
+            let cx = Ctx { session: s, cfg };
+            let _ = p.cols.drain(&cx, &mut p.ev).await;
+            let _ = p.cols.run(Hook::Salvage, &cx, &mut p.ev).await;
             tracing::info!(site = %target.domain, reason = %why, "visit cut off; the tab was closed");
-            p.actions.push(format!("visit cut off: {why}"));
+            p.ev.actions.push(format!("visit cut off: {why}"));
             cut = Some(why);
         }
         Err(e) => return Err(e),
     }
     let c = p.classify();
-    let error = match (c.error, cut) {
-        (e, None) => e,
-        (Some(e), Some(why)) => Some(format!("{e}; visit cut off: {why}")),
-        (None, Some(why)) => Some(format!(
-            "visit cut off: {why}; the tab was closed from outside and what it sent was kept"
-        )),
-    };
-    let requests = p.net.finish(p.main_frame.as_deref());
+    let failures = p.cols.into_failures();
+    let mut notes: Vec<String> = c.error.into_iter().collect();
+    if let Some(why) = &cut {
+        notes.push(if notes.is_empty() {
+            format!(
+                "visit cut off: {why}; the tab was closed from outside and what it sent was kept"
+            )
+        } else {
+            format!("visit cut off: {why}")
+        });
+    }
+    notes.extend(failures.iter().map(|f| {
+        format!(
+            "{} collector failed ({}): {}",
+            f.collector,
+            f.hook.as_str(),
+            f.error
+        )
+    }));
+    let error = (!notes.is_empty()).then(|| notes.join("; "));
+    let ev = p.ev;
+    let requests = ev.net.finish(ev.main_frame.as_deref());
     Ok(RawVisit {
         domain: target.domain.clone(),
         outcome: c.outcome,
         http_status: c.http_status,
         start_url: p.start_url,
-        final_url: p.final_url,
+        final_url: ev.final_url,
         redirect_chain: c.redirect_chain,
         error,
         started_at,
         duration_ms: started.elapsed().as_millis() as u64,
         requests,
-        cookies: p.cookies,
+        cookies: ev.cookies,
         canaries,
-        actions: p.actions,
-        consent: p.consent,
+        actions: ev.actions,
+        consent: ev.consent,
+        collector_failures: failures,
     })
 }
 
 /// The visit's steps: navigate, answer or note the banner, behave, close popups, leave, read
-/// cookies. Everything found goes into `p` as it is found.
+/// cookies — each collector's hooks at their moments. Everything found goes into `p` as it is
+/// found.
 async fn steps(
     s: &Session,
     target: &Target,
@@ -291,8 +303,8 @@ async fn steps(
     cfg: &VisitConfig,
     p: &mut Partial,
 ) -> Result<(), BrowserError> {
-    // Whatever is still in the log belongs to no site (Chromium start-up, the blank page).
-    s.perf_log().await?;
+    let cx = Ctx { session: s, cfg };
+    p.cols.run(Hook::BeforeNavigation, &cx, &mut p.ev).await?;
     // Step timings for `PIXELCENSUS_LOG=pixelcensus=debug` (where a visit's time goes).
     let mut lap = Instant::now();
     let mut timings: Vec<(&str, u128)> = Vec::new();
@@ -302,7 +314,7 @@ async fn steps(
     };
     let https = p.start_url.clone();
     let first = navigate(s, &https, cfg).await?;
-    drain(s, &mut p.net).await?;
+    p.cols.drain(&cx, &mut p.ev).await?;
     p.first = first.clone();
     p.nav_error = first.clone();
     if let Some(err) = &first {
@@ -310,7 +322,7 @@ async fn steps(
         if matches!(class, Outcome::ConnectionError | Outcome::TlsError) {
             let http = format!("http://{}/", target.domain);
             let second = navigate(s, &http, cfg).await?;
-            drain(s, &mut p.net).await?;
+            p.cols.drain(&cx, &mut p.ev).await?;
             match second {
                 None => {
                     p.start_url = http;
@@ -323,47 +335,31 @@ async fn steps(
     }
     p.navigated = true;
     mark("navigate", &mut timings);
-    p.main_frame = main_frame_id(s).await;
+    p.cols.run(Hook::AfterNavigation, &cx, &mut p.ev).await?;
     let outcome = p.classify().outcome;
     mark("classify", &mut timings);
-    p.final_url = current_url(s).await;
+    let Partial { ev, cols, .. } = p;
     if outcome == Outcome::Ok {
         // A visitor who answers banners does so first; the time counts toward the dwell.
         let t = Instant::now();
-        if p.consent.mode != ConsentMode::None {
-            p.net.set_step(Step::Consent);
-            p.consent = consent::choose(s, p.consent.mode, &cfg.consent).await?;
-            drain(s, &mut p.net).await?;
-            if let Some(a) = p.consent.action {
-                p.actions.push(format!(
-                    "{a} on {} banner: {}",
-                    p.consent.cmp.as_deref().unwrap_or("?"),
-                    match p.consent.action_ok {
-                        Some(true) => "done",
-                        Some(false) => "failed",
-                        None => "result unknown",
-                    }
-                ));
-            }
+        if cols.run(Hook::AfterLoad, &cx, ev).await? {
+            cols.drain(&cx, ev).await?;
         }
         mark("consent", &mut timings);
-        // The URL after dwelling, before any search: a page that moved itself shows it here.
-        if let Some(u) = behave(s, p, canaries, cfg, t.elapsed()).await? {
-            p.final_url = Some(u);
-        }
+        behave(&cx, cols, ev, canaries, t.elapsed()).await?;
     }
     mark("behave", &mut timings);
     // Popups and other windows: their requests so far belong to this site; then they go.
     let closed = s.close_other_windows().await?;
     if closed > 0 {
-        p.actions.push(format!("closed {closed} other window(s)"));
+        ev.actions.push(format!("closed {closed} other window(s)"));
     }
     // Leave: unload beacons are sent now, and still belong to this site.
-    p.net.set_step(Step::Leave);
+    ev.step = Step::Leave;
     leave(s).await?;
-    drain(s, &mut p.net).await?;
+    cols.drain(&cx, ev).await?;
     mark("leave", &mut timings);
-    p.cookies = all_cookies(s).await?;
+    cols.run(Hook::Finish, &cx, ev).await?;
     mark("cookies", &mut timings);
     tracing::debug!(site = %target.domain, ?timings, "visit steps (ms)");
     Ok(())
@@ -386,84 +382,28 @@ async fn navigate(
     }
 }
 
-/// Reads the performance log into `net` and fetches bodies Chromium only flagged.
-async fn drain(s: &Session, net: &mut NetLog) -> Result<(), BrowserError> {
-    for (method, params) in s.perf_log().await? {
-        net.feed(&method, &params);
-    }
-    for (i, id) in net.missing_bodies() {
-        match s
-            .cdp("Network.getRequestPostData", json!({ "requestId": id }))
-            .await
-        {
-            Ok(v) => {
-                let data = v
-                    .get("postData")
-                    .and_then(Value::as_str)
-                    .unwrap_or_default();
-                let bytes = if v.get("base64Encoded").and_then(Value::as_bool) == Some(true) {
-                    base64::engine::general_purpose::STANDARD
-                        .decode(data)
-                        .unwrap_or_else(|_| data.as_bytes().to_vec())
-                } else {
-                    data.as_bytes().to_vec()
-                };
-                net.set_body(i, bytes);
-            }
-            Err(e) if e.is_lost() => return Err(e),
-            Err(_) => {} // stays `unavailable`
-        }
-    }
-    Ok(())
-}
-
-async fn main_frame_id(s: &Session) -> Option<String> {
-    let v = s.cdp("Page.getFrameTree", json!({})).await.ok()?;
-    v.pointer("/frameTree/frame/id")
-        .and_then(Value::as_str)
-        .map(str::to_string)
-}
-
-async fn current_url(s: &Session) -> Option<String> {
-    s.timed("reading the URL", s.client().current_url())
-        .await
-        .ok()
-        .map(|u| u.to_string())
-        .filter(|u| u.starts_with("http"))
-}
-
-/// Dwell (less `spent` on the banner already), scroll, note the banner (mode `none`), click
-/// a neutral spot, type canaries, search, dwell and scroll again.
-/// Returns the page's URL after the first dwell (before any search).
+/// Dwell (less `spent` on the banner already), scroll, the collectors' `after_dwell` (the
+/// banner noted in mode none, the URL read), click a neutral spot, type canaries, search,
+/// dwell and scroll again.
 async fn behave(
-    s: &Session,
-    p: &mut Partial,
+    cx: &Ctx<'_>,
+    cols: &mut Collectors,
+    ev: &mut Evidence,
     c: &Canaries,
-    cfg: &VisitConfig,
     spent: Duration,
-) -> Result<Option<String>, BrowserError> {
-    let Partial {
-        net,
-        actions,
-        consent,
-        main_frame,
-        ..
-    } = p;
-    let main_frame = main_frame.as_deref();
-    net.set_step(Step::Dwell);
+) -> Result<(), BrowserError> {
+    let (s, cfg) = (cx.session, cx.cfg);
+    ev.step = Step::Dwell;
     tokio::time::sleep(dwell_before_scroll(cfg).saturating_sub(spent)).await;
-    net.set_step(Step::Scroll);
+    ev.step = Step::Scroll;
     scroll(s, cfg).await?;
-    actions.push("scrolled".into());
-    drain(s, net).await?;
-    if consent.mode == ConsentMode::None {
-        *consent = consent::observe(s, cfg.consent.gpc).await?;
-    }
-    let url_after_dwell = current_url(s).await;
+    ev.actions.push("scrolled".into());
+    cols.drain(cx, ev).await?;
+    cols.run(Hook::AfterDwell, cx, ev).await?;
     if !cfg.interact {
-        return Ok(url_after_dwell);
+        return Ok(());
     }
-    net.set_step(Step::Interact);
+    ev.step = Step::Interact;
     let look = match s
         .timed("looking at the page", s.client().execute(look_js(), vec![]))
         .await
@@ -494,7 +434,7 @@ async fn behave(
             .await
             .is_ok()
         {
-            actions.push(format!("clicked at {x},{y}"));
+            ev.actions.push(format!("clicked at {x},{y}"));
             // A click is a user gesture: a popup it opened is captured from here on.
             s.attach_new_windows().await?;
         }
@@ -530,7 +470,7 @@ async fn behave(
         let keys = format!("{value}{}", char::from(fantoccini::key::Key::Tab));
         match s.timed("typing", el.send_keys(&keys)).await {
             Ok(()) => {
-                actions.push(format!("typed {kind} into {desc}"));
+                ev.actions.push(format!("typed {kind} into {desc}"));
                 typed += 1;
             }
             Err(e) if e.is_lost() => return Err(e),
@@ -543,28 +483,29 @@ async fn behave(
         )
         .await;
     }
-    drain(s, net).await?;
+    cols.drain(cx, ev).await?;
     // The visitor never submits these forms; a page whose own script navigates after the
     // click or the typing (a form submitted on change or blur) is recorded as the page's doing.
-    if let Some(doc) = net.requests().iter().find(|r| {
+    let main_frame = ev.main_frame.as_deref();
+    if let Some(doc) = ev.net.requests().iter().find(|r| {
         r.step == Step::Interact
             && r.resource_type == ResourceType::Document
             && main_frame.is_none_or(|m| r.frame_id == m)
     }) {
-        actions.push(format!(
+        ev.actions.push(format!(
             "the page's own script navigated after the visitor's click or typing (not the visitor): {} {}",
             doc.method, doc.url
         ));
     }
     if let Some((el, desc)) = search {
-        net.set_step(Step::Search);
+        ev.step = Step::Search;
         let keys = format!("{}{}", c.search, char::from(fantoccini::key::Key::Enter));
         match s.timed("searching", el.send_keys(&keys)).await {
             Ok(()) => {
-                actions.push(format!("searched in {desc}"));
+                ev.actions.push(format!("searched in {desc}"));
                 wait_loaded(s, cfg.page_timeout).await?;
-                drain(s, net).await?;
-                net.set_step(Step::Results);
+                cols.drain(cx, ev).await?;
+                ev.step = Step::Results;
                 tokio::time::sleep(dwell_before_scroll(cfg)).await;
                 scroll(s, cfg).await.ok();
             }
@@ -572,8 +513,8 @@ async fn behave(
             Err(_) => {}
         }
     }
-    drain(s, net).await?;
-    Ok(url_after_dwell)
+    cols.drain(cx, ev).await?;
+    Ok(())
 }
 
 fn element(s: &Session, v: &Value) -> Option<Element> {
@@ -665,45 +606,6 @@ async fn leave(s: &Session) -> Result<(), BrowserError> {
     Err(BrowserError::Lost(
         "the page would not let the browser leave".into(),
     ))
-}
-
-async fn all_cookies(s: &Session) -> Result<Vec<RawCookie>, BrowserError> {
-    let v = match s.cdp("Network.getAllCookies", json!({})).await {
-        Ok(v) => v,
-        Err(e) if e.is_lost() => return Err(e),
-        Err(_) => s.cdp("Storage.getCookies", json!({})).await?,
-    };
-    Ok(parse_cookies(&v))
-}
-
-/// CDP's `{cookies: [...]}` as raw cookies.
-fn parse_cookies(v: &Value) -> Vec<RawCookie> {
-    v.get("cookies")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .map(|c| {
-            let str_of = |k: &str| {
-                c.get(k)
-                    .and_then(Value::as_str)
-                    .unwrap_or_default()
-                    .to_string()
-            };
-            RawCookie {
-                name: str_of("name"),
-                value: str_of("value"),
-                domain: str_of("domain"),
-                path: str_of("path"),
-                expires: c.get("expires").and_then(Value::as_f64).unwrap_or(-1.0),
-                http_only: c.get("httpOnly").and_then(Value::as_bool).unwrap_or(false),
-                secure: c.get("secure").and_then(Value::as_bool).unwrap_or(false),
-                same_site: c
-                    .get("sameSite")
-                    .and_then(Value::as_str)
-                    .map(str::to_string),
-            }
-        })
-        .collect()
 }
 
 /// Clears cookies and cache, and the storage (local/session storage, IndexedDB, service

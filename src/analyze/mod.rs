@@ -433,6 +433,7 @@ mod tests {
             error: None,
             started_at: String::new(),
             duration_ms: 0,
+            collector_failures: Vec::new(),
             requests: vec![
                 at(
                     req(

@@ -479,6 +479,7 @@ mod tests {
             error: Some("=error".into()),
             started_at: "2026-12-01T00:00:00Z".into(),
             duration_ms: 1,
+            collector_failures: Vec::new(),
             requests: vec![a, b, c],
             cookies: vec![RawCookie {
                 name: "@SUM(1+1)".into(),

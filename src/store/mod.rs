@@ -11,8 +11,8 @@
 pub mod meta;
 
 use crate::capture::{
-    BodyState, Canaries, ConsentMode, ConsentRecord, Outcome, RawCookie, RawRequest, RawVisit,
-    ResourceType, Step,
+    BodyState, Canaries, CollectorFailure, ConsentMode, ConsentRecord, Hook, Outcome, RawCookie,
+    RawRequest, RawVisit, ResourceType, Step,
 };
 use crate::list::Target;
 use rusqlite::{Connection, OptionalExtension, params};
@@ -24,7 +24,7 @@ use std::path::{Path, PathBuf};
 /// The store's file name inside an output folder.
 pub const STORE_FILE: &str = "crawl.sqlite";
 const LOCK_FILE: &str = "crawl.lock";
-const SCHEMA_VERSION: &str = "2";
+const SCHEMA_VERSION: &str = "3";
 
 /// Store errors.
 #[derive(Debug, thiserror::Error)]
@@ -72,7 +72,7 @@ pub enum StoreError {
     },
     /// A newer or unknown schema.
     #[error(
-        "store {path} has schema version {found}, this pixelcensus reads versions 1 and {SCHEMA_VERSION}; use the pixelcensus that made it, or a newer one"
+        "store {path} has schema version {found}, this pixelcensus reads versions 1 to {SCHEMA_VERSION}; use the pixelcensus that made it, or a newer one"
     )]
     Schema {
         /// The store file.
@@ -251,7 +251,9 @@ impl Store {
         match store.meta("schema_version")? {
             None => store.set_meta("schema_version", SCHEMA_VERSION)?,
             Some(v) if v == SCHEMA_VERSION => {}
-            Some(v) if v == "1" => store.set_meta("schema_version", SCHEMA_VERSION)?,
+            // Version 1 was migrated above; version 2 lacks only `collector_failures`, which
+            // the schema script has just created.
+            Some(v) if v == "1" || v == "2" => store.set_meta("schema_version", SCHEMA_VERSION)?,
             Some(found) => {
                 return Err(StoreError::Schema {
                     path: path.to_owned(),
@@ -408,6 +410,8 @@ impl Store {
                 .map_err(sq)?;
             tx.execute("DELETE FROM cookies WHERE visit_id = ?1", [old])
                 .map_err(sq)?;
+            tx.execute("DELETE FROM collector_failures WHERE visit_id = ?1", [old])
+                .map_err(sq)?;
             tx.execute("DELETE FROM visits WHERE id = ?1", [old])
                 .map_err(sq)?;
         }
@@ -486,6 +490,13 @@ impl Store {
                     c.same_site
                 ])
                 .map_err(sq)?;
+            }
+            let mut ins = tx
+                .prepare("INSERT INTO collector_failures(visit_id, collector, hook, error) VALUES (?1, ?2, ?3, ?4)")
+                .map_err(sq)?;
+            for f in &v.collector_failures {
+                ins.execute(params![visit_id, f.collector, f.hook.as_str(), f.error])
+                    .map_err(sq)?;
             }
         }
         tx.execute(
@@ -607,6 +618,7 @@ impl Store {
                                 search: String::new(),
                             }),
                             actions: from_json(r.get(12)?),
+                            collector_failures: Vec::new(),
                             consent: ConsentRecord {
                                 mode: ConsentMode::parse(&r.get::<_, String>(13)?).unwrap_or_default(),
                                 gpc: r.get(14)?,
@@ -677,6 +689,20 @@ impl Store {
             })
             .map_err(&sq)?;
         visit.cookies = rows.collect::<std::result::Result<_, _>>().map_err(&sq)?;
+        let mut st = self
+            .conn
+            .prepare_cached("SELECT collector, hook, error FROM collector_failures WHERE visit_id = ?1 ORDER BY id")
+            .map_err(&sq)?;
+        let rows = st
+            .query_map([visit_id], |r| {
+                Ok(CollectorFailure {
+                    collector: r.get(0)?,
+                    hook: Hook::parse(&r.get::<_, String>(1)?).unwrap_or(Hook::Event),
+                    error: r.get(2)?,
+                })
+            })
+            .map_err(&sq)?;
+        visit.collector_failures = rows.collect::<std::result::Result<_, _>>().map_err(&sq)?;
         Ok(StoredVisit {
             id: visit_id,
             rank,
@@ -749,6 +775,14 @@ fn json<T: serde::Serialize + ?Sized>(x: &T) -> String {
 mod tests {
     use super::*;
 
+    fn target(domain: &str, rank: u64) -> Target {
+        Target {
+            domain: domain.into(),
+            rank,
+            rank_is_bucket: false,
+        }
+    }
+
     fn visit(domain: &str, outcome: Outcome) -> RawVisit {
         RawVisit {
             domain: domain.into(),
@@ -760,6 +794,7 @@ mod tests {
             error: None,
             started_at: "2026-11-29T00:00:00Z".into(),
             duration_ms: 5,
+            collector_failures: Vec::new(),
             requests: vec![RawRequest {
                 seq: 0,
                 request_id: "1".into(),
@@ -852,6 +887,40 @@ mod tests {
         assert_eq!(listed, want, "a site's modes together, in mode order");
     }
 
+    /// A version-2 store (before collector failures) gains the table and keeps its visits;
+    /// a visit with failures is then recorded and read back with them.
+    #[test]
+    fn a_version_2_store_gains_collector_failures() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let mut s = Store::create(dir.path()).unwrap();
+            s.add_targets(&[target("a.example", 1)], &[ConsentMode::None])
+                .unwrap();
+            let c = s.claim_next().unwrap().unwrap();
+            s.record_visit(c.id, &visit("a.example", Outcome::Ok))
+                .unwrap();
+            s.conn
+                .execute_batch(
+                    "DROP TABLE collector_failures; UPDATE meta SET value = '2' WHERE key = 'schema_version';",
+                )
+                .unwrap();
+        }
+        let mut s = Store::open(dir.path()).unwrap();
+        assert_eq!(s.meta("schema_version").unwrap().as_deref(), Some("3"));
+        assert_eq!(s.load_visit(1).unwrap().visit.domain, "a.example");
+        s.add_targets(&[target("b.example", 2)], &[ConsentMode::None])
+            .unwrap();
+        let c = s.claim_next().unwrap().unwrap();
+        let mut v = visit("b.example", Outcome::Ok);
+        v.collector_failures = vec![CollectorFailure {
+            collector: "cookies".into(),
+            hook: Hook::Finish,
+            error: "no answer".into(),
+        }];
+        let id = s.record_visit(c.id, &v).unwrap();
+        assert_eq!(s.load_visit(id).unwrap().visit, v);
+    }
+
     #[test]
     fn a_version_1_store_is_migrated_and_keeps_its_visits() {
         let dir = tempfile::tempdir().unwrap();
@@ -871,7 +940,7 @@ mod tests {
             .unwrap();
         }
         let mut s = Store::open(dir.path()).unwrap();
-        assert_eq!(s.meta("schema_version").unwrap().as_deref(), Some("2"));
+        assert_eq!(s.meta("schema_version").unwrap().as_deref(), Some("3"));
         let t = s.targets().unwrap();
         assert_eq!(t.len(), 1);
         assert_eq!((t[0].1, t[0].2), (ConsentMode::None, Some(3)));

@@ -1,4 +1,4 @@
--- pixelcensus store, schema version 2. One file per crawl: <out>/crawl.sqlite.
+-- pixelcensus store, schema version 3. One file per crawl: <out>/crawl.sqlite.
 -- Analysts may query it directly; docs/schema.md describes every table.
 
 CREATE TABLE IF NOT EXISTS meta (
@@ -82,3 +82,14 @@ CREATE TABLE IF NOT EXISTS cookies (
     same_site TEXT
 );
 CREATE INDEX IF NOT EXISTS cookies_visit ON cookies(visit_id);
+
+-- Collectors that failed on a visit (schema 3): that collector's evidence of the visit is
+-- missing or partial; the rest of the visit is whole.
+CREATE TABLE IF NOT EXISTS collector_failures (
+    id        INTEGER PRIMARY KEY,
+    visit_id  INTEGER NOT NULL REFERENCES visits(id),
+    collector TEXT NOT NULL,   -- network | consent | page | cookies | performance_log
+    hook      TEXT NOT NULL,   -- before_navigation | event | drained | after_navigation | after_load | after_dwell | finish | salvage
+    error     TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS collector_failures_visit ON collector_failures(visit_id);

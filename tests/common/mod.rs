@@ -75,6 +75,20 @@ pub async fn run(args: Vec<String>) -> Output {
     .unwrap()
 }
 
+/// Runs the binary to completion with extra environment variables.
+pub async fn run_env(args: Vec<String>, env: Vec<(&'static str, String)>) -> Output {
+    tokio::task::spawn_blocking(move || {
+        Command::new(bin())
+            .args(&args)
+            .envs(env)
+            .stdin(Stdio::null())
+            .output()
+            .expect("pixelcensus runs")
+    })
+    .await
+    .unwrap()
+}
+
 /// Starts the binary in the background.
 pub fn spawn(args: &[String]) -> Child {
     Command::new(bin())

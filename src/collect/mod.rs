@@ -1,0 +1,245 @@
+//! Evidence collectors: each kind of evidence a visit gathers (network requests, the
+//! consent banner, page facts, cookies; later workers, WebSockets, internal pages) is one
+//! [`Collector`] with one lifecycle, listed once in [`REGISTRY`] like the decoders.
+//! DuckDuckGo's tracker-radar-collector (`BaseCollector`) is the model.
+//!
+//! The lifecycle of a visit, in order ([`Hook`]): `before_navigation`; the page's log events
+//! ([`Collector::event`]) and `drained` after every read of the log; `after_navigation`
+//! (loaded or not); `after_load` (only when the page loaded); `after_dwell` (after the first
+//! dwell and scroll); `finish` (the page was left); `salvage` instead of `finish` when a stuck
+//! page was cut off. `setup` runs once per new browser.
+//!
+//! A collector keeps its evidence in its own field of [`Evidence`], which becomes the
+//! visit's [`RawVisit`](crate::capture::RawVisit). A collector that fails (any error but a
+//! lost or stuck browser) is recorded in the visit's `collector_failures` and skipped for the
+//! rest of that visit; the other collectors and the visit go on.
+
+mod consent;
+mod cookies;
+mod network;
+mod page;
+
+use crate::browser::BrowserError;
+use crate::browser::perflog::NetLog;
+use crate::browser::session::Session;
+use crate::capture::{CollectorFailure, ConsentRecord, Hook, RawCookie, Step};
+use crate::visit::VisitConfig;
+use serde_json::Value;
+
+/// What a hook sees: the browser and the visit's configuration.
+pub struct Ctx<'a> {
+    /// The browser, holding the visit's page.
+    pub session: &'a Session,
+    /// How the visit behaves.
+    pub cfg: &'a VisitConfig,
+}
+
+/// The evidence of one visit, one field per collector, filled in as the visit goes.
+pub struct Evidence {
+    /// The visit's current step (set by the visit and by collectors that act on the page);
+    /// requests are tagged with the step they were first seen in.
+    pub step: Step,
+    /// Network: the requests assembled from the page's log.
+    pub net: NetLog,
+    /// Page facts: the top frame's id.
+    pub main_frame: Option<String>,
+    /// Page facts: the URL the tab showed once loaded (after the first dwell when the page
+    /// loaded).
+    pub final_url: Option<String>,
+    /// Consent: the visit's mode and what happened with the banner.
+    pub consent: ConsentRecord,
+    /// Cookies in the browser at the end of the visit.
+    pub cookies: Vec<RawCookie>,
+    /// What the visitor (and collectors acting on the page) did, in order.
+    pub actions: Vec<String>,
+}
+
+impl Evidence {
+    /// Empty evidence for a visit answering banners with `consent.mode`.
+    pub fn new(consent: ConsentRecord) -> Evidence {
+        Evidence {
+            step: Step::Load,
+            net: NetLog::new(Step::Load),
+            main_frame: None,
+            final_url: None,
+            consent,
+            cookies: Vec::new(),
+            actions: Vec::new(),
+        }
+    }
+}
+
+/// One kind of evidence. Every hook has a default that does nothing; a collector implements
+/// the ones it needs. Errors other than [`BrowserError::is_lost`] are recorded against the
+/// collector and end its part of the visit only.
+#[async_trait::async_trait]
+pub trait Collector: Sync {
+    /// A stable name (`network`, `cookies`, …): recorded with its failures.
+    fn name(&self) -> &'static str;
+    /// Once per new browser, before its first visit (scripts for every document, headers).
+    /// A failure here replaces the browser, as a browser that fails to start is.
+    async fn setup(&self, _s: &Session, _cfg: &VisitConfig) -> Result<(), BrowserError> {
+        Ok(())
+    }
+    /// Before the visit's first navigation.
+    async fn before_navigation(
+        &self,
+        _cx: &Ctx<'_>,
+        _ev: &mut Evidence,
+    ) -> Result<(), BrowserError> {
+        Ok(())
+    }
+    /// One event of the page's log (CDP method and params).
+    fn event(&self, _method: &str, _params: &Value, _ev: &mut Evidence) {}
+    /// After each read of the log: fetch what the events only announced.
+    async fn drained(&self, _cx: &Ctx<'_>, _ev: &mut Evidence) -> Result<(), BrowserError> {
+        Ok(())
+    }
+    /// After navigation returned (the page loaded or failed).
+    async fn after_navigation(
+        &self,
+        _cx: &Ctx<'_>,
+        _ev: &mut Evidence,
+    ) -> Result<(), BrowserError> {
+        Ok(())
+    }
+    /// The page loaded, before the dwell. Returns true when the collector acted on the page
+    /// (the visit then reads the log, so what the action caused is attributed to its step).
+    async fn after_load(&self, _cx: &Ctx<'_>, _ev: &mut Evidence) -> Result<bool, BrowserError> {
+        Ok(false)
+    }
+    /// After the first dwell and scroll.
+    async fn after_dwell(&self, _cx: &Ctx<'_>, _ev: &mut Evidence) -> Result<(), BrowserError> {
+        Ok(())
+    }
+    /// The page was left (about:blank) and the log read: read what outlives the page.
+    async fn finish(&self, _cx: &Ctx<'_>, _ev: &mut Evidence) -> Result<(), BrowserError> {
+        Ok(())
+    }
+    /// Instead of `finish` when the page was cut off (its tab closed from outside):
+    /// read what can still be read without the page.
+    async fn salvage(&self, _cx: &Ctx<'_>, _ev: &mut Evidence) -> Result<(), BrowserError> {
+        Ok(())
+    }
+}
+
+/// Every collector, in the order their hooks run.
+pub static REGISTRY: &[&dyn Collector] = &[
+    &network::Network,
+    &consent::Consent,
+    &page::Page,
+    &cookies::Cookies,
+];
+
+/// The environment variable that makes one collector fail on purpose (its first hook of
+/// every visit), for testing that a failing collector loses only its own evidence.
+pub const FAIL_ENV: &str = "PIXELCENSUS_FAIL_COLLECTOR";
+
+/// Where the page's log comes from, for failures reading it.
+const LOG: &str = "performance_log";
+
+/// Sets a new browser up: every collector's `setup`, in order.
+pub async fn setup(s: &Session, cfg: &VisitConfig) -> Result<(), BrowserError> {
+    for c in REGISTRY {
+        c.setup(s, cfg).await?;
+    }
+    Ok(())
+}
+
+/// Runs the collectors' hooks through one visit, keeping their failures.
+pub struct Collectors {
+    failed: Vec<bool>,
+    failures: Vec<CollectorFailure>,
+    inject: Option<String>,
+}
+
+impl Default for Collectors {
+    fn default() -> Self {
+        Collectors::new()
+    }
+}
+
+impl Collectors {
+    /// The collectors of a new visit, none failed yet.
+    pub fn new() -> Collectors {
+        Collectors {
+            failed: vec![false; REGISTRY.len()],
+            failures: Vec::new(),
+            inject: std::env::var(FAIL_ENV).ok().filter(|v| !v.is_empty()),
+        }
+    }
+
+    fn fail(&mut self, i: Option<usize>, collector: &str, hook: Hook, e: &BrowserError) {
+        tracing::info!(collector, hook = hook.as_str(), error = %e, "collector failed; the visit keeps the rest");
+        if let Some(i) = i {
+            self.failed[i] = true;
+        }
+        self.failures.push(CollectorFailure {
+            collector: collector.to_string(),
+            hook,
+            error: e.to_string(),
+        });
+    }
+
+    /// Runs `hook` of every collector not failed yet. Returns whether any acted on the page
+    /// (`after_load`); `Err` only for a lost or stuck browser.
+    pub async fn run(
+        &mut self,
+        hook: Hook,
+        cx: &Ctx<'_>,
+        ev: &mut Evidence,
+    ) -> Result<bool, BrowserError> {
+        let mut acted = false;
+        for (i, c) in REGISTRY.iter().enumerate() {
+            if self.failed[i] {
+                continue;
+            }
+            let r = if self.inject.as_deref() == Some(c.name()) {
+                Err(BrowserError::Command(format!(
+                    "failure injected by {FAIL_ENV}={}",
+                    c.name()
+                )))
+            } else {
+                match hook {
+                    Hook::BeforeNavigation => c.before_navigation(cx, ev).await.map(|_| false),
+                    Hook::Drained => c.drained(cx, ev).await.map(|_| false),
+                    Hook::AfterNavigation => c.after_navigation(cx, ev).await.map(|_| false),
+                    Hook::AfterLoad => c.after_load(cx, ev).await,
+                    Hook::AfterDwell => c.after_dwell(cx, ev).await.map(|_| false),
+                    Hook::Finish => c.finish(cx, ev).await.map(|_| false),
+                    Hook::Salvage => c.salvage(cx, ev).await.map(|_| false),
+                    Hook::Event => Ok(false),
+                }
+            };
+            match r {
+                Ok(a) => acted |= a,
+                Err(e) if e.is_lost() && hook != Hook::Salvage => return Err(e),
+                Err(e) => self.fail(Some(i), c.name(), hook, &e),
+            }
+        }
+        Ok(acted)
+    }
+
+    /// Reads the page's log, hands every event to every collector, then runs `drained`.
+    pub async fn drain(&mut self, cx: &Ctx<'_>, ev: &mut Evidence) -> Result<(), BrowserError> {
+        match cx.session.perf_log().await {
+            Ok(events) => {
+                for (method, params) in &events {
+                    for (i, c) in REGISTRY.iter().enumerate() {
+                        if !self.failed[i] {
+                            c.event(method, params, ev);
+                        }
+                    }
+                }
+            }
+            Err(e) if e.is_lost() => return Err(e),
+            Err(e) => self.fail(None, LOG, Hook::Event, &e),
+        }
+        self.run(Hook::Drained, cx, ev).await.map(|_| ())
+    }
+
+    /// The failures recorded on this visit, in order.
+    pub fn into_failures(self) -> Vec<CollectorFailure> {
+        self.failures
+    }
+}

@@ -1,0 +1,59 @@
+//! Network requests: the page's CDP Network events assembled into requests
+//! ([`NetLog`](crate::browser::perflog::NetLog)), bodies Chromium only flagged fetched after
+//! each read of the log.
+
+use super::{Collector, Ctx, Evidence};
+use crate::browser::BrowserError;
+use base64::Engine;
+use serde_json::{Value, json};
+
+pub(super) struct Network;
+
+#[async_trait::async_trait]
+impl Collector for Network {
+    fn name(&self) -> &'static str {
+        "network"
+    }
+
+    async fn before_navigation(
+        &self,
+        cx: &Ctx<'_>,
+        _ev: &mut Evidence,
+    ) -> Result<(), BrowserError> {
+        // Whatever is still in the log belongs to no site (Chromium start-up, the blank page).
+        cx.session.perf_log().await.map(|_| ())
+    }
+
+    fn event(&self, method: &str, params: &Value, ev: &mut Evidence) {
+        ev.net.set_step(ev.step);
+        ev.net.feed(method, params);
+    }
+
+    async fn drained(&self, cx: &Ctx<'_>, ev: &mut Evidence) -> Result<(), BrowserError> {
+        for (i, id) in ev.net.missing_bodies() {
+            match cx
+                .session
+                .cdp("Network.getRequestPostData", json!({ "requestId": id }))
+                .await
+            {
+                Ok(v) => {
+                    let data = v
+                        .get("postData")
+                        .and_then(Value::as_str)
+                        .unwrap_or_default();
+                    let bytes = if v.get("base64Encoded").and_then(Value::as_bool) == Some(true) {
+                        base64::engine::general_purpose::STANDARD
+                            .decode(data)
+                            .unwrap_or_else(|_| data.as_bytes().to_vec())
+                    } else {
+                        data.as_bytes().to_vec()
+                    };
+                    ev.net.set_body(i, bytes);
+                }
+                Err(e) if e.is_lost() => return Err(e),
+                Err(_) => {} // stays `unavailable`
+            }
+        }
+        Ok(())
+    }
+}
