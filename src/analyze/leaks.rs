@@ -5,6 +5,7 @@
 //! and the request headers and cookies.
 
 use super::Location;
+use super::vocab::{Algo, Digits, Encoding, Field};
 use crate::capture::{Canaries, RawCookie, RawRequest};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use base64::Engine;
@@ -18,9 +19,9 @@ use std::collections::BTreeSet;
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Leak {
     /// Canonical field (`plain_email`, `hashed_email`, `typed_text`, `cookie_id`, …).
-    pub field: &'static str,
+    pub field: Field,
     /// How it was encoded (`plain`, `url`, `base64`, `sha256`, `sha256-b64`, …).
-    pub encoding: String,
+    pub encoding: Encoding,
     /// Where in the request.
     pub location: Location,
     /// For `cookie_id`: the cookie's name.
@@ -29,8 +30,8 @@ pub struct Leak {
 
 #[derive(Clone, Debug)]
 struct Pattern {
-    field: &'static str,
-    encoding: String,
+    field: Field,
+    encoding: Encoding,
     detail: Option<String>,
 }
 
@@ -40,82 +41,92 @@ pub struct Matcher {
     patterns: Vec<Pattern>,
 }
 
-fn hex_and_b64(
-    field: &'static str,
-    algo: &str,
-    digest: &[u8],
-    out: &mut Vec<(String, &'static str, String)>,
-) {
+/// One needle: the text searched for, the field it reveals and its encoding.
+pub type Form = (String, Field, Encoding);
+
+/// A digest in hex (both cases), base64 and base64url, as `hash` (whose `digits` is replaced).
+fn hex_and_b64(field: Field, hash: Encoding, digest: &[u8], out: &mut Vec<Form>) {
+    let with = |d: Digits| match hash {
+        Encoding::Hash {
+            algo, inner, e164, ..
+        } => Encoding::Hash {
+            algo,
+            inner,
+            e164,
+            digits: d,
+        },
+        other => other,
+    };
     // Matching is case-sensitive (faster); hex is the one form whose case varies.
-    out.push((hex::encode(digest), field, algo.to_string()));
-    out.push((hex::encode_upper(digest), field, algo.to_string()));
-    out.push((STANDARD.encode(digest), field, format!("{algo}-b64")));
+    out.push((hex::encode(digest), field, with(Digits::Hex)));
+    out.push((hex::encode_upper(digest), field, with(Digits::Hex)));
+    out.push((STANDARD.encode(digest), field, with(Digits::Base64)));
     out.push((
         URL_SAFE_NO_PAD.encode(digest),
         field,
-        format!("{algo}-b64url"),
+        with(Digits::Base64Url),
     ));
 }
 
-fn hashes(
-    field: &'static str,
-    prefix: &str,
-    n: &str,
-    out: &mut Vec<(String, &'static str, String)>,
-) {
-    let p = |a: &str| {
-        if prefix.is_empty() {
-            a.to_string()
-        } else {
-            format!("{prefix}{a}")
-        }
+fn hashes(field: Field, e164: bool, n: &str, out: &mut Vec<Form>) {
+    let h = |algo| Encoding::Hash {
+        algo,
+        inner: None,
+        e164,
+        digits: Digits::Hex,
     };
-    hex_and_b64(field, &p("md5"), &Md5::digest(n.as_bytes()), out);
-    hex_and_b64(field, &p("sha1"), &Sha1::digest(n.as_bytes()), out);
-    hex_and_b64(field, &p("sha256"), &Sha256::digest(n.as_bytes()), out);
-    hex_and_b64(field, &p("sha512"), &Sha512::digest(n.as_bytes()), out);
+    hex_and_b64(field, h(Algo::Md5), &Md5::digest(n.as_bytes()), out);
+    hex_and_b64(field, h(Algo::Sha1), &Sha1::digest(n.as_bytes()), out);
+    hex_and_b64(field, h(Algo::Sha256), &Sha256::digest(n.as_bytes()), out);
+    hex_and_b64(field, h(Algo::Sha512), &Sha512::digest(n.as_bytes()), out);
 }
 
-fn textual(field: &'static str, v: &str, out: &mut Vec<(String, &'static str, String)>) {
-    out.push((v.to_string(), field, "plain".into()));
+fn textual(field: Field, v: &str, out: &mut Vec<Form>) {
+    out.push((v.to_string(), field, Encoding::Plain));
     let form: String = url::form_urlencoded::byte_serialize(v.as_bytes()).collect();
     let pct = form.replace('+', "%20");
-    for (e, enc) in [(form.clone(), "url"), (pct.clone(), "url")] {
+    for e in [form.clone(), pct.clone()] {
         if e != v {
-            out.push((e.clone(), field, enc.into()));
             let twice: String = url::form_urlencoded::byte_serialize(e.as_bytes()).collect();
-            out.push((twice, field, "url2".into()));
+            out.push((e, field, Encoding::Url));
+            out.push((twice, field, Encoding::Url2));
         }
     }
     for (e, enc) in [
-        (STANDARD.encode(v), "base64"),
-        (STANDARD_NO_PAD.encode(v), "base64"),
-        (URL_SAFE.encode(v), "base64url"),
-        (URL_SAFE_NO_PAD.encode(v), "base64url"),
+        (STANDARD.encode(v), Encoding::Base64),
+        (STANDARD_NO_PAD.encode(v), Encoding::Base64),
+        (URL_SAFE.encode(v), Encoding::Base64Url),
+        (URL_SAFE_NO_PAD.encode(v), Encoding::Base64Url),
     ] {
-        out.push((e, field, enc.into()));
+        out.push((e, field, enc));
     }
 }
 
 /// Every form in which the canary values can travel: `(needle, field, encoding)`.
-pub fn canary_forms(c: &Canaries) -> Vec<(String, &'static str, String)> {
+pub fn canary_forms(c: &Canaries) -> Vec<Form> {
     let mut out = Vec::new();
+    let nested = |inner| Encoding::Hash {
+        algo: Algo::Sha256,
+        inner: Some(inner),
+        e164: false,
+        digits: Digits::Hex,
+    };
     if !c.email.is_empty() {
-        textual("plain_email", &c.email, &mut out);
+        textual(Field::PlainEmail, &c.email, &mut out);
         let n = c.email.trim().to_lowercase();
-        hashes("hashed_email", "", &n, &mut out);
+        hashes(Field::HashedEmail, false, &n, &mut out);
         // A hash of a hash (some pixels hash an already hashed value).
         let inner = hex::encode(Sha256::digest(n.as_bytes()));
         hex_and_b64(
-            "hashed_email",
-            "sha256(sha256)",
+            Field::HashedEmail,
+            nested(Algo::Sha256),
             &Sha256::digest(inner.as_bytes()),
             &mut out,
         );
         let inner_md5 = hex::encode(Md5::digest(n.as_bytes()));
         hex_and_b64(
-            "hashed_email",
-            "sha256(md5)",
+            Field::HashedEmail,
+            nested(Algo::Md5),
             &Sha256::digest(inner_md5.as_bytes()),
             &mut out,
         );
@@ -123,18 +134,22 @@ pub fn canary_forms(c: &Canaries) -> Vec<(String, &'static str, String)> {
     if !c.phone.is_empty() {
         let digits: String = c.phone.chars().filter(char::is_ascii_digit).collect();
         let e164 = format!("+{digits}");
-        textual("plain_phone", &e164, &mut out);
-        out.push((digits.clone(), "plain_phone", "digits".into()));
+        textual(Field::PlainPhone, &e164, &mut out);
+        out.push((digits.clone(), Field::PlainPhone, Encoding::PhoneDigits));
         if let Some(national) = digits.strip_prefix('1') {
-            out.push((national.to_string(), "plain_phone", "national".into()));
+            out.push((
+                national.to_string(),
+                Field::PlainPhone,
+                Encoding::PhoneNational,
+            ));
         }
-        hashes("hashed_phone", "", &digits, &mut out);
-        hashes("hashed_phone", "e164-", &e164, &mut out);
+        hashes(Field::HashedPhone, false, &digits, &mut out);
+        hashes(Field::HashedPhone, true, &e164, &mut out);
     }
     for (field, v) in [
-        ("typed_text", &c.name),
-        ("typed_text", &c.text),
-        ("search_query", &c.search),
+        (Field::TypedText, &c.name),
+        (Field::TypedText, &c.text),
+        (Field::SearchQuery, &c.search),
     ] {
         if v.is_empty() {
             continue;
@@ -142,7 +157,7 @@ pub fn canary_forms(c: &Canaries) -> Vec<(String, &'static str, String)> {
         textual(field, v, &mut out);
         hex_and_b64(
             field,
-            "sha256",
+            Encoding::hash(Algo::Sha256, Digits::Hex),
             &Sha256::digest(v.trim().to_lowercase().as_bytes()),
             &mut out,
         );
@@ -188,8 +203,8 @@ impl Matcher {
                         needles.push((
                             enc,
                             Pattern {
-                                field: "cookie_id",
-                                encoding: "url".into(),
+                                field: Field::CookieId,
+                                encoding: Encoding::Url,
                                 detail: Some(c.name.clone()),
                             },
                         ));
@@ -197,8 +212,8 @@ impl Matcher {
                     needles.push((
                         v,
                         Pattern {
-                            field: "cookie_id",
-                            encoding: "plain".into(),
+                            field: Field::CookieId,
+                            encoding: Encoding::Plain,
                             detail: Some(c.name.clone()),
                         },
                     ));
@@ -234,7 +249,7 @@ impl Matcher {
                 let p = &self.patterns[m.pattern().as_usize()];
                 out.insert(Leak {
                     field: p.field,
-                    encoding: p.encoding.clone(),
+                    encoding: p.encoding,
                     location: location(m.start()),
                     detail: p.detail.clone(),
                 });
@@ -365,9 +380,11 @@ mod tests {
 
     fn has(found: &BTreeSet<Leak>, field: &str, encoding: &str, location: &str) -> bool {
         let location = Location::parse(location).expect("a location name");
-        found
-            .iter()
-            .any(|l| l.field == field && l.encoding == encoding && l.location == location)
+        found.iter().any(|l| {
+            l.field.as_str() == field
+                && l.encoding.to_string() == encoding
+                && l.location == location
+        })
     }
 
     /// Every encoding in every channel. Each channel carries the value as it would on the
@@ -500,7 +517,7 @@ mod tests {
             &[],
         ));
         assert!(
-            f.iter().any(|l| l.field == "cookie_id"
+            f.iter().any(|l| l.field == Field::CookieId
                 && l.detail.as_deref() == Some("_fbp")
                 && l.location == Location::Query),
             "{f:?}"

@@ -14,20 +14,22 @@ pub mod leaks;
 pub mod party;
 pub mod request;
 pub mod rules;
+pub mod vocab;
 
 use crate::capture::RawVisit;
 use decoders::Role;
 use entities::Entities;
 use party::{Parties, registrable};
 use std::collections::{BTreeMap, BTreeSet};
+pub use vocab::{Encoding, Field};
 
 /// A field a request carried: canonical name, encoding, where.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct FieldHit {
-    /// Canonical field name.
-    pub field: &'static str,
+    /// Canonical field.
+    pub field: Field,
     /// Encoding (`plain`, `url`, `base64`, `sha256`, …).
-    pub encoding: String,
+    pub encoding: Encoding,
     /// Where in the request.
     pub location: Location,
 }
@@ -187,8 +189,12 @@ pub struct Findings {
 
 /// Fields that mean a typed value left before any form was submitted (pixelcensus submits
 /// no form but a search).
-pub const PRE_SUBMIT_FIELDS: [&str; 4] =
-    ["plain_email", "hashed_email", "plain_phone", "hashed_phone"];
+pub const PRE_SUBMIT_FIELDS: [Field; 4] = [
+    Field::PlainEmail,
+    Field::HashedEmail,
+    Field::PlainPhone,
+    Field::HashedPhone,
+];
 
 /// The analysis context: data loaded once per run and shared by every thread.
 #[derive(Default)]
@@ -292,7 +298,7 @@ fn analyze_visit_with(v: &RawVisit, rank: u64, rules: Option<&rules::Rules>) -> 
                     .into_iter()
                     .map(|x| FieldHit {
                         field: x.name,
-                        encoding: x.encoding.to_string(),
+                        encoding: x.encoding,
                         location: x.location,
                     })
                     .collect(),
@@ -329,7 +335,7 @@ fn analyze_visit_with(v: &RawVisit, rank: u64, rules: Option<&rules::Rules>) -> 
             }
         };
         for l in matcher.find(r) {
-            if l.field == "cookie_id"
+            if l.field == Field::CookieId
                 && let Some(name) = &l.detail
             {
                 f.cookie_ids.insert(name.clone());
@@ -341,10 +347,10 @@ fn analyze_visit_with(v: &RawVisit, rank: u64, rules: Option<&rules::Rules>) -> 
             });
         }
         // The page URL, wherever a tracker put it (not the Referer header the browser adds).
-        if !f.fields.iter().any(|x| x.field == "page_url") && carries_page_url(r, &page_urls) {
+        if !f.fields.iter().any(|x| x.field == Field::PageUrl) && carries_page_url(r, &page_urls) {
             f.fields.insert(FieldHit {
-                field: "page_url",
-                encoding: "plain".into(),
+                field: Field::PageUrl,
+                encoding: Encoding::Plain,
                 location: Location::Query,
             });
         }
@@ -490,7 +496,11 @@ mod tests {
             .find(|t| t.tracker == "TikTok Pixel")
             .unwrap();
         assert!(tiktok.fired_before_choice && tiktok.fired_after_choice);
-        let after: BTreeSet<&str> = tiktok.fields_after_choice.iter().map(|h| h.field).collect();
+        let after: BTreeSet<&str> = tiktok
+            .fields_after_choice
+            .iter()
+            .map(|h| h.field.as_str())
+            .collect();
         assert!(after.contains("hashed_email"), "{after:?}");
         assert!(
             !after.contains("page_url"),

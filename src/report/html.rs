@@ -3,6 +3,7 @@
 //! which trackers receive which of the visitor's data, and pixel IDs shared across sites.
 
 use super::{CrawlTotals, ReportError, cells, ranked};
+use crate::analyze::Field;
 use crate::capture::ConsentMode;
 use crate::store::Store;
 use std::collections::BTreeMap;
@@ -24,17 +25,17 @@ table.x{font-size:.8em}table.x th{max-width:5.5em;vertical-align:bottom}table.x 
 svg text{font:12px system-ui,sans-serif}";
 
 /// Fields shown in the tracker × field matrix, in this order.
-const MATRIX_FIELDS: [&str; 10] = [
-    "page_url",
-    "referrer",
-    "cookie_id",
-    "hashed_email",
-    "plain_email",
-    "hashed_phone",
-    "plain_phone",
-    "typed_text",
-    "search_query",
-    "button_text",
+const MATRIX_FIELDS: [Field; 10] = [
+    Field::PageUrl,
+    Field::Referrer,
+    Field::CookieId,
+    Field::HashedEmail,
+    Field::PlainEmail,
+    Field::HashedPhone,
+    Field::PlainPhone,
+    Field::TypedText,
+    Field::SearchQuery,
+    Field::ButtonText,
 ];
 
 /// Renders the page.
@@ -111,13 +112,13 @@ pub fn render(store: &Store, all: &CrawlTotals) -> Result<String, ReportError> {
     // Tracker × field matrix.
     h.push_str("<h2>What they receive</h2>\n<p class=\"m\">Sites on which each tracker received the field, in any encoding.</p>\n<table class=\"x\"><tr><th>tracker</th>");
     for f in MATRIX_FIELDS {
-        let _ = write!(h, "<th>{}</th>", esc(&f.replace('_', " ")));
+        let _ = write!(h, "<th>{}</th>", esc(&f.as_str().replace('_', " ")));
     }
     h.push_str("</tr>\n");
     for (name, x) in &top {
         let _ = write!(h, "<tr><td>{}</td>", esc(name));
         for f in MATRIX_FIELDS {
-            match x.fields.get(f) {
+            match x.fields.get(&f) {
                 Some(n) => {
                     let _ = write!(h, "<td class=\"n\">{n}</td>");
                 }

@@ -175,8 +175,8 @@ pub struct TrackerTotals {
     pub sites: u64,
     /// Of those, by rank bucket ([`BUCKETS`]).
     pub by_bucket: [u64; 4],
-    /// OK sites where it received each field.
-    pub fields: BTreeMap<String, u64>,
+    /// OK sites where it received each field (in name order).
+    pub fields: BTreeMap<crate::analyze::Field, u64>,
     /// OK sites per pixel ID.
     pub pixel_ids: BTreeMap<String, u64>,
 }
@@ -295,9 +295,10 @@ impl Totals {
                     e.by_bucket[i] += 1;
                 }
             }
-            let fields: BTreeSet<&str> = t.fields.iter().map(|x| x.field).collect();
+            let fields: BTreeSet<crate::analyze::Field> =
+                t.fields.iter().map(|x| x.field).collect();
             for field in fields {
-                *e.fields.entry(field.to_string()).or_default() += 1;
+                *e.fields.entry(field).or_default() += 1;
             }
             for id in &t.pixel_ids {
                 *e.pixel_ids.entry(id.clone()).or_default() += 1;

@@ -2,7 +2,8 @@
 //! by server-side tagging, batched one event per body line), Google Ads conversions and
 //! remarketing, the gtag.js and Tag Manager loaders, and legacy Universal Analytics.
 
-use super::{Decoded, Decoder, Field, Role, hash_shape, on};
+use super::{Decoded, Decoder, Role, on};
+use crate::analyze::Field;
 use crate::analyze::request::RequestView;
 
 /// The Google decoder.
@@ -57,14 +58,14 @@ impl Decoder for Google {
             r.params("tid").for_each(|t| d.id(t));
             r.params("en").for_each(|e| d.event(e));
             for (param, field) in [
-                ("dl", "page_url"),
-                ("dr", "referrer"),
-                ("dt", "page_title"),
-                ("cid", "cookie_id"),
-                ("uid", "external_id"),
-                ("ul", "language"),
-                ("sr", "screen"),
-                ("ep.search_term", "search_query"),
+                ("dl", Field::PageUrl),
+                ("dr", Field::Referrer),
+                ("dt", Field::PageTitle),
+                ("cid", Field::CookieId),
+                ("uid", Field::ExternalId),
+                ("ul", Field::Language),
+                ("sr", Field::Screen),
+                ("ep.search_term", Field::SearchQuery),
             ] {
                 d.field(r, param, field);
             }
@@ -75,15 +76,11 @@ impl Decoder for Google {
                     .unwrap_or(crate::analyze::Location::Query);
                 for part in em.split('~') {
                     let (name, v) = match part.split_once('.') {
-                        Some(("em", v)) => ("hashed_email", v),
-                        Some(("pn", v)) => ("hashed_phone", v),
+                        Some(("em", v)) => (Field::HashedEmail, v),
+                        Some(("pn", v)) => (Field::HashedPhone, v),
                         _ => continue,
                     };
-                    d.fields.push(Field {
-                        name,
-                        encoding: hash_shape(v),
-                        location,
-                    });
+                    d.value(name, v, location);
                 }
             }
             return Some(d);
@@ -103,10 +100,10 @@ impl Decoder for Google {
             r.params("tid").for_each(|t| d.id(t));
             r.params("t").for_each(|e| d.event(e));
             for (param, field) in [
-                ("dl", "page_url"),
-                ("dr", "referrer"),
-                ("dt", "page_title"),
-                ("cid", "cookie_id"),
+                ("dl", Field::PageUrl),
+                ("dr", Field::Referrer),
+                ("dt", Field::PageTitle),
+                ("cid", Field::CookieId),
             ] {
                 d.field(r, param, field);
             }
@@ -125,9 +122,9 @@ impl Decoder for Google {
                     d.id(format!("AW-{}", rest.split('/').next().unwrap_or_default()));
                     r.params("en").for_each(|e| d.event(e));
                     for (param, field) in [
-                        ("url", "page_url"),
-                        ("ref", "referrer"),
-                        ("tiba", "page_title"),
+                        ("url", Field::PageUrl),
+                        ("ref", Field::Referrer),
+                        ("tiba", Field::PageTitle),
                     ] {
                         d.field(r, param, field);
                     }

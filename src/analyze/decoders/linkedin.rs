@@ -2,6 +2,7 @@
 //! `px.ads.linkedin.com/collect` (also `/wa/`, `/attribution_trigger`) with `pid`, `url`.
 
 use super::{Decoded, Decoder, Role, on};
+use crate::analyze::Field;
 use crate::analyze::request::RequestView;
 
 /// The LinkedIn decoder.
@@ -35,10 +36,10 @@ impl Decoder for LinkedIn {
             d.event("pageview");
         }
         for (param, field) in [
-            ("url", "page_url"),
-            ("href", "page_url"),
-            ("liFatId", "cookie_id"),
-            ("li_fat_id", "cookie_id"),
+            ("url", Field::PageUrl),
+            ("href", Field::PageUrl),
+            ("liFatId", Field::CookieId),
+            ("li_fat_id", Field::CookieId),
         ] {
             d.field(r, param, field);
         }

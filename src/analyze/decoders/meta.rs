@@ -3,6 +3,7 @@
 //! beacon, urlencoded `rqm=formPOST`, multipart).
 
 use super::{Decoded, Decoder, Role, on};
+use crate::analyze::Field;
 use crate::analyze::request::RequestView;
 
 /// The Meta decoder.
@@ -41,20 +42,20 @@ impl Decoder for Meta {
         r.params("id").for_each(|v| d.id(v));
         r.params("ev").for_each(|v| d.event(v));
         for (param, field) in [
-            ("dl", "page_url"),
-            ("rl", "referrer"),
-            ("fbp", "cookie_id"),
-            ("fbc", "cookie_id"),
-            ("sw", "screen"),
-            ("ud[em]", "hashed_email"),
-            ("udff[em]", "hashed_email"),
-            ("ud[ph]", "hashed_phone"),
-            ("udff[ph]", "hashed_phone"),
-            ("ud[external_id]", "external_id"),
-            ("udff[external_id]", "external_id"),
-            ("cd[search_string]", "search_query"),
-            ("cd[buttonText]", "button_text"),
-            ("cd[formFeatures]", "form_fields"),
+            ("dl", Field::PageUrl),
+            ("rl", Field::Referrer),
+            ("fbp", Field::CookieId),
+            ("fbc", Field::CookieId),
+            ("sw", Field::Screen),
+            ("ud[em]", Field::HashedEmail),
+            ("udff[em]", Field::HashedEmail),
+            ("ud[ph]", Field::HashedPhone),
+            ("udff[ph]", Field::HashedPhone),
+            ("ud[external_id]", Field::ExternalId),
+            ("udff[external_id]", Field::ExternalId),
+            ("cd[search_string]", Field::SearchQuery),
+            ("cd[buttonText]", Field::ButtonText),
+            ("cd[formFeatures]", Field::FormFields),
         ] {
             d.field(r, param, field);
         }
@@ -115,7 +116,8 @@ mod tests {
         assert!(
             d.fields
                 .iter()
-                .any(|f| f.name == "hashed_email" && f.location == crate::analyze::Location::Body)
+                .any(|f| f.name == crate::analyze::Field::HashedEmail
+                    && f.location == crate::analyze::Location::Body)
         );
     }
 

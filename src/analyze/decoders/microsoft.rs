@@ -2,6 +2,7 @@
 //! `bat.bing.com/action/0?ti=<tag id>&evt=…&p=<page url>&r=<referrer>`.
 
 use super::{Decoded, Decoder, Role, on};
+use crate::analyze::Field;
 use crate::analyze::request::RequestView;
 
 /// The UET decoder.
@@ -34,13 +35,13 @@ impl Decoder for Uet {
             .chain(r.params("ea"))
             .for_each(|v| d.event(v));
         for (param, field) in [
-            ("p", "page_url"),
-            ("r", "referrer"),
-            ("tl", "page_title"),
-            ("vid", "cookie_id"),
-            ("sid", "cookie_id"),
-            ("lg", "language"),
-            ("sw", "screen"),
+            ("p", Field::PageUrl),
+            ("r", Field::Referrer),
+            ("tl", Field::PageTitle),
+            ("vid", Field::CookieId),
+            ("sid", Field::CookieId),
+            ("lg", Field::Language),
+            ("sw", Field::Screen),
         ] {
             d.field(r, param, field);
         }

@@ -15,6 +15,7 @@ mod tiktok;
 mod x;
 
 use super::request::RequestView;
+use super::vocab::{Algo, Digits, Encoding, Field};
 
 /// What a recognised request is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -27,11 +28,11 @@ pub enum Role {
 
 /// A field a decoder knows a parameter to carry.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Field {
+pub struct DecodedField {
     /// Canonical name (shared/pixel-formats.md).
-    pub name: &'static str,
+    pub name: Field,
     /// `plain`, or the hash a hashed value is in (`sha256`, `sha256-b64`, `md5`, …).
-    pub encoding: &'static str,
+    pub encoding: Encoding,
     /// Where in the request.
     pub location: crate::analyze::Location,
 }
@@ -52,7 +53,7 @@ pub struct Decoded {
     /// Event names.
     pub events: Vec<String>,
     /// Fields the request carries by the vendor's parameter names.
-    pub fields: Vec<Field>,
+    pub fields: Vec<DecodedField>,
 }
 
 impl Decoded {
@@ -92,19 +93,24 @@ impl Decoded {
 
     /// Records `field` when parameter `param` is present and non-empty. Hashed fields get the
     /// hash recognised from the value's shape.
-    pub fn field(&mut self, r: &RequestView, param: &str, name: &'static str) {
+    pub fn field(&mut self, r: &RequestView, param: &str, name: Field) {
         let Some(v) = r.params(param).find(|v| !v.is_empty()) else {
             return;
         };
-        let Some(location) = r.param_location(param) else {
-            return;
-        };
-        let encoding = if name.starts_with("hashed_") {
+        if let Some(location) = r.param_location(param) {
+            self.value(name, v, location);
+        }
+    }
+
+    /// Records `field` for a value found at `location` (inside a parameter the decoder has
+    /// taken apart itself). Hashed fields get the hash recognised from the value's shape.
+    pub fn value(&mut self, name: Field, v: &str, location: crate::analyze::Location) {
+        let encoding = if name.is_hashed() {
             hash_shape(v)
         } else {
-            "plain"
+            Encoding::Plain
         };
-        let f = Field {
+        let f = DecodedField {
             name,
             encoding,
             location,
@@ -116,16 +122,16 @@ impl Decoded {
 }
 
 /// The hash a value looks like: hex by length, base64 by length.
-pub fn hash_shape(v: &str) -> &'static str {
+pub fn hash_shape(v: &str) -> Encoding {
     let hex = v.chars().all(|c| c.is_ascii_hexdigit());
     match (hex, v.len()) {
-        (true, 32) => "md5",
-        (true, 40) => "sha1",
-        (true, 64) => "sha256",
-        (true, 128) => "sha512",
-        (false, 44) if v.ends_with('=') => "sha256-b64",
-        (false, 43) => "sha256-b64url",
-        _ => "plain",
+        (true, 32) => Encoding::hash(Algo::Md5, Digits::Hex),
+        (true, 40) => Encoding::hash(Algo::Sha1, Digits::Hex),
+        (true, 64) => Encoding::hash(Algo::Sha256, Digits::Hex),
+        (true, 128) => Encoding::hash(Algo::Sha512, Digits::Hex),
+        (false, 44) if v.ends_with('=') => Encoding::hash(Algo::Sha256, Digits::Base64),
+        (false, 43) => Encoding::hash(Algo::Sha256, Digits::Base64Url),
+        _ => Encoding::Plain,
     }
 }
 
@@ -235,7 +241,7 @@ pub(crate) mod testutil {
     pub fn has(d: &super::Decoded, name: &str, encoding: &str) -> bool {
         d.fields
             .iter()
-            .any(|f| f.name == name && f.encoding == encoding)
+            .any(|f| f.name.as_str() == name && f.encoding.to_string() == encoding)
     }
 }
 

@@ -2,7 +2,8 @@
 //! `/user/`) with `tid`, `event`, `ad` (JSON with the page URL in `loc`), `pd` (JSON with
 //! the hashed email `em`).
 
-use super::{Decoded, Decoder, Field, Role, hash_shape, on};
+use super::{Decoded, Decoder, Role, on};
+use crate::analyze::Field;
 use crate::analyze::request::RequestView;
 
 /// The Pinterest decoder.
@@ -33,9 +34,9 @@ impl Decoder for Pinterest {
         r.params("event").for_each(|v| d.event(v));
         // `ad` and `pd` are JSON inside a query parameter.
         for (param, key, name) in [
-            ("ad", "loc", "page_url"),
-            ("ad", "ref", "referrer"),
-            ("pd", "em", "hashed_email"),
+            ("ad", "loc", Field::PageUrl),
+            ("ad", "ref", Field::Referrer),
+            ("pd", "em", Field::HashedEmail),
         ] {
             let location = r
                 .param_location(param)
@@ -49,16 +50,7 @@ impl Decoder for Pinterest {
                     .and_then(|x| x.as_str())
                     .filter(|s| !s.is_empty())
                 {
-                    let encoding = if name.starts_with("hashed_") {
-                        hash_shape(s)
-                    } else {
-                        "plain"
-                    };
-                    d.fields.push(Field {
-                        name,
-                        encoding,
-                        location,
-                    });
+                    d.value(name, s, location);
                 }
             }
         }

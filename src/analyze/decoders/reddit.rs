@@ -2,6 +2,7 @@
 //! `alb.reddit.com/rp.gif?id=<pixel>&event=…`.
 
 use super::{Decoded, Decoder, Role, on};
+use crate::analyze::Field;
 use crate::analyze::request::RequestView;
 
 /// The Reddit decoder.
@@ -29,9 +30,9 @@ impl Decoder for Reddit {
         r.params("id").for_each(|v| d.id(v));
         r.params("event").for_each(|v| d.event(v));
         for (param, field) in [
-            ("m.url", "page_url"),
-            ("uuid", "cookie_id"),
-            ("em", "hashed_email"),
+            ("m.url", Field::PageUrl),
+            ("uuid", Field::CookieId),
+            ("em", Field::HashedEmail),
         ] {
             d.field(r, param, field);
         }

@@ -2,6 +2,7 @@
 //! `/cm/i`, `/gateway/p`) with `pid`, `ev`/`e`, `pl` (page), `u_hem` (hashed email).
 
 use super::{Decoded, Decoder, Role, on};
+use crate::analyze::Field;
 use crate::analyze::request::RequestView;
 
 /// The Snap decoder.
@@ -29,11 +30,11 @@ impl Decoder for Snap {
         r.params("pid").for_each(|v| d.id(v));
         r.params("ev").chain(r.params("e")).for_each(|v| d.event(v));
         for (param, field) in [
-            ("pl", "page_url"),
-            ("rf", "referrer"),
-            ("u_hem", "hashed_email"),
-            ("u_hpn", "hashed_phone"),
-            ("u_scsid", "cookie_id"),
+            ("pl", Field::PageUrl),
+            ("rf", Field::Referrer),
+            ("u_hem", Field::HashedEmail),
+            ("u_hpn", Field::HashedPhone),
+            ("u_scsid", Field::CookieId),
         ] {
             d.field(r, param, field);
         }

@@ -3,6 +3,7 @@
 //! `/api/v2/pixel/track` and the 2020 `/api/v1/track`.
 
 use super::{Decoded, Decoder, Role, on};
+use crate::analyze::Field;
 use crate::analyze::request::RequestView;
 
 /// The TikTok decoder.
@@ -58,18 +59,18 @@ impl Decoder for TikTok {
             }
         }
         for (param, field) in [
-            ("context.page.url", "page_url"),
-            ("context.page.referrer", "referrer"),
-            ("context.user.anonymous_id", "cookie_id"),
-            ("context.userAgent", "user_agent"),
-            ("context.user.email", "hashed_email"),
-            ("context.user.phone_number", "hashed_phone"),
-            ("context.user.external_id", "external_id"),
+            ("context.page.url", Field::PageUrl),
+            ("context.page.referrer", Field::Referrer),
+            ("context.user.anonymous_id", Field::CookieId),
+            ("context.userAgent", Field::UserAgent),
+            ("context.user.email", Field::HashedEmail),
+            ("context.user.phone_number", Field::HashedPhone),
+            ("context.user.external_id", Field::ExternalId),
             (
                 "auto_collected_properties.trigger_element.inner_text",
-                "button_text",
+                Field::ButtonText,
             ),
-            ("properties.query", "search_query"),
+            ("properties.query", Field::SearchQuery),
         ] {
             d.field(r, param, field);
         }

@@ -3,6 +3,7 @@
 //! `/1/i/adsct`, with `txn_id` (pixel), `events` (JSON list), `tw_document_href` (page).
 
 use super::{Decoded, Decoder, Role, on};
+use crate::analyze::Field;
 use crate::analyze::request::RequestView;
 
 /// The X decoder.
@@ -47,10 +48,10 @@ impl Decoder for X {
             }
         }
         for (param, field) in [
-            ("tw_document_href", "page_url"),
-            ("tw_document_referrer", "referrer"),
-            ("email", "hashed_email"),
-            ("phone_number", "hashed_phone"),
+            ("tw_document_href", Field::PageUrl),
+            ("tw_document_referrer", Field::Referrer),
+            ("email", Field::HashedEmail),
+            ("phone_number", Field::HashedPhone),
         ] {
             d.field(r, param, field);
         }

@@ -38,7 +38,7 @@ impl Dataset for Fields {
                         gpc,
                         name.as_str(),
                         &x.company,
-                        field,
+                        field.as_str(),
                         &n.to_string(),
                         &t.ok.to_string(),
                         &frac(*n, t.ok),

@@ -2,7 +2,7 @@
 //! field's encodings, where it travelled and one request that carried it.
 
 use super::{Dataset, Site, bool_text, join};
-use crate::analyze::{Location, RequestFinding};
+use crate::analyze::{Encoding, Field, Location, RequestFinding};
 use crate::report::{Out, ReportError};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -24,7 +24,7 @@ pub(super) struct TrackerFields;
 /// One field of one site × tracker: its encodings, where it travelled, a request carrying it.
 #[derive(Default)]
 struct FieldSeen<'a> {
-    encodings: BTreeSet<String>,
+    encodings: BTreeSet<Encoding>,
     places: BTreeSet<Location>,
     example: Option<&'a str>,
 }
@@ -50,11 +50,12 @@ impl Dataset for TrackerFields {
             by_tracker.entry(x.tracker.as_str()).or_default().push(x);
         }
         for tr in &f.trackers {
-            let mut per_field: BTreeMap<&str, FieldSeen> = BTreeMap::new();
+            // Fields in name order (`Field` is declared so).
+            let mut per_field: BTreeMap<Field, FieldSeen> = BTreeMap::new();
             for x in by_tracker.get(tr.tracker.as_str()).into_iter().flatten() {
                 for h in &x.fields {
                     let e = per_field.entry(h.field).or_default();
-                    e.encodings.insert(h.encoding.clone());
+                    e.encodings.insert(h.encoding);
                     e.places.insert(h.location);
                     if e.example.is_none() {
                         // Requests are stored in seq order.
@@ -68,14 +69,16 @@ impl Dataset for TrackerFields {
             }
             for (field, seen) in per_field {
                 let places: Vec<&str> = seen.places.iter().map(|l| l.as_str()).collect();
+                let encodings: BTreeSet<String> =
+                    seen.encodings.iter().map(|e| e.to_string()).collect();
                 out.row([
                     rank.as_str(),
                     &f.site,
                     cm,
                     gpc,
                     &tr.tracker,
-                    field,
-                    &join(&seen.encodings),
+                    field.as_str(),
+                    &join(&encodings),
                     &places.join(";"),
                     seen.example.unwrap_or(""),
                 ])?;
