@@ -5,8 +5,9 @@
 //! and the request headers and cookies.
 
 use super::Location;
+use super::request::RequestView;
 use super::vocab::{Algo, Digits, Encoding, Field};
-use crate::capture::{Canaries, RawCookie, RawRequest};
+use crate::capture::{Canaries, RawCookie};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use base64::Engine;
 use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
@@ -239,8 +240,9 @@ impl Matcher {
         }
     }
 
-    /// Everything of the visitor that `r` carries.
-    pub fn find(&self, r: &RawRequest) -> BTreeSet<Leak> {
+    /// Everything of the visitor that the request carries.
+    pub fn find(&self, view: &RequestView) -> BTreeSet<Leak> {
+        let r = view.raw;
         let mut out = BTreeSet::new();
         let Some(ac) = &self.ac else { return out };
         let query_at = r.url.find('?').unwrap_or(r.url.len());
@@ -282,11 +284,11 @@ impl Matcher {
         scan(r.url.as_bytes(), &loc_raw, &mut secondary);
         scan(&percent_decode(&dec1), &loc_dec, &mut secondary);
         if let Some(body) = &r.body {
-            let ctype = crate::analyze::request::header(r, "content-type")
-                .unwrap_or_default()
-                .to_ascii_lowercase();
-            let t = String::from_utf8_lossy(body);
-            let form = ctype.contains("x-www-form-urlencoded")
+            let t = &view.body_text;
+            let form = view
+                .content_type
+                .to_ascii_lowercase()
+                .contains("x-www-form-urlencoded")
                 || (!t.trim_start().starts_with(['{', '['])
                     && t.contains('=')
                     && !t.contains(' ')
@@ -357,6 +359,13 @@ pub fn percent_decode(b: &[u8]) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::capture::RawRequest;
+
+    /// What `m` finds in `r`, taken apart as the analysis does.
+    fn find(m: &Matcher, r: &RawRequest) -> BTreeSet<Leak> {
+        let parties = crate::analyze::party::Parties::new("shop.example", None);
+        m.find(&RequestView::new(r, &parties).unwrap())
+    }
 
     fn canaries() -> Canaries {
         crate::canary::derive(b"test-secret", "shop.example")
@@ -460,7 +469,7 @@ mod tests {
                 (req(&format!("https://t.example/p?d={}", url::form_urlencoded::byte_serialize(format!("{{\"em\":\"{value}\"}}").as_bytes()).collect::<String>()), None, &[]), "query"),
             ];
             for (r, loc) in channels {
-                let found = m.find(&r);
+                let found = find(&m, &r);
                 assert!(
                     has(&found, field, enc, loc),
                     "{field}/{enc} in {loc} of {} {:?}: found {found:?}",
@@ -511,31 +520,40 @@ mod tests {
         let m = Matcher::new(&c, &cookies, |k| {
             super::super::decoders::is_id_cookie(&k.name)
         });
-        let f = m.find(&req(
-            "https://www.facebook.com/tr/?id=1&ev=PageView&fbp=fb.1.1732840000000.1234567890",
-            None,
-            &[],
-        ));
+        let f = find(
+            &m,
+            &req(
+                "https://www.facebook.com/tr/?id=1&ev=PageView&fbp=fb.1.1732840000000.1234567890",
+                None,
+                &[],
+            ),
+        );
         assert!(
             f.iter().any(|l| l.field == Field::CookieId
                 && l.detail.as_deref() == Some("_fbp")
                 && l.location == Location::Query),
             "{f:?}"
         );
-        let f = m.find(&req(
-            "https://region1.google-analytics.com/g/collect?v=2&cid=987654321.1732840000",
-            None,
-            &[],
-        ));
+        let f = find(
+            &m,
+            &req(
+                "https://region1.google-analytics.com/g/collect?v=2&cid=987654321.1732840000",
+                None,
+                &[],
+            ),
+        );
         assert!(
             f.iter().any(|l| l.detail.as_deref() == Some("_ga")),
             "{f:?}"
         );
-        let clean = m.find(&req(
-            "https://fonts.example/css?family=Roboto",
-            None,
-            &[("Referer", "https://shop.example/")],
-        ));
+        let clean = find(
+            &m,
+            &req(
+                "https://fonts.example/css?family=Roboto",
+                None,
+                &[("Referer", "https://shop.example/")],
+            ),
+        );
         assert!(clean.is_empty(), "{clean:?}");
     }
 }

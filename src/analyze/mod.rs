@@ -19,8 +19,8 @@ pub mod vocab;
 use crate::capture::RawVisit;
 use decoders::Role;
 use entities::Entities;
-use party::{Parties, registrable};
-use std::collections::{BTreeMap, BTreeSet};
+use party::Parties;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 pub use vocab::{Encoding, Field};
 
 /// A field a request carried: canonical name, encoding, where.
@@ -254,19 +254,16 @@ fn analyze_visit_with(v: &RawVisit, rank: u64, rules: Option<&rules::Rules>) -> 
         })
         .collect();
 
-    let third_party: Vec<bool> = v
-        .requests
-        .iter()
-        .map(|r| parties.is_third_party(&r.url))
-        .collect();
+    // Each request is taken apart once (host, registrable domain, party, body) and that view
+    // is handed to the decoders, the filter rules, canary matching and the datasets' party.
+    let mut third_party: Vec<bool> = Vec::with_capacity(v.requests.len());
+    let mut pages: HashMap<&str, rules::Page> = HashMap::new();
     let mut requests = Vec::new();
-    for (r, &third) in v
-        .requests
-        .iter()
-        .zip(&third_party)
-        .filter(|(r, _)| r.sent())
-    {
-        let Some(view) = request::RequestView::new(r) else {
+    for r in &v.requests {
+        let view = request::RequestView::new(r, &parties);
+        let third = view.as_ref().is_some_and(|w| w.third_party);
+        third_party.push(third);
+        let Some(view) = view.filter(|_| r.sent()) else {
             continue;
         };
         let decoded = decoders::decode(&view);
@@ -279,7 +276,12 @@ fn analyze_visit_with(v: &RawVisit, rank: u64, rules: Option<&rules::Rules>) -> 
         } else {
             &r.frame_url
         };
-        let matched_rule = rules.and_then(|x| x.matched(r, page));
+        let matched_rule = rules.and_then(|x| {
+            let page = pages
+                .entry(page)
+                .or_insert_with(|| rules::Page::parse(page));
+            x.matched(&view, page)
+        });
         if !third && decoded.is_none() && matched_rule.is_none() {
             continue;
         }
@@ -311,10 +313,7 @@ fn analyze_visit_with(v: &RawVisit, rank: u64, rules: Option<&rules::Rules>) -> 
             None => {
                 let (tracker, company, category) = match entities.lookup(&view.host) {
                     Some(e) => (e.name.clone(), e.owner().to_string(), e.category.clone()),
-                    None => {
-                        let d = registrable(&view.host);
-                        (d.clone(), d, "unknown".to_string())
-                    }
+                    None => (view.site.clone(), view.site.clone(), "unknown".to_string()),
                 };
                 RequestFinding {
                     seq: r.seq,
@@ -334,7 +333,7 @@ fn analyze_visit_with(v: &RawVisit, rank: u64, rules: Option<&rules::Rules>) -> 
                 }
             }
         };
-        for l in matcher.find(r) {
+        for l in matcher.find(&view) {
             if l.field == Field::CookieId
                 && let Some(name) = &l.detail
             {
@@ -347,7 +346,9 @@ fn analyze_visit_with(v: &RawVisit, rank: u64, rules: Option<&rules::Rules>) -> 
             });
         }
         // The page URL, wherever a tracker put it (not the Referer header the browser adds).
-        if !f.fields.iter().any(|x| x.field == Field::PageUrl) && carries_page_url(r, &page_urls) {
+        if !f.fields.iter().any(|x| x.field == Field::PageUrl)
+            && carries_page_url(&view, &page_urls)
+        {
             f.fields.insert(FieldHit {
                 field: Field::PageUrl,
                 encoding: Encoding::Plain,
@@ -395,12 +396,8 @@ fn analyze_visit_with(v: &RawVisit, rank: u64, rules: Option<&rules::Rules>) -> 
     }
 }
 
-fn carries_page_url(r: &crate::capture::RawRequest, pages: &[(&str, String)]) -> bool {
-    let body = r
-        .body
-        .as_deref()
-        .map(String::from_utf8_lossy)
-        .unwrap_or_default();
+fn carries_page_url(view: &request::RequestView, pages: &[(&str, String)]) -> bool {
+    let (r, body) = (view.raw, &view.body_text);
     let query = r.url.split_once('?').map(|(_, q)| q).unwrap_or("");
     pages.iter().any(|(plain, enc)| {
         r.url.contains(enc.as_str())

@@ -47,7 +47,12 @@ impl Parties {
 
     /// True when `host`'s registrable domain is none of the first parties.
     pub fn is_third_party_host(&self, host: &str) -> bool {
-        !self.first.contains(&registrable(host))
+        self.is_third_party_site(&registrable(host))
+    }
+
+    /// True when the registrable domain `site` is none of the first parties.
+    pub fn is_third_party_site(&self, site: &str) -> bool {
+        !self.first.iter().any(|f| f == site)
     }
 }
 

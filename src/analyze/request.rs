@@ -1,20 +1,31 @@
-//! A captured request taken apart once for every decoder: host, path, query parameters, and
-//! the body in whatever format it came (JSON, form-urlencoded, several form lines batched in
-//! one body, multipart, text/plain carrying JSON). Cookies sent are searched by the leak
-//! matcher on the raw headers.
+//! A captured request taken apart once, for the decoders, canary matching, filter rules and
+//! the party decision alike: host, registrable domain, first or third party, path, query
+//! parameters, the body as text and in whatever format it came (JSON, form-urlencoded,
+//! several form lines batched in one body, multipart, text/plain carrying JSON). Cookies
+//! sent are searched by the leak matcher on the raw headers.
 
+use super::party::{Parties, registrable};
 use crate::capture::RawRequest;
+use std::borrow::Cow;
 
 /// One record of parameters: the query, a form body line, a multipart body, a JSON object
 /// (flattened to dotted keys such as `context.user.email`).
 pub type Params = Vec<(String, String)>;
 
-/// A request ready for decoding.
+/// A request taken apart once.
 pub struct RequestView<'a> {
     /// The capture.
     pub raw: &'a RawRequest,
     /// Lower-case host.
     pub host: String,
+    /// The host's registrable domain (eTLD+1).
+    pub site: String,
+    /// Sent to none of the visit's first parties.
+    pub third_party: bool,
+    /// The `Content-Type` header as sent (empty when none).
+    pub content_type: &'a str,
+    /// The body as text (invalid UTF-8 replaced; empty when none).
+    pub body_text: Cow<'a, str>,
     /// URL path (`/tr/`).
     pub path: String,
     /// Decoded query parameters.
@@ -24,24 +35,36 @@ pub struct RequestView<'a> {
 }
 
 impl<'a> RequestView<'a> {
-    /// Parses a request; `None` when its URL cannot be parsed.
-    pub fn new(raw: &'a RawRequest) -> Option<RequestView<'a>> {
+    /// Parses a request of a visit whose first parties are `parties`; `None` when its URL
+    /// has no host.
+    pub fn new(raw: &'a RawRequest, parties: &Parties) -> Option<RequestView<'a>> {
         let u = url::Url::parse(&raw.url).ok()?;
         let host = u.host_str()?.to_ascii_lowercase();
+        let site = registrable(host.trim_matches(|c| c == '[' || c == ']'));
+        let third_party = parties.is_third_party_site(&site);
         let path = u.path().to_string();
         let query = u
             .query_pairs()
             .map(|(k, v)| (k.into_owned(), v.into_owned()))
             .collect();
-        let ctype = header(raw, "content-type").unwrap_or_default();
-        let body = raw
+        let content_type = header(raw, "content-type").unwrap_or_default();
+        let body_text = raw
             .body
             .as_deref()
-            .map(|b| parse_body(b, ctype))
+            .map(String::from_utf8_lossy)
             .unwrap_or_default();
+        let body = if raw.body.is_some() {
+            parse_body(&body_text, content_type)
+        } else {
+            Vec::new()
+        };
         Some(RequestView {
             raw,
             host,
+            site,
+            third_party,
+            content_type,
+            body_text,
             path,
             query,
             body,
@@ -86,9 +109,8 @@ pub fn header<'r>(r: &'r RawRequest, name: &str) -> Option<&'r str> {
         .map(|(_, v)| v.as_str())
 }
 
-/// Parses a body into parameter records.
-pub fn parse_body(body: &[u8], ctype: &str) -> Vec<Params> {
-    let text = String::from_utf8_lossy(body);
+/// Parses a body (as text) into parameter records.
+pub fn parse_body(text: &str, ctype: &str) -> Vec<Params> {
     let t = text.trim();
     if t.is_empty() {
         return Vec::new();
@@ -114,7 +136,7 @@ pub fn parse_body(body: &[u8], ctype: &str) -> Vec<Params> {
         };
     }
     if let Some(boundary) = multipart_boundary(ctype, t) {
-        return vec![parse_multipart(&text, &boundary)];
+        return vec![parse_multipart(text, &boundary)];
     }
     if t.contains('=') && !t.contains(' ') {
         // Form-urlencoded; several events batched one per line (GA4).
@@ -201,18 +223,21 @@ mod tests {
 
     #[test]
     fn json_is_flattened_and_arrays_are_records() {
-        let b = parse_body(br#"{"event":"Pageview","context":{"user":{"email":"abc"},"pixel":{"code":"C1"}},"n":[1,2]}"#, "text/plain");
+        let b = parse_body(
+            r#"{"event":"Pageview","context":{"user":{"email":"abc"},"pixel":{"code":"C1"}},"n":[1,2]}"#,
+            "text/plain",
+        );
         assert_eq!(b.len(), 1);
         assert!(b[0].contains(&("context.user.email".into(), "abc".into())));
         assert!(b[0].contains(&("n.1".into(), "2".into())));
-        let b = parse_body(br#"[{"ev":"a"},{"ev":"b"}]"#, "application/json");
+        let b = parse_body(r#"[{"ev":"a"},{"ev":"b"}]"#, "application/json");
         assert_eq!(b.len(), 2);
     }
 
     #[test]
     fn batched_form_lines_are_records() {
         let b = parse_body(
-            b"en=view_search_results&ep.search_term=shoes\r\nen=scroll&epn.percent_scrolled=90",
+            "en=view_search_results&ep.search_term=shoes\r\nen=scroll&epn.percent_scrolled=90",
             "",
         );
         assert_eq!(b.len(), 2);
@@ -223,7 +248,7 @@ mod tests {
     #[test]
     fn multipart_parts_by_name() {
         let body = "------WebKitFormBoundaryX\r\nContent-Disposition: form-data; name=\"id\"\r\n\r\n123\r\n------WebKitFormBoundaryX\r\nContent-Disposition: form-data; name=\"ev\"\r\n\r\nPageView\r\n------WebKitFormBoundaryX--\r\n";
-        let b = parse_body(body.as_bytes(), "");
+        let b = parse_body(body, "");
         assert_eq!(
             b,
             vec![vec![

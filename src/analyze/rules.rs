@@ -2,8 +2,33 @@
 //! Ghostery's trackerdb.txt, …) matched through Brave's `adblock` crate. None is vendored
 //! (their licences are copyleft or non-commercial); README.md says where to get them.
 
-use crate::capture::RawRequest;
+use super::party::registrable;
+use super::request::RequestView;
 use std::path::PathBuf;
+
+/// The page a request was made from, taken apart once per visit and page (the request's
+/// side is its [`RequestView`]).
+pub struct Page {
+    host: String,
+    site: Option<String>,
+}
+
+impl Page {
+    /// Parses a page URL; a URL without a host makes every request third-party, as the
+    /// `adblock` crate's own parser decides.
+    pub fn parse(url: &str) -> Page {
+        match super::party::host_of(url) {
+            Some(host) => Page {
+                site: Some(registrable(&host)),
+                host,
+            },
+            None => Page {
+                host: String::new(),
+                site: None,
+            },
+        }
+    }
+}
 
 /// Errors loading filter lists.
 #[derive(Debug, thiserror::Error)]
@@ -61,9 +86,11 @@ impl Rules {
         })
     }
 
-    /// The rule that would block `r` on a page of `page_url`, if any (exceptions honoured).
-    pub fn matched(&self, r: &RawRequest, page_url: &str) -> Option<String> {
+    /// The rule that would block `v` on `page`, if any (exceptions honoured). The request
+    /// goes to the engine pre-parsed (host, party), so no URL is parsed again here.
+    pub fn matched(&self, v: &RequestView, page: &Page) -> Option<String> {
         use crate::capture::ResourceType as T;
+        let r = v.raw;
         let kind = match r.resource_type {
             T::Document if r.is_main_frame => "document",
             T::Document => "subdocument",
@@ -77,7 +104,15 @@ impl Rules {
             T::WebSocket => "websocket",
             _ => "other",
         };
-        let req = adblock::request::Request::new(&r.url, page_url, kind, &r.method).ok()?;
+        let third_party = page.site.as_deref().is_none_or(|s| s != v.site);
+        let req = adblock::request::Request::preparsed(
+            &r.url,
+            &v.host,
+            &page.host,
+            kind,
+            third_party,
+            &r.method,
+        );
         let res = self.engine.check_network_request(&req);
         if !res.should_block() {
             return None;
@@ -101,6 +136,13 @@ impl Rules {
 mod tests {
     use super::*;
     use crate::analyze::decoders::testutil::req;
+    use crate::analyze::party::Parties;
+    use crate::capture::RawRequest;
+
+    fn matched(rules: &Rules, r: &RawRequest, page: &str) -> Option<String> {
+        let parties = Parties::new("shop.example", None);
+        rules.matched(&RequestView::new(r, &parties).unwrap(), &Page::parse(page))
+    }
 
     #[test]
     fn rules_match_with_exceptions_and_types() {
@@ -110,16 +152,17 @@ mod tests {
         let rules = Rules::load(&[list]).unwrap();
         let page = "https://shop.example/";
         assert_eq!(
-            rules
-                .matched(
-                    &req("GET", "https://tracker.example/t.js", None, None),
-                    page
-                )
-                .as_deref(),
+            matched(
+                &rules,
+                &req("GET", "https://tracker.example/t.js", None, None),
+                page
+            )
+            .as_deref(),
             Some("||tracker.example^")
         );
         assert_eq!(
-            rules.matched(
+            matched(
+                &rules,
                 &req("GET", "https://tracker.example/allowed.js", None, None),
                 page
             ),
@@ -129,12 +172,12 @@ mod tests {
         let mut img = req("GET", "https://cdn.example/pixel.gif", None, None);
         img.resource_type = crate::capture::ResourceType::Image;
         assert_eq!(
-            rules.matched(&img, page).as_deref(),
+            matched(&rules, &img, page).as_deref(),
             Some("||cdn.example/pixel.gif$image")
         );
         img.resource_type = crate::capture::ResourceType::Script;
         assert_eq!(
-            rules.matched(&img, page),
+            matched(&rules, &img, page),
             None,
             "$image only matches images"
         );

@@ -234,7 +234,8 @@ pub(crate) mod testutil {
 
     /// Decodes with the whole registry.
     pub fn decode(r: &RawRequest) -> Option<super::Decoded> {
-        super::decode(&super::RequestView::new(r).unwrap()).map(|(_, d)| d)
+        let parties = crate::analyze::party::Parties::new("shop.example", None);
+        super::decode(&super::RequestView::new(r, &parties).unwrap()).map(|(_, d)| d)
     }
 
     /// True when the decoded request has the field with the encoding.
