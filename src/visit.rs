@@ -1,6 +1,8 @@
-//! One visit: navigate (https, falling back to http), behave like a visitor, drain the
-//! capture, and hand back a [`RawVisit`]. A failed site is a `RawVisit` with its outcome; an
-//! `Err` means only that the browser itself was lost (the crawler then replaces it).
+//! One visit: navigate (https, falling back to http), behave like a visitor, run the evidence
+//! collectors' hooks at their moments ([`crate::collect`]), and hand back a [`RawVisit`]. A
+//! failed site is a `RawVisit` with its outcome, a failed collector a `collector_failures`
+//! entry; an `Err` means only that the browser itself was lost (the crawler then replaces
+//! it).
 
 use crate::browser::BrowserError;
 use crate::browser::session::Session;

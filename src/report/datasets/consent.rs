@@ -75,9 +75,10 @@ impl Dataset for Consent {
     }
 
     fn site(&mut self, s: &Site<'_>, out: &mut Out) -> Result<(), ReportError> {
-        let Some((v, f)) = s.visit else {
+        let Some(x) = s.visited() else {
             return Ok(());
         };
+        let (v, f, rank, mode, gpc) = (x.v, x.f, x.rank.as_str(), x.mode, x.gpc);
         let c = &v.consent;
         let t = choice_trackers(v, f);
         let violation_fields: Vec<String> = t
@@ -87,10 +88,10 @@ impl Dataset for Consent {
             .collect();
         let opt_bool = |b: Option<bool>| b.map(bool_text).unwrap_or("");
         out.row([
-            &s.rank(),
+            rank,
             &v.domain,
-            c.mode.as_str(),
-            bool_text(c.gpc),
+            mode,
+            gpc,
             v.outcome.as_str(),
             c.cmp.as_deref().unwrap_or(""),
             bool_text(c.banner_found),

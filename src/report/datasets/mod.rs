@@ -40,11 +40,37 @@ pub struct Site<'a> {
     pub opts: &'a ReportOptions,
 }
 
-impl Site<'_> {
+impl<'a> Site<'a> {
     /// The rank as a cell.
     pub fn rank(&self) -> String {
         self.target.rank.to_string()
     }
+
+    /// The visit with the cells every per-visit row starts with; `None` while pending.
+    pub fn visited(&self) -> Option<Visited<'a>> {
+        let (v, f) = self.visit?;
+        Some(Visited {
+            v,
+            f,
+            rank: self.rank(),
+            mode: v.consent.mode.as_str(),
+            gpc: bool_text(v.consent.gpc),
+        })
+    }
+}
+
+/// A visited target: its capture, its findings and the common cells.
+pub struct Visited<'a> {
+    /// The raw capture.
+    pub v: &'a RawVisit,
+    /// The analysis findings.
+    pub f: &'a Findings,
+    /// `rank` cell.
+    pub rank: String,
+    /// `consent_mode` cell.
+    pub mode: &'static str,
+    /// `gpc` cell.
+    pub gpc: &'static str,
 }
 
 /// One CSV dataset: its file, its columns, the rows it takes from each target and the rows it

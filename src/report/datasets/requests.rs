@@ -45,12 +45,10 @@ impl Dataset for Requests {
     }
 
     fn site(&mut self, s: &Site<'_>, out: &mut Out) -> Result<(), ReportError> {
-        let Some((v, f)) = s.visit else {
+        let Some(x) = s.visited() else {
             return Ok(());
         };
-        let rank = s.rank();
-        let cm = v.consent.mode.as_str();
-        let gpc = bool_text(v.consent.gpc);
+        let (v, f, rank, mode, gpc) = (x.v, x.f, x.rank.as_str(), x.mode, x.gpc);
         let by_seq: BTreeMap<u32, &RequestFinding> =
             f.requests.iter().map(|x| (x.seq, x)).collect();
         for (r, &third_party) in v.requests.iter().zip(&f.third_party) {
@@ -60,8 +58,8 @@ impl Dataset for Requests {
             }
             out.row([
                 v.domain.as_str(),
-                &rank,
-                cm,
+                rank,
+                mode,
                 gpc,
                 &r.url,
                 &r.method,

@@ -37,16 +37,16 @@ impl Dataset for SiteTrackers {
     }
 
     fn site(&mut self, s: &Site<'_>, out: &mut Out) -> Result<(), ReportError> {
-        let Some((v, f)) = s.visit else {
+        let Some(x) = s.visited() else {
             return Ok(());
         };
-        let rank = s.rank();
+        let (f, rank, mode, gpc) = (x.f, x.rank.as_str(), x.mode, x.gpc);
         for tr in &f.trackers {
             out.row([
-                rank.as_str(),
+                rank,
                 &f.site,
-                v.consent.mode.as_str(),
-                bool_text(v.consent.gpc),
+                mode,
+                gpc,
                 &tr.tracker,
                 &tr.company,
                 &tr.category,

@@ -1,7 +1,7 @@
 //! `tracker_fields.csv` (tidy): one row per site × consent mode × tracker × field, with the
 //! field's encodings, where it travelled and one request that carried it.
 
-use super::{Dataset, Site, bool_text, join};
+use super::{Dataset, Site, join};
 use crate::analyze::{Encoding, Field, Location, RequestFinding};
 use crate::report::{Out, ReportError};
 use std::collections::{BTreeMap, BTreeSet};
@@ -39,12 +39,10 @@ impl Dataset for TrackerFields {
     }
 
     fn site(&mut self, s: &Site<'_>, out: &mut Out) -> Result<(), ReportError> {
-        let Some((v, f)) = s.visit else {
+        let Some(x) = s.visited() else {
             return Ok(());
         };
-        let rank = s.rank();
-        let cm = v.consent.mode.as_str();
-        let gpc = bool_text(v.consent.gpc);
+        let (v, f, rank, mode, gpc) = (x.v, x.f, x.rank.as_str(), x.mode, x.gpc);
         let mut by_tracker: BTreeMap<&str, Vec<&RequestFinding>> = BTreeMap::new();
         for x in &f.requests {
             by_tracker.entry(x.tracker.as_str()).or_default().push(x);
@@ -72,9 +70,9 @@ impl Dataset for TrackerFields {
                 let encodings: BTreeSet<String> =
                     seen.encodings.iter().map(|e| e.to_string()).collect();
                 out.row([
-                    rank.as_str(),
+                    rank,
                     &f.site,
-                    cm,
+                    mode,
                     gpc,
                     &tr.tracker,
                     field.as_str(),
