@@ -90,9 +90,14 @@ pub enum ListError {
         /// Extra words on why (e.g. the selection removed everything).
         hint: String,
     },
-    /// A `--ranks` value that is not `A-B`.
-    #[error("--ranks {0}: expected two whole numbers like `1-1000`")]
-    BadRange(String),
+    /// A `--ranks` value that is not `A-B` with 1 ≤ A ≤ B.
+    #[error("--ranks {value}: {reason}")]
+    BadRange {
+        /// The value given.
+        value: String,
+        /// What is wrong with it.
+        reason: String,
+    },
 }
 
 /// What to take from a list.
@@ -123,19 +128,21 @@ pub struct ParsedList {
 
 /// Parses `A-B` (inclusive) as given to `--ranks`.
 pub fn parse_range(s: &str) -> Result<(u64, u64), ListError> {
-    let (a, b) = s
-        .split_once('-')
-        .ok_or_else(|| ListError::BadRange(s.into()))?;
-    let a: u64 = a
-        .trim()
-        .parse()
-        .map_err(|_| ListError::BadRange(s.into()))?;
-    let b: u64 = b
-        .trim()
-        .parse()
-        .map_err(|_| ListError::BadRange(s.into()))?;
-    if a == 0 || b < a {
-        return Err(ListError::BadRange(s.into()));
+    let bad = |reason: String| ListError::BadRange {
+        value: s.into(),
+        reason,
+    };
+    let numbers = || bad("expected two whole numbers like `1-1000`".into());
+    let (a, b) = s.split_once('-').ok_or_else(numbers)?;
+    let a: u64 = a.trim().parse().map_err(|_| numbers())?;
+    let b: u64 = b.trim().parse().map_err(|_| numbers())?;
+    if a == 0 {
+        return Err(bad(format!("ranks start at 1 (did you mean 1-{b}?)")));
+    }
+    if b < a {
+        return Err(bad(format!(
+            "the range is reversed (did you mean {b}-{a}?)"
+        )));
     }
     Ok((a, b))
 }
@@ -159,14 +166,17 @@ pub fn parse_list(text: &str, path: &Path, sel: &Selection) -> Result<ParsedList
         .map(|(i, l)| (i + 1, l.trim_end_matches('\r').trim()))
         .filter(|(_, l)| !l.is_empty() && !l.starts_with('#'))
         .collect();
-    let format = detect(lines.first().map(|(_, l)| *l).unwrap_or(""));
+    let first = lines.first().map(|(_, l)| *l).unwrap_or("");
+    let format = detect(first);
+    // A header row: CrUX always has one; a Tranco-style list may (`rank,domain`).
+    let header = format == ListFormat::Crux || tranco_header(first);
 
     let mut entries: Vec<(usize, Target)> = Vec::new();
     let mut bad = Vec::new();
     let mut ordinal = 0u64;
     for (idx, &(lineno, line)) in lines.iter().enumerate() {
-        if format == ListFormat::Crux && idx == 0 {
-            continue; // header
+        if header && idx == 0 {
+            continue;
         }
         ordinal += 1;
         match parse_line(format, line, ordinal) {
@@ -237,11 +247,24 @@ fn detect(first: &str) -> ListFormat {
     let fields: Vec<&str> = lower.split(',').map(str::trim).collect();
     if fields.len() >= 2 && fields[0] == "origin" && fields[1] == "rank" {
         ListFormat::Crux
-    } else if fields.len() >= 2 && fields[0].parse::<u64>().is_ok() {
+    } else if tranco_header(first) || (fields.len() >= 2 && fields[0].parse::<u64>().is_ok()) {
         ListFormat::Tranco
     } else {
         ListFormat::Plain
     }
+}
+
+/// A `rank,domain` header row (any case; `site`, `url` or `origin` for `domain`), as
+/// spreadsheets and many published lists add to the Tranco format.
+fn tranco_header(first: &str) -> bool {
+    let lower = first.to_ascii_lowercase();
+    let fields: Vec<&str> = lower
+        .split(',')
+        .map(|f| f.trim().trim_matches('"'))
+        .collect();
+    fields.len() == 2
+        && fields[0] == "rank"
+        && matches!(fields[1], "domain" | "site" | "url" | "origin")
 }
 
 fn parse_line(format: ListFormat, line: &str, ordinal: u64) -> Result<Target, String> {
@@ -411,6 +434,19 @@ mod tests {
     }
 
     #[test]
+    fn a_rank_domain_header_row_is_read_as_tranco() {
+        for head in ["rank,domain", "Rank,Domain", "\"rank\",\"site\""] {
+            let l = parse(&format!("{head}\r\n1,google.com\r\n2,example.org\r\n")).unwrap();
+            assert_eq!(l.format, ListFormat::Tranco, "{head}");
+            assert_eq!(l.targets.len(), 2, "{head}");
+            assert_eq!(l.targets[1].domain, "example.org");
+        }
+        // A header is only the first line: a later one is a malformed line, named.
+        let e = parse("1,a.example\nrank,domain\n").unwrap_err().to_string();
+        assert!(e.contains("line 2"), "{e}");
+    }
+
+    #[test]
     fn crux_keeps_buckets_and_strips_scheme() {
         let l = parse(
             "origin,rank\nhttps://www.example.com,1000\nhttp://news.example.org:8080,10000\n",
@@ -519,8 +555,13 @@ mod tests {
     #[test]
     fn range_parsing() {
         assert_eq!(parse_range("1-1000").unwrap(), (1, 1000));
-        assert!(parse_range("10-1").is_err());
-        assert!(parse_range("abc").is_err());
+        let msg = |s: &str| parse_range(s).unwrap_err().to_string();
+        assert_eq!(
+            msg("10-1"),
+            "--ranks 10-1: the range is reversed (did you mean 1-10?)"
+        );
+        assert!(msg("0-5").contains("ranks start at 1"), "{}", msg("0-5"));
+        assert!(msg("abc").contains("two whole numbers"), "{}", msg("abc"));
     }
 
     #[test]

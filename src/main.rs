@@ -128,15 +128,38 @@ struct CrawlArgs {
     out: Option<PathBuf>,
     /// Name the crawl instead of --out: results/<NAME>; `auto` names it by year and month
     /// (results/2026-12), so a monthly job reruns the same command and resumes after a reboot.
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", value_parser = check_name)]
     name: Option<String>,
     #[command(flatten)]
     opts: CrawlOpts,
 }
 
+/// `--ranks A-B`, checked when the options are parsed (a usage error, exit 2).
+fn check_ranks(s: &str) -> Result<String, String> {
+    list::parse_range(s).map(|_| s.to_string()).map_err(|e| {
+        e.to_string()
+            .trim_start_matches(&format!("--ranks {s}: "))
+            .to_string()
+    })
+}
+
+/// `--name NAME`: a plain folder name under results/, or `auto`.
+fn check_name(s: &str) -> Result<String, String> {
+    if !s.is_empty() && !s.contains(['/', '\\']) && s != "." && s != ".." {
+        Ok(s.to_string())
+    } else {
+        Err("use a plain folder name (or `auto`), or --out PATH".into())
+    }
+}
+
 /// The output folder of `--out` or `--name`.
 fn crawl_dir(out: Option<PathBuf>, name: Option<&str>) -> Result<PathBuf> {
     match (out, name) {
+        (Some(o), _) if o.exists() && !o.is_dir() => Err(Usage(format!(
+            "--out {}: that is a file; give a folder (it is created if missing)",
+            o.display()
+        ))
+        .into()),
         (Some(o), _) => Ok(o),
         (None, Some("auto")) => {
             let now = time::OffsetDateTime::now_utc();
@@ -146,12 +169,7 @@ fn crawl_dir(out: Option<PathBuf>, name: Option<&str>) -> Result<PathBuf> {
                 u8::from(now.month())
             )))
         }
-        (None, Some(n)) if !n.is_empty() && !n.contains(['/', '\\']) && n != "." && n != ".." => {
-            Ok(PathBuf::from("results").join(n))
-        }
-        (None, Some(n)) => {
-            bail!("--name `{n}`: use a plain folder name (or `auto`), or --out PATH")
-        }
+        (None, Some(n)) => Ok(PathBuf::from("results").join(n)),
         (None, None) => bail!("give --out PATH or --name NAME"),
     }
 }
@@ -162,7 +180,7 @@ struct CrawlOpts {
     #[arg(long, value_name = "N")]
     limit: Option<usize>,
     /// Visit only ranks A to B, inclusive (e.g. 1-1000).
-    #[arg(long, value_name = "A-B")]
+    #[arg(long, value_name = "A-B", value_parser = check_ranks)]
     ranks: Option<String>,
     /// Skip malformed list lines with a warning instead of stopping.
     #[arg(long)]
@@ -325,10 +343,19 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(e) => {
             eprintln!("pixelcensus: error: {}", error_text(&e));
-            ExitCode::from(1)
+            if e.downcast_ref::<Usage>().is_some() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::from(1)
+            }
         }
     }
 }
+
+/// A mistake in how pixelcensus was called (exit code 2, like clap's own usage errors).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+struct Usage(String);
 
 /// An error and its causes on one line, each cause once: a cause whose text the message
 /// already holds (an OS error that a typed error quotes) is not repeated.
@@ -405,6 +432,14 @@ fn compare_cmd(
     mode: ModeArg,
     quiet: bool,
 ) -> Result<ExitCode> {
+    for d in [old, new] {
+        if !d.is_dir() {
+            bail!(
+                "{} is not a crawl folder (no such folder); give two folders written by `pixelcensus crawl`",
+                d.display()
+            );
+        }
+    }
     let out = out.unwrap_or_else(|| new.to_owned());
     std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
     let c = report::compare::compare(old, new, &out, &value_name(mode))?;
@@ -507,8 +542,8 @@ async fn crawl_cmd(list_path: &Path, out: &Path, o: CrawlOpts, quiet: bool) -> R
         .with_context(|| format!("creating {}", profile_root.display()))?;
     let cfg = crawl_config(out, &o, versions.user_agent, &profile_root, quiet);
     let result = tokio::select! {
-        r = crawl::run(store, cfg) => Some(r),
-        _ = tokio::signal::ctrl_c() => None,
+        r = crawl::run(store, cfg) => Ok(r),
+        sig = stop_signal() => Err(sig),
     };
     browser::procs::kill_under(&profile_root);
     let _ = std::fs::remove_dir_all(&profile_root);
@@ -516,7 +551,11 @@ async fn crawl_cmd(list_path: &Path, out: &Path, o: CrawlOpts, quiet: bool) -> R
     // Datasets are written from the store in every case, so an interrupted crawl's CSVs show
     // what it has so far.
     let store = Store::open(out)?;
-    if matches!(result, Some(Ok(_))) {
+    if result.is_err() {
+        // Visits in flight were cut off: back to pending, so the datasets say so.
+        store.reset_interrupted()?;
+    }
+    if matches!(result, Ok(Ok(_))) {
         let mut meta = CrawlMeta::read(&store)?;
         meta.finished_at = Some(now());
         meta.write(&store)?;
@@ -527,14 +566,15 @@ async fn crawl_cmd(list_path: &Path, out: &Path, o: CrawlOpts, quiet: bool) -> R
     };
     let written = report::write_all(&store, out, &analyzer, &opts)?;
     match result {
-        None => {
+        Err(sig) => {
             eprintln!(
-                "pixelcensus: interrupted; run the same command again to continue where it stopped"
+                "pixelcensus: interrupted ({}); run the same command again to continue where it stopped",
+                sig.name
             );
-            Ok(ExitCode::from(130))
+            Ok(ExitCode::from(128 + sig.number))
         }
-        Some(Err(e)) => Err(e.into()),
-        Some(Ok(summary)) => {
+        Ok(Err(e)) => Err(e.into()),
+        Ok(Ok(summary)) => {
             if !quiet {
                 print_summary(&summary, &store, out, &written)?;
             }
@@ -569,6 +609,7 @@ fn record_meta(
     meta.chromium_version = Some(versions.chromium.clone()).filter(|v| !v.is_empty());
     meta.chromedriver_version = Some(versions.chromedriver.clone()).filter(|v| !v.is_empty());
     meta.started_at.get_or_insert_with(now);
+    meta.name.get_or_insert_with(|| report::crawl_name(out));
     meta.write(store)?;
     Ok(())
 }
@@ -668,7 +709,7 @@ fn open_frontier(
 /// The options as the manifest records them.
 fn run_options(o: &CrawlOpts) -> RunOptions {
     RunOptions {
-        browsers: o.browsers,
+        browsers: Some(browsers(o)),
         dwell_s: o.dwell.as_secs_f64(),
         page_timeout_s: o.page_timeout.as_secs_f64(),
         command_timeout_s: o.command_timeout.as_secs_f64(),
@@ -689,6 +730,15 @@ fn run_options(o: &CrawlOpts) -> RunOptions {
     }
 }
 
+/// Browsers at once: `--browsers`, else the number of cores.
+fn browsers(o: &CrawlOpts) -> usize {
+    o.browsers.unwrap_or_else(|| {
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(2)
+    })
+}
+
 /// The crawler's configuration from the options.
 fn crawl_config(
     out: &Path,
@@ -706,11 +756,7 @@ fn crawl_config(
     };
     CrawlConfig {
         out: out.to_owned(),
-        browsers: o.browsers.unwrap_or_else(|| {
-            std::thread::available_parallelism()
-                .map(|n| n.get())
-                .unwrap_or(2)
-        }),
+        browsers: browsers(o),
         recycle: o.recycle,
         max_attempts: o.max_attempts,
         visit: VisitConfig {
@@ -733,6 +779,33 @@ fn crawl_config(
             profile_root: profile_root.to_owned(),
         },
         progress,
+    }
+}
+
+/// A signal that stops a crawl the way Ctrl-C does.
+struct StopSignal {
+    name: &'static str,
+    number: u8,
+}
+
+/// Waits for SIGINT (Ctrl-C), SIGTERM (`systemctl stop`, `kill`) or SIGHUP (a closed
+/// terminal). The exit code is 128 + the signal's number: 130, 143, 129.
+async fn stop_signal() -> StopSignal {
+    use tokio::signal::unix::{SignalKind, signal};
+    let (Ok(mut term), Ok(mut hup)) = (
+        signal(SignalKind::terminate()),
+        signal(SignalKind::hangup()),
+    ) else {
+        tokio::signal::ctrl_c().await.ok();
+        return StopSignal {
+            name: "SIGINT",
+            number: 2,
+        };
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => StopSignal { name: "SIGINT", number: 2 },
+        _ = term.recv() => StopSignal { name: "SIGTERM", number: 15 },
+        _ = hup.recv() => StopSignal { name: "SIGHUP", number: 1 },
     }
 }
 

@@ -94,7 +94,7 @@ async fn consent_modes_and_gpc_match_the_test_web() {
     assert_eq!(rows.len() as i64, VISITS, "one row per site and mode");
     let row = |site: &str, mode: &str| {
         rows.iter()
-            .find(|r| r["site"] == site && r["mode"] == mode)
+            .find(|r| r["site"] == site && r["consent_mode"] == mode)
             .unwrap_or_else(|| panic!("no consent.csv row for {site} {mode}"))
     };
     for e in CONSENT_TRUTH {

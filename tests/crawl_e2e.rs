@@ -243,7 +243,7 @@ async fn crawl_of_the_test_web_captures_what_the_server_saw() {
     assert_eq!(h, pixelcensus::report::SITES_COLUMNS);
     assert_eq!(rows.len(), sites_in_demo());
     let col = |h: &[String], name: &str| h.iter().position(|c| c == name).unwrap();
-    let (domain, status) = (col(&h, "domain"), col(&h, "status"));
+    let (domain, status) = (col(&h, "site"), col(&h, "status"));
     let hang = rows.iter().find(|r| r[domain] == "hang.test").unwrap();
     assert_eq!(hang[status], "timeout");
     // requests.csv holds the third-party and pixel requests (--all-requests: all of them).
@@ -259,11 +259,10 @@ async fn crawl_of_the_test_web_captures_what_the_server_saw() {
                 .map(|x| x.requests.iter().filter(|r| third(x, &r.url)).count())
                 .sum::<usize>()
     );
-    assert!(
-        rows.iter().any(|r| r[0] == "beacons.test"
-            && r[11].contains("blob-part-payload")
-            && r[9] == "true")
-    );
+    let c = |n: &str| h.iter().position(|x| x == n).unwrap();
+    assert!(rows.iter().any(|r| r[c("site")] == "beacons.test"
+        && r[c("body")].contains("blob-part-payload")
+        && r[c("is_third_party")] == "true"));
 }
 
 /// Detection on the test web: site × tracker, pixel IDs, loaded/fired, proxy and the
@@ -433,8 +432,8 @@ async fn detection_on_the_test_web_is_exact() {
 /// manifest, and the report page rendered in headless Chromium.
 async fn check_datasets(out: &std::path::Path) {
     use pixelcensus::report::{
-        FIELDS_COLUMNS, PREVALENCE_COLUMNS, SITE_TRACKERS_COLUMNS, SITES_COLUMNS,
-        TRACKER_FIELDS_COLUMNS,
+        COMPANIES_COLUMNS, FIELDS_COLUMNS, PREVALENCE_COLUMNS, SITE_TRACKERS_COLUMNS,
+        SITES_COLUMNS, TRACKER_FIELDS_COLUMNS,
     };
     use std::collections::{BTreeMap, BTreeSet};
     let r = run(vec!["report".into(), out.display().to_string()]).await;
@@ -499,7 +498,7 @@ async fn check_datasets(out: &std::path::Path) {
         (
             "tracker_fields.csv",
             &TRACKER_FIELDS_COLUMNS,
-            vec![("rank", int)],
+            vec![("rank", int), ("is_tracker", boolean)],
         ),
         (
             "prevalence.csv",
@@ -518,7 +517,26 @@ async fn check_datasets(out: &std::path::Path) {
         (
             "fields.csv",
             &FIELDS_COLUMNS,
-            vec![("sites", int), ("sites_ok", int), ("share", frac)],
+            vec![
+                ("sites", int),
+                ("sites_ok", int),
+                ("share", frac),
+                ("ci_low", frac),
+                ("ci_high", frac),
+                ("tracker_sites", int),
+                ("share_of_tracker_sites", frac),
+            ],
+        ),
+        (
+            "companies.csv",
+            &COMPANIES_COLUMNS,
+            vec![
+                ("sites", int),
+                ("sites_ok", int),
+                ("share", frac),
+                ("ci_low", frac),
+                ("ci_high", frac),
+            ],
         ),
     ];
     let mut tables = BTreeMap::new();
@@ -585,14 +603,89 @@ async fn check_datasets(out: &std::path::Path) {
     let f = tables["fields.csv"]
         .1
         .iter()
-        .find(|r| r[2] == "Meta Pixel" && r[4] == "hashed_email")
+        .find(|r| {
+            get("fields.csv", r, "tracker") == "Meta Pixel"
+                && get("fields.csv", r, "field") == "hashed_email"
+        })
         .expect("Meta × hashed_email");
     assert_eq!(get("fields.csv", f, "sites"), "2");
+
+    // The numbers add up. Every row carries the crawl's name; site_trackers.csv filtered on
+    // `status = 'ok'` (the query in docs/schema.md) gives prevalence.csv's `sites`, while its
+    // failed visits' rows are there and marked.
+    let crawl = out.file_name().unwrap().to_str().unwrap();
+    for (file, (h, rows)) in &tables {
+        let i = h.iter().position(|c| c == "crawl").expect("a crawl column");
+        assert!(
+            rows.iter().all(|r| r[i] == crawl),
+            "{file}: crawl ≠ {crawl}"
+        );
+    }
+    let st = &tables["site_trackers.csv"].1;
+    let g = |r: &Vec<String>, c: &str| get("site_trackers.csv", r, c);
+    let mut grouped: BTreeMap<(String, String), BTreeSet<String>> = BTreeMap::new();
+    for r in st.iter().filter(|r| g(r, "status") == "ok") {
+        grouped
+            .entry((g(r, "consent_mode"), g(r, "tracker")))
+            .or_default()
+            .insert(g(r, "site"));
+    }
+    assert!(
+        st.iter().any(|r| g(r, "status") != "ok"),
+        "the demo has pixels on failed visits (http_error pages)"
+    );
+    let mut is_tracker = BTreeMap::new();
+    for r in prev {
+        let key = (
+            get("prevalence.csv", r, "consent_mode"),
+            get("prevalence.csv", r, "tracker"),
+        );
+        assert_eq!(
+            get("prevalence.csv", r, "sites"),
+            grouped.get(&key).map_or(0, |s| s.len()).to_string(),
+            "{key:?}: the group-by of site_trackers.csv"
+        );
+        is_tracker.insert(key.1, get("prevalence.csv", r, "is_tracker") == "true");
+    }
+    // fields.csv: the share among the tracker's own sites.
+    for r in &tables["fields.csv"].1 {
+        let gf = |c: &str| get("fields.csv", r, c);
+        let key = (gf("consent_mode"), gf("tracker"));
+        let n: u64 = gf("sites").parse().unwrap();
+        let of = grouped[&key].len() as u64;
+        assert_eq!(gf("tracker_sites"), of.to_string(), "{key:?}");
+        assert_eq!(
+            gf("share_of_tracker_sites"),
+            format!("{:.6}", n as f64 / of as f64)
+        );
+    }
+    // companies.csv: a company's OK sites are those where any of its tracking trackers loaded.
+    let mut by_company: BTreeMap<(String, String), BTreeSet<String>> = BTreeMap::new();
+    for r in st.iter().filter(|r| g(r, "status") == "ok") {
+        if is_tracker[&g(r, "tracker")] {
+            by_company
+                .entry((g(r, "consent_mode"), g(r, "company")))
+                .or_default()
+                .insert(g(r, "site"));
+        }
+    }
+    let companies = &tables["companies.csv"].1;
+    assert_eq!(companies.len(), by_company.len());
+    for r in companies {
+        let gc = |c: &str| get("companies.csv", r, c);
+        let key = (gc("consent_mode"), gc("company"));
+        assert_eq!(gc("sites"), by_company[&key].len().to_string(), "{key:?}");
+    }
     // tracker_fields.csv: the tidy form, with a request that carried the field.
     let tf = tables["tracker_fields.csv"]
         .1
         .iter()
-        .find(|r| r[1] == "meta-news.test" && r[4] == "Meta Pixel" && r[5] == "hashed_email")
+        .find(|r| {
+            let g = |c: &str| get("tracker_fields.csv", r, c);
+            g("site") == "meta-news.test"
+                && g("tracker") == "Meta Pixel"
+                && g("field") == "hashed_email"
+        })
         .expect("tidy row");
     assert!(
         get("tracker_fields.csv", tf, "encoding")
@@ -608,17 +701,21 @@ async fn check_datasets(out: &std::path::Path) {
     let st = &tables["site_trackers.csv"].1;
     let hostile = st
         .iter()
-        .find(|r| r[1] == "hostile.test" && r[4] == "Meta Pixel")
+        .find(|r| {
+            get("site_trackers.csv", r, "site") == "hostile.test"
+                && get("site_trackers.csv", r, "tracker") == "Meta Pixel"
+        })
         .expect("hostile.test × Meta");
     assert_eq!(
         get("site_trackers.csv", hostile, "events"),
         "'=HYPERLINK(\"http://evil.example\",\"x\")"
     );
     let (h, reqs) = read_csv(&out.join("requests.csv"));
-    let body = h.iter().position(|c| c == "body").unwrap();
+    let c = |n: &str| h.iter().position(|x| x == n).unwrap();
+    let (body, site, url) = (c("body"), c("site"), c("url"));
     let raw = reqs
         .iter()
-        .find(|r| r[0] == "hostile.test" && r[4].contains("/v1/raw?note="))
+        .find(|r| r[site] == "hostile.test" && r[url].contains("/v1/raw?note="))
         .expect("hostile request");
     assert!(
         raw[body].starts_with("base64:"),
@@ -627,14 +724,15 @@ async fn check_datasets(out: &std::path::Path) {
     );
     let text = reqs
         .iter()
-        .find(|r| r[0] == "hostile.test" && r[4].ends_with("/v1/text"))
+        .find(|r| r[site] == "hostile.test" && r[url].ends_with("/v1/text"))
         .expect("hostile text request");
     assert_eq!(
         text[body], "he said \"hi\",\nthen left\r\n=SUM(1);x",
         "quotes, commas, newlines survive in one cell"
     );
     assert!(
-        reqs.iter().all(|r| r[9] == "true" || !r[13].is_empty()),
+        reqs.iter()
+            .all(|r| r[c("is_third_party")] == "true" || !r[c("tracker")].is_empty()),
         "by default only third-party or pixel requests"
     );
 

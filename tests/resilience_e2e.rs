@@ -70,7 +70,7 @@ async fn killed_crawl_resumes_with_every_site_recorded_once() {
     );
     let (h, rows) = read_csv(&out.join("sites.csv"));
     let (domain, status) = (
-        h.iter().position(|c| c == "domain").unwrap(),
+        h.iter().position(|c| c == "site").unwrap(),
         h.iter().position(|c| c == "status").unwrap(),
     );
     let mut domains: Vec<_> = rows.iter().map(|r| r[domain].clone()).collect();
@@ -227,6 +227,51 @@ fn bad_usage_gets_a_clear_error() {
         assert_eq!(o.status.code(), Some(2), "{bad:?}");
         assert!(stderr(&o).contains(bad[0]), "{}", stderr(&o));
     }
+    // Ranges and names are checked before the list is read (x.csv does not exist).
+    for (bad, says) in [
+        ("10-1", "the range is reversed (did you mean 1-10?)"),
+        ("abc", "two whole numbers"),
+        ("0-9", "ranks start at 1"),
+    ] {
+        let o = crawl_cmd("x.csv", &["--ranks", bad]);
+        assert_eq!(o.status.code(), Some(2), "--ranks {bad}: {}", stderr(&o));
+        assert!(stderr(&o).contains(says), "{}", stderr(&o));
+    }
+    let o = std::process::Command::new(bin())
+        .args(["crawl", "--list", "x.csv", "--name", "../x"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("plain folder name"), "{}", stderr(&o));
+    // --out that is a file, and compare with a missing folder: said, nothing created.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("results.txt");
+    std::fs::write(&file, "x").unwrap();
+    let list = write_list(dir.path(), "l.csv", "1,a.test\n");
+    let o = std::process::Command::new(bin())
+        .arg("crawl")
+        .arg("--list")
+        .arg(&list)
+        .arg("--out")
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("that is a file"), "{}", stderr(&o));
+    assert_eq!(std::fs::read(&file).unwrap(), b"x", "the file is untouched");
+    let missing = dir.path().join("no-such-crawl");
+    let new = dir.path().join("new");
+    let o = std::process::Command::new(bin())
+        .arg("compare")
+        .args([&missing, &new])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("not a crawl folder"), "{}", stderr(&o));
+    assert!(
+        !new.exists() && !missing.exists(),
+        "compare created nothing"
+    );
 }
 
 /// `report` on a folder whose store is empty (0 bytes) or another program's database refuses,
@@ -412,6 +457,61 @@ async fn ctrl_c_stops_with_130_and_the_crawl_resumes() {
         count(&out, "SELECT count(DISTINCT target_id) FROM visits"),
         8
     );
+}
+
+/// SIGTERM (`systemctl stop`, `kill`) and SIGHUP (a closed terminal) stop a crawl as Ctrl-C
+/// does: datasets of what is done, visits in flight back to pending, exit 143 and 129; the
+/// rerun completes with every site once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_and_sighup_stop_like_ctrl_c() {
+    require_browser();
+    let _one = BROWSERS.lock().await;
+    let web = web().await;
+    let dir = tempfile::tempdir().unwrap();
+    let list = write_list(
+        dir.path(),
+        "few.csv",
+        "1,clean.test\n2,ga4-blog.test\n3,meta-news.test\n4,x-news.test\n5,uet-shop.test\n6,reddit-forum.test\n7,linkedin-b2b.test\n8,cookie-sync.test\n",
+    );
+    let out = dir.path().join("crawl");
+    let args = crawl_args(&web, &list, &out);
+    for (sig, code, name) in [
+        (libc::SIGTERM, 143, "SIGTERM"),
+        (libc::SIGHUP, 129, "SIGHUP"),
+    ] {
+        let before = try_count(&out, "SELECT count(*) FROM visits");
+        let mut child = spawn(&args);
+        wait_for_visits(&out, &mut child, before + 1).await;
+        // SAFETY: signalling the crawl under test, as systemd or a closing terminal would.
+        unsafe { libc::kill(child.id() as i32, sig) };
+        let o = tokio::task::spawn_blocking(move || child.wait_with_output().unwrap())
+            .await
+            .unwrap();
+        assert_eq!(o.status.code(), Some(code), "{name}: {}", stderr(&o));
+        assert!(
+            stderr(&o).contains(&format!("interrupted ({name})")),
+            "{}",
+            stderr(&o)
+        );
+        assert_eq!(
+            count(
+                &out,
+                "SELECT count(*) FROM targets WHERE state = 'in_progress'"
+            ),
+            0,
+            "{name}: visits in flight are back to pending"
+        );
+        let (_, rows) = read_csv(&out.join("sites.csv"));
+        assert_eq!(rows.len(), 8, "{name}: datasets written for what is done");
+    }
+    let o = run(args).await;
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("8 of 8 sites recorded"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(count(&out, "SELECT count(*) FROM visits"), 8);
 }
 
 /// `--webdriver URL` uses an endpoint that is already running and starts no chromedriver.

@@ -154,6 +154,12 @@ impl SiteTracker {
         entities::TRACKING_CATEGORIES.contains(&self.category.as_str())
     }
 
+    /// A tracker for consent violations and pre-submit capture: its category counts as
+    /// tracking, or it received what the visitor typed, whatever its category says.
+    pub fn counts_as_tracker(&self) -> bool {
+        self.is_tracker() || self.pre_submit_capture()
+    }
+
     /// It received a typed value before any form was submitted ([`PRE_SUBMIT_FIELDS`]).
     pub fn pre_submit_capture(&self) -> bool {
         self.fields
@@ -188,12 +194,13 @@ pub struct Findings {
 }
 
 /// Fields that mean a typed value left before any form was submitted (pixelcensus submits
-/// no form but a search).
-pub const PRE_SUBMIT_FIELDS: [Field; 4] = [
+/// no form but a search): the e-mail and phone, plain or hashed, and the other typed text.
+pub const PRE_SUBMIT_FIELDS: [Field; 5] = [
     Field::PlainEmail,
     Field::HashedEmail,
     Field::PlainPhone,
     Field::HashedPhone,
+    Field::TypedText,
 ];
 
 /// The analysis context: data loaded once per run and shared by every thread.

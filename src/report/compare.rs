@@ -87,8 +87,14 @@ fn read(
 }
 
 fn col(h: &csv::StringRecord, name: &str, dir: &Path, file: &str) -> Result<usize, ReportError> {
+    // Datasets written before the renames of CHANGELOG.md called sites.csv's `site` `domain`.
+    let old = match name {
+        "site" => "domain",
+        other => other,
+    };
     h.iter()
         .position(|c| c == name)
+        .or_else(|| h.iter().position(|c| c == old))
         .ok_or_else(|| ReportError::Read {
             path: dir.join(file),
             reason: format!("no `{name}` column"),
@@ -152,21 +158,24 @@ fn site_trackers(
         col(&h, "site", dir, f)?,
         col(&h, "tracker", dir, f)?,
     );
+    // Only OK visits count (datasets written before the `status` column held only those
+    // the crawl could analyse, failed visits included).
+    let ok = h.iter().position(|c| c == "status");
     let mut out: BTreeMap<String, (u64, BTreeSet<String>)> = BTreeMap::new();
-    for r in rows {
+    for r in rows.iter().filter(|r| ok.is_none_or(|i| &r[i] == "ok")) {
         let e = out.entry(r[site].to_string()).or_default();
         e.0 = r[rank].parse().unwrap_or(0);
         e.1.insert(r[tracker].to_string());
     }
     // Sites with no tracker at all still count as compared.
     let (h, rows) = read(dir, "sites.csv", mode)?;
-    let (rank, domain, status) = (
+    let (rank, site, status) = (
         col(&h, "rank", dir, "sites.csv")?,
-        col(&h, "domain", dir, "sites.csv")?,
+        col(&h, "site", dir, "sites.csv")?,
         col(&h, "status", dir, "sites.csv")?,
     );
     for r in rows.iter().filter(|r| &r[status] == "ok") {
-        out.entry(r[domain].to_string())
+        out.entry(r[site].to_string())
             .or_insert_with(|| (r[rank].parse().unwrap_or(0), BTreeSet::new()));
     }
     Ok(out)

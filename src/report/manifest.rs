@@ -50,7 +50,7 @@ pub fn write(
         .collect();
     let options = serde_json::to_value(&meta.options).expect("plain data");
     let m = json!({
-        "crawl": out.file_name().map(|n| n.to_string_lossy().into_owned()),
+        "crawl": totals.crawl,
         "list": { "file": meta.list.file, "bytes": meta.list.bytes, "sha256": meta.list.sha256, "format": meta.list.format },
         "options": options,
         "pixelcensus": { "version": version, "git_commit": commit },

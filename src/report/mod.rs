@@ -44,8 +44,8 @@ pub enum ReportError {
 }
 
 pub use datasets::{
-    CONSENT_COLUMNS, Dataset, FIELDS_COLUMNS, PREVALENCE_COLUMNS, REQUESTS_COLUMNS,
-    SITE_TRACKERS_COLUMNS, SITES_COLUMNS, Site, TRACKER_FIELDS_COLUMNS,
+    COMPANIES_COLUMNS, CONSENT_COLUMNS, Dataset, FIELDS_COLUMNS, PREVALENCE_COLUMNS,
+    REQUESTS_COLUMNS, SITE_TRACKERS_COLUMNS, SITES_COLUMNS, Site, TRACKER_FIELDS_COLUMNS,
 };
 
 /// Rank bounds of the prevalence buckets.
@@ -181,6 +181,15 @@ pub struct TrackerTotals {
     pub pixel_ids: BTreeMap<String, u64>,
 }
 
+/// Per-company totals of one consent mode (trackers whose category counts as tracking).
+#[derive(Clone, Debug, Default)]
+pub struct CompanyTotals {
+    /// Its trackers seen on OK sites.
+    pub trackers: BTreeSet<String>,
+    /// OK sites where any of them loaded.
+    pub sites: u64,
+}
+
 /// Crawl-wide totals of one consent mode.
 #[derive(Clone, Debug, Default)]
 pub struct Totals {
@@ -194,6 +203,8 @@ pub struct Totals {
     pub ok_by_bucket: [u64; 4],
     /// Per tracker.
     pub trackers: BTreeMap<String, TrackerTotals>,
+    /// Per company, over its tracking trackers.
+    pub companies: BTreeMap<String, CompanyTotals>,
     /// Banners and clicks on OK visits.
     pub choices: ChoiceCounts,
 }
@@ -211,9 +222,20 @@ pub struct Violation {
     pub trackers: Vec<(String, Vec<String>)>,
 }
 
+/// The name a crawl folder gives its crawl: the folder's own name (`results/2026-12` →
+/// `2026-12`).
+pub fn crawl_name(out: &Path) -> String {
+    let abs = std::path::absolute(out).unwrap_or_else(|_| out.to_path_buf());
+    abs.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
 /// Totals of a whole crawl: per consent mode, with the reject violations.
 #[derive(Clone, Debug, Default)]
 pub struct CrawlTotals {
+    /// The crawl's name (the `crawl` column).
+    pub crawl: String,
     /// Per consent mode present in the store.
     pub modes: BTreeMap<ConsentMode, Totals>,
     /// GPC was sent on the crawl's visits.
@@ -279,6 +301,17 @@ impl Totals {
             (Some(_), None) => c.unknown += 1,
             _ => {}
         }
+        let mut companies: BTreeSet<&str> = BTreeSet::new();
+        for t in f.trackers.iter().filter(|t| t.is_tracker()) {
+            let c = self.companies.entry(t.company.clone()).or_default();
+            c.trackers.insert(t.tracker.clone());
+            companies.insert(&t.company);
+        }
+        for c in companies {
+            if let Some(x) = self.companies.get_mut(c) {
+                x.sites += 1;
+            }
+        }
         for t in &f.trackers {
             let e = self
                 .trackers
@@ -323,8 +356,11 @@ pub fn write_all(
         sinks.push((d, o));
     }
     let mut written = Written::default();
+    let meta = crate::store::meta::CrawlMeta::read(store)?;
+    let crawl = meta.name.clone().unwrap_or_else(|| crawl_name(out));
     let mut all = CrawlTotals {
-        gpc: crate::store::meta::CrawlMeta::read(store)?.gpc == Some(true),
+        gpc: meta.gpc == Some(true),
+        crawl: crawl.clone(),
         ..Default::default()
     };
     let targets = store.targets()?;
@@ -346,6 +382,7 @@ pub fn write_all(
                 target,
                 mode: *mode,
                 crawl_gpc: all.gpc,
+                crawl: &crawl,
                 visit,
                 opts,
             };
@@ -553,6 +590,78 @@ mod tests {
         eprintln!("neutralised cells: {seen_payload}");
         // The payloads did reach the files (neutralised): the test would fail on a leak.
         assert!(seen_payload >= 8, "only {seen_payload} neutralised cells");
+    }
+
+    /// A third party of no known category that receives the typed e-mail after "reject
+    /// all" is a violation and a pre-submit capture, whatever its category says; a CDN that
+    /// receives nothing of the visitor is neither.
+    #[test]
+    fn a_third_party_taking_typed_values_counts_as_a_tracker_for_consent() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::create(dir.path()).unwrap();
+        let site = "shop.example";
+        let t = Target {
+            domain: site.into(),
+            rank: 1,
+            rank_is_bucket: false,
+        };
+        store.add_targets(&[t], &[ConsentMode::Reject]).unwrap();
+        let c = store.claim_next().unwrap().unwrap();
+        let mut v = hostile_visit();
+        v.domain = site.into();
+        v.final_url = Some(format!("https://{site}/"));
+        v.canaries = crate::canary::derive(b"k", site);
+        let mut leak = req(
+            "GET",
+            &format!(
+                "https://collector.unlisted.example/c?e={}",
+                v.canaries.email
+            ),
+            None,
+            None,
+        );
+        leak.wall_time = 20.0;
+        let mut cdn = req("GET", "https://cdn.othercdn.example/app.js?v=2", None, None);
+        (cdn.seq, cdn.wall_time) = (1, 20.0);
+        v.requests = vec![leak, cdn];
+        v.consent = ConsentRecord {
+            mode: ConsentMode::Reject,
+            banner_found: true,
+            action: Some(ConsentMode::Reject),
+            action_ok: Some(true),
+            choice_at: Some(10.0),
+            ..Default::default()
+        };
+        store.record_visit(c.id, &v).unwrap();
+        write_all(
+            &store,
+            dir.path(),
+            &Analyzer::default(),
+            &ReportOptions::default(),
+        )
+        .unwrap();
+        let mut r = csv::Reader::from_path(dir.path().join("consent.csv")).unwrap();
+        let h = r.headers().unwrap().clone();
+        let row = r.records().next().unwrap().unwrap();
+        let cell = |n: &str| row[h.iter().position(|c| c == n).unwrap()].to_string();
+        assert_eq!(cell("violations"), "unlisted.example", "{row:?}");
+        assert_eq!(cell("violation_fields"), "unlisted.example=plain_email");
+        let mut r = csv::Reader::from_path(dir.path().join("site_trackers.csv")).unwrap();
+        let h = r.headers().unwrap().clone();
+        let rows: Vec<_> = r.records().map(|x| x.unwrap()).collect();
+        let col = |n: &str| h.iter().position(|c| c == n).unwrap();
+        let (tracker, cat, pre) = (col("tracker"), col("category"), col("pre_submit_capture"));
+        let got: Vec<(&str, &str, &str)> = rows
+            .iter()
+            .map(|r| (&r[tracker], &r[cat], &r[pre]))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("othercdn.example", "unknown", "false"),
+                ("unlisted.example", "unknown", "true")
+            ]
+        );
     }
 
     #[test]

@@ -68,6 +68,11 @@ pub struct RunOptions {
 /// Everything the store knows about how its crawl was made.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CrawlMeta {
+    /// The crawl's name: its output folder's name when it was first run (`2026-12`,
+    /// `demo`), the `crawl` column of every dataset. Stores made before it have none (the
+    /// report then uses the folder's current name).
+    #[serde(default)]
+    pub name: Option<String>,
     /// The list.
     pub list: ListInfo,
     /// The last run's options.
@@ -94,6 +99,7 @@ impl CrawlMeta {
         }
         let get = |k: &str| store.meta(k);
         Ok(CrawlMeta {
+            name: None,
             list: ListInfo {
                 file: get("list_file")?,
                 format: get("list_format")?,

@@ -8,10 +8,11 @@ use crate::report::{Out, ReportError, cells};
 use std::collections::BTreeSet;
 
 /// Column order of `consent.csv`: one row per site and consent mode.
-pub const CONSENT_COLUMNS: [&str; 14] = [
+pub const CONSENT_COLUMNS: [&str; 15] = [
     "rank",
     "site",
-    "mode",
+    "crawl",
+    "consent_mode",
     "gpc",
     "status",
     "cmp",
@@ -29,7 +30,8 @@ pub(super) struct Consent;
 
 /// The trackers of one visit on either side of the consent click.
 pub struct ChoiceTrackers<'a> {
-    /// Tracking trackers that fired before the click (or on a visit without one).
+    /// Trackers (by category, or because they received typed values) that fired before the
+    /// click (or on a visit without one).
     pub before: Vec<&'a SiteTracker>,
     /// Tracking trackers that fired at or after it.
     pub after: Vec<&'a SiteTracker>,
@@ -40,7 +42,7 @@ pub struct ChoiceTrackers<'a> {
 
 /// Sorts a visit's tracking trackers by the consent click.
 pub fn choice_trackers<'a>(v: &RawVisit, f: &'a Findings) -> ChoiceTrackers<'a> {
-    let tracking = || f.trackers.iter().filter(|t| t.is_tracker());
+    let tracking = || f.trackers.iter().filter(|t| t.counts_as_tracker());
     let before = tracking().filter(|t| t.fired_before_choice).collect();
     let after: Vec<&SiteTracker> = tracking().filter(|t| t.fired_after_choice).collect();
     let violations = if v.consent.mode == ConsentMode::Reject {
@@ -78,7 +80,7 @@ impl Dataset for Consent {
         let Some(x) = s.visited() else {
             return Ok(());
         };
-        let (v, f, rank, mode, gpc) = (x.v, x.f, x.rank.as_str(), x.mode, x.gpc);
+        let (v, f) = (x.v, x.f);
         let c = &v.consent;
         let t = choice_trackers(v, f);
         let violation_fields: Vec<String> = t
@@ -87,12 +89,7 @@ impl Dataset for Consent {
             .flat_map(|(t, fs)| fs.iter().map(move |x| format!("{t}={x}")))
             .collect();
         let opt_bool = |b: Option<bool>| b.map(bool_text).unwrap_or("");
-        out.row([
-            rank,
-            &v.domain,
-            mode,
-            gpc,
-            v.outcome.as_str(),
+        out.row(x.key().into_iter().chain([
             c.cmp.as_deref().unwrap_or(""),
             bool_text(c.banner_found),
             c.action.map(ConsentMode::as_str).unwrap_or(""),
@@ -102,6 +99,6 @@ impl Dataset for Consent {
             &join(t.after.iter().map(|t| &t.tracker)),
             &join(t.violations.iter().map(|(t, _)| t)),
             &violation_fields.join(";"),
-        ])
+        ]))
     }
 }

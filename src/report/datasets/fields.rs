@@ -1,12 +1,14 @@
 //! `fields.csv`: per consent mode, tracker and field, the share of OK sites where the tracker
-//! received the field.
+//! received the field (with its Wilson interval), and the share among the OK sites where the
+//! tracker loaded at all.
 
 use super::prevalence::frac;
 use super::{Dataset, bool_text};
-use crate::report::{CrawlTotals, Out, ReportError, ranked};
+use crate::report::{CrawlTotals, Out, ReportError, cells, ranked};
 
 /// Column order of `fields.csv`.
-pub const FIELDS_COLUMNS: [&str; 8] = [
+pub const FIELDS_COLUMNS: [&str; 13] = [
+    "crawl",
     "consent_mode",
     "gpc",
     "tracker",
@@ -15,6 +17,10 @@ pub const FIELDS_COLUMNS: [&str; 8] = [
     "sites",
     "sites_ok",
     "share",
+    "ci_low",
+    "ci_high",
+    "tracker_sites",
+    "share_of_tracker_sites",
 ];
 
 pub(super) struct Fields;
@@ -33,7 +39,9 @@ impl Dataset for Fields {
         for (mode, t) in &all.modes {
             for (name, x) in ranked(t) {
                 for (field, n) in &x.fields {
+                    let (lo, hi) = cells::wilson(*n, t.ok);
                     out.row([
+                        all.crawl.as_str(),
                         mode.as_str(),
                         gpc,
                         name.as_str(),
@@ -42,6 +50,10 @@ impl Dataset for Fields {
                         &n.to_string(),
                         &t.ok.to_string(),
                         &frac(*n, t.ok),
+                        &cells::share(lo),
+                        &cells::share(hi),
+                        &x.sites.to_string(),
+                        &frac(*n, x.sites),
                     ])?;
                 }
             }

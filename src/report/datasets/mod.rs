@@ -4,6 +4,7 @@
 //! dataset is a new file here and one line in [`registry`] (plus its columns in
 //! docs/schema.md).
 
+mod companies;
 mod consent;
 mod fields;
 mod prevalence;
@@ -12,6 +13,7 @@ mod site_trackers;
 mod sites;
 mod tracker_fields;
 
+pub use companies::COMPANIES_COLUMNS;
 pub use consent::{CONSENT_COLUMNS, choice_trackers};
 pub use fields::FIELDS_COLUMNS;
 pub use prevalence::PREVALENCE_COLUMNS;
@@ -34,6 +36,8 @@ pub struct Site<'a> {
     pub mode: ConsentMode,
     /// The crawl sent GPC (for targets not visited yet; a visit records its own).
     pub crawl_gpc: bool,
+    /// The crawl's name (the `crawl` column).
+    pub crawl: &'a str,
     /// The visit and its findings; `None` while the target is pending.
     pub visit: Option<(&'a RawVisit, &'a Findings)>,
     /// What the report was asked to write.
@@ -53,9 +57,28 @@ impl<'a> Site<'a> {
             v,
             f,
             rank: self.rank(),
+            crawl: self.crawl,
             mode: v.consent.mode.as_str(),
             gpc: bool_text(v.consent.gpc),
+            status: v.outcome.as_str(),
         })
+    }
+}
+
+/// The columns every per-site dataset starts with, in this order.
+pub const KEY_COLUMNS: [&str; 6] = ["rank", "site", "crawl", "consent_mode", "gpc", "status"];
+
+impl Visited<'_> {
+    /// The cells of [`KEY_COLUMNS`].
+    pub fn key(&self) -> [&str; 6] {
+        [
+            self.rank.as_str(),
+            self.v.domain.as_str(),
+            self.crawl,
+            self.mode,
+            self.gpc,
+            self.status,
+        ]
     }
 }
 
@@ -67,10 +90,14 @@ pub struct Visited<'a> {
     pub f: &'a Findings,
     /// `rank` cell.
     pub rank: String,
+    /// `crawl` cell.
+    pub crawl: &'a str,
     /// `consent_mode` cell.
     pub mode: &'static str,
     /// `gpc` cell.
     pub gpc: &'static str,
+    /// `status` cell: the visit's outcome.
+    pub status: &'static str,
 }
 
 /// One CSV dataset: its file, its columns, the rows it takes from each target and the rows it
@@ -98,6 +125,7 @@ pub fn registry() -> Vec<Box<dyn Dataset>> {
         Box::new(tracker_fields::TrackerFields),
         Box::new(prevalence::Prevalence),
         Box::new(fields::Fields),
+        Box::new(companies::Companies),
         Box::new(requests::Requests),
         Box::new(consent::Consent),
     ]

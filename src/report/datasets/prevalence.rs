@@ -5,7 +5,8 @@ use super::{Dataset, bool_text};
 use crate::report::{CrawlTotals, Out, ReportError, cells, ranked};
 
 /// Column order of `prevalence.csv`.
-pub const PREVALENCE_COLUMNS: [&str; 15] = [
+pub const PREVALENCE_COLUMNS: [&str; 16] = [
+    "crawl",
     "consent_mode",
     "gpc",
     "tracker",
@@ -49,6 +50,7 @@ impl Dataset for Prevalence {
             for (name, x) in ranked(t) {
                 let (lo, hi) = cells::wilson(x.sites, t.ok);
                 out.row([
+                    all.crawl.as_str(),
                     mode.as_str(),
                     gpc,
                     name.as_str(),

@@ -7,15 +7,17 @@ use crate::report::{Out, ReportError, body_text, initiator_text};
 use std::collections::BTreeMap;
 
 /// Column order of `requests.csv`: the capture, then the tracker attribution.
-pub const REQUESTS_COLUMNS: [&str; 23] = [
-    "site",
+pub const REQUESTS_COLUMNS: [&str; 25] = [
     "rank",
+    "site",
+    "crawl",
     "consent_mode",
     "gpc",
+    "status",
     "url",
     "method",
     "resource_type",
-    "status",
+    "http_status",
     "frame_url",
     "is_third_party",
     "body_bytes",
@@ -48,7 +50,7 @@ impl Dataset for Requests {
         let Some(x) = s.visited() else {
             return Ok(());
         };
-        let (v, f, rank, mode, gpc) = (x.v, x.f, x.rank.as_str(), x.mode, x.gpc);
+        let (v, f) = (x.v, x.f);
         let by_seq: BTreeMap<u32, &RequestFinding> =
             f.requests.iter().map(|x| (x.seq, x)).collect();
         for (r, &third_party) in v.requests.iter().zip(&f.third_party) {
@@ -56,37 +58,35 @@ impl Dataset for Requests {
             if a.is_none() && !s.opts.all_requests {
                 continue;
             }
-            out.row([
-                v.domain.as_str(),
-                rank,
-                mode,
-                gpc,
-                &r.url,
-                &r.method,
-                r.resource_type.as_str(),
-                &r.status.map(|s| s.to_string()).unwrap_or_default(),
-                &r.frame_url,
-                bool_text(third_party),
-                &r.body
-                    .as_ref()
-                    .map(|b| b.len().to_string())
-                    .unwrap_or_default(),
-                &body_text(r),
-                &initiator_text(&r.initiator),
-                a.map(|x| x.tracker.as_str()).unwrap_or(""),
-                a.map(|x| x.company.as_str()).unwrap_or(""),
-                a.map(|x| x.category.as_str()).unwrap_or(""),
-                a.and_then(|x| x.decoder).unwrap_or(""),
-                &a.map(|x| join(&x.pixel_ids)).unwrap_or_default(),
-                &a.map(|x| join(&x.events)).unwrap_or_default(),
-                &a.map(|x| fields_text(&x.fields)).unwrap_or_default(),
-                a.and_then(|x| x.matched_rule.as_deref()).unwrap_or(""),
-                v.consent
-                    .after_choice(r.wall_time)
-                    .map(bool_text)
-                    .unwrap_or(""),
-                r.failure.as_deref().unwrap_or(""),
-            ])?;
+            out.row(
+                x.key().into_iter().chain([
+                    r.url.as_str(),
+                    &r.method,
+                    r.resource_type.as_str(),
+                    &r.status.map(|s| s.to_string()).unwrap_or_default(),
+                    &r.frame_url,
+                    bool_text(third_party),
+                    &r.body
+                        .as_ref()
+                        .map(|b| b.len().to_string())
+                        .unwrap_or_default(),
+                    &body_text(r),
+                    &initiator_text(&r.initiator),
+                    a.map(|x| x.tracker.as_str()).unwrap_or(""),
+                    a.map(|x| x.company.as_str()).unwrap_or(""),
+                    a.map(|x| x.category.as_str()).unwrap_or(""),
+                    a.and_then(|x| x.decoder).unwrap_or(""),
+                    &a.map(|x| join(&x.pixel_ids)).unwrap_or_default(),
+                    &a.map(|x| join(&x.events)).unwrap_or_default(),
+                    &a.map(|x| fields_text(&x.fields)).unwrap_or_default(),
+                    a.and_then(|x| x.matched_rule.as_deref()).unwrap_or(""),
+                    v.consent
+                        .after_choice(r.wall_time)
+                        .map(bool_text)
+                        .unwrap_or(""),
+                    r.failure.as_deref().unwrap_or(""),
+                ]),
+            )?;
         }
         Ok(())
     }

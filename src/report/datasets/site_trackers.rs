@@ -4,11 +4,13 @@ use super::{Dataset, Site, bool_text, join};
 use crate::report::{Out, ReportError};
 
 /// Column order of `site_trackers.csv`.
-pub const SITE_TRACKERS_COLUMNS: [&str; 18] = [
+pub const SITE_TRACKERS_COLUMNS: [&str; 20] = [
     "rank",
     "site",
+    "crawl",
     "consent_mode",
     "gpc",
+    "status",
     "tracker",
     "company",
     "category",
@@ -40,14 +42,9 @@ impl Dataset for SiteTrackers {
         let Some(x) = s.visited() else {
             return Ok(());
         };
-        let (f, rank, mode, gpc) = (x.f, x.rank.as_str(), x.mode, x.gpc);
-        for tr in &f.trackers {
-            out.row([
-                rank,
-                &f.site,
-                mode,
-                gpc,
-                &tr.tracker,
+        for tr in &x.f.trackers {
+            out.row(x.key().into_iter().chain([
+                tr.tracker.as_str(),
                 &tr.company,
                 &tr.category,
                 bool_text(tr.loaded),
@@ -61,7 +58,7 @@ impl Dataset for SiteTrackers {
                 bool_text(tr.pre_submit_capture()),
                 bool_text(tr.fired_before_choice),
                 bool_text(tr.fired_after_choice),
-            ])?;
+            ]))?;
         }
         Ok(())
     }

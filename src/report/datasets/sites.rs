@@ -4,13 +4,14 @@ use super::{Dataset, Site, bool_text};
 use crate::report::{Out, ReportError};
 
 /// Column order of `sites.csv`.
-pub const SITES_COLUMNS: [&str; 14] = [
+pub const SITES_COLUMNS: [&str; 15] = [
     "rank",
-    "rank_is_bucket",
-    "domain",
+    "site",
+    "crawl",
     "consent_mode",
     "gpc",
     "status",
+    "rank_is_bucket",
     "http_status",
     "final_url",
     "error",
@@ -33,38 +34,23 @@ impl Dataset for Sites {
     }
 
     fn site(&mut self, s: &Site<'_>, out: &mut Out) -> Result<(), ReportError> {
-        let rank = s.rank();
         let bucket = bool_text(s.target.rank_is_bucket);
-        let Some((v, f)) = s.visit else {
+        let Some(x) = s.visited() else {
             // Listed but not visited yet (an interrupted crawl).
+            let rank = s.rank();
             let gpc = bool_text(s.crawl_gpc);
-            let (domain, mode) = (s.target.domain.as_str(), s.mode.as_str());
-            return out.row([
-                rank.as_str(),
-                bucket,
-                domain,
-                mode,
-                gpc,
-                "pending",
-                "",
-                "",
-                "",
-                "",
-                "",
-                "",
-                "",
-                "",
-            ]);
+            let (site, mode) = (s.target.domain.as_str(), s.mode.as_str());
+            let key = [rank.as_str(), site, s.crawl, mode, gpc, "pending"];
+            return out.row(
+                key.into_iter()
+                    .chain([bucket, "", "", "", "", "", "", "", ""]),
+            );
         };
+        let (v, f) = (x.v, x.f);
         let third = f.third_party.iter().filter(|&&t| t).count();
         let tracking = f.trackers.iter().filter(|t| t.is_tracker()).count();
-        out.row([
-            rank.as_str(),
+        out.row(x.key().into_iter().chain([
             bucket,
-            &v.domain,
-            v.consent.mode.as_str(),
-            bool_text(v.consent.gpc),
-            v.outcome.as_str(),
             &v.http_status.map(|s| s.to_string()).unwrap_or_default(),
             v.final_url.as_deref().unwrap_or(""),
             v.error.as_deref().unwrap_or(""),
@@ -73,6 +59,6 @@ impl Dataset for Sites {
             &v.requests.len().to_string(),
             &third.to_string(),
             &tracking.to_string(),
-        ])
+        ]))
     }
 }

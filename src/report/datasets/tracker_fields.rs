@@ -1,21 +1,26 @@
 //! `tracker_fields.csv` (tidy): one row per site × consent mode × tracker × field, with the
 //! field's encodings, where it travelled and one request that carried it.
 
-use super::{Dataset, Site, join};
+use super::{Dataset, Site, bool_text, join};
 use crate::analyze::{Encoding, Field, Location, RequestFinding};
 use crate::report::{Out, ReportError};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Column order of `tracker_fields.csv`.
-pub const TRACKER_FIELDS_COLUMNS: [&str; 9] = [
+pub const TRACKER_FIELDS_COLUMNS: [&str; 14] = [
     "rank",
     "site",
+    "crawl",
     "consent_mode",
     "gpc",
+    "status",
     "tracker",
+    "company",
+    "category",
+    "is_tracker",
     "field",
     "encoding",
-    "where",
+    "locations",
     "example_request_url",
 ];
 
@@ -42,7 +47,7 @@ impl Dataset for TrackerFields {
         let Some(x) = s.visited() else {
             return Ok(());
         };
-        let (v, f, rank, mode, gpc) = (x.v, x.f, x.rank.as_str(), x.mode, x.gpc);
+        let (v, f) = (x.v, x.f);
         let mut by_tracker: BTreeMap<&str, Vec<&RequestFinding>> = BTreeMap::new();
         for x in &f.requests {
             by_tracker.entry(x.tracker.as_str()).or_default().push(x);
@@ -69,17 +74,16 @@ impl Dataset for TrackerFields {
                 let places: Vec<&str> = seen.places.iter().map(|l| l.as_str()).collect();
                 let encodings: BTreeSet<String> =
                     seen.encodings.iter().map(|e| e.to_string()).collect();
-                out.row([
-                    rank,
-                    &f.site,
-                    mode,
-                    gpc,
-                    &tr.tracker,
+                out.row(x.key().into_iter().chain([
+                    tr.tracker.as_str(),
+                    &tr.company,
+                    &tr.category,
+                    bool_text(tr.is_tracker()),
                     field.as_str(),
                     &join(&encodings),
                     &places.join(";"),
                     seen.example.unwrap_or(""),
-                ])?;
+                ]))?;
             }
         }
         Ok(())
