@@ -2,10 +2,11 @@
 # Chromium and chromedriver (Debian's `chromium`, `chromium-driver`) when missing, then build.
 
 SHELL        := /bin/bash
-CARGO        ?= cargo
+# cron and systemd give a bare PATH without ~/.cargo/bin: look there too.
+CARGO        ?= $(shell command -v cargo 2>/dev/null || echo $(HOME)/.cargo/bin/cargo)
 CHROMIUM     := /usr/lib/chromium/chromium
 CHROMEDRIVER := /usr/bin/chromedriver
-BIN          := target/release/pixelcensus
+BIN          ?= ./target/release/pixelcensus
 
 .PHONY: help setup deps build demo test lint bench monthly clean
 
@@ -32,7 +33,7 @@ build:
 setup: deps build
 
 demo: setup
-	./$(BIN) demo --out results/demo
+	$(BIN) demo --out results/demo
 	@echo "open results/demo/report.html; datasets beside it (docs/schema.md); store results/demo/crawl.sqlite"
 
 test: deps
@@ -47,13 +48,15 @@ bench: deps
 	$(CARGO) run --release --example bench -- $(BENCH_ARGS)
 
 # A scheduled monthly crawl (systemd timer or cron, see README.md): rerunning the same
-# command in the same month resumes the same crawl.
+# command in the same month resumes the same crawl, and a finished one is a no-op. It builds
+# only when there is no binary yet (a scheduled run never recompiles), and finds cargo and
+# the browser without the login PATH.
 LIST ?=
 MONTHLY_ARGS ?=
 monthly:
 	@test -n "$(LIST)" || { echo "usage: make monthly LIST=path/to/top-sites.csv [MONTHLY_ARGS='--limit 10000']"; exit 2; }
-	@$(MAKE) --no-print-directory setup
-	./$(BIN) crawl --list $(LIST) --name auto $(MONTHLY_ARGS)
+	@test -x $(BIN) || $(MAKE) --no-print-directory setup
+	$(BIN) crawl --list $(LIST) --name auto $(MONTHLY_ARGS)
 
 clean:
 	$(CARGO) clean

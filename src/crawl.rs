@@ -43,6 +43,8 @@ pub struct CrawlConfig {
     pub browser: BrowserConfig,
     /// How to show progress.
     pub progress: Progress,
+    /// The crawl's name, in progress lines.
+    pub name: String,
 }
 
 /// What a crawl run did.
@@ -166,10 +168,10 @@ fn progress_bar(mode: Progress, counts: &Counts) -> Option<ProgressBar> {
     }
     let bar = ProgressBar::new(counts.total);
     bar.set_style(
-        ProgressStyle::with_template(
-            "{spinner} [{elapsed_precise}] {wide_bar} {pos}/{len} {msg} ETA {eta}",
-        )
-        .expect("valid template"),
+        // The ETA is ours, in the message, once a site of this run is done (indicatif's own
+        // would guess from nothing at the start, and from sites done by earlier runs).
+        ProgressStyle::with_template("{spinner} [{elapsed_precise}] {wide_bar} {pos}/{len} {msg}")
+            .expect("valid template"),
     );
     bar.set_position(counts.done);
     bar.enable_steady_tick(Duration::from_millis(250));
@@ -185,6 +187,24 @@ fn rate(shared: &Shared, start: Instant) -> f64 {
     }
 }
 
+/// The time left at this run's rate, once it has visited a site: `ETA 12 min`.
+fn eta(shared: &Shared, start: Instant, left: u64) -> String {
+    let r = rate(shared, start);
+    if shared.visited.load(Ordering::Relaxed) == 0 || r <= 0.0 {
+        return "ETA after the first site".into();
+    }
+    let mins = left as f64 / r;
+    if mins < 1.0 {
+        "ETA <1 min".into()
+    } else if mins < 120.0 {
+        format!("ETA {mins:.0} min")
+    } else {
+        format!("ETA {:.1} h", mins / 60.0)
+    }
+}
+
+/// One progress line (stderr not a terminal: cron, CI, systemd): UTC time, crawl name,
+/// counts, rate, ETA.
 fn log_line(shared: &Shared, start: Instant) {
     let ok = shared.ok.load(Ordering::Relaxed);
     let failed = shared.failed.load(Ordering::Relaxed);
@@ -193,11 +213,18 @@ fn log_line(shared: &Shared, start: Instant) {
         .lock()
         .map(|s| s.counts().map(|c| c.total).unwrap_or(0))
         .unwrap_or(0);
+    let now = time::OffsetDateTime::now_utc()
+        .replace_nanosecond(0)
+        .unwrap_or_else(|_| time::OffsetDateTime::now_utc())
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default();
     eprintln!(
-        "pixelcensus: {}/{} visits done (ok {ok}, failed {failed}), {:.1} visits/min, {} of the browsers busy",
+        "{now} pixelcensus [{}]: {}/{} visits done (ok {ok}, failed {failed}), {:.1} visits/min, {}, {} of the browsers busy",
+        shared.cfg.name,
         ok + failed,
         total,
         rate(shared, start),
+        eta(shared, start, total.saturating_sub(ok + failed)),
         shared.active.load(Ordering::Relaxed)
     );
 }
@@ -282,11 +309,13 @@ async fn worker(w: usize, shared: Arc<Shared>, bar: Option<ProgressBar>) {
         tracing::info!(site = %claimed.target.domain, %outcome, trackers = %fired.join(", "), "visited");
         if let Some(b) = &bar {
             b.inc(1);
+            let left = b.length().unwrap_or(0).saturating_sub(b.position());
             b.set_message(format!(
-                "ok {} failed {} {:.1} visits/min",
+                "ok {} failed {} {:.1} visits/min {}",
                 shared.ok.load(Ordering::Relaxed),
                 shared.failed.load(Ordering::Relaxed),
-                rate(&shared, start)
+                rate(&shared, start),
+                eta(&shared, start, left)
             ));
         }
     }

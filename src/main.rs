@@ -20,7 +20,7 @@ use std::time::Duration;
 #[derive(Parser)]
 #[command(
     name = "pixelcensus",
-    version,
+    version = env!("PIXELCENSUS_VERSION"),
     about = "Measure how widespread tracking pixels are and what they take from visitors",
     long_about = "pixelcensus visits every site of a top-site list in real headless Chromium, behaves like a \
 visitor (scrolls, types fictitious canary values, runs a search, never submits any other form), records \
@@ -34,11 +34,35 @@ struct Cli {
     #[command(subcommand)]
     command: Command,
     /// Only print errors (no progress, no summary).
-    #[arg(short, long, global = true)]
+    #[arg(
+        short,
+        long,
+        global = true,
+        conflicts_with = "verbose",
+        help_heading = "Output"
+    )]
     quiet: bool,
     /// Print more detail (repeat for debug output).
-    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    #[arg(short, long, global = true, action = clap::ArgAction::Count, help_heading = "Output")]
     verbose: u8,
+    /// Log lines as text (default) or as JSON objects, one per line, for batch runs.
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        default_value = "text",
+        help_heading = "Output"
+    )]
+    log_format: LogFormat,
+}
+
+/// `--log-format`.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum LogFormat {
+    /// Human-readable lines.
+    Text,
+    /// One JSON object per line (`timestamp`, `level`, `fields`, `target`).
+    Json,
 }
 
 #[derive(Subcommand)]
@@ -53,16 +77,37 @@ Exit status: 0 when the crawl ran to the end (failed sites are data), 1 when it 
     )]
     Crawl(CrawlArgs),
     /// Serve the built-in test web and crawl it (offline); results in results/demo.
+    #[command(
+        after_help = "Examples:\n  pixelcensus demo                          every site of the test web, into results/demo\n  \
+pixelcensus demo --dwell 1 --out /tmp/demo  quicker, elsewhere\n  \
+pixelcensus demo --consent all             each site three times: banners ignored, accepted, rejected\n\n\
+The test web and its site list are built in: demo runs from any folder, offline."
+    )]
     Demo {
         #[command(flatten)]
         crawl: CrawlOpts,
         /// Output folder.
         #[arg(long, default_value = "results/demo")]
         out: PathBuf,
-        /// The demo list.
-        #[arg(long, default_value = "seeds/demo-sites.csv")]
-        list: PathBuf,
+        /// Another list of test-web sites (default: the built-in list, written into the output
+        /// folder as demo-sites.csv).
+        #[arg(long)]
+        list: Option<PathBuf>,
     },
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell) to stdout.
+    #[command(
+        after_help = "Examples:\n  pixelcensus completions bash > ~/.local/share/bash-completion/completions/pixelcensus\n  \
+pixelcensus completions zsh > ~/.zfunc/_pixelcensus"
+    )]
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff) to stdout.
+    #[command(
+        after_help = "Example:\n  pixelcensus man > ~/.local/share/man/man1/pixelcensus.1 && man pixelcensus"
+    )]
+    Man,
     /// Serve the built-in test web on a loopback port until Ctrl-C.
     Testweb {
         /// Port on 127.0.0.1 (0: any free port).
@@ -106,6 +151,9 @@ Exit status: 0 when the crawl ran to the end (failed sites are data), 1 when it 
         out: Option<PathBuf>,
     },
     /// Rewrite every dataset of a crawl folder from its store (same as analyze).
+    #[command(after_help = "Examples:\n  pixelcensus report results/2026-12\n  \
+pixelcensus report results/2026-12 --rules easyprivacy.txt --all-requests\n\n\
+Two runs on the same store write byte-identical files.")]
     Report {
         /// The crawl folder (holding crawl.sqlite).
         dir: PathBuf,
@@ -330,14 +378,17 @@ fn main() -> ExitCode {
         (false, 1) => "info",
         _ => "debug",
     };
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("PIXELCENSUS_LOG").unwrap_or_else(|_| {
-                tracing_subscriber::EnvFilter::new(format!("pixelcensus={level}"))
-            }),
-        )
+    let filter = tracing_subscriber::EnvFilter::try_from_env("PIXELCENSUS_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(format!("pixelcensus={level}")));
+    let logs = tracing_subscriber::fmt()
+        .with_env_filter(filter)
         .with_writer(std::io::stderr)
-        .init();
+        // Colour only on a terminal: a log file or journald gets no escape codes.
+        .with_ansi(std::io::stderr().is_terminal());
+    match cli.log_format {
+        LogFormat::Text => logs.init(),
+        LogFormat::Json => logs.json().init(),
+    }
     let rt = tokio::runtime::Runtime::new().expect("tokio runtime");
     match rt.block_on(run(cli)) {
         Ok(code) => code,
@@ -387,7 +438,36 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             out,
             mode,
         } => compare_cmd(&old, &new, out, mode, quiet),
+        Command::Completions { shell } => {
+            use clap::CommandFactory;
+            clap_complete::generate(
+                shell,
+                &mut Cli::command(),
+                "pixelcensus",
+                &mut std::io::stdout(),
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Man => {
+            use clap::CommandFactory;
+            clap_mangen::Man::new(Cli::command())
+                .render(&mut std::io::stdout())
+                .context("writing the manual page")?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Demo { crawl, out, list } => {
+            let out = crawl_dir(Some(out), None)?;
+            let list = match list {
+                Some(l) => l,
+                None => {
+                    std::fs::create_dir_all(&out)
+                        .with_context(|| format!("creating output folder {}", out.display()))?;
+                    let l = out.join("demo-sites.csv");
+                    std::fs::write(&l, testweb::sites::tranco_csv())
+                        .with_context(|| format!("writing {}", l.display()))?;
+                    l
+                }
+            };
             let web = testweb::TestWeb::start(0, None)
                 .await
                 .context("starting the test web")?;
@@ -529,7 +609,9 @@ async fn crawl_cmd(list_path: &Path, out: &Path, o: CrawlOpts, quiet: bool) -> R
         .with_context(|| format!("creating output folder {}", out.display()))?;
     let _lock = CrawlLock::acquire(out)?;
     let mut store = Store::create(out)?;
-    record_meta(&mut store, list_path, &parsed, &o, &versions, out, quiet)?;
+    if !record_meta(&mut store, list_path, &parsed, &o, &versions, out, quiet)? {
+        return Ok(ExitCode::SUCCESS);
+    }
 
     let tmp = std::env::temp_dir();
     browser::procs::sweep_orphans(&tmp);
@@ -584,6 +666,7 @@ async fn crawl_cmd(list_path: &Path, out: &Path, o: CrawlOpts, quiet: bool) -> R
 }
 
 /// Checks the folder's GPC setting, fills the frontier and records how this run crawls.
+/// Returns false when the crawl is already complete (nothing to visit; nothing written).
 fn record_meta(
     store: &mut Store,
     list_path: &Path,
@@ -592,10 +675,26 @@ fn record_meta(
     versions: &browser::Versions,
     out: &Path,
     quiet: bool,
-) -> Result<()> {
+) -> Result<bool> {
     let mut meta = CrawlMeta::read(store)?;
     check_gpc(&meta, o.gpc, out)?;
-    open_frontier(store, parsed, o, out, quiet)?;
+    let counts = open_frontier(store, parsed, o, out, quiet)?;
+    if let Some(finished) = &meta.finished_at
+        && counts.total > 0
+        && counts.done == counts.total
+        && datasets_present(out)
+    {
+        // A finished crawl run again (a daily timer): nothing to visit, nothing rewritten.
+        if !quiet {
+            eprintln!(
+                "pixelcensus: {} is complete: {} of {} sites recorded, finished {finished}; nothing to do",
+                out.display(),
+                counts.done,
+                counts.total
+            );
+        }
+        return Ok(false);
+    }
     meta.list = ListInfo {
         file: Some(list_path.display().to_string()),
         format: Some(parsed.format.to_string()),
@@ -611,7 +710,16 @@ fn record_meta(
     meta.started_at.get_or_insert_with(now);
     meta.name.get_or_insert_with(|| report::crawl_name(out));
     meta.write(store)?;
-    Ok(())
+    Ok(true)
+}
+
+/// Every file the report writes is in `out` (a finished crawl whose report was cut short
+/// writes them again).
+fn datasets_present(out: &Path) -> bool {
+    report::datasets::files()
+        .into_iter()
+        .chain(report::OTHER_FILES)
+        .all(|f| out.join(f).is_file())
 }
 
 /// Reads and selects the list, saying what was found.
@@ -677,7 +785,7 @@ fn open_frontier(
     o: &CrawlOpts,
     out: &Path,
     quiet: bool,
-) -> Result<()> {
+) -> Result<pixelcensus::store::Counts> {
     store.add_targets(&parsed.targets, &o.consent.modes())?;
     let interrupted = store.reset_interrupted()?;
     let retried = if o.retry_failed {
@@ -703,7 +811,7 @@ fn open_frontier(
             before.total,
         );
     }
-    Ok(())
+    Ok(before)
 }
 
 /// The options as the manifest records them.
@@ -779,6 +887,7 @@ fn crawl_config(
             profile_root: profile_root.to_owned(),
         },
         progress,
+        name: report::crawl_name(out),
     }
 }
 
