@@ -34,7 +34,7 @@ setup: deps build
 
 demo: setup
 	$(BIN) demo --out results/demo
-	@echo "open results/demo/report.html; datasets beside it (docs/schema.md); store results/demo/crawl.sqlite"
+	@echo "open results/demo/report.html (report.png shows it); datasets beside it (docs/schema.md); store results/demo/crawl.sqlite"
 
 test: deps
 	$(CARGO) test --all-targets

@@ -480,8 +480,12 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             let mut opts = crawl;
             opts.host_map = Some(web.host_map());
             opts.insecure = true;
+            let (chromium, chromedriver) = (opts.chromium.clone(), opts.chromedriver.clone());
             let code = crawl_cmd(&list, &out, opts, quiet).await?;
             web.stop();
+            if code == ExitCode::SUCCESS {
+                demo_screenshot(&out, &chromium, &chromedriver, quiet).await;
+            }
             Ok(code)
         }
         Command::Testweb {
@@ -502,6 +506,26 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             all_requests,
         } => report_cmd(&dir, &rules, all_requests, quiet),
     }
+}
+
+/// `demo`: report.png beside report.html, as the page looks in the browser. A failure is a
+/// warning: the datasets and the report are already written.
+async fn demo_screenshot(out: &Path, chromium: &Path, chromedriver: &Path, quiet: bool) {
+    let page = out.join("report.html");
+    let png = out.join("report.png");
+    let root = match tempfile::tempdir() {
+        Ok(r) => r,
+        Err(e) => return eprintln!("pixelcensus: warning: no screenshot of the report: {e}"),
+    };
+    match browser::snapshot::screenshot(&page, chromium, chromedriver, root.path()).await {
+        Ok(bytes) => match std::fs::write(&png, bytes) {
+            Ok(()) if !quiet => eprintln!("  screenshot of the report: {}", png.display()),
+            Ok(()) => {}
+            Err(e) => eprintln!("pixelcensus: warning: writing {}: {e}", png.display()),
+        },
+        Err(e) => eprintln!("pixelcensus: warning: no screenshot of the report: {e}"),
+    }
+    browser::procs::kill_under(root.path());
 }
 
 /// `compare OLD NEW`.

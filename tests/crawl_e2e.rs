@@ -768,15 +768,54 @@ async fn check_datasets(out: &std::path::Path) {
     );
     assert!(m["started_at"].is_string() && m["finished_at"].is_string());
 
-    // report.html renders in headless Chromium with nothing fetched; keep a screenshot.
+    // report.html renders in headless Chromium with nothing fetched, and a reader sees the
+    // crawl's numbers: what is expected, from the datasets.
     let page = out.join("report.html");
     let html = std::fs::read_to_string(&page).unwrap();
     assert!(
-        !html.contains("<script") && !html.contains("src="),
-        "self-contained"
+        !html.contains("<script src") && !html.contains(" src="),
+        "self-contained (inline script only)"
     );
     assert!(html.contains("Meta Pixel") && html.contains("<svg"));
-    let shot = screenshot(&page).await;
+    let (sh, srows) = read_csv(&out.join("sites.csv"));
+    let status = sh.iter().position(|c| c == "status").unwrap();
+    let listed = srows.len();
+    let loaded = srows.iter().filter(|r| r[status] == "ok").count();
+    let listed_fields = [
+        "hashed_email",
+        "plain_email",
+        "hashed_phone",
+        "plain_phone",
+        "typed_text",
+        "search_query",
+        "page_url",
+    ];
+    let tf = &tables["tracker_fields.csv"].1;
+    let g = |r: &Vec<String>, c: &str| get("tracker_fields.csv", r, c);
+    let sends: Vec<&Vec<String>> = tf
+        .iter()
+        .filter(|r| g(r, "status") == "ok" && listed_fields.contains(&g(r, "field").as_str()))
+        .collect();
+    let expect = ReportExpect {
+        h1: format!("Tracking pixels: {loaded} of {listed} sites loaded"),
+        rows: sends.len(),
+        meta_news_rows: sends
+            .iter()
+            .filter(|r| g(r, "site") == "meta-news.test")
+            .count(),
+        top_bars: prev
+            .iter()
+            .filter(|r| get("prevalence.csv", r, "is_tracker") == "true")
+            .count()
+            .min(20),
+        max_rank: sends
+            .iter()
+            .map(|r| g(r, "rank").parse::<u64>().unwrap())
+            .max()
+            .unwrap(),
+    };
+    assert!(expect.meta_news_rows >= 3 && expect.rows > expect.meta_news_rows);
+    let shot = screenshot(&page, &expect).await;
     assert!(shot.starts_with(b"\x89PNG"), "a PNG screenshot");
     std::fs::write(out.join("report.png"), &shot).unwrap();
     // Also where a person can look at it after the run.
@@ -785,9 +824,24 @@ async fn check_datasets(out: &std::path::Path) {
     eprintln!("report.html screenshot: {}", keep.display());
 }
 
+/// What a reader of the demo's report.html must see.
+struct ReportExpect {
+    /// The heading.
+    h1: String,
+    /// Rows of the "which sites send what" table.
+    rows: usize,
+    /// Of those, meta-news.test's.
+    meta_news_rows: usize,
+    /// Bars of the top-trackers chart.
+    top_bars: usize,
+    /// The highest rank in the table.
+    max_rank: u64,
+}
+
 /// Opens a local page in headless Chromium through chromedriver and returns a screenshot,
-/// after checking that it rendered (title, SVG bars) and fetched nothing.
-async fn screenshot(page: &std::path::Path) -> Vec<u8> {
+/// after checking what a reader sees (heading, the top-trackers chart's bars, the sites
+/// table, its filter box and sorting) and that it fetched nothing.
+async fn screenshot(page: &std::path::Path, expect: &ReportExpect) -> Vec<u8> {
     use pixelcensus::browser::{self, BrowserConfig, driver::Driver, session::Session};
     let root = tempfile::tempdir().unwrap();
     let mut d = Driver::start(
@@ -814,16 +868,59 @@ async fn screenshot(page: &std::path::Path) -> Vec<u8> {
         .goto(&format!("file://{}", page.display()))
         .await
         .unwrap();
-    assert_eq!(s.client().title().await.unwrap(), "pixelcensus report");
-    let bars = s
+    assert!(
+        s.client()
+            .title()
+            .await
+            .unwrap()
+            .starts_with("pixelcensus report: ")
+    );
+    let js = |code: &'static str| {
+        let c = s.client().clone();
+        async move { c.execute(code, vec![]).await.unwrap() }
+    };
+    assert_eq!(
+        js("return document.querySelector('h1').innerText").await,
+        expect.h1
+    );
+    // The second chart is the top trackers (the first: outcomes).
+    let bars = js("var h=[...document.querySelectorAll('h2')].find(e=>e.textContent==='Top trackers');var e=h.nextElementSibling;while(e&&e.tagName!=='svg')e=e.nextElementSibling;return e.querySelectorAll('rect').length").await;
+    assert_eq!(
+        bars.as_u64().unwrap() as usize,
+        expect.top_bars,
+        "top-tracker bars"
+    );
+    let visible = "return [...document.querySelectorAll('#sends tbody tr')].filter(r=>!r.hidden && r.offsetParent!==null).length";
+    assert_eq!(js(visible).await.as_u64().unwrap() as usize, expect.rows);
+    // A reader types in the filter box: only meta-news.test's rows stay.
+    let q = s
         .client()
-        .execute(
-            "return document.querySelectorAll('svg rect').length",
-            vec![],
-        )
+        .find(fantoccini::Locator::Css("#q"))
         .await
         .unwrap();
-    assert!(bars.as_u64().unwrap() >= 3, "bars drawn: {bars}");
+    q.send_keys("meta-news").await.unwrap();
+    assert_eq!(
+        js(visible).await.as_u64().unwrap() as usize,
+        expect.meta_news_rows
+    );
+    let shown = js("return document.getElementById('shown').innerText").await;
+    assert_eq!(
+        shown,
+        format!("{} of {} rows shown", expect.meta_news_rows, expect.rows)
+    );
+    q.clear().await.unwrap();
+    q.send_keys(" ").await.unwrap();
+    assert_eq!(js(visible).await.as_u64().unwrap() as usize, expect.rows);
+    // Clicking `rank` sorts ascending, again descending.
+    let rank = s
+        .client()
+        .find(fantoccini::Locator::Css("#sends th"))
+        .await
+        .unwrap();
+    rank.click().await.unwrap();
+    rank.click().await.unwrap();
+    let first = js("return document.querySelector('#sends tbody tr td').innerText").await;
+    assert_eq!(first.as_str().unwrap(), expect.max_rank.to_string());
     let fetched: Vec<_> = s
         .perf_log()
         .await

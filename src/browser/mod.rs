@@ -9,6 +9,7 @@ pub mod driver;
 pub mod perflog;
 pub mod procs;
 pub mod session;
+pub mod snapshot;
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -199,7 +200,7 @@ impl Versions {
 
 /// The Chromium major version named in the User-Agent when no local Chromium can be asked
 /// (a remote `--webdriver` only).
-const FALLBACK_MAJOR: &str = "156";
+pub(crate) const FALLBACK_MAJOR: &str = "156";
 
 /// A desktop Chrome User-Agent for a Chromium version, with the reduced minor version as
 /// Chrome itself sends it.

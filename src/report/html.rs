@@ -1,6 +1,9 @@
-//! `report.html`: one self-contained page (inline CSS and SVG, no script, no network fetch)
-//! a journalist can open: outcomes, the top trackers by share with 95 % interval whiskers,
-//! which trackers receive which of the visitor's data, and pixel IDs shared across sites.
+//! `report.html`: one self-contained page (inline CSS, SVG and a few lines of inline script;
+//! nothing fetched) a journalist can publish from: how many sites loaded, outcomes, the top
+//! trackers by share with 95 % interval whiskers, which trackers receive which of the
+//! visitor's data (shares with intervals), the sites where each tracker received what the
+//! visitor typed or searched and the page URL (a filterable, sortable table), pixel IDs
+//! shared across sites, and the consent comparison when the crawl had several modes.
 
 use super::{CrawlTotals, ReportError, cells, ranked};
 use crate::analyze::Field;
@@ -22,7 +25,61 @@ const STYLE: &str = "body{font:15px/1.45 system-ui,sans-serif;max-width:62em;mar
 h1{font-size:1.6em}h2{font-size:1.2em;margin-top:2em;border-bottom:1px solid #ccc}table{border-collapse:collapse;font-size:.9em}\
 td,th{padding:.25em .5em;border-bottom:1px solid #eee;text-align:left}td.n{text-align:right}.m{color:#777;font-size:.85em}\
 table.x{font-size:.8em}table.x th{max-width:5.5em;vertical-align:bottom}table.x td:first-child{white-space:nowrap}\
-svg text{font:12px system-ui,sans-serif}";
+.wide{overflow-x:auto}svg{width:100%;height:auto}svg text{font:12px system-ui,sans-serif}\
+#q{font:inherit;padding:.3em .5em;width:min(30em,100%);box-sizing:border-box}#sends th{cursor:pointer}";
+
+/// Filters the sites table by the search box and sorts it by a clicked header (numbers in
+/// columns marked `data-k="n"`). Inline, so the page still fetches nothing.
+const TABLE_JS: &str = "(function(){var q=document.getElementById('q'),t=document.getElementById('sends');if(!q||!t)return;\
+var b=t.tBodies[0],rows=[].slice.call(b.rows),info=document.getElementById('shown');\
+function show(){var v=q.value.toLowerCase().trim(),n=0;rows.forEach(function(r){var on=!v||r.textContent.toLowerCase().indexOf(v)>=0;r.hidden=!on;if(on)n++;});info.textContent=n+' of '+rows.length+' rows shown';}\
+q.addEventListener('input',show);\
+[].forEach.call(t.tHead.rows[0].cells,function(th,i){th.title='Sort by '+th.textContent;th.addEventListener('click',function(){\
+var num=th.dataset.k==='n',dir=th.dataset.d==='a'?-1:1;th.dataset.d=dir>0?'a':'d';\
+rows.sort(function(a,c){var x=a.cells[i].textContent,y=c.cells[i].textContent;return dir*(num?x-y:x.localeCompare(y));});\
+rows.forEach(function(r){b.appendChild(r);});});});show();})();";
+
+/// Rows at most in the sites table (the rest are in tracker_fields.csv).
+const SITES_TABLE_CAP: usize = 5000;
+
+/// What a field means, for a reader.
+fn field_label(f: Field) -> &'static str {
+    match f {
+        Field::HashedEmail => "hashed e-mail address",
+        Field::PlainEmail => "e-mail address, in clear",
+        Field::HashedPhone => "hashed phone number",
+        Field::PlainPhone => "phone number, in clear",
+        Field::TypedText => "text the visitor typed",
+        Field::SearchQuery => "search term",
+        Field::PageUrl => "page URL",
+        Field::Referrer => "referring page",
+        Field::CookieId => "ID cookie",
+        Field::ButtonText => "clicked button's text",
+        other => other.as_str(),
+    }
+}
+
+/// A tracker's label: its name, and its owner when the name does not already say it
+/// (`Hotjar`, not `Hotjar (Hotjar)`; `Google Analytics 4`, not `… (Google)`).
+fn label(name: &str, company: &str) -> String {
+    let (n, c) = (name.to_lowercase(), company.to_lowercase());
+    let first = c.split_whitespace().next().unwrap_or("");
+    if c.is_empty() || n.contains(&c) || (!first.is_empty() && n.contains(first)) {
+        name.to_string()
+    } else {
+        format!("{name} ({company})")
+    }
+}
+
+/// An RFC 3339 time as a reader writes it: `2026-12-01 12:30 UTC`.
+fn readable(t: &str) -> String {
+    let b = t.as_bytes();
+    if b.len() >= 16 && b[10] == b'T' && (t.ends_with('Z') || t.ends_with("+00:00")) {
+        format!("{} {} UTC", &t[..10], &t[11..16])
+    } else {
+        t.to_string()
+    }
+}
 
 /// Fields shown in the tracker × field matrix, in this order.
 const MATRIX_FIELDS: [Field; 10] = [
@@ -45,19 +102,20 @@ pub fn render(store: &Store, all: &CrawlTotals) -> Result<String, ReportError> {
     let meta = crate::store::meta::CrawlMeta::read(store)?;
     let mut h = String::new();
     let list = meta.list.file.unwrap_or_default();
+    let listed: u64 = t.outcomes.values().sum::<u64>() + t.pending;
+    let finished = match &meta.finished_at {
+        Some(f) => format!(" to {}", readable(f)),
+        None => " (not finished)".into(),
+    };
     let _ = write!(
         h,
-        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>pixelcensus report</title><style>{STYLE}</style></head><body>\n\
-<h1>Tracking pixels on {} sites</h1>\n<p class=\"m\">List {} · crawl started {} · finished {} · pixelcensus {}</p>\n",
-        t.ok + t
-            .outcomes
-            .iter()
-            .filter(|(o, _)| **o != crate::capture::Outcome::Ok)
-            .map(|(_, n)| n)
-            .sum::<u64>(),
+        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>pixelcensus report: {}</title><style>{STYLE}</style></head><body>\n\
+<h1>Tracking pixels: {} of {listed} sites loaded</h1>\n<p class=\"m\">Crawl {} · list {} · {}{finished} · pixelcensus {}</p>\n",
+        esc(&all.crawl),
+        t.ok,
+        esc(&all.crawl),
         esc(&list),
-        esc(meta.started_at.as_deref().unwrap_or("")),
-        esc(meta.finished_at.as_deref().unwrap_or("")),
+        esc(&readable(meta.started_at.as_deref().unwrap_or(""))),
         esc(super::manifest::version().0),
     );
 
@@ -100,7 +158,7 @@ pub fn render(store: &Store, all: &CrawlTotals) -> Result<String, ReportError> {
         .map(|(name, x)| {
             let (lo, hi) = cells::wilson(x.sites, t.ok);
             (
-                format!("{} ({})", name, x.company),
+                label(name, &x.company),
                 frac(x.sites, t.ok),
                 Some((lo, hi)),
                 format!("{} site{}", x.sites, if x.sites == 1 { "" } else { "s" }),
@@ -109,25 +167,38 @@ pub fn render(store: &Store, all: &CrawlTotals) -> Result<String, ReportError> {
         .collect();
     h.push_str(&bars(&items));
 
-    // Tracker × field matrix.
-    h.push_str("<h2>What they receive</h2>\n<p class=\"m\">Sites on which each tracker received the field, in any encoding.</p>\n<table class=\"x\"><tr><th>tracker</th>");
+    // Tracker × field matrix: shares of OK sites with their intervals.
+    let _ = writeln!(
+        h,
+        "<h2>What they receive</h2>\n<p class=\"m\">Share of the {} sites that loaded on which each tracker received the field, in any encoding; below it the Wilson 95 % interval.</p>\n<div class=\"wide\"><table class=\"x\"><tr><th>tracker</th>",
+        t.ok
+    );
     for f in MATRIX_FIELDS {
-        let _ = write!(h, "<th>{}</th>", esc(&f.as_str().replace('_', " ")));
+        let _ = write!(h, "<th>{}</th>", esc(field_label(f)));
     }
     h.push_str("</tr>\n");
     for (name, x) in &top {
-        let _ = write!(h, "<tr><td>{}</td>", esc(name));
+        let _ = write!(h, "<tr><td>{}</td>", esc(&label(name, &x.company)));
         for f in MATRIX_FIELDS {
             match x.fields.get(&f) {
-                Some(n) => {
-                    let _ = write!(h, "<td class=\"n\">{n}</td>");
+                Some(&n) => {
+                    let (lo, hi) = cells::wilson(n, t.ok);
+                    let _ = write!(
+                        h,
+                        "<td class=\"n\" title=\"{n} of {} sites\">{:.0} %<br><span class=\"m\">{:.0}–{:.0}</span></td>",
+                        t.ok,
+                        frac(n, t.ok) * 100.0,
+                        lo * 100.0,
+                        hi * 100.0
+                    );
                 }
                 None => h.push_str("<td class=\"n\">·</td>"),
             }
         }
         h.push_str("</tr>\n");
     }
-    h.push_str("</table>\n");
+    h.push_str("</table></div>\n");
+    sites_table(&mut h, t);
 
     // Shared pixel IDs.
     let mut shared: Vec<(&String, &String, u64)> = t
@@ -153,15 +224,64 @@ pub fn render(store: &Store, all: &CrawlTotals) -> Result<String, ReportError> {
         h.push_str("</table>\n");
     }
     consent_sections(&mut h, all);
-    h.push_str("<p class=\"m\">Datasets: consent.csv, sites.csv, site_trackers.csv, tracker_fields.csv, prevalence.csv, fields.csv, requests.csv, manifest.json (docs/schema.md).</p>\n</body></html>\n");
+    let _ = writeln!(
+        h,
+        "<p class=\"m\">Datasets beside this page: {}, manifest.json (columns in docs/schema.md).</p>\n<script>{TABLE_JS}</script>\n</body></html>",
+        super::datasets::files().join(", ")
+    );
     Ok(h)
+}
+
+/// The sites where each tracker received what the visitor typed or searched, or the page
+/// URL: one row per site × tracker × field, filterable and sortable.
+fn sites_table(h: &mut String, t: &super::Totals) {
+    let mut rows: Vec<(u64, &str, String, Field)> = Vec::new();
+    let mut capped = false;
+    for (name, x) in &t.trackers {
+        for (f, sites) in &x.field_sites {
+            capped |= sites.len() >= super::SITE_LIST_CAP;
+            for (rank, site) in sites {
+                rows.push((*rank, site, label(name, &x.company), *f));
+            }
+        }
+    }
+    rows.sort();
+    h.push_str("<h2>Which sites send what</h2>\n<p class=\"m\">Every site where a tracker received what the visitor typed (e-mail, phone, other text), the search term, or the page URL. pixelcensus types fictitious values and submits no form but a search: all of this left before anything was sent on purpose. Type to filter; click a column to sort.</p>\n");
+    if rows.is_empty() {
+        h.push_str("<p>None: no tracker received any of these on a site that loaded.</p>\n");
+        return;
+    }
+    let total = rows.len();
+    h.push_str("<input id=\"q\" type=\"search\" placeholder=\"Filter: a site, a tracker, or e.g. hashed\" aria-label=\"Filter the sites table\">\n<p id=\"shown\" class=\"m\"></p>\n<div class=\"wide\"><table id=\"sends\"><thead><tr><th data-k=\"n\">rank</th><th>site</th><th>tracker</th><th>received</th></tr></thead><tbody>\n");
+    for (rank, site, tracker, f) in rows.iter().take(SITES_TABLE_CAP) {
+        let _ = writeln!(
+            h,
+            "<tr><td class=\"n\">{rank}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            esc(site),
+            esc(tracker),
+            esc(field_label(*f))
+        );
+    }
+    h.push_str("</tbody></table></div>\n");
+    if capped || total > SITES_TABLE_CAP {
+        let _ = writeln!(
+            h,
+            "<p class=\"m\">The table shows {} rows; tracker_fields.csv has them all.</p>",
+            total.min(SITES_TABLE_CAP)
+        );
+    }
 }
 
 /// Shares under each consent mode, and the sites where trackers fired after "reject all".
 fn consent_sections(h: &mut String, all: &CrawlTotals) {
-    if all.modes.keys().all(|m| *m == ConsentMode::None) && all.banners.is_empty() {
-        return;
+    if all.modes.len() > 1 {
+        mode_comparison(h, all);
     }
+    violations(h, all);
+}
+
+/// Shares under each consent mode of the crawl, and how the banners went.
+fn mode_comparison(h: &mut String, all: &CrawlTotals) {
     let _ = writeln!(
         h,
         "<h2>Consent: none, accept, reject</h2>\n<p class=\"m\">Share of OK sites on which each tracker was present when the visitor ignored the banner, accepted all, or rejected all{}. Visits per banner found: {}.</p>",
@@ -236,6 +356,10 @@ fn consent_sections(h: &mut String, all: &CrawlTotals) {
         h.push_str("</tr>\n");
     }
     h.push_str("</table>\n");
+}
+
+/// The sites where trackers fired after "reject all" (crawls with mode reject).
+fn violations(h: &mut String, all: &CrawlTotals) {
     if all.modes.contains_key(&ConsentMode::Reject) {
         h.push_str("<h2>Trackers firing after \u{201c}reject all\u{201d}</h2>\n");
         if all.violations.is_empty() {
@@ -279,9 +403,10 @@ pub(super) type Bar = (String, f64, Option<(f64, f64)>, String);
 pub(super) fn bars(items: &[Bar]) -> String {
     let (label_w, bar_w, row_h) = (260.0, 420.0, 22.0);
     let height = row_h * items.len() as f64 + 10.0;
+    // Scales with the page (viewBox): a phone's width shows the whole chart, smaller.
+    let width = label_w + bar_w + 120.0;
     let mut s = format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{}\" height=\"{height}\" role=\"img\">\n",
-        label_w + bar_w + 120.0
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width} {height}\" style=\"max-width:{width}px\" role=\"img\">\n"
     );
     for (i, (label, v, ci, note)) in items.iter().enumerate() {
         let y = 5.0 + row_h * i as f64;

@@ -179,7 +179,25 @@ pub struct TrackerTotals {
     pub fields: BTreeMap<crate::analyze::Field, u64>,
     /// OK sites per pixel ID.
     pub pixel_ids: BTreeMap<String, u64>,
+    /// For the fields of [`SITE_LIST_FIELDS`]: the OK sites (rank, site) where it received
+    /// them, in store order, at most [`SITE_LIST_CAP`] each (report.html lists them).
+    pub field_sites: BTreeMap<crate::analyze::Field, Vec<(u64, String)>>,
 }
+
+/// Fields whose sites report.html lists by tracker: what the visitor typed or searched, and
+/// the page they were on.
+pub const SITE_LIST_FIELDS: [crate::analyze::Field; 7] = [
+    crate::analyze::Field::HashedEmail,
+    crate::analyze::Field::PlainEmail,
+    crate::analyze::Field::HashedPhone,
+    crate::analyze::Field::PlainPhone,
+    crate::analyze::Field::TypedText,
+    crate::analyze::Field::SearchQuery,
+    crate::analyze::Field::PageUrl,
+];
+
+/// Sites kept per tracker and field for report.html (all of them are in tracker_fields.csv).
+pub const SITE_LIST_CAP: usize = 1000;
 
 /// Per-company totals of one consent mode (trackers whose category counts as tracking).
 #[derive(Clone, Debug, Default)]
@@ -332,6 +350,12 @@ impl Totals {
                 t.fields.iter().map(|x| x.field).collect();
             for field in fields {
                 *e.fields.entry(field).or_default() += 1;
+                if SITE_LIST_FIELDS.contains(&field) {
+                    let list = e.field_sites.entry(field).or_default();
+                    if list.len() < SITE_LIST_CAP {
+                        list.push((rank, v.domain.clone()));
+                    }
+                }
             }
             for id in &t.pixel_ids {
                 *e.pixel_ids.entry(id.clone()).or_default() += 1;
