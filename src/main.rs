@@ -741,7 +741,8 @@ fn record_meta(
 /// writes them again).
 fn datasets_present(out: &Path) -> bool {
     report::datasets::files()
-        .into_iter()
+        .iter()
+        .map(String::as_str)
         .chain(report::OTHER_FILES)
         .all(|f| out.join(f).is_file())
 }

@@ -440,7 +440,7 @@ async fn check_datasets(out: &std::path::Path) {
     assert!(r.status.success(), "{}", stderr(&r));
     // Every file the report writes, from the registry (a new dataset is checked too).
     let mut files = pixelcensus::report::datasets::files();
-    files.extend(pixelcensus::report::OTHER_FILES);
+    files.extend(pixelcensus::report::OTHER_FILES.map(String::from));
     assert!(files.len() >= 9, "{files:?}");
     let first: Vec<Vec<u8>> = files
         .iter()
@@ -609,6 +609,31 @@ async fn check_datasets(out: &std::path::Path) {
         })
         .expect("Meta × hashed_email");
     assert_eq!(get("fields.csv", f, "sites"), "2");
+
+    // The Parquet copies hold the same rows as the CSVs, with typed columns.
+    for name in ["requests", "site_trackers", "tracker_fields"] {
+        let (h, csv_rows) = read_csv(&out.join(format!("{name}.csv")));
+        let (ph, types, rows) = read_parquet(&out.join(format!("{name}.parquet")));
+        assert_eq!(ph, h, "{name}.parquet: columns");
+        assert_eq!(rows.len(), csv_rows.len(), "{name}.parquet: rows");
+        let ty = |c: &str| types[h.iter().position(|x| x == c).unwrap()].clone();
+        assert_eq!(ty("rank"), arrow_schema::DataType::Int64, "{name}");
+        assert_eq!(ty("gpc"), arrow_schema::DataType::Boolean, "{name}");
+        assert_eq!(ty("site"), arrow_schema::DataType::Utf8, "{name}");
+        for (p, c) in rows.iter().zip(&csv_rows) {
+            let as_csv: Vec<String> = p
+                .iter()
+                .map(|v| {
+                    let raw = v.clone().unwrap_or_default();
+                    String::from_utf8(
+                        pixelcensus::report::cells::neutralise(raw.as_bytes()).into_owned(),
+                    )
+                    .unwrap()
+                })
+                .collect();
+            assert_eq!(&as_csv, c, "{name}.parquet row");
+        }
+    }
 
     // The numbers add up. Every row carries the crawl's name; site_trackers.csv filtered on
     // `status = 'ok'` (the query in docs/schema.md) gives prevalence.csv's `sites`, while its
@@ -822,6 +847,57 @@ async fn check_datasets(out: &std::path::Path) {
     let keep = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("report.png");
     std::fs::write(&keep, &shot).unwrap();
     eprintln!("report.html screenshot: {}", keep.display());
+}
+
+/// A Parquet file's column names, types and rows (each cell as text, `None` for null).
+fn read_parquet(
+    path: &std::path::Path,
+) -> (
+    Vec<String>,
+    Vec<arrow_schema::DataType>,
+    Vec<Vec<Option<String>>>,
+) {
+    use arrow_array::{Array, BooleanArray, Int64Array, StringArray};
+    let file = std::fs::File::open(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let reader = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(file)
+        .unwrap()
+        .build()
+        .unwrap();
+    let mut names = Vec::new();
+    let mut types = Vec::new();
+    let mut rows = Vec::new();
+    for batch in reader {
+        let batch = batch.unwrap();
+        if names.is_empty() {
+            for f in batch.schema().fields() {
+                names.push(f.name().clone());
+                types.push(f.data_type().clone());
+            }
+        }
+        for i in 0..batch.num_rows() {
+            let row = batch
+                .columns()
+                .iter()
+                .map(|col| {
+                    if col.is_null(i) {
+                        return None;
+                    }
+                    let any = col.as_any();
+                    Some(if let Some(a) = any.downcast_ref::<StringArray>() {
+                        a.value(i).to_string()
+                    } else if let Some(a) = any.downcast_ref::<Int64Array>() {
+                        a.value(i).to_string()
+                    } else if let Some(a) = any.downcast_ref::<BooleanArray>() {
+                        a.value(i).to_string()
+                    } else {
+                        panic!("unexpected column type {:?}", col.data_type())
+                    })
+                })
+                .collect();
+            rows.push(row);
+        }
+    }
+    (names, types, rows)
 }
 
 /// What a reader of the demo's report.html must see.

@@ -11,6 +11,7 @@ pub mod compare;
 pub mod datasets;
 mod html;
 pub mod manifest;
+pub mod parquet;
 
 use crate::analyze::{Analyzer, Findings};
 use crate::capture::{ConsentMode, Outcome, RawRequest, RawVisit};
@@ -65,6 +66,8 @@ pub struct ReportOptions {
 pub struct Written {
     /// Each dataset's file and its rows, in the registry's order.
     pub files: Vec<(&'static str, u64)>,
+    /// The Parquet copies written beside their CSVs.
+    pub parquet: Vec<String>,
     /// Visits analysed.
     pub visits: usize,
 }
@@ -78,6 +81,9 @@ impl Written {
             .iter()
             .map(|(f, n)| format!("{f} ({n} rows)"))
             .collect();
+        if !self.parquet.is_empty() {
+            parts.push(self.parquet.join(", "));
+        }
         parts.extend(OTHER_FILES.iter().map(|f| f.to_string()));
         parts.join(", ")
     }
@@ -86,12 +92,14 @@ impl Written {
 /// The files written beside the datasets of the registry.
 pub const OTHER_FILES: [&str; 2] = ["manifest.json", "report.html"];
 
-/// A CSV file being written under a temporary name (renamed into place by `finish`).
+/// A CSV file being written under a temporary name (renamed into place by `finish`), and
+/// its Parquet copy for the datasets that have one.
 pub struct Out {
     w: csv::Writer<std::fs::File>,
     tmp: PathBuf,
     path: PathBuf,
     rows: u64,
+    parquet: Option<parquet::ParquetOut>,
 }
 
 impl Out {
@@ -109,12 +117,36 @@ impl Out {
             tmp,
             path,
             rows: 0,
+            parquet: None,
         })
+    }
+
+    /// Adds a Parquet copy (`<name>.parquet`) with these columns and types.
+    fn with_parquet(
+        mut self,
+        columns: &[&str],
+        types: &[parquet::ColType],
+    ) -> Result<Out, ReportError> {
+        let path = self.path.with_extension("parquet");
+        self.parquet = Some(parquet::ParquetOut::create(path, columns, types)?);
+        Ok(self)
     }
 
     /// Writes one record; every cell is neutralised against spreadsheet formulas here, so no
     /// dataset can hand an analyst a formula whatever the page sent.
     pub fn row<I: IntoIterator<Item = T>, T: AsRef<[u8]>>(
+        &mut self,
+        rec: I,
+    ) -> Result<(), ReportError> {
+        if let Some(p) = &mut self.parquet {
+            let cells: Vec<T> = rec.into_iter().collect();
+            p.push(&cells)?;
+            return self.csv_row(cells);
+        }
+        self.csv_row(rec)
+    }
+
+    fn csv_row<I: IntoIterator<Item = T>, T: AsRef<[u8]>>(
         &mut self,
         rec: I,
     ) -> Result<(), ReportError> {
@@ -135,8 +167,11 @@ impl Out {
             })
     }
 
-    /// Flushes the file and renames it into place.
+    /// Flushes the file (and its Parquet copy) and renames it into place.
     fn finish(mut self) -> Result<(), ReportError> {
+        if let Some(p) = self.parquet.take() {
+            p.finish()?;
+        }
         self.w.flush().map_err(|source| ReportError::Write {
             path: self.path.clone(),
             source,
@@ -376,7 +411,10 @@ pub fn write_all(
 ) -> Result<Written, ReportError> {
     let mut sinks: Vec<(Box<dyn Dataset>, Out)> = Vec::new();
     for d in datasets::registry() {
-        let o = Out::create(out, d.file(), d.columns())?;
+        let mut o = Out::create(out, d.file(), d.columns())?;
+        if let Some(types) = d.parquet_types() {
+            o = o.with_parquet(d.columns(), types)?;
+        }
         sinks.push((d, o));
     }
     let mut written = Written::default();
@@ -420,6 +458,9 @@ pub fn write_all(
     for (mut d, mut o) in sinks {
         d.end(&all, &mut o)?;
         written.files.push((d.file(), o.rows));
+        if d.parquet_types().is_some() {
+            written.parquet.push(d.file().replace(".csv", ".parquet"));
+        }
         o.finish()?;
     }
     manifest::write(store, out, &all, opts)?;

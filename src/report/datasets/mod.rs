@@ -22,6 +22,7 @@ pub use site_trackers::SITE_TRACKERS_COLUMNS;
 pub use sites::SITES_COLUMNS;
 pub use tracker_fields::TRACKER_FIELDS_COLUMNS;
 
+use super::parquet::ColType;
 use super::{CrawlTotals, Out, ReportError, ReportOptions};
 use crate::analyze::Findings;
 use crate::capture::{ConsentMode, RawVisit};
@@ -115,6 +116,11 @@ pub trait Dataset {
     fn end(&mut self, _totals: &CrawlTotals, _out: &mut Out) -> Result<(), ReportError> {
         Ok(())
     }
+    /// The column types of a Parquet copy beside the CSV (`<name>.parquet`), for the large
+    /// datasets; `None`: CSV only.
+    fn parquet_types(&self) -> Option<&'static [ColType]> {
+        None
+    }
 }
 
 /// Every dataset, in the order the summary lists them.
@@ -131,9 +137,16 @@ pub fn registry() -> Vec<Box<dyn Dataset>> {
     ]
 }
 
-/// The file names of every dataset, in the registry's order.
-pub fn files() -> Vec<&'static str> {
-    registry().iter().map(|d| d.file()).collect()
+/// The file names of every dataset, in the registry's order, each Parquet copy after its CSV.
+pub fn files() -> Vec<String> {
+    let mut out = Vec::new();
+    for d in registry() {
+        out.push(d.file().to_string());
+        if d.parquet_types().is_some() {
+            out.push(d.file().replace(".csv", ".parquet"));
+        }
+    }
+    out
 }
 
 /// `true`/`false` as a cell.
@@ -168,18 +181,31 @@ mod tests {
                 .unwrap_or_else(|| panic!("docs/schema.md has no section `{head}`"));
             let section = &doc[start + head.len()..];
             let section = &section[..section.find("\n## ").unwrap_or(section.len())];
-            let documented: Vec<&str> = section
+            let rows: Vec<Vec<&str>> = section
                 .lines()
                 .filter_map(|l| l.strip_prefix("| "))
-                .filter_map(|l| l.split(" |").next())
-                .filter(|c| !matches!(*c, "column" | "---"))
+                .map(|l| l.split(" | ").collect::<Vec<_>>())
+                .filter(|c| !matches!(c[0], "column" | "---"))
                 .collect();
+            let documented: Vec<&str> = rows.iter().map(|r| r[0]).collect();
             assert_eq!(
                 documented,
                 d.columns(),
                 "{}: columns in docs/schema.md",
                 d.file()
             );
+            // A Parquet copy's types are the documented ones.
+            if let Some(types) = d.parquet_types() {
+                assert_eq!(types.len(), d.columns().len(), "{}", d.file());
+                for (r, t) in rows.iter().zip(types) {
+                    let want = match r[1] {
+                        "integer" => ColType::Int,
+                        "boolean" | "`true`/`false`" => ColType::Bool,
+                        _ => ColType::Text,
+                    };
+                    assert_eq!(*t, want, "{}: type of `{}`", d.file(), r[0]);
+                }
+            }
         }
     }
 }

@@ -3,6 +3,7 @@
 
 use super::{Dataset, Site, bool_text, join};
 use crate::analyze::{RequestFinding, fields_text};
+use crate::report::parquet::ColType;
 use crate::report::{Out, ReportError, body_text, initiator_text};
 use std::collections::BTreeMap;
 
@@ -35,6 +36,35 @@ pub const REQUESTS_COLUMNS: [&str; 25] = [
     "failure",
 ];
 
+/// Column types of `requests.parquet`, in [`REQUESTS_COLUMNS`]'s order.
+const REQUESTS_TYPES: [ColType; 25] = [
+    ColType::Int,
+    ColType::Text,
+    ColType::Text,
+    ColType::Text,
+    ColType::Bool,
+    ColType::Text,
+    ColType::Text,
+    ColType::Text,
+    ColType::Text,
+    ColType::Int,
+    ColType::Text,
+    ColType::Bool,
+    ColType::Int,
+    ColType::Text,
+    ColType::Text,
+    ColType::Text,
+    ColType::Text,
+    ColType::Text,
+    ColType::Text,
+    ColType::Text,
+    ColType::Text,
+    ColType::Text,
+    ColType::Text,
+    ColType::Bool,
+    ColType::Text,
+];
+
 pub(super) struct Requests;
 
 impl Dataset for Requests {
@@ -44,6 +74,10 @@ impl Dataset for Requests {
 
     fn columns(&self) -> &'static [&'static str] {
         &REQUESTS_COLUMNS
+    }
+
+    fn parquet_types(&self) -> Option<&'static [ColType]> {
+        Some(&REQUESTS_TYPES)
     }
 
     fn site(&mut self, s: &Site<'_>, out: &mut Out) -> Result<(), ReportError> {

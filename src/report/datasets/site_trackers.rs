@@ -1,6 +1,7 @@
 //! `site_trackers.csv`: one row per site × consent mode × tracker seen.
 
 use super::{Dataset, Site, bool_text, join};
+use crate::report::parquet::ColType;
 use crate::report::{Out, ReportError};
 
 /// Column order of `site_trackers.csv`.
@@ -27,6 +28,30 @@ pub const SITE_TRACKERS_COLUMNS: [&str; 20] = [
     "fired_after_choice",
 ];
 
+/// Column types of `site_trackers.parquet`, in [`SITE_TRACKERS_COLUMNS`]'s order.
+const SITE_TRACKERS_TYPES: [ColType; 20] = [
+    ColType::Int,
+    ColType::Text,
+    ColType::Text,
+    ColType::Text,
+    ColType::Bool,
+    ColType::Text,
+    ColType::Text,
+    ColType::Text,
+    ColType::Text,
+    ColType::Bool,
+    ColType::Bool,
+    ColType::Text,
+    ColType::Text,
+    ColType::Text,
+    ColType::Int,
+    ColType::Bool,
+    ColType::Text,
+    ColType::Bool,
+    ColType::Bool,
+    ColType::Bool,
+];
+
 pub(super) struct SiteTrackers;
 
 impl Dataset for SiteTrackers {
@@ -36,6 +61,10 @@ impl Dataset for SiteTrackers {
 
     fn columns(&self) -> &'static [&'static str] {
         &SITE_TRACKERS_COLUMNS
+    }
+
+    fn parquet_types(&self) -> Option<&'static [ColType]> {
+        Some(&SITE_TRACKERS_TYPES)
     }
 
     fn site(&mut self, s: &Site<'_>, out: &mut Out) -> Result<(), ReportError> {

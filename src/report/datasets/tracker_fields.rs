@@ -3,6 +3,7 @@
 
 use super::{Dataset, Site, bool_text, join};
 use crate::analyze::{Encoding, Field, Location, RequestFinding};
+use crate::report::parquet::ColType;
 use crate::report::{Out, ReportError};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -24,6 +25,24 @@ pub const TRACKER_FIELDS_COLUMNS: [&str; 14] = [
     "example_request_url",
 ];
 
+/// Column types of `tracker_fields.parquet`, in [`TRACKER_FIELDS_COLUMNS`]'s order.
+const TRACKER_FIELDS_TYPES: [ColType; 14] = [
+    ColType::Int,
+    ColType::Text,
+    ColType::Text,
+    ColType::Text,
+    ColType::Bool,
+    ColType::Text,
+    ColType::Text,
+    ColType::Text,
+    ColType::Text,
+    ColType::Bool,
+    ColType::Text,
+    ColType::Text,
+    ColType::Text,
+    ColType::Text,
+];
+
 pub(super) struct TrackerFields;
 
 /// One field of one site × tracker: its encodings, where it travelled, a request carrying it.
@@ -41,6 +60,10 @@ impl Dataset for TrackerFields {
 
     fn columns(&self) -> &'static [&'static str] {
         &TRACKER_FIELDS_COLUMNS
+    }
+
+    fn parquet_types(&self) -> Option<&'static [ColType]> {
+        Some(&TRACKER_FIELDS_TYPES)
     }
 
     fn site(&mut self, s: &Site<'_>, out: &mut Out) -> Result<(), ReportError> {
