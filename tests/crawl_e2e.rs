@@ -773,6 +773,8 @@ async fn check_datasets(out: &std::path::Path) {
     assert_eq!(m["list"]["format"], "tranco");
     assert_eq!(m["outcomes"]["ok"], ok.len());
     assert_eq!(m["options"]["dwell_s"], 1.0);
+    assert_eq!(m["options"]["browsers"], 2, "the number of browsers used");
+    assert_eq!(m["crawl"], crawl);
     assert!(
         m["browser"]["chromium"]
             .as_str()
@@ -1013,6 +1015,15 @@ async fn screenshot(page: &std::path::Path, expect: &ReportExpect) -> Vec<u8> {
         fetched.is_empty(),
         "the page fetched something: {fetched:?}"
     );
+    // On a phone's width the charts shrink to fit instead of overflowing.
+    s.client().set_window_size(390, 844).await.unwrap();
+    let widest = js("return Math.max(...[...document.querySelectorAll('svg')].map(e=>e.getBoundingClientRect().right))").await;
+    let inner = js("return document.documentElement.clientWidth").await;
+    assert!(
+        widest.as_f64().unwrap() <= inner.as_f64().unwrap() + 0.5,
+        "charts fit {inner} px: {widest}"
+    );
+    s.client().set_window_size(1100, 2000).await.unwrap();
     let png = s.client().screenshot().await.unwrap();
     s.close().await;
     d.shutdown().await;
