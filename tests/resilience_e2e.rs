@@ -414,8 +414,11 @@ fn children_named(parent: u32, name: &str) -> Vec<i32> {
 
 /// Ctrl-C stops the crawl with exit status 130 and says how to continue; the same command
 /// then finishes it with every site recorded once.
+/// Ctrl-C (SIGINT), SIGTERM (`systemctl stop`, `kill`) and SIGHUP (a closed terminal) stop a
+/// crawl the same way: datasets of what is done, visits in flight back to pending, exit 130,
+/// 143 and 129, a message saying how to go on; the rerun completes with every site once.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn ctrl_c_stops_with_130_and_the_crawl_resumes() {
+async fn ctrl_c_sigterm_and_sighup_stop_and_the_crawl_resumes() {
     require_browser();
     let _one = BROWSERS.lock().await;
     let web = web().await;
@@ -423,55 +426,7 @@ async fn ctrl_c_stops_with_130_and_the_crawl_resumes() {
     let list = write_list(
         dir.path(),
         "few.csv",
-        "1,clean.test\n2,ga4-blog.test\n3,meta-news.test\n4,x-news.test\n5,uet-shop.test\n6,reddit-forum.test\n7,linkedin-b2b.test\n8,cookie-sync.test\n",
-    );
-    let out = dir.path().join("crawl");
-    let args = crawl_args(&web, &list, &out);
-    let mut child = spawn(&args);
-    wait_for_visits(&out, &mut child, 1).await;
-    // SAFETY: interrupting the crawl under test, as Ctrl-C in its terminal would.
-    unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
-    let o = tokio::task::spawn_blocking(move || child.wait_with_output().unwrap())
-        .await
-        .unwrap();
-    assert_eq!(o.status.code(), Some(130), "{}", stderr(&o));
-    assert!(
-        stderr(&o).contains("run the same command again"),
-        "{}",
-        stderr(&o)
-    );
-    let (_, rows) = read_csv(&out.join("sites.csv"));
-    assert_eq!(
-        rows.len(),
-        8,
-        "datasets are written for what the crawl has so far"
-    );
-    let o = run(args).await;
-    assert!(o.status.success(), "{}", stderr(&o));
-    assert!(
-        stderr(&o).contains("8 of 8 sites recorded"),
-        "{}",
-        stderr(&o)
-    );
-    assert_eq!(
-        count(&out, "SELECT count(DISTINCT target_id) FROM visits"),
-        8
-    );
-}
-
-/// SIGTERM (`systemctl stop`, `kill`) and SIGHUP (a closed terminal) stop a crawl as Ctrl-C
-/// does: datasets of what is done, visits in flight back to pending, exit 143 and 129; the
-/// rerun completes with every site once.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn sigterm_and_sighup_stop_like_ctrl_c() {
-    require_browser();
-    let _one = BROWSERS.lock().await;
-    let web = web().await;
-    let dir = tempfile::tempdir().unwrap();
-    let list = write_list(
-        dir.path(),
-        "few.csv",
-        "1,clean.test\n2,ga4-blog.test\n3,meta-news.test\n4,x-news.test\n5,uet-shop.test\n6,reddit-forum.test\n7,linkedin-b2b.test\n8,cookie-sync.test\n",
+        "1,clean.test\n2,ga4-blog.test\n3,meta-news.test\n4,x-news.test\n5,uet-shop.test\n6,reddit-forum.test\n7,linkedin-b2b.test\n8,cookie-sync.test\n9,tiktok-shop.test\n10,pinterest-crafts.test\n11,snap-store.test\n12,hotjar-bank.test\n",
     );
     let out = dir.path().join("crawl");
     let args = crawl_args(&web, &list, &out);
@@ -502,16 +457,16 @@ async fn sigterm_and_sighup_stop_like_ctrl_c() {
             "{name}: visits in flight are back to pending"
         );
         let (_, rows) = read_csv(&out.join("sites.csv"));
-        assert_eq!(rows.len(), 8, "{name}: datasets written for what is done");
+        assert_eq!(rows.len(), 12, "{name}: datasets written for what is done");
     }
     let o = run(args).await;
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(
-        stderr(&o).contains("8 of 8 sites recorded"),
+        stderr(&o).contains("12 of 12 sites recorded"),
         "{}",
         stderr(&o)
     );
-    assert_eq!(count(&out, "SELECT count(*) FROM visits"), 8);
+    assert_eq!(count(&out, "SELECT count(*) FROM visits"), 12);
 }
 
 /// `--webdriver URL` uses an endpoint that is already running and starts no chromedriver.

@@ -123,6 +123,23 @@ pub trait Dataset {
     }
 }
 
+/// The Parquet types of a per-site dataset: [`KEY_COLUMNS`]' (integer rank, boolean gpc,
+/// text for the rest), then the listed ones (`Text`, `Int`, `Bool`).
+macro_rules! per_site_types {
+    ($($t:ident),* $(,)?) => {
+        [
+            ColType::Int,
+            ColType::Text,
+            ColType::Text,
+            ColType::Text,
+            ColType::Bool,
+            ColType::Text,
+            $(ColType::$t),*
+        ]
+    };
+}
+pub(crate) use per_site_types;
+
 /// Every dataset, in the order the summary lists them.
 pub fn registry() -> Vec<Box<dyn Dataset>> {
     vec![

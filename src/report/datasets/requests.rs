@@ -1,7 +1,7 @@
 //! `requests.csv`: one row per third-party or pixel request (every request with
 //! `--all-requests`): the capture, then the tracker attribution.
 
-use super::{Dataset, Site, bool_text, join};
+use super::{Dataset, Site, bool_text, join, per_site_types};
 use crate::analyze::{RequestFinding, fields_text};
 use crate::report::parquet::ColType;
 use crate::report::{Out, ReportError, body_text, initiator_text};
@@ -37,32 +37,9 @@ pub const REQUESTS_COLUMNS: [&str; 25] = [
 ];
 
 /// Column types of `requests.parquet`, in [`REQUESTS_COLUMNS`]'s order.
-const REQUESTS_TYPES: [ColType; 25] = [
-    ColType::Int,
-    ColType::Text,
-    ColType::Text,
-    ColType::Text,
-    ColType::Bool,
-    ColType::Text,
-    ColType::Text,
-    ColType::Text,
-    ColType::Text,
-    ColType::Int,
-    ColType::Text,
-    ColType::Bool,
-    ColType::Int,
-    ColType::Text,
-    ColType::Text,
-    ColType::Text,
-    ColType::Text,
-    ColType::Text,
-    ColType::Text,
-    ColType::Text,
-    ColType::Text,
-    ColType::Text,
-    ColType::Text,
-    ColType::Bool,
-    ColType::Text,
+const REQUESTS_TYPES: [ColType; 25] = per_site_types![
+    Text, Text, Text, Int, Text, Bool, Int, Text, Text, Text, Text, Text, Text, Text, Text, Text,
+    Text, Bool, Text
 ];
 
 pub(super) struct Requests;

@@ -1,6 +1,6 @@
 //! `site_trackers.csv`: one row per site × consent mode × tracker seen.
 
-use super::{Dataset, Site, bool_text, join};
+use super::{Dataset, Site, bool_text, join, per_site_types};
 use crate::report::parquet::ColType;
 use crate::report::{Out, ReportError};
 
@@ -29,27 +29,8 @@ pub const SITE_TRACKERS_COLUMNS: [&str; 20] = [
 ];
 
 /// Column types of `site_trackers.parquet`, in [`SITE_TRACKERS_COLUMNS`]'s order.
-const SITE_TRACKERS_TYPES: [ColType; 20] = [
-    ColType::Int,
-    ColType::Text,
-    ColType::Text,
-    ColType::Text,
-    ColType::Bool,
-    ColType::Text,
-    ColType::Text,
-    ColType::Text,
-    ColType::Text,
-    ColType::Bool,
-    ColType::Bool,
-    ColType::Text,
-    ColType::Text,
-    ColType::Text,
-    ColType::Int,
-    ColType::Bool,
-    ColType::Text,
-    ColType::Bool,
-    ColType::Bool,
-    ColType::Bool,
+const SITE_TRACKERS_TYPES: [ColType; 20] = per_site_types![
+    Text, Text, Text, Bool, Bool, Text, Text, Text, Int, Bool, Text, Bool, Bool, Bool
 ];
 
 pub(super) struct SiteTrackers;

@@ -1,7 +1,7 @@
 //! `tracker_fields.csv` (tidy): one row per site × consent mode × tracker × field, with the
 //! field's encodings, where it travelled and one request that carried it.
 
-use super::{Dataset, Site, bool_text, join};
+use super::{Dataset, Site, bool_text, join, per_site_types};
 use crate::analyze::{Encoding, Field, Location, RequestFinding};
 use crate::report::parquet::ColType;
 use crate::report::{Out, ReportError};
@@ -26,22 +26,8 @@ pub const TRACKER_FIELDS_COLUMNS: [&str; 14] = [
 ];
 
 /// Column types of `tracker_fields.parquet`, in [`TRACKER_FIELDS_COLUMNS`]'s order.
-const TRACKER_FIELDS_TYPES: [ColType; 14] = [
-    ColType::Int,
-    ColType::Text,
-    ColType::Text,
-    ColType::Text,
-    ColType::Bool,
-    ColType::Text,
-    ColType::Text,
-    ColType::Text,
-    ColType::Text,
-    ColType::Bool,
-    ColType::Text,
-    ColType::Text,
-    ColType::Text,
-    ColType::Text,
-];
+const TRACKER_FIELDS_TYPES: [ColType; 14] =
+    per_site_types![Text, Text, Text, Bool, Text, Text, Text, Text];
 
 pub(super) struct TrackerFields;
 
