@@ -467,6 +467,8 @@ fn synthetic_store(dir: &Path, n: usize) -> usize {
             started_at: "2026-11-29T00:00:00Z".into(),
             duration_ms: 5000,
             collector_failures: Vec::new(),
+            wall: None,
+            walled_at_first: None,
             requests: reqs,
             cookies: vec![RawCookie {
                 name: "_fbp".into(),

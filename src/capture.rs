@@ -25,6 +25,9 @@ pub enum Outcome {
     NonHtml,
     /// Redirects went round in a loop (Chromium's `ERR_TOO_MANY_REDIRECTS`).
     RedirectLoop,
+    /// A bot challenge or block page stood in for the site for the whole wait (its kind in
+    /// [`RawVisit::wall`]); the site's own trackers were never shown.
+    BotWall,
     /// The browser or chromedriver died or hung twice on this site.
     BrowserCrash,
     /// Visits of this site were started `--max-attempts` times and none was recorded: the
@@ -34,7 +37,7 @@ pub enum Outcome {
 
 impl Outcome {
     /// All outcomes, in report order.
-    pub const ALL: [Outcome; 10] = [
+    pub const ALL: [Outcome; 11] = [
         Outcome::Ok,
         Outcome::DnsError,
         Outcome::ConnectionError,
@@ -43,6 +46,7 @@ impl Outcome {
         Outcome::HttpError,
         Outcome::NonHtml,
         Outcome::RedirectLoop,
+        Outcome::BotWall,
         Outcome::BrowserCrash,
         Outcome::CrawlerCrash,
     ];
@@ -58,6 +62,7 @@ impl Outcome {
             Outcome::HttpError => "http_error",
             Outcome::NonHtml => "non_html",
             Outcome::RedirectLoop => "redirect_loop",
+            Outcome::BotWall => "bot_wall",
             Outcome::BrowserCrash => "browser_crash",
             Outcome::CrawlerCrash => "crawler_crash",
         }
@@ -95,6 +100,57 @@ impl BodyState {
             BodyState::Complete => "complete",
             BodyState::Unavailable => "unavailable",
         }
+    }
+}
+
+/// Whose bot wall (challenge or block page) a visit met, recognised from what the page shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WallKind {
+    /// Cloudflare's "Just a moment…" / "Attention Required!" challenge.
+    Cloudflare,
+    /// Akamai Bot Manager's challenge (`sec-cpt`).
+    Akamai,
+    /// PerimeterX (HUMAN) "Press & Hold" (`px-captcha`).
+    Perimeterx,
+    /// DataDome's captcha (`captcha-delivery.com`).
+    Datadome,
+    /// Imperva / Incapsula (`_Incapsula_Resource`).
+    Imperva,
+    /// An hCaptcha, reCAPTCHA or Turnstile interstitial covering the page.
+    Captcha,
+    /// Another page that says it checks for bots.
+    Other,
+}
+
+impl WallKind {
+    /// Every kind.
+    pub const ALL: [WallKind; 7] = [
+        WallKind::Cloudflare,
+        WallKind::Akamai,
+        WallKind::Perimeterx,
+        WallKind::Datadome,
+        WallKind::Imperva,
+        WallKind::Captcha,
+        WallKind::Other,
+    ];
+
+    /// The name in the store and the datasets.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WallKind::Cloudflare => "cloudflare",
+            WallKind::Akamai => "akamai",
+            WallKind::Perimeterx => "perimeterx",
+            WallKind::Datadome => "datadome",
+            WallKind::Imperva => "imperva",
+            WallKind::Captcha => "captcha",
+            WallKind::Other => "other",
+        }
+    }
+
+    /// Parses the name written by [`WallKind::as_str`].
+    pub fn parse(s: &str) -> Option<WallKind> {
+        WallKind::ALL.into_iter().find(|k| k.as_str() == s)
     }
 }
 
@@ -468,6 +524,10 @@ pub struct RawVisit {
     pub consent: ConsentRecord,
     /// Collectors that failed on this visit (their evidence is missing or partial).
     pub collector_failures: Vec<CollectorFailure>,
+    /// The bot wall that stood in for the site (outcome `bot_wall`).
+    pub wall: Option<WallKind>,
+    /// A wall shown first that cleared by itself within the wait (the visit went on, `ok`).
+    pub walled_at_first: Option<WallKind>,
 }
 
 /// How the visitor answers a consent banner.
@@ -551,6 +611,9 @@ mod tests {
     fn steps_and_resource_types_round_trip_by_name() {
         for h in Hook::ALL {
             assert_eq!(Hook::parse(h.as_str()), Some(h));
+        }
+        for k in WallKind::ALL {
+            assert_eq!(WallKind::parse(k.as_str()), Some(k));
         }
         for st in Step::ALL {
             assert_eq!(Step::parse(st.as_str()), Some(st));

@@ -467,5 +467,7 @@ fn crash_visit(
             ..Default::default()
         },
         collector_failures: Vec::new(),
+        wall: None,
+        walled_at_first: None,
     }
 }

@@ -198,6 +198,21 @@ impl Partial {
         if let (Some(first_err), Some(_)) = (&self.first, &self.nav_error) {
             outcome = classify_error(first_err);
         }
+        // A wall that stood for the whole wait is no site at all, whatever its status said.
+        if let Some(kind) = self.ev.wall {
+            return Classified {
+                outcome: Outcome::BotWall,
+                error: Some(format!(
+                    "{} bot wall (HTTP {}): the challenge did not clear while the visitor waited",
+                    kind.as_str(),
+                    http_status
+                        .map(|s| s.to_string())
+                        .unwrap_or_else(|| "?".into())
+                )),
+                http_status,
+                redirect_chain,
+            };
+        }
         Classified {
             outcome,
             error,
@@ -292,6 +307,8 @@ pub async fn visit(
         actions: ev.actions,
         consent: ev.consent,
         collector_failures: failures,
+        wall: ev.wall,
+        walled_at_first: ev.walled_at_first,
     })
 }
 
@@ -338,6 +355,7 @@ async fn steps(
     p.navigated = true;
     mark("navigate", &mut timings);
     p.cols.run(Hook::AfterNavigation, &cx, &mut p.ev).await?;
+    wait_out_wall(&cx, p).await?;
     let outcome = p.classify().outcome;
     mark("classify", &mut timings);
     let Partial { ev, cols, .. } = p;
@@ -364,6 +382,29 @@ async fn steps(
     cols.run(Hook::Finish, &cx, ev).await?;
     mark("cookies", &mut timings);
     tracing::debug!(site = %target.domain, ?timings, "visit steps (ms)");
+    Ok(())
+}
+
+/// A bot wall's first answer (often a 403 or 503) is not final while its page is working: a
+/// JavaScript challenge may reload into the site. Waits up to the dwell (at least 5 s),
+/// looking every half second; a wall that clears is noted (`walled_at_first`), one that stays
+/// makes the visit `bot_wall`.
+async fn wait_out_wall(cx: &Ctx<'_>, p: &mut Partial) -> Result<(), BrowserError> {
+    let Some(kind) = p.ev.wall else {
+        return Ok(());
+    };
+    let until = Instant::now() + cx.cfg.dwell.max(Duration::from_secs(5));
+    while Instant::now() < until {
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        p.cols.drain(cx, &mut p.ev).await?;
+        p.cols.run(Hook::AfterNavigation, cx, &mut p.ev).await?;
+        if p.ev.wall.is_none() {
+            p.ev.walled_at_first = Some(kind);
+            p.ev.actions
+                .push(format!("{} bot wall cleared by itself", kind.as_str()));
+            break;
+        }
+    }
     Ok(())
 }
 

@@ -444,6 +444,8 @@ mod tests {
             started_at: String::new(),
             duration_ms: 0,
             collector_failures: Vec::new(),
+            wall: None,
+            walled_at_first: None,
             requests: vec![
                 at(
                     req(

@@ -22,7 +22,7 @@ mod page;
 use crate::browser::BrowserError;
 use crate::browser::perflog::NetLog;
 use crate::browser::session::Session;
-use crate::capture::{CollectorFailure, ConsentRecord, Hook, RawCookie, Step};
+use crate::capture::{CollectorFailure, ConsentRecord, Hook, RawCookie, Step, WallKind};
 use crate::visit::VisitConfig;
 use serde_json::Value;
 
@@ -46,6 +46,10 @@ pub struct Evidence {
     /// Page facts: the URL the tab showed once loaded (after the first dwell when the page
     /// loaded).
     pub final_url: Option<String>,
+    /// Page facts: the bot wall the page shows now, if any.
+    pub wall: Option<WallKind>,
+    /// Page facts: a wall that was shown and cleared by itself.
+    pub walled_at_first: Option<WallKind>,
     /// Consent: the visit's mode and what happened with the banner.
     pub consent: ConsentRecord,
     /// Cookies in the browser at the end of the visit.
@@ -62,6 +66,8 @@ impl Evidence {
             net: NetLog::new(Step::Load),
             main_frame: None,
             final_url: None,
+            wall: None,
+            walled_at_first: None,
             consent,
             cookies: Vec::new(),
             actions: Vec::new(),
@@ -95,7 +101,8 @@ pub trait Collector: Sync {
     async fn drained(&self, _cx: &Ctx<'_>, _ev: &mut Evidence) -> Result<(), BrowserError> {
         Ok(())
     }
-    /// After navigation returned (the page loaded or failed).
+    /// After navigation returned (the page loaded or failed), and again after each look
+    /// while a bot wall is waited out (the page may have reloaded into the site).
     async fn after_navigation(
         &self,
         _cx: &Ctx<'_>,

@@ -1,10 +1,49 @@
-//! Page facts: the top frame's id (which document requests are the page's own) and the URL
-//! the tab shows once loaded, and again after the first dwell (a page that moved itself).
+//! Page facts: the top frame's id (which document requests are the page's own), the URL the
+//! tab shows once loaded, and again after the first dwell (a page that moved itself), and
+//! whether the page is a bot wall (a challenge or block page) — by what it shows: title,
+//! challenge scripts and frames, the vendors' element ids.
+//!
+//! What each wall looks like, from captured pages and the vendors' own docs:
+//! - Cloudflare: title "Just a moment..." / "Attention Required! | Cloudflare",
+//!   `window._cf_chl_opt`, `/cdn-cgi/challenge-platform/` scripts, `#challenge-form` with a
+//!   `__cf_chl_f_tk` action (captured pages in ZhengJie98/Domain-IP-Enrichment,
+//!   `https-performance-radar-cloudflare-com-beacon_*.js`, and bbsetup/public-bugbounty-data,
+//!   `udemy/affiliatesupport.udemy.com`; Cloudflare's docs, "Challenge pages").
+//! - DataDome: the captcha in an iframe from `geo.captcha-delivery.com` (DataDome's tag,
+//!   chris124567/commercial-bot-detectors `files/datadome.js`).
+//! - PerimeterX / HUMAN: `<div id="px-captcha">` with `window._pxAppId` and
+//!   `captcha.px-cdn.net/<APP_ID>/captcha.js` (PerimeterX enforcer READMEs, "Custom block page").
+//! - Akamai Bot Manager: the `sec-if-cpt` challenge iframe / `/_sec/cp_challenge/` scripts.
+//! - Imperva / Incapsula: an iframe from `/_Incapsula_Resource` and "Incapsula incident ID".
+//! - A captcha (hCaptcha, reCAPTCHA, Turnstile) iframe on a page with almost no other text.
 
 use super::{Collector, Ctx, Evidence};
 use crate::browser::BrowserError;
 use crate::browser::session::Session;
+use crate::capture::WallKind;
 use serde_json::{Value, json};
+
+/// Names the bot wall the document shows (`cloudflare`, …), `loading` while the document
+/// is not complete, or null.
+const WALL_JS: &str = r#"
+if (document.readyState !== 'complete') return 'loading';
+const t = (document.title || '').trim().toLowerCase();
+const html = document.documentElement ? document.documentElement.outerHTML.slice(0, 300000) : '';
+const has = s => html.indexOf(s) >= 0;
+const q = s => document.querySelector(s);
+if (window._cf_chl_opt || t.startsWith('just a moment') || (t.startsWith('attention required') && has('cloudflare'))
+    || has('/cdn-cgi/challenge-platform/') || q('form#challenge-form')) return 'cloudflare';
+if (q('iframe[src*="captcha-delivery.com"]') || has('geo.captcha-delivery.com')) return 'datadome';
+if (q('#px-captcha') || (window._pxAppId && has('captcha.js'))) return 'perimeterx';
+if (q('#sec-if-cpt') || q('iframe[src*="/_sec/cp_challenge"]') || has('/_sec/cp_challenge/')) return 'akamai';
+if (q('iframe[src*="_Incapsula_Resource"]') || has('Incapsula incident ID')) return 'imperva';
+const text = ((document.body && document.body.innerText) || '').trim();
+const cap = Array.from(document.querySelectorAll('iframe')).some(f =>
+  /hcaptcha\.com|google\.com\/recaptcha|recaptcha\.net|challenges\.cloudflare\.com/.test(f.src || ''));
+if (cap && text.length < 400) return 'captcha';
+if (text.length < 600 && /verify (that )?you are (a )?human|are you a robot|checking your browser|bot protection/i.test(t + ' ' + text)) return 'other';
+return null;
+"#;
 
 pub(super) struct Page;
 
@@ -17,6 +56,21 @@ impl Collector for Page {
     async fn after_navigation(&self, cx: &Ctx<'_>, ev: &mut Evidence) -> Result<(), BrowserError> {
         ev.main_frame = main_frame_id(cx.session).await;
         ev.final_url = current_url(cx.session).await;
+        match cx
+            .session
+            .timed(
+                "looking for a bot wall",
+                cx.session.client().execute(WALL_JS, vec![]),
+            )
+            .await
+        {
+            // Still loading (a challenge reloading into the site): keep what was seen.
+            Ok(Value::String(k)) if k == "loading" => {}
+            Ok(Value::String(k)) => ev.wall = WallKind::parse(&k),
+            Ok(_) => ev.wall = None,
+            Err(e) if e.is_lost() => return Err(e),
+            Err(_) => {} // navigating: look again later
+        }
         Ok(())
     }
 

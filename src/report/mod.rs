@@ -583,6 +583,8 @@ mod tests {
             started_at: "2026-12-01T00:00:00Z".into(),
             duration_ms: 1,
             collector_failures: Vec::new(),
+            wall: None,
+            walled_at_first: None,
             requests: vec![a, b, c],
             cookies: vec![RawCookie {
                 name: "@SUM(1+1)".into(),

@@ -12,7 +12,7 @@ pub mod meta;
 
 use crate::capture::{
     BodyState, Canaries, CollectorFailure, ConsentMode, ConsentRecord, Hook, Outcome, RawCookie,
-    RawRequest, RawVisit, ResourceType, Step,
+    RawRequest, RawVisit, ResourceType, Step, WallKind,
 };
 use crate::list::Target;
 use rusqlite::{Connection, OptionalExtension, params};
@@ -244,6 +244,7 @@ impl Store {
             .map_err(sq)?;
         migrate_v1(&conn).map_err(sq)?;
         conn.execute_batch(include_str!("schema.sql")).map_err(sq)?;
+        migrate_v2(&conn).map_err(sq)?;
         let store = Store {
             conn,
             path: path.to_owned(),
@@ -417,8 +418,8 @@ impl Store {
         }
         tx.execute(
             "INSERT INTO visits(target_id, status, http_status, start_url, final_url, redirect_chain, error, started_at, duration_ms, canaries, actions,
-                                consent_mode, gpc, cmp, banner_found, consent_action, action_ok, choice_at, consent_log)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
+                                consent_mode, gpc, cmp, banner_found, consent_action, action_ok, choice_at, consent_log, wall, walled_at_first)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)",
             params![
                 target_id,
                 v.outcome.as_str(),
@@ -439,6 +440,8 @@ impl Store {
                 v.consent.action_ok,
                 v.consent.choice_at,
                 json(&v.consent.log),
+                v.wall.map(WallKind::as_str),
+                v.walled_at_first.map(WallKind::as_str),
             ],
         )
         .map_err(sq)?;
@@ -590,7 +593,7 @@ impl Store {
             .conn
             .query_row(
                 "SELECT t.rank, t.rank_is_bucket, t.domain, v.status, v.http_status, v.start_url, v.final_url, v.redirect_chain, v.error, v.started_at, v.duration_ms, v.canaries, v.actions,
-                        v.consent_mode, v.gpc, v.cmp, v.banner_found, v.consent_action, v.action_ok, v.choice_at, v.consent_log
+                        v.consent_mode, v.gpc, v.cmp, v.banner_found, v.consent_action, v.action_ok, v.choice_at, v.consent_log, v.wall, v.walled_at_first
                  FROM visits v JOIN targets t ON t.id = v.target_id WHERE v.id = ?1",
                 [visit_id],
                 |r| {
@@ -619,6 +622,8 @@ impl Store {
                             }),
                             actions: from_json(r.get(12)?),
                             collector_failures: Vec::new(),
+                            wall: r.get::<_, Option<String>>(21)?.as_deref().and_then(WallKind::parse),
+                            walled_at_first: r.get::<_, Option<String>>(22)?.as_deref().and_then(WallKind::parse),
                             consent: ConsentRecord {
                                 mode: ConsentMode::parse(&r.get::<_, String>(13)?).unwrap_or_default(),
                                 gpc: r.get(14)?,
@@ -712,6 +717,22 @@ impl Store {
     }
 }
 
+/// Brings a schema-2 store to schema 3 in place: visits gain the bot-wall columns (the
+/// `collector_failures` table comes from the schema script). Does nothing on a current store.
+fn migrate_v2(conn: &Connection) -> rusqlite::Result<()> {
+    for col in ["wall", "walled_at_first"] {
+        let has: bool = conn.query_row(
+            "SELECT count(*) > 0 FROM pragma_table_info('visits') WHERE name = ?1",
+            [col],
+            |r| r.get(0),
+        )?;
+        if !has {
+            conn.execute_batch(&format!("ALTER TABLE visits ADD COLUMN {col} TEXT"))?;
+        }
+    }
+    Ok(())
+}
+
 /// Brings a schema-1 store (before consent modes) to schema 2 in place: the frontier's
 /// one-row-per-domain key becomes one row per domain and mode (row ids kept, so visits keep
 /// their targets), and visits gain the consent columns with the values a version-1 crawl
@@ -795,6 +816,8 @@ mod tests {
             started_at: "2026-11-29T00:00:00Z".into(),
             duration_ms: 5,
             collector_failures: Vec::new(),
+            wall: None,
+            walled_at_first: None,
             requests: vec![RawRequest {
                 seq: 0,
                 request_id: "1".into(),

@@ -40,7 +40,9 @@ CREATE TABLE IF NOT EXISTS visits (
     consent_action TEXT,              -- accept | reject, NULL when none was attempted
     action_ok      INTEGER,           -- NULL when no action was attempted
     choice_at      REAL,              -- Unix seconds of the click (clock of requests.wall_time)
-    consent_log    TEXT NOT NULL DEFAULT '[]'  -- JSON array: what the banner handling reported
+    consent_log    TEXT NOT NULL DEFAULT '[]', -- JSON array: what the banner handling reported
+    wall           TEXT,              -- bot wall kind (outcome bot_wall), schema 3
+    walled_at_first TEXT              -- a wall that cleared by itself, schema 3
 );
 
 -- Every request of every frame, as the browser sent it.

@@ -6,6 +6,7 @@
 
 pub mod hostile;
 pub mod sites;
+pub mod walls;
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, StreamBody, combinators::BoxBody};
@@ -642,6 +643,33 @@ fn route(host: &str, path_q: &str, method: &str, variant: u8, sec_gpc: bool) -> 
             r
         }
         Kind::Download => attachment(),
+        Kind::Wall {
+            vendor,
+            status,
+            clears,
+        } => match path {
+            "/" if clears && query.is_some_and(|q| q.contains(walls::CLEARED)) => {
+                let page = Kind::Page {
+                    trackers: &[sites::Tracker::Ga4],
+                    form: false,
+                    search: false,
+                    extra: "",
+                };
+                respond(
+                    200,
+                    "text/html; charset=utf-8",
+                    sites::page_html(host, page, "/", None),
+                )
+            }
+            "/" => respond(
+                status,
+                "text/html; charset=utf-8",
+                walls::page(vendor, host, clears),
+            ),
+            // The challenge's own scripts and frames.
+            p if p.ends_with(".js") => respond(200, "application/javascript", "/* challenge */"),
+            _ => respond(200, "text/html", "<!doctype html><title>challenge</title>"),
+        },
         Kind::Reset | Kind::TlsBroken | Kind::NxDomain => respond(
             StatusCode::BAD_GATEWAY.as_u16(),
             "text/plain",

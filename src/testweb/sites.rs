@@ -5,7 +5,7 @@
 //! `.test`, a TLD reserved for testing.
 
 use super::hostile;
-use crate::capture::Outcome;
+use crate::capture::{Outcome, WallKind};
 
 /// The TikTok pixel code used on direct-snippet sites.
 pub const TIKTOK_CODE: &str = "CDEMOTT0PIXEL0000001";
@@ -125,6 +125,16 @@ pub enum Kind {
     RedirectLoop,
     /// The front page is a 50 MB `Content-Disposition: attachment` download.
     Download,
+    /// A bot wall of `vendor` with this status; `clears`: its script reloads into a page with
+    /// GA4 after 1.5 s (see [`super::walls`]).
+    Wall {
+        /// Whose wall.
+        vendor: crate::capture::WallKind,
+        /// The wall page's status.
+        status: u16,
+        /// It reloads into the site by itself.
+        clears: bool,
+    },
 }
 
 /// A host of the test web.
@@ -177,6 +187,25 @@ const fn failing(
         kind,
         expect,
         expect_status,
+    }
+}
+
+/// A bot-wall site (rank 0): `bot_wall` unless it clears, then `ok` with the site's page.
+const fn wall(domain: &'static str, vendor: WallKind, status: u16, clears: bool) -> Site {
+    Site {
+        domain,
+        rank: 0,
+        kind: Kind::Wall {
+            vendor,
+            status,
+            clears,
+        },
+        expect: if clears {
+            Outcome::Ok
+        } else {
+            Outcome::BotWall
+        },
+        expect_status: Some(if clears { 200 } else { status }),
     }
 }
 
@@ -677,6 +706,13 @@ pub const SITES: &[Site] = &[
         hostile::DOWNLOAD_AFTER,
     ),
     page("popups.test", 0, &[], false, false, hostile::POPUPS),
+    wall("wall-cloudflare.test", WallKind::Cloudflare, 503, false),
+    wall("wall-clears.test", WallKind::Cloudflare, 503, true),
+    wall("wall-datadome.test", WallKind::Datadome, 403, false),
+    wall("wall-perimeterx.test", WallKind::Perimeterx, 403, false),
+    wall("wall-akamai.test", WallKind::Akamai, 403, false),
+    wall("wall-imperva.test", WallKind::Imperva, 200, false),
+    wall("wall-captcha.test", WallKind::Captcha, 200, false),
     page("big-beacon.test", 0, &[], false, false, hostile::BIG_BEACON),
     page(
         "history-loop.test",

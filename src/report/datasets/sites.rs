@@ -4,7 +4,7 @@ use super::{Dataset, Site, bool_text};
 use crate::report::{Out, ReportError};
 
 /// Column order of `sites.csv`.
-pub const SITES_COLUMNS: [&str; 15] = [
+pub const SITES_COLUMNS: [&str; 17] = [
     "rank",
     "site",
     "crawl",
@@ -13,6 +13,8 @@ pub const SITES_COLUMNS: [&str; 15] = [
     "status",
     "rank_is_bucket",
     "http_status",
+    "wall",
+    "walled_at_first",
     "final_url",
     "error",
     "started_at",
@@ -52,6 +54,8 @@ impl Dataset for Sites {
         out.row(x.key().into_iter().chain([
             bucket,
             &v.http_status.map(|s| s.to_string()).unwrap_or_default(),
+            v.wall.map(|k| k.as_str()).unwrap_or(""),
+            v.walled_at_first.map(|k| k.as_str()).unwrap_or(""),
             v.final_url.as_deref().unwrap_or(""),
             v.error.as_deref().unwrap_or(""),
             &v.started_at,

@@ -1,0 +1,101 @@
+//! End-to-end: bot walls told apart. Real Chromium against the test web's imitations of each
+//! vendor's challenge or block page (`testweb::walls`): a wall that stays is `bot_wall` with
+//! its kind, its requests kept, in no prevalence denominator; a challenge that reloads into
+//! the site within the wait is followed and recorded `ok`, with `walled_at_first`.
+
+mod common;
+
+use common::*;
+use pixelcensus::capture::Outcome;
+use pixelcensus::testweb::walls::WALLS;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bot_walls_are_recorded_with_their_kind_and_a_clearing_challenge_is_followed() {
+    require_browser();
+    let _one = BROWSERS.lock().await;
+    let web = web().await;
+    let dir = tempfile::tempdir().unwrap();
+    let text: String = WALLS.iter().map(|(h, _, _)| format!("{h}\n")).collect();
+    let list = write_list(dir.path(), "walls.txt", &text);
+    let out = dir.path().join("crawl");
+    let o = run(crawl_args(&web, &list, &out)).await;
+    assert!(o.status.success(), "{}", stderr(&o));
+
+    let v = visits(&out);
+    for (host, wall, first) in WALLS {
+        let x = &v[*host];
+        assert_eq!(x.wall, *wall, "{host}: {:?}", x.error);
+        assert_eq!(x.walled_at_first, *first, "{host}");
+        match wall {
+            Some(kind) => {
+                assert_eq!(x.outcome, Outcome::BotWall, "{host}");
+                let e = x.error.as_deref().unwrap_or("");
+                assert!(
+                    e.contains(&format!("{} bot wall", kind.as_str())),
+                    "{host}: {e}"
+                );
+                assert!(
+                    !x.requests.is_empty(),
+                    "{host}: the wall's requests are kept"
+                );
+                assert!(
+                    x.actions.iter().all(|a| !a.starts_with("typed")),
+                    "{host}: nothing typed into a wall"
+                );
+            }
+            None => {
+                assert_eq!(x.outcome, Outcome::Ok, "{host}");
+                assert!(
+                    x.actions
+                        .iter()
+                        .any(|a| a.contains("bot wall cleared by itself")),
+                    "{:?}",
+                    x.actions
+                );
+                assert!(
+                    x.final_url
+                        .as_deref()
+                        .unwrap_or("")
+                        .contains("__cf_chl_rt_tk")
+                );
+            }
+        }
+    }
+
+    // sites.csv: the kind in its own column; prevalence counts only the site behind the
+    // cleared wall, where GA4 loaded.
+    let (h, rows) = read_csv(&out.join("sites.csv"));
+    let c = |n: &str| h.iter().position(|x| x == n).unwrap();
+    for r in &rows {
+        let (wall, first) = WALLS
+            .iter()
+            .find(|w| w.0 == r[c("site")])
+            .map(|w| (w.1, w.2))
+            .unwrap();
+        assert_eq!(r[c("wall")], wall.map(|k| k.as_str()).unwrap_or(""));
+        assert_eq!(
+            r[c("walled_at_first")],
+            first.map(|k| k.as_str()).unwrap_or("")
+        );
+        let want = if wall.is_some() { "bot_wall" } else { "ok" };
+        assert_eq!(r[c("status")], want);
+    }
+    let (h, prev) = read_csv(&out.join("prevalence.csv"));
+    let p = |n: &str| h.iter().position(|x| x == n).unwrap();
+    let ga4 = prev
+        .iter()
+        .find(|r| r[p("tracker")] == "Google Analytics 4")
+        .expect("GA4 behind the cleared wall");
+    assert_eq!(
+        (ga4[p("sites")].as_str(), ga4[p("sites_ok")].as_str()),
+        ("1", "1")
+    );
+    let m: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(m["outcomes"]["bot_wall"], 6);
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(
+        html.contains("bot_wall"),
+        "report.html shows walls among the outcomes"
+    );
+}
