@@ -731,6 +731,31 @@ mod tests {
         );
     }
 
+    /// A listed site not visited yet (an interrupted crawl) is a full sites.csv row.
+    #[test]
+    fn a_pending_target_is_a_whole_sites_row() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::create(dir.path()).unwrap();
+        let t = Target {
+            domain: "later.example".into(),
+            rank: 3,
+            rank_is_bucket: false,
+        };
+        store.add_targets(&[t], &[ConsentMode::None]).unwrap();
+        write_all(
+            &store,
+            dir.path(),
+            &Analyzer::default(),
+            &ReportOptions::default(),
+        )
+        .unwrap();
+        let mut r = csv::Reader::from_path(dir.path().join("sites.csv")).unwrap();
+        let rows: Vec<_> = r.records().map(|x| x.unwrap()).collect();
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].len(), SITES_COLUMNS.len());
+        assert_eq!(&rows[0][5], "pending");
+    }
+
     #[test]
     fn initiator_is_type_and_url() {
         assert_eq!(

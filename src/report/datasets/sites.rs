@@ -43,10 +43,10 @@ impl Dataset for Sites {
             let gpc = bool_text(s.crawl_gpc);
             let (site, mode) = (s.target.domain.as_str(), s.mode.as_str());
             let key = [rank.as_str(), site, s.crawl, mode, gpc, "pending"];
-            return out.row(
-                key.into_iter()
-                    .chain([bucket, "", "", "", "", "", "", "", ""]),
-            );
+            // The visit's own columns are empty: as many as the header has after the key
+            // and rank_is_bucket.
+            let blanks = std::iter::repeat_n("", SITES_COLUMNS.len() - key.len() - 1);
+            return out.row(key.into_iter().chain([bucket]).chain(blanks));
         };
         let (v, f) = (x.v, x.f);
         let third = f.third_party.iter().filter(|&&t| t).count();
