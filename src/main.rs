@@ -731,6 +731,7 @@ fn record_meta(
     meta.gpc = Some(o.gpc);
     meta.chromium_version = Some(versions.chromium.clone()).filter(|v| !v.is_empty());
     meta.chromedriver_version = Some(versions.chromedriver.clone()).filter(|v| !v.is_empty());
+    meta.disguise = Some(browser::DISGUISE.iter().map(|s| s.to_string()).collect());
     meta.started_at.get_or_insert_with(now);
     meta.name.get_or_insert_with(|| report::crawl_name(out));
     meta.write(store)?;

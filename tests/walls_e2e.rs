@@ -1,7 +1,8 @@
 //! End-to-end: bot walls told apart. Real Chromium against the test web's imitations of each
 //! vendor's challenge or block page (`testweb::walls`): a wall that stays is `bot_wall` with
 //! its kind, its requests kept, in no prevalence denominator; a challenge that reloads into
-//! the site within the wait is followed and recorded `ok`, with `walled_at_first`.
+//! the site within the wait is followed and recorded `ok`, with `walled_at_first`. And the
+//! visitor does not announce itself as a robot to the pages it visits.
 
 mod common;
 
@@ -15,7 +16,8 @@ async fn bot_walls_are_recorded_with_their_kind_and_a_clearing_challenge_is_foll
     let _one = BROWSERS.lock().await;
     let web = web().await;
     let dir = tempfile::tempdir().unwrap();
-    let text: String = WALLS.iter().map(|(h, _, _)| format!("{h}\n")).collect();
+    let mut text: String = WALLS.iter().map(|(h, _, _)| format!("{h}\n")).collect();
+    text.push_str("probe.test\n");
     let list = write_list(dir.path(), "walls.txt", &text);
     let out = dir.path().join("crawl");
     let o = run(crawl_args(&web, &list, &out)).await;
@@ -62,11 +64,11 @@ async fn bot_walls_are_recorded_with_their_kind_and_a_clearing_challenge_is_foll
         }
     }
 
-    // sites.csv: the kind in its own column; prevalence counts only the site behind the
-    // cleared wall, where GA4 loaded.
+    // sites.csv: the kind in its own column; prevalence counts no wall: GA4 (behind the
+    // cleared wall) is on 1 of the 2 OK sites.
     let (h, rows) = read_csv(&out.join("sites.csv"));
     let c = |n: &str| h.iter().position(|x| x == n).unwrap();
-    for r in &rows {
+    for r in rows.iter().filter(|r| r[c("site")] != "probe.test") {
         let (wall, first) = WALLS
             .iter()
             .find(|w| w.0 == r[c("site")])
@@ -88,11 +90,36 @@ async fn bot_walls_are_recorded_with_their_kind_and_a_clearing_challenge_is_foll
         .expect("GA4 behind the cleared wall");
     assert_eq!(
         (ga4[p("sites")].as_str(), ga4[p("sites_ok")].as_str()),
-        ("1", "1")
+        ("1", "2"),
+        "the cleared wall's site and probe.test are the OK sites"
     );
     let m: serde_json::Value =
         serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
     assert_eq!(m["outcomes"]["bot_wall"], 6);
+    assert!(
+        m["browser"]["disguise"]
+            .as_array()
+            .is_some_and(|d| d.iter().any(|x| x.as_str().unwrap().contains("webdriver"))),
+        "the manifest says what the browser changes: {}",
+        m["browser"]
+    );
+    // What a page sees of the visitor (probe.test reports it): no robot flag, no headless
+    // name anywhere, the window the crawl set.
+    let probe = &v["probe.test"];
+    let body = probe
+        .requests
+        .iter()
+        .find(|r| r.url.ends_with("/v1/probe"))
+        .and_then(|r| r.body.clone())
+        .expect("the probe reported");
+    let facts: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(facts["webdriver"], false, "{facts}");
+    assert!(
+        !facts.to_string().to_lowercase().contains("headless"),
+        "{facts}"
+    );
+    assert_eq!(facts["window"], serde_json::json!([1366, 768]), "{facts}");
+    assert_eq!(facts["languages"][0], "en-US", "{facts}");
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
     assert!(
         html.contains("bot_wall"),

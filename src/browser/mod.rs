@@ -75,6 +75,15 @@ pub fn running_as_root() -> bool {
     unsafe { libc::geteuid() == 0 }
 }
 
+/// What pixelcensus changes so the visitor looks like a person's browser, as far as that is
+/// honest and cheap (recorded in manifest.json): nothing is faked beyond these.
+pub const DISGUISE: [&str; 4] = [
+    "User-Agent: the real Chromium version without \"Headless\" (client-hint brands already name no headless browser)",
+    "--disable-blink-features=AutomationControlled: navigator.webdriver is false",
+    "window 1366x768 (--window-size)",
+    "languages: Chromium's default en-US, en",
+];
+
 /// The Chromium command-line flags for one browser.
 pub fn chromium_args(cfg: &BrowserConfig, profile: &std::path::Path) -> Vec<String> {
     let mut args: Vec<String> = [
@@ -96,6 +105,8 @@ pub fn chromium_args(cfg: &BrowserConfig, profile: &std::path::Path) -> Vec<Stri
         "--disable-breakpad",
         "--disable-crash-reporter",
         "--metrics-recording-only",
+        // A person's browser does not say it is automated (`navigator.webdriver`).
+        "--disable-blink-features=AutomationControlled",
         // Requests of cross-site iframes stay in the page's process, so the capture sees them.
         // The other features would make Chromium itself call Google while we crawl (form
         // signatures to the autofill server, network time, optimisation hints, translation).

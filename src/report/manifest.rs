@@ -54,7 +54,7 @@ pub fn write(
         "list": { "file": meta.list.file, "bytes": meta.list.bytes, "sha256": meta.list.sha256, "format": meta.list.format },
         "options": options,
         "pixelcensus": { "version": version, "git_commit": commit },
-        "browser": { "chromium": meta.chromium_version, "chromedriver": meta.chromedriver_version },
+        "browser": { "chromium": meta.chromium_version, "chromedriver": meta.chromedriver_version, "disguise": meta.disguise },
         "started_at": meta.started_at,
         "finished_at": meta.finished_at,
         "outcomes": outcomes,

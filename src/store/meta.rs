@@ -83,6 +83,9 @@ pub struct CrawlMeta {
     pub chromium_version: Option<String>,
     /// chromedriver's version.
     pub chromedriver_version: Option<String>,
+    /// What the crawl changed so the browser looks like a person's (`browser::DISGUISE`).
+    #[serde(default)]
+    pub disguise: Option<Vec<String>>,
     /// When the first run started (RFC 3339).
     pub started_at: Option<String>,
     /// When the crawl last ran to the end (RFC 3339).
@@ -110,6 +113,7 @@ impl CrawlMeta {
             gpc: get("gpc")?.map(|g| g == "true"),
             chromium_version: get("chromium_version")?,
             chromedriver_version: get("chromedriver_version")?,
+            disguise: None,
             started_at: get("started_at")?,
             finished_at: get("finished_at")?,
         })

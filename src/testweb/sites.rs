@@ -706,6 +706,7 @@ pub const SITES: &[Site] = &[
         hostile::DOWNLOAD_AFTER,
     ),
     page("popups.test", 0, &[], false, false, hostile::POPUPS),
+    page("probe.test", 0, &[], false, false, super::walls::PROBE),
     wall("wall-cloudflare.test", WallKind::Cloudflare, 503, false),
     wall("wall-clears.test", WallKind::Cloudflare, 503, true),
     wall("wall-datadome.test", WallKind::Datadome, 403, false),

@@ -78,3 +78,21 @@ var s=document.createElement('script');s.src='/cdn-cgi/challenge-platform/h/g/or
         ),
     }
 }
+
+/// A page that reports what it sees of the browser (`navigator.webdriver`, the User-Agent and
+/// its client-hint brands, languages, window size) to the test web, so a test can check that
+/// the visitor does not announce itself as a robot.
+pub const PROBE: &str = r#"<script>
+(function () {
+  var d = navigator.userAgentData;
+  var facts = {
+    webdriver: navigator.webdriver,
+    ua: navigator.userAgent,
+    brands: d ? d.brands.map(function (b) { return b.brand; }) : null,
+    languages: navigator.languages,
+    window: [window.outerWidth, window.outerHeight],
+    screen: [screen.width, screen.height]
+  };
+  navigator.sendBeacon('https://collect.recorder-demo.test/v1/probe', JSON.stringify(facts));
+})();
+</script>"#;
