@@ -1,5 +1,6 @@
 //! The pixelcensus command line: clap definitions, calls into the library, errors mapped to
-//! exit codes (0: ran to the end; 1: could not run; 2: bad usage; 130: interrupted).
+//! exit codes (0: ran to the end; 1: could not run; 2: bad usage; 130, 143, 129: stopped by
+//! SIGINT, SIGTERM, SIGHUP).
 
 use anyhow::{Context, Result, bail};
 use clap::{Args, Parser, Subcommand};
@@ -72,8 +73,9 @@ enum Command {
         after_help = "Examples:\n  pixelcensus crawl --list seeds/demo-sites.csv --out results/demo --host-map 'MAP * 127.0.0.1:8443' --insecure\n  \
 pixelcensus crawl --list tranco.csv --limit 1000 --out results/top1k\n  \
 pixelcensus crawl --list tranco.csv --out results/top1k --retry-failed\n\n\
-Killing a crawl (Ctrl-C or kill -9) loses nothing: run the same command again to continue.\n\
-Exit status: 0 when the crawl ran to the end (failed sites are data), 1 when it could not run, 130 when interrupted."
+Killing a crawl (Ctrl-C, kill, systemctl stop, kill -9) loses nothing: run the same command again to continue.\n\
+Exit status: 0 when the crawl ran to the end (failed sites are data), 1 when it could not run, 2 for bad usage,\n\
+130 / 143 / 129 when stopped by SIGINT / SIGTERM / SIGHUP."
     )]
     Crawl(CrawlArgs),
     /// Serve the built-in test web and crawl it (offline); results in results/demo.

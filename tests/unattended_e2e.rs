@@ -38,7 +38,7 @@ async fn monthly_runs_in_crons_environment_and_a_finished_month_is_a_no_op() {
                 .arg(format!("LIST={}", list.display()))
                 .arg(format!("BIN={}", bin().display()))
                 .arg(format!(
-                    "MONTHLY_ARGS=--host-map='{map}' --insecure --dwell 0 --page-timeout 8 --browsers 2"
+                    "MONTHLY_ARGS=--host-map='{map}' --insecure --dwell 0 --page-timeout 8 --browsers 2 -v"
                 ))
                 .output()
                 .unwrap()
@@ -59,6 +59,8 @@ async fn monthly_runs_in_crons_environment_and_a_finished_month_is_a_no_op() {
     ));
     let (_, rows) = read_csv(&out.join("sites.csv"));
     assert_eq!(rows.len(), 2, "{err}");
+    // -v logs a line per visit; none carries a colour code when the log is not a terminal.
+    assert!(err.contains("visited"), "log lines were written: {err}");
     assert!(
         !err.contains('\u{1b}'),
         "no colour codes in a log that is not a terminal: {err}"

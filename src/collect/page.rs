@@ -14,7 +14,8 @@
 //! - PerimeterX / HUMAN: `<div id="px-captcha">` with `window._pxAppId` and
 //!   `captcha.px-cdn.net/<APP_ID>/captcha.js` (PerimeterX enforcer READMEs, "Custom block page").
 //! - Akamai Bot Manager: the `sec-if-cpt` challenge iframe / `/_sec/cp_challenge/` scripts.
-//! - Imperva / Incapsula: an iframe from `/_Incapsula_Resource` and "Incapsula incident ID".
+//! - Imperva / Incapsula: an iframe from `/_Incapsula_Resource` (its fallback text says
+//!   "Incapsula incident ID").
 //! - A captcha (hCaptcha, reCAPTCHA, Turnstile) iframe on a page with almost no other text.
 
 use super::{Collector, Ctx, Evidence};
@@ -27,17 +28,18 @@ use serde_json::{Value, json};
 /// is not complete, or null.
 const WALL_JS: &str = r#"
 if (document.readyState !== 'complete') return 'loading';
+// Element queries only: no serialising of the document (a large page stays cheap).
 const t = (document.title || '').trim().toLowerCase();
-const html = document.documentElement ? document.documentElement.outerHTML.slice(0, 300000) : '';
-const has = s => html.indexOf(s) >= 0;
 const q = s => document.querySelector(s);
-if (window._cf_chl_opt || t.startsWith('just a moment') || (t.startsWith('attention required') && has('cloudflare'))
-    || has('/cdn-cgi/challenge-platform/') || q('form#challenge-form')) return 'cloudflare';
-if (q('iframe[src*="captcha-delivery.com"]') || has('geo.captcha-delivery.com')) return 'datadome';
-if (q('#px-captcha') || (window._pxAppId && has('captcha.js'))) return 'perimeterx';
-if (q('#sec-if-cpt') || q('iframe[src*="/_sec/cp_challenge"]') || has('/_sec/cp_challenge/')) return 'akamai';
-if (q('iframe[src*="_Incapsula_Resource"]') || has('Incapsula incident ID')) return 'imperva';
-const text = ((document.body && document.body.innerText) || '').trim();
+if (window._cf_chl_opt || t.startsWith('just a moment') || (t.startsWith('attention required') && t.indexOf('cloudflare') >= 0)
+    || q('script[src*="/cdn-cgi/challenge-platform/"]') || q('form#challenge-form')) return 'cloudflare';
+if (q('iframe[src*="captcha-delivery.com"]')) return 'datadome';
+if (q('#px-captcha') || (window._pxAppId && q('script[src*="captcha.js"]'))) return 'perimeterx';
+if (q('#sec-if-cpt') || q('iframe[src*="/_sec/cp_challenge"]') || q('script[src*="/_sec/cp_challenge/"]')) return 'akamai';
+if (q('iframe[src*="_Incapsula_Resource"]')) return 'imperva';
+// The text checks lay the page out: only for pages with few elements, as walls are.
+if (!document.body || document.getElementsByTagName('*').length > 300) return null;
+const text = (document.body.innerText || '').trim();
 const cap = Array.from(document.querySelectorAll('iframe')).some(f =>
   /hcaptcha\.com|google\.com\/recaptcha|recaptcha\.net|challenges\.cloudflare\.com/.test(f.src || ''));
 if (cap && text.length < 400) return 'captcha';

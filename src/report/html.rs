@@ -63,8 +63,13 @@ fn field_label(f: Field) -> &'static str {
 /// (`Hotjar`, not `Hotjar (Hotjar)`; `Google Analytics 4`, not `… (Google)`).
 fn label(name: &str, company: &str) -> String {
     let (n, c) = (name.to_lowercase(), company.to_lowercase());
+    // The company's first word as a word of the name ("X Corp" is in "X Pixel", not in "Nexus").
     let first = c.split_whitespace().next().unwrap_or("");
-    if c.is_empty() || n.contains(&c) || (!first.is_empty() && n.contains(first)) {
+    let words = |s: &str| {
+        s.split(|ch: char| !ch.is_alphanumeric())
+            .any(|w| !w.is_empty() && w == first)
+    };
+    if c.is_empty() || n.contains(&c) || words(&n) {
         name.to_string()
     } else {
         format!("{name} ({company})")
@@ -442,4 +447,35 @@ pub(super) fn bars(items: &[Bar]) -> String {
     }
     s.push_str("</svg>\n");
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_label_names_the_owner_only_when_the_name_does_not() {
+        assert_eq!(label("FullStory", "FullStory"), "FullStory");
+        assert_eq!(label("Meta Pixel", "Meta"), "Meta Pixel");
+        assert_eq!(label("X Pixel", "X Corp"), "X Pixel");
+        assert_eq!(label("Nexus Pixel", "X Corp"), "Nexus Pixel (X Corp)");
+        assert_eq!(
+            label("TikTok Pixel", "ByteDance"),
+            "TikTok Pixel (ByteDance)"
+        );
+        assert_eq!(label("cdn.example", ""), "cdn.example");
+    }
+
+    #[test]
+    fn times_read_as_a_person_writes_them() {
+        assert_eq!(
+            readable("2026-12-01T12:30:54.557886657Z"),
+            "2026-12-01 12:30 UTC"
+        );
+        assert_eq!(
+            readable("2026-12-01T12:30:54+02:00"),
+            "2026-12-01T12:30:54+02:00"
+        );
+        assert_eq!(readable(""), "");
+    }
 }

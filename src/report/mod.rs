@@ -67,7 +67,7 @@ pub struct Written {
     /// Each dataset's file and its rows, in the registry's order.
     pub files: Vec<(&'static str, u64)>,
     /// The Parquet copies written beside their CSVs.
-    pub parquet: Vec<String>,
+    pub parquet: Vec<&'static str>,
     /// Visits analysed.
     pub visits: usize,
 }
@@ -121,13 +121,14 @@ impl Out {
         })
     }
 
-    /// Adds a Parquet copy (`<name>.parquet`) with these columns and types.
+    /// Adds a Parquet copy, `file` beside the CSV, with these columns and types.
     fn with_parquet(
         mut self,
+        file: &str,
         columns: &[&str],
         types: &[parquet::ColType],
     ) -> Result<Out, ReportError> {
-        let path = self.path.with_extension("parquet");
+        let path = self.path.with_file_name(file);
         self.parquet = Some(parquet::ParquetOut::create(path, columns, types)?);
         Ok(self)
     }
@@ -411,9 +412,10 @@ pub fn write_all(
 ) -> Result<Written, ReportError> {
     let mut sinks: Vec<(Box<dyn Dataset>, Out)> = Vec::new();
     for d in datasets::registry() {
-        let mut o = Out::create(out, d.file(), d.columns())?;
-        if let Some(types) = d.parquet_types() {
-            o = o.with_parquet(d.columns(), types)?;
+        let spec = d.spec();
+        let mut o = Out::create(out, spec.file, spec.columns)?;
+        if let Some((file, types)) = spec.parquet {
+            o = o.with_parquet(file, spec.columns, types)?;
         }
         sinks.push((d, o));
     }
@@ -442,6 +444,7 @@ pub fn write_all(
             });
             let site = Site {
                 target,
+                choice: visit.map(|(v, f)| datasets::choice_trackers(v, f)),
                 mode: *mode,
                 crawl_gpc: all.gpc,
                 crawl: &crawl,
@@ -457,9 +460,10 @@ pub fn write_all(
     }
     for (mut d, mut o) in sinks {
         d.end(&all, &mut o)?;
-        written.files.push((d.file(), o.rows));
-        if d.parquet_types().is_some() {
-            written.parquet.push(d.file().replace(".csv", ".parquet"));
+        let spec = d.spec();
+        written.files.push((spec.file, o.rows));
+        if let Some((file, _)) = spec.parquet {
+            written.parquet.push(file);
         }
         o.finish()?;
     }
@@ -484,13 +488,12 @@ impl CrawlTotals {
         if let Some(cmp) = &v.consent.cmp {
             *self.banners.entry(cmp.clone()).or_default() += 1;
         }
-        let t = datasets::choice_trackers(v, f);
-        if !t.violations.is_empty() {
+        if let Some(t) = s.choice.as_ref().filter(|t| !t.violations.is_empty()) {
             self.violations.push(Violation {
                 rank: s.target.rank,
                 site: v.domain.clone(),
                 cmp: v.consent.cmp.clone().unwrap_or_default(),
-                trackers: t.violations,
+                trackers: t.violations.clone(),
             });
         }
     }

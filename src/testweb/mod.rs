@@ -399,6 +399,21 @@ async fn handle(
     Ok(resp)
 }
 
+/// A plain page of `host` with GA4 on it (the http-only site's, the site behind a cleared wall).
+fn ga4_page(host: &str) -> Response<Body> {
+    let page = Kind::Page {
+        trackers: &[sites::Tracker::Ga4],
+        form: false,
+        search: false,
+        extra: "",
+    };
+    respond(
+        200,
+        "text/html; charset=utf-8",
+        sites::page_html(host, page, "/", None),
+    )
+}
+
 fn route(host: &str, path_q: &str, method: &str, variant: u8, sec_gpc: bool) -> Response<Body> {
     let (path, query) = match path_q.split_once('?') {
         Some((p, q)) => (p, Some(q)),
@@ -584,19 +599,7 @@ fn route(host: &str, path_q: &str, method: &str, variant: u8, sec_gpc: bool) -> 
             ),
             _ => respond(404, "text/html", "<!doctype html><title>Not found</title>"),
         },
-        Kind::HttpOnly => {
-            let page = Kind::Page {
-                trackers: &[sites::Tracker::Ga4],
-                form: false,
-                search: false,
-                extra: "",
-            };
-            respond(
-                200,
-                "text/html; charset=utf-8",
-                sites::page_html(host, page, "/", None),
-            )
-        }
+        Kind::HttpOnly => ga4_page(host),
         Kind::Redirect(to) => {
             let mut r = respond(301, "text/html", "<!doctype html><title>Moved</title>");
             r.headers_mut()
@@ -648,19 +651,7 @@ fn route(host: &str, path_q: &str, method: &str, variant: u8, sec_gpc: bool) -> 
             status,
             clears,
         } => match path {
-            "/" if clears && query.is_some_and(|q| q.contains(walls::CLEARED)) => {
-                let page = Kind::Page {
-                    trackers: &[sites::Tracker::Ga4],
-                    form: false,
-                    search: false,
-                    extra: "",
-                };
-                respond(
-                    200,
-                    "text/html; charset=utf-8",
-                    sites::page_html(host, page, "/", None),
-                )
-            }
+            "/" if clears && query.is_some_and(|q| q.contains(walls::CLEARED)) => ga4_page(host),
             "/" => respond(
                 status,
                 "text/html; charset=utf-8",

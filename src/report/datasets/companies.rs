@@ -2,7 +2,7 @@
 //! trackers (entities whose category counts as tracking) loaded, with its Wilson interval.
 
 use super::prevalence::frac;
-use super::{Dataset, bool_text, join};
+use super::{Dataset, Spec, bool_text, join};
 use crate::report::{CrawlTotals, Out, ReportError, cells};
 
 /// Column order of `companies.csv`.
@@ -19,15 +19,17 @@ pub const COMPANIES_COLUMNS: [&str; 10] = [
     "ci_high",
 ];
 
+const SPEC: Spec = Spec {
+    file: "companies.csv",
+    columns: &COMPANIES_COLUMNS,
+    parquet: None,
+};
+
 pub(super) struct Companies;
 
 impl Dataset for Companies {
-    fn file(&self) -> &'static str {
-        "companies.csv"
-    }
-
-    fn columns(&self) -> &'static [&'static str] {
-        &COMPANIES_COLUMNS
+    fn spec(&self) -> &'static Spec {
+        &SPEC
     }
 
     fn end(&mut self, all: &CrawlTotals, out: &mut Out) -> Result<(), ReportError> {

@@ -1,7 +1,7 @@
 //! `consent.csv`: one row per site × consent mode: the banner, the click, the trackers that
 //! fired before and after it, and the reject-mode violations.
 
-use super::{Dataset, Site, bool_text, join};
+use super::{Dataset, Site, Spec, bool_text, join};
 use crate::analyze::{Findings, SiteTracker};
 use crate::capture::{ConsentMode, RawVisit};
 use crate::report::{Out, ReportError, cells};
@@ -25,6 +25,12 @@ pub const CONSENT_COLUMNS: [&str; 15] = [
     "violations",
     "violation_fields",
 ];
+
+const SPEC: Spec = Spec {
+    file: "consent.csv",
+    columns: &CONSENT_COLUMNS,
+    parquet: None,
+};
 
 pub(super) struct Consent;
 
@@ -68,21 +74,19 @@ pub fn choice_trackers<'a>(v: &RawVisit, f: &'a Findings) -> ChoiceTrackers<'a> 
 }
 
 impl Dataset for Consent {
-    fn file(&self) -> &'static str {
-        "consent.csv"
-    }
-
-    fn columns(&self) -> &'static [&'static str] {
-        &CONSENT_COLUMNS
+    fn spec(&self) -> &'static Spec {
+        &SPEC
     }
 
     fn site(&mut self, s: &Site<'_>, out: &mut Out) -> Result<(), ReportError> {
         let Some(x) = s.visited() else {
             return Ok(());
         };
-        let (v, f) = (x.v, x.f);
+        let v = x.v;
         let c = &v.consent;
-        let t = choice_trackers(v, f);
+        let Some(t) = &s.choice else {
+            return Ok(());
+        };
         let violation_fields: Vec<String> = t
             .violations
             .iter()

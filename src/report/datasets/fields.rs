@@ -3,7 +3,7 @@
 //! tracker loaded at all.
 
 use super::prevalence::frac;
-use super::{Dataset, bool_text};
+use super::{Dataset, Spec, bool_text};
 use crate::report::{CrawlTotals, Out, ReportError, cells, ranked};
 
 /// Column order of `fields.csv`.
@@ -23,15 +23,17 @@ pub const FIELDS_COLUMNS: [&str; 13] = [
     "share_of_tracker_sites",
 ];
 
+const SPEC: Spec = Spec {
+    file: "fields.csv",
+    columns: &FIELDS_COLUMNS,
+    parquet: None,
+};
+
 pub(super) struct Fields;
 
 impl Dataset for Fields {
-    fn file(&self) -> &'static str {
-        "fields.csv"
-    }
-
-    fn columns(&self) -> &'static [&'static str] {
-        &FIELDS_COLUMNS
+    fn spec(&self) -> &'static Spec {
+        &SPEC
     }
 
     fn end(&mut self, all: &CrawlTotals, out: &mut Out) -> Result<(), ReportError> {

@@ -14,7 +14,7 @@ mod sites;
 mod tracker_fields;
 
 pub use companies::COMPANIES_COLUMNS;
-pub use consent::{CONSENT_COLUMNS, choice_trackers};
+pub use consent::{CONSENT_COLUMNS, ChoiceTrackers, choice_trackers};
 pub use fields::FIELDS_COLUMNS;
 pub use prevalence::PREVALENCE_COLUMNS;
 pub use requests::REQUESTS_COLUMNS;
@@ -41,6 +41,9 @@ pub struct Site<'a> {
     pub crawl: &'a str,
     /// The visit and its findings; `None` while the target is pending.
     pub visit: Option<(&'a RawVisit, &'a Findings)>,
+    /// The visit's trackers on either side of the consent click (decided once per visit,
+    /// for consent.csv and the crawl's violations).
+    pub choice: Option<ChoiceTrackers<'a>>,
     /// What the report was asked to write.
     pub opts: &'a ReportOptions,
 }
@@ -101,13 +104,21 @@ pub struct Visited<'a> {
     pub status: &'static str,
 }
 
-/// One CSV dataset: its file, its columns, the rows it takes from each target and the rows it
-/// writes from the crawl totals. Rows go through [`Out::row`], which neutralises every cell.
-pub trait Dataset {
-    /// The file name in the output folder.
-    fn file(&self) -> &'static str;
+/// What a dataset writes: its CSV file and header, and for the large ones a Parquet copy.
+pub struct Spec {
+    /// The CSV's file name in the output folder.
+    pub file: &'static str,
     /// The header, in order (docs/schema.md documents each column).
-    fn columns(&self) -> &'static [&'static str];
+    pub columns: &'static [&'static str],
+    /// The Parquet copy's file name and column types (docs/schema.md's types), if any.
+    pub parquet: Option<(&'static str, &'static [ColType])>,
+}
+
+/// One CSV dataset: its [`Spec`], the rows it takes from each target and the rows it writes
+/// from the crawl totals. Rows go through [`Out::row`], which neutralises every cell.
+pub trait Dataset {
+    /// Its files and columns.
+    fn spec(&self) -> &'static Spec;
     /// Rows for one target of the store, in the store's order.
     fn site(&mut self, _site: &Site<'_>, _out: &mut Out) -> Result<(), ReportError> {
         Ok(())
@@ -115,11 +126,6 @@ pub trait Dataset {
     /// Rows written after every target, from the crawl's totals.
     fn end(&mut self, _totals: &CrawlTotals, _out: &mut Out) -> Result<(), ReportError> {
         Ok(())
-    }
-    /// The column types of a Parquet copy beside the CSV (`<name>.parquet`), for the large
-    /// datasets; `None`: CSV only.
-    fn parquet_types(&self) -> Option<&'static [ColType]> {
-        None
     }
 }
 
@@ -158,9 +164,10 @@ pub fn registry() -> Vec<Box<dyn Dataset>> {
 pub fn files() -> Vec<String> {
     let mut out = Vec::new();
     for d in registry() {
-        out.push(d.file().to_string());
-        if d.parquet_types().is_some() {
-            out.push(d.file().replace(".csv", ".parquet"));
+        let spec = d.spec();
+        out.push(spec.file.to_string());
+        if let Some((file, _)) = spec.parquet {
+            out.push(file.to_string());
         }
     }
     out
@@ -191,8 +198,9 @@ mod tests {
         let doc = include_str!("../../../docs/schema.md");
         let mut seen = std::collections::BTreeSet::new();
         for d in registry() {
-            assert!(seen.insert(d.file()), "{} registered twice", d.file());
-            let head = format!("## {} ", d.file());
+            let d = d.spec();
+            assert!(seen.insert(d.file), "{} registered twice", d.file);
+            let head = format!("## {} ", d.file);
             let start = doc
                 .find(&head)
                 .unwrap_or_else(|| panic!("docs/schema.md has no section `{head}`"));
@@ -206,21 +214,20 @@ mod tests {
                 .collect();
             let documented: Vec<&str> = rows.iter().map(|r| r[0]).collect();
             assert_eq!(
-                documented,
-                d.columns(),
+                documented, d.columns,
                 "{}: columns in docs/schema.md",
-                d.file()
+                d.file
             );
             // A Parquet copy's types are the documented ones.
-            if let Some(types) = d.parquet_types() {
-                assert_eq!(types.len(), d.columns().len(), "{}", d.file());
+            if let Some((_, types)) = d.parquet {
+                assert_eq!(types.len(), d.columns.len(), "{}", d.file);
                 for (r, t) in rows.iter().zip(types) {
                     let want = match r[1] {
                         "integer" => ColType::Int,
                         "boolean" | "`true`/`false`" => ColType::Bool,
                         _ => ColType::Text,
                     };
-                    assert_eq!(*t, want, "{}: type of `{}`", d.file(), r[0]);
+                    assert_eq!(*t, want, "{}: type of `{}`", d.file, r[0]);
                 }
             }
         }

@@ -1,7 +1,7 @@
 //! `prevalence.csv`: per consent mode and tracker, the share of OK sites it loaded on, with
 //! its Wilson interval and the shares by rank bucket.
 
-use super::{Dataset, bool_text};
+use super::{Dataset, Spec, bool_text};
 use crate::report::{CrawlTotals, Out, ReportError, cells, ranked};
 
 /// Column order of `prevalence.csv`.
@@ -24,6 +24,12 @@ pub const PREVALENCE_COLUMNS: [&str; 16] = [
     "share_top1m",
 ];
 
+const SPEC: Spec = Spec {
+    file: "prevalence.csv",
+    columns: &PREVALENCE_COLUMNS,
+    parquet: None,
+};
+
 pub(super) struct Prevalence;
 
 /// `k / n` as a share cell; empty when `n` is 0.
@@ -36,12 +42,8 @@ pub(super) fn frac(k: u64, n: u64) -> String {
 }
 
 impl Dataset for Prevalence {
-    fn file(&self) -> &'static str {
-        "prevalence.csv"
-    }
-
-    fn columns(&self) -> &'static [&'static str] {
-        &PREVALENCE_COLUMNS
+    fn spec(&self) -> &'static Spec {
+        &SPEC
     }
 
     fn end(&mut self, all: &CrawlTotals, out: &mut Out) -> Result<(), ReportError> {

@@ -1,7 +1,7 @@
 //! `requests.csv`: one row per third-party or pixel request (every request with
 //! `--all-requests`): the capture, then the tracker attribution.
 
-use super::{Dataset, Site, bool_text, join, per_site_types};
+use super::{Dataset, Site, Spec, bool_text, join, per_site_types};
 use crate::analyze::{RequestFinding, fields_text};
 use crate::report::parquet::ColType;
 use crate::report::{Out, ReportError, body_text, initiator_text};
@@ -42,19 +42,17 @@ const REQUESTS_TYPES: [ColType; 25] = per_site_types![
     Text, Bool, Text
 ];
 
+const SPEC: Spec = Spec {
+    file: "requests.csv",
+    columns: &REQUESTS_COLUMNS,
+    parquet: Some(("requests.parquet", &REQUESTS_TYPES)),
+};
+
 pub(super) struct Requests;
 
 impl Dataset for Requests {
-    fn file(&self) -> &'static str {
-        "requests.csv"
-    }
-
-    fn columns(&self) -> &'static [&'static str] {
-        &REQUESTS_COLUMNS
-    }
-
-    fn parquet_types(&self) -> Option<&'static [ColType]> {
-        Some(&REQUESTS_TYPES)
+    fn spec(&self) -> &'static Spec {
+        &SPEC
     }
 
     fn site(&mut self, s: &Site<'_>, out: &mut Out) -> Result<(), ReportError> {

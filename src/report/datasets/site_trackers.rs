@@ -1,6 +1,6 @@
 //! `site_trackers.csv`: one row per site × consent mode × tracker seen.
 
-use super::{Dataset, Site, bool_text, join, per_site_types};
+use super::{Dataset, Site, Spec, bool_text, join, per_site_types};
 use crate::report::parquet::ColType;
 use crate::report::{Out, ReportError};
 
@@ -33,19 +33,17 @@ const SITE_TRACKERS_TYPES: [ColType; 20] = per_site_types![
     Text, Text, Text, Bool, Bool, Text, Text, Text, Int, Bool, Text, Bool, Bool, Bool
 ];
 
+const SPEC: Spec = Spec {
+    file: "site_trackers.csv",
+    columns: &SITE_TRACKERS_COLUMNS,
+    parquet: Some(("site_trackers.parquet", &SITE_TRACKERS_TYPES)),
+};
+
 pub(super) struct SiteTrackers;
 
 impl Dataset for SiteTrackers {
-    fn file(&self) -> &'static str {
-        "site_trackers.csv"
-    }
-
-    fn columns(&self) -> &'static [&'static str] {
-        &SITE_TRACKERS_COLUMNS
-    }
-
-    fn parquet_types(&self) -> Option<&'static [ColType]> {
-        Some(&SITE_TRACKERS_TYPES)
+    fn spec(&self) -> &'static Spec {
+        &SPEC
     }
 
     fn site(&mut self, s: &Site<'_>, out: &mut Out) -> Result<(), ReportError> {

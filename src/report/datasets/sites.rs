@@ -1,6 +1,6 @@
 //! `sites.csv`: one row per site × consent mode, visited or pending.
 
-use super::{Dataset, Site, bool_text};
+use super::{Dataset, Site, Spec, bool_text};
 use crate::report::{Out, ReportError};
 
 /// Column order of `sites.csv`.
@@ -24,15 +24,17 @@ pub const SITES_COLUMNS: [&str; 17] = [
     "trackers",
 ];
 
+const SPEC: Spec = Spec {
+    file: "sites.csv",
+    columns: &SITES_COLUMNS,
+    parquet: None,
+};
+
 pub(super) struct Sites;
 
 impl Dataset for Sites {
-    fn file(&self) -> &'static str {
-        "sites.csv"
-    }
-
-    fn columns(&self) -> &'static [&'static str] {
-        &SITES_COLUMNS
+    fn spec(&self) -> &'static Spec {
+        &SPEC
     }
 
     fn site(&mut self, s: &Site<'_>, out: &mut Out) -> Result<(), ReportError> {

@@ -1,7 +1,7 @@
 //! `tracker_fields.csv` (tidy): one row per site × consent mode × tracker × field, with the
 //! field's encodings, where it travelled and one request that carried it.
 
-use super::{Dataset, Site, bool_text, join, per_site_types};
+use super::{Dataset, Site, Spec, bool_text, join, per_site_types};
 use crate::analyze::{Encoding, Field, Location, RequestFinding};
 use crate::report::parquet::ColType;
 use crate::report::{Out, ReportError};
@@ -29,6 +29,12 @@ pub const TRACKER_FIELDS_COLUMNS: [&str; 14] = [
 const TRACKER_FIELDS_TYPES: [ColType; 14] =
     per_site_types![Text, Text, Text, Bool, Text, Text, Text, Text];
 
+const SPEC: Spec = Spec {
+    file: "tracker_fields.csv",
+    columns: &TRACKER_FIELDS_COLUMNS,
+    parquet: Some(("tracker_fields.parquet", &TRACKER_FIELDS_TYPES)),
+};
+
 pub(super) struct TrackerFields;
 
 /// One field of one site × tracker: its encodings, where it travelled, a request carrying it.
@@ -40,16 +46,8 @@ struct FieldSeen<'a> {
 }
 
 impl Dataset for TrackerFields {
-    fn file(&self) -> &'static str {
-        "tracker_fields.csv"
-    }
-
-    fn columns(&self) -> &'static [&'static str] {
-        &TRACKER_FIELDS_COLUMNS
-    }
-
-    fn parquet_types(&self) -> Option<&'static [ColType]> {
-        Some(&TRACKER_FIELDS_TYPES)
+    fn spec(&self) -> &'static Spec {
+        &SPEC
     }
 
     fn site(&mut self, s: &Site<'_>, out: &mut Out) -> Result<(), ReportError> {
