@@ -19,8 +19,13 @@
 //! Then consent: for pages with a banner and pages without one, sites per minute of
 //! `--consent none`, `accept`, `reject` and `all` (three visits per site), 2 browsers.
 //!
+//! Then internal pages: on generated sites whose front page links to two internal pages
+//! (`bench-deep-<n>.test`), sites per minute of `--pages 1` and `--pages 3` beside the floor
+//! visiting the same one or three pages per site, 2 browsers.
+//!
 //! Options: `--sites N` (default 40), `--soak N` (default 500, 0 to skip), `--dwells 0,2`,
-//! `--browsers 1,2`, `--consent false` (skip the consent runs), `--requests N` (0 to skip),
+//! `--browsers 1,2`, `--consent false` (skip the consent runs), `--pages false` (skip the
+//! internal-page runs), `--requests N` (0 to skip),
 //! `--only crawl|analyze`.
 
 use pixelcensus::browser::driver::Driver;
@@ -40,6 +45,7 @@ struct Opts {
     dwells: Vec<f64>,
     browsers: Vec<usize>,
     consent: bool,
+    pages: bool,
 }
 
 fn parse_opts() -> Opts {
@@ -51,6 +57,7 @@ fn parse_opts() -> Opts {
         dwells: vec![0.0, 2.0],
         browsers: vec![1, 2],
         consent: true,
+        pages: true,
     };
     let args: Vec<String> = std::env::args().skip(1).collect();
     let mut i = 0;
@@ -62,6 +69,7 @@ fn parse_opts() -> Opts {
             "--requests" => o.requests = v.parse().expect("--requests N"),
             "--only" => o.only = Some(v.clone()),
             "--consent" => o.consent = v.parse().expect("--consent true|false"),
+            "--pages" => o.pages = v.parse().expect("--pages true|false"),
             "--dwells" => {
                 o.dwells = v
                     .split(',')
@@ -203,6 +211,9 @@ fn run_pixelcensus(
     }
 }
 
+/// The floor: a bare browser loop over `n` sites `<prefix>-<offset + i>.test`, each of
+/// `paths` loaded in turn and dwelt on.
+#[allow(clippy::too_many_arguments)]
 async fn run_floor(
     web: &TestWeb,
     n: usize,
@@ -210,6 +221,8 @@ async fn run_floor(
     browsers: usize,
     dwell: f64,
     tmp: &Path,
+    prefix: &'static str,
+    paths: &'static [&'static str],
 ) -> Run {
     let version = browser::chromium_version(Path::new(browser::DEFAULT_CHROMIUM)).unwrap();
     let cfg = BrowserConfig {
@@ -255,8 +268,10 @@ async fn run_floor(
                 if i >= n {
                     break;
                 }
-                let _ = c.goto(&format!("https://bench-{}.test/", offset + i)).await;
-                tokio::time::sleep(Duration::from_secs_f64(dwell)).await;
+                for p in paths {
+                    let _ = c.goto(&format!("https://{prefix}-{}.test{p}", offset + i)).await;
+                    tokio::time::sleep(Duration::from_secs_f64(dwell)).await;
+                }
             }
             let _ = c.close().await;
         }));
@@ -346,6 +361,7 @@ fn synthetic_store(dir: &Path, n: usize) -> usize {
             failure: None,
             wall_time: 1.7e9,
             step: pixelcensus::capture::Step::Load,
+            page: 0,
         };
         let enc = |s: &str| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
         let mut reqs = Vec::with_capacity(100);
@@ -469,6 +485,8 @@ fn synthetic_store(dir: &Path, n: usize) -> usize {
             collector_failures: Vec::new(),
             wall: None,
             walled_at_first: None,
+            pages: Vec::new(),
+            link_candidates: None,
             requests: reqs,
             cookies: vec![RawCookie {
                 name: "_fbp".into(),
@@ -479,6 +497,7 @@ fn synthetic_store(dir: &Path, n: usize) -> usize {
                 http_only: false,
                 secure: false,
                 same_site: None,
+                page: 0,
             }],
             canaries: can,
             actions: vec![],
@@ -582,6 +601,58 @@ fn bench_consent(web: &TestWeb, o: &Opts, dir: &Path, offset: &mut usize) {
     }
 }
 
+/// `--pages 1` against `--pages 3` on sites with two internal pages, each beside the floor
+/// loading the same pages.
+async fn bench_pages(web: &TestWeb, o: &Opts, dir: &Path, offset: &mut usize) {
+    const FRONT: &[&str] = &["/"];
+    const ALL: &[&str] = &["/", "/shop/item", "/news/story"];
+    let b = *o.browsers.iter().max().unwrap_or(&2);
+    println!(
+        "\ninternal pages: {} sites per run (front page linking to two internal pages), {b} browsers (sites per minute)",
+        o.sites
+    );
+    println!(
+        "{:<7} {:>6} | {:>12} {:>9} | {:>12} {:>9} {:>6}",
+        "pages", "dwell", "floor", "peak MiB", "pixelcensus", "peak MiB", "%floor"
+    );
+    for &d in &o.dwells {
+        let mut by_depth = Vec::new();
+        for (pages, paths) in [(1, FRONT), (3, ALL)] {
+            let floor = run_floor(web, o.sites, *offset, b, d, dir, "bench-deep", paths).await;
+            *offset += o.sites;
+            let l = list_of(dir, o.sites, *offset, "bench-deep");
+            let pages_arg = pages.to_string();
+            let r = run_pixelcensus(
+                web,
+                &l,
+                &dir.join(format!("pages-{offset}")),
+                b,
+                d,
+                true,
+                &["--pages", &pages_arg],
+            );
+            *offset += o.sites;
+            let (f, p) = (rate(o.sites, floor.secs), rate(o.sites, r.secs));
+            println!(
+                "{:<7} {:>5}s | {:>12.1} {:>9.0} | {:>12.1} {:>9.0} {:>5.0}%",
+                pages,
+                d,
+                f,
+                floor.peak_mib,
+                p,
+                r.peak_mib,
+                100.0 * p / f
+            );
+            by_depth.push(p);
+        }
+        println!(
+            "        {:>5}s   --pages 3 runs at {:.0}% of --pages 1's sites per minute",
+            d,
+            100.0 * by_depth[1] / by_depth[0]
+        );
+    }
+}
+
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
     let o = parse_opts();
@@ -617,7 +688,7 @@ async fn main() {
     for &b in &o.browsers {
         for &d in &o.dwells {
             // Fresh host names per run so no cache or connection is shared between runs.
-            let floor = run_floor(&web, o.sites, offset, b, d, tmp.path()).await;
+            let floor = run_floor(&web, o.sites, offset, b, d, tmp.path(), "bench", &["/"]).await;
             offset += o.sites;
             let l = list(tmp.path(), o.sites, offset);
             let full = run_pixelcensus(
@@ -693,6 +764,9 @@ async fn main() {
     }
     if o.consent {
         bench_consent(&web, &o, tmp.path(), &mut offset);
+    }
+    if o.pages {
+        bench_pages(&web, &o, tmp.path(), &mut offset).await;
     }
     web.stop();
     if o.requests > 0 && o.only.as_deref() != Some("crawl") {

@@ -35,6 +35,16 @@ pub fn derive(secret: &[u8], domain: &str) -> Canaries {
     }
 }
 
+/// The key that chooses `domain`'s internal pages (see `collect::links::choose`), from the
+/// crawl's secret: a rerun of the crawl follows the same links, another crawl other ones.
+pub fn link_key(secret: &[u8], domain: &str) -> u64 {
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret).expect("HMAC takes any key length");
+    mac.update(b"internal pages\0");
+    mac.update(domain.as_bytes());
+    let d = mac.finalize().into_bytes();
+    u64::from_be_bytes(d[..8].try_into().expect("8 bytes"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -72,6 +72,12 @@ impl Outcome {
     pub fn parse(s: &str) -> Option<Outcome> {
         Outcome::ALL.into_iter().find(|o| o.as_str() == s)
     }
+
+    /// The browser went to the site (whatever it found there): every outcome but the
+    /// crashes, whose visits have no pages.
+    pub fn visited_site(self) -> bool {
+        !matches!(self, Outcome::BrowserCrash | Outcome::CrawlerCrash)
+    }
 }
 
 impl fmt::Display for Outcome {
@@ -235,6 +241,8 @@ pub enum Hook {
     AfterLoad,
     /// After the first dwell and scroll.
     AfterDwell,
+    /// The visitor is about to follow a link to an internal page (the page it leaves is done).
+    NextPage,
     /// The page was left.
     Finish,
     /// The page was cut off; reading what is left.
@@ -243,13 +251,14 @@ pub enum Hook {
 
 impl Hook {
     /// Every hook, in lifecycle order.
-    pub const ALL: [Hook; 8] = [
+    pub const ALL: [Hook; 9] = [
         Hook::BeforeNavigation,
         Hook::Event,
         Hook::Drained,
         Hook::AfterNavigation,
         Hook::AfterLoad,
         Hook::AfterDwell,
+        Hook::NextPage,
         Hook::Finish,
         Hook::Salvage,
     ];
@@ -263,6 +272,7 @@ impl Hook {
             Hook::AfterNavigation => "after_navigation",
             Hook::AfterLoad => "after_load",
             Hook::AfterDwell => "after_dwell",
+            Hook::NextPage => "next_page",
             Hook::Finish => "finish",
             Hook::Salvage => "salvage",
         }
@@ -436,6 +446,10 @@ pub struct RawRequest {
     pub wall_time: f64,
     /// The visitor step during which it was sent.
     pub step: Step,
+    /// The page of the visit it belongs to ([`RawPage::page`]: 0 the front page, then the
+    /// internal pages in the order visited), by the document that sent it: a beacon a page
+    /// sends while the visitor leaves it for the next one belongs to the page it left.
+    pub page: u32,
 }
 
 /// The start of [`RawRequest::failure`] for a request the page asked for but Chromium never
@@ -472,6 +486,82 @@ pub struct RawCookie {
     pub secure: bool,
     /// SameSite attribute, if any.
     pub same_site: Option<String>,
+    /// The first page after which the cookie was in the browser ([`RawPage::page`]).
+    pub page: u32,
+}
+
+/// How the visitor reached a page of a visit.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Reached {
+    /// The front page: the visit's start URL.
+    #[default]
+    Start,
+    /// A link of the front page, followed as a person clicking it would (the front page as
+    /// referrer; the link itself is not clicked, so no page script sees a click).
+    Link,
+}
+
+impl Reached {
+    /// Every way.
+    pub const ALL: [Reached; 2] = [Reached::Start, Reached::Link];
+
+    /// The name in the store and the datasets.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Reached::Start => "start",
+            Reached::Link => "link",
+        }
+    }
+
+    /// Parses the name written by [`Reached::as_str`].
+    pub fn parse(s: &str) -> Option<Reached> {
+        Reached::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+impl RawPage {
+    /// The front page as the visit's own fields describe it (for visits recorded before
+    /// pages were: schema 3 and older).
+    pub fn front_of(v: &RawVisit) -> RawPage {
+        RawPage {
+            page: 0,
+            url: v.start_url.clone(),
+            final_url: v.final_url.clone(),
+            reached: Reached::Start,
+            link_text: None,
+            started_at: v.started_at.clone(),
+            duration_ms: v.duration_ms,
+            outcome: v.outcome,
+            http_status: v.http_status,
+            error: v.error.clone(),
+        }
+    }
+}
+
+/// One page of a visit: the front page (page 0), then each internal page followed.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RawPage {
+    /// Order within the visit: 0 the front page, 1.. the internal pages.
+    pub page: u32,
+    /// The URL navigated to.
+    pub url: String,
+    /// The URL the tab showed after the page's dwell.
+    pub final_url: Option<String>,
+    /// How the visitor got there.
+    pub reached: Reached,
+    /// The text of the link followed (internal pages).
+    pub link_text: Option<String>,
+    /// RFC 3339 time the page was started.
+    pub started_at: String,
+    /// Time on the page (navigation to leaving it), milliseconds.
+    pub duration_ms: u64,
+    /// How the page's load ended.
+    pub outcome: Outcome,
+    /// Status of the page's document.
+    pub http_status: Option<u16>,
+    /// What went wrong on this page, if anything.
+    pub error: Option<String>,
 }
 
 /// The fictitious values the visitor types on a site, unique per site and crawl.
@@ -528,6 +618,11 @@ pub struct RawVisit {
     pub wall: Option<WallKind>,
     /// A wall shown first that cleared by itself within the wait (the visit went on, `ok`).
     pub walled_at_first: Option<WallKind>,
+    /// The pages visited, in order (the front page first); requests and cookies name theirs.
+    pub pages: Vec<RawPage>,
+    /// Internal links of the front page the visitor could have followed (`None` when none
+    /// were looked for: `--pages 1`, or the front page did not load).
+    pub link_candidates: Option<u32>,
 }
 
 /// How the visitor answers a consent banner.

@@ -334,6 +334,7 @@ async fn visit_with_retry(
 ) -> Result<RawVisit, String> {
     let cfg = &shared.cfg;
     let canaries = crate::canary::derive(&shared.secret, &c.target.domain);
+    let link_key = crate::canary::link_key(&shared.secret, &c.target.domain);
     // The visit enforces its own deadline; this outer limit only catches a browser that does
     // not even let the visit cut itself off (salvage needs at most a command or two).
     let budget =
@@ -346,7 +347,7 @@ async fn visit_with_retry(
         let s = session.as_mut().expect("just started");
         let r = tokio::time::timeout(
             budget,
-            visit::visit(s, &c.target, c.mode, canaries.clone(), &cfg.visit),
+            visit::visit(s, &c.target, c.mode, canaries.clone(), link_key, &cfg.visit),
         )
         .await;
         let err = match r {
@@ -469,5 +470,7 @@ fn crash_visit(
         collector_failures: Vec::new(),
         wall: None,
         walled_at_first: None,
+        pages: Vec::new(),
+        link_candidates: None,
     }
 }

@@ -241,10 +241,17 @@ struct CrawlOpts {
     /// Seconds to stay on each page after it loads, and again on search results.
     #[arg(long, value_name = "SECS", default_value = "5", value_parser = parse_wait)]
     dwell: Duration,
-    /// Seconds a page may take to load before the visit is recorded as `timeout` (1 to 600).
-    /// A whole visit is cut off after page timeout + 2 × dwell + consent wait + 20 s.
+    /// Seconds a page may take to load before it is recorded as `timeout` (1 to 600), on
+    /// every page of a site. A whole site (its budget) is cut off after page timeout + 2 ×
+    /// dwell + consent wait + 20 s, plus page timeout + dwell + 10 s per internal page.
     #[arg(long, value_name = "SECS", default_value = "30", value_parser = parse_budget)]
     page_timeout: Duration,
+    /// Pages per site: the front page and up to N - 1 internal pages linked from it (same
+    /// site, spread over its sections, chosen from the crawl's secret so a rerun picks the
+    /// same ones; never log-out, unsubscribe, download or other sites' links). 1: the front
+    /// page only.
+    #[arg(long, value_name = "N", default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=20))]
+    pages: u32,
     /// Replace each browser after this many sites (state is also cleared between sites).
     #[arg(long, value_name = "N", default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..))]
     recycle: u32,
@@ -549,6 +556,9 @@ fn compare_cmd(
     let out = out.unwrap_or_else(|| new.to_owned());
     std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
     let c = report::compare::compare(old, new, &out, &value_name(mode))?;
+    if let Some(n) = c.depth_note() {
+        eprintln!("pixelcensus: warning: {n}");
+    }
     if quiet {
         return Ok(ExitCode::SUCCESS);
     }
@@ -852,6 +862,7 @@ fn run_options(o: &CrawlOpts) -> RunOptions {
         recycle: o.recycle,
         max_attempts: o.max_attempts,
         interact: !o.no_interact,
+        pages: o.pages,
         limit: o.limit,
         ranks: o.ranks.clone(),
         skip_bad_lines: o.skip_bad_lines,
@@ -899,6 +910,7 @@ fn crawl_config(
             page_timeout: o.page_timeout,
             dwell: o.dwell,
             interact: !o.no_interact,
+            pages: o.pages,
             consent: ConsentConfig {
                 gpc: o.gpc,
                 wait: o.consent_wait,

@@ -7,9 +7,10 @@
 use crate::browser::BrowserError;
 use crate::browser::session::Session;
 use crate::capture::{
-    Canaries, ConsentMode, ConsentRecord, Hook, Outcome, RawVisit, ResourceType, Step,
+    Canaries, ConsentMode, ConsentRecord, Hook, Outcome, RawPage, RawVisit, Reached, ResourceType,
+    Step,
 };
-use crate::collect::{Collectors, Ctx, Evidence};
+use crate::collect::{Collectors, Ctx, Evidence, links};
 use crate::consent::ConsentConfig;
 use crate::list::Target;
 use fantoccini::actions::{InputSource, MOUSE_BUTTON_LEFT, MouseActions, PointerAction};
@@ -29,6 +30,8 @@ pub struct VisitConfig {
     pub interact: bool,
     /// Global Privacy Control and how long to look for a consent banner.
     pub consent: ConsentConfig,
+    /// Pages per site: the front page and up to `pages - 1` internal pages linked from it.
+    pub pages: u32,
 }
 
 /// Finds what a visitor may type into: visible, enabled, editable fields of the top document,
@@ -123,12 +126,26 @@ fn look_js() -> &'static str {
     JS.get_or_init(|| format!("return {{ point: (function () {{ {NEUTRAL_POINT_JS} }})(), fields: (function () {{ {FIND_FIELDS_JS} }})() }};"))
 }
 
-/// The hard limit of one visit, enforced from outside the page: the page budget, two dwells
-/// (the page and the search results), the consent wait, and 20 s for everything else
-/// (scrolling, typing, leaving, reading the capture). A page that holds the browser longer
-/// is cut off: its tab is closed through the DevTools endpoint and what it sent is kept.
+/// The hard limit of one visit (the site's budget), enforced from outside the page: the
+/// [`front_page_budget`] and an [`internal_page_budget`] for each internal page. Each page
+/// has its own deadline within it; a page that holds the browser past its deadline is cut
+/// off: its tab is closed through the DevTools endpoint and what it sent is kept.
 pub fn deadline(cfg: &VisitConfig) -> Duration {
+    front_page_budget(cfg) + internal_page_budget(cfg) * cfg.pages.saturating_sub(1)
+}
+
+/// What the front page may take: the page budget, two dwells (the page and the search
+/// results), the consent wait and 20 s for everything else (scrolling, typing, leaving,
+/// reading the capture).
+pub fn front_page_budget(cfg: &VisitConfig) -> Duration {
     cfg.page_timeout + cfg.dwell * 2 + cfg.consent.wait + Duration::from_secs(20)
+}
+
+/// What one internal page may take: the page budget, one dwell and 10 s for the rest
+/// (leaving and reading the capture included). An internal page is only started while this
+/// much of the site's budget is left.
+pub fn internal_page_budget(cfg: &VisitConfig) -> Duration {
+    cfg.page_timeout + cfg.dwell + Duration::from_secs(10)
 }
 
 /// What a visit has found so far; kept when a stuck page cuts the visit short.
@@ -145,6 +162,12 @@ struct Partial {
     note: Option<String>,
     /// Navigation returned (loaded, or failed with an error).
     navigated: bool,
+    /// Time on the front page, once the visitor moved on or left.
+    front_ms: Option<u64>,
+    /// The internal pages, each recorded when started and completed as it goes.
+    internal: Vec<RawPage>,
+    /// The front page's candidate links, when looked for.
+    link_candidates: Option<u32>,
 }
 
 /// The load's outcome as far as the capture tells.
@@ -166,6 +189,7 @@ impl Partial {
             .filter(|r| {
                 r.resource_type == ResourceType::Document
                     && r.step == Step::Load
+                    && r.page == 0
                     && self
                         .ev
                         .main_frame
@@ -231,6 +255,7 @@ pub async fn visit(
     target: &Target,
     mode: ConsentMode,
     canaries: Canaries,
+    link_key: u64,
     cfg: &VisitConfig,
 ) -> Result<RawVisit, BrowserError> {
     let started = Instant::now();
@@ -247,9 +272,13 @@ pub async fn visit(
         nav_error: None,
         note: None,
         navigated: false,
+        front_ms: None,
+        internal: Vec::new(),
+        link_candidates: None,
     };
-    s.set_deadline(Some(started + deadline(cfg)));
-    let run = steps(s, target, &canaries, cfg, &mut p).await;
+    let until = started + deadline(cfg);
+    s.set_deadline(Some(started + front_page_budget(cfg)));
+    let run = steps(s, target, &canaries, cfg, link_key, until, &mut p).await;
     s.set_deadline(None);
     let mut cut = None;
     match run {
@@ -289,6 +318,21 @@ pub async fn visit(
         )
     }));
     let error = (!notes.is_empty()).then(|| notes.join("; "));
+    let mut pages = vec![RawPage {
+        page: 0,
+        url: p.start_url.clone(),
+        final_url: p.ev.final_url.clone(),
+        reached: Reached::Start,
+        link_text: None,
+        started_at: started_at.clone(),
+        duration_ms: p
+            .front_ms
+            .unwrap_or_else(|| started.elapsed().as_millis() as u64),
+        outcome: c.outcome,
+        http_status: c.http_status,
+        error: error.clone(),
+    }];
+    pages.extend(p.internal);
     let ev = p.ev;
     let requests = ev.net.finish(ev.main_frame.as_deref());
     Ok(RawVisit {
@@ -309,6 +353,8 @@ pub async fn visit(
         collector_failures: failures,
         wall: ev.wall,
         walled_at_first: ev.walled_at_first,
+        pages,
+        link_candidates: p.link_candidates,
     })
 }
 
@@ -320,8 +366,11 @@ async fn steps(
     target: &Target,
     canaries: &Canaries,
     cfg: &VisitConfig,
+    link_key: u64,
+    until: Instant,
     p: &mut Partial,
 ) -> Result<(), BrowserError> {
+    let t_visit = Instant::now();
     let cx = Ctx { session: s, cfg };
     p.cols.run(Hook::BeforeNavigation, &cx, &mut p.ev).await?;
     // Step timings for `PIXELCENSUS_LOG=pixelcensus=debug` (where a visit's time goes).
@@ -358,17 +407,27 @@ async fn steps(
     wait_out_wall(&cx, p).await?;
     let outcome = p.classify().outcome;
     mark("classify", &mut timings);
-    let Partial { ev, cols, .. } = p;
     if outcome == Outcome::Ok {
+        let Partial { ev, cols, .. } = &mut *p;
         // A visitor who answers banners does so first; the time counts toward the dwell.
         let t = Instant::now();
         if cols.run(Hook::AfterLoad, &cx, ev).await? {
             cols.drain(&cx, ev).await?;
         }
         mark("consent", &mut timings);
-        behave(&cx, cols, ev, canaries, t.elapsed()).await?;
+        let searched = behave(&cx, cols, ev, canaries, t.elapsed(), true).await?;
+        mark("behave", &mut timings);
+        if let Some(cands) = ev.links.take() {
+            p.link_candidates = Some(cands.len() as u32);
+            p.front_ms = Some(t_visit.elapsed().as_millis() as u64);
+            internal_pages(&cx, p, canaries, &cands, link_key, until, searched).await?;
+            mark("internal pages", &mut timings);
+        }
     }
-    mark("behave", &mut timings);
+    if p.front_ms.is_none() {
+        p.front_ms = Some(t_visit.elapsed().as_millis() as u64);
+    }
+    let Partial { ev, cols, .. } = p;
     // Popups and other windows: their requests so far belong to this site; then they go.
     let closed = s.close_other_windows().await?;
     if closed > 0 {
@@ -425,16 +484,176 @@ async fn navigate(
     }
 }
 
+/// The internal pages: up to `--pages - 1` of the front page's candidate links, chosen by
+/// `link_key` ([`links::choose`]), each visited in turn in the same browser state (cookies,
+/// storage: as a person clicking through), with the front page as referrer. On each the
+/// visitor does what it did on the front page (dwell, scroll, click a neutral spot, type the
+/// canaries) but searches only if it has not yet. A page is started only while
+/// [`internal_page_budget`] of the site's budget is left.
+async fn internal_pages(
+    cx: &Ctx<'_>,
+    p: &mut Partial,
+    canaries: &Canaries,
+    cands: &[links::Link],
+    link_key: u64,
+    until: Instant,
+    mut searched: bool,
+) -> Result<(), BrowserError> {
+    let (s, cfg) = (cx.session, cx.cfg);
+    let want = cfg.pages.saturating_sub(1) as usize;
+    let chosen = links::choose(cands, link_key, want);
+    if chosen.len() < want {
+        p.ev.actions.push(format!(
+            "{} internal link(s) to follow, {want} wanted",
+            chosen.len()
+        ));
+    }
+    let referrer =
+        p.ev.final_url
+            .clone()
+            .unwrap_or_else(|| p.start_url.clone());
+    for (i, link) in chosen.iter().enumerate() {
+        let page = i as u32 + 1;
+        if until.saturating_duration_since(Instant::now()) < internal_page_budget(cfg) {
+            p.ev.actions.push(format!(
+                "internal pages {page} and after not visited: the site's budget is spent"
+            ));
+            break;
+        }
+        // The page's own deadline, within the site's.
+        s.set_deadline(Some(
+            (Instant::now() + internal_page_budget(cfg)).min(until),
+        ));
+        let Partial { ev, cols, .. } = &mut *p;
+        cols.run(Hook::NextPage, cx, ev).await?;
+        cols.drain(cx, ev).await?;
+        let t = Instant::now();
+        ev.page = page;
+        ev.step = Step::Load;
+        ev.page_url = None;
+        ev.actions.push(format!("followed a link to {}", link.url));
+        p.internal.push(RawPage {
+            page,
+            url: link.url.clone(),
+            final_url: None,
+            reached: Reached::Link,
+            link_text: (!link.text.is_empty()).then(|| link.text.clone()),
+            started_at: now_rfc3339(),
+            duration_ms: 0,
+            outcome: Outcome::Timeout,
+            http_status: None,
+            error: Some("the page did not finish loading before the visit's deadline".into()),
+        });
+        let nav_error = navigate_link(s, &link.url, &referrer, cfg).await?;
+        let Partial { ev, cols, .. } = &mut *p;
+        cols.drain(cx, ev).await?;
+        cols.run(Hook::AfterNavigation, cx, ev).await?;
+        let doc = ev.net.requests().iter().rev().find(|r| {
+            r.resource_type == ResourceType::Document
+                && r.page == page
+                && r.step == Step::Load
+                && ev.main_frame.as_deref().is_none_or(|m| r.frame_id == m)
+        });
+        let (outcome, error) = classify(
+            nav_error.as_deref(),
+            doc.and_then(|d| d.status),
+            doc.and_then(|d| d.mime_type.as_deref()),
+            doc.and_then(|d| d.failure.as_deref()),
+        );
+        let http_status = doc.and_then(|d| d.status);
+        if outcome == Outcome::Ok {
+            if cols.run(Hook::AfterLoad, cx, ev).await? {
+                cols.drain(cx, ev).await?;
+            }
+            searched |= behave(cx, cols, ev, canaries, Duration::ZERO, !searched).await?;
+        }
+        let final_url = ev.page_url.take();
+        let rec = p.internal.last_mut().expect("pushed above");
+        rec.final_url = final_url;
+        rec.duration_ms = t.elapsed().as_millis() as u64;
+        rec.outcome = outcome;
+        rec.http_status = http_status;
+        rec.error = error;
+    }
+    Ok(())
+}
+
+/// Follows a link to `url` as a person's click would: the referrer is the page the link was
+/// on, the transition a link (CDP `Page.navigate`; the link itself is never clicked, so the
+/// page's click handlers do not run). Waits for the new document to load within the page
+/// budget. `Ok(Some(text))` is the page's failure, `Err` a lost browser.
+async fn navigate_link(
+    s: &Session,
+    url: &str,
+    referrer: &str,
+    cfg: &VisitConfig,
+) -> Result<Option<String>, BrowserError> {
+    // The old document carries a mark the new one will not have.
+    match s
+        .timed(
+            "marking the page",
+            s.client()
+                .execute("window.__pcLeaving = true; return true;", vec![]),
+        )
+        .await
+    {
+        Err(e) if e.is_lost() => return Err(e),
+        _ => {}
+    }
+    let start = Instant::now();
+    let params = json!({ "url": url, "referrer": referrer, "transitionType": "link" });
+    match s
+        .cdp_for(
+            "Page.navigate",
+            params,
+            cfg.page_timeout + Duration::from_secs(5),
+        )
+        .await
+    {
+        Ok(v) => {
+            if let Some(err) = v.get("errorText").and_then(Value::as_str)
+                && !err.is_empty()
+            {
+                return Ok(Some(format!("unknown error: {err}")));
+            }
+        }
+        Err(BrowserError::Command(e)) => return Ok(Some(e)),
+        Err(e) => return Err(e),
+    }
+    while start.elapsed() < cfg.page_timeout {
+        match s
+            .timed(
+                "waiting for the page",
+                s.client().execute(
+                    "return !window.__pcLeaving && document.readyState === 'complete';",
+                    vec![],
+                ),
+            )
+            .await
+        {
+            Ok(Value::Bool(true)) => return Ok(None),
+            Err(e) if e.is_lost() => return Err(e),
+            _ => tokio::time::sleep(Duration::from_millis(100)).await,
+        }
+    }
+    Ok(Some(format!(
+        "timeout: the page did not finish loading within {} s",
+        cfg.page_timeout.as_secs()
+    )))
+}
+
 /// Dwell (less `spent` on the banner already), scroll, the collectors' `after_dwell` (the
-/// banner noted in mode none, the URL read), click a neutral spot, type canaries, search,
-/// dwell and scroll again.
+/// banner noted in mode none, the URL read, the front page's links), click a neutral spot,
+/// type canaries, search (when `search` allows: once per site), dwell and scroll again.
+/// Returns whether it searched.
 async fn behave(
     cx: &Ctx<'_>,
     cols: &mut Collectors,
     ev: &mut Evidence,
     c: &Canaries,
     spent: Duration,
-) -> Result<(), BrowserError> {
+    search_allowed: bool,
+) -> Result<bool, BrowserError> {
     let (s, cfg) = (cx.session, cx.cfg);
     ev.step = Step::Dwell;
     tokio::time::sleep(dwell_before_scroll(cfg).saturating_sub(spent)).await;
@@ -444,7 +663,7 @@ async fn behave(
     cols.drain(cx, ev).await?;
     cols.run(Hook::AfterDwell, cx, ev).await?;
     if !cfg.interact {
-        return Ok(());
+        return Ok(false);
     }
     ev.step = Step::Interact;
     let look = match s
@@ -499,7 +718,7 @@ async fn behave(
             "phone" => &c.phone,
             "name" => &c.name,
             "search" => {
-                if search.is_none() {
+                if search.is_none() && search_allowed {
                     search = Some((el, desc.to_string()));
                 }
                 continue;
@@ -540,6 +759,7 @@ async fn behave(
             doc.method, doc.url
         ));
     }
+    let searched = search.is_some();
     if let Some((el, desc)) = search {
         ev.step = Step::Search;
         let keys = format!("{}{}", c.search, char::from(fantoccini::key::Key::Enter));
@@ -557,7 +777,7 @@ async fn behave(
         }
     }
     cols.drain(cx, ev).await?;
-    Ok(())
+    Ok(searched)
 }
 
 fn element(s: &Session, v: &Value) -> Option<Element> {

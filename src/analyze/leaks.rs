@@ -495,6 +495,7 @@ mod tests {
                 http_only: false,
                 secure: false,
                 same_site: None,
+                page: 0,
             },
             RawCookie {
                 name: "_ga".into(),
@@ -505,6 +506,7 @@ mod tests {
                 http_only: false,
                 secure: false,
                 same_site: None,
+                page: 0,
             },
             RawCookie {
                 name: "x".into(),
@@ -515,6 +517,7 @@ mod tests {
                 http_only: false,
                 secure: false,
                 same_site: None,
+                page: 0,
             },
         ];
         let m = Matcher::new(&c, &cookies, |k| {

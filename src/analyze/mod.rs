@@ -82,6 +82,8 @@ impl Location {
 pub struct RequestFinding {
     /// The request's order in its visit.
     pub seq: u32,
+    /// The page of the visit it belongs to (0 the front page).
+    pub page: u32,
     /// Stable tracker name.
     pub tracker: String,
     /// Owner.
@@ -141,6 +143,8 @@ pub struct SiteTracker {
     pub fired_after_choice: bool,
     /// Fields received in hits sent at or after the consent click.
     pub fields_after_choice: BTreeSet<FieldHit>,
+    /// The pages of the visit it was seen on (0 the front page).
+    pub pages: BTreeSet<u32>,
 }
 
 impl SiteTracker {
@@ -250,6 +254,7 @@ fn analyze_visit_with(v: &RawVisit, rank: u64, rules: Option<&rules::Rules>) -> 
         .filter(|r| r.is_main_frame)
         .map(|r| r.url.as_str())
         .chain(v.final_url.as_deref())
+        .chain(v.pages.iter().filter_map(|p| p.final_url.as_deref()))
         .filter(|p| p.len() > 10)
         .collect::<BTreeSet<&str>>()
         .into_iter()
@@ -295,6 +300,7 @@ fn analyze_visit_with(v: &RawVisit, rank: u64, rules: Option<&rules::Rules>) -> 
         let mut f = match decoded {
             Some((name, d)) => RequestFinding {
                 seq: r.seq,
+                page: r.page,
                 tracker: d.tracker.to_string(),
                 company: d.company.to_string(),
                 category: d.category.to_string(),
@@ -324,6 +330,7 @@ fn analyze_visit_with(v: &RawVisit, rank: u64, rules: Option<&rules::Rules>) -> 
                 };
                 RequestFinding {
                     seq: r.seq,
+                    page: r.page,
                     tracker,
                     company,
                     category,
@@ -393,6 +400,7 @@ fn analyze_visit_with(v: &RawVisit, rank: u64, rules: Option<&rules::Rules>) -> 
         t.cookie_ids.extend(f.cookie_ids.iter().cloned());
         t.first_party_proxy |= f.first_party_proxy;
         t.requests += 1;
+        t.pages.insert(f.page);
     }
     Findings {
         site: v.domain.clone(),
@@ -446,6 +454,8 @@ mod tests {
             collector_failures: Vec::new(),
             wall: None,
             walled_at_first: None,
+            pages: Vec::new(),
+            link_candidates: None,
             requests: vec![
                 at(
                     req(

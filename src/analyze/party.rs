@@ -1,16 +1,7 @@
 //! First or third party, by registrable domain (eTLD+1, from the Public Suffix List through
 //! the `psl` crate).
 
-/// The registrable domain of a host (`www.news.example.co.uk` → `example.co.uk`). A host under
-/// no known public suffix (e.g. a `.test` name) counts its last label as the suffix; an IP
-/// address or single label is its own registrable domain.
-pub fn registrable(host: &str) -> String {
-    let host = host.trim_end_matches('.').to_ascii_lowercase();
-    if host.parse::<std::net::IpAddr>().is_ok() || !host.contains('.') {
-        return host;
-    }
-    psl::domain_str(&host).map(str::to_string).unwrap_or(host)
-}
+pub use crate::list::registrable;
 
 /// The host of a URL, if it has one.
 pub fn host_of(url: &str) -> Option<String> {

@@ -33,6 +33,11 @@ pub struct NetLog {
     requests: Vec<RawRequest>,
     ids: HashMap<String, Hops>,
     step: Step,
+    /// The page being visited.
+    page: u32,
+    /// The page of each document loader seen: a request belongs to the page of the document
+    /// that sent it, so an unload beacon sent while the next page loads stays with its own.
+    loaders: HashMap<String, u32>,
 }
 
 impl NetLog {
@@ -47,6 +52,20 @@ impl NetLog {
     /// Labels requests seen from now on.
     pub fn set_step(&mut self, step: Step) {
         self.step = step;
+    }
+
+    /// Requests of documents first seen from now on belong to `page`.
+    pub fn set_page(&mut self, page: u32) {
+        self.page = page;
+    }
+
+    /// The page a request belongs to, by its document loader (CDP `loaderId`); a loader not
+    /// seen before belongs to the current page.
+    fn page_of(&mut self, p: &Value) -> u32 {
+        match p.get("loaderId").and_then(Value::as_str) {
+            Some(l) if !l.is_empty() => *self.loaders.entry(l.to_string()).or_insert(self.page),
+            _ => self.page,
+        }
     }
 
     /// Feeds one event.
@@ -115,6 +134,13 @@ impl NetLog {
         }
         let (body, body_state) = body_of(req);
         let seq = self.requests.len() as u32;
+        let page = self.page_of(p);
+        // Sent by an earlier page's document after the visitor moved on: its unload.
+        let step = if page < self.page {
+            Step::Leave
+        } else {
+            self.step
+        };
         self.requests.push(RawRequest {
             seq,
             request_id: id.to_string(),
@@ -153,7 +179,8 @@ impl NetLog {
                 .get("wallTime")
                 .and_then(Value::as_f64)
                 .unwrap_or_default(),
-            step: self.step,
+            step,
+            page,
         });
         let h = self.ids.entry(id.to_string()).or_default();
         h.idx.push(seq as usize);
@@ -503,5 +530,55 @@ mod tests {
         assert_eq!(r[0].step, Step::Load);
         assert_eq!(r[1].step, Step::Search);
         assert!(!r[0].is_main_frame);
+    }
+
+    /// What Chromium logs when the visitor moves from the front page (loader L0) to an
+    /// internal page (L1): the new document's request first, then the old document's unload
+    /// beacon, which still carries L0, then the new page's own requests.
+    #[test]
+    fn requests_belong_to_the_page_whose_document_sent_them() {
+        let mut n = NetLog::new(Step::Load);
+        let on = |id: &str, url: &str, loader: &str, ty: &str| {
+            sent(id, url, json!({"loaderId": loader, "type": ty}))
+        };
+        n.feed(
+            "Network.requestWillBeSent",
+            &on("L0", "https://site.example/", "L0", "Document"),
+        );
+        n.feed(
+            "Network.requestWillBeSent",
+            &on("1", "https://t.example/pv", "L0", "Image"),
+        );
+        n.set_step(Step::Load);
+        n.set_page(1);
+        n.feed(
+            "Network.requestWillBeSent",
+            &on("L1", "https://site.example/shop/", "L1", "Document"),
+        );
+        n.feed(
+            "Network.requestWillBeSent",
+            &on("2", "https://t.example/unload", "L0", "Ping"),
+        );
+        n.feed(
+            "Network.requestWillBeSent",
+            &on("3", "https://t.example/product", "L1", "Image"),
+        );
+        n.feed(
+            "Network.requestWillBeSent",
+            &sent("4", "https://t.example/sw", json!({"loaderId": ""})),
+        );
+        let r = n.finish(Some("F1"));
+        let pages: Vec<(u32, Step)> = r.iter().map(|x| (x.page, x.step)).collect();
+        assert_eq!(
+            pages,
+            [
+                (0, Step::Load),
+                (0, Step::Load),
+                (1, Step::Load),
+                (0, Step::Leave),
+                (1, Step::Load),
+                (1, Step::Load)
+            ]
+        );
     }
 }

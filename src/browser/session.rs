@@ -362,11 +362,23 @@ impl Session {
 
     /// Sends a Chrome DevTools Protocol command to the page.
     pub async fn cdp(&self, cmd: &str, params: Value) -> Result<Value, BrowserError> {
+        self.cdp_for(cmd, params, self.cmd_timeout).await
+    }
+
+    /// Sends a Chrome DevTools Protocol command to the page under an explicit timeout (a
+    /// navigation, which may take the page budget).
+    pub async fn cdp_for(
+        &self,
+        cmd: &str,
+        params: Value,
+        budget: Duration,
+    ) -> Result<Value, BrowserError> {
         let post = SessionPost {
             path: "goog/cdp/execute",
             body: json!({ "cmd": cmd, "params": params }),
         };
-        self.timed(cmd, self.client.issue_cmd(post)).await
+        self.timed_for(cmd, budget, self.client.issue_cmd(post))
+            .await
     }
 
     /// Reads (and empties) chromedriver's performance log: `(method, params)` per event.

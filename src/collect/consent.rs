@@ -1,7 +1,8 @@
 //! The consent banner: our shim and autoconsent injected into every document of a new
 //! browser (with GPC when asked); in modes accept/reject the banner answered as soon as the
 //! page loaded (the time counts toward the dwell); in mode none the banner only observed,
-//! after the first dwell.
+//! after the first dwell. All of it on the front page only: the choice carries over to the
+//! internal pages through the site's own cookies and storage, as it does for a person.
 
 use super::{Collector, Ctx, Evidence};
 use crate::browser::BrowserError;
@@ -23,7 +24,7 @@ impl Collector for Consent {
 
     async fn after_load(&self, cx: &Ctx<'_>, ev: &mut Evidence) -> Result<bool, BrowserError> {
         let mode = ev.consent.mode;
-        if mode == ConsentMode::None {
+        if mode == ConsentMode::None || ev.page != 0 {
             return Ok(false);
         }
         ev.step = Step::Consent;
@@ -43,7 +44,7 @@ impl Collector for Consent {
     }
 
     async fn after_dwell(&self, cx: &Ctx<'_>, ev: &mut Evidence) -> Result<(), BrowserError> {
-        if ev.consent.mode == ConsentMode::None {
+        if ev.consent.mode == ConsentMode::None && ev.page == 0 {
             ev.consent = crate::consent::observe(cx.session, cx.cfg.consent.gpc).await?;
         }
         Ok(())

@@ -1,5 +1,6 @@
 //! Cookies: every cookie in the browser once the page was left (through chromedriver's CDP),
-//! or through the browser's DevTools endpoint when the page was cut off.
+//! or through the browser's DevTools endpoint when the page was cut off; each knows the first
+//! page after which it was there (the jar is read before every internal page too).
 
 use super::{Collector, Ctx, Evidence};
 use crate::browser::BrowserError;
@@ -14,21 +15,50 @@ impl Collector for Cookies {
         "cookies"
     }
 
+    async fn next_page(&self, cx: &Ctx<'_>, ev: &mut Evidence) -> Result<(), BrowserError> {
+        let jar = parse_cookies(&all_cookies(cx).await?);
+        note_pages(ev, &jar);
+        Ok(())
+    }
+
     async fn finish(&self, cx: &Ctx<'_>, ev: &mut Evidence) -> Result<(), BrowserError> {
-        let s = cx.session;
-        let v = match s.cdp("Network.getAllCookies", json!({})).await {
-            Ok(v) => v,
-            Err(e) if e.is_lost() => return Err(e),
-            Err(_) => s.cdp("Storage.getCookies", json!({})).await?,
-        };
-        ev.cookies = parse_cookies(&v);
+        let jar = parse_cookies(&all_cookies(cx).await?);
+        ev.cookies = with_pages(ev, jar);
         Ok(())
     }
 
     async fn salvage(&self, cx: &Ctx<'_>, ev: &mut Evidence) -> Result<(), BrowserError> {
-        ev.cookies = parse_cookies(&cx.session.browser_cookies().await?);
+        let jar = parse_cookies(&cx.session.browser_cookies().await?);
+        ev.cookies = with_pages(ev, jar);
         Ok(())
     }
+}
+
+async fn all_cookies(cx: &Ctx<'_>) -> Result<Value, BrowserError> {
+    let s = cx.session;
+    match s.cdp("Network.getAllCookies", json!({})).await {
+        Ok(v) => Ok(v),
+        Err(e) if e.is_lost() => Err(e),
+        Err(_) => s.cdp("Storage.getCookies", json!({})).await,
+    }
+}
+
+/// Notes the cookies of the jar not seen before as the current page's.
+fn note_pages(ev: &mut Evidence, jar: &[RawCookie]) {
+    for c in jar {
+        ev.cookie_pages
+            .entry((c.name.clone(), c.domain.clone(), c.path.clone()))
+            .or_insert(ev.page);
+    }
+}
+
+/// The final jar, each cookie with the first page after which it was there.
+fn with_pages(ev: &mut Evidence, mut jar: Vec<RawCookie>) -> Vec<RawCookie> {
+    note_pages(ev, &jar);
+    for c in &mut jar {
+        c.page = ev.cookie_pages[&(c.name.clone(), c.domain.clone(), c.path.clone())];
+    }
+    jar
 }
 
 /// CDP's `{cookies: [...]}` as raw cookies.
@@ -56,6 +86,7 @@ fn parse_cookies(v: &Value) -> Vec<RawCookie> {
                     .get("sameSite")
                     .and_then(Value::as_str)
                     .map(str::to_string),
+                page: 0,
             }
         })
         .collect()

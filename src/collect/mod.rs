@@ -1,13 +1,15 @@
 //! Evidence collectors: each kind of evidence a visit gathers (network requests, the
-//! consent banner, page facts, cookies; later workers, WebSockets, internal pages) is one
+//! consent banner, page facts, internal links, cookies; later workers, WebSockets) is one
 //! [`Collector`] with one lifecycle, listed once in [`REGISTRY`] like the decoders.
 //! DuckDuckGo's tracker-radar-collector (`BaseCollector`) is the model.
 //!
 //! The lifecycle of a visit, in order ([`Hook`]): `before_navigation`; the page's log events
 //! ([`Collector::event`]) and `drained` after every read of the log; `after_navigation`
 //! (loaded or not); `after_load` (only when the page loaded); `after_dwell` (after the first
-//! dwell and scroll); `finish` (the page was left); `salvage` instead of `finish` when a stuck
-//! page was cut off. `setup` runs once per new browser.
+//! dwell and scroll); then, for each internal page the visitor follows, `next_page` (the page
+//! it leaves is done), `after_navigation`, `after_load` and `after_dwell` again with
+//! [`Evidence::page`] set to the new page; `finish` (the last page was left); `salvage` instead
+//! of `finish` when a stuck page was cut off. `setup` runs once per new browser.
 //!
 //! A collector keeps its evidence in its own field of [`Evidence`], which becomes the
 //! visit's [`RawVisit`](crate::capture::RawVisit). A collector that fails (any error but a
@@ -16,6 +18,7 @@
 
 mod consent;
 mod cookies;
+pub mod links;
 mod network;
 mod page;
 
@@ -25,6 +28,7 @@ use crate::browser::session::Session;
 use crate::capture::{CollectorFailure, ConsentRecord, Hook, RawCookie, Step, WallKind};
 use crate::visit::VisitConfig;
 use serde_json::Value;
+use std::collections::HashMap;
 
 /// What a hook sees: the browser and the visit's configuration.
 pub struct Ctx<'a> {
@@ -39,6 +43,10 @@ pub struct Evidence {
     /// The visit's current step (set by the visit and by collectors that act on the page);
     /// requests are tagged with the step they were first seen in.
     pub step: Step,
+    /// The page being visited (0 the front page, then each internal page in turn); set by
+    /// the visit. Site-level evidence (the banner, the final URL, the wall) is the front
+    /// page's.
+    pub page: u32,
     /// Network: the requests assembled from the page's log.
     pub net: NetLog,
     /// Page facts: the top frame's id.
@@ -54,6 +62,12 @@ pub struct Evidence {
     pub consent: ConsentRecord,
     /// Cookies in the browser at the end of the visit.
     pub cookies: Vec<RawCookie>,
+    /// Cookies: the first page after which each cookie (name, domain, path) was present.
+    pub cookie_pages: HashMap<(String, String, String), u32>,
+    /// Internal links: the front page's candidates (`None` until looked for).
+    pub links: Option<Vec<links::Link>>,
+    /// Page facts: the URL of the current internal page after its dwell.
+    pub page_url: Option<String>,
     /// What the visitor (and collectors acting on the page) did, in order.
     pub actions: Vec<String>,
 }
@@ -63,6 +77,7 @@ impl Evidence {
     pub fn new(consent: ConsentRecord) -> Evidence {
         Evidence {
             step: Step::Load,
+            page: 0,
             net: NetLog::new(Step::Load),
             main_frame: None,
             final_url: None,
@@ -70,6 +85,9 @@ impl Evidence {
             walled_at_first: None,
             consent,
             cookies: Vec::new(),
+            cookie_pages: HashMap::new(),
+            links: None,
+            page_url: None,
             actions: Vec::new(),
         }
     }
@@ -119,6 +137,11 @@ pub trait Collector: Sync {
     async fn after_dwell(&self, _cx: &Ctx<'_>, _ev: &mut Evidence) -> Result<(), BrowserError> {
         Ok(())
     }
+    /// The visitor is about to follow a link to internal page `ev.page + 1`: the page it
+    /// leaves is done.
+    async fn next_page(&self, _cx: &Ctx<'_>, _ev: &mut Evidence) -> Result<(), BrowserError> {
+        Ok(())
+    }
     /// The page was left (about:blank) and the log read: read what outlives the page.
     async fn finish(&self, _cx: &Ctx<'_>, _ev: &mut Evidence) -> Result<(), BrowserError> {
         Ok(())
@@ -135,6 +158,7 @@ pub static REGISTRY: &[&dyn Collector] = &[
     &network::Network,
     &consent::Consent,
     &page::Page,
+    &links::Links,
     &cookies::Cookies,
 ];
 
@@ -213,6 +237,7 @@ impl Collectors {
                     Hook::AfterNavigation => c.after_navigation(cx, ev).await.map(|_| false),
                     Hook::AfterLoad => c.after_load(cx, ev).await,
                     Hook::AfterDwell => c.after_dwell(cx, ev).await.map(|_| false),
+                    Hook::NextPage => c.next_page(cx, ev).await.map(|_| false),
                     Hook::Finish => c.finish(cx, ev).await.map(|_| false),
                     Hook::Salvage => c.salvage(cx, ev).await.map(|_| false),
                     Hook::Event => Ok(false),

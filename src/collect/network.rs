@@ -26,6 +26,7 @@ impl Collector for Network {
 
     fn event(&self, method: &str, params: &Value, ev: &mut Evidence) {
         ev.net.set_step(ev.step);
+        ev.net.set_page(ev.page);
         ev.net.feed(method, params);
     }
 

@@ -56,6 +56,11 @@ impl Collector for Page {
     }
 
     async fn after_navigation(&self, cx: &Ctx<'_>, ev: &mut Evidence) -> Result<(), BrowserError> {
+        if ev.page != 0 {
+            // An internal page: its URL; the wall and the top frame are the front page's.
+            ev.page_url = current_url(cx.session).await;
+            return Ok(());
+        }
         ev.main_frame = main_frame_id(cx.session).await;
         ev.final_url = current_url(cx.session).await;
         match cx
@@ -79,7 +84,11 @@ impl Collector for Page {
     async fn after_dwell(&self, cx: &Ctx<'_>, ev: &mut Evidence) -> Result<(), BrowserError> {
         // The URL after dwelling, before any search.
         if let Some(u) = current_url(cx.session).await {
-            ev.final_url = Some(u);
+            if ev.page == 0 {
+                ev.final_url = Some(u);
+            } else {
+                ev.page_url = Some(u);
+            }
         }
         Ok(())
     }

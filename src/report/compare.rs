@@ -58,6 +58,33 @@ pub struct Comparison {
     pub trackers: Vec<Change>,
     /// Sites whose trackers changed: (site, added, dropped).
     pub sites: Vec<(String, Vec<String>, Vec<String>)>,
+    /// Pages per site each crawl was asked to visit (`--pages`; 1 for crawls made before it).
+    pub pages: (u32, u32),
+}
+
+impl Comparison {
+    /// A warning when the two crawls went to different depths: trackers seen only on internal
+    /// pages then show as added (or dropped) although no site changed.
+    pub fn depth_note(&self) -> Option<String> {
+        let (a, b) = self.pages;
+        (a != b).then(|| {
+            format!(
+                "the crawls visited different numbers of pages per site (old --pages {a}, new --pages {b}): trackers found only on internal pages show as {} though the sites may not have changed; compare crawls of the same depth for a trend",
+                if b > a { "added" } else { "dropped" }
+            )
+        })
+    }
+}
+
+/// `--pages` of the crawl that wrote `dir`, from its manifest.json (crawls made before the
+/// option, and folders without a manifest, visited the front page only).
+fn pages_per_site(dir: &Path) -> u32 {
+    std::fs::read_to_string(dir.join("manifest.json"))
+        .ok()
+        .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
+        .and_then(|m| m.pointer("/options/pages")?.as_u64())
+        .map(|n| n as u32)
+        .unwrap_or(1)
 }
 
 /// Reads a dataset's rows of one consent mode (datasets written before consent modes have
@@ -272,6 +299,12 @@ pub fn compare(old: &Path, new: &Path, out: &Path, mode: &str) -> Result<Compari
     }
     sw.finish()?;
 
+    let pages = (pages_per_site(old), pages_per_site(new));
+    let note = Comparison {
+        pages,
+        ..Default::default()
+    }
+    .depth_note();
     // The page: the biggest changes.
     let mut page = String::from(
         "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>pixelcensus comparison</title></head><body style=\"font:15px system-ui,sans-serif;max-width:62em;margin:2em auto\">\n",
@@ -282,6 +315,13 @@ pub fn compare(old: &Path, new: &Path, out: &Path, mode: &str) -> Result<Compari
         html::esc(&old.display().to_string()),
         html::esc(&new.display().to_string())
     );
+    if let Some(n) = &note {
+        let _ = writeln!(
+            page,
+            "<p style=\"background:#fff4d6;padding:.6em\"><strong>Note:</strong> {}</p>",
+            html::esc(n)
+        );
+    }
     let top: Vec<_> = changes.iter().filter(|c| c.new != c.old).take(20).collect();
     let items: Vec<_> = top
         .iter()
@@ -309,6 +349,7 @@ pub fn compare(old: &Path, new: &Path, out: &Path, mode: &str) -> Result<Compari
     Ok(Comparison {
         trackers: changes,
         sites,
+        pages,
     })
 }
 

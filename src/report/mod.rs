@@ -588,6 +588,8 @@ mod tests {
             collector_failures: Vec::new(),
             wall: None,
             walled_at_first: None,
+            pages: Vec::new(),
+            link_candidates: None,
             requests: vec![a, b, c],
             cookies: vec![RawCookie {
                 name: "@SUM(1+1)".into(),
@@ -598,6 +600,7 @@ mod tests {
                 http_only: false,
                 secure: true,
                 same_site: None,
+                page: 0,
             }],
             canaries: Canaries { ..canaries },
             actions: vec![],

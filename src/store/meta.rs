@@ -41,6 +41,9 @@ pub struct RunOptions {
     pub max_attempts: u32,
     /// Not `--no-interact`.
     pub interact: bool,
+    /// `--pages` (stores made before it visited the front page only).
+    #[serde(default = "front_page_only")]
+    pub pages: u32,
     /// `--limit`.
     pub limit: Option<usize>,
     /// `--ranks`.
@@ -63,6 +66,10 @@ pub struct RunOptions {
     pub gpc: bool,
     /// `--consent-wait`, seconds.
     pub consent_wait_s: f64,
+}
+
+fn front_page_only() -> u32 {
+    1
 }
 
 /// Everything the store knows about how its crawl was made.

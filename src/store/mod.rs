@@ -12,7 +12,7 @@ pub mod meta;
 
 use crate::capture::{
     BodyState, Canaries, CollectorFailure, ConsentMode, ConsentRecord, Hook, Outcome, RawCookie,
-    RawRequest, RawVisit, ResourceType, Step, WallKind,
+    RawPage, RawRequest, RawVisit, Reached, ResourceType, Step, WallKind,
 };
 use crate::list::Target;
 use rusqlite::{Connection, OptionalExtension, params};
@@ -24,7 +24,7 @@ use std::path::{Path, PathBuf};
 /// The store's file name inside an output folder.
 pub const STORE_FILE: &str = "crawl.sqlite";
 const LOCK_FILE: &str = "crawl.lock";
-const SCHEMA_VERSION: &str = "3";
+const SCHEMA_VERSION: &str = "4";
 
 /// Store errors.
 #[derive(Debug, thiserror::Error)]
@@ -244,7 +244,7 @@ impl Store {
             .map_err(sq)?;
         migrate_v1(&conn).map_err(sq)?;
         conn.execute_batch(include_str!("schema.sql")).map_err(sq)?;
-        migrate_v2(&conn).map_err(sq)?;
+        add_columns(&conn).map_err(sq)?;
         let store = Store {
             conn,
             path: path.to_owned(),
@@ -252,9 +252,11 @@ impl Store {
         match store.meta("schema_version")? {
             None => store.set_meta("schema_version", SCHEMA_VERSION)?,
             Some(v) if v == SCHEMA_VERSION => {}
-            // Version 1 was migrated above; version 2 lacks only `collector_failures`, which
-            // the schema script has just created.
-            Some(v) if v == "1" || v == "2" => store.set_meta("schema_version", SCHEMA_VERSION)?,
+            // Version 1 was migrated above; versions 2 and 3 lack only tables the schema
+            // script has just created and columns `add_columns` has just added.
+            Some(v) if v == "1" || v == "2" || v == "3" => {
+                store.set_meta("schema_version", SCHEMA_VERSION)?
+            }
             Some(found) => {
                 return Err(StoreError::Schema {
                     path: path.to_owned(),
@@ -413,13 +415,15 @@ impl Store {
                 .map_err(sq)?;
             tx.execute("DELETE FROM collector_failures WHERE visit_id = ?1", [old])
                 .map_err(sq)?;
+            tx.execute("DELETE FROM pages WHERE visit_id = ?1", [old])
+                .map_err(sq)?;
             tx.execute("DELETE FROM visits WHERE id = ?1", [old])
                 .map_err(sq)?;
         }
         tx.execute(
             "INSERT INTO visits(target_id, status, http_status, start_url, final_url, redirect_chain, error, started_at, duration_ms, canaries, actions,
-                                consent_mode, gpc, cmp, banner_found, consent_action, action_ok, choice_at, consent_log, wall, walled_at_first)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)",
+                                consent_mode, gpc, cmp, banner_found, consent_action, action_ok, choice_at, consent_log, wall, walled_at_first, link_candidates)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)",
             params![
                 target_id,
                 v.outcome.as_str(),
@@ -442,6 +446,7 @@ impl Store {
                 json(&v.consent.log),
                 v.wall.map(WallKind::as_str),
                 v.walled_at_first.map(WallKind::as_str),
+                v.link_candidates,
             ],
         )
         .map_err(sq)?;
@@ -449,8 +454,8 @@ impl Store {
         {
             let mut ins = tx
                 .prepare(
-                    "INSERT INTO requests(visit_id, seq, request_id, url, method, resource_type, headers, body, body_state, initiator, frame_id, frame_url, is_main_frame, status, mime_type, response_headers, failure, wall_time, step)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
+                    "INSERT INTO requests(visit_id, seq, request_id, url, method, resource_type, headers, body, body_state, initiator, frame_id, frame_url, is_main_frame, status, mime_type, response_headers, failure, wall_time, step, page)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
                 )
                 .map_err(sq)?;
             for r in &v.requests {
@@ -474,11 +479,12 @@ impl Store {
                     r.failure,
                     r.wall_time,
                     r.step.as_str(),
+                    r.page,
                 ])
                 .map_err(sq)?;
             }
             let mut ins = tx
-                .prepare("INSERT INTO cookies(visit_id, name, value, domain, path, expires, http_only, secure, same_site) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")
+                .prepare("INSERT INTO cookies(visit_id, name, value, domain, path, expires, http_only, secure, same_site, page) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)")
                 .map_err(sq)?;
             for c in &v.cookies {
                 ins.execute(params![
@@ -490,7 +496,27 @@ impl Store {
                     c.expires,
                     c.http_only,
                     c.secure,
-                    c.same_site
+                    c.same_site,
+                    c.page
+                ])
+                .map_err(sq)?;
+            }
+            let mut ins = tx
+                .prepare("INSERT INTO pages(visit_id, page, url, final_url, reached, link_text, started_at, duration_ms, status, http_status, error) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)")
+                .map_err(sq)?;
+            for pg in &v.pages {
+                ins.execute(params![
+                    visit_id,
+                    pg.page,
+                    pg.url,
+                    pg.final_url,
+                    pg.reached.as_str(),
+                    pg.link_text,
+                    pg.started_at,
+                    pg.duration_ms as i64,
+                    pg.outcome.as_str(),
+                    pg.http_status,
+                    pg.error
                 ])
                 .map_err(sq)?;
             }
@@ -593,7 +619,7 @@ impl Store {
             .conn
             .query_row(
                 "SELECT t.rank, t.rank_is_bucket, t.domain, v.status, v.http_status, v.start_url, v.final_url, v.redirect_chain, v.error, v.started_at, v.duration_ms, v.canaries, v.actions,
-                        v.consent_mode, v.gpc, v.cmp, v.banner_found, v.consent_action, v.action_ok, v.choice_at, v.consent_log, v.wall, v.walled_at_first
+                        v.consent_mode, v.gpc, v.cmp, v.banner_found, v.consent_action, v.action_ok, v.choice_at, v.consent_log, v.wall, v.walled_at_first, v.link_candidates
                  FROM visits v JOIN targets t ON t.id = v.target_id WHERE v.id = ?1",
                 [visit_id],
                 |r| {
@@ -624,6 +650,8 @@ impl Store {
                             collector_failures: Vec::new(),
                             wall: r.get::<_, Option<String>>(21)?.as_deref().and_then(WallKind::parse),
                             walled_at_first: r.get::<_, Option<String>>(22)?.as_deref().and_then(WallKind::parse),
+                            link_candidates: r.get(23)?,
+                            pages: Vec::new(),
                             consent: ConsentRecord {
                                 mode: ConsentMode::parse(&r.get::<_, String>(13)?).unwrap_or_default(),
                                 gpc: r.get(14)?,
@@ -642,7 +670,7 @@ impl Store {
         let mut st = self
             .conn
             .prepare_cached(
-                "SELECT seq, request_id, url, method, resource_type, headers, body, body_state, initiator, frame_id, frame_url, is_main_frame, status, mime_type, response_headers, failure, wall_time, step
+                "SELECT seq, request_id, url, method, resource_type, headers, body, body_state, initiator, frame_id, frame_url, is_main_frame, status, mime_type, response_headers, failure, wall_time, step, page
                  FROM requests WHERE visit_id = ?1 ORDER BY seq",
             )
             .map_err(&sq)?;
@@ -671,13 +699,14 @@ impl Store {
                     failure: r.get(15)?,
                     wall_time: r.get(16)?,
                     step: Step::parse(&r.get::<_, String>(17)?).unwrap_or(Step::Load),
+                    page: r.get(18)?,
                 })
             })
             .map_err(&sq)?;
         visit.requests = rows.collect::<std::result::Result<_, _>>().map_err(&sq)?;
         let mut st = self
             .conn
-            .prepare_cached("SELECT name, value, domain, path, expires, http_only, secure, same_site FROM cookies WHERE visit_id = ?1 ORDER BY id")
+            .prepare_cached("SELECT name, value, domain, path, expires, http_only, secure, same_site, page FROM cookies WHERE visit_id = ?1 ORDER BY id")
             .map_err(&sq)?;
         let rows = st
             .query_map([visit_id], |r| {
@@ -690,10 +719,37 @@ impl Store {
                     http_only: r.get(5)?,
                     secure: r.get(6)?,
                     same_site: r.get(7)?,
+                    page: r.get(8)?,
                 })
             })
             .map_err(&sq)?;
         visit.cookies = rows.collect::<std::result::Result<_, _>>().map_err(&sq)?;
+        let mut st = self
+            .conn
+            .prepare_cached("SELECT page, url, final_url, reached, link_text, started_at, duration_ms, status, http_status, error FROM pages WHERE visit_id = ?1 ORDER BY page")
+            .map_err(&sq)?;
+        let rows = st
+            .query_map([visit_id], |r| {
+                Ok(RawPage {
+                    page: r.get(0)?,
+                    url: r.get(1)?,
+                    final_url: r.get(2)?,
+                    reached: Reached::parse(&r.get::<_, String>(3)?).unwrap_or_default(),
+                    link_text: r.get(4)?,
+                    started_at: r.get(5)?,
+                    duration_ms: r.get::<_, i64>(6)? as u64,
+                    outcome: Outcome::parse(&r.get::<_, String>(7)?)
+                        .unwrap_or(Outcome::BrowserCrash),
+                    http_status: r.get(8)?,
+                    error: r.get(9)?,
+                })
+            })
+            .map_err(&sq)?;
+        visit.pages = rows.collect::<std::result::Result<_, _>>().map_err(&sq)?;
+        if visit.pages.is_empty() && visit.outcome.visited_site() {
+            // A visit recorded before schema 4: its front page only.
+            visit.pages.push(RawPage::front_of(&visit));
+        }
         let mut st = self
             .conn
             .prepare_cached("SELECT collector, hook, error FROM collector_failures WHERE visit_id = ?1 ORDER BY id")
@@ -717,17 +773,25 @@ impl Store {
     }
 }
 
-/// Brings a schema-2 store to schema 3 in place: visits gain the bot-wall columns (the
-/// `collector_failures` table comes from the schema script). Does nothing on a current store.
-fn migrate_v2(conn: &Connection) -> rusqlite::Result<()> {
-    for col in ["wall", "walled_at_first"] {
+/// Brings a schema-2 or -3 store to schema 4 in place: the columns added since (the bot
+/// wall's in 3; the pages' in 4), each with the value an older crawl had (no wall, the front
+/// page only). New tables (`collector_failures`, `pages`) come from the schema script. Does
+/// nothing on a current store.
+fn add_columns(conn: &Connection) -> rusqlite::Result<()> {
+    for (table, col, decl) in [
+        ("visits", "wall", "TEXT"),
+        ("visits", "walled_at_first", "TEXT"),
+        ("visits", "link_candidates", "INTEGER"),
+        ("requests", "page", "INTEGER NOT NULL DEFAULT 0"),
+        ("cookies", "page", "INTEGER NOT NULL DEFAULT 0"),
+    ] {
         let has: bool = conn.query_row(
-            "SELECT count(*) > 0 FROM pragma_table_info('visits') WHERE name = ?1",
+            &format!("SELECT count(*) > 0 FROM pragma_table_info('{table}') WHERE name = ?1"),
             [col],
             |r| r.get(0),
         )?;
         if !has {
-            conn.execute_batch(&format!("ALTER TABLE visits ADD COLUMN {col} TEXT"))?;
+            conn.execute_batch(&format!("ALTER TABLE {table} ADD COLUMN {col} {decl}"))?;
         }
     }
     Ok(())
@@ -818,6 +882,33 @@ mod tests {
             collector_failures: Vec::new(),
             wall: None,
             walled_at_first: None,
+            pages: vec![
+                RawPage {
+                    page: 0,
+                    url: format!("https://{domain}/"),
+                    final_url: Some(format!("https://{domain}/")),
+                    reached: Reached::Start,
+                    link_text: None,
+                    started_at: "2026-11-29T00:00:00Z".into(),
+                    duration_ms: 3,
+                    outcome,
+                    http_status: Some(200),
+                    error: None,
+                },
+                RawPage {
+                    page: 1,
+                    url: format!("https://{domain}/shop/lamp"),
+                    final_url: None,
+                    reached: Reached::Link,
+                    link_text: Some("Lamp".into()),
+                    started_at: "2026-11-29T00:00:01Z".into(),
+                    duration_ms: 2,
+                    outcome: Outcome::HttpError,
+                    http_status: Some(500),
+                    error: Some("HTTP 500".into()),
+                },
+            ],
+            link_candidates: Some(5),
             requests: vec![RawRequest {
                 seq: 0,
                 request_id: "1".into(),
@@ -837,6 +928,7 @@ mod tests {
                 failure: None,
                 wall_time: 1.5,
                 step: Step::Load,
+                page: 0,
             }],
             cookies: vec![RawCookie {
                 name: "_ttp".into(),
@@ -847,6 +939,7 @@ mod tests {
                 http_only: false,
                 secure: true,
                 same_site: Some("None".into()),
+                page: 1,
             }],
             canaries: crate::canary::derive(b"k", domain),
             actions: vec!["scrolled".into()],
@@ -924,13 +1017,21 @@ mod tests {
                 .unwrap();
             s.conn
                 .execute_batch(
-                    "DROP TABLE collector_failures; UPDATE meta SET value = '2' WHERE key = 'schema_version';",
+                    "DROP TABLE collector_failures; DROP TABLE pages;
+                     ALTER TABLE requests DROP COLUMN page; ALTER TABLE cookies DROP COLUMN page;
+                     ALTER TABLE visits DROP COLUMN link_candidates; ALTER TABLE visits DROP COLUMN wall;
+                     ALTER TABLE visits DROP COLUMN walled_at_first;
+                     UPDATE meta SET value = '2' WHERE key = 'schema_version';",
                 )
                 .unwrap();
         }
         let mut s = Store::open(dir.path()).unwrap();
-        assert_eq!(s.meta("schema_version").unwrap().as_deref(), Some("3"));
-        assert_eq!(s.load_visit(1).unwrap().visit.domain, "a.example");
+        assert_eq!(s.meta("schema_version").unwrap().as_deref(), Some("4"));
+        // The old visit reads as its front page only, its cookie on that page.
+        let old = s.load_visit(1).unwrap().visit;
+        assert_eq!(old.domain, "a.example");
+        assert_eq!(old.pages, [RawPage::front_of(&old)]);
+        assert_eq!((old.cookies[0].page, old.link_candidates), (0, None));
         s.add_targets(&[target("b.example", 2)], &[ConsentMode::None])
             .unwrap();
         let c = s.claim_next().unwrap().unwrap();
@@ -963,7 +1064,7 @@ mod tests {
             .unwrap();
         }
         let mut s = Store::open(dir.path()).unwrap();
-        assert_eq!(s.meta("schema_version").unwrap().as_deref(), Some("3"));
+        assert_eq!(s.meta("schema_version").unwrap().as_deref(), Some("4"));
         let t = s.targets().unwrap();
         assert_eq!(t.len(), 1);
         assert_eq!((t[0].1, t[0].2), (ConsentMode::None, Some(3)));

@@ -1,4 +1,4 @@
--- pixelcensus store, schema version 3. One file per crawl: <out>/crawl.sqlite.
+-- pixelcensus store, schema version 4. One file per crawl: <out>/crawl.sqlite.
 -- Analysts may query it directly; docs/schema.md describes every table.
 
 CREATE TABLE IF NOT EXISTS meta (
@@ -42,7 +42,25 @@ CREATE TABLE IF NOT EXISTS visits (
     choice_at      REAL,              -- Unix seconds of the click (clock of requests.wall_time)
     consent_log    TEXT NOT NULL DEFAULT '[]', -- JSON array: what the banner handling reported
     wall           TEXT,              -- bot wall kind (outcome bot_wall), schema 3
-    walled_at_first TEXT              -- a wall that cleared by itself, schema 3
+    walled_at_first TEXT,             -- a wall that cleared by itself, schema 3
+    link_candidates INTEGER           -- internal links of the front page that could be followed (NULL: not looked for), schema 4
+);
+
+-- The pages of a visit (schema 4): the front page (page 0), then each internal page followed.
+CREATE TABLE IF NOT EXISTS pages (
+    id          INTEGER PRIMARY KEY,
+    visit_id    INTEGER NOT NULL REFERENCES visits(id),
+    page        INTEGER NOT NULL,   -- 0 the front page, 1.. internal pages in visit order
+    url         TEXT NOT NULL,      -- the URL navigated to
+    final_url   TEXT,               -- the URL the tab showed after the page's dwell
+    reached     TEXT NOT NULL,      -- start | link
+    link_text   TEXT,               -- the text of the link followed
+    started_at  TEXT NOT NULL,
+    duration_ms INTEGER NOT NULL,
+    status      TEXT NOT NULL,      -- the page's outcome (ok, http_error, timeout, …)
+    http_status INTEGER,
+    error       TEXT,
+    UNIQUE (visit_id, page)
 );
 
 -- Every request of every frame, as the browser sent it.
@@ -66,7 +84,8 @@ CREATE TABLE IF NOT EXISTS requests (
     response_headers TEXT NOT NULL,   -- JSON array of [name, value]
     failure          TEXT,
     wall_time        REAL NOT NULL,
-    step             TEXT NOT NULL
+    step             TEXT NOT NULL,
+    page             INTEGER NOT NULL DEFAULT 0   -- pages.page of the document that sent it, schema 4
 );
 CREATE INDEX IF NOT EXISTS requests_visit ON requests(visit_id, seq);
 
@@ -81,7 +100,8 @@ CREATE TABLE IF NOT EXISTS cookies (
     expires   REAL NOT NULL,
     http_only INTEGER NOT NULL,
     secure    INTEGER NOT NULL,
-    same_site TEXT
+    same_site TEXT,
+    page      INTEGER NOT NULL DEFAULT 0   -- the first page after which it was there, schema 4
 );
 CREATE INDEX IF NOT EXISTS cookies_visit ON cookies(visit_id);
 
@@ -90,8 +110,8 @@ CREATE INDEX IF NOT EXISTS cookies_visit ON cookies(visit_id);
 CREATE TABLE IF NOT EXISTS collector_failures (
     id        INTEGER PRIMARY KEY,
     visit_id  INTEGER NOT NULL REFERENCES visits(id),
-    collector TEXT NOT NULL,   -- network | consent | page | cookies | performance_log
-    hook      TEXT NOT NULL,   -- before_navigation | event | drained | after_navigation | after_load | after_dwell | finish | salvage
+    collector TEXT NOT NULL,   -- network | consent | page | links | cookies | performance_log
+    hook      TEXT NOT NULL,   -- before_navigation | event | drained | after_navigation | after_load | after_dwell | next_page | finish | salvage
     error     TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS collector_failures_visit ON collector_failures(visit_id);

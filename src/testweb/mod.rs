@@ -521,6 +521,13 @@ fn route(host: &str, path_q: &str, method: &str, variant: u8, sec_gpc: bool) -> 
     if path == "/favicon.ico" {
         return respond(404, "text/plain", "no favicon");
     }
+    if let Some(kind) = sites::internal_page(host, path) {
+        return respond(
+            200,
+            "text/html; charset=utf-8",
+            sites::page_html(host, kind, path, None),
+        );
+    }
     let kind = match (sites::find(host), sites::bench_kind(host)) {
         // A site that honours Global Privacy Control leaves its trackers out.
         (Some(site), _) if sec_gpc && sites::HONOURS_SEC_GPC.contains(&site.domain) => {

@@ -435,6 +435,123 @@ if (navigator.globalPrivacyControl !== true) {
 /// beacon: a crawl must never request it.
 pub const NEVER_CLICK: &str = "/never-click";
 
+/// Links on the internal-page sites that must never be followed start with this path (on the
+/// site itself or on another site).
+pub const NEVER_FOLLOW: &str = "/never-follow";
+
+/// The links every internal-page site carries that a visitor must not follow: log out,
+/// unsubscribe, empty the cart, a `download` link, a file, another site, a link in a fixed
+/// promotion overlay, a mail link and the front page itself under other names.
+macro_rules! decoy_links {
+    () => {
+        r##"<footer>
+<a href="/never-follow/account/logout">Log out</a>
+<a href="/never-follow/account">Sign out</a>
+<a href="/never-follow/newsletter/unsubscribe?u=1">Newsletter</a>
+<a href="/never-follow/cart?action=empty-cart">Cart</a>
+<a href="/never-follow/brochure" download>Our brochure</a>
+<a href="/never-follow/catalogue.pdf">Catalogue</a>
+<a href="https://elsewhere.test/never-follow/partner">Our partner</a>
+<a href="mailto:hello@example.com">Write to us</a>
+<a href="/">Home</a> <a href="/?lang=fr">Français</a> <a href="#main">Skip to content</a>
+</footer>
+<div class="promo" style="position:fixed;top:0;right:0;background:#ffe;padding:.5em;z-index:900"><a href="/never-follow/offer">Limited offer</a></div>"##
+    };
+}
+
+/// product-page.test's front page: GA4 only, and one product link (so one internal page of
+/// the two `--pages 3` wants).
+const PRODUCT_FRONT: &str = concat!(
+    r#"<nav><a href="/products/desk-lamp">Desk lamp</a></nav>"#,
+    decoy_links!()
+);
+
+/// article-site.test's front page: no tracker; an article in the page and an offers page
+/// reachable only through the (closed) menu.
+const ARTICLE_FRONT: &str = concat!(
+    r#"<nav class="menu"><button type="button" aria-expanded="false">Menu</button>
+<ul class="menu-items" style="display:none"><li><a href="/members/offers">Members' offers</a></li></ul></nav>
+<article><h2><a href="/news/2026/city-council">City council approves the new budget</a></h2></article>
+"#,
+    decoy_links!()
+);
+
+/// The internal pages of the test web: host, path, trackers, extra HTML. Their trackers are
+/// on no front page.
+pub const INTERNAL_PAGES: &[(&str, &str, &[Tracker], &str)] = &[
+    // A product page with a purchase-intent pixel.
+    (
+        "product-page.test",
+        "/products/desk-lamp",
+        &[Tracker::Ga4, Tracker::TikTok],
+        r#"<script>ttq.track('AddToCart', {content_id: 'lamp-42', value: 39.9, currency: 'EUR'});</script>"#,
+    ),
+    // An article page with another ad stack than the (empty) front page.
+    (
+        "article-site.test",
+        "/news/2026/city-council",
+        &[Tracker::Meta, Tracker::Other("x", "o1x2y")],
+        "",
+    ),
+    // A page reachable only through the menu.
+    (
+        "article-site.test",
+        "/members/offers",
+        &[Tracker::Other("pinterest", "2612345678901")],
+        "",
+    ),
+];
+
+/// The internal page of `host` at `path`, if any.
+pub(super) fn internal_page(host: &str, path: &str) -> Option<Kind> {
+    if host.starts_with("bench-deep-") && BENCH_DEEP_PATHS.contains(&path) {
+        return bench_kind(host);
+    }
+    INTERNAL_PAGES
+        .iter()
+        .find(|(h, p, _, _)| *h == host && *p == path)
+        .map(|&(_, _, trackers, extra)| Kind::Page {
+            trackers,
+            form: false,
+            search: false,
+            extra,
+        })
+}
+
+/// What a crawl with `--pages 3` must find on the internal-page sites: site, tracker, the
+/// paths of the pages it is seen on (the order of the internal pages depends on the crawl's
+/// secret, so the truth names paths).
+pub const PAGES_TRUTH: &[(&str, &str, &[&str])] = &[
+    (
+        "product-page.test",
+        "Google Analytics 4",
+        &["/", "/products/desk-lamp"],
+    ),
+    (
+        "product-page.test",
+        "TikTok Pixel",
+        &["/products/desk-lamp"],
+    ),
+    (
+        "article-site.test",
+        "Meta Pixel",
+        &["/news/2026/city-council"],
+    ),
+    ("article-site.test", "X Pixel", &["/news/2026/city-council"]),
+    ("article-site.test", "Pinterest Tag", &["/members/offers"]),
+];
+
+/// The pages each internal-page site must visit with `--pages 3` (all its candidates, by
+/// path), and how many candidates its front page has.
+pub const PAGES_VISITED: &[(&str, &[&str], u32)] = &[
+    ("product-page.test", &["/", "/products/desk-lamp"], 1),
+    (
+        "article-site.test",
+        &["/", "/members/offers", "/news/2026/city-council"],
+        2,
+    ),
+];
+
 /// Sites whose server drops their `trackers` when a request carries `Sec-GPC: 1`.
 pub const HONOURS_SEC_GPC: &[&str] = &["gpc-honours.test"];
 
@@ -608,6 +725,15 @@ pub const SITES: &[Site] = &[
         "",
     ),
     page("consent-reload.test", 41, &[], false, false, DIDOMI_RELOAD),
+    page(
+        "product-page.test",
+        43,
+        &[Tracker::Ga4],
+        false,
+        false,
+        PRODUCT_FRONT,
+    ),
+    page("article-site.test", 44, &[], false, false, ARTICLE_FRONT),
     page(
         "consent-didomi-text.test",
         42,
@@ -857,6 +983,17 @@ setTimeout(function () {{
 /// consent banner as well (OneTrust-style for even n, Didomi-style for odd n, as on
 /// consent-onetrust.test and consent-didomi.test).
 pub fn bench_kind(host: &str) -> Option<Kind> {
+    if let Some(rest) = host.strip_prefix("bench-deep-") {
+        // Front page and internal pages alike: the tracker set, and links to the two
+        // internal pages (`--pages 3` follows both).
+        let n: u64 = rest.strip_suffix(".test")?.parse().ok()?;
+        return Some(Kind::Page {
+            trackers: BENCH_SETS[(n % 4) as usize],
+            form: false,
+            search: false,
+            extra: BENCH_DEEP_LINKS,
+        });
+    }
     if let Some(rest) = host.strip_prefix("bench-cmp-") {
         let n: u64 = rest.strip_suffix(".test")?.parse().ok()?;
         return Some(Kind::Page {
@@ -875,19 +1012,28 @@ pub fn bench_kind(host: &str) -> Option<Kind> {
         .strip_suffix(".test")?
         .parse()
         .ok()?;
-    const SETS: [&[Tracker]; 4] = [
-        &[Tracker::TikTok],
-        &[Tracker::Meta],
-        &[Tracker::Ga4],
-        &[Tracker::Gtm],
-    ];
     Some(Kind::Page {
-        trackers: SETS[(n % 4) as usize],
+        trackers: BENCH_SETS[(n % 4) as usize],
         form: false,
         search: false,
         extra: "",
     })
 }
+
+/// The tracker set-ups of generated bench sites, by number modulo 4.
+const BENCH_SETS: [&[Tracker]; 4] = [
+    &[Tracker::TikTok],
+    &[Tracker::Meta],
+    &[Tracker::Ga4],
+    &[Tracker::Gtm],
+];
+
+/// The internal pages of every `bench-deep-<n>.test` (served like its front page).
+pub const BENCH_DEEP_PATHS: [&str; 2] = ["/shop/item", "/news/story"];
+
+/// The links of a `bench-deep-<n>.test` page to [`BENCH_DEEP_PATHS`].
+const BENCH_DEEP_LINKS: &str =
+    r#"<nav><a href="/shop/item">Item</a> <a href="/news/story">Story</a></nav>"#;
 
 /// A site's trackers in a test-web variant. Variant 1 ("next month"): x-news.test swaps
 /// the X pixel for a LinkedIn Insight Tag (pixel 7654321) and reddit-forum.test drops its
@@ -1278,6 +1424,30 @@ pub const TRUTH: &[Expect] = &[
         "consent-didomi-text.test",
         "LinkedIn Insight Tag",
         &["2345678"],
+        true,
+        &[],
+    ),
+    // Internal-page sites (`--pages 3`, the default): what their internal pages carry.
+    e(
+        "product-page.test",
+        "Google Analytics 4",
+        &[GA4_ID],
+        true,
+        &[],
+    ),
+    e(
+        "product-page.test",
+        "TikTok Pixel",
+        &[TIKTOK_CODE],
+        true,
+        &[],
+    ),
+    e("article-site.test", "Meta Pixel", &[META_ID], true, &[]),
+    e("article-site.test", "X Pixel", &["o1x2y"], true, &[]),
+    e(
+        "article-site.test",
+        "Pinterest Tag",
+        &["2612345678901"],
         true,
         &[],
     ),

@@ -229,6 +229,7 @@ pub(crate) mod testutil {
             failure: None,
             wall_time: 0.0,
             step: crate::capture::Step::Load,
+            page: 0,
         }
     }
 

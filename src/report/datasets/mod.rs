@@ -7,6 +7,7 @@
 mod companies;
 mod consent;
 mod fields;
+mod pages;
 mod prevalence;
 mod requests;
 mod site_trackers;
@@ -16,6 +17,7 @@ mod tracker_fields;
 pub use companies::COMPANIES_COLUMNS;
 pub use consent::{CONSENT_COLUMNS, ChoiceTrackers, choice_trackers};
 pub use fields::FIELDS_COLUMNS;
+pub use pages::PAGES_COLUMNS;
 pub use prevalence::PREVALENCE_COLUMNS;
 pub use requests::REQUESTS_COLUMNS;
 pub use site_trackers::SITE_TRACKERS_COLUMNS;
@@ -150,6 +152,7 @@ pub(crate) use per_site_types;
 pub fn registry() -> Vec<Box<dyn Dataset>> {
     vec![
         Box::new(sites::Sites),
+        Box::new(pages::Pages),
         Box::new(site_trackers::SiteTrackers),
         Box::new(tracker_fields::TrackerFields),
         Box::new(prevalence::Prevalence),
@@ -176,6 +179,15 @@ pub fn files() -> Vec<String> {
 /// `true`/`false` as a cell.
 pub(crate) fn bool_text(b: bool) -> &'static str {
     if b { "true" } else { "false" }
+}
+
+/// Page numbers as one `;`-separated cell (`0;2`).
+pub(crate) fn pages_text(pages: &std::collections::BTreeSet<u32>) -> String {
+    pages
+        .iter()
+        .map(u32::to_string)
+        .collect::<Vec<_>>()
+        .join(";")
 }
 
 /// Items as one `;`-separated cell.

@@ -8,7 +8,7 @@ use crate::report::{Out, ReportError, body_text, initiator_text};
 use std::collections::BTreeMap;
 
 /// Column order of `requests.csv`: the capture, then the tracker attribution.
-pub const REQUESTS_COLUMNS: [&str; 25] = [
+pub const REQUESTS_COLUMNS: [&str; 26] = [
     "rank",
     "site",
     "crawl",
@@ -34,12 +34,13 @@ pub const REQUESTS_COLUMNS: [&str; 25] = [
     "matched_rule",
     "after_choice",
     "failure",
+    "page",
 ];
 
 /// Column types of `requests.parquet`, in [`REQUESTS_COLUMNS`]'s order.
-const REQUESTS_TYPES: [ColType; 25] = per_site_types![
+const REQUESTS_TYPES: [ColType; 26] = per_site_types![
     Text, Text, Text, Int, Text, Bool, Int, Text, Text, Text, Text, Text, Text, Text, Text, Text,
-    Text, Bool, Text
+    Text, Bool, Text, Int
 ];
 
 const SPEC: Spec = Spec {
@@ -94,6 +95,7 @@ impl Dataset for Requests {
                         .map(bool_text)
                         .unwrap_or(""),
                     r.failure.as_deref().unwrap_or(""),
+                    &r.page.to_string(),
                 ]),
             )?;
         }

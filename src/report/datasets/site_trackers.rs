@@ -1,11 +1,11 @@
 //! `site_trackers.csv`: one row per site × consent mode × tracker seen.
 
-use super::{Dataset, Site, Spec, bool_text, join, per_site_types};
+use super::{Dataset, Site, Spec, bool_text, join, pages_text, per_site_types};
 use crate::report::parquet::ColType;
 use crate::report::{Out, ReportError};
 
 /// Column order of `site_trackers.csv`.
-pub const SITE_TRACKERS_COLUMNS: [&str; 20] = [
+pub const SITE_TRACKERS_COLUMNS: [&str; 21] = [
     "rank",
     "site",
     "crawl",
@@ -26,11 +26,12 @@ pub const SITE_TRACKERS_COLUMNS: [&str; 20] = [
     "pre_submit_capture",
     "fired_before_choice",
     "fired_after_choice",
+    "pages",
 ];
 
 /// Column types of `site_trackers.parquet`, in [`SITE_TRACKERS_COLUMNS`]'s order.
-const SITE_TRACKERS_TYPES: [ColType; 20] = per_site_types![
-    Text, Text, Text, Bool, Bool, Text, Text, Text, Int, Bool, Text, Bool, Bool, Bool
+const SITE_TRACKERS_TYPES: [ColType; 21] = per_site_types![
+    Text, Text, Text, Bool, Bool, Text, Text, Text, Int, Bool, Text, Bool, Bool, Bool, Text
 ];
 
 const SPEC: Spec = Spec {
@@ -66,6 +67,7 @@ impl Dataset for SiteTrackers {
                 bool_text(tr.pre_submit_capture()),
                 bool_text(tr.fired_before_choice),
                 bool_text(tr.fired_after_choice),
+                &pages_text(&tr.pages),
             ]))?;
         }
         Ok(())

@@ -4,7 +4,7 @@ use super::{Dataset, Site, Spec, bool_text};
 use crate::report::{Out, ReportError};
 
 /// Column order of `sites.csv`.
-pub const SITES_COLUMNS: [&str; 17] = [
+pub const SITES_COLUMNS: [&str; 19] = [
     "rank",
     "site",
     "crawl",
@@ -22,6 +22,8 @@ pub const SITES_COLUMNS: [&str; 17] = [
     "requests",
     "third_party_requests",
     "trackers",
+    "pages",
+    "internal_links",
 ];
 
 const SPEC: Spec = Spec {
@@ -65,6 +67,8 @@ impl Dataset for Sites {
             &v.requests.len().to_string(),
             &third.to_string(),
             &tracking.to_string(),
+            &v.pages.len().to_string(),
+            &v.link_candidates.map(|n| n.to_string()).unwrap_or_default(),
         ]))
     }
 }
