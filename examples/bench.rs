@@ -19,14 +19,22 @@
 //! Then consent: for pages with a banner and pages without one, sites per minute of
 //! `--consent none`, `accept`, `reject` and `all` (three visits per site), 2 browsers.
 //!
+//! Then the static pre-scan: `--prescan N` (default 5,000) generated front pages fetched and
+//! parsed by `pixelcensus prescan` (`--concurrency 64`): sites per minute, peak memory, CPU,
+//! beside the browser crawl of the first 40 of the same sites.
+//!
+//! Then concurrency: `--heavy N` (default 100) top-list-like pages (300 KB, 30 subresources,
+//! slow and failing sites among them) at `--heavy-dwell 5`, for `--browsers` 2, 4, 8, 12
+//! and `auto`, each fixed number beside the bare loop at the same dwell and concurrency.
+//!
 //! Then internal pages: on generated sites whose front page links to two internal pages
 //! (`bench-deep-<n>.test`), sites per minute of `--pages 1` and `--pages 3` beside the floor
 //! visiting the same one or three pages per site, 2 browsers.
 //!
 //! Options: `--sites N` (default 40), `--soak N` (default 500, 0 to skip), `--dwells 0,2`,
 //! `--browsers 1,2`, `--consent false` (skip the consent runs), `--pages false` (skip the
-//! internal-page runs), `--requests N` (0 to skip),
-//! `--only crawl|analyze`.
+//! internal-page runs), `--prescan N` (0 to skip), `--requests N` (0 to skip),
+//! `--only crawl|analyze|prescan|browsers`.
 
 use pixelcensus::browser::driver::Driver;
 use pixelcensus::browser::{self, BrowserConfig};
@@ -46,6 +54,9 @@ struct Opts {
     browsers: Vec<usize>,
     consent: bool,
     pages: bool,
+    prescan: usize,
+    heavy: usize,
+    heavy_dwell: f64,
 }
 
 fn parse_opts() -> Opts {
@@ -58,6 +69,9 @@ fn parse_opts() -> Opts {
         browsers: vec![1, 2],
         consent: true,
         pages: true,
+        prescan: 5000,
+        heavy: 100,
+        heavy_dwell: 5.0,
     };
     let args: Vec<String> = std::env::args().skip(1).collect();
     let mut i = 0;
@@ -70,6 +84,9 @@ fn parse_opts() -> Opts {
             "--only" => o.only = Some(v.clone()),
             "--consent" => o.consent = v.parse().expect("--consent true|false"),
             "--pages" => o.pages = v.parse().expect("--pages true|false"),
+            "--prescan" => o.prescan = v.parse().expect("--prescan N"),
+            "--heavy" => o.heavy = v.parse().expect("--heavy N"),
+            "--heavy-dwell" => o.heavy_dwell = v.parse().expect("--heavy-dwell SECS"),
             "--dwells" => {
                 o.dwells = v
                     .split(',')
@@ -162,6 +179,8 @@ struct Run {
     secs: f64,
     peak_mib: f64,
     samples: Vec<(f64, u64)>,
+    /// CPU used, percent of one core (of all the run's processes).
+    cpu_pct: f64,
 }
 
 fn run_pixelcensus(
@@ -180,18 +199,15 @@ fn run_pixelcensus(
         .arg("--out")
         .arg(out);
     cmd.args(["--host-map", &web.host_map(), "--insecure", "-q"]);
-    cmd.args([
-        "--browsers",
-        &browsers.to_string(),
-        "--dwell",
-        &dwell.to_string(),
-        "--page-timeout",
-        "15",
-    ]);
+    if !extra.contains(&"--browsers") {
+        cmd.args(["--browsers", &browsers.to_string()]);
+    }
+    cmd.args(["--dwell", &dwell.to_string(), "--page-timeout", "15"]);
     if !interact {
         cmd.arg("--no-interact");
     }
     cmd.args(extra);
+    let cpu0 = children_cpu_secs();
     let start = Instant::now();
     let mut child = cmd
         .spawn()
@@ -208,6 +224,7 @@ fn run_pixelcensus(
         secs,
         peak_mib: peak as f64 / 1024.0,
         samples,
+        cpu_pct: 100.0 * (children_cpu_secs() - cpu0) / secs,
     }
 }
 
@@ -246,6 +263,7 @@ async fn run_floor(
     let stop = Arc::new(AtomicBool::new(false));
     let s = sampler(driver_pid, stop.clone());
     let next = Arc::new(AtomicUsize::new(0));
+    let cpu0 = children_cpu_secs();
     let start = Instant::now();
     let mut tasks = Vec::new();
     for b in 0..browsers {
@@ -289,6 +307,7 @@ async fn run_floor(
         secs,
         peak_mib: peak as f64 / 1024.0,
         samples,
+        cpu_pct: 100.0 * (children_cpu_secs() - cpu0) / secs,
     }
 }
 
@@ -601,6 +620,154 @@ fn bench_consent(web: &TestWeb, o: &Opts, dir: &Path, offset: &mut usize) {
     }
 }
 
+/// CPU seconds (user + system) of this process's waited-for children so far.
+fn children_cpu_secs() -> f64 {
+    // SAFETY: getrusage fills the struct we own.
+    let mut u: libc::rusage = unsafe { std::mem::zeroed() };
+    unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut u) };
+    let t = |v: libc::timeval| v.tv_sec as f64 + v.tv_usec as f64 / 1e6;
+    t(u.ru_utime) + t(u.ru_stime)
+}
+
+/// Concurrency at a realistic dwell on realistic pages: `--browsers` 2, 4, 8, 12 and `auto`
+/// (the default) on `bench-heavy-<n>.test` (300 KB pages with 30 subresources, slow and
+/// failing sites among them), each beside the bare loop at the same dwell and concurrency.
+async fn bench_browsers(web: &TestWeb, n: usize, dwell: f64, dir: &Path, offset: &mut usize) {
+    println!(
+        "\nconcurrency: {n} heavy sites per run (300 KB, 30 subresources; every 20th slow, 25th HTTP 500, 50th never finishes), --dwell {dwell}, --page-timeout 15"
+    );
+    println!(
+        "{:<9} | {:>12} {:>6} {:>9} | {:>12} {:>6} {:>9} {:>6}",
+        "browsers",
+        "floor s/min",
+        "CPU %",
+        "peak MiB",
+        "pixelcensus",
+        "CPU %",
+        "peak MiB",
+        "%floor"
+    );
+    let mut best_fixed: f64 = 0.0;
+    let mut two = 0.0;
+    for b in ["2", "4", "8", "12", "auto"] {
+        let l = list_of(dir, n, *offset, "bench-heavy");
+        let r = run_pixelcensus(
+            web,
+            &l,
+            &dir.join(format!("conc-{offset}")),
+            2,
+            dwell,
+            true,
+            &["--browsers", b, "--pages", "1"],
+        );
+        *offset += n;
+        let p = rate(n, r.secs);
+        let floor = match b.parse::<usize>() {
+            Ok(k) => {
+                let f = run_floor(web, n, *offset, k, dwell, dir, "bench-heavy", &["/"]).await;
+                *offset += n;
+                Some(f)
+            }
+            Err(_) => None,
+        };
+        if b == "2" {
+            two = p;
+        }
+        if b != "auto" {
+            best_fixed = best_fixed.max(p);
+        }
+        match floor {
+            Some(f) => println!(
+                "{:<9} | {:>12.1} {:>6.0} {:>9.0} | {:>12.1} {:>6.0} {:>9.0} {:>5.0}%",
+                b,
+                rate(n, f.secs),
+                f.cpu_pct,
+                f.peak_mib,
+                p,
+                r.cpu_pct,
+                r.peak_mib,
+                100.0 * p / rate(n, f.secs)
+            ),
+            None => println!(
+                "{:<9} | {:>12} {:>6} {:>9} | {:>12.1} {:>6.0} {:>9.0}   {:.0}% of the best fixed, {:.1}× --browsers 2",
+                b,
+                "",
+                "",
+                "",
+                p,
+                r.cpu_pct,
+                r.peak_mib,
+                100.0 * p / best_fixed,
+                p / two
+            ),
+        }
+    }
+}
+
+/// The static pre-scan of `n` generated front pages beside the browser crawl of 40 of them.
+async fn bench_prescan(web: &TestWeb, n: usize, dir: &Path, offset: &mut usize) {
+    let l = list(dir, n, *offset);
+    let bin = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/release/pixelcensus");
+    let out = dir.join(format!("prescan-{offset}"));
+    let cpu0 = children_cpu_secs();
+    let start = Instant::now();
+    let mut child = std::process::Command::new(&bin)
+        .args(["prescan", "--list"])
+        .arg(&l)
+        .arg("--out")
+        .arg(&out)
+        .args([
+            "--host-map",
+            &web.host_map(),
+            "--insecure",
+            "-q",
+            "--concurrency",
+            "64",
+        ])
+        .spawn()
+        .unwrap_or_else(|e| panic!("{}: {e}; run `cargo build --release` first", bin.display()));
+    let stop = Arc::new(AtomicBool::new(false));
+    let s = sampler(child.id(), stop.clone());
+    // The child is waited for off the runtime: the test web serves from this process.
+    let status = tokio::task::spawn_blocking(move || child.wait().unwrap())
+        .await
+        .unwrap();
+    let secs = start.elapsed().as_secs_f64();
+    let cpu = children_cpu_secs() - cpu0;
+    stop.store(true, Ordering::Relaxed);
+    let peak = s.join().unwrap().iter().map(|x| x.1).max().unwrap_or(0);
+    assert!(status.success(), "pixelcensus prescan failed");
+    let b = 40.min(n);
+    let bl = list(dir, b, *offset);
+    let r = run_pixelcensus(
+        web,
+        &bl,
+        &dir.join(format!("prescan-browser-{offset}")),
+        2,
+        0.0,
+        true,
+        &["--pages", "1"],
+    );
+    *offset += n;
+    println!(
+        "\nstatic pre-scan: {n} generated front pages, --concurrency 64 (the test web serves from this process)"
+    );
+    println!(
+        "  prescan  {:>8.0} sites/min, peak {:.0} MiB, CPU {:.0} % of one core ({:.1} s CPU in {:.1} s)",
+        rate(n, secs),
+        peak as f64 / 1024.0,
+        100.0 * cpu / secs,
+        cpu,
+        secs
+    );
+    println!(
+        "  browser  {:>8.1} sites/min on {b} of the same sites (2 browsers, --dwell 0, --pages 1), peak {:.0} MiB: the prescan is {:.0}× faster",
+        rate(b, r.secs),
+        r.peak_mib,
+        rate(n, secs) / rate(b, r.secs)
+    );
+}
+
 /// `--pages 1` against `--pages 3` on sites with two internal pages, each beside the floor
 /// loading the same pages.
 async fn bench_pages(web: &TestWeb, o: &Opts, dir: &Path, offset: &mut usize) {
@@ -656,6 +823,22 @@ async fn bench_pages(web: &TestWeb, o: &Opts, dir: &Path, offset: &mut usize) {
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
     let o = parse_opts();
+    if o.only.as_deref() == Some("browsers") {
+        let web = TestWeb::start(0, None).await.unwrap();
+        let tmp = tempfile::tempdir().unwrap();
+        let mut offset = 0;
+        bench_browsers(&web, o.heavy, o.heavy_dwell, tmp.path(), &mut offset).await;
+        web.stop();
+        return;
+    }
+    if o.only.as_deref() == Some("prescan") {
+        let web = TestWeb::start(0, None).await.unwrap();
+        let tmp = tempfile::tempdir().unwrap();
+        let mut offset = 0;
+        bench_prescan(&web, o.prescan.max(1), tmp.path(), &mut offset).await;
+        web.stop();
+        return;
+    }
     if o.only.as_deref() == Some("analyze") {
         if o.requests > 0 {
             bench_analysis(o.requests);
@@ -767,6 +950,12 @@ async fn main() {
     }
     if o.pages {
         bench_pages(&web, &o, tmp.path(), &mut offset).await;
+    }
+    if o.prescan > 0 {
+        bench_prescan(&web, o.prescan, tmp.path(), &mut offset).await;
+    }
+    if o.heavy > 0 {
+        bench_browsers(&web, o.heavy, o.heavy_dwell, tmp.path(), &mut offset).await;
     }
     web.stop();
     if o.requests > 0 && o.only.as_deref() != Some("crawl") {

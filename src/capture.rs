@@ -736,3 +736,90 @@ mod tests {
         );
     }
 }
+
+/// What kind of element of a page's HTML a static resource is (the pre-scan's raw capture).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ResourceKind {
+    /// `<script src>`.
+    ScriptSrc,
+    /// An inline `<script>` (kept when it holds a vendor's snippet or a URL a decoder knows).
+    InlineScript,
+    /// `<img src>`.
+    Img,
+    /// An `<img>` inside `<noscript>` (a pixel for visitors without JavaScript).
+    NoscriptImg,
+    /// `<iframe src>`.
+    Iframe,
+    /// A Google Tag Manager container the page loads, fetched once per ID and run.
+    GtmContainer,
+}
+
+impl ResourceKind {
+    /// Every kind.
+    pub const ALL: [ResourceKind; 6] = [
+        ResourceKind::ScriptSrc,
+        ResourceKind::InlineScript,
+        ResourceKind::Img,
+        ResourceKind::NoscriptImg,
+        ResourceKind::Iframe,
+        ResourceKind::GtmContainer,
+    ];
+
+    /// The name in the store and the datasets (prescan.csv `evidence`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ResourceKind::ScriptSrc => "script_src",
+            ResourceKind::InlineScript => "inline_script",
+            ResourceKind::Img => "img",
+            ResourceKind::NoscriptImg => "noscript_img",
+            ResourceKind::Iframe => "iframe",
+            ResourceKind::GtmContainer => "gtm_container",
+        }
+    }
+
+    /// Parses the name written by [`ResourceKind::as_str`].
+    pub fn parse(s: &str) -> Option<ResourceKind> {
+        ResourceKind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+/// One element of a front page's HTML that can load or be a tracker.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaticResource {
+    /// What it is.
+    pub kind: ResourceKind,
+    /// Its URL, absolute (script, image, frame).
+    pub url: Option<String>,
+    /// Its text (inline scripts).
+    pub text: Option<String>,
+}
+
+/// The pre-scan of one site's front page: the fetch's outcome and what its HTML holds.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StaticPage {
+    /// The listed domain.
+    pub domain: String,
+    /// How the fetch ended (the crawl's outcomes; `bot_wall` when the page is a challenge).
+    pub outcome: Outcome,
+    /// Status of the final document.
+    pub http_status: Option<u16>,
+    /// The URL first fetched (https, or http after a fallback).
+    pub start_url: String,
+    /// The URL after redirects.
+    pub final_url: Option<String>,
+    /// Every URL fetched, first to last (redirects).
+    pub redirect_chain: Vec<String>,
+    /// What went wrong, or a note (an http fallback, a body cut at the cap).
+    pub error: Option<String>,
+    /// RFC 3339 time of the fetch.
+    pub fetched_at: String,
+    /// Time the fetch took, milliseconds.
+    pub duration_ms: u64,
+    /// Bytes of HTML read (at most the cap).
+    pub bytes: u64,
+    /// The wall's kind when the page is a bot challenge.
+    pub wall: Option<WallKind>,
+    /// The page's scripts, images, frames and vendor snippets, in document order.
+    pub resources: Vec<StaticResource>,
+}

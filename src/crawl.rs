@@ -30,10 +30,15 @@ pub enum Progress {
 pub struct CrawlConfig {
     /// The output folder (store, logs, datasets).
     pub out: PathBuf,
-    /// Concurrent browsers.
+    /// Concurrent browsers: a fixed number, or the most the controller may run.
     pub browsers: usize,
+    /// `--browsers auto`: the controller's bounds and its first number (`None`: `browsers`
+    /// fixed).
+    pub auto: Option<(usize, crate::tune::Limits)>,
     /// Replace each browser after this many sites.
     pub recycle: u32,
+    /// Replace a browser whose processes use more than this (bytes) after a visit.
+    pub recycle_memory: u64,
     /// Visits of one site that may be started (over all runs) without one being recorded;
     /// then the site is recorded as `crawler_crash` instead of visited again.
     pub max_attempts: u32,
@@ -60,6 +65,9 @@ pub struct Summary {
     pub browsers_replaced: u64,
     /// chromedriver restarts.
     pub driver_restarts: u32,
+    /// The browsers allowed over the run: (seconds since its start, number), one entry per
+    /// change (the first at 0).
+    pub browsers_over_time: Vec<(u64, usize)>,
 }
 
 /// Fatal crawl errors (the crawl could not run; failed sites are not errors).
@@ -85,6 +93,12 @@ struct Shared {
     failed: AtomicU64,
     fatal: Mutex<Option<String>>,
     active: AtomicUsize,
+    /// Workers allowed to visit (the others park, their browsers closed).
+    allowed: AtomicUsize,
+    /// The frontier has no pending site left.
+    drained: std::sync::atomic::AtomicBool,
+    /// `allowed` over the run.
+    timeline: Mutex<Vec<(u64, usize)>>,
 }
 
 /// Runs the crawl over the store's pending targets until none is left.
@@ -117,7 +131,56 @@ pub async fn run(store: Store, cfg: CrawlConfig) -> Result<Summary, CrawlError> 
         failed: AtomicU64::new(counts.failed()),
         fatal: Mutex::new(None),
         active: AtomicUsize::new(0),
+        allowed: AtomicUsize::new(match &cfg.auto {
+            Some((start, _)) => *start,
+            None => cfg.browsers.max(1),
+        }),
+        drained: std::sync::atomic::AtomicBool::new(false),
+        timeline: Mutex::new(Vec::new()),
         cfg,
+    });
+    shared
+        .timeline
+        .lock()
+        .unwrap()
+        .push((0, shared.allowed.load(Ordering::Relaxed)));
+    // --browsers auto: the controller samples the machine and moves `allowed`.
+    let controller = shared.cfg.auto.map(|(first, limits)| {
+        let shared = shared.clone();
+        tokio::spawn(async move {
+            let mut c = crate::tune::Controller::new(first, limits);
+            let mut meter = crate::tune::Meter::new();
+            loop {
+                tokio::time::sleep(crate::tune::INTERVAL).await;
+                let busy = shared.active.load(Ordering::Relaxed);
+                // Reading /proc is blocking work: off the reactor.
+                let sample = tokio::task::spawn_blocking(move || {
+                    let s = meter.sample(busy);
+                    (s, meter)
+                })
+                .await;
+                let Ok((sample, m)) = sample else {
+                    return;
+                };
+                meter = m;
+                let before = c.current();
+                let now = c.decide(sample);
+                if now != before {
+                    tracing::info!(
+                        browsers = now,
+                        cpu = format!("{:.0}%", sample.cpu_busy * 100.0),
+                        crawl_mib = sample.crawl_bytes >> 20,
+                        "browsers: {before} → {now}"
+                    );
+                    shared.allowed.store(now, Ordering::Relaxed);
+                    shared
+                        .timeline
+                        .lock()
+                        .unwrap()
+                        .push((start.elapsed().as_secs(), now));
+                }
+            }
+        })
     });
 
     let mut workers = tokio::task::JoinSet::new();
@@ -141,6 +204,9 @@ pub async fn run(store: Store, cfg: CrawlConfig) -> Result<Summary, CrawlError> 
     if let Some(t) = ticker {
         t.abort();
     }
+    if let Some(c) = controller {
+        c.abort();
+    }
     if let Some(b) = &bar {
         b.finish_and_clear();
     }
@@ -159,6 +225,7 @@ pub async fn run(store: Store, cfg: CrawlConfig) -> Result<Summary, CrawlError> 
         elapsed: start.elapsed(),
         browsers_replaced: shared.replaced.load(Ordering::Relaxed),
         driver_restarts,
+        browsers_over_time: shared.timeline.lock().unwrap().clone(),
     })
 }
 
@@ -219,26 +286,45 @@ fn log_line(shared: &Shared, start: Instant) {
         .format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_default();
     eprintln!(
-        "{now} pixelcensus [{}]: {}/{} visits done (ok {ok}, failed {failed}), {:.1} visits/min, {}, {} of the browsers busy",
+        "{now} pixelcensus [{}]: {}/{} visits done (ok {ok}, failed {failed}), {:.1} visits/min, {}, {} of {} browsers busy{}",
         shared.cfg.name,
         ok + failed,
         total,
         rate(shared, start),
         eta(shared, start, total.saturating_sub(ok + failed)),
-        shared.active.load(Ordering::Relaxed)
+        shared.active.load(Ordering::Relaxed),
+        shared.allowed.load(Ordering::Relaxed),
+        if shared.cfg.auto.is_some() {
+            " (auto)"
+        } else {
+            ""
+        }
     );
 }
 
 async fn worker(w: usize, shared: Arc<Shared>, bar: Option<ProgressBar>) {
     let start = Instant::now();
     let mut session: Option<Session> = None;
-    loop {
+    'sites: loop {
         if shared.fatal.lock().unwrap().is_some() {
             break;
         }
+        // Beyond the number allowed (--browsers auto): park, with the browser closed.
+        while w >= shared.allowed.load(Ordering::Relaxed) {
+            if shared.drained.load(Ordering::Relaxed) || shared.fatal.lock().unwrap().is_some() {
+                break 'sites;
+            }
+            if let Some(s) = session.take() {
+                s.close().await;
+            }
+            tokio::time::sleep(Duration::from_millis(250)).await;
+        }
         let claimed = match shared.store.lock().unwrap().claim_next() {
             Ok(Some(c)) => c,
-            Ok(None) => break,
+            Ok(None) => {
+                shared.drained.store(true, Ordering::Relaxed);
+                break;
+            }
             Err(e) => {
                 *shared.fatal.lock().unwrap() = Some(e.to_string());
                 break;
@@ -311,11 +397,12 @@ async fn worker(w: usize, shared: Arc<Shared>, bar: Option<ProgressBar>) {
             b.inc(1);
             let left = b.length().unwrap_or(0).saturating_sub(b.position());
             b.set_message(format!(
-                "ok {} failed {} {:.1} visits/min {}",
+                "ok {} failed {} {:.1} visits/min {} browsers {}",
                 shared.ok.load(Ordering::Relaxed),
                 shared.failed.load(Ordering::Relaxed),
                 rate(&shared, start),
-                eta(&shared, start, left)
+                eta(&shared, start, left),
+                shared.allowed.load(Ordering::Relaxed)
             ));
         }
     }
@@ -367,7 +454,11 @@ async fn visit_with_retry(
                 let t = Instant::now();
                 let reset = visit::reset_state(s, &v).await;
                 tracing::debug!(ms = t.elapsed().as_millis() as u64, "state reset");
-                if (reset.is_err() || s.visits >= cfg.recycle)
+                let big = s.memory() > cfg.recycle_memory;
+                if big {
+                    tracing::info!(site = %c.target.domain, mib = s.memory() >> 20, "browser over --recycle-memory; replacing it");
+                }
+                if (reset.is_err() || big || s.visits >= cfg.recycle)
                     && let Some(old) = session.take()
                 {
                     old.close().await;

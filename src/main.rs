@@ -78,6 +78,17 @@ Exit status: 0 when the crawl ran to the end (failed sites are data), 1 when it 
 130 / 143 / 129 when stopped by SIGINT / SIGTERM / SIGHUP."
     )]
     Crawl(CrawlArgs),
+    /// Fetch each site's front page without a browser (reqwest + scraper) and record the
+    /// trackers its HTML shows: a fast census of a whole list, beside or before a crawl.
+    #[command(
+        after_help = "Examples:\n  pixelcensus prescan --list tranco.csv --limit 100000 --out results/2026-12\n  \
+pixelcensus prescan --list seeds/demo-sites.csv --out /tmp/pre --host-map 'MAP * 127.0.0.1:8443' --insecure\n\n\
+Writes prescan_sites.csv (one row per site) and prescan.csv (one row per site and tracker); beside a browser\n\
+crawl of the same folder, `pixelcensus report` adds static_vs_browser.csv. Killed, it resumes like a crawl.\n\
+Exit status: 0 when it ran to the end (failed sites are data), 1 when it could not run, 2 for bad usage,\n\
+130 / 143 / 129 when stopped by SIGINT / SIGTERM / SIGHUP."
+    )]
+    Prescan(PrescanArgs),
     /// Serve the built-in test web and crawl it (offline); results in results/demo.
     #[command(
         after_help = "Examples:\n  pixelcensus demo                          every site of the test web, into results/demo\n  \
@@ -184,6 +195,95 @@ struct CrawlArgs {
     opts: CrawlOpts,
 }
 
+#[derive(Args)]
+struct PrescanArgs {
+    /// The top-site list (the crawl's formats).
+    #[arg(long)]
+    list: PathBuf,
+    /// Output folder: the store (crawl.sqlite, shared with a crawl of the folder) and the
+    /// prescan's files.
+    #[arg(long)]
+    out: PathBuf,
+    /// Prescan only the first N sites (after --ranks).
+    #[arg(long, value_name = "N")]
+    limit: Option<usize>,
+    /// Prescan only ranks A to B, inclusive (e.g. 1-1000).
+    #[arg(long, value_name = "A-B", value_parser = check_ranks)]
+    ranks: Option<String>,
+    /// Skip malformed list lines with a warning instead of stopping.
+    #[arg(long)]
+    skip_bad_lines: bool,
+    /// Sites fetched at once (each site's own requests one at a time).
+    #[arg(long, value_name = "N", default_value_t = 64, value_parser = clap::builder::TypedValueParser::map(clap::value_parser!(u64).range(1..=4096), |n| n as usize))]
+    concurrency: usize,
+    /// Seconds one site may take in all (https and http attempts, redirects, the page) before
+    /// it is recorded as `timeout` (1 to 600).
+    #[arg(long, value_name = "SECS", default_value = "15", value_parser = parse_budget)]
+    page_timeout: Duration,
+    /// Bytes of a page read at most (the rest is not read; the page's `error` says so).
+    #[arg(long, value_name = "BYTES", default_value_t = 5 * 1024 * 1024, value_parser = clap::builder::TypedValueParser::map(clap::value_parser!(u64).range(1024..=1_073_741_824), |n| n as usize))]
+    max_page_bytes: usize,
+    /// Host rules in Chromium's --host-resolver-rules syntax, e.g. 'MAP * 127.0.0.1:8443'
+    /// to send every name to a local test web (TLS still checked against the real name
+    /// unless --insecure).
+    #[arg(long, value_name = "RULES")]
+    host_map: Option<String>,
+    /// Accept any TLS certificate. For test webs only: never use it on a real prescan.
+    #[arg(long)]
+    insecure: bool,
+    /// User-Agent string (default: desktop Chrome of the installed Chromium's version, or a
+    /// current Chrome's when Chromium is not installed).
+    #[arg(long, value_name = "UA")]
+    user_agent: Option<String>,
+}
+
+/// `--browsers`: `auto` or a fixed number.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Browsers {
+    /// Chosen by measurement.
+    Auto,
+    /// Exactly this many.
+    Fixed(usize),
+}
+
+fn parse_browsers(s: &str) -> Result<Browsers, String> {
+    if s.eq_ignore_ascii_case("auto") {
+        return Ok(Browsers::Auto);
+    }
+    match s.parse::<usize>() {
+        Ok(n) if (1..=256).contains(&n) => Ok(Browsers::Fixed(n)),
+        _ => Err(format!(
+            "`{s}`: give `auto` or a number of browsers from 1 to 256"
+        )),
+    }
+}
+
+/// `--max-memory`: bytes from `6G`, `800M`, `512K` or a plain number of bytes.
+fn parse_size(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    let (num, mult) = match t.char_indices().last() {
+        Some((i, c)) if c.is_ascii_alphabetic() => {
+            let m = match c.to_ascii_uppercase() {
+                'K' => 1u64 << 10,
+                'M' => 1 << 20,
+                'G' => 1 << 30,
+                'T' => 1 << 40,
+                _ => return Err(format!("`{s}`: a size such as 6G, 800M or 512K")),
+            };
+            (&t[..i], m)
+        }
+        _ => (t, 1),
+    };
+    let n: f64 = num
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{s}`: a size such as 6G, 800M or 512K"))?;
+    if n <= 0.0 {
+        return Err(format!("`{s}`: the size must be above zero"));
+    }
+    Ok((n * mult as f64) as u64)
+}
+
 /// `--ranks A-B`, checked when the options are parsed (a usage error, exit 2).
 fn check_ranks(s: &str) -> Result<String, String> {
     list::parse_range(s).map(|_| s.to_string()).map_err(|e| {
@@ -235,9 +335,20 @@ struct CrawlOpts {
     /// Skip malformed list lines with a warning instead of stopping.
     #[arg(long)]
     skip_bad_lines: bool,
-    /// Browsers running at once (default: number of cores).
+    /// Browsers running at once: `auto` (the default) starts with one per core and adds
+    /// browsers while the CPU and memory have headroom, removing them when either is short
+    /// (bounded by --max-browsers and --max-memory); a number (1 to 256) keeps exactly that
+    /// many.
+    #[arg(long, value_name = "auto|N", default_value = "auto", value_parser = parse_browsers)]
+    browsers: Browsers,
+    /// With --browsers auto: the most browsers at once (default: 8 per core).
     #[arg(long, value_name = "N", value_parser = clap::builder::TypedValueParser::map(clap::value_parser!(u64).range(1..=256), |n| n as usize))]
-    browsers: Option<usize>,
+    max_browsers: Option<usize>,
+    /// With --browsers auto: memory the crawl's processes (pixelcensus, chromedriver, every
+    /// Chromium) may use, e.g. `6G` or `800M` (default: half the memory available at the
+    /// start). The machine also keeps a tenth of its memory free whatever this says.
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    max_memory: Option<u64>,
     /// Seconds to stay on each page after it loads, and again on search results.
     #[arg(long, value_name = "SECS", default_value = "5", value_parser = parse_wait)]
     dwell: Duration,
@@ -255,6 +366,10 @@ struct CrawlOpts {
     /// Replace each browser after this many sites (state is also cleared between sites).
     #[arg(long, value_name = "N", default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..))]
     recycle: u32,
+    /// Replace a browser whose processes (the browser and its renderers) use more than this
+    /// after a visit, e.g. `1G` or `600M`.
+    #[arg(long, value_name = "SIZE", default_value = "1G", value_parser = parse_size)]
+    recycle_memory: u64,
     /// Visits of one site that may be started, over all runs of the crawl, without one being
     /// recorded (the crawler was killed during each); then the site is recorded as
     /// `crawler_crash` and the crawl moves on.
@@ -441,6 +556,10 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             let out = crawl_dir(a.out, a.name.as_deref())?;
             crawl_cmd(&a.list, &out, a.opts, quiet).await
         }
+        Command::Prescan(a) => {
+            let out = crawl_dir(Some(a.out.clone()), None)?;
+            prescan_cmd(&a, &out, quiet).await
+        }
         Command::Compare {
             old,
             new,
@@ -611,8 +730,30 @@ async fn testweb_cmd(port: u16, log: Option<&Path>) -> Result<ExitCode> {
 /// `report DIR` / `analyze DIR`: every dataset again from the store.
 fn report_cmd(dir: &Path, rules: &[PathBuf], all_requests: bool, quiet: bool) -> Result<ExitCode> {
     let store = Store::open(dir)?;
-    let analyzer = analyzer(rules, quiet)?;
     let start = std::time::Instant::now();
+    if store.counts()?.total == 0 && store.prescan_counts()?.0 > 0 {
+        // A prescan-only folder: its files, no empty crawl datasets.
+        let name = CrawlMeta::read(&store)?
+            .name
+            .unwrap_or_else(|| report::crawl_name(dir));
+        let sites = report::prescan::analyse(&store)?;
+        let rows = report::prescan::write(&sites, dir, &name)?;
+        if !quiet {
+            let files: Vec<String> = rows
+                .iter()
+                .map(|(f, n)| format!("{f} ({n} rows)"))
+                .collect();
+            eprintln!(
+                "pixelcensus: analysed {} prescanned sites in {:.1} s; wrote into {}: {}",
+                sites.len(),
+                start.elapsed().as_secs_f64(),
+                dir.display(),
+                files.join(", ")
+            );
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    let analyzer = analyzer(rules, quiet)?;
     let opts = report::ReportOptions {
         all_requests,
         rules: rules.to_vec(),
@@ -628,6 +769,124 @@ fn report_cmd(dir: &Path, rules: &[PathBuf], all_requests: bool, quiet: bool) ->
         );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `prescan`: read the list, open the folder, fetch every pending site, write the prescan's
+/// files (and, beside a crawl of the folder, every dataset with static_vs_browser.csv).
+async fn prescan_cmd(a: &PrescanArgs, out: &Path, quiet: bool) -> Result<ExitCode> {
+    let sel = Selection {
+        ranks: a.ranks.as_deref().map(list::parse_range).transpose()?,
+        limit: a.limit,
+        skip_bad_lines: a.skip_bad_lines,
+    };
+    let parsed = list::read_list(&a.list, &sel)?;
+    if !quiet {
+        eprintln!(
+            "pixelcensus: {} sites from {} ({} format)",
+            parsed.targets.len(),
+            a.list.display(),
+            parsed.format
+        );
+    }
+    let host_map = a
+        .host_map
+        .as_deref()
+        .map(pixelcensus::prescan::fetch::HostMap::parse)
+        .transpose()
+        .map_err(|e| anyhow::anyhow!("--host-map: {e}"))?;
+    let user_agent = a.user_agent.clone().unwrap_or_else(|| {
+        browser::chromium_version(Path::new(browser::DEFAULT_CHROMIUM))
+            .map(|v| browser::user_agent_for(&v))
+            .unwrap_or_else(|_| browser::user_agent_for(browser::FALLBACK_MAJOR))
+    });
+    std::fs::create_dir_all(out)
+        .with_context(|| format!("creating output folder {}", out.display()))?;
+    let _lock = CrawlLock::acquire(out)?;
+    let mut store = Store::create(out)?;
+    store.add_prescan_targets(&parsed.targets)?;
+    let (total, done) = store.prescan_counts()?;
+    if !quiet && done > 0 {
+        eprintln!(
+            "pixelcensus: resuming the prescan of {}: {done} of {total} sites already fetched",
+            out.display()
+        );
+    }
+    let cfg = pixelcensus::prescan::PrescanConfig {
+        concurrency: a.concurrency,
+        fetch: pixelcensus::prescan::fetch::FetchConfig {
+            budget: a.page_timeout,
+            max_bytes: a.max_page_bytes,
+            user_agent,
+            insecure: a.insecure,
+            host_map,
+        },
+        progress: if quiet {
+            Progress::Quiet
+        } else if std::io::stderr().is_terminal() {
+            Progress::Bar
+        } else {
+            Progress::Lines
+        },
+    };
+    let result = tokio::select! {
+        r = pixelcensus::prescan::run(store, cfg) => Ok(r),
+        sig = stop_signal() => Err(sig),
+    };
+    let store = Store::open(out)?;
+    if result.is_err() {
+        store.reset_prescan_interrupted()?;
+    }
+    // The files, from the store in every case.
+    let name = CrawlMeta::read(&store)?
+        .name
+        .unwrap_or_else(|| report::crawl_name(out));
+    let written = if store.counts()?.total > 0 {
+        let analyzer = analyzer(&[], quiet)?;
+        report::write_all(&store, out, &analyzer, &report::ReportOptions::default())?.describe()
+    } else {
+        let sites = report::prescan::analyse(&store)?;
+        report::prescan::write(&sites, out, &name)?
+            .iter()
+            .map(|(f, n)| format!("{f} ({n} rows)"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    match result {
+        Err(sig) => {
+            eprintln!(
+                "pixelcensus: interrupted ({}); run the same command again to continue where it stopped",
+                sig.name
+            );
+            Ok(ExitCode::from(128 + sig.number))
+        }
+        Ok(Err(e)) => Err(e.into()),
+        Ok(Ok(s)) => {
+            if !quiet {
+                let outcomes: Vec<String> = s
+                    .outcomes
+                    .iter()
+                    .map(|(o, n)| format!("{} {n}", o.as_str()))
+                    .collect();
+                eprintln!(
+                    "pixelcensus: prescanned {} sites in {:.1} min ({:.0} sites/min); {} of {} sites recorded; {} Tag Manager container(s) fetched",
+                    s.fetched,
+                    s.elapsed.as_secs_f64() / 60.0,
+                    s.fetched as f64 / (s.elapsed.as_secs_f64() / 60.0).max(1e-9),
+                    s.counts.1,
+                    s.counts.0,
+                    s.containers
+                );
+                if !outcomes.is_empty() {
+                    eprintln!("  outcomes: {}", outcomes.join(", "));
+                }
+                eprintln!(
+                    "  results in {}: {written}; store crawl.sqlite",
+                    out.display()
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
 }
 
 /// `crawl` (and `demo`): read the list, open the folder, run the crawl, write the datasets.
@@ -673,9 +932,10 @@ async fn crawl_cmd(list_path: &Path, out: &Path, o: CrawlOpts, quiet: bool) -> R
         // Visits in flight were cut off: back to pending, so the datasets say so.
         store.reset_interrupted()?;
     }
-    if matches!(result, Ok(Ok(_))) {
+    if let Ok(Ok(summary)) = &result {
         let mut meta = CrawlMeta::read(&store)?;
         meta.finished_at = Some(now());
+        meta.browsers_over_time = summary.browsers_over_time.clone();
         meta.write(&store)?;
     }
     let opts = report::ReportOptions {
@@ -855,7 +1115,12 @@ fn open_frontier(
 /// The options as the manifest records them.
 fn run_options(o: &CrawlOpts) -> RunOptions {
     RunOptions {
-        browsers: Some(browsers(o)),
+        browsers: match o.browsers {
+            Browsers::Fixed(n) => Some(n),
+            Browsers::Auto => None,
+        },
+        browsers_auto: o.browsers == Browsers::Auto,
+        max_browsers: (o.browsers == Browsers::Auto).then(|| max_browsers(o)),
         dwell_s: o.dwell.as_secs_f64(),
         page_timeout_s: o.page_timeout.as_secs_f64(),
         command_timeout_s: o.command_timeout.as_secs_f64(),
@@ -878,12 +1143,35 @@ fn run_options(o: &CrawlOpts) -> RunOptions {
 }
 
 /// Browsers at once: `--browsers`, else the number of cores.
-fn browsers(o: &CrawlOpts) -> usize {
-    o.browsers.unwrap_or_else(|| {
-        std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(2)
-    })
+fn cores() -> usize {
+    std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(2)
+}
+
+/// The most browsers: the fixed number, or --max-browsers (8 per core).
+fn max_browsers(o: &CrawlOpts) -> usize {
+    match o.browsers {
+        Browsers::Fixed(n) => n,
+        Browsers::Auto => o.max_browsers.unwrap_or(8 * cores()).max(1),
+    }
+}
+
+/// --browsers auto: where the controller starts (one per core) and its bounds.
+fn auto_browsers(o: &CrawlOpts) -> Option<(usize, pixelcensus::tune::Limits)> {
+    if o.browsers != Browsers::Auto {
+        return None;
+    }
+    let (available, total) = pixelcensus::tune::meminfo().unwrap_or((8 << 30, 16 << 30));
+    let max = max_browsers(o);
+    Some((
+        cores().min(max),
+        pixelcensus::tune::Limits {
+            max,
+            memory_budget: o.max_memory.unwrap_or(available / 2),
+            reserve: total / 10,
+        },
+    ))
 }
 
 /// The crawler's configuration from the options.
@@ -903,8 +1191,10 @@ fn crawl_config(
     };
     CrawlConfig {
         out: out.to_owned(),
-        browsers: browsers(o),
+        browsers: max_browsers(o),
+        auto: auto_browsers(o),
         recycle: o.recycle,
+        recycle_memory: o.recycle_memory,
         max_attempts: o.max_attempts,
         visit: VisitConfig {
             page_timeout: o.page_timeout,
@@ -987,6 +1277,20 @@ fn print_summary(
             "  counts are visits: each site is visited once per consent mode (consent.csv has the banners)"
         );
     }
+    if summary.browsers_over_time.len() > 1 {
+        let steps: Vec<String> = summary
+            .browsers_over_time
+            .iter()
+            .map(|(t, n)| format!("{n} at {t} s"))
+            .collect();
+        let peak = summary
+            .browsers_over_time
+            .iter()
+            .map(|x| x.1)
+            .max()
+            .unwrap_or(0);
+        eprintln!("  browsers (auto): {} (peak {peak})", steps.join(", "));
+    }
     if summary.browsers_replaced > 0 || summary.driver_restarts > 0 {
         eprintln!(
             "  browsers replaced: {}, chromedriver restarts: {}",
@@ -1018,4 +1322,24 @@ fn now() -> String {
     time::OffsetDateTime::now_utc()
         .format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn browsers_and_sizes_parse_or_say_what_is_expected() {
+        assert_eq!(parse_browsers("auto"), Ok(Browsers::Auto));
+        assert_eq!(parse_browsers("AUTO"), Ok(Browsers::Auto));
+        assert_eq!(parse_browsers("12"), Ok(Browsers::Fixed(12)));
+        assert!(parse_browsers("0").unwrap_err().contains("from 1 to 256"));
+        assert!(parse_browsers("many").is_err());
+        assert_eq!(parse_size("6G"), Ok(6 << 30));
+        assert_eq!(parse_size("800M"), Ok(800 << 20));
+        assert_eq!(parse_size("1.5g"), Ok(3 << 29));
+        assert_eq!(parse_size("4096"), Ok(4096));
+        assert!(parse_size("12Q").unwrap_err().contains("6G"));
+        assert!(parse_size("0M").is_err());
+    }
 }

@@ -14,6 +14,7 @@ pub mod leaks;
 pub mod party;
 pub mod request;
 pub mod rules;
+pub mod statics;
 pub mod vocab;
 
 use crate::capture::RawVisit;

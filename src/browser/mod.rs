@@ -211,7 +211,7 @@ impl Versions {
 
 /// The Chromium major version named in the User-Agent when no local Chromium can be asked
 /// (a remote `--webdriver` only).
-pub(crate) const FALLBACK_MAJOR: &str = "156";
+pub const FALLBACK_MAJOR: &str = "156";
 
 /// A desktop Chrome User-Agent for a Chromium version, with the reduced minor version as
 /// Chrome itself sends it.

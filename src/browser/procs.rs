@@ -57,6 +57,40 @@ pub fn kill_under(dir: &Path) -> usize {
     killed
 }
 
+/// Resident memory (bytes) of every process whose browser folder is `dir` or lies under it:
+/// one browser and all its renderers.
+pub fn rss_under(dir: &Path) -> u64 {
+    let needle = dir.as_os_str().as_encoded_bytes();
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return 0;
+    };
+    let mut total = 0;
+    for e in entries.flatten() {
+        if !e
+            .file_name()
+            .to_str()
+            .is_some_and(|s| s.bytes().all(|b| b.is_ascii_digit()))
+        {
+            continue;
+        }
+        let Ok(cmd) = std::fs::read(e.path().join("cmdline")) else {
+            continue;
+        };
+        if !names_folder(&cmd, needle) {
+            continue;
+        }
+        if let Ok(statm) = std::fs::read_to_string(e.path().join("statm"))
+            && let Some(pages) = statm
+                .split_whitespace()
+                .nth(1)
+                .and_then(|x| x.parse::<u64>().ok())
+        {
+            total += pages * 4096;
+        }
+    }
+    total
+}
+
 /// True when the process `pid` exists and is not a zombie (a killed process stays in /proc
 /// until its parent reaps it).
 pub fn alive(pid: i32) -> bool {

@@ -97,6 +97,11 @@ pub fn classify(e: fantoccini::error::CmdError) -> BrowserError {
 }
 
 impl Session {
+    /// Resident memory of this browser's processes (the browser and its renderers), bytes.
+    pub fn memory(&self) -> u64 {
+        super::procs::rss_under(&self.profile)
+    }
+
     /// Starts a browser with a fresh profile under `cfg.profile_root`.
     pub async fn start(
         driver_url: &str,

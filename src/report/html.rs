@@ -229,12 +229,38 @@ pub fn render(store: &Store, all: &CrawlTotals) -> Result<String, ReportError> {
         h.push_str("</table>\n");
     }
     consent_sections(&mut h, all);
+    static_section(&mut h, all);
     let _ = writeln!(
         h,
         "<p class=\"m\">Datasets beside this page: {}, manifest.json (columns in docs/schema.md).</p>\n<script>{TABLE_JS}</script>\n</body></html>",
         super::datasets::files().join(", ")
     );
     Ok(h)
+}
+
+/// Beside a prescan: how much a census of the HTML alone misses, per tracker.
+fn static_section(h: &mut String, all: &CrawlTotals) {
+    if all.static_vs_browser.is_empty() {
+        return;
+    }
+    h.push_str("<h2>What the HTML alone shows</h2>\n<p class=\"m\">Sites that loaded both in the static pre-scan and in the browser: where each saw the tracker. Browser only: injected later, by interaction or after consent; HTML only: on the page, never fired. Per site in static_vs_browser.csv.</p>\n<table><tr><th>tracker</th><th>both</th><th>browser only</th><th>HTML only</th><th>seen in the HTML</th></tr>\n");
+    for a in all.static_vs_browser.iter().take(30) {
+        let browser = a.both + a.browser_only;
+        let seen = if browser > 0 {
+            format!("{:.0} %", 100.0 * a.both as f64 / browser as f64)
+        } else {
+            "–".into()
+        };
+        let _ = writeln!(
+            h,
+            "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{seen}</td></tr>",
+            esc(&a.tracker),
+            a.both,
+            a.browser_only,
+            a.static_only
+        );
+    }
+    h.push_str("</table>\n");
 }
 
 /// The sites where each tracker received what the visitor typed or searched, or the page

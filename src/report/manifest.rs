@@ -55,6 +55,7 @@ pub fn write(
         "options": options,
         "pixelcensus": { "version": version, "git_commit": commit },
         "browser": { "chromium": meta.chromium_version, "chromedriver": meta.chromedriver_version, "disguise": meta.disguise },
+        "browsers_over_time": meta.browsers_over_time,
         "started_at": meta.started_at,
         "finished_at": meta.finished_at,
         "outcomes": outcomes,

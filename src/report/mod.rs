@@ -44,6 +44,8 @@ pub enum ReportError {
     },
 }
 
+pub mod prescan;
+
 pub use datasets::{
     COMPANIES_COLUMNS, CONSENT_COLUMNS, Dataset, FIELDS_COLUMNS, PREVALENCE_COLUMNS,
     REQUESTS_COLUMNS, SITE_TRACKERS_COLUMNS, SITES_COLUMNS, Site, TRACKER_FIELDS_COLUMNS,
@@ -70,6 +72,9 @@ pub struct Written {
     pub parquet: Vec<&'static str>,
     /// Visits analysed.
     pub visits: usize,
+    /// The prescan's files (and static_vs_browser.csv) with their rows, when the folder
+    /// holds a prescan.
+    pub prescan: Vec<(&'static str, u64)>,
 }
 
 impl Written {
@@ -84,6 +89,7 @@ impl Written {
         if !self.parquet.is_empty() {
             parts.push(self.parquet.join(", "));
         }
+        parts.extend(self.prescan.iter().map(|(f, n)| format!("{f} ({n} rows)")));
         parts.extend(OTHER_FILES.iter().map(|f| f.to_string()));
         parts.join(", ")
     }
@@ -298,6 +304,9 @@ pub struct CrawlTotals {
     pub violations: Vec<Violation>,
     /// Visits per consent platform found (`cmp` of consent.csv), over all modes.
     pub banners: BTreeMap<String, u64>,
+    /// Beside a prescan of the same folder: per tracker, on how many sites OK in both the
+    /// HTML and the browser agreed (static_vs_browser.csv).
+    pub static_vs_browser: Vec<prescan::Agreement>,
 }
 
 /// What happened with the banners of one consent mode's OK visits.
@@ -428,6 +437,10 @@ pub fn write_all(
         ..Default::default()
     };
     let targets = store.targets()?;
+    // Beside a prescan: each OK site's trackers as the browser saw them (its `none` visit
+    // when the crawl had several modes).
+    let prescanned = store.prescan_counts()?.0 > 0;
+    let mut browser: BTreeMap<String, prescan::BrowserTrackers> = BTreeMap::new();
     for chunk in targets.chunks(256) {
         let mut visits = Vec::with_capacity(chunk.len());
         for (t, _, id) in chunk {
@@ -454,6 +467,20 @@ pub fn write_all(
             for (d, o) in &mut sinks {
                 d.site(&site, o)?;
             }
+            if prescanned
+                && let Some((v, f)) = visit
+                && v.outcome == crate::capture::Outcome::Ok
+                && (*mode == ConsentMode::None || !browser.contains_key(&v.domain))
+            {
+                browser.insert(
+                    v.domain.clone(),
+                    f.trackers
+                        .iter()
+                        .filter(|t| t.is_tracker())
+                        .map(|t| (t.tracker.clone(), (t.company.clone(), t.category.clone())))
+                        .collect(),
+                );
+            }
             all.add(&site);
             written.visits += usize::from(visit.is_some());
         }
@@ -466,6 +493,15 @@ pub fn write_all(
             written.parquet.push(file);
         }
         o.finish()?;
+    }
+    if prescanned {
+        let sites = prescan::analyse(store)?;
+        written.prescan = prescan::write(&sites, out, &crawl)?;
+        if !browser.is_empty() {
+            let (rows, agreement) = prescan::write_comparison(&sites, &browser, out, &crawl)?;
+            written.prescan.push(("static_vs_browser.csv", rows));
+            all.static_vs_browser = agreement;
+        }
     }
     manifest::write(store, out, &all, opts)?;
     write_file(

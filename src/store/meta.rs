@@ -26,8 +26,14 @@ pub struct ListInfo {
 /// The options that shaped the crawl (as the manifest shows them).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct RunOptions {
-    /// `--browsers` (None: one per core).
+    /// `--browsers N` (None: `auto`, or one per core in crawls made before it).
     pub browsers: Option<usize>,
+    /// `--browsers auto`.
+    #[serde(default)]
+    pub browsers_auto: bool,
+    /// `--max-browsers` with `auto`.
+    #[serde(default)]
+    pub max_browsers: Option<usize>,
     /// `--dwell`, seconds.
     pub dwell_s: f64,
     /// `--page-timeout`, seconds.
@@ -97,6 +103,10 @@ pub struct CrawlMeta {
     pub started_at: Option<String>,
     /// When the crawl last ran to the end (RFC 3339).
     pub finished_at: Option<String>,
+    /// The browsers the last run allowed over its time: (seconds since it started, number),
+    /// one entry per change (`--browsers auto`; one entry for a fixed number).
+    #[serde(default)]
+    pub browsers_over_time: Vec<(u64, usize)>,
 }
 
 impl CrawlMeta {
@@ -123,6 +133,7 @@ impl CrawlMeta {
             disguise: None,
             started_at: get("started_at")?,
             finished_at: get("finished_at")?,
+            browsers_over_time: Vec::new(),
         })
     }
 

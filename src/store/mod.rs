@@ -9,6 +9,7 @@
 //! - only one crawl process holds a store at a time ([`CrawlLock`]).
 
 pub mod meta;
+mod prescan;
 
 use crate::capture::{
     BodyState, Canaries, CollectorFailure, ConsentMode, ConsentRecord, Hook, Outcome, RawCookie,
@@ -24,7 +25,7 @@ use std::path::{Path, PathBuf};
 /// The store's file name inside an output folder.
 pub const STORE_FILE: &str = "crawl.sqlite";
 const LOCK_FILE: &str = "crawl.lock";
-const SCHEMA_VERSION: &str = "4";
+const SCHEMA_VERSION: &str = "5";
 
 /// Store errors.
 #[derive(Debug, thiserror::Error)]
@@ -254,7 +255,7 @@ impl Store {
             Some(v) if v == SCHEMA_VERSION => {}
             // Version 1 was migrated above; versions 2 and 3 lack only tables the schema
             // script has just created and columns `add_columns` has just added.
-            Some(v) if v == "1" || v == "2" || v == "3" => {
+            Some(v) if ["1", "2", "3", "4"].contains(&v.as_str()) => {
                 store.set_meta("schema_version", SCHEMA_VERSION)?
             }
             Some(found) => {
@@ -1026,7 +1027,7 @@ mod tests {
                 .unwrap();
         }
         let mut s = Store::open(dir.path()).unwrap();
-        assert_eq!(s.meta("schema_version").unwrap().as_deref(), Some("4"));
+        assert_eq!(s.meta("schema_version").unwrap().as_deref(), Some("5"));
         // The old visit reads as its front page only, its cookie on that page.
         let old = s.load_visit(1).unwrap().visit;
         assert_eq!(old.domain, "a.example");
@@ -1064,7 +1065,7 @@ mod tests {
             .unwrap();
         }
         let mut s = Store::open(dir.path()).unwrap();
-        assert_eq!(s.meta("schema_version").unwrap().as_deref(), Some("4"));
+        assert_eq!(s.meta("schema_version").unwrap().as_deref(), Some("5"));
         let t = s.targets().unwrap();
         assert_eq!(t.len(), 1);
         assert_eq!((t[0].1, t[0].2), (ConsentMode::None, Some(3)));

@@ -1,4 +1,4 @@
--- pixelcensus store, schema version 4. One file per crawl: <out>/crawl.sqlite.
+-- pixelcensus store, schema version 5. One file per crawl: <out>/crawl.sqlite.
 -- Analysts may query it directly; docs/schema.md describes every table.
 
 CREATE TABLE IF NOT EXISTS meta (
@@ -115,3 +115,48 @@ CREATE TABLE IF NOT EXISTS collector_failures (
     error     TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS collector_failures_visit ON collector_failures(visit_id);
+
+-- The static pre-scan (`pixelcensus prescan`, schema 5): its own frontier, one fetched front
+-- page per site, the page's scripts, images, frames and vendor snippets, and the Tag Manager
+-- containers fetched in the run. A prescan and a browser crawl can share a folder.
+CREATE TABLE IF NOT EXISTS prescan_targets (
+    id             INTEGER PRIMARY KEY,
+    domain         TEXT NOT NULL UNIQUE,
+    rank           INTEGER NOT NULL,
+    rank_is_bucket INTEGER NOT NULL,
+    state          TEXT NOT NULL DEFAULT 'pending',   -- pending | in_progress | done
+    attempts       INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS prescan_targets_state ON prescan_targets(state, rank, id);
+
+CREATE TABLE IF NOT EXISTS prescan_pages (
+    id             INTEGER PRIMARY KEY,
+    target_id      INTEGER NOT NULL UNIQUE REFERENCES prescan_targets(id),
+    status         TEXT NOT NULL,     -- the crawl's outcomes (ok, dns_error, …, bot_wall)
+    http_status    INTEGER,
+    start_url      TEXT NOT NULL,
+    final_url      TEXT,
+    redirect_chain TEXT NOT NULL,     -- JSON array of URLs
+    error          TEXT,
+    fetched_at     TEXT NOT NULL,
+    duration_ms    INTEGER NOT NULL,
+    bytes          INTEGER NOT NULL,
+    wall           TEXT
+);
+
+CREATE TABLE IF NOT EXISTS prescan_resources (
+    id       INTEGER PRIMARY KEY,
+    page_id  INTEGER NOT NULL REFERENCES prescan_pages(id),
+    seq      INTEGER NOT NULL,
+    kind     TEXT NOT NULL,   -- script_src | inline_script | img | noscript_img | iframe
+    url      TEXT,
+    text     TEXT
+);
+CREATE INDEX IF NOT EXISTS prescan_resources_page ON prescan_resources(page_id, seq);
+
+CREATE TABLE IF NOT EXISTS prescan_containers (
+    container_id TEXT PRIMARY KEY,   -- GTM-…
+    http_status  INTEGER,
+    body         TEXT,               -- NULL when it could not be fetched
+    fetched_at   TEXT NOT NULL
+);

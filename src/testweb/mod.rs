@@ -384,6 +384,9 @@ async fn handle(
         .unwrap_or("*")
         .to_string();
     let sec_gpc = parts.headers.get("sec-gpc").and_then(|v| v.to_str().ok()) == Some("1");
+    if let Some(d) = sites::bench_delay(&host, &path) {
+        tokio::time::sleep(d).await;
+    }
     let mut resp = route(&host, &path, parts.method.as_str(), st.variant, sec_gpc);
     let h = resp.headers_mut();
     h.insert(
@@ -505,6 +508,16 @@ fn route(host: &str, path_q: &str, method: &str, variant: u8, sec_gpc: bool) -> 
         }
         ("adnet.test", _) => return respond(200, "image/gif", GIF),
         ("collect.recorder-demo.test", _) => return respond(204, "text/plain", ""),
+        ("cdn-static.test", p) if p.starts_with("/img/") => {
+            return respond(200, "image/png", vec![0u8; 8 * 1024]);
+        }
+        ("cdn-static.test", p) if p.starts_with("/js/") => {
+            let mut js = String::from("/* a library */\n");
+            while js.len() < 30 * 1024 {
+                js.push_str("var pcFiller = (function (x) { return x * 2; })(21);\n");
+            }
+            return respond(200, "application/javascript", js);
+        }
         ("cdn-static.test", _) => {
             return respond(
                 200,
@@ -520,6 +533,9 @@ fn route(host: &str, path_q: &str, method: &str, variant: u8, sec_gpc: bool) -> 
     }
     if path == "/favicon.ico" {
         return respond(404, "text/plain", "no favicon");
+    }
+    if let Some((ctype, body)) = sites::prescan_page(host).filter(|_| path == "/") {
+        return respond(200, ctype, body);
     }
     if let Some(kind) = sites::internal_page(host, path) {
         return respond(

@@ -552,6 +552,99 @@ pub const PAGES_VISITED: &[(&str, &[&str], u32)] = &[
     ),
 ];
 
+/// Pages written for the static pre-scan (not in the demo list): an 8 MB page (a pre-scan
+/// reads it up to its cap; the Meta base code is at the start), a page in ISO-8859-1 with
+/// the TikTok base code, and malformed markup (unclosed tags, a stray `</script>`, an
+/// unterminated comment at the end) around the gtag.js snippet.
+pub const PRESCAN_PAGES: [&str; 3] = ["huge.test", "latin1.test", "malformed.test"];
+
+/// The body and content type of a [`PRESCAN_PAGES`] host.
+pub fn prescan_page(host: &str) -> Option<(&'static str, Vec<u8>)> {
+    match host {
+        "huge.test" => {
+            let mut b = format!(
+                "<!doctype html><html><head><title>Huge</title><script>fbq('init', '{META_ID}'); fbq('track', 'PageView');</script></head><body>"
+            )
+            .into_bytes();
+            while b.len() < 8 * 1024 * 1024 {
+                b.extend_from_slice(LOREM.as_bytes());
+            }
+            b.extend_from_slice(b"</body></html>");
+            Some(("text/html; charset=utf-8", b))
+        }
+        "latin1.test" => {
+            let mut b = b"<!doctype html><html><head><meta charset=\"iso-8859-1\"><title>Caf\xe9 cr\xe8me</title><script>ttq.load('".to_vec();
+            b.extend_from_slice(TIKTOK_CODE.as_bytes());
+            b.extend_from_slice(b"'); ttq.page();</script></head><body><p>D\xe9j\xe0 vu</p></body></html>");
+            Some(("text/html", b))
+        }
+        "malformed.test" => Some((
+            "text/html; charset=utf-8",
+            format!(
+                "<html><head><title>Broken</title><body><div><p>unclosed <b>bold <i>both</div></script>\n<script async src=\"https://www.googletagmanager.com/gtag/js?id={GA4_ID}\"></script>\n<script>window.dataLayer = window.dataLayer || []; function gtag() {{ dataLayer.push(arguments); }} gtag('js', new Date()); gtag('config', '{GA4_ID}');</script>\n<table><tr><td>cell<td>cell</table><!-- never closed"
+            )
+            .into_bytes(),
+        )),
+        _ => None,
+    }
+}
+
+/// What a static pre-scan of the demo list cannot see that a browser crawl (`--consent none`,
+/// `--pages 3`) finds: site, tracker, why. Every other [`TRUTH`] entry of a named tracker must
+/// be in the HTML (third parties named only by their domain, which the entity list does not
+/// know, are not reported by the pre-scan: it reports trackers it can name).
+pub const BROWSER_ONLY: &[(&str, &str, &str)] = &[
+    (
+        "iframe-host.test",
+        "TikTok Pixel",
+        "inside a cross-site frame",
+    ),
+    (
+        "leaves.test",
+        "Google Analytics 4",
+        "on the page the site navigates to",
+    ),
+    ("product-page.test", "TikTok Pixel", "on an internal page"),
+    ("article-site.test", "Meta Pixel", "on an internal page"),
+    ("article-site.test", "X Pixel", "on an internal page"),
+    ("article-site.test", "Pinterest Tag", "on an internal page"),
+];
+
+/// What a static pre-scan finds in the HTML that a browser crawl without consent does not
+/// see fire: site, tracker, why.
+pub const STATIC_ONLY: &[(&str, &str, &str)] = &[
+    (
+        "consent-onetrust.test",
+        "Meta Pixel",
+        "waits for \"accept\"",
+    ),
+    (
+        "consent-didomi.test",
+        "Google Analytics 4",
+        "waits for \"accept\"",
+    ),
+    (
+        "consent-custom.test",
+        "Pinterest Tag",
+        "waits for \"accept\"",
+    ),
+    (
+        "consent-noreject.test",
+        "Snap Pixel",
+        "waits for \"accept\"",
+    ),
+    (
+        "consent-reload.test",
+        "Google Analytics 4",
+        "waits for \"accept\"",
+    ),
+    (
+        "consent-didomi-text.test",
+        "Pinterest Tag",
+        "waits for \"accept\"",
+    ),
+];
+
 /// Sites whose server drops their `trackers` when a request carries `Sec-GPC: 1`.
 pub const HONOURS_SEC_GPC: &[&str] = &["gpc-honours.test"];
 
@@ -983,6 +1076,23 @@ setTimeout(function () {{
 /// consent banner as well (OneTrust-style for even n, Didomi-style for odd n, as on
 /// consent-onetrust.test and consent-didomi.test).
 pub fn bench_kind(host: &str) -> Option<Kind> {
+    if let Some(rest) = host.strip_prefix("bench-heavy-") {
+        // A top-list-like sample: pages of about 300 KB with 30 subresources; every 25th
+        // answers 500, every 50th never finishes (and every 20th is slow: `bench_delay`).
+        let n: u64 = rest.strip_suffix(".test")?.parse().ok()?;
+        if n % 25 == 11 {
+            return Some(Kind::Status(500));
+        }
+        if n % 50 == 23 {
+            return Some(Kind::Hang);
+        }
+        return Some(Kind::Page {
+            trackers: BENCH_SETS[(n % 4) as usize],
+            form: n.is_multiple_of(2),
+            search: false,
+            extra: heavy_extra(),
+        });
+    }
     if let Some(rest) = host.strip_prefix("bench-deep-") {
         // Front page and internal pages alike: the tracker set, and links to the two
         // internal pages (`--pages 3` follows both).
@@ -1017,6 +1127,39 @@ pub fn bench_kind(host: &str) -> Option<Kind> {
         form: false,
         search: false,
         extra: "",
+    })
+}
+
+/// How long the test web waits before answering a generated bench page: 3 s for every 20th
+/// `bench-heavy-<n>.test` front page (a slow server).
+pub fn bench_delay(host: &str, path: &str) -> Option<std::time::Duration> {
+    let n: u64 = host
+        .strip_prefix("bench-heavy-")?
+        .strip_suffix(".test")?
+        .parse()
+        .ok()?;
+    (n % 20 == 7 && path == "/").then(|| std::time::Duration::from_secs(3))
+}
+
+/// The body of a heavy bench page: about 300 KB of text, 20 images and 10 scripts from a CDN.
+fn heavy_extra() -> &'static str {
+    static S: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    S.get_or_init(|| {
+        let mut s = String::new();
+        for k in 0..20 {
+            s.push_str(&format!(
+                r#"<img src="https://cdn-static.test/img/{k}.png" width="120" height="80" alt="">"#
+            ));
+        }
+        for k in 0..10 {
+            s.push_str(&format!(
+                r#"<script src="https://cdn-static.test/js/{k}.js"></script>"#
+            ));
+        }
+        while s.len() < 300 * 1024 {
+            s.push_str(LOREM);
+        }
+        s
     })
 }
 

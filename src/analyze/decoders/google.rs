@@ -2,7 +2,7 @@
 //! by server-side tagging, batched one event per body line), Google Ads conversions and
 //! remarketing, the gtag.js and Tag Manager loaders, and legacy Universal Analytics.
 
-use super::{Decoded, Decoder, Role, on};
+use super::{Decoded, Decoder, Role, assigned, ids_of_calls, on};
 use crate::analyze::Field;
 use crate::analyze::request::RequestView;
 
@@ -12,6 +12,25 @@ pub struct Google;
 const GA4: &str = "Google Analytics 4";
 const ADS: &str = "Google Ads";
 const GTM: &str = "Google Tag Manager";
+
+/// Container IDs (`GTM-` and 4 to 10 capitals or digits) in `text`.
+pub fn gtm_ids(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for (i, _) in text.match_indices("GTM-") {
+        let id: String = text[i + 4..]
+            .chars()
+            .take_while(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+            .collect();
+        let before = text[..i].chars().next_back();
+        if (4..=10).contains(&id.len())
+            && !before.is_some_and(|c| c.is_ascii_alphanumeric())
+            && !out.iter().any(|o| o[4..] == id)
+        {
+            out.push(format!("GTM-{id}"));
+        }
+    }
+    out
+}
 
 fn google_host(h: &str) -> bool {
     [
@@ -30,6 +49,43 @@ fn google_host(h: &str) -> bool {
 impl Decoder for Google {
     fn name(&self) -> &'static str {
         "google"
+    }
+
+    /// gtag.js and Tag Manager snippets (Google's "Set up the Google tag" and "Install Google
+    /// Tag Manager" pages): `gtag('config', 'G-…' | 'AW-…' | 'UA-…')`, and a container ID
+    /// `GTM-…` passed to the GTM loader function.
+    fn inline(&self, script: &str) -> Vec<Decoded> {
+        let mut found: Vec<Decoded> = Vec::new();
+        let mut put =
+            |tracker, category, id: &str| match found.iter_mut().find(|d| d.tracker == tracker) {
+                Some(d) => d.id(id),
+                None => {
+                    let mut d = Decoded::new(tracker, "Google", category, Role::Loader);
+                    d.id(id);
+                    found.push(d);
+                }
+            };
+        for id in ids_of_calls(script, "gtag", &["config"]) {
+            if id.starts_with("G-") {
+                put(GA4, "analytics", &id);
+            } else if id.starts_with("AW-") {
+                put(ADS, "ad", &id);
+            } else if id.starts_with("UA-") {
+                put("Google Universal Analytics", "analytics", &id);
+            }
+        }
+        // A Tag Manager container's GA4 configuration tag (`"vtp_measurementId":"G-…"`).
+        for id in assigned(script, "vtp_measurementId") {
+            if id.starts_with("G-") {
+                put(GA4, "analytics", &id);
+            }
+        }
+        if script.contains("googletagmanager.com") || script.contains("dataLayer") {
+            for id in gtm_ids(script) {
+                put(GTM, "tag-manager", &id);
+            }
+        }
+        found
     }
 
     /// GA client and session IDs, Google Ads' conversion linker.
@@ -138,6 +194,7 @@ impl Decoder for Google {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
     use crate::analyze::decoders::Role;
     use crate::analyze::decoders::testutil::*;
 
@@ -251,5 +308,30 @@ mod tests {
             ))
             .is_none()
         );
+    }
+
+    #[test]
+    fn snippets_name_their_ids() {
+        // Google's gtag.js snippet and its Tag Manager snippet, as their install pages show them.
+        let gtag = "window.dataLayer = window.dataLayer || [];\n  function gtag(){dataLayer.push(arguments);}\n  gtag('js', new Date());\n\n  gtag('config', 'G-DEMO123456');";
+        let d = Google.inline(gtag).remove(0);
+        assert_eq!(
+            (d.tracker, d.pixel_ids.clone()),
+            (GA4, vec!["G-DEMO123456".to_string()])
+        );
+        let gtm = "(function(w,d,s,l,i){w[l]=w[l]||[];w[l].push({'gtm.start':\nnew Date().getTime(),event:'gtm.js'});var f=d.getElementsByTagName(s)[0],\nj=d.createElement(s),dl=l!='dataLayer'?'&l='+l:'';j.async=true;j.src=\n'https://www.googletagmanager.com/gtm.js?id='+i+dl;f.parentNode.insertBefore(j,f);\n})(window,document,'script','dataLayer','GTM-DEMO01');";
+        let d = Google.inline(gtm).remove(0);
+        assert_eq!(
+            (d.tracker, d.pixel_ids.clone()),
+            (GTM, vec!["GTM-DEMO01".to_string()])
+        );
+        assert_eq!(
+            Google.inline("gtag('config', 'AW-123456789');")[0].tracker,
+            ADS
+        );
+        assert!(Google.inline("var x = 'GTM-NOTAGMANAGER';").is_empty());
+        // A container's GA4 tag as GTM serialises it.
+        let tag = r#"{"function":"__googtag","priority":12,"vtp_tagId":"G-CONT4INER1","vtp_measurementId":"G-CONT4INER1","tag_id":3}"#;
+        assert_eq!(Google.inline(tag)[0].pixel_ids, ["G-CONT4INER1"]);
     }
 }

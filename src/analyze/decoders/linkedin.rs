@@ -1,7 +1,7 @@
 //! LinkedIn Insight Tag: loader `snap.licdn.com/li.lms-analytics/insight.min.js`, hits to
 //! `px.ads.linkedin.com/collect` (also `/wa/`, `/attribution_trigger`) with `pid`, `url`.
 
-use super::{Decoded, Decoder, Role, on};
+use super::{Decoded, Decoder, Role, assigned, on};
 use crate::analyze::Field;
 use crate::analyze::request::RequestView;
 
@@ -11,6 +11,18 @@ pub struct LinkedIn;
 impl Decoder for LinkedIn {
     fn name(&self) -> &'static str {
         "linkedin"
+    }
+
+    /// The Insight Tag: `_linkedin_partner_id = "<partner id>"` (LinkedIn Campaign Manager's
+    /// tag).
+    fn inline(&self, script: &str) -> Vec<Decoded> {
+        let ids = assigned(script, "_linkedin_partner_id");
+        if ids.is_empty() {
+            return Vec::new();
+        }
+        let mut d = Decoded::new("LinkedIn Insight Tag", "Microsoft", "ad", Role::Loader);
+        ids.into_iter().for_each(|i| d.id(i));
+        vec![d]
     }
 
     /// LinkedIn's first-party ad tracking ID.
@@ -49,6 +61,7 @@ impl Decoder for LinkedIn {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
     use crate::analyze::decoders::testutil::*;
 
     #[test]
@@ -76,5 +89,11 @@ mod tests {
             ))
             .is_none()
         );
+    }
+
+    #[test]
+    fn the_tag_names_its_partner() {
+        let tag = "_linkedin_partner_id = \"1234567\";\nwindow._linkedin_data_partner_ids = window._linkedin_data_partner_ids || [];\nwindow._linkedin_data_partner_ids.push(_linkedin_partner_id);";
+        assert_eq!(LinkedIn.inline(tag).remove(0).pixel_ids, ["1234567"]);
     }
 }

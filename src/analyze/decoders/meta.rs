@@ -2,7 +2,7 @@
 //! `connect.facebook.net/signals/config/<ID>`, hits to `www.facebook.com/tr` (image GET,
 //! beacon, urlencoded `rqm=formPOST`, multipart).
 
-use super::{Decoded, Decoder, Role, on};
+use super::{Decoded, Decoder, Role, ids_of_calls, on};
 use crate::analyze::Field;
 use crate::analyze::request::RequestView;
 
@@ -12,6 +12,18 @@ pub struct Meta;
 impl Decoder for Meta {
     fn name(&self) -> &'static str {
         "meta"
+    }
+
+    /// The Meta pixel base code: `fbq('init', '<pixel id>')` (Meta for Developers, "Meta
+    /// Pixel: get started").
+    fn inline(&self, script: &str) -> Vec<Decoded> {
+        let ids = ids_of_calls(script, "fbq", &["init"]);
+        if ids.is_empty() {
+            return Vec::new();
+        }
+        let mut d = Decoded::new("Meta Pixel", "Meta", "ad", Role::Loader);
+        ids.into_iter().for_each(|i| d.id(i));
+        vec![d]
     }
 
     /// Meta's browser ID and click ID.
@@ -65,6 +77,7 @@ impl Decoder for Meta {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
     use crate::analyze::decoders::Role;
     use crate::analyze::decoders::testutil::*;
 
@@ -195,5 +208,12 @@ mod tests {
             decode(&req("GET", "https://shop.example/tr/?lang=de", None, None)).is_none(),
             "a first-party /tr page is not a pixel"
         );
+    }
+
+    #[test]
+    fn the_base_code_names_its_pixel() {
+        let base = "!function(f,b,e,v,n,t,s){if(f.fbq)return;n=f.fbq=function(){n.callMethod?n.callMethod.apply(n,arguments):n.queue.push(arguments)};}(window, document,'script','https://connect.facebook.net/en_US/fbevents.js');\nfbq('init', '1234567890123456');\nfbq('track', 'PageView');";
+        assert_eq!(Meta.inline(base).remove(0).pixel_ids, ["1234567890123456"]);
+        assert!(Meta.inline("fbq('track', 'PageView');").is_empty());
     }
 }

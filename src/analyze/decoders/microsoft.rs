@@ -1,7 +1,7 @@
 //! Microsoft UET (Bing Ads): loader `bat.bing.com/bat.js`, hits
 //! `bat.bing.com/action/0?ti=<tag id>&evt=…&p=<page url>&r=<referrer>`.
 
-use super::{Decoded, Decoder, Role, on};
+use super::{Decoded, Decoder, Role, assigned, on};
 use crate::analyze::Field;
 use crate::analyze::request::RequestView;
 
@@ -11,6 +11,21 @@ pub struct Uet;
 impl Decoder for Uet {
     fn name(&self) -> &'static str {
         "microsoft-uet"
+    }
+
+    /// The UET tag: `var o={ti:"<tag id>", …}` beside `bat.bing.com/bat.js` (Microsoft
+    /// Advertising, "How to set up UET").
+    fn inline(&self, script: &str) -> Vec<Decoded> {
+        if !script.contains("bat.bing.com") && !script.contains("UET") {
+            return Vec::new();
+        }
+        let ids = assigned(script, "ti");
+        if ids.is_empty() {
+            return Vec::new();
+        }
+        let mut d = Decoded::new("Microsoft UET", "Microsoft", "ad", Role::Loader);
+        ids.into_iter().for_each(|i| d.id(i));
+        vec![d]
     }
 
     /// UET's visitor and session IDs.
@@ -51,6 +66,7 @@ impl Decoder for Uet {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
     use crate::analyze::decoders::testutil::*;
 
     #[test]
@@ -70,5 +86,12 @@ mod tests {
                 && has(&d, "page_title", "plain")
         );
         assert!(decode(&req("GET", "https://www.bing.com/search?q=x", None, None)).is_none());
+    }
+
+    #[test]
+    fn the_tag_names_its_id() {
+        let tag = "(function(w,d,t,r,u){var f,n,i;w[u]=w[u]||[],f=function(){var o={ti:\"5123456\", enableAutoSpaTracking: true};o.q=w[u],w[u]=new UET(o),w[u].push(\"pageLoad\")},n=d.createElement(t),n.src=r,n.async=1;})(window,document,\"script\",\"//bat.bing.com/bat.js\",\"uetq\");";
+        assert_eq!(Uet.inline(tag).remove(0).pixel_ids, ["5123456"]);
+        assert!(Uet.inline("var ti = 3;").is_empty());
     }
 }

@@ -146,6 +146,147 @@ pub trait Decoder: Sync + Send {
     fn id_cookies(&self) -> &'static [&'static str] {
         &[]
     }
+    /// The vendor's tag in a page's inline script or a tag manager's container, read without
+    /// running it (the static pre-scan): its snippet's calls and the IDs they carry (one
+    /// `Decoded` per product); empty when the text holds no snippet of this vendor. URLs in the text (a loader built by the
+    /// snippet) are decoded with [`Decoder::decode`] by the caller, not here.
+    fn inline(&self, _script: &str) -> Vec<Decoded> {
+        Vec::new()
+    }
+}
+
+/// The arguments of every call of `callee` in `text` (`fbq('init', '123')` → `["init",
+/// "123"]`), each a string literal's content or the raw token, for reading snippets without
+/// running them. A call whose argument list does not close within 2,000 bytes is skipped.
+pub fn calls(text: &str, callee: &str) -> Vec<Vec<String>> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(i) = text[from..].find(callee) {
+        let start = from + i + callee.len();
+        from = start;
+        // Not a longer identifier (`myfbq(`) and followed by `(`.
+        let before = text[..start - callee.len()].chars().next_back();
+        if before.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$') {
+            continue;
+        }
+        let rest = text[start..].trim_start();
+        let Some(args) = rest.strip_prefix('(') else {
+            continue;
+        };
+        if let Some(a) = parse_args(args) {
+            out.push(a);
+        }
+    }
+    out
+}
+
+/// Comma-separated arguments up to the closing parenthesis: string literals unquoted, other
+/// tokens trimmed (nested brackets kept whole).
+fn parse_args(s: &str) -> Option<Vec<String>> {
+    let mut args = Vec::new();
+    let mut cur = String::new();
+    let mut depth = 0usize;
+    let mut chars = s.char_indices();
+    while let Some((i, c)) = chars.next() {
+        if i > 2000 {
+            return None;
+        }
+        match c {
+            '\'' | '"' | '`' if depth == 0 && cur.trim().is_empty() => {
+                let mut lit = String::new();
+                let mut closed = false;
+                while let Some((_, d)) = chars.next() {
+                    if d == '\\' {
+                        if let Some((_, e)) = chars.next() {
+                            lit.push(e);
+                        }
+                    } else if d == c {
+                        closed = true;
+                        break;
+                    } else {
+                        lit.push(d);
+                    }
+                }
+                if !closed {
+                    return None;
+                }
+                cur = lit;
+                // Skip to the separator.
+                for (_, d) in chars.by_ref() {
+                    match d {
+                        ',' => {
+                            args.push(std::mem::take(&mut cur));
+                            break;
+                        }
+                        ')' => {
+                            args.push(cur);
+                            return Some(args);
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            '(' | '[' | '{' => {
+                depth += 1;
+                cur.push(c);
+            }
+            ')' if depth == 0 => {
+                let t = cur.trim().to_string();
+                if !t.is_empty() || !args.is_empty() {
+                    args.push(t);
+                }
+                return Some(args);
+            }
+            ')' | ']' | '}' => {
+                depth = depth.saturating_sub(1);
+                cur.push(c);
+            }
+            ',' if depth == 0 => args.push(std::mem::take(&mut cur).trim().to_string()),
+            _ => cur.push(c),
+        }
+    }
+    None
+}
+
+/// The string values assigned to `key` in `text` (`ti: "5123456"`, `_linkedin_partner_id =
+/// "123"`, `hjid:3546`): quoted or bare digits and letters after `key`, optional quotes
+/// around the key, and `:` or `=`.
+pub fn assigned(text: &str, key: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(i) = text[from..].find(key) {
+        let start = from + i;
+        from = start + key.len();
+        let before = text[..start].chars().next_back();
+        if before.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_') {
+            continue;
+        }
+        let rest = text[from..].trim_start_matches(['\'', '"', ']']);
+        let rest = rest.trim_start();
+        let Some(rest) = rest.strip_prefix([':', '=']) else {
+            continue;
+        };
+        let rest = rest.trim_start().trim_start_matches(['\'', '"']);
+        let v: String = rest
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+            .collect();
+        if !v.is_empty() && !out.contains(&v) {
+            out.push(v);
+        }
+    }
+    out
+}
+
+/// The IDs of the calls `callee(verb, ID, …)` in `text` (`fbq('init', '123')`), for the verbs
+/// given.
+pub fn ids_of_calls(text: &str, callee: &str, verbs: &[&str]) -> Vec<String> {
+    calls(text, callee)
+        .into_iter()
+        .filter(|a| a.len() >= 2 && verbs.contains(&a[0].as_str()))
+        .map(|a| a[1].clone())
+        .filter(|id| !id.is_empty())
+        .collect()
 }
 
 /// Identifier cookies of vendors with no decoder yet.
@@ -195,6 +336,46 @@ pub fn decode(r: &RequestView) -> Option<(&'static str, Decoded)> {
 /// True when `host` is `domain` or a subdomain of it.
 pub fn on(host: &str, domain: &str) -> bool {
     host == domain || host.strip_suffix(domain).is_some_and(|h| h.ends_with('.'))
+}
+
+#[cfg(test)]
+mod snippet_tests {
+    use super::*;
+
+    #[test]
+    fn calls_and_assignments_are_read_without_running_them() {
+        let t = "!function(){}(); fbq('init', '123', {em: 'x'}); fbq(\"track\", 'PageView'); myfbq('init','9');";
+        assert_eq!(
+            calls(t, "fbq"),
+            [
+                vec!["init".to_string(), "123".into(), "{em: 'x'}".into()],
+                vec!["track".to_string(), "PageView".into()]
+            ]
+        );
+        assert_eq!(ids_of_calls(t, "fbq", &["init"]), ["123"]);
+        assert_eq!(
+            calls("ttq.load ( 'C1' );", "ttq.load"),
+            [vec!["C1".to_string()]]
+        );
+        assert!(calls("fbq('init', 'unterminated", "fbq").is_empty());
+        assert_eq!(assigned("var o={ti:\"5123456\", q:1}", "ti"), ["5123456"]);
+        assert_eq!(
+            assigned(
+                "window._linkedin_partner_id = \"1234567\";",
+                "_linkedin_partner_id"
+            ),
+            ["1234567"]
+        );
+        assert_eq!(
+            assigned("h._hjSettings={hjid:3546,hjsv:6}", "hjid"),
+            ["3546"]
+        );
+        assert_eq!(
+            assigned("window['_fs_org'] = 'o-1ABC';", "_fs_org"),
+            ["o-1ABC"]
+        );
+        assert!(assigned("var multi=1", "ti").is_empty());
+    }
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 //! `/user/`) with `tid`, `event`, `ad` (JSON with the page URL in `loc`), `pd` (JSON with
 //! the hashed email `em`).
 
-use super::{Decoded, Decoder, Role, on};
+use super::{Decoded, Decoder, Role, ids_of_calls, on};
 use crate::analyze::Field;
 use crate::analyze::request::RequestView;
 
@@ -12,6 +12,17 @@ pub struct Pinterest;
 impl Decoder for Pinterest {
     fn name(&self) -> &'static str {
         "pinterest"
+    }
+
+    /// The Pinterest base code: `pintrk('load', '<tag id>')`.
+    fn inline(&self, script: &str) -> Vec<Decoded> {
+        let ids = ids_of_calls(script, "pintrk", &["load"]);
+        if ids.is_empty() {
+            return Vec::new();
+        }
+        let mut d = Decoded::new("Pinterest Tag", "Pinterest", "ad", Role::Loader);
+        ids.into_iter().for_each(|i| d.id(i));
+        vec![d]
     }
 
     /// Pinterest's unauthenticated visitor ID.
@@ -60,6 +71,7 @@ impl Decoder for Pinterest {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
     use crate::analyze::decoders::testutil::*;
 
     #[test]
@@ -95,5 +107,14 @@ mod tests {
             d.fields
         );
         assert!(decode(&req("GET", "https://www.pinterest.com/pin/1/", None, None)).is_none());
+    }
+
+    #[test]
+    fn the_base_code_names_its_tag() {
+        let base = "!function(e){if(!window.pintrk){window.pintrk = function () {window.pintrk.queue.push(Array.prototype.slice.call(arguments))};}}(\"https://s.pinimg.com/ct/core.js\");\npintrk('load', '2612345678901', {em: '<user_email_address>'});\npintrk('page');";
+        assert_eq!(
+            Pinterest.inline(base).remove(0).pixel_ids,
+            ["2612345678901"]
+        );
     }
 }

@@ -2,7 +2,7 @@
 //! Clarity, FullStory. What typed text they carry is found by canary matching; here they are
 //! named, their site IDs taken, and loaders told from hits.
 
-use super::{Decoded, Decoder, Role, on};
+use super::{Decoded, Decoder, Role, assigned, calls, on};
 use crate::analyze::request::RequestView;
 
 /// The session-recorder decoder.
@@ -11,6 +11,38 @@ pub struct Recorders;
 impl Decoder for Recorders {
     fn name(&self) -> &'static str {
         "recorders"
+    }
+
+    /// The recorders' snippets: Hotjar's `_hjSettings={hjid:<site id>}`, Clarity's loader
+    /// call ending `"clarity", "script", "<project id>")`, FullStory's
+    /// `window['_fs_org'] = '<org id>'`.
+    fn inline(&self, script: &str) -> Vec<Decoded> {
+        if let Some(id) = assigned(script, "hjid").into_iter().next() {
+            let mut d = Decoded::new("Hotjar", "Hotjar", "analytics", Role::Loader);
+            d.id(id);
+            return vec![d];
+        }
+        for quote in ['"', '\''] {
+            let key = format!("{quote}clarity{quote}");
+            if let Some(i) = script.find(&key)
+                && let Some(args) = calls(&format!("f({}", &script[i..]), "f")
+                    .into_iter()
+                    .next()
+                && args.len() >= 3
+                && args[1] == "script"
+            {
+                let mut d =
+                    Decoded::new("Microsoft Clarity", "Microsoft", "analytics", Role::Loader);
+                d.id(args[2].clone());
+                return vec![d];
+            }
+        }
+        if let Some(id) = assigned(script, "_fs_org").into_iter().next() {
+            let mut d = Decoded::new("FullStory", "FullStory", "analytics", Role::Loader);
+            d.id(id);
+            return vec![d];
+        }
+        Vec::new()
     }
 
     /// Hotjar's visitor, Clarity's user and session IDs.
@@ -70,6 +102,7 @@ impl Decoder for Recorders {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
     use crate::analyze::decoders::Role;
     use crate::analyze::decoders::testutil::*;
 
@@ -124,5 +157,19 @@ mod tests {
             (d.tracker, d.pixel_ids.clone()),
             ("FullStory", vec!["o-1ABC-na1".to_string()])
         );
+    }
+
+    #[test]
+    fn snippets_name_their_sites() {
+        let hj = "(function(h,o,t,j,a,r){h.hj=h.hj||function(){(h.hj.q=h.hj.q||[]).push(arguments)};h._hjSettings={hjid:3546123,hjsv:6};a=o.getElementsByTagName('head')[0];})(window,document,'https://static.hotjar.com/c/hotjar-','.js?sv=');";
+        assert_eq!(Recorders.inline(hj).remove(0).pixel_ids, ["3546123"]);
+        let clarity = "(function(c,l,a,r,i,t,y){c[a]=c[a]||function(){(c[a].q=c[a].q||[]).push(arguments)};t=l.createElement(r);t.async=1;t.src=\"https://www.clarity.ms/tag/\"+i;})(window, document, \"clarity\", \"script\", \"k1l2m3n4o5\");";
+        let d = Recorders.inline(clarity).remove(0);
+        assert_eq!(
+            (d.tracker, d.pixel_ids.clone()),
+            ("Microsoft Clarity", vec!["k1l2m3n4o5".to_string()])
+        );
+        let fs = "window['_fs_host'] = 'fullstory.com';\nwindow['_fs_org'] = 'o-1DEMO-na1';";
+        assert_eq!(Recorders.inline(fs).remove(0).pixel_ids, ["o-1DEMO-na1"]);
     }
 }

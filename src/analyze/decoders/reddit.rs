@@ -1,7 +1,7 @@
 //! Reddit pixel: loader `www.redditstatic.com/ads/pixel.js` (and `v2.js`), hits
 //! `alb.reddit.com/rp.gif?id=<pixel>&event=…`.
 
-use super::{Decoded, Decoder, Role, on};
+use super::{Decoded, Decoder, Role, ids_of_calls, on};
 use crate::analyze::Field;
 use crate::analyze::request::RequestView;
 
@@ -11,6 +11,17 @@ pub struct Reddit;
 impl Decoder for Reddit {
     fn name(&self) -> &'static str {
         "reddit"
+    }
+
+    /// The Reddit pixel base code: `rdt('init', '<pixel id>')`.
+    fn inline(&self, script: &str) -> Vec<Decoded> {
+        let ids = ids_of_calls(script, "rdt", &["init"]);
+        if ids.is_empty() {
+            return Vec::new();
+        }
+        let mut d = Decoded::new("Reddit Pixel", "Reddit", "ad", Role::Loader);
+        ids.into_iter().for_each(|i| d.id(i));
+        vec![d]
     }
 
     /// Reddit's visitor ID.
@@ -42,6 +53,7 @@ impl Decoder for Reddit {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
     use crate::analyze::decoders::testutil::*;
 
     #[test]
@@ -57,5 +69,11 @@ mod tests {
         );
         assert!(has(&d, "cookie_id", "plain"));
         assert!(decode(&req("GET", "https://www.reddit.com/r/rust/", None, None)).is_none());
+    }
+
+    #[test]
+    fn the_base_code_names_its_pixel() {
+        let base = "!function(w,d){if(!w.rdt){var p=w.rdt=function(){p.sendEvent?p.sendEvent.apply(p,arguments):p.callQueue.push(arguments)};p.callQueue=[];var t=d.createElement(\"script\");t.src=\"https://www.redditstatic.com/ads/pixel.js\",t.async=!0;}}(window,document);rdt('init','a2_demo123');rdt('track', 'PageVisit');";
+        assert_eq!(Reddit.inline(base).remove(0).pixel_ids, ["a2_demo123"]);
     }
 }

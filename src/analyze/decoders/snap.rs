@@ -1,7 +1,7 @@
 //! Snap pixel: loader `sc-static.net/scevent.min.js`, hits to `tr.snapchat.com` (`/p`,
 //! `/cm/i`, `/gateway/p`) with `pid`, `ev`/`e`, `pl` (page), `u_hem` (hashed email).
 
-use super::{Decoded, Decoder, Role, on};
+use super::{Decoded, Decoder, Role, ids_of_calls, on};
 use crate::analyze::Field;
 use crate::analyze::request::RequestView;
 
@@ -11,6 +11,17 @@ pub struct Snap;
 impl Decoder for Snap {
     fn name(&self) -> &'static str {
         "snap"
+    }
+
+    /// The Snap pixel base code: `snaptr('init', '<pixel id>')`.
+    fn inline(&self, script: &str) -> Vec<Decoded> {
+        let ids = ids_of_calls(script, "snaptr", &["init"]);
+        if ids.is_empty() {
+            return Vec::new();
+        }
+        let mut d = Decoded::new("Snap Pixel", "Snap", "ad", Role::Loader);
+        ids.into_iter().for_each(|i| d.id(i));
+        vec![d]
     }
 
     /// Snap's visitor ID.
@@ -44,6 +55,7 @@ impl Decoder for Snap {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
     use crate::analyze::decoders::testutil::*;
 
     #[test]
@@ -62,5 +74,14 @@ mod tests {
         assert_eq!(d.events, vec!["PAGE_VIEW"]);
         assert!(has(&d, "page_url", "plain") && has(&d, "hashed_email", "sha256"));
         assert!(decode(&req("GET", "https://www.snapchat.com/", None, None)).is_none());
+    }
+
+    #[test]
+    fn the_base_code_names_its_pixel() {
+        let base = "(function(e,t,n){if(e.snaptr)return;var a=e.snaptr=function(){a.handleRequest?a.handleRequest.apply(a,arguments):a.queue.push(arguments)};})(window,document,'https://sc-static.net/scevent.min.js');\nsnaptr('init', 'a1b2c3d4-0000-4000-8000-123456789abc', {'user_email': '__INSERT_USER_EMAIL__'});\nsnaptr('track', 'PAGE_VIEW');";
+        assert_eq!(
+            Snap.inline(base).remove(0).pixel_ids,
+            ["a1b2c3d4-0000-4000-8000-123456789abc"]
+        );
     }
 }

@@ -2,7 +2,7 @@
 //! events as JSON (often `text/plain`) to `/api/v2/pixel`, `/api/v2/pixel/act`,
 //! `/api/v2/pixel/track` and the 2020 `/api/v1/track`.
 
-use super::{Decoded, Decoder, Role, on};
+use super::{Decoded, Decoder, Role, calls, on};
 use crate::analyze::Field;
 use crate::analyze::request::RequestView;
 
@@ -21,6 +21,34 @@ fn api_path(path: &str) -> bool {
 impl Decoder for TikTok {
     fn name(&self) -> &'static str {
         "tiktok"
+    }
+
+    /// TikTok's base code: `ttq.load('<pixel code>')` (TikTok for Business help centre,
+    /// "Install the TikTok pixel with the base code"), or the queued form
+    /// `ttq.push(['load', '<code>'])`.
+    fn inline(&self, script: &str) -> Vec<Decoded> {
+        let mut ids: Vec<String> = calls(script, "ttq.load")
+            .into_iter()
+            .filter_map(|a| a.into_iter().next())
+            .collect();
+        for a in calls(script, "ttq.push") {
+            if let Some(inner) = a.first().and_then(|x| x.strip_prefix('['))
+                && let Some(args) = calls(&format!("f({})", inner.trim_end_matches(']')), "f")
+                    .into_iter()
+                    .next()
+                && args.first().map(String::as_str) == Some("load")
+                && let Some(id) = args.get(1)
+            {
+                ids.push(id.clone());
+            }
+        }
+        ids.retain(|i| !i.is_empty());
+        if ids.is_empty() {
+            return Vec::new();
+        }
+        let mut d = Decoded::new("TikTok Pixel", "ByteDance", "ad", Role::Loader);
+        ids.into_iter().for_each(|i| d.id(i));
+        vec![d]
     }
 
     /// TikTok's browser ID and click ID.
@@ -80,6 +108,7 @@ impl Decoder for TikTok {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
     use crate::analyze::decoders::Role;
     use crate::analyze::decoders::testutil::*;
 
@@ -175,5 +204,16 @@ mod tests {
             ))
             .is_none()
         );
+    }
+
+    #[test]
+    fn the_base_code_names_its_pixel() {
+        // The base code as TikTok's help centre publishes it (abridged: the methods list).
+        let base = "!function (w, d, t) { w.TiktokAnalyticsObject=t;var ttq=w[t]=w[t]||[];ttq.methods=[\"page\",\"track\"];ttq.load=function(e,n){var r=\"https://analytics.tiktok.com/i18n/pixel/events.js\"};\n  ttq.load('CDEMOTT0PIXEL0000001');\n  ttq.page();\n}(window, document, 'ttq');";
+        let d = TikTok.inline(base).remove(0);
+        assert_eq!(d.pixel_ids, ["CDEMOTT0PIXEL0000001"]);
+        let queued = "window.ttq = window.ttq || []; ttq.push(['load', 'C2']); ttq.page();";
+        assert_eq!(TikTok.inline(queued).remove(0).pixel_ids, ["C2"]);
+        assert!(TikTok.inline("var x = 1;").is_empty());
     }
 }

@@ -2,7 +2,7 @@
 //! `analytics.twitter.com`, `t.co` and `ads-api.x.com`/`ads-twitter.com` `/i/adsct` or
 //! `/1/i/adsct`, with `txn_id` (pixel), `events` (JSON list), `tw_document_href` (page).
 
-use super::{Decoded, Decoder, Role, on};
+use super::{Decoded, Decoder, Role, ids_of_calls, on};
 use crate::analyze::Field;
 use crate::analyze::request::RequestView;
 
@@ -12,6 +12,18 @@ pub struct X;
 impl Decoder for X {
     fn name(&self) -> &'static str {
         "x"
+    }
+
+    /// The X pixel base code: `twq('config', '<pixel id>')` (`twq('init', …)` in the older
+    /// universal website tag).
+    fn inline(&self, script: &str) -> Vec<Decoded> {
+        let ids = ids_of_calls(script, "twq", &["config", "init"]);
+        if ids.is_empty() {
+            return Vec::new();
+        }
+        let mut d = Decoded::new("X Pixel", "X Corp", "ad", Role::Loader);
+        ids.into_iter().for_each(|i| d.id(i));
+        vec![d]
     }
 
     /// X's click ID.
@@ -61,6 +73,7 @@ impl Decoder for X {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
     use crate::analyze::decoders::testutil::*;
 
     #[test]
@@ -80,5 +93,11 @@ mod tests {
             .is_some()
         );
         assert!(decode(&req("GET", "https://twitter.com/home", None, None)).is_none());
+    }
+
+    #[test]
+    fn the_base_code_names_its_pixel() {
+        let base = "!function(e,t,n,s,u,a){e.twq||(s=e.twq=function(){s.exe?s.exe.apply(s,arguments):s.queue.push(arguments);},s.version='1.1',s.queue=[],u=t.createElement(n),u.async=!0,u.src='https://static.ads-twitter.com/uwt.js',a=t.getElementsByTagName(n)[0],a.parentNode.insertBefore(u,a))}(window,document,'script');\ntwq('config','o1x2y');";
+        assert_eq!(X.inline(base).remove(0).pixel_ids, ["o1x2y"]);
     }
 }

@@ -1,0 +1,379 @@
+//! Static analysis: what a front page's HTML says about its trackers, without running it (the
+//! pre-scan, `pixelcensus prescan`). Reads [`StaticPage`]s and Tag Manager containers only.
+//!
+//! - Every script, image and frame URL goes through the same decoders as a browser crawl's
+//!   requests ([`decoders::decode`]), so a loader's or a noscript pixel's IDs are read by the
+//!   one place that knows the vendor; a third-party script no decoder knows is named from the
+//!   entity list when its category is a tracking one.
+//! - Every inline script goes through each decoder's [`decoders::Decoder::inline`] (its snippet's calls:
+//!   `fbq('init', …)`, `ttq.load(…)`, `gtag('config', …)`, …), and the URLs it holds (a loader
+//!   the snippet builds) through the decoders as well.
+//! - A Google Tag Manager container the page loads is read the same way, and what it would
+//!   inject is reported with the evidence `gtm_container` and the container as `loader`.
+
+use super::decoders::{self, Decoded};
+use super::entities::{self, Entities};
+use super::party::Parties;
+use super::request::RequestView;
+use crate::capture::{BodyState, RawRequest, ResourceKind, ResourceType, StaticPage, Step};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// One tracker a page's HTML shows.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct StaticFinding {
+    /// Tracker name (the decoders' or the entity list's, as in a browser crawl).
+    pub tracker: String,
+    /// Owner.
+    pub company: String,
+    /// Category.
+    pub category: String,
+    /// Pixel, tag or account IDs seen.
+    pub pixel_ids: BTreeSet<String>,
+    /// Where it was seen: `script_src`, `inline_script`, `img`, `noscript_img`, `iframe`,
+    /// `gtm_container`.
+    pub evidence: BTreeSet<&'static str>,
+    /// What puts it on the page: `page` (the HTML itself) and/or the Tag Manager containers
+    /// that inject it (`GTM-…`).
+    pub loaders: BTreeSet<String>,
+}
+
+impl StaticFinding {
+    /// Its category counts as tracking.
+    pub fn is_tracker(&self) -> bool {
+        entities::TRACKING_CATEGORIES.contains(&self.category.as_str())
+    }
+}
+
+/// The Google Tag Manager product name (its container IDs are followed).
+pub const GTM: &str = "Google Tag Manager";
+
+/// A GET of `url` as a browser would make it for `kind`, for the decoders.
+fn request(url: &str, kind: ResourceKind) -> RawRequest {
+    RawRequest {
+        seq: 0,
+        request_id: String::new(),
+        url: url.to_string(),
+        method: "GET".into(),
+        resource_type: match kind {
+            ResourceKind::ScriptSrc | ResourceKind::InlineScript | ResourceKind::GtmContainer => {
+                ResourceType::Script
+            }
+            ResourceKind::Img | ResourceKind::NoscriptImg => ResourceType::Image,
+            ResourceKind::Iframe => ResourceType::Document,
+        },
+        headers: Vec::new(),
+        body: None,
+        body_state: BodyState::None,
+        initiator: "{}".into(),
+        frame_id: String::new(),
+        frame_url: String::new(),
+        is_main_frame: false,
+        status: None,
+        mime_type: None,
+        response_headers: Vec::new(),
+        failure: None,
+        wall_time: 0.0,
+        step: Step::Load,
+        page: 0,
+    }
+}
+
+/// The `http(s)://` URLs quoted in a script (`'https://analytics.tiktok.com/…?sdkid=…'`).
+pub fn quoted_urls(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for q in ['\'', '"'] {
+        for part in text.split(q).skip(1).step_by(2) {
+            let u = part.trim();
+            if (u.starts_with("https://") || u.starts_with("http://") || u.starts_with("//"))
+                && u.len() < 2048
+                && !u.contains(char::is_whitespace)
+            {
+                let u = if let Some(rest) = u.strip_prefix("//") {
+                    format!("https://{rest}")
+                } else {
+                    u.to_string()
+                };
+                if !out.contains(&u) {
+                    out.push(u);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Undoes the escapes a Tag Manager container writes its tags' code with (`\x27`, `\"`,
+/// `\/`, `\u003c`), so snippets inside read as in a page.
+pub fn unescape_container(text: &str) -> String {
+    text.replace("\\x27", "'")
+        .replace("\\x22", "\"")
+        .replace("\\\"", "\"")
+        .replace("\\/", "/")
+        .replace("\\u003c", "<")
+        .replace("\\u003e", ">")
+        .replace("\\u0026", "&")
+}
+
+/// True when a script holds something the static analysis reads (a decoder's snippet, or a
+/// URL a decoder knows): the pre-scan keeps only such inline scripts.
+pub fn worth_keeping(domain: &str, script: &str) -> bool {
+    let parties = Parties::new(domain, None);
+    decoders::REGISTRY
+        .iter()
+        .any(|d| !d.inline(script).is_empty())
+        || quoted_urls(script).iter().any(|u| {
+            let raw = request(u, ResourceKind::InlineScript);
+            RequestView::new(&raw, &parties).is_some_and(|v| decoders::decode(&v).is_some())
+        })
+}
+
+/// Findings keyed by tracker, merged as they come.
+#[derive(Default)]
+struct Acc {
+    by: BTreeMap<String, StaticFinding>,
+}
+
+impl Acc {
+    fn add(&mut self, d: &Decoded, evidence: ResourceKind, loader: &str) {
+        self.put(
+            d.tracker,
+            d.company,
+            d.category,
+            &d.pixel_ids,
+            evidence,
+            loader,
+        );
+    }
+
+    fn put(
+        &mut self,
+        tracker: &str,
+        company: &str,
+        category: &str,
+        ids: &[String],
+        evidence: ResourceKind,
+        loader: &str,
+    ) {
+        let f = self
+            .by
+            .entry(tracker.to_string())
+            .or_insert_with(|| StaticFinding {
+                tracker: tracker.to_string(),
+                company: company.to_string(),
+                category: category.to_string(),
+                ..Default::default()
+            });
+        f.pixel_ids.extend(ids.iter().cloned());
+        f.evidence.insert(evidence.as_str());
+        f.loaders.insert(loader.to_string());
+    }
+}
+
+/// Reads one script's text (inline, or a container) with every decoder's snippet reader and
+/// the decoders for the URLs it quotes.
+fn scan_script(text: &str, parties: &Parties, evidence: ResourceKind, loader: &str, acc: &mut Acc) {
+    for d in decoders::REGISTRY {
+        for x in d.inline(text) {
+            acc.add(&x, evidence, loader);
+        }
+    }
+    for u in quoted_urls(text) {
+        let raw = request(&u, evidence);
+        if let Some(v) = RequestView::new(&raw, parties)
+            && let Some((_, x)) = decoders::decode(&v)
+        {
+            acc.add(&x, evidence, loader);
+        }
+    }
+}
+
+/// The trackers a pre-scanned page shows, by name. `containers` holds the Tag Manager
+/// containers fetched in the run (ID → body).
+pub fn analyze(
+    page: &StaticPage,
+    containers: &HashMap<String, String>,
+    entities: &Entities,
+) -> Vec<StaticFinding> {
+    let parties = Parties::new(&page.domain, page.final_url.as_deref());
+    let mut acc = Acc::default();
+    for r in &page.resources {
+        if let Some(u) = &r.url {
+            let raw = request(u, r.kind);
+            let Some(v) = RequestView::new(&raw, &parties) else {
+                continue;
+            };
+            match decoders::decode(&v) {
+                Some((_, d)) => acc.add(&d, r.kind, "page"),
+                None if v.third_party && r.kind == ResourceKind::ScriptSrc => {
+                    if let Some(e) = entities.lookup(&v.host)
+                        && entities::TRACKING_CATEGORIES.contains(&e.category.as_str())
+                    {
+                        acc.put(&e.name, e.owner(), &e.category, &[], r.kind, "page");
+                    }
+                }
+                None => {}
+            }
+        }
+        if let Some(t) = &r.text {
+            scan_script(t, &parties, r.kind, "page", &mut acc);
+        }
+    }
+    // What the page's Tag Manager containers would inject.
+    let gtm_ids: Vec<String> = acc
+        .by
+        .get(GTM)
+        .map(|f| f.pixel_ids.iter().cloned().collect())
+        .unwrap_or_default();
+    for id in gtm_ids {
+        if let Some(body) = containers.get(&id) {
+            scan_script(
+                &unescape_container(body),
+                &parties,
+                ResourceKind::GtmContainer,
+                &id,
+                &mut acc,
+            );
+        }
+    }
+    // A container found inside another container's code is not a loader of its own.
+    acc.by.into_values().collect()
+}
+
+/// The Tag Manager container IDs a pre-scanned page loads (to fetch once per run).
+pub fn gtm_containers(page: &StaticPage) -> Vec<String> {
+    let parties = Parties::new(&page.domain, page.final_url.as_deref());
+    let mut acc = Acc::default();
+    for r in &page.resources {
+        if let Some(u) = &r.url {
+            let raw = request(u, r.kind);
+            if let Some(v) = RequestView::new(&raw, &parties)
+                && let Some((_, d)) = decoders::decode(&v)
+            {
+                acc.add(&d, r.kind, "page");
+            }
+        }
+        if let Some(t) = &r.text {
+            scan_script(t, &parties, r.kind, "page", &mut acc);
+        }
+    }
+    acc.by
+        .get(GTM)
+        .map(|f| f.pixel_ids.iter().cloned().collect())
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::capture::{Outcome, StaticResource};
+
+    fn page(resources: Vec<StaticResource>) -> StaticPage {
+        StaticPage {
+            domain: "shop.example".into(),
+            outcome: Outcome::Ok,
+            http_status: Some(200),
+            start_url: "https://shop.example/".into(),
+            final_url: Some("https://shop.example/".into()),
+            redirect_chain: vec![],
+            error: None,
+            fetched_at: String::new(),
+            duration_ms: 1,
+            bytes: 1,
+            wall: None,
+            resources,
+        }
+    }
+
+    fn src(kind: ResourceKind, url: &str) -> StaticResource {
+        StaticResource {
+            kind,
+            url: Some(url.into()),
+            text: None,
+        }
+    }
+
+    fn inline(text: &str) -> StaticResource {
+        StaticResource {
+            kind: ResourceKind::InlineScript,
+            url: None,
+            text: Some(text.into()),
+        }
+    }
+
+    #[test]
+    fn snippets_loaders_pixels_and_containers_are_read() {
+        // The Meta base code (Meta for Developers) with its noscript pixel, a gtag.js loader,
+        // the GTM snippet, and a third-party script only the entity list knows.
+        let p = page(vec![
+            inline(
+                "!function(f,b,e,v,n,t,s){}(window, document,'script','https://connect.facebook.net/en_US/fbevents.js'); fbq('init', '1234567890123456'); fbq('track', 'PageView');",
+            ),
+            src(
+                ResourceKind::NoscriptImg,
+                "https://www.facebook.com/tr?id=1234567890123456&ev=PageView&noscript=1",
+            ),
+            src(
+                ResourceKind::ScriptSrc,
+                "https://www.googletagmanager.com/gtag/js?id=G-DEMO123456",
+            ),
+            inline(
+                "(function(w,d,s,l,i){w[l]=w[l]||[];j.src='https://www.googletagmanager.com/gtm.js?id='+i+dl;})(window,document,'script','dataLayer','GTM-DEMO01');",
+            ),
+            src(
+                ResourceKind::ScriptSrc,
+                "https://static.hotjar.com/c/hotjar-3546.js?sv=6",
+            ),
+            src(
+                ResourceKind::ScriptSrc,
+                "https://cdn.jsdelivr.net/npm/lib.js",
+            ),
+            src(ResourceKind::Img, "https://shop.example/logo.png"),
+        ]);
+        // A container as GTM escapes its tags' code.
+        let containers = HashMap::from([(
+            "GTM-DEMO01".to_string(),
+            r#"var data = {"resource": {"tags": [{"function":"__html","vtp_html":"\u003cscript\u003ettq.load(\x27DDEMOTT0GTM000000002\x27);ttq.page();\u003c\/script\u003e"}]}};"#.to_string(),
+        )]);
+        let f = analyze(&p, &containers, Entities::get());
+        let by: BTreeMap<&str, &StaticFinding> =
+            f.iter().map(|x| (x.tracker.as_str(), x)).collect();
+        let meta = by["Meta Pixel"];
+        assert_eq!(
+            meta.pixel_ids,
+            BTreeSet::from(["1234567890123456".to_string()])
+        );
+        assert_eq!(
+            meta.evidence,
+            BTreeSet::from(["inline_script", "noscript_img"])
+        );
+        assert_eq!(
+            by["Google Analytics 4"].evidence,
+            BTreeSet::from(["script_src"])
+        );
+        let gtm = by[GTM];
+        assert_eq!(gtm.pixel_ids, BTreeSet::from(["GTM-DEMO01".to_string()]));
+        let tt = by["TikTok Pixel"];
+        assert_eq!(tt.evidence, BTreeSet::from(["gtm_container"]));
+        assert_eq!(tt.loaders, BTreeSet::from(["GTM-DEMO01".to_string()]));
+        assert_eq!(
+            tt.pixel_ids,
+            BTreeSet::from(["DDEMOTT0GTM000000002".to_string()])
+        );
+        assert_eq!(by["Hotjar"].pixel_ids, BTreeSet::from(["3546".to_string()]));
+        assert!(!by.contains_key("jsDelivr"), "a CDN is no tracker: {by:?}");
+        assert_eq!(gtm_containers(&p), ["GTM-DEMO01"]);
+    }
+
+    #[test]
+    fn only_scripts_with_something_to_read_are_kept() {
+        assert!(worth_keeping("s.example", "fbq('init', '1');"));
+        assert!(worth_keeping(
+            "s.example",
+            "s.src = 'https://analytics.tiktok.com/i18n/pixel/events.js?sdkid=C1';"
+        ));
+        assert!(!worth_keeping(
+            "s.example",
+            "document.body.classList.add('js');"
+        ));
+    }
+}
