@@ -281,6 +281,15 @@ async fn run_floor(
             let mut builder = fantoccini::ClientBuilder::rustls().unwrap();
             builder.capabilities(caps);
             let c = builder.connect(&url).await.expect("floor session");
+            // The same page budget as the crawls (--page-timeout 15): a page that never
+            // finishes costs the floor what it costs pixelcensus.
+            let _ = c
+                .update_timeouts(fantoccini::wd::TimeoutConfiguration::new(
+                    None,
+                    Some(Duration::from_secs(15)),
+                    None,
+                ))
+                .await;
             loop {
                 let i = next.fetch_add(1, Ordering::Relaxed);
                 if i >= n {

@@ -6,7 +6,8 @@
 //! The rule ([`Controller::decide`], a pure function of the samples so tests can feed it
 //! made-up load): slow start (double) until the first sign of pressure, then additive
 //! increase by one after two calm samples in a row, multiplicative decrease (to three
-//! quarters, at least one fewer) as soon as the CPU is busier than 90 % of all cores, the
+//! quarters, at least one fewer) as soon as the CPU is busier than 90 % of all cores (but not
+//! in the one sample right after an increase, which holds the new browsers' start-up), the
 //! crawl's processes use more than the memory budget, or the machine's available memory
 //! falls under the reserve. Bounded by 1 and `--max-browsers`. A new browser is only added
 //! while every running one has a site (a short list does not need more).
@@ -52,6 +53,8 @@ pub struct Controller {
     slow_start: bool,
     /// Calm samples in a row.
     calm: u32,
+    /// The last decision added browsers: their start-up is in the next CPU sample.
+    just_added: bool,
 }
 
 impl Controller {
@@ -62,6 +65,7 @@ impl Controller {
             limits,
             slow_start: true,
             calm: 0,
+            just_added: false,
         }
     }
 
@@ -75,9 +79,11 @@ impl Controller {
         let l = self.limits;
         let n = self.current.max(1) as u64;
         let per_browser = s.crawl_bytes / n;
-        let pressure =
-            s.cpu_busy > CPU_HIGH || s.crawl_bytes > l.memory_budget || s.mem_available < l.reserve;
-        if pressure {
+        let memory_short = s.crawl_bytes > l.memory_budget || s.mem_available < l.reserve;
+        // Browsers just started burn CPU for a second or two: one busy sample right after an
+        // increase is their start-up, not the crawl's load (memory pressure always counts).
+        let cpu_high = s.cpu_busy > CPU_HIGH && !std::mem::take(&mut self.just_added);
+        if memory_short || cpu_high {
             self.slow_start = false;
             self.calm = 0;
             let down = (self.current * 3 / 4).min(self.current.saturating_sub(1));
@@ -102,6 +108,7 @@ impl Controller {
         if self.slow_start || self.calm >= 2 {
             self.calm = 0;
             self.current = wanted;
+            self.just_added = true;
         }
         self.current
     }
@@ -253,11 +260,13 @@ mod tests {
         // Slow start: doubling while idle.
         assert_eq!(c.decide(calm(2)), 4);
         assert_eq!(c.decide(calm(4)), 8);
-        // The CPU gets busy: three quarters, and no more doubling.
+        // The CPU is busy right after the browsers were added: their start-up, ignored once.
         let busy = Sample {
             cpu_busy: 0.95,
             ..calm(8)
         };
+        assert_eq!(c.decide(busy), 8);
+        // Busy again: three quarters, and no more doubling.
         assert_eq!(c.decide(busy), 6);
         // Then one more after two calm samples in a row.
         assert_eq!(c.decide(calm(6)), 6);
