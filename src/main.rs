@@ -739,16 +739,12 @@ fn report_cmd(dir: &Path, rules: &[PathBuf], all_requests: bool, quiet: bool) ->
         let sites = report::prescan::analyse(&store)?;
         let rows = report::prescan::write(&sites, dir, &name)?;
         if !quiet {
-            let files: Vec<String> = rows
-                .iter()
-                .map(|(f, n)| format!("{f} ({n} rows)"))
-                .collect();
             eprintln!(
                 "pixelcensus: analysed {} prescanned sites in {:.1} s; wrote into {}: {}",
                 sites.len(),
                 start.elapsed().as_secs_f64(),
                 dir.display(),
-                files.join(", ")
+                describe_rows(&rows)
             );
         }
         return Ok(ExitCode::SUCCESS);
@@ -845,20 +841,10 @@ async fn prescan_cmd(a: &PrescanArgs, out: &Path, quiet: bool) -> Result<ExitCod
         report::write_all(&store, out, &analyzer, &report::ReportOptions::default())?.describe()
     } else {
         let sites = report::prescan::analyse(&store)?;
-        report::prescan::write(&sites, out, &name)?
-            .iter()
-            .map(|(f, n)| format!("{f} ({n} rows)"))
-            .collect::<Vec<_>>()
-            .join(", ")
+        describe_rows(&report::prescan::write(&sites, out, &name)?)
     };
     match result {
-        Err(sig) => {
-            eprintln!(
-                "pixelcensus: interrupted ({}); run the same command again to continue where it stopped",
-                sig.name
-            );
-            Ok(ExitCode::from(128 + sig.number))
-        }
+        Err(sig) => Ok(interrupted(&sig)),
         Ok(Err(e)) => Err(e.into()),
         Ok(Ok(s)) => {
             if !quiet {
@@ -887,6 +873,23 @@ async fn prescan_cmd(a: &PrescanArgs, out: &Path, quiet: bool) -> Result<ExitCod
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// What a stop by signal says, and its exit status (128 + the signal's number).
+fn interrupted(sig: &StopSignal) -> ExitCode {
+    eprintln!(
+        "pixelcensus: interrupted ({}); run the same command again to continue where it stopped",
+        sig.name
+    );
+    ExitCode::from(128 + sig.number)
+}
+
+/// Files and their rows for a summary line: `prescan.csv (45 rows), …`.
+fn describe_rows(rows: &[(&str, u64)]) -> String {
+    rows.iter()
+        .map(|(f, n)| format!("{f} ({n} rows)"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// `crawl` (and `demo`): read the list, open the folder, run the crawl, write the datasets.
@@ -944,13 +947,7 @@ async fn crawl_cmd(list_path: &Path, out: &Path, o: CrawlOpts, quiet: bool) -> R
     };
     let written = report::write_all(&store, out, &analyzer, &opts)?;
     match result {
-        Err(sig) => {
-            eprintln!(
-                "pixelcensus: interrupted ({}); run the same command again to continue where it stopped",
-                sig.name
-            );
-            Ok(ExitCode::from(128 + sig.number))
-        }
+        Err(sig) => Ok(interrupted(&sig)),
         Ok(Err(e)) => Err(e.into()),
         Ok(Ok(summary)) => {
             if !quiet {

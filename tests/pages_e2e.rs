@@ -33,14 +33,6 @@ fn pages_csv(out: &Path) -> BTreeMap<String, BTreeMap<u32, BTreeMap<String, Stri
     m
 }
 
-/// A CSV's rows by column name.
-fn rows(out: &Path, file: &str) -> Vec<BTreeMap<String, String>> {
-    let (h, rows) = read_csv(&out.join(file));
-    rows.into_iter()
-        .map(|r| h.iter().cloned().zip(r).collect())
-        .collect()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn internal_pages_are_followed_attributed_and_decoys_never() {
     require_browser();

@@ -33,13 +33,6 @@ fn prescan_args(web: &pixelcensus::testweb::TestWeb, list: &Path, out: &Path) ->
     .collect()
 }
 
-fn rows(out: &Path, file: &str) -> Vec<BTreeMap<String, String>> {
-    let (h, rows) = read_csv(&out.join(file));
-    rows.into_iter()
-        .map(|r| h.iter().cloned().zip(r).collect())
-        .collect()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_html_shows_what_the_truth_says_and_the_browser_the_rest() {
     require_browser();

@@ -153,6 +153,14 @@ pub fn read_csv(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
     (header, rows)
 }
 
+/// A CSV of a crawl folder, each row by column name.
+pub fn rows(out: &Path, file: &str) -> Vec<std::collections::BTreeMap<String, String>> {
+    let (h, rows) = read_csv(&out.join(file));
+    rows.into_iter()
+        .map(|r| h.iter().cloned().zip(r).collect())
+        .collect()
+}
+
 /// Raw SQL count on a store file (read-only, while a crawl may be writing).
 pub fn count(out: &Path, sql: &str) -> i64 {
     let c = rusqlite::Connection::open_with_flags(
