@@ -187,19 +187,15 @@ fn scan_script(text: &str, parties: &Parties, evidence: ResourceKind, loader: &s
     }
 }
 
-/// The trackers a pre-scanned page shows, by name. `containers` holds the Tag Manager
-/// containers fetched in the run (ID → body).
-pub fn analyze(
-    page: &StaticPage,
-    containers: &HashMap<String, String>,
-    entities: &Entities,
-) -> Vec<StaticFinding> {
-    let parties = Parties::new(&page.domain, page.final_url.as_deref());
+/// The page's own evidence (its resources, without the containers it loads): URLs through
+/// the decoders (and, for third-party scripts no decoder knows, the entity list), inline
+/// scripts through the snippet readers.
+fn scan_page(page: &StaticPage, parties: &Parties, entities: &Entities) -> Acc {
     let mut acc = Acc::default();
     for r in &page.resources {
         if let Some(u) = &r.url {
             let raw = request(u, r.kind);
-            let Some(v) = RequestView::new(&raw, &parties) else {
+            let Some(v) = RequestView::new(&raw, parties) else {
                 continue;
             };
             match decoders::decode(&v) {
@@ -215,16 +211,33 @@ pub fn analyze(
             }
         }
         if let Some(t) = &r.text {
-            scan_script(t, &parties, r.kind, "page", &mut acc);
+            scan_script(t, parties, r.kind, "page", &mut acc);
         }
     }
+    acc
+}
+
+impl Acc {
+    /// The Tag Manager container IDs found so far.
+    fn gtm_ids(&self) -> Vec<String> {
+        self.by
+            .get(GTM)
+            .map(|f| f.pixel_ids.iter().cloned().collect())
+            .unwrap_or_default()
+    }
+}
+
+/// The trackers a pre-scanned page shows, by name. `containers` holds the Tag Manager
+/// containers fetched in the run (ID → body).
+pub fn analyze(
+    page: &StaticPage,
+    containers: &HashMap<String, String>,
+    entities: &Entities,
+) -> Vec<StaticFinding> {
+    let parties = Parties::new(&page.domain, page.final_url.as_deref());
+    let mut acc = scan_page(page, &parties, entities);
     // What the page's Tag Manager containers would inject.
-    let gtm_ids: Vec<String> = acc
-        .by
-        .get(GTM)
-        .map(|f| f.pixel_ids.iter().cloned().collect())
-        .unwrap_or_default();
-    for id in gtm_ids {
+    for id in acc.gtm_ids() {
         if let Some(body) = containers.get(&id) {
             scan_script(
                 &unescape_container(body),
@@ -235,31 +248,13 @@ pub fn analyze(
             );
         }
     }
-    // A container found inside another container's code is not a loader of its own.
     acc.by.into_values().collect()
 }
 
 /// The Tag Manager container IDs a pre-scanned page loads (to fetch once per run).
 pub fn gtm_containers(page: &StaticPage) -> Vec<String> {
     let parties = Parties::new(&page.domain, page.final_url.as_deref());
-    let mut acc = Acc::default();
-    for r in &page.resources {
-        if let Some(u) = &r.url {
-            let raw = request(u, r.kind);
-            if let Some(v) = RequestView::new(&raw, &parties)
-                && let Some((_, d)) = decoders::decode(&v)
-            {
-                acc.add(&d, r.kind, "page");
-            }
-        }
-        if let Some(t) = &r.text {
-            scan_script(t, &parties, r.kind, "page", &mut acc);
-        }
-    }
-    acc.by
-        .get(GTM)
-        .map(|f| f.pixel_ids.iter().cloned().collect())
-        .unwrap_or_default()
+    scan_page(page, &parties, Entities::get()).gtm_ids()
 }
 
 #[cfg(test)]

@@ -83,14 +83,12 @@ fn now() -> String {
 async fn scan(shared: &Shared, domain: &str) -> StaticPage {
     let started = Instant::now();
     let fetched_at = now();
-    let f = shared.fetcher.front_page(domain).await;
-    let (resources, wall) = match (
-        &f.html,
-        f.final_url.as_deref().and_then(|u| url::Url::parse(u).ok()),
-    ) {
+    let mut f = shared.fetcher.front_page(domain).await;
+    let base = f.final_url.as_deref().and_then(|u| url::Url::parse(u).ok());
+    let (resources, wall) = match (f.html.take(), base) {
         (Some(h), Some(base)) => {
-            // HTML parsing is CPU work: off the async reactor.
-            let (d, h) = (domain.to_string(), h.clone());
+            // HTML parsing is CPU work: off the async reactor (the page moves there, uncopied).
+            let d = domain.to_string();
             match tokio::task::spawn_blocking(move || html::extract(&d, &base, &h)).await {
                 Ok(e) => (e.resources, e.wall),
                 Err(_) => (Vec::new(), None),
