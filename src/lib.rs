@@ -16,6 +16,7 @@ pub mod collect;
 pub mod consent;
 pub mod crawl;
 pub mod list;
+pub mod merge;
 pub mod prescan;
 pub mod report;
 pub mod store;

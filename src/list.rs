@@ -415,12 +415,101 @@ pub fn registrable(host: &str) -> String {
     psl::domain_str(&host).map(str::to_string).unwrap_or(host)
 }
 
+/// One of N shards of a list (`--shard K/N`, 1 ≤ K ≤ N): the sites whose registrable domain
+/// hashes to K. The hash is of the domain, not of its line, so a site stays in its shard when
+/// the list is re-ranked, and all consent modes of a site fall in the same shard.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Shard {
+    /// This shard, 1-based.
+    pub k: u32,
+    /// How many shards the list is split into.
+    pub n: u32,
+}
+
+impl Shard {
+    /// Parses `K/N`.
+    pub fn parse(s: &str) -> Result<Shard, String> {
+        let usage = || format!("`{s}`: give the shard as K/N, e.g. 2/3 (1 ≤ K ≤ N ≤ 10000)");
+        let (k, n) = s.split_once('/').ok_or_else(usage)?;
+        let k: u32 = k.trim().parse().map_err(|_| usage())?;
+        let n: u32 = n.trim().parse().map_err(|_| usage())?;
+        if n == 0 || n > 10_000 || k == 0 || k > n {
+            return Err(usage());
+        }
+        Ok(Shard { k, n })
+    }
+
+    /// The shard (1..=n) a domain belongs to: SHA-256 of its registrable domain, the first
+    /// eight bytes as a number, modulo n.
+    pub fn of(domain: &str, n: u32) -> u32 {
+        use sha2::{Digest, Sha256};
+        let d = Sha256::digest(registrable(domain).as_bytes());
+        let x = u64::from_be_bytes(d[..8].try_into().expect("8 bytes"));
+        (x % u64::from(n.max(1))) as u32 + 1
+    }
+
+    /// Whether `domain` is in this shard.
+    pub fn holds(&self, domain: &str) -> bool {
+        Shard::of(domain, self.n) == self.k
+    }
+}
+
+impl std::fmt::Display for Shard {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/{}", self.k, self.n)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    /// `Shard::of(d, 10)` for example.com, google.com, tiktok.com, computed outside Rust:
+    /// `int.from_bytes(hashlib.sha256(d.encode()).digest()[:8], 'big') % 10 + 1`.
+    const PINNED_SHARDS: [u32; 3] = [10, 1, 1];
+
     fn parse(text: &str) -> Result<ParsedList, ListError> {
         parse_list(text, Path::new("top.csv"), &Selection::default())
+    }
+
+    #[test]
+    fn shards_cover_a_large_list_exactly_once_and_follow_the_domain() {
+        let domains: Vec<String> = (0..100_000).map(|i| format!("site{i}.example")).collect();
+        for n in [1u32, 2, 3, 7, 16] {
+            let mut sizes = vec![0usize; n as usize];
+            for d in &domains {
+                let holders: Vec<u32> = (1..=n).filter(|&k| Shard { k, n }.holds(d)).collect();
+                assert_eq!(holders.len(), 1, "{d} in shards {holders:?} of {n}");
+                sizes[holders[0] as usize - 1] += 1;
+            }
+            let even = domains.len() / n as usize;
+            for s in &sizes {
+                assert!(s.abs_diff(even) < even / 20 + 50, "uneven shards {sizes:?}");
+            }
+        }
+        // The registrable domain decides: a subdomain stays with its site; the rank does not
+        // enter.
+        assert_eq!(
+            Shard::of("www.news.example.co.uk", 5),
+            Shard::of("example.co.uk", 5)
+        );
+        assert_eq!(Shard::of("Example.COM", 9), Shard::of("example.com", 9));
+        // Stable across releases: pinned values (changing the hash moves every site).
+        assert_eq!(Shard::of("example.com", 3), Shard::of("example.com", 3));
+        let pinned: Vec<u32> = ["example.com", "google.com", "tiktok.com"]
+            .iter()
+            .map(|d| Shard::of(d, 10))
+            .collect();
+        assert_eq!(pinned, PINNED_SHARDS);
+    }
+
+    #[test]
+    fn shard_syntax() {
+        assert_eq!(Shard::parse("2/3"), Ok(Shard { k: 2, n: 3 }));
+        assert_eq!(Shard::parse("1/1").unwrap().to_string(), "1/1");
+        for bad in ["0/3", "4/3", "3", "a/b", "1/0", "-1/2"] {
+            assert!(Shard::parse(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -8,7 +8,7 @@ use pixelcensus::browser::{self, BrowserConfig};
 use pixelcensus::capture::ConsentMode;
 use pixelcensus::consent::ConsentConfig;
 use pixelcensus::crawl::{self, CrawlConfig, Progress};
-use pixelcensus::list::{self, Selection};
+use pixelcensus::list::{self, Selection, Shard};
 use pixelcensus::store::meta::{CrawlMeta, ListInfo, RunOptions};
 use pixelcensus::store::{CrawlLock, Store};
 use pixelcensus::visit::VisitConfig;
@@ -163,6 +163,35 @@ pixelcensus completions zsh > ~/.zfunc/_pixelcensus"
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Combine the shard folders of one crawl (`crawl --shard K/N`) into one store and write
+    /// every dataset from it, as one machine crawling the whole list would have.
+    #[command(
+        after_help = "Examples:\n  pixelcensus merge --out results/2026-12 results/2026-12-shard1 results/2026-12-shard2 results/2026-12-shard3\n  \
+pixelcensus merge --out /tmp/so-far --partial shards/*\n\n\
+Refused, naming what differs: folders that are not shards, shards of different crawls (list, --crawl-id,\n\
+consent modes, GPC, --pages, --dwell and the other options that change what is measured, pixelcensus's\n\
+major version), a shard given twice, a site in two shards, missing or unfinished shards (unless --partial).\n\
+The same shards merged again give byte-identical datasets. manifest.json is written last: a folder\n\
+without it is not a finished merge."
+    )]
+    Merge {
+        /// The merged crawl's folder (created; a folder holding an earlier merge is replaced).
+        #[arg(long)]
+        out: PathBuf,
+        /// The shards' folders, in any order.
+        #[arg(value_name = "SHARD_DIR", required = true)]
+        shards: Vec<PathBuf>,
+        /// Merge even when shards are missing or unfinished (their sites are absent or
+        /// counted as pending).
+        #[arg(long)]
+        partial: bool,
+        /// An adblock-syntax filter list; repeatable.
+        #[arg(long = "rules", value_name = "FILE")]
+        rules: Vec<PathBuf>,
+        /// Write every request to requests.csv, not only third-party and pixel requests.
+        #[arg(long)]
+        all_requests: bool,
+    },
     /// Rewrite every dataset of a crawl folder from its store (same as analyze).
     #[command(after_help = "Examples:\n  pixelcensus report results/2026-12\n  \
 pixelcensus report results/2026-12 --rules easyprivacy.txt --all-requests\n\n\
@@ -293,6 +322,16 @@ fn check_ranks(s: &str) -> Result<String, String> {
     })
 }
 
+/// `--crawl-id ID`: 1 to 100 letters, digits, `.`, `_` or `-`.
+fn check_crawl_id(s: &str) -> Result<String, String> {
+    let ok = |c: char| c.is_ascii_alphanumeric() || "._-".contains(c);
+    if !s.is_empty() && s.len() <= 100 && s.chars().all(ok) {
+        Ok(s.to_string())
+    } else {
+        Err("use 1 to 100 letters, digits, `.`, `_` or `-` (e.g. 2026-12)".into())
+    }
+}
+
 /// `--name NAME`: a plain folder name under results/, or `auto`.
 fn check_name(s: &str) -> Result<String, String> {
     if !s.is_empty() && !s.contains(['/', '\\']) && s != "." && s != ".." {
@@ -332,6 +371,18 @@ struct CrawlOpts {
     /// Visit only ranks A to B, inclusive (e.g. 1-1000).
     #[arg(long, value_name = "A-B", value_parser = check_ranks)]
     ranks: Option<String>,
+    /// Visit only shard K of N (1 ≤ K ≤ N): the sites whose registrable domain hashes to K,
+    /// after --ranks and --limit. The N shards of a list cover it exactly once; run each on its
+    /// own machine into its own folder and combine them with `pixelcensus merge`. Needs
+    /// --crawl-id, the same for every shard.
+    #[arg(long, value_name = "K/N", value_parser = Shard::parse, requires = "crawl_id")]
+    shard: Option<Shard>,
+    /// The crawl's identity, e.g. `2026-12`: the canary values and internal pages are derived
+    /// from it (not from a random secret of the folder), so the shards of one crawl type
+    /// values unique per site across all of them; also the `crawl` column of every dataset.
+    /// Fixed for a folder. It is a name, not a secret.
+    #[arg(long, value_name = "ID", value_parser = check_crawl_id)]
+    crawl_id: Option<String>,
     /// Skip malformed list lines with a warning instead of stopping.
     #[arg(long)]
     skip_bad_lines: bool,
@@ -623,6 +674,13 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Testweb { port, log, .. } => testweb_cmd(port, log.as_deref()).await,
+        Command::Merge {
+            out,
+            shards,
+            partial,
+            rules,
+            all_requests,
+        } => merge_cmd(&out, &shards, partial, &rules, all_requests, quiet),
         Command::Analyze {
             dir,
             rules,
@@ -767,6 +825,70 @@ fn report_cmd(dir: &Path, rules: &[PathBuf], all_requests: bool, quiet: bool) ->
     Ok(ExitCode::SUCCESS)
 }
 
+/// `merge`: the shards' stores into one, then every dataset from it.
+fn merge_cmd(
+    out: &Path,
+    shards: &[PathBuf],
+    partial: bool,
+    rules: &[PathBuf],
+    all_requests: bool,
+    quiet: bool,
+) -> Result<ExitCode> {
+    let analyzer = analyzer(rules, quiet)?;
+    let start = std::time::Instant::now();
+    let bar = (!quiet && std::io::stderr().is_terminal()).then(|| {
+        let b = indicatif::ProgressBar::new(0);
+        b.set_style(
+            indicatif::ProgressStyle::with_template("merging {pos}/{len} visits {wide_bar} {eta}")
+                .expect("a fixed template"),
+        );
+        b
+    });
+    let merged = pixelcensus::merge::merge(
+        shards,
+        out,
+        &pixelcensus::merge::MergeOptions { partial },
+        |done, total| {
+            if let Some(b) = &bar {
+                b.set_length(total);
+                b.set_position(done);
+            }
+        },
+    )?;
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    let copied = start.elapsed();
+    let store = Store::open(out)?;
+    let opts = report::ReportOptions {
+        all_requests,
+        rules: rules.to_vec(),
+    };
+    let w = report::write_all(&store, out, &analyzer, &opts)?;
+    if !quiet {
+        let list: Vec<String> = merged
+            .shards
+            .iter()
+            .map(|s| {
+                let k = s.shard.map(|s| s.to_string()).unwrap_or_default();
+                format!("{k} ({}: {} of {} targets)", s.folder, s.visits, s.targets)
+            })
+            .collect();
+        eprintln!(
+            "pixelcensus: merged {} shard(s) into {}: {}; {} targets, {} visits in {:.1} s; report in {:.1} s",
+            merged.shards.len(),
+            out.display(),
+            list.join(", "),
+            merged.targets,
+            merged.visits,
+            copied.as_secs_f64(),
+            (start.elapsed() - copied).as_secs_f64()
+        );
+        eprintln!("  wrote: {}", w.describe());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 /// `prescan`: read the list, open the folder, fetch every pending site, write the prescan's
 /// files (and, beside a crawl of the folder, every dataset with static_vs_browser.csv).
 async fn prescan_cmd(a: &PrescanArgs, out: &Path, quiet: bool) -> Result<ExitCode> {
@@ -894,7 +1016,17 @@ fn describe_rows(rows: &[(&str, u64)]) -> String {
 
 /// `crawl` (and `demo`): read the list, open the folder, run the crawl, write the datasets.
 async fn crawl_cmd(list_path: &Path, out: &Path, o: CrawlOpts, quiet: bool) -> Result<ExitCode> {
-    let parsed = read_targets(list_path, &o, quiet)?;
+    let mut parsed = read_targets(list_path, &o, quiet)?;
+    if let Some(shard) = o.shard {
+        let all = parsed.targets.len();
+        parsed.targets.retain(|t| shard.holds(&t.domain));
+        if !quiet {
+            eprintln!(
+                "pixelcensus: shard {shard}: {} of the {all} sites",
+                parsed.targets.len()
+            );
+        }
+    }
     // Filter lists and the browser's version are checked before anything is opened.
     let analyzer = analyzer(&o.rules, quiet)?;
     let versions = browser::Versions::detect(
@@ -971,6 +1103,14 @@ fn record_meta(
 ) -> Result<bool> {
     let mut meta = CrawlMeta::read(store)?;
     check_gpc(&meta, o.gpc, out)?;
+    check_identity(&meta, o, out)?;
+    if let Some(id) = &o.crawl_id
+        && meta.crawl_id.is_none()
+    {
+        store.set_secret(&pixelcensus::canary::identity_secret(id))?;
+        meta.crawl_id = Some(id.clone());
+    }
+    meta.shard = o.shard;
     let counts = open_frontier(store, parsed, o, out, quiet)?;
     if let Some(finished) = &meta.finished_at
         && counts.total > 0
@@ -1002,7 +1142,13 @@ fn record_meta(
     meta.chromedriver_version = Some(versions.chromedriver.clone()).filter(|v| !v.is_empty());
     meta.disguise = Some(browser::DISGUISE.iter().map(|s| s.to_string()).collect());
     meta.started_at.get_or_insert_with(now);
-    meta.name.get_or_insert_with(|| report::crawl_name(out));
+    meta.name.get_or_insert_with(|| {
+        o.crawl_id
+            .clone()
+            .unwrap_or_else(|| report::crawl_name(out))
+    });
+    meta.pixelcensus_version
+        .get_or_insert_with(|| report::manifest::version().0.to_string());
     meta.write(store)?;
     Ok(true)
 }
@@ -1056,6 +1202,38 @@ fn read_targets(list_path: &Path, o: &CrawlOpts, quiet: bool) -> Result<list::Pa
         );
     }
     Ok(parsed)
+}
+
+/// A folder keeps its crawl identity (`--crawl-id`) and its shard: resuming it as another
+/// crawl or another part of the list would mix two samples in one store.
+fn check_identity(meta: &CrawlMeta, o: &CrawlOpts, out: &Path) -> Result<()> {
+    let started = meta.started_at.is_some();
+    let dir = out.display();
+    match (&meta.crawl_id, &o.crawl_id) {
+        (Some(was), Some(now)) if was != now => bail!(
+            "{dir} is crawl `{was}`; resume it with --crawl-id {was}, or crawl `{now}` into a new --out"
+        ),
+        (None, Some(now)) if started => bail!(
+            "{dir} was started without --crawl-id (its canary values come from its own secret); resume it without --crawl-id, or crawl `{now}` into a new --out"
+        ),
+        _ => {}
+    }
+    if started && meta.shard != o.shard {
+        let part = |s: Option<list::Shard>| match s {
+            Some(s) => format!("shard {s}"),
+            None => "the whole list".to_string(),
+        };
+        let flag = match meta.shard {
+            Some(s) => format!("--shard {s}"),
+            None => "no --shard".to_string(),
+        };
+        bail!(
+            "{dir} holds {} of its list; resume it with {flag}, or crawl {} into a new --out",
+            part(meta.shard),
+            part(o.shard)
+        );
+    }
+    Ok(())
 }
 
 /// A folder crawled with or without GPC keeps that setting.

@@ -71,6 +71,25 @@ impl DevTools {
         })
     }
 
+    /// Connects to a DevTools WebSocket URL given by the WebDriver endpoint itself (a
+    /// Selenium Grid's `se:cdp`, which the Grid forwards to the node's browser).
+    pub async fn connect_url(url: &str, timeout: Duration) -> Result<DevTools, BrowserError> {
+        if !(url.starts_with("ws://") || url.starts_with("wss://")) {
+            return Err(BrowserError::Command(format!(
+                "se:cdp `{url}` is not a WebSocket URL"
+            )));
+        }
+        let (ws, _) = tokio::time::timeout(timeout, tokio_tungstenite::connect_async(url))
+            .await
+            .map_err(|_| BrowserError::Command("Grid DevTools connection timed out".into()))?
+            .map_err(|e| BrowserError::Command(format!("Grid DevTools connection {url}: {e}")))?;
+        Ok(DevTools {
+            ws,
+            next_id: 0,
+            timeout,
+        })
+    }
+
     /// Sends one browser-level command and waits for its answer.
     pub async fn call(&mut self, method: &str, params: Value) -> Result<Value, BrowserError> {
         self.next_id += 1;

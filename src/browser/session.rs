@@ -25,6 +25,15 @@ enum DevToolsState {
     Unavailable,
 }
 
+/// Where the browser's own DevTools endpoint is.
+#[derive(Clone, Debug)]
+enum Endpoint {
+    /// `goog:chromeOptions.debuggerAddress` (host:port) of a local chromedriver's browser.
+    Local(String),
+    /// A Selenium Grid's `se:cdp` WebSocket URL for the session.
+    Grid(String),
+}
+
 /// A live browser.
 pub struct Session {
     client: Client,
@@ -33,7 +42,7 @@ pub struct Session {
     /// The visit's tab (its window handle, which is also its CDP target id).
     main_window: String,
     /// The browser's own DevTools endpoint (`host:port`), when it is on this machine.
-    debugger: Option<String>,
+    debugger: Option<Endpoint>,
     devtools: tokio::sync::Mutex<DevToolsState>,
     /// While a visit runs: no command may run past this instant.
     deadline: Mutex<Option<Instant>>,
@@ -179,12 +188,20 @@ impl Session {
                 ));
             }
         };
-        let debugger = client
-            .capabilities()
-            .and_then(|c| c.get("goog:chromeOptions"))
-            .and_then(|o| o.get("debuggerAddress"))
+        // Through a Selenium Grid the browser's DevTools endpoint is the Grid's `se:cdp`
+        // WebSocket (the node's own address may not be reachable from here); from a local
+        // chromedriver, its `debuggerAddress`.
+        let caps = client.capabilities();
+        let debugger = caps
+            .and_then(|c| c.get("se:cdp"))
             .and_then(Value::as_str)
-            .map(str::to_string);
+            .map(|url| Endpoint::Grid(url.to_string()))
+            .or_else(|| {
+                caps.and_then(|c| c.get("goog:chromeOptions"))
+                    .and_then(|o| o.get("debuggerAddress"))
+                    .and_then(Value::as_str)
+                    .map(|a| Endpoint::Local(a.to_string()))
+            });
         let mut s = Session {
             client,
             profile,
@@ -225,9 +242,21 @@ impl Session {
     async fn devtools(&self) -> Option<tokio::sync::MappedMutexGuard<'_, DevTools>> {
         let mut st = self.devtools.lock().await;
         if matches!(*st, DevToolsState::Untried) {
-            *st = match &self.debugger {
-                Some(addr) => match DevTools::connect(addr, Duration::from_secs(5)).await {
-                    Ok(dt) => DevToolsState::Open(Box::new(dt)),
+            let connect = match &self.debugger {
+                Some(Endpoint::Local(addr)) => {
+                    Some(DevTools::connect(addr, Duration::from_secs(5)).await)
+                }
+                Some(Endpoint::Grid(url)) => {
+                    Some(DevTools::connect_url(url, Duration::from_secs(5)).await)
+                }
+                None => None,
+            };
+            *st = match connect {
+                Some(c) => match c {
+                    Ok(dt) => {
+                        tracing::debug!(endpoint = ?self.debugger, "DevTools endpoint open");
+                        DevToolsState::Open(Box::new(dt))
+                    }
                     Err(e) => {
                         tracing::debug!(error = %e, "no DevTools endpoint; WebDriver only");
                         DevToolsState::Unavailable

@@ -103,10 +103,41 @@ pub struct CrawlMeta {
     pub started_at: Option<String>,
     /// When the crawl last ran to the end (RFC 3339).
     pub finished_at: Option<String>,
+    /// `--crawl-id`: the identity the canary values come from (None: the folder's own random
+    /// secret).
+    #[serde(default)]
+    pub crawl_id: Option<String>,
+    /// `--shard K/N` (None: the whole list).
+    #[serde(default)]
+    pub shard: Option<crate::list::Shard>,
+    /// The pixelcensus version that started the crawl (stores made before it have none).
+    #[serde(default)]
+    pub pixelcensus_version: Option<String>,
+    /// A merged store (`pixelcensus merge`): the shards it was made from, by shard number.
+    #[serde(default)]
+    pub merged_from: Vec<MergedShard>,
     /// The browsers the last run allowed over its time: (seconds since it started, number),
     /// one entry per change (`--browsers auto`; one entry for a fixed number).
     #[serde(default)]
     pub browsers_over_time: Vec<(u64, usize)>,
+}
+
+/// One input of a merged store.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct MergedShard {
+    /// Its shard.
+    pub shard: Option<crate::list::Shard>,
+    /// Its folder's name (not its path: the merge's output does not depend on where the
+    /// shards were copied).
+    pub folder: String,
+    /// Targets (site × consent mode) it held.
+    pub targets: u64,
+    /// Of which recorded visits.
+    pub visits: u64,
+    /// When its crawl started and last finished.
+    pub started_at: Option<String>,
+    /// When it last finished.
+    pub finished_at: Option<String>,
 }
 
 impl CrawlMeta {
@@ -134,6 +165,10 @@ impl CrawlMeta {
             started_at: get("started_at")?,
             finished_at: get("finished_at")?,
             browsers_over_time: Vec::new(),
+            crawl_id: None,
+            shard: None,
+            pixelcensus_version: None,
+            merged_from: Vec::new(),
         })
     }
 

@@ -303,6 +303,11 @@ impl Store {
         Ok(bytes.to_vec())
     }
 
+    /// Sets the crawl's secret (`--crawl-id`), before the first visit.
+    pub fn set_secret(&self, secret: &[u8]) -> Result<()> {
+        self.set_meta("crawl_secret", &hex::encode(secret))
+    }
+
     /// Adds targets to the frontier, once per consent mode; returns how many rows were new. A
     /// domain and mode already present keep their row (and visit), taking the better rank.
     pub fn add_targets(&mut self, targets: &[Target], modes: &[ConsentMode]) -> Result<usize> {
@@ -338,6 +343,17 @@ impl Store {
         }
         tx.commit().map_err(sq)?;
         Ok(added)
+    }
+
+    /// Adds one target (site × mode) as a new frontier row and returns its id (`merge`).
+    pub fn add_target(&self, t: &Target, mode: ConsentMode) -> Result<i64> {
+        self.conn
+            .execute(
+                "INSERT INTO targets(domain, rank, rank_is_bucket, consent_mode) VALUES (?1, ?2, ?3, ?4)",
+                params![t.domain, t.rank as i64, t.rank_is_bucket, mode.as_str()],
+            )
+            .map_err(self.sq())?;
+        Ok(self.conn.last_insert_rowid())
     }
 
     /// Puts targets claimed by a process that died back into the frontier.
@@ -585,14 +601,15 @@ impl Store {
         Ok(modes)
     }
 
-    /// Every target, best rank first (a site's modes together: none, accept, reject), with
-    /// its consent mode and its visit id if visited.
+    /// Every target, best rank first, then by domain (sites of one CrUX bucket in name
+    /// order, so a merged store lists them as the whole crawl would), a site's modes together
+    /// (none, accept, reject), with its consent mode and its visit id if visited.
     pub fn targets(&self) -> Result<Vec<(Target, ConsentMode, Option<i64>)>> {
         let mut st = self
             .conn
             .prepare(
                 "SELECT t.domain, t.rank, t.rank_is_bucket, v.id, t.consent_mode FROM targets t LEFT JOIN visits v ON v.target_id = t.id
-                 ORDER BY t.rank, (SELECT min(id) FROM targets u WHERE u.domain = t.domain),
+                 ORDER BY t.rank, t.domain,
                           CASE t.consent_mode WHEN 'none' THEN 0 WHEN 'accept' THEN 1 ELSE 2 END",
             )
             .map_err(self.sq())?;
@@ -858,7 +875,7 @@ fn json<T: serde::Serialize + ?Sized>(x: &T) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     fn target(domain: &str, rank: u64) -> Target {
@@ -869,7 +886,8 @@ mod tests {
         }
     }
 
-    fn visit(domain: &str, outcome: Outcome) -> RawVisit {
+    /// A visit with a page, a request and a cookie of each kind.
+    pub(crate) fn visit(domain: &str, outcome: Outcome) -> RawVisit {
         RawVisit {
             domain: domain.into(),
             outcome,
