@@ -31,10 +31,17 @@
 //! (`bench-deep-<n>.test`), sites per minute of `--pages 1` and `--pages 3` beside the floor
 //! visiting the same one or three pages per site, 2 browsers.
 //!
+//! Shards (`--only shards`, not in the default run: it is long): a soak of `--shard-sites N`
+//! (default 10,000) generated sites crawled as `--shards N` (default 3) shards at once on this
+//! machine, each with `--shard-args` (default `--browsers 2 --dwell 0 --pages 1 --page-timeout 15`), then merged
+//! and reported (`--shard-prefix bench-heavy` or `bench-deep` for the other generated
+//! pages; `--shards 1 --shard-args ''` measures one machine at the defaults): sites per minute, machine CPU (from /proc/stat), whole-tree memory over the
+//! run and its spread from 10 % to 95 % of it, store bytes per site, merge and report times.
+//!
 //! Options: `--sites N` (default 40), `--soak N` (default 500, 0 to skip), `--dwells 0,2`,
 //! `--browsers 1,2`, `--consent false` (skip the consent runs), `--pages false` (skip the
 //! internal-page runs), `--prescan N` (0 to skip), `--requests N` (0 to skip),
-//! `--only crawl|analyze|prescan|browsers`.
+//! `--only crawl|analyze|prescan|browsers|shards`.
 
 use pixelcensus::browser::driver::Driver;
 use pixelcensus::browser::{self, BrowserConfig};
@@ -57,6 +64,10 @@ struct Opts {
     prescan: usize,
     heavy: usize,
     heavy_dwell: f64,
+    shard_sites: usize,
+    shards: u32,
+    shard_args: String,
+    shard_prefix: String,
 }
 
 fn parse_opts() -> Opts {
@@ -72,6 +83,10 @@ fn parse_opts() -> Opts {
         prescan: 5000,
         heavy: 100,
         heavy_dwell: 5.0,
+        shard_sites: 10_000,
+        shards: 3,
+        shard_args: "--browsers 2 --dwell 0 --pages 1 --page-timeout 15".into(),
+        shard_prefix: "bench".into(),
     };
     let args: Vec<String> = std::env::args().skip(1).collect();
     let mut i = 0;
@@ -87,6 +102,10 @@ fn parse_opts() -> Opts {
             "--prescan" => o.prescan = v.parse().expect("--prescan N"),
             "--heavy" => o.heavy = v.parse().expect("--heavy N"),
             "--heavy-dwell" => o.heavy_dwell = v.parse().expect("--heavy-dwell SECS"),
+            "--shard-sites" => o.shard_sites = v.parse().expect("--shard-sites N"),
+            "--shards" => o.shards = v.parse().expect("--shards N"),
+            "--shard-args" => o.shard_args = v.clone(),
+            "--shard-prefix" => o.shard_prefix = v.clone(),
             "--dwells" => {
                 o.dwells = v
                     .split(',')
@@ -179,7 +198,8 @@ struct Run {
     secs: f64,
     peak_mib: f64,
     samples: Vec<(f64, u64)>,
-    /// CPU used, percent of one core (of all the run's processes).
+    /// CPU used by the whole machine during the run (from /proc/stat, so browsers that were
+    /// killed count too), percent of one core: 200 % is both cores of a 2-core machine.
     cpu_pct: f64,
 }
 
@@ -207,7 +227,7 @@ fn run_pixelcensus(
         cmd.arg("--no-interact");
     }
     cmd.args(extra);
-    let cpu0 = children_cpu_secs();
+    let cpu0 = machine_jiffies();
     let start = Instant::now();
     let mut child = cmd
         .spawn()
@@ -224,7 +244,7 @@ fn run_pixelcensus(
         secs,
         peak_mib: peak as f64 / 1024.0,
         samples,
-        cpu_pct: 100.0 * (children_cpu_secs() - cpu0) / secs,
+        cpu_pct: machine_cpu_pct(cpu0),
     }
 }
 
@@ -263,7 +283,7 @@ async fn run_floor(
     let stop = Arc::new(AtomicBool::new(false));
     let s = sampler(driver_pid, stop.clone());
     let next = Arc::new(AtomicUsize::new(0));
-    let cpu0 = children_cpu_secs();
+    let cpu0 = machine_jiffies();
     let start = Instant::now();
     let mut tasks = Vec::new();
     for b in 0..browsers {
@@ -316,7 +336,7 @@ async fn run_floor(
         secs,
         peak_mib: peak as f64 / 1024.0,
         samples,
-        cpu_pct: 100.0 * (children_cpu_secs() - cpu0) / secs,
+        cpu_pct: machine_cpu_pct(cpu0),
     }
 }
 
@@ -638,6 +658,191 @@ fn children_cpu_secs() -> f64 {
     t(u.ru_utime) + t(u.ru_stime)
 }
 
+/// Busy and total jiffies of the whole machine (first line of /proc/stat).
+fn machine_jiffies() -> (u64, u64) {
+    let text = std::fs::read_to_string("/proc/stat").unwrap_or_default();
+    let v: Vec<u64> = text
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .split_whitespace()
+        .skip(1)
+        .filter_map(|x| x.parse().ok())
+        .collect();
+    let total: u64 = v.iter().sum();
+    let idle = v.get(3).copied().unwrap_or(0) + v.get(4).copied().unwrap_or(0);
+    (total - idle, total)
+}
+
+/// The machine's CPU use since `from` (a [`machine_jiffies`] reading), percent of one core.
+fn machine_cpu_pct(from: (u64, u64)) -> f64 {
+    let (busy, total) = machine_jiffies();
+    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1) as f64;
+    100.0 * cores * (busy - from.0) as f64 / (total - from.1).max(1) as f64
+}
+
+/// The soak of shards: N shard crawls at once, then merge and report (`--only shards`).
+async fn bench_shards(web: &TestWeb, o: &Opts, dir: &Path) {
+    let bin = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/release/pixelcensus");
+    let n = o.shard_sites;
+    let l = list_of(dir, n, 0, &o.shard_prefix);
+    println!(
+        "shards: {n} generated sites ({}-<n>.test) as {} shard(s) at once on this machine, each `{}`",
+        o.shard_prefix, o.shards, o.shard_args
+    );
+    let extra: Vec<&str> = o.shard_args.split_whitespace().collect();
+    let (busy0, total0) = machine_jiffies();
+    let start = Instant::now();
+    let mut children: Vec<std::process::Child> = (1..=o.shards)
+        .map(|k| {
+            std::process::Command::new(&bin)
+                .args(["crawl", "--list"])
+                .arg(&l)
+                .arg("--out")
+                .arg(dir.join(format!("shard-{k}")))
+                .args(["--host-map", &web.host_map(), "--insecure", "-q"])
+                .args(["--shard", &format!("{k}/{}", o.shards), "--crawl-id", "soak"])
+                .args(&extra)
+                .spawn()
+                .expect("run `cargo build --release` first")
+        })
+        .collect();
+    let roots: Vec<u32> = children.iter().map(|c| c.id()).collect();
+    let stop = Arc::new(AtomicBool::new(false));
+    let sampler = {
+        let stop = stop.clone();
+        std::thread::spawn(move || {
+            let t0 = Instant::now();
+            let mut out: Vec<(f64, u64)> = Vec::new();
+            while !stop.load(Ordering::Relaxed) {
+                let kib: u64 = roots.iter().map(|r| tree_pss_kib(*r)).sum();
+                out.push((t0.elapsed().as_secs_f64(), kib));
+                std::thread::sleep(Duration::from_secs(1));
+            }
+            out
+        })
+    };
+    // Progress on the terminal: visits recorded so far, every minute.
+    let mut last_print = Instant::now();
+    loop {
+        let mut running = false;
+        for c in children.iter_mut() {
+            if c.try_wait().unwrap().is_none() {
+                running = true;
+            }
+        }
+        if !running {
+            break;
+        }
+        if last_print.elapsed() > Duration::from_secs(60) {
+            last_print = Instant::now();
+            let done: i64 = (1..=o.shards)
+                .map(|k| {
+                    rusqlite::Connection::open_with_flags(
+                        dir.join(format!("shard-{k}/crawl.sqlite")),
+                        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+                    )
+                    .ok()
+                    .and_then(|c| c.query_row("SELECT count(*) FROM visits", [], |r| r.get(0)).ok())
+                    .unwrap_or(0)
+                })
+                .sum();
+            eprintln!(
+                "  {:>5.0} s: {done} of {n} visits recorded",
+                start.elapsed().as_secs_f64()
+            );
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    let secs = start.elapsed().as_secs_f64();
+    let (busy1, total1) = machine_jiffies();
+    stop.store(true, Ordering::Relaxed);
+    let samples = sampler.join().unwrap();
+    for c in children.iter_mut() {
+        assert!(c.wait().unwrap().success(), "a shard crawl failed");
+    }
+    let cpu = 100.0 * (busy1 - busy0) as f64 / (total1 - total0).max(1) as f64;
+    println!(
+        "  crawl: {:.0} s, {:.1} sites/min, machine CPU {:.0} % busy",
+        secs,
+        rate(n, secs),
+        cpu
+    );
+    let in_run: Vec<u64> = samples
+        .iter()
+        .filter(|s| s.0 >= 0.10 * secs && s.0 <= 0.95 * secs)
+        .map(|s| s.1)
+        .collect();
+    if !in_run.is_empty() {
+        let mean = in_run.iter().sum::<u64>() as f64 / in_run.len() as f64;
+        let (lo, hi) = (
+            *in_run.iter().min().unwrap() as f64,
+            *in_run.iter().max().unwrap() as f64,
+        );
+        println!(
+            "  memory (PSS of the {} crawl trees, 10–95 % of the run): mean {:.0} MiB, min {:.0} ({:+.0} %), max {:.0} ({:+.0} %)",
+            o.shards,
+            mean / 1024.0,
+            lo / 1024.0,
+            100.0 * (lo - mean) / mean,
+            hi / 1024.0,
+            100.0 * (hi - mean) / mean
+        );
+        // Smoothed: the mean over a tenth of the run around each point.
+        for q in [0.1, 0.25, 0.5, 0.75, 0.95] {
+            let t = secs * q;
+            let w: Vec<u64> = samples
+                .iter()
+                .filter(|s| (s.0 - t).abs() <= secs / 20.0)
+                .map(|s| s.1)
+                .collect();
+            let m = w.iter().sum::<u64>() as f64 / w.len().max(1) as f64;
+            println!(
+                "    at {:>3.0} % ({:>6.0} s): {:>6.0} MiB (window mean, {:+.0} % of the run's mean)",
+                q * 100.0,
+                t,
+                m / 1024.0,
+                100.0 * (m - mean) / mean
+            );
+        }
+    }
+    let shard_bytes: u64 = (1..=o.shards)
+        .map(|k| {
+            std::fs::metadata(dir.join(format!("shard-{k}/crawl.sqlite")))
+                .map(|m| m.len())
+                .unwrap_or(0)
+        })
+        .sum();
+    let merged = dir.join("merged");
+    let t = Instant::now();
+    let mut cmd = std::process::Command::new(&bin);
+    cmd.args(["-q", "merge", "--out"]).arg(&merged);
+    for k in 1..=o.shards {
+        cmd.arg(dir.join(format!("shard-{k}")));
+    }
+    assert!(cmd.status().unwrap().success(), "merge failed");
+    let merge_secs = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    let st = std::process::Command::new(&bin)
+        .args(["-q", "report"])
+        .arg(&merged)
+        .status()
+        .unwrap();
+    assert!(st.success(), "report failed");
+    let report_secs = t.elapsed().as_secs_f64();
+    let merged_bytes = std::fs::metadata(merged.join("crawl.sqlite"))
+        .map(|m| m.len())
+        .unwrap_or(0);
+    println!(
+        "  store: {:.1} KiB per site in the shards, {:.1} KiB per site merged",
+        shard_bytes as f64 / 1024.0 / n as f64,
+        merged_bytes as f64 / 1024.0 / n as f64
+    );
+    println!(
+        "  merge: {merge_secs:.1} s (includes writing every dataset); report on the merged store: {report_secs:.1} s"
+    );
+}
+
 /// Concurrency at a realistic dwell on realistic pages: `--browsers` 2, 4, 8, 12 and `auto`
 /// (the default) on `bench-heavy-<n>.test` (300 KB pages with 30 subresources, slow and
 /// failing sites among them), each beside the bare loop at the same dwell and concurrency.
@@ -837,6 +1042,13 @@ async fn main() {
         let tmp = tempfile::tempdir().unwrap();
         let mut offset = 0;
         bench_browsers(&web, o.heavy, o.heavy_dwell, tmp.path(), &mut offset).await;
+        web.stop();
+        return;
+    }
+    if o.only.as_deref() == Some("shards") {
+        let web = TestWeb::start(0, None).await.unwrap();
+        let tmp = tempfile::tempdir().unwrap();
+        bench_shards(&web, &o, tmp.path()).await;
         web.stop();
         return;
     }
