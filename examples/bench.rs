@@ -677,7 +677,9 @@ fn machine_jiffies() -> (u64, u64) {
 /// The machine's CPU use since `from` (a [`machine_jiffies`] reading), percent of one core.
 fn machine_cpu_pct(from: (u64, u64)) -> f64 {
     let (busy, total) = machine_jiffies();
-    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1) as f64;
+    let cores = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1) as f64;
     100.0 * cores * (busy - from.0) as f64 / (total - from.1).max(1) as f64
 }
 
@@ -701,7 +703,12 @@ async fn bench_shards(web: &TestWeb, o: &Opts, dir: &Path) {
                 .arg("--out")
                 .arg(dir.join(format!("shard-{k}")))
                 .args(["--host-map", &web.host_map(), "--insecure", "-q"])
-                .args(["--shard", &format!("{k}/{}", o.shards), "--crawl-id", "soak"])
+                .args([
+                    "--shard",
+                    &format!("{k}/{}", o.shards),
+                    "--crawl-id",
+                    "soak",
+                ])
                 .args(&extra)
                 .spawn()
                 .expect("run `cargo build --release` first")
@@ -743,7 +750,10 @@ async fn bench_shards(web: &TestWeb, o: &Opts, dir: &Path) {
                         rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
                     )
                     .ok()
-                    .and_then(|c| c.query_row("SELECT count(*) FROM visits", [], |r| r.get(0)).ok())
+                    .and_then(|c| {
+                        c.query_row("SELECT count(*) FROM visits", [], |r| r.get(0))
+                            .ok()
+                    })
                     .unwrap_or(0)
                 })
                 .sum();
