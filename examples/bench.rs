@@ -660,18 +660,7 @@ fn children_cpu_secs() -> f64 {
 
 /// Busy and total jiffies of the whole machine (first line of /proc/stat).
 fn machine_jiffies() -> (u64, u64) {
-    let text = std::fs::read_to_string("/proc/stat").unwrap_or_default();
-    let v: Vec<u64> = text
-        .lines()
-        .next()
-        .unwrap_or_default()
-        .split_whitespace()
-        .skip(1)
-        .filter_map(|x| x.parse().ok())
-        .collect();
-    let total: u64 = v.iter().sum();
-    let idle = v.get(3).copied().unwrap_or(0) + v.get(4).copied().unwrap_or(0);
-    (total - idle, total)
+    pixelcensus::tune::cpu_jiffies().unwrap_or((0, 0))
 }
 
 /// The machine's CPU use since `from` (a [`machine_jiffies`] reading), percent of one core.

@@ -118,7 +118,7 @@ impl Controller {
 pub const INTERVAL: Duration = Duration::from_secs(2);
 
 /// Jiffies (busy, total) of all cores from `/proc/stat`'s first line.
-fn cpu_jiffies() -> Option<(u64, u64)> {
+pub fn cpu_jiffies() -> Option<(u64, u64)> {
     let stat = std::fs::read_to_string("/proc/stat").ok()?;
     let line = stat.lines().next()?;
     let v: Vec<u64> = line

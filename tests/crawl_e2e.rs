@@ -26,17 +26,7 @@ async fn crawl_of_the_test_web_captures_what_the_server_saw() {
     assert_eq!(v.len(), sites::listed().count());
 
     // Every request the server received from a page is in the capture, same method and body.
-    let captured: Vec<(&str, &str, &[u8])> = v
-        .values()
-        .flat_map(|vis| vis.requests.iter())
-        .map(|r| {
-            (
-                r.method.as_str(),
-                r.url.as_str(),
-                r.body.as_deref().unwrap_or(&[]),
-            )
-        })
-        .collect();
+    let captured = captured(&v);
     // Chromium's own background traffic also reaches the server (the host map sends every
     // name there); it belongs to no page and must stay out of the capture.
     let (logged, background): (Vec<_>, Vec<_>) = web
@@ -55,21 +45,7 @@ async fn crawl_of_the_test_web_captures_what_the_server_saw() {
             b.url()
         );
     }
-    let mut missing = Vec::new();
-    for l in &logged {
-        let url = l.url();
-        if !captured
-            .iter()
-            .any(|(m, u, b)| *m == l.method && *u == url && *b == l.body.as_slice())
-        {
-            missing.push(format!(
-                "{} {} ({} body bytes)",
-                l.method,
-                url,
-                l.body.len()
-            ));
-        }
-    }
+    let (missing, _) = uncaptured(web, &v);
     assert!(
         missing.is_empty(),
         "requests the server saw but the capture lacks:\n{}",

@@ -228,32 +228,8 @@ async fn a_crawl_through_selenium_grid_captures_what_the_server_saw() {
     }
     // Every request the server received from these sites' pages is in the capture, same
     // method, URL and body.
-    let captured: Vec<(&str, &str, &[u8])> = v
-        .values()
-        .flat_map(|vis| vis.requests.iter())
-        .map(|r| {
-            (
-                r.method.as_str(),
-                r.url.as_str(),
-                r.body.as_deref().unwrap_or(&[]),
-            )
-        })
-        .collect();
-    let logged: Vec<_> = web
-        .requests()
-        .into_iter()
-        .filter(|l| pixelcensus::testweb::serves(&l.host))
-        .collect();
-    assert!(logged.len() > 30, "the server saw only {}", logged.len());
-    let missing: Vec<String> = logged
-        .iter()
-        .filter(|l| {
-            !captured
-                .iter()
-                .any(|(m, u, b)| *m == l.method && *u == l.url() && *b == l.body.as_slice())
-        })
-        .map(|l| format!("{} {}", l.method, l.url()))
-        .collect();
+    let (missing, logged) = uncaptured(&web, &v);
+    assert!(logged > 30, "the server saw only {logged}");
     assert!(
         missing.is_empty(),
         "not captured through the Grid:\n{}",

@@ -252,3 +252,46 @@ pub async fn wait_for_visits(out: &Path, child: &mut Child, n: i64) {
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
 }
+
+/// Every captured request of `visits` as (method, URL, body).
+pub fn captured(
+    visits: &std::collections::HashMap<String, pixelcensus::capture::RawVisit>,
+) -> Vec<(&str, &str, &[u8])> {
+    visits
+        .values()
+        .flat_map(|vis| vis.requests.iter())
+        .map(|r| {
+            (
+                r.method.as_str(),
+                r.url.as_str(),
+                r.body.as_deref().unwrap_or(&[]),
+            )
+        })
+        .collect()
+}
+
+/// The page requests the test web received that no captured request matches (same method,
+/// URL and body), as `METHOD URL (N body bytes)`; and how many page requests it received.
+/// Chromium's own background traffic (hosts the test web does not serve) is left out.
+pub fn uncaptured(
+    web: &TestWeb,
+    visits: &std::collections::HashMap<String, pixelcensus::capture::RawVisit>,
+) -> (Vec<String>, usize) {
+    let captured = captured(visits);
+    let logged: Vec<_> = web
+        .requests()
+        .into_iter()
+        .filter(|l| pixelcensus::testweb::serves(&l.host))
+        .collect();
+    let missing = logged
+        .iter()
+        .filter(|l| {
+            let url = l.url();
+            !captured
+                .iter()
+                .any(|(m, u, b)| *m == l.method && *u == url && *b == l.body.as_slice())
+        })
+        .map(|l| format!("{} {} ({} body bytes)", l.method, l.url(), l.body.len()))
+        .collect();
+    (missing, logged.len())
+}
