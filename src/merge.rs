@@ -221,11 +221,6 @@ fn digest(secret: &str) -> String {
     )
 }
 
-/// The folder name of a path, for the merged store's record of its inputs.
-fn folder_name(p: &Path) -> String {
-    crate::report::crawl_name(p)
-}
-
 /// Merges the shard folders `inputs` into `out` (created if missing) and returns what it did.
 /// `progress(done, total)` is called as visits are copied. The datasets are the caller's to
 /// write (the report, from the merged store).
@@ -330,7 +325,7 @@ pub fn merge(
         }
         merged.shards.push(MergedShard {
             shard: Some(s.shard),
-            folder: folder_name(&s.dir),
+            folder: crate::report::crawl_name(&s.dir),
             targets: c.total,
             visits: c.done,
             started_at: s.meta.started_at.clone(),
@@ -339,31 +334,20 @@ pub fn merge(
     }
 
     // Every target once, in the order the report lists them.
+    // A site (in a mode) in two inputs is an overlap, whatever rank each gave it.
     let mut all: BTreeMap<SortKey, (usize, crate::list::Target, Option<i64>)> = BTreeMap::new();
+    let mut holder: BTreeMap<(String, ConsentMode), usize> = BTreeMap::new();
     for (i, s) in shards.iter().enumerate() {
         for (t, mode, visit) in s.store.targets()? {
-            let key = (t.rank, t.domain.clone(), mode);
-            if let Some((j, _, _)) = all.get(&key) {
+            if let Some(j) = holder.insert((t.domain.clone(), mode), i) {
                 return Err(MergeError::Duplicate {
                     site: t.domain,
                     mode: mode.as_str(),
-                    a: shards[*j].dir.clone(),
+                    a: shards[j].dir.clone(),
                     b: s.dir.clone(),
                 });
             }
-            // The same site under two ranks in two shards is an overlap too.
-            all.insert(key, (i, t, visit));
-        }
-    }
-    let mut seen: BTreeMap<(&str, ConsentMode), usize> = BTreeMap::new();
-    for ((_, domain, mode), (i, _, _)) in &all {
-        if let Some(j) = seen.insert((domain.as_str(), *mode), *i) {
-            return Err(MergeError::Duplicate {
-                site: domain.clone(),
-                mode: mode.as_str(),
-                a: shards[j].dir.clone(),
-                b: shards[*i].dir.clone(),
-            });
+            all.insert((t.rank, t.domain.clone(), mode), (i, t, visit));
         }
     }
 
@@ -490,6 +474,58 @@ mod tests {
     }
 
     #[test]
+    fn sites_of_one_bucket_read_in_name_order_as_in_a_whole_crawl() {
+        // CrUX ranks are buckets: many sites share one, spread over the shards.
+        let root = tempfile::tempdir().unwrap();
+        let r = root.path();
+        let mut dirs = Vec::new();
+        for (k, domains) in [
+            (1, ["m.example", "b.example"]),
+            (2, ["z.example", "a.example"]),
+        ] {
+            let dir = shard(r, k, 2, &[], |_| {});
+            let mut s = Store::open(&dir).unwrap();
+            for d in domains {
+                let t = Target {
+                    domain: d.into(),
+                    rank: 1000,
+                    rank_is_bucket: true,
+                };
+                let id = s.add_target(&t, ConsentMode::None).unwrap();
+                s.record_visit(id, &crate::store::tests::visit(d, Outcome::Ok))
+                    .unwrap();
+            }
+            dirs.push(dir);
+        }
+        let out = r.join("merged");
+        merge(&dirs, &out, &MergeOptions::default(), |_, _| {}).unwrap();
+        let names = |dir: &Path| -> Vec<String> {
+            let s = Store::open(dir).unwrap();
+            s.targets()
+                .unwrap()
+                .into_iter()
+                .map(|(t, _, _)| t.domain)
+                .collect()
+        };
+        assert_eq!(
+            names(&out),
+            ["a.example", "b.example", "m.example", "z.example"]
+        );
+        // A shard (like a whole crawl) lists its own bucket in name order too, not in the
+        // order its list gave.
+        assert_eq!(names(&dirs[1]), ["a.example", "z.example"]);
+    }
+
+    /// The names of the keys whose values differ.
+    fn differing(a: &[(&'static str, String)], b: &[(&'static str, String)]) -> Vec<&'static str> {
+        a.iter()
+            .zip(b)
+            .filter(|(x, y)| x != y)
+            .map(|(x, _)| x.0)
+            .collect()
+    }
+
+    #[test]
     fn keys_name_what_differs() {
         let a = meta(Shard { k: 1, n: 3 });
         let mut b = meta(Shard { k: 2, n: 3 });
@@ -498,21 +534,11 @@ mod tests {
         b.options.as_mut().unwrap().dwell_s = 2.0;
         b.pixelcensus_version = Some("0.1.7".into()); // same major version
         let kb = identity_keys(&b, Some("00"), &[ConsentMode::None]);
-        let diff: Vec<_> = ka
-            .iter()
-            .zip(&kb)
-            .filter(|(x, y)| x != y)
-            .map(|(x, _)| x.0)
-            .collect();
+        let diff = differing(&ka, &kb);
         assert_eq!(diff, ["--dwell"]);
         b.pixelcensus_version = Some("0.2.0".into());
         let kb = identity_keys(&b, Some("01"), &[ConsentMode::None, ConsentMode::Reject]);
-        let diff: Vec<_> = ka
-            .iter()
-            .zip(&kb)
-            .filter(|(x, y)| x != y)
-            .map(|(x, _)| x.0)
-            .collect();
+        let diff = differing(&ka, &kb);
         assert_eq!(
             diff,
             [
@@ -523,6 +549,13 @@ mod tests {
             ]
         );
         assert_eq!(major_version("2.4.1"), "2");
+    }
+
+    /// Why a merge of `inputs` into `out` was refused.
+    fn refused(inputs: &[PathBuf], out: &Path) -> String {
+        merge(inputs, out, &MergeOptions::default(), |_, _| {})
+            .expect_err("the merge should be refused")
+            .to_string()
     }
 
     #[test]
@@ -536,14 +569,14 @@ mod tests {
         let opts = MergeOptions::default();
 
         // Missing shard, then a shard given twice.
-        let e = merge(&[s1.clone(), s3.clone()], &out, &opts, |_, _| {}).unwrap_err();
-        assert!(e.to_string().contains("shard(s) 2 of 3 are missing"), "{e}");
-        let e = merge(&[s1.clone(), s1.clone()], &out, &opts, |_, _| {}).unwrap_err();
-        assert!(e.to_string().contains("are the same folder"), "{e}");
+        let e = refused(&[s1.clone(), s3.clone()], &out);
+        assert!(e.contains("shard(s) 2 of 3 are missing"), "{e}");
+        let e = refused(&[s1.clone(), s1.clone()], &out);
+        assert!(e.contains("are the same folder"), "{e}");
         let copy = r.join("copy");
         shard(&copy, 1, 3, &["a.example"], |_| {});
-        let e = merge(&[s1.clone(), copy.join("shard1")], &out, &opts, |_, _| {}).unwrap_err();
-        assert!(e.to_string().contains("are both shard 1/3"), "{e}");
+        let e = refused(&[s1.clone(), copy.join("shard1")], &out);
+        assert!(e.contains("are both shard 1/3"), "{e}");
 
         let mut calls = 0;
         let m = merge(
@@ -601,26 +634,13 @@ mod tests {
         let s2b = shard(&other, 2, 3, &["b.example"], |m| {
             m.options.as_mut().unwrap().pages = 1
         });
-        let e = merge(
-            &[s1.clone(), s2b, s3.clone()],
-            &r.join("m2"),
-            &opts,
-            |_, _| {},
-        )
-        .unwrap_err();
-        assert!(e.to_string().contains("--pages differs (3 vs 1)"), "{e}");
+        let e = refused(&[s1.clone(), s2b, s3.clone()], &r.join("m2"));
+        assert!(e.contains("--pages differs (3 vs 1)"), "{e}");
         let dup = r.join("dup");
         let s2c = shard(&dup, 2, 3, &["a.example"], |_| {});
-        let e = merge(
-            &[s1.clone(), s2c, s3.clone()],
-            &r.join("m3"),
-            &opts,
-            |_, _| {},
-        )
-        .unwrap_err();
+        let e = refused(&[s1.clone(), s2c, s3.clone()], &r.join("m3"));
         assert!(
-            e.to_string()
-                .contains("site a.example (consent mode none) is in both"),
+            e.contains("site a.example (consent mode none) is in both"),
             "{e}"
         );
         let whole = r.join("whole");
@@ -632,25 +652,10 @@ mod tests {
         .write(&ws)
         .unwrap();
         drop(ws);
-        let e = merge(
-            std::slice::from_ref(&whole),
-            &r.join("m4"),
-            &opts,
-            |_, _| {},
-        )
-        .unwrap_err();
-        assert!(e.to_string().contains("is not a shard"), "{e}");
-        let e = merge(
-            &[s1.clone(), s2.clone(), s3.clone()],
-            &whole,
-            &opts,
-            |_, _| {},
-        )
-        .unwrap_err();
-        assert!(
-            e.to_string().contains("holds a crawl that is not a merge"),
-            "{e}"
-        );
+        let e = refused(std::slice::from_ref(&whole), &r.join("m4"));
+        assert!(e.contains("is not a shard"), "{e}");
+        let e = refused(&[s1.clone(), s2.clone(), s3.clone()], &whole);
+        assert!(e.contains("holds a crawl that is not a merge"), "{e}");
         let s = Store::open(&s2).unwrap();
         s.add_target(
             &Target {
@@ -662,18 +667,8 @@ mod tests {
         )
         .unwrap();
         drop(s);
-        let e = merge(
-            &[s1.clone(), s2.clone(), s3.clone()],
-            &out,
-            &opts,
-            |_, _| {},
-        )
-        .unwrap_err();
-        assert!(
-            e.to_string()
-                .contains("1 of its 2 sites are not recorded yet"),
-            "{e}"
-        );
+        let e = refused(&[s1.clone(), s2.clone(), s3.clone()], &out);
+        assert!(e.contains("1 of its 2 sites are not recorded yet"), "{e}");
         let m = merge(
             &[s1, s2, s3],
             &out,

@@ -156,6 +156,18 @@ async fn wait_for(
     }
 }
 
+/// Waits (up to 2 min) until the crawl in `out` has recorded `n` visits.
+async fn recorded(out: &Path, n: i64) {
+    let start = Instant::now();
+    while try_count(out, "SELECT count(*) FROM visits") < n {
+        assert!(
+            start.elapsed() < Duration::from_secs(120),
+            "the crawl never got going"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
 /// Node arguments shared by the tests: no downloads, Debian's chromedriver from PATH.
 fn node_args(extra: &[&str]) -> Vec<String> {
     let mut v: Vec<String> = [
@@ -343,14 +355,7 @@ async fn a_grid_node_that_dies_costs_a_retry_and_a_killed_crawlers_sessions_are_
     // held are retried on the other node; every site is recorded, once.
     let out = d.join("node-dies");
     let child = spawn(&grid_args(&out));
-    let start = Instant::now();
-    while try_count(&out, "SELECT count(*) FROM visits") < 2 {
-        assert!(
-            start.elapsed() < Duration::from_secs(120),
-            "the crawl never got going"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    recorded(&out, 2).await;
     wait_for(hub, &dead, 60, "two sessions", |_, s| s == 2).await;
     let busy = busy_node(hub).expect("a node with a session");
     nodes
@@ -380,14 +385,7 @@ async fn a_grid_node_that_dies_costs_a_retry_and_a_killed_crawlers_sessions_are_
     // node's session timeout ends them; the rerun then finishes with no site lost or doubled.
     let out = d.join("crawler-killed");
     let mut child = spawn(&grid_args(&out));
-    let start = Instant::now();
-    while try_count(&out, "SELECT count(*) FROM visits") < 1 {
-        assert!(
-            start.elapsed() < Duration::from_secs(120),
-            "the crawl never got going"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    recorded(&out, 1).await;
     wait_for(hub, &dead, 60, "a session", |_, s| s >= 1).await;
     child.kill().unwrap();
     child.wait().unwrap();
