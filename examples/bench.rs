@@ -31,6 +31,10 @@
 //! (`bench-deep-<n>.test`), sites per minute of `--pages 1` and `--pages 3` beside the floor
 //! visiting the same one or three pages per site, 2 browsers.
 //!
+//! Then worker capture (`--only workers` alone): the same kind of pages crawled with the
+//! workers collector and without it (switched off through `PIXELCENSUS_FAIL_COLLECTOR`), at
+//! `--dwell 0` and 5 s, 2 browsers: sites per minute, memory, CPU and the cost per visit.
+//!
 //! Shards (`--only shards`, not in the default run: it is long): a soak of `--shard-sites N`
 //! (default 10,000) generated sites crawled as `--shards N` (default 3) shards at once on this
 //! machine, each with `--shard-args` (default `--browsers 2 --dwell 0 --pages 1 --page-timeout 15`), then merged
@@ -41,7 +45,7 @@
 //! Options: `--sites N` (default 40), `--soak N` (default 500, 0 to skip), `--dwells 0,2`,
 //! `--browsers 1,2`, `--consent false` (skip the consent runs), `--pages false` (skip the
 //! internal-page runs), `--prescan N` (0 to skip), `--requests N` (0 to skip),
-//! `--only crawl|analyze|prescan|browsers|shards`.
+//! `--only crawl|analyze|prescan|browsers|shards|workers`.
 
 use pixelcensus::browser::driver::Driver;
 use pixelcensus::browser::{self, BrowserConfig};
@@ -212,8 +216,24 @@ fn run_pixelcensus(
     interact: bool,
     extra: &[&str],
 ) -> Run {
+    run_pixelcensus_env(web, list, out, browsers, dwell, interact, extra, &[])
+}
+
+/// [`run_pixelcensus`] with extra environment variables.
+#[allow(clippy::too_many_arguments)]
+fn run_pixelcensus_env(
+    web: &TestWeb,
+    list: &Path,
+    out: &Path,
+    browsers: usize,
+    dwell: f64,
+    interact: bool,
+    extra: &[&str],
+    env: &[(&str, &str)],
+) -> Run {
     let bin = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/release/pixelcensus");
     let mut cmd = std::process::Command::new(&bin);
+    cmd.envs(env.iter().copied());
     cmd.args(["crawl", "--list"])
         .arg(list)
         .arg("--out")
@@ -410,6 +430,9 @@ fn synthetic_store(dir: &Path, n: usize) -> usize {
             wall_time: 1.7e9,
             step: pixelcensus::capture::Step::Load,
             page: 0,
+            context: Default::default(),
+            sw_response: None,
+            ended_at: None,
         };
         let enc = |s: &str| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
         let mut reqs = Vec::with_capacity(100);
@@ -536,6 +559,7 @@ fn synthetic_store(dir: &Path, n: usize) -> usize {
             pages: Vec::new(),
             link_candidates: None,
             requests: reqs,
+            frames: Vec::new(),
             cookies: vec![RawCookie {
                 name: "_fbp".into(),
                 value: "fb.1.1732840000000.1234567890".into(),
@@ -1059,6 +1083,14 @@ async fn main() {
         web.stop();
         return;
     }
+    if o.only.as_deref() == Some("workers") {
+        let web = TestWeb::start(0, None).await.unwrap();
+        let tmp = tempfile::tempdir().unwrap();
+        let mut offset = 0;
+        bench_workers(&web, &o, tmp.path(), &mut offset);
+        web.stop();
+        return;
+    }
     if o.only.as_deref() == Some("analyze") {
         if o.requests > 0 {
             bench_analysis(o.requests);
@@ -1168,6 +1200,7 @@ async fn main() {
     if o.consent {
         bench_consent(&web, &o, tmp.path(), &mut offset);
     }
+    bench_workers(&web, &o, tmp.path(), &mut offset);
     if o.pages {
         bench_pages(&web, &o, tmp.path(), &mut offset).await;
     }
@@ -1180,5 +1213,44 @@ async fn main() {
     web.stop();
     if o.requests > 0 && o.only.as_deref() != Some("crawl") {
         bench_analysis(o.requests);
+    }
+}
+
+/// The cost of capturing the page's workers (DevTools target auto-attach on every page, each
+/// worker set up before it runs, its events drained with the page's log): the same generated
+/// pages crawled with it and without it (the `workers` collector switched off through
+/// `PIXELCENSUS_FAIL_COLLECTOR`), 2 browsers, at `--dwell 0` and at the default 5 s.
+fn bench_workers(web: &TestWeb, o: &Opts, tmp: &Path, offset: &mut usize) {
+    println!(
+        "\nworker capture: {} sites, 2 browsers (without = the workers collector off)",
+        o.sites
+    );
+    println!(
+        "{:>6} | {:>14} {:>9} {:>6} | {:>14} {:>9} {:>6} | {:>8}",
+        "dwell", "with s/min", "peak MiB", "CPU", "without s/min", "peak MiB", "CPU", "cost"
+    );
+    for d in [0.0, 5.0] {
+        let l = list(tmp, o.sites, *offset);
+        let with = run_pixelcensus(web, &l, &tmp.join(format!("wk-{offset}")), 2, d, true, &[]);
+        *offset += o.sites;
+        let l = list(tmp, o.sites, *offset);
+        let without = run_pixelcensus_env(
+            web,
+            &l,
+            &tmp.join(format!("wk-{offset}")),
+            2,
+            d,
+            true,
+            &[],
+            &[("PIXELCENSUS_FAIL_COLLECTOR", "workers")],
+        );
+        *offset += o.sites;
+        let (a, b) = (rate(o.sites, with.secs), rate(o.sites, without.secs));
+        // Extra time per visit (each of 2 browsers does half the visits).
+        let cost_ms = (with.secs - without.secs) * 1000.0 * 2.0 / o.sites as f64;
+        println!(
+            "{:>5}s | {:>14.1} {:>9.0} {:>5.0}% | {:>14.1} {:>9.0} {:>5.0}% | {:>+6.0}ms",
+            d, a, with.peak_mib, with.cpu_pct, b, without.peak_mib, without.cpu_pct, cost_ms
+        );
     }
 }

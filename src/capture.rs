@@ -406,6 +406,110 @@ impl<'de> Deserialize<'de> for ResourceType {
     }
 }
 
+/// Where in the browser a request was made: the page (any of its frames) or one of the
+/// page's workers, which chromedriver's log does not see (captured through DevTools target
+/// auto-attach).
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Context {
+    /// The page or one of its frames.
+    #[default]
+    Page,
+    /// A service worker of the site.
+    ServiceWorker,
+    /// A shared worker.
+    SharedWorker,
+    /// A dedicated worker (`new Worker`) of the page or a frame.
+    Worker,
+}
+
+impl Context {
+    /// Every context.
+    pub const ALL: [Context; 4] = [
+        Context::Page,
+        Context::ServiceWorker,
+        Context::SharedWorker,
+        Context::Worker,
+    ];
+
+    /// The name used in the store and the datasets.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Context::Page => "page",
+            Context::ServiceWorker => "service_worker",
+            Context::SharedWorker => "shared_worker",
+            Context::Worker => "worker",
+        }
+    }
+
+    /// Parses a name written by [`Context::as_str`] (or a CDP target type); unknown names
+    /// read as `page`.
+    pub fn parse(s: &str) -> Context {
+        Context::ALL
+            .into_iter()
+            .find(|c| c.as_str() == s)
+            .unwrap_or_default()
+    }
+}
+
+/// Which way a WebSocket message went.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    /// From the page to the server.
+    Sent,
+    /// From the server to the page (EventSource messages too).
+    Received,
+}
+
+impl Direction {
+    /// The name used in the store.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Direction::Sent => "sent",
+            Direction::Received => "received",
+        }
+    }
+
+    /// Parses a name written by [`Direction::as_str`].
+    pub fn parse(s: &str) -> Option<Direction> {
+        [Direction::Sent, Direction::Received]
+            .into_iter()
+            .find(|d| d.as_str() == s)
+    }
+}
+
+/// What a WebSocket or EventSource carried per connection before payloads are cut off:
+/// further messages keep their size, time and opcode, with an empty payload.
+pub const FRAME_PAYLOAD_CAP: usize = 256 * 1024;
+
+/// One message of a WebSocket (either way) or an EventSource stream (received), belonging
+/// to the request that opened the connection ([`RawRequest::seq`]).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RawFrame {
+    /// The connection's request ([`RawRequest::seq`]).
+    pub request_seq: u32,
+    /// Order within the visit.
+    pub seq: u32,
+    /// Which way it went.
+    pub direction: Direction,
+    /// Wall-clock time, seconds since the Unix epoch.
+    pub wall_time: f64,
+    /// WebSocket opcode: 1 text, 2 binary (0 for an EventSource message).
+    pub opcode: u8,
+    /// Payload size in bytes.
+    pub size: u64,
+    /// The payload (text as UTF-8, binary as its bytes); empty once the connection's
+    /// [`FRAME_PAYLOAD_CAP`] was used up.
+    pub payload: Vec<u8>,
+    /// True when the payload was not kept (the cap).
+    pub truncated: bool,
+    /// An EventSource message's event name.
+    pub event: Option<String>,
+}
+
 /// One request a page made, from any frame.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RawRequest {
@@ -450,6 +554,18 @@ pub struct RawRequest {
     /// internal pages in the order visited), by the document that sent it: a beacon a page
     /// sends while the visitor leaves it for the next one belongs to the page it left.
     pub page: u32,
+    /// Where it was made: the page or a worker.
+    #[serde(default)]
+    pub context: Context,
+    /// For a page request a service worker answered, where the answer came from (Chromium's
+    /// `serviceWorkerResponseSource`: `cache-storage`, `fallback-code`, `network`,
+    /// `http-cache`): the request itself reached no server; what the worker sent on is its
+    /// own request (context `service_worker`).
+    #[serde(default)]
+    pub sw_response: Option<String>,
+    /// When it ended (loaded, failed, or a WebSocket closed), seconds since the Unix epoch.
+    #[serde(default)]
+    pub ended_at: Option<f64>,
 }
 
 /// The start of [`RawRequest::failure`] for a request the page asked for but Chromium never
@@ -464,6 +580,21 @@ impl RawRequest {
             .failure
             .as_deref()
             .is_some_and(|f| f.starts_with(NOT_SENT))
+    }
+
+    /// True when it went to a server itself: sent, and not answered by a service worker
+    /// (whose own onward request, if any, is captured separately).
+    pub fn reached_server(&self) -> bool {
+        self.sent() && self.sw_response.is_none()
+    }
+
+    /// The channel it opened: `http`, `websocket` or `eventsource`.
+    pub fn channel(&self) -> &'static str {
+        match self.resource_type {
+            ResourceType::WebSocket => "websocket",
+            ResourceType::EventSource => "eventsource",
+            _ => "http",
+        }
     }
 }
 
@@ -604,6 +735,9 @@ pub struct RawVisit {
     pub duration_ms: u64,
     /// Every request, in order.
     pub requests: Vec<RawRequest>,
+    /// The messages of the visit's WebSockets and EventSource streams, in order.
+    #[serde(default)]
+    pub frames: Vec<RawFrame>,
     /// Every cookie in the browser at the end of the visit.
     pub cookies: Vec<RawCookie>,
     /// The canary values used on this site.

@@ -559,6 +559,7 @@ fn crash_visit(
             ..Default::default()
         },
         collector_failures: Vec::new(),
+        frames: Vec::new(),
         wall: None,
         walled_at_first: None,
         pages: Vec::new(),

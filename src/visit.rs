@@ -334,7 +334,7 @@ pub async fn visit(
     }];
     pages.extend(p.internal);
     let ev = p.ev;
-    let requests = ev.net.finish(ev.main_frame.as_deref());
+    let (requests, frames) = ev.net.finish(ev.main_frame.as_deref());
     Ok(RawVisit {
         domain: target.domain.clone(),
         outcome: c.outcome,
@@ -346,6 +346,7 @@ pub async fn visit(
         started_at,
         duration_ms: started.elapsed().as_millis() as u64,
         requests,
+        frames,
         cookies: ev.cookies,
         canaries,
         actions: ev.actions,

@@ -51,6 +51,33 @@ async fn crawl_of_the_test_web_captures_what_the_server_saw() {
         "requests the server saw but the capture lacks:\n{}",
         missing.join("\n")
     );
+    // Every WebSocket message either end logged is stored, byte for byte.
+    let (missing, messages) = unframed(web, &v);
+    assert!(
+        messages >= 8,
+        "the server logged {messages} socket messages"
+    );
+    assert!(
+        missing.is_empty(),
+        "socket messages the capture lacks:\n{}",
+        missing.join("\n")
+    );
+    // Workers run only on the site that starts them: none wakes up in another site's visit.
+    for (site, vis) in &v {
+        let workers = vis
+            .requests
+            .iter()
+            .filter(|r| r.context != pixelcensus::capture::Context::Page)
+            .count();
+        if site.as_str() == pixelcensus::testweb::channels::SITE {
+            assert!(workers >= 8, "{site}: {workers} worker requests");
+        } else {
+            assert_eq!(
+                workers, 0,
+                "{site}: a worker's requests in another site's visit"
+            );
+        }
+    }
 
     // Hard transports: Blob beacon, string beacon, keepalive fetch, multipart FormData with a Blob.
     let b = &v["beacons.test"];

@@ -189,7 +189,7 @@ fn node_args(extra: &[&str]) -> Vec<String> {
 /// cross-site frame, a recorder, unload beacons, dialogs, a page that never finishes and
 /// internal pages.
 const LIST: &str = "1,tiktok-shop.test\n2,meta-news.test\n6,iframe-host.test\n7,beacons.test\n\
-8,recorder.test\n13,leaves.test\n14,dialogs.test\n21,hang.test\n43,product-page.test\n";
+8,recorder.test\n13,leaves.test\n14,dialogs.test\n21,hang.test\n43,product-page.test\n45,workers.test\n";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_crawl_through_selenium_grid_captures_what_the_server_saw() {
@@ -247,6 +247,21 @@ async fn a_crawl_through_selenium_grid_captures_what_the_server_saw() {
         "not captured through the Grid:\n{}",
         missing.join("\n")
     );
+    // The workers and the WebSocket are captured through the Grid's DevTools endpoint as
+    // locally: every message either end logged, each worker kind's requests.
+    let (missing, logged) = unframed(&web, &v);
+    assert!(logged >= 8, "the server logged {logged} socket messages");
+    assert!(
+        missing.is_empty(),
+        "messages not captured through the Grid:\n{}",
+        missing.join("\n")
+    );
+    let contexts: std::collections::BTreeSet<_> = v["workers.test"]
+        .requests
+        .iter()
+        .map(|r| r.context)
+        .collect();
+    assert_eq!(contexts.len(), 4, "{contexts:?}");
     // The pixels and the typed values are found as with a local chromedriver.
     let t = rows(&out, "site_trackers.csv");
     let has = |site: &str, tracker: &str| {

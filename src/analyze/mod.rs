@@ -43,6 +43,8 @@ pub enum Location {
     Body,
     /// The Cookie header.
     Cookie,
+    /// A message the page sent over a WebSocket.
+    Frame,
     /// Another request header.
     Header,
     /// The URL's path.
@@ -53,9 +55,10 @@ pub enum Location {
 
 impl Location {
     /// All locations.
-    pub const ALL: [Location; 5] = [
+    pub const ALL: [Location; 6] = [
         Location::Body,
         Location::Cookie,
+        Location::Frame,
         Location::Header,
         Location::Path,
         Location::Query,
@@ -66,6 +69,7 @@ impl Location {
         match self {
             Location::Body => "body",
             Location::Cookie => "cookie",
+            Location::Frame => "frame",
             Location::Header => "header",
             Location::Path => "path",
             Location::Query => "query",
@@ -111,6 +115,10 @@ pub struct RequestFinding {
     pub matched_rule: Option<String>,
     /// Sent at or after the visitor's consent click (`None`: no click on this visit).
     pub after_choice: Option<bool>,
+    /// Where it was made (the page or a worker).
+    pub context: crate::capture::Context,
+    /// The channel: `http`, `websocket` or `eventsource`.
+    pub channel: &'static str,
 }
 
 /// One tracker on one site.
@@ -146,6 +154,10 @@ pub struct SiteTracker {
     pub fields_after_choice: BTreeSet<FieldHit>,
     /// The pages of the visit it was seen on (0 the front page).
     pub pages: BTreeSet<u32>,
+    /// Where its requests were made (page, service_worker, shared_worker, worker).
+    pub contexts: BTreeSet<crate::capture::Context>,
+    /// The channels that carried them (http, websocket, eventsource).
+    pub channels: BTreeSet<&'static str>,
 }
 
 impl SiteTracker {
@@ -272,22 +284,49 @@ fn analyze_visit_with(v: &RawVisit, rank: u64, rules: Option<&rules::Rules>) -> 
     let mut third_party: Vec<bool> = Vec::with_capacity(v.requests.len());
     let mut pages: HashMap<&str, rules::Page> = HashMap::new();
     let mut requests = Vec::new();
-    for r in &v.requests {
+    // What each WebSocket carried from the page: its sent messages, one per line, read like
+    // a request body (and reported as `frame`).
+    let mut socket_bodies: HashMap<u32, Vec<u8>> = HashMap::new();
+    for f in &v.frames {
+        if f.direction == crate::capture::Direction::Sent && !f.payload.is_empty() {
+            let b = socket_bodies.entry(f.request_seq).or_default();
+            if !b.is_empty() {
+                b.push(b'\n');
+            }
+            b.extend_from_slice(&f.payload);
+        }
+    }
+    for orig in &v.requests {
+        let with_frames;
+        let (r, socket) = match socket_bodies.remove(&orig.seq) {
+            Some(b) if orig.resource_type == crate::capture::ResourceType::WebSocket => {
+                with_frames = crate::capture::RawRequest {
+                    body: Some(b),
+                    body_state: crate::capture::BodyState::Complete,
+                    ..orig.clone()
+                };
+                (&with_frames, true)
+            }
+            _ => (orig, false),
+        };
         let view = request::RequestView::new(r, &parties);
         let third = view.as_ref().is_some_and(|w| w.third_party);
         third_party.push(third);
-        let Some(view) = view.filter(|_| r.sent()) else {
+        // A request never sent, or one a service worker answered (what the worker sent on
+        // is its own request), carried nothing to a server.
+        let Some(view) = view.filter(|_| r.reached_server()) else {
             continue;
         };
         let decoded = decoders::decode(&view);
         // The page the request was made from: its frame, except where Chromium names the
         // request itself as its document (CORS preflights) or none.
-        let page = if r.frame_url.is_empty()
-            || (r.resource_type != crate::capture::ResourceType::Document && r.frame_url == r.url)
+        let page = if orig.frame_url.is_empty()
+            || (orig.resource_type != crate::capture::ResourceType::Document
+                && orig.frame_url == orig.url)
         {
             v.final_url.as_deref().unwrap_or(&v.start_url)
         } else {
-            &r.frame_url
+            &orig.frame_url
         };
         let matched_rule = rules.and_then(|x| {
             let page = pages
@@ -323,6 +362,8 @@ fn analyze_visit_with(v: &RawVisit, rank: u64, rules: Option<&rules::Rules>) -> 
                 third_party: third,
                 matched_rule: matched_rule.clone(),
                 after_choice: v.consent.after_choice(r.wall_time),
+                context: r.context,
+                channel: r.channel(),
             },
             None => {
                 let (tracker, company, category) = match entities.lookup(&view.host) {
@@ -345,6 +386,8 @@ fn analyze_visit_with(v: &RawVisit, rank: u64, rules: Option<&rules::Rules>) -> 
                     third_party: third,
                     matched_rule: matched_rule.clone(),
                     after_choice: v.consent.after_choice(r.wall_time),
+                    context: r.context,
+                    channel: r.channel(),
                 }
             }
         };
@@ -357,7 +400,10 @@ fn analyze_visit_with(v: &RawVisit, rank: u64, rules: Option<&rules::Rules>) -> 
             f.fields.insert(FieldHit {
                 field: l.field,
                 encoding: l.encoding,
-                location: l.location,
+                location: match l.location {
+                    Location::Body if socket => Location::Frame,
+                    other => other,
+                },
             });
         }
         // The page URL, wherever a tracker put it (not the Referer header the browser adds).
@@ -402,6 +448,8 @@ fn analyze_visit_with(v: &RawVisit, rank: u64, rules: Option<&rules::Rules>) -> 
         t.first_party_proxy |= f.first_party_proxy;
         t.requests += 1;
         t.pages.insert(f.page);
+        t.contexts.insert(f.context);
+        t.channels.insert(f.channel);
     }
     Findings {
         site: v.domain.clone(),
@@ -453,6 +501,7 @@ mod tests {
             started_at: String::new(),
             duration_ms: 0,
             collector_failures: Vec::new(),
+            frames: Vec::new(),
             wall: None,
             walled_at_first: None,
             pages: Vec::new(),
@@ -502,6 +551,85 @@ mod tests {
                 ..Default::default()
             },
         }
+    }
+
+    /// What a page sends over a WebSocket is read like a body and reported as `frame`; what
+    /// a service worker sends is its own tracker request; a page request the worker
+    /// answered reached no server and counts for nothing.
+    #[test]
+    fn socket_messages_and_worker_requests_are_read_like_requests() {
+        use crate::capture::{Context, Direction, RawFrame, ResourceType};
+        let mut v = visit(None);
+        let email = v.canaries.email.clone();
+        let mut ws = req(
+            "GET",
+            "wss://rec.example/v1/ws?site=shop.example",
+            None,
+            None,
+        );
+        ws.resource_type = ResourceType::WebSocket;
+        ws.status = Some(101);
+        let mut sw = req(
+            "POST",
+            "https://sw-only.example/v1/hit",
+            Some(&format!("e={email}")),
+            None,
+        );
+        sw.context = Context::ServiceWorker;
+        let mut answered = req(
+            "GET",
+            &format!("https://answered.example/c?e={email}"),
+            None,
+            None,
+        );
+        answered.sw_response = Some("cache-storage".into());
+        v.requests = vec![at(ws, 0, 1.0), at(sw, 1, 2.0), at(answered, 2, 3.0)];
+        let frame = |seq, direction, payload: String| RawFrame {
+            request_seq: 0,
+            seq,
+            direction,
+            wall_time: 1.5,
+            opcode: 1,
+            size: payload.len() as u64,
+            payload: payload.into_bytes(),
+            truncated: false,
+            event: None,
+        };
+        v.frames = vec![
+            frame(
+                0,
+                Direction::Received,
+                format!("{{\"echo\":\"{}\"}}", v.canaries.phone),
+            ),
+            frame(1, Direction::Sent, r#"{"t":"open"}"#.into()),
+            frame(
+                2,
+                Direction::Sent,
+                format!(r#"{{"t":"input","value":"{email}"}}"#),
+            ),
+        ];
+        let f = analyze_visit(&v, 1);
+        let names: Vec<_> = f.trackers.iter().map(|t| t.tracker.as_str()).collect();
+        assert_eq!(
+            names,
+            ["rec.example", "sw-only.example"],
+            "the answered request counts for nothing"
+        );
+        let rec = &f.trackers[0];
+        let fields: Vec<_> = rec.fields.iter().map(|x| (x.field, x.location)).collect();
+        assert_eq!(
+            fields,
+            [(Field::PlainEmail, Location::Frame)],
+            "received messages are not what it receives"
+        );
+        assert!(rec.fired && rec.channels.contains("websocket"));
+        let sw = &f.trackers[1];
+        assert!(sw.contexts.contains(&Context::ServiceWorker));
+        assert!(
+            sw.fields
+                .iter()
+                .any(|x| x.field == Field::PlainEmail && x.location == Location::Body)
+        );
     }
 
     #[test]

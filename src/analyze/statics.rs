@@ -75,6 +75,9 @@ fn request(url: &str, kind: ResourceKind) -> RawRequest {
         wall_time: 0.0,
         step: Step::Load,
         page: 0,
+        context: Default::default(),
+        sw_response: None,
+        ended_at: None,
     }
 }
 

@@ -1,19 +1,35 @@
-//! The browser's own DevTools endpoint (`goog:chromeOptions.debuggerAddress`), for what
-//! chromedriver cannot do: chromedriver runs one command at a time per session and waits for
-//! the page, so a page whose main thread spins blocks every WebDriver command, perf-log reads
-//! included. The browser-level endpoint is served by Chromium's browser process and answers
-//! whatever the renderer does, so from here a stuck or unwanted tab can be closed
-//! (`Target.closeTarget`), which hands chromedriver back.
+//! The browser's own DevTools endpoint (`goog:chromeOptions.debuggerAddress`, or a Selenium
+//! Grid's `se:cdp`), for what chromedriver cannot do: chromedriver runs one command at a time
+//! per session and waits for the page, so a page whose main thread spins blocks every
+//! WebDriver command, perf-log reads included. The browser-level endpoint is served by
+//! Chromium's browser process and answers whatever the renderer does, so from here a stuck or
+//! unwanted tab can be closed (`Target.closeTarget`), which hands chromedriver back.
 //!
-//! One WebSocket per browser, opened on first use; plain request/response (no events are
-//! enabled on it), typed as JSON values. tokio-tungstenite is used directly rather than a CDP
-//! client crate: four commands are needed, and the crate is small and maintained.
+//! It is also where the page's workers are seen: chromedriver's log covers the page and its
+//! frames only. [`DevTools::capture_workers`] turns on target auto-attach (flattened
+//! sessions, every new target paused until set up): service and shared workers attach from
+//! the browser, dedicated workers from the page (and frame) sessions. Each worker gets
+//! `Network.enable` before it runs a line, and its Network events are kept, with its
+//! session and [`Context`], until the visit takes them ([`DevTools::take_worker_events`]).
+//! The same worker reached twice (a service worker attaches from the browser and from its
+//! page) is kept once.
+//!
+//! One WebSocket per browser, owned by one task that reads every message: answers go to the
+//! command waiting for them, worker events to the buffer, attach events are acted on at once
+//! (a paused worker must not wait for the visit). tokio-tungstenite with our own typed
+//! messages rather than a CDP client crate: a handful of commands and events are needed, the
+//! crate is small and maintained, and it already speaks to a Grid's `se:cdp` proxy.
 
 use super::BrowserError;
+use crate::capture::Context;
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{Value, json};
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::net::TcpStream;
+use tokio::sync::{mpsc, oneshot};
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
@@ -26,14 +42,76 @@ pub struct PageTarget {
     pub url: String,
 }
 
-/// A connection to the browser-level DevTools endpoint.
-pub struct DevTools {
-    ws: WebSocketStream<MaybeTlsStream<TcpStream>>,
-    next_id: u64,
-    timeout: Duration,
+/// One Network event of a worker.
+#[derive(Clone, Debug)]
+pub struct WorkerEvent {
+    /// The worker's DevTools session (request ids are unique within it).
+    pub session: String,
+    /// What kind of worker.
+    pub context: Context,
+    /// The CDP method (`Network.requestWillBeSent`, …).
+    pub method: String,
+    /// Its parameters.
+    pub params: Value,
 }
 
+/// Worker events kept at most between two reads: a worker that floods the log loses what
+/// is past this (counted), the visit goes on.
+const MAX_WORKER_EVENTS: usize = 200_000;
+
+type Pending = HashMap<u64, oneshot::Sender<Result<Value, String>>>;
+
+/// What the reader task shares with the connection.
+#[derive(Default)]
+struct Shared {
+    pending: Pending,
+    /// Attached worker targets: target id → session.
+    targets: HashMap<String, String>,
+    /// Worker sessions kept: session → context.
+    sessions: HashMap<String, Context>,
+    events: Vec<WorkerEvent>,
+    dropped: u64,
+    closed: bool,
+}
+
+/// A connection to the browser-level DevTools endpoint.
+pub struct DevTools {
+    out: mpsc::UnboundedSender<String>,
+    shared: Arc<Mutex<Shared>>,
+    next_id: Arc<AtomicU64>,
+    timeout: Duration,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for DevTools {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
+
+/// The browser-level auto-attach: service and shared workers, and pages (for their dedicated
+/// workers); each new one paused until set up.
+const BROWSER_ATTACH: &str = r#"{"autoAttach":true,"waitForDebuggerOnStart":true,"flatten":true,"filter":[{"type":"service_worker"},{"type":"shared_worker"},{"type":"page"}]}"#;
+/// A page's or frame's auto-attach: its dedicated workers and out-of-process frames.
+const PAGE_ATTACH: &str = r#"{"autoAttach":true,"waitForDebuggerOnStart":true,"flatten":true,"filter":[{"type":"worker"},{"type":"iframe"}]}"#;
+
 impl DevTools {
+    fn start(ws: Ws, timeout: Duration) -> DevTools {
+        let (out, rx) = mpsc::unbounded_channel();
+        let shared = Arc::new(Mutex::new(Shared::default()));
+        let next_id = Arc::new(AtomicU64::new(0));
+        let task = tokio::spawn(run(ws, rx, out.clone(), shared.clone(), next_id.clone()));
+        DevTools {
+            out,
+            shared,
+            next_id,
+            timeout,
+            task,
+        }
+    }
+
     /// Connects to `host:port` (the session's `debuggerAddress`). Only loopback addresses
     /// are accepted: a remote WebDriver's address means nothing here.
     pub async fn connect(address: &str, timeout: Duration) -> Result<DevTools, BrowserError> {
@@ -64,11 +142,7 @@ impl DevTools {
             .await
             .map_err(|_| BrowserError::Command("DevTools connection timed out".into()))?
             .map_err(|e| BrowserError::Command(format!("DevTools connection: {e}")))?;
-        Ok(DevTools {
-            ws,
-            next_id: 0,
-            timeout,
-        })
+        Ok(DevTools::start(ws, timeout))
     }
 
     /// Connects to a DevTools WebSocket URL given by the WebDriver endpoint itself (a
@@ -83,44 +157,69 @@ impl DevTools {
             .await
             .map_err(|_| BrowserError::Command("Grid DevTools connection timed out".into()))?
             .map_err(|e| BrowserError::Command(format!("Grid DevTools connection {url}: {e}")))?;
-        Ok(DevTools {
-            ws,
-            next_id: 0,
-            timeout,
-        })
+        Ok(DevTools::start(ws, timeout))
     }
 
     /// Sends one browser-level command and waits for its answer.
-    pub async fn call(&mut self, method: &str, params: Value) -> Result<Value, BrowserError> {
-        self.next_id += 1;
-        let id = self.next_id;
-        let msg = json!({ "id": id, "method": method, "params": params }).to_string();
-        let fut = async {
-            self.ws
-                .send(Message::text(msg))
-                .await
-                .map_err(|e| BrowserError::Lost(format!("DevTools: {e}")))?;
-            while let Some(m) = self.ws.next().await {
-                let m = m.map_err(|e| BrowserError::Lost(format!("DevTools: {e}")))?;
-                let Message::Text(t) = m else { continue };
-                let v: Value = serde_json::from_str(t.as_str()).unwrap_or(Value::Null);
-                if v.get("id").and_then(Value::as_u64) != Some(id) {
-                    continue; // an event
-                }
-                if let Some(e) = v.get("error") {
-                    return Err(BrowserError::Command(format!("{method}: {e}")));
-                }
-                return Ok(v.get("result").cloned().unwrap_or(Value::Null));
+    pub async fn call(&self, method: &str, params: Value) -> Result<Value, BrowserError> {
+        self.call_in(None, method, params).await
+    }
+
+    /// Sends a command to one attached session (a worker's), or the browser with `None`.
+    pub async fn call_in(
+        &self,
+        session: Option<&str>,
+        method: &str,
+        params: Value,
+    ) -> Result<Value, BrowserError> {
+        let id = self.next_id.fetch_add(1, Ordering::Relaxed) + 1;
+        let (tx, rx) = oneshot::channel();
+        {
+            let mut sh = self.shared.lock().unwrap();
+            if sh.closed {
+                return Err(BrowserError::Lost("DevTools connection closed".into()));
             }
-            Err(BrowserError::Lost("DevTools connection closed".into()))
-        };
-        tokio::time::timeout(self.timeout, fut)
-            .await
-            .map_err(|_| BrowserError::Lost(format!("DevTools {method} did not answer")))?
+            sh.pending.insert(id, tx);
+        }
+        let mut msg = json!({ "id": id, "method": method, "params": params });
+        if let Some(s) = session {
+            msg["sessionId"] = json!(s);
+        }
+        if self.out.send(msg.to_string()).is_err() {
+            return Err(BrowserError::Lost("DevTools connection closed".into()));
+        }
+        match tokio::time::timeout(self.timeout, rx).await {
+            Ok(Ok(Ok(v))) => Ok(v),
+            Ok(Ok(Err(e))) => Err(BrowserError::Command(format!("{method}: {e}"))),
+            Ok(Err(_)) => Err(BrowserError::Lost("DevTools connection closed".into())),
+            Err(_) => {
+                self.shared.lock().unwrap().pending.remove(&id);
+                Err(BrowserError::Lost(format!(
+                    "DevTools {method} did not answer"
+                )))
+            }
+        }
+    }
+
+    /// Starts capturing the page's workers (see the module docs): from now on every worker
+    /// the browser starts is attached, set up and resumed by the connection's task.
+    pub async fn capture_workers(&self) -> Result<(), BrowserError> {
+        let params: Value = serde_json::from_str(BROWSER_ATTACH).expect("valid JSON");
+        self.call("Target.setAutoAttach", params).await.map(|_| ())
+    }
+
+    /// The worker events since the last call, in arrival order, and how many were dropped
+    /// over [`MAX_WORKER_EVENTS`].
+    pub fn take_worker_events(&self) -> (Vec<WorkerEvent>, u64) {
+        let mut sh = self.shared.lock().unwrap();
+        (
+            std::mem::take(&mut sh.events),
+            std::mem::take(&mut sh.dropped),
+        )
     }
 
     /// The browser's pages (tabs and popups), in Chromium's order.
-    pub async fn pages(&mut self) -> Result<Vec<PageTarget>, BrowserError> {
+    pub async fn pages(&self) -> Result<Vec<PageTarget>, BrowserError> {
         let v = self.call("Target.getTargets", json!({})).await?;
         Ok(v.get("targetInfos")
             .and_then(Value::as_array)
@@ -143,9 +242,176 @@ impl DevTools {
     }
 
     /// Closes a page, whatever its renderer is doing.
-    pub async fn close(&mut self, target_id: &str) -> Result<(), BrowserError> {
+    pub async fn close(&self, target_id: &str) -> Result<(), BrowserError> {
         self.call("Target.closeTarget", json!({ "targetId": target_id }))
             .await
             .map(|_| ())
+    }
+}
+
+/// The connection's task: reads every message, writes what the connection sends.
+async fn run(
+    mut ws: Ws,
+    mut rx: mpsc::UnboundedReceiver<String>,
+    out: mpsc::UnboundedSender<String>,
+    shared: Arc<Mutex<Shared>>,
+    next_id: Arc<AtomicU64>,
+) {
+    loop {
+        tokio::select! {
+            m = ws.next() => match m {
+                Some(Ok(Message::Text(t))) => {
+                    if let Ok(v) = serde_json::from_str::<Value>(t.as_str()) {
+                        on_message(v, &out, &shared, &next_id);
+                    }
+                }
+                Some(Ok(_)) => {}
+                Some(Err(_)) | None => break,
+            },
+            o = rx.recv() => match o {
+                Some(msg) => {
+                    if ws.send(Message::text(msg)).await.is_err() {
+                        break;
+                    }
+                }
+                None => break,
+            },
+        }
+    }
+    let mut sh = shared.lock().unwrap();
+    sh.closed = true;
+    sh.pending.clear(); // every waiting command reads "closed"
+}
+
+/// Sends a command whose answer nobody waits for.
+fn fire(
+    out: &mpsc::UnboundedSender<String>,
+    next_id: &AtomicU64,
+    session: &str,
+    method: &str,
+    params: Value,
+) {
+    let id = next_id.fetch_add(1, Ordering::Relaxed) + 1;
+    let msg = json!({ "id": id, "method": method, "params": params, "sessionId": session });
+    let _ = out.send(msg.to_string());
+}
+
+/// One message from the browser: an answer, or an event.
+fn on_message(
+    v: Value,
+    out: &mpsc::UnboundedSender<String>,
+    shared: &Mutex<Shared>,
+    next_id: &AtomicU64,
+) {
+    if let Some(id) = v.get("id").and_then(Value::as_u64) {
+        let tx = shared.lock().unwrap().pending.remove(&id);
+        if let Some(tx) = tx {
+            let r = match v.get("error") {
+                Some(e) => Err(e.to_string()),
+                None => Ok(v.get("result").cloned().unwrap_or(Value::Null)),
+            };
+            let _ = tx.send(r);
+        }
+        return;
+    }
+    let Some(method) = v.get("method").and_then(Value::as_str) else {
+        return;
+    };
+    let session = v.get("sessionId").and_then(Value::as_str);
+    let params = v.get("params").cloned().unwrap_or(Value::Null);
+    match method {
+        "Target.attachedToTarget" => attached(&params, session, out, shared, next_id),
+        "Target.detachedFromTarget" => {
+            if let Some(s) = params.get("sessionId").and_then(Value::as_str) {
+                let mut sh = shared.lock().unwrap();
+                if sh.sessions.remove(s).is_some() {
+                    sh.targets.retain(|_, v| v != s);
+                }
+            }
+        }
+        m if m.starts_with("Network.") => {
+            let Some(s) = session else { return };
+            let mut sh = shared.lock().unwrap();
+            let Some(&context) = sh.sessions.get(s) else {
+                return;
+            };
+            if sh.events.len() >= MAX_WORKER_EVENTS {
+                sh.dropped += 1;
+                return;
+            }
+            sh.events.push(WorkerEvent {
+                session: s.to_string(),
+                context,
+                method: m.to_string(),
+                params,
+            });
+        }
+        _ => {}
+    }
+}
+
+/// A target attached (paused if new): a worker is set up once and resumed; a page or frame
+/// gets its own auto-attach for its dedicated workers; anything else is resumed and left.
+fn attached(
+    p: &Value,
+    parent: Option<&str>,
+    out: &mpsc::UnboundedSender<String>,
+    shared: &Mutex<Shared>,
+    next_id: &AtomicU64,
+) {
+    let Some(session) = p.get("sessionId").and_then(Value::as_str) else {
+        return;
+    };
+    let info = &p["targetInfo"];
+    let kind = info.get("type").and_then(Value::as_str).unwrap_or("");
+    let target = info.get("targetId").and_then(Value::as_str).unwrap_or("");
+    let resume = || {
+        fire(
+            out,
+            next_id,
+            session,
+            "Runtime.runIfWaitingForDebugger",
+            json!({}),
+        )
+    };
+    match kind {
+        "service_worker" | "shared_worker" | "worker" => {
+            let context = Context::parse(kind);
+            let first = {
+                let mut sh = shared.lock().unwrap();
+                if sh.targets.contains_key(target) {
+                    false
+                } else {
+                    sh.targets.insert(target.to_string(), session.to_string());
+                    sh.sessions.insert(session.to_string(), context);
+                    true
+                }
+            };
+            if first {
+                fire(
+                    out,
+                    next_id,
+                    session,
+                    "Network.enable",
+                    json!({ "maxPostDataSize": 65536 }),
+                );
+                resume();
+            } else {
+                // Already captured through another session: let it run, and let go.
+                resume();
+                let id = next_id.fetch_add(1, Ordering::Relaxed) + 1;
+                let mut msg = json!({ "id": id, "method": "Target.detachFromTarget", "params": { "sessionId": session } });
+                if let Some(parent) = parent {
+                    msg["sessionId"] = json!(parent);
+                }
+                let _ = out.send(msg.to_string());
+            }
+        }
+        "page" | "iframe" => {
+            let params: Value = serde_json::from_str(PAGE_ATTACH).expect("valid JSON");
+            fire(out, next_id, session, "Target.setAutoAttach", params);
+            resume();
+        }
+        _ => resume(),
     }
 }

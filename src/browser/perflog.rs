@@ -8,9 +8,20 @@
 //! - Bodies come from `postDataEntries` (byte-exact) or `postData`; a request that only says
 //!   `hasPostData` is left `Unavailable` for the visit to fetch (`Network.getRequestPostData`).
 //! - Only http(s) requests are kept: `data:`, `blob:` and `chrome:` URLs are not traffic.
+//! - WebSockets: `webSocketCreated` opens a request (type `WebSocket`, its `ws(s)://` URL),
+//!   the handshake events give its headers (as sent, Cookie included), status and response
+//!   headers, `webSocketFrameSent`/`Received` its messages ([`RawFrame`], payloads up to
+//!   [`FRAME_PAYLOAD_CAP`] per connection), `webSocketClosed` its end. An EventSource is a
+//!   request like any other; its `eventSourceMessageReceived` messages are frames too.
+//! - Workers: the same events from a worker's DevTools session ([`NetLog::feed_from`]) are
+//!   assembled the same way, keyed by session so request ids cannot collide, and marked with
+//!   their [`Context`]. A page request a service worker answered keeps where the answer came
+//!   from (`sw_response`).
+//! - Event timestamps (monotonic, shared by every target of the browser) become wall-clock
+//!   times through the offset the latest `requestWillBeSent` gives (it carries both).
 
-use crate::capture::NOT_SENT;
 use crate::capture::{BodyState, RawRequest, ResourceType, Step};
+use crate::capture::{Context, Direction, FRAME_PAYLOAD_CAP, NOT_SENT, RawFrame};
 use base64::Engine;
 use serde_json::Value;
 use std::collections::{HashMap, VecDeque};
@@ -38,6 +49,15 @@ pub struct NetLog {
     /// The page of each document loader seen: a request belongs to the page of the document
     /// that sent it, so an unload beacon sent while the next page loads stays with its own.
     loaders: HashMap<String, u32>,
+    /// The messages of WebSockets and EventSources.
+    frames: Vec<RawFrame>,
+    /// Payload bytes kept so far per connection (index of its request).
+    frame_bytes: HashMap<usize, usize>,
+    /// The worker session each worker request came from (index of the request), to fetch
+    /// its body there.
+    sessions: HashMap<usize, String>,
+    /// Wall-clock time minus monotonic timestamp, from the latest event carrying both.
+    clock: Option<f64>,
 }
 
 impl NetLog {
@@ -68,13 +88,105 @@ impl NetLog {
         }
     }
 
-    /// Feeds one event.
+    /// Feeds one event of the page's log.
     pub fn feed(&mut self, method: &str, p: &Value) {
-        let Some(id) = p.get("requestId").and_then(Value::as_str) else {
+        self.feed_from(method, p, None, Context::Page);
+    }
+
+    /// Feeds one event of a worker's DevTools session (`session`, the worker's context), or
+    /// of the page when `session` is `None`.
+    pub fn feed_from(&mut self, method: &str, p: &Value, session: Option<&str>, context: Context) {
+        let Some(raw_id) = p.get("requestId").and_then(Value::as_str) else {
             return;
         };
+        let keyed;
+        let id = match session {
+            Some(s) => {
+                keyed = format!("{s}/{raw_id}");
+                keyed.as_str()
+            }
+            None => raw_id,
+        };
         match method {
-            "Network.requestWillBeSent" => self.will_be_sent(id, p),
+            "Network.requestWillBeSent" => {
+                self.will_be_sent(id, raw_id, p, context);
+                if let Some(s) = session
+                    && let Some(&i) = self.ids.get(id).and_then(|h| h.idx.last())
+                {
+                    self.sessions.insert(i, s.to_string());
+                }
+            }
+            "Network.webSocketCreated" => self.socket_created(id, raw_id, p, context),
+            "Network.webSocketWillSendHandshakeRequest" => {
+                let wall = p.get("wallTime").and_then(Value::as_f64);
+                if let Some(r) = self.last_hop(id) {
+                    r.headers = headers(p["request"].get("headers"));
+                    if let Some(w) = wall {
+                        r.wall_time = w;
+                    }
+                }
+            }
+            "Network.webSocketHandshakeResponseReceived" => {
+                if let Some(r) = self.last_hop(id) {
+                    let resp = &p["response"];
+                    apply_response(r, resp);
+                    let sent = headers(resp.get("requestHeaders"));
+                    if !sent.is_empty() {
+                        r.headers = sent;
+                    }
+                }
+            }
+            "Network.webSocketFrameSent" | "Network.webSocketFrameReceived" => {
+                let direction = if method.ends_with("Sent") {
+                    Direction::Sent
+                } else {
+                    Direction::Received
+                };
+                let r = &p["response"];
+                let opcode = r.get("opcode").and_then(Value::as_u64).unwrap_or(1) as u8;
+                let data = r.get("payloadData").and_then(Value::as_str).unwrap_or("");
+                let bytes = if opcode == 1 {
+                    data.as_bytes().to_vec()
+                } else {
+                    base64::engine::general_purpose::STANDARD
+                        .decode(data)
+                        .unwrap_or_else(|_| data.as_bytes().to_vec())
+                };
+                self.frame(id, p, direction, opcode, bytes, None);
+            }
+            "Network.eventSourceMessageReceived" => {
+                let data = p.get("data").and_then(Value::as_str).unwrap_or("");
+                let event = p
+                    .get("eventName")
+                    .and_then(Value::as_str)
+                    .map(str::to_string);
+                self.frame(
+                    id,
+                    p,
+                    Direction::Received,
+                    0,
+                    data.as_bytes().to_vec(),
+                    event,
+                );
+            }
+            "Network.webSocketFrameError" => {
+                let text = p
+                    .get("errorMessage")
+                    .and_then(Value::as_str)
+                    .unwrap_or("WebSocket error")
+                    .to_string();
+                if let Some(r) = self.last_hop(id)
+                    && r.failure.is_none()
+                {
+                    r.failure = Some(text);
+                }
+            }
+            "Network.webSocketClosed" | "Network.loadingFinished" => {
+                let at = self.wall(p);
+                if let Some(r) = self.last_hop(id) {
+                    r.ended_at = at;
+                }
+            }
             "Network.requestWillBeSentExtraInfo" => {
                 let h = self.ids.entry(id.to_string()).or_default();
                 h.req_extra.push_back(headers(p.get("headers")));
@@ -91,11 +203,22 @@ impl NetLog {
             }
             "Network.responseReceived" => {
                 if let Some(r) = self.last_hop(id) {
-                    apply_response(r, &p["response"]);
+                    let resp = &p["response"];
+                    apply_response(r, resp);
+                    if resp.get("fromServiceWorker").and_then(Value::as_bool) == Some(true) {
+                        r.sw_response = Some(
+                            resp.get("serviceWorkerResponseSource")
+                                .and_then(Value::as_str)
+                                .unwrap_or("unknown")
+                                .to_string(),
+                        );
+                    }
                 }
             }
             "Network.loadingFailed" => {
+                let at = self.wall(p);
                 if let Some(r) = self.last_hop(id) {
+                    r.ended_at = at;
                     let mut text = p
                         .get("errorText")
                         .and_then(Value::as_str)
@@ -116,7 +239,92 @@ impl NetLog {
         self.requests.get_mut(i)
     }
 
-    fn will_be_sent(&mut self, id: &str, p: &Value) {
+    /// The wall-clock time of an event's monotonic `timestamp`.
+    fn wall(&self, p: &Value) -> Option<f64> {
+        Some(p.get("timestamp").and_then(Value::as_f64)? + self.clock?)
+    }
+
+    /// A WebSocket opens: a request of type `WebSocket`, whose handshake is sent at once
+    /// (there is no extra-info event to wait for).
+    fn socket_created(&mut self, id: &str, raw_id: &str, p: &Value, context: Context) {
+        let url = p.get("url").and_then(Value::as_str).unwrap_or_default();
+        if !(url.starts_with("ws://") || url.starts_with("wss://")) {
+            return;
+        }
+        let seq = self.requests.len() as u32;
+        let wall_time = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs_f64())
+            .unwrap_or_default();
+        self.requests.push(RawRequest {
+            seq,
+            request_id: raw_id.to_string(),
+            url: url.to_string(),
+            method: "GET".into(),
+            resource_type: ResourceType::WebSocket,
+            headers: Vec::new(),
+            body: None,
+            body_state: BodyState::None,
+            initiator: p
+                .get("initiator")
+                .map(Value::to_string)
+                .unwrap_or_else(|| "{}".into()),
+            frame_id: String::new(),
+            frame_url: String::new(),
+            is_main_frame: false,
+            status: None,
+            mime_type: None,
+            response_headers: Vec::new(),
+            failure: None,
+            wall_time,
+            step: self.step,
+            page: self.page,
+            context,
+            sw_response: None,
+            ended_at: None,
+        });
+        let h = self.ids.entry(id.to_string()).or_default();
+        h.idx.push(seq as usize);
+        h.req_extra_done = h.idx.len();
+        h.resp_extra_done = h.idx.len();
+    }
+
+    /// One message of the connection opened by request `id`.
+    fn frame(
+        &mut self,
+        id: &str,
+        p: &Value,
+        direction: Direction,
+        opcode: u8,
+        bytes: Vec<u8>,
+        event: Option<String>,
+    ) {
+        let Some(&i) = self.ids.get(id).and_then(|h| h.idx.last()) else {
+            return;
+        };
+        let wall_time = self.wall(p).unwrap_or(self.requests[i].wall_time);
+        let used = self.frame_bytes.entry(i).or_default();
+        let size = bytes.len();
+        let keep = *used + size <= FRAME_PAYLOAD_CAP;
+        if keep {
+            *used += size;
+        } else {
+            *used = FRAME_PAYLOAD_CAP;
+        }
+        self.frames.push(RawFrame {
+            request_seq: self.requests[i].seq,
+            seq: self.frames.len() as u32,
+            direction,
+            wall_time,
+            opcode,
+            size: size as u64,
+            payload: if keep { bytes } else { Vec::new() },
+            truncated: !keep,
+            event,
+        });
+    }
+
+    fn will_be_sent(&mut self, id: &str, raw_id: &str, p: &Value, context: Context) {
         let req = &p["request"];
         let url = req.get("url").and_then(Value::as_str).unwrap_or_default();
         let url = match req.get("urlFragment").and_then(Value::as_str) {
@@ -134,6 +342,12 @@ impl NetLog {
         }
         let (body, body_state) = body_of(req);
         let seq = self.requests.len() as u32;
+        if let (Some(w), Some(t)) = (
+            p.get("wallTime").and_then(Value::as_f64),
+            p.get("timestamp").and_then(Value::as_f64),
+        ) {
+            self.clock = Some(w - t);
+        }
         let page = self.page_of(p);
         // Sent by an earlier page's document after the visitor moved on: its unload.
         let step = if page < self.page {
@@ -143,7 +357,7 @@ impl NetLog {
         };
         self.requests.push(RawRequest {
             seq,
-            request_id: id.to_string(),
+            request_id: raw_id.to_string(),
             url,
             method: req
                 .get("method")
@@ -181,19 +395,34 @@ impl NetLog {
                 .unwrap_or_default(),
             step,
             page,
+            context,
+            sw_response: None,
+            ended_at: None,
         });
         let h = self.ids.entry(id.to_string()).or_default();
         h.idx.push(seq as usize);
         apply_extras(&mut self.requests, h);
     }
 
-    /// Requests whose body must be fetched with `Network.getRequestPostData`.
+    /// Page requests whose body must be fetched with `Network.getRequestPostData`.
     pub fn missing_bodies(&self) -> Vec<(usize, String)> {
         self.requests
             .iter()
             .enumerate()
-            .filter(|(_, r)| r.body_state == BodyState::Unavailable)
+            .filter(|(i, r)| {
+                r.body_state == BodyState::Unavailable && !self.sessions.contains_key(i)
+            })
             .map(|(i, r)| (i, r.request_id.clone()))
+            .collect()
+    }
+
+    /// Worker requests whose body must be fetched in their worker's session: index,
+    /// session, request id.
+    pub fn missing_worker_bodies(&self) -> Vec<(usize, String, String)> {
+        self.sessions
+            .iter()
+            .filter(|(i, _)| self.requests[**i].body_state == BodyState::Unavailable)
+            .map(|(i, s)| (*i, s.clone(), self.requests[*i].request_id.clone()))
             .collect()
     }
 
@@ -220,8 +449,14 @@ impl NetLog {
         &self.requests
     }
 
-    /// Marks the top frame's document requests and hands the requests over.
-    pub fn finish(mut self, main_frame_id: Option<&str>) -> Vec<RawRequest> {
+    /// The WebSocket and EventSource messages so far.
+    pub fn frames(&self) -> &[RawFrame] {
+        &self.frames
+    }
+
+    /// Marks the top frame's document requests and hands the requests and the messages
+    /// over.
+    pub fn finish(mut self, main_frame_id: Option<&str>) -> (Vec<RawRequest>, Vec<RawFrame>) {
         let main = main_frame_id.map(str::to_string).or_else(|| {
             // Without a frame tree, the first document request is the navigation.
             self.requests
@@ -252,7 +487,7 @@ impl NetLog {
                 }
             }
         }
-        self.requests
+        (self.requests, self.frames)
     }
 }
 
@@ -406,7 +641,7 @@ mod tests {
         }
         assert_eq!(n.missing_bodies(), vec![(2, "3".to_string())]);
         n.set_body(2, b"{\"blob\":1}".to_vec());
-        let r = n.finish(None);
+        let (r, _) = n.finish(None);
         assert_eq!(r[0].body.as_deref(), Some(&b"x=1"[..]));
         assert_eq!(r[1].body.as_deref(), Some(&b"plain"[..]));
         assert_eq!(r[2].body_state, BodyState::Complete);
@@ -453,7 +688,7 @@ mod tests {
             "Network.loadingFailed",
             &json!({"requestId": "F", "errorText": "net::ERR_BLOCKED_BY_CLIENT"}),
         );
-        let r = n.finish(None);
+        let (r, _) = n.finish(None);
         assert!(!r[0].sent(), "{:?}", r[0].failure);
         assert!(
             r[0].failure
@@ -495,7 +730,7 @@ mod tests {
             &json!({"requestId": "D", "headers": {"Cookie": "a=1; b=2"}}),
         );
         n.feed("Network.responseReceived", &json!({"requestId": "D", "response": {"status": 200, "mimeType": "text/html", "headers": {"Content-Type": "text/html"}}}));
-        let r = n.finish(Some("F1"));
+        let (r, _) = n.finish(Some("F1"));
         assert_eq!(r.len(), 2);
         assert_eq!(r[0].status, Some(301));
         assert!(r[0].headers.contains(&("Cookie".into(), "a=1".into())));
@@ -525,7 +760,7 @@ mod tests {
             "Network.loadingFailed",
             &json!({"requestId": "1", "errorText": "net::ERR_NAME_NOT_RESOLVED"}),
         );
-        let r = n.finish(Some("OTHER"));
+        let (r, _) = n.finish(Some("OTHER"));
         assert_eq!(r[0].failure.as_deref(), Some("net::ERR_NAME_NOT_RESOLVED"));
         assert_eq!(r[0].step, Step::Load);
         assert_eq!(r[1].step, Step::Search);
@@ -567,7 +802,7 @@ mod tests {
             "Network.requestWillBeSent",
             &sent("4", "https://t.example/sw", json!({"loaderId": ""})),
         );
-        let r = n.finish(Some("F1"));
+        let (r, _) = n.finish(Some("F1"));
         let pages: Vec<(u32, Step)> = r.iter().map(|x| (x.page, x.step)).collect();
         assert_eq!(
             pages,
@@ -579,6 +814,278 @@ mod tests {
                 (1, Step::Load),
                 (1, Step::Load)
             ]
+        );
+    }
+
+    // The event shapes below are Chromium 156's, as its DevTools endpoint sent them for the
+    // test web's workers.test (a WebSocket recorder, an EventSource, a service worker):
+    // captured with a raw CDP client before this code was written.
+
+    #[test]
+    fn a_websocket_is_a_request_with_its_handshake_messages_and_close() {
+        let mut n = NetLog::new(Step::Load);
+        // Any requestWillBeSent sets the clock: wall = timestamp + 1000.
+        n.feed(
+            "Network.requestWillBeSent",
+            &json!({"requestId": "D1", "loaderId": "L1", "documentURL": "https://site.example/",
+                "frameId": "F1", "type": "Document", "timestamp": 43418.0, "wallTime": 44418.0,
+                "initiator": {"type": "other"},
+                "request": {"url": "https://site.example/", "method": "GET", "headers": {}}}),
+        );
+        let id = "31439.22";
+        n.feed(
+            "Network.webSocketCreated",
+            &json!({"requestId": id,
+            "url": "wss://collect.recorder-demo.test/v1/ws?site=workers.test",
+            "initiator": {"type": "script", "stack": {"callFrames": []}}}),
+        );
+        n.feed(
+            "Network.webSocketWillSendHandshakeRequest",
+            &json!({"requestId": id,
+            "timestamp": 43418.5, "wallTime": 44418.5,
+            "request": {"headers": {"Upgrade": "websocket", "Sec-WebSocket-Version": "13"}}}),
+        );
+        n.feed(
+            "Network.webSocketHandshakeResponseReceived",
+            &json!({"requestId": id,
+            "timestamp": 43418.6, "response": {"status": 101, "statusText": "Switching Protocols",
+            "headers": {"Upgrade": "websocket", "Connection": "Upgrade"},
+            "requestHeaders": {"Cookie": "sid=abc", "Upgrade": "websocket"}}}),
+        );
+        n.feed(
+            "Network.webSocketFrameSent",
+            &json!({"requestId": id, "timestamp": 43418.7,
+            "response": {"opcode": 1, "mask": true, "payloadData": "{\"t\":\"open\"}"}}),
+        );
+        n.feed(
+            "Network.webSocketFrameSent",
+            &json!({"requestId": id, "timestamp": 43418.8,
+            "response": {"opcode": 2, "mask": true, "payloadData": "cGMA/wE="}}),
+        );
+        n.feed(
+            "Network.webSocketFrameReceived",
+            &json!({"requestId": id, "timestamp": 43418.9,
+            "response": {"opcode": 1, "mask": false, "payloadData": "{\"t\":\"hello\"}"}}),
+        );
+        n.feed(
+            "Network.webSocketClosed",
+            &json!({"requestId": id, "timestamp": 43420.0}),
+        );
+        let (r, f) = n.finish(Some("F1"));
+        let ws = &r[1];
+        assert_eq!(ws.resource_type, ResourceType::WebSocket);
+        assert_eq!(
+            ws.url,
+            "wss://collect.recorder-demo.test/v1/ws?site=workers.test"
+        );
+        assert_eq!((ws.method.as_str(), ws.status), ("GET", Some(101)));
+        assert_eq!(ws.wall_time, 44418.5);
+        assert_eq!(ws.ended_at, Some(44420.0));
+        assert!(ws.sent(), "a socket is never `not sent`: {:?}", ws.failure);
+        assert!(
+            ws.headers.contains(&("Cookie".into(), "sid=abc".into())),
+            "{:?}",
+            ws.headers
+        );
+        assert_eq!(ws.response_headers.len(), 2);
+        assert_eq!(ws.channel(), "websocket");
+        let got: Vec<_> = f
+            .iter()
+            .map(|m| {
+                (
+                    m.request_seq,
+                    m.direction,
+                    m.opcode,
+                    m.payload.clone(),
+                    m.wall_time,
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (1, Direction::Sent, 1, b"{\"t\":\"open\"}".to_vec(), 44418.7),
+                (1, Direction::Sent, 2, vec![112, 99, 0, 255, 1], 44418.8),
+                (
+                    1,
+                    Direction::Received,
+                    1,
+                    b"{\"t\":\"hello\"}".to_vec(),
+                    44418.9
+                ),
+            ]
+        );
+        assert_eq!(f[1].size, 5);
+    }
+
+    #[test]
+    fn socket_payloads_past_the_cap_keep_their_size_only() {
+        let mut n = NetLog::new(Step::Load);
+        n.feed(
+            "Network.webSocketCreated",
+            &json!({"requestId": "W", "url": "ws://a.example/"}),
+        );
+        let big = "x".repeat(FRAME_PAYLOAD_CAP - 10);
+        for data in [big.as_str(), "0123456789", "more"] {
+            n.feed(
+                "Network.webSocketFrameSent",
+                &json!({"requestId": "W",
+                "response": {"opcode": 1, "payloadData": data}}),
+            );
+        }
+        let (_, f) = n.finish(None);
+        let kept: Vec<_> = f
+            .iter()
+            .map(|m| (m.payload.len(), m.size, m.truncated))
+            .collect();
+        assert_eq!(
+            kept,
+            [
+                (
+                    FRAME_PAYLOAD_CAP - 10,
+                    (FRAME_PAYLOAD_CAP - 10) as u64,
+                    false
+                ),
+                (10, 10, false),
+                (0, 4, true)
+            ]
+        );
+    }
+
+    #[test]
+    fn eventsource_messages_are_frames_of_its_request() {
+        let mut n = NetLog::new(Step::Load);
+        let id = "31439.23";
+        n.feed(
+            "Network.requestWillBeSent",
+            &sent(
+                id,
+                "https://collect.recorder-demo.test/v1/stream?site=workers.test",
+                json!({"type": "EventSource", "timestamp": 43418.0, "wallTime": 44418.0}),
+            ),
+        );
+        n.feed(
+            "Network.eventSourceMessageReceived",
+            &json!({"requestId": id,
+            "timestamp": 43418.240977, "eventName": "config", "eventId": "1",
+            "data": "{\"sid\":\"es-0001\"}"}),
+        );
+        n.feed(
+            "Network.eventSourceMessageReceived",
+            &json!({"requestId": id,
+            "timestamp": 43418.241016, "eventName": "message", "eventId": "2", "data": "second"}),
+        );
+        let (r, f) = n.finish(None);
+        assert_eq!(r[0].channel(), "eventsource");
+        let got: Vec<_> = f
+            .iter()
+            .map(|m| {
+                (
+                    m.direction,
+                    m.opcode,
+                    m.event.clone().unwrap(),
+                    m.payload.clone(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    Direction::Received,
+                    0,
+                    "config".to_string(),
+                    b"{\"sid\":\"es-0001\"}".to_vec()
+                ),
+                (
+                    Direction::Received,
+                    0,
+                    "message".to_string(),
+                    b"second".to_vec()
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn worker_requests_are_keyed_by_session_and_marked_with_their_context() {
+        let mut n = NetLog::new(Step::Load);
+        // The same request id in the page and in two workers: three requests.
+        n.feed(
+            "Network.requestWillBeSent",
+            &sent("7.1", "https://a.example/page", json!({})),
+        );
+        n.feed_from(
+            "Network.requestWillBeSent",
+            &sent(
+                "7.1",
+                "https://t.example/v1/sw?n=1",
+                json!({"request": {"method": "POST", "hasPostData": true}}),
+            ),
+            Some("SW-SESSION"),
+            Context::ServiceWorker,
+        );
+        n.feed_from(
+            "Network.requestWillBeSent",
+            &sent("7.1", "https://t.example/v1/worker", json!({})),
+            Some("W-SESSION"),
+            Context::Worker,
+        );
+        for (s, c) in [
+            (Some("SW-SESSION"), Context::ServiceWorker),
+            (Some("W-SESSION"), Context::Worker),
+            (None, Context::Page),
+        ] {
+            n.feed_from(
+                "Network.requestWillBeSentExtraInfo",
+                &json!({"requestId": "7.1", "headers": {"Cookie": "x=1"}}),
+                s,
+                c,
+            );
+            n.feed_from(
+                "Network.responseReceived",
+                &json!({"requestId": "7.1", "response": {"status": 204, "headers": {}}}),
+                s,
+                c,
+            );
+        }
+        // The page's own request was answered by the service worker, from its cache.
+        n.feed("Network.responseReceived", &json!({"requestId": "7.1", "response": {"status": 200,
+            "headers": {}, "fromServiceWorker": true, "serviceWorkerResponseSource": "cache-storage"}}));
+        assert!(
+            n.missing_bodies().is_empty(),
+            "a worker's body is fetched in its own session"
+        );
+        assert_eq!(
+            n.missing_worker_bodies(),
+            [(1, "SW-SESSION".to_string(), "7.1".to_string())]
+        );
+        n.set_body(1, b"sw-hit-1".to_vec());
+        let (r, _) = n.finish(None);
+        let got: Vec<_> = r
+            .iter()
+            .map(|r| {
+                (
+                    r.context,
+                    r.request_id.as_str(),
+                    r.status,
+                    r.sw_response.as_deref(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (Context::Page, "7.1", Some(200), Some("cache-storage")),
+                (Context::ServiceWorker, "7.1", Some(204), None),
+                (Context::Worker, "7.1", Some(204), None),
+            ]
+        );
+        assert!(!r[0].reached_server() && r[1].reached_server());
+        assert_eq!(r[1].body.as_deref(), Some(&b"sw-hit-1"[..]));
+        assert!(
+            r.iter()
+                .all(|r| r.headers.contains(&("Cookie".into(), "x=1".into())))
         );
     }
 }

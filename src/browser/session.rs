@@ -21,7 +21,7 @@ const NO_DIALOGS_JS: &str = "(() => { const w = window; try { w.alert = function
 /// remembered, so a browser without a reachable endpoint (a remote WebDriver) is asked once.
 enum DevToolsState {
     Untried,
-    Open(Box<DevTools>),
+    Open(std::sync::Arc<DevTools>),
     Unavailable,
 }
 
@@ -44,6 +44,8 @@ pub struct Session {
     /// The browser's own DevTools endpoint (`host:port`), when it is on this machine.
     debugger: Option<Endpoint>,
     devtools: tokio::sync::Mutex<DevToolsState>,
+    /// Worker capture was turned on (once per browser).
+    workers_on: std::sync::atomic::AtomicBool,
     /// While a visit runs: no command may run past this instant.
     deadline: Mutex<Option<Instant>>,
     /// Visits made in this browser (for `--recycle`).
@@ -209,6 +211,7 @@ impl Session {
             main_window: String::new(),
             debugger,
             devtools: tokio::sync::Mutex::new(DevToolsState::Untried),
+            workers_on: std::sync::atomic::AtomicBool::new(false),
             deadline: Mutex::new(None),
             visits: 0,
             spoiled: false,
@@ -239,7 +242,7 @@ impl Session {
 
     /// The browser-level DevTools connection, opened on first use; None when the browser
     /// has no endpoint this machine can reach.
-    async fn devtools(&self) -> Option<tokio::sync::MappedMutexGuard<'_, DevTools>> {
+    async fn devtools(&self) -> Option<std::sync::Arc<DevTools>> {
         let mut st = self.devtools.lock().await;
         if matches!(*st, DevToolsState::Untried) {
             let connect = match &self.debugger {
@@ -255,7 +258,7 @@ impl Session {
                 Some(c) => match c {
                     Ok(dt) => {
                         tracing::debug!(endpoint = ?self.debugger, "DevTools endpoint open");
-                        DevToolsState::Open(Box::new(dt))
+                        DevToolsState::Open(std::sync::Arc::new(dt))
                     }
                     Err(e) => {
                         tracing::debug!(error = %e, "no DevTools endpoint; WebDriver only");
@@ -265,17 +268,55 @@ impl Session {
                 None => DevToolsState::Unavailable,
             };
         }
-        tokio::sync::MutexGuard::try_map(st, |st| match st {
-            DevToolsState::Open(dt) => Some(&mut **dt),
+        match &*st {
+            DevToolsState::Open(dt) => Some(dt.clone()),
             _ => None,
-        })
-        .ok()
+        }
+    }
+
+    /// Starts capturing the workers of this browser's pages through the DevTools endpoint
+    /// (see [`DevTools::capture_workers`]); false when there is no endpoint to do it with.
+    pub async fn capture_workers(&self) -> Result<bool, BrowserError> {
+        use std::sync::atomic::Ordering;
+        if self.workers_on.load(Ordering::Relaxed) {
+            return Ok(true);
+        }
+        match self.devtools().await {
+            Some(dt) => {
+                dt.capture_workers().await?;
+                self.workers_on.store(true, Ordering::Relaxed);
+                Ok(true)
+            }
+            None => Ok(false),
+        }
+    }
+
+    /// The workers' Network events since the last call, and how many were dropped (a
+    /// flood); nothing without a DevTools endpoint.
+    pub async fn worker_events(&self) -> (Vec<super::devtools::WorkerEvent>, u64) {
+        match self.devtools().await {
+            Some(dt) => dt.take_worker_events(),
+            None => (Vec::new(), 0),
+        }
+    }
+
+    /// Sends a CDP command to a worker's DevTools session.
+    pub async fn worker_cdp(
+        &self,
+        session: &str,
+        method: &str,
+        params: Value,
+    ) -> Result<Value, BrowserError> {
+        match self.devtools().await {
+            Some(dt) => dt.call_in(Some(session), method, params).await,
+            None => Err(BrowserError::Command("no DevTools endpoint".into())),
+        }
     }
 
     /// Closes, from the DevTools endpoint, every page but `keep` (whatever its renderer is
     /// doing); the number closed, or None without an endpoint.
     async fn close_pages(&self, keep: Option<&str>) -> Option<Result<usize, BrowserError>> {
-        let mut dt = self.devtools().await?;
+        let dt = self.devtools().await?;
         let pages = match dt.pages().await {
             Ok(p) => p,
             Err(e) => return Some(Err(e)),
@@ -343,7 +384,7 @@ impl Session {
     /// Every cookie of the browser, from the DevTools endpoint (works with no tab open).
     pub async fn browser_cookies(&self) -> Result<Value, BrowserError> {
         match self.devtools().await {
-            Some(mut dt) => dt.call("Storage.getCookies", json!({})).await,
+            Some(dt) => dt.call("Storage.getCookies", json!({})).await,
             None => Err(BrowserError::Command("no DevTools endpoint".into())),
         }
     }

@@ -1,5 +1,5 @@
 //! Evidence collectors: each kind of evidence a visit gathers (network requests, the
-//! consent banner, page facts, internal links, cookies; later workers, WebSockets) is one
+//! page's workers, the consent banner, page facts, internal links, cookies) is one
 //! [`Collector`] with one lifecycle, listed once in [`REGISTRY`] like the decoders.
 //! DuckDuckGo's tracker-radar-collector (`BaseCollector`) is the model.
 //!
@@ -21,6 +21,7 @@ mod cookies;
 pub mod links;
 mod network;
 mod page;
+mod workers;
 
 use crate::browser::BrowserError;
 use crate::browser::perflog::NetLog;
@@ -156,6 +157,7 @@ pub trait Collector: Sync {
 /// Every collector, in the order their hooks run.
 pub static REGISTRY: &[&dyn Collector] = &[
     &network::Network,
+    &workers::Workers,
     &consent::Consent,
     &page::Page,
     &links::Links,

@@ -37,24 +37,26 @@ impl Collector for Network {
                 .cdp("Network.getRequestPostData", json!({ "requestId": id }))
                 .await
             {
-                Ok(v) => {
-                    let data = v
-                        .get("postData")
-                        .and_then(Value::as_str)
-                        .unwrap_or_default();
-                    let bytes = if v.get("base64Encoded").and_then(Value::as_bool) == Some(true) {
-                        base64::engine::general_purpose::STANDARD
-                            .decode(data)
-                            .unwrap_or_else(|_| data.as_bytes().to_vec())
-                    } else {
-                        data.as_bytes().to_vec()
-                    };
-                    ev.net.set_body(i, bytes);
-                }
+                Ok(v) => ev.net.set_body(i, post_data(&v)),
                 Err(e) if e.is_lost() => return Err(e),
                 Err(_) => {} // stays `unavailable`
             }
         }
         Ok(())
+    }
+}
+
+/// The bytes of a `Network.getRequestPostData` answer (text, or base64 when it says so).
+pub(super) fn post_data(v: &Value) -> Vec<u8> {
+    let data = v
+        .get("postData")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    if v.get("base64Encoded").and_then(Value::as_bool) == Some(true) {
+        base64::engine::general_purpose::STANDARD
+            .decode(data)
+            .unwrap_or_else(|_| data.as_bytes().to_vec())
+    } else {
+        data.as_bytes().to_vec()
     }
 }

@@ -622,6 +622,7 @@ mod tests {
             started_at: "2026-12-01T00:00:00Z".into(),
             duration_ms: 1,
             collector_failures: Vec::new(),
+            frames: Vec::new(),
             wall: None,
             walled_at_first: None,
             pages: Vec::new(),

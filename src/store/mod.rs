@@ -12,8 +12,9 @@ pub mod meta;
 mod prescan;
 
 use crate::capture::{
-    BodyState, Canaries, CollectorFailure, ConsentMode, ConsentRecord, Hook, Outcome, RawCookie,
-    RawPage, RawRequest, RawVisit, Reached, ResourceType, Step, WallKind,
+    BodyState, Canaries, CollectorFailure, ConsentMode, ConsentRecord, Context, Direction, Hook,
+    Outcome, RawCookie, RawFrame, RawPage, RawRequest, RawVisit, Reached, ResourceType, Step,
+    WallKind,
 };
 use crate::list::Target;
 use rusqlite::{Connection, OptionalExtension, params};
@@ -25,7 +26,7 @@ use std::path::{Path, PathBuf};
 /// The store's file name inside an output folder.
 pub const STORE_FILE: &str = "crawl.sqlite";
 const LOCK_FILE: &str = "crawl.lock";
-const SCHEMA_VERSION: &str = "5";
+const SCHEMA_VERSION: &str = "6";
 
 /// Store errors.
 #[derive(Debug, thiserror::Error)]
@@ -255,7 +256,7 @@ impl Store {
             Some(v) if v == SCHEMA_VERSION => {}
             // Version 1 was migrated above; versions 2 and 3 lack only tables the schema
             // script has just created and columns `add_columns` has just added.
-            Some(v) if ["1", "2", "3", "4"].contains(&v.as_str()) => {
+            Some(v) if ["1", "2", "3", "4", "5"].contains(&v.as_str()) => {
                 store.set_meta("schema_version", SCHEMA_VERSION)?
             }
             Some(found) => {
@@ -430,6 +431,8 @@ impl Store {
                 .map_err(sq)?;
             tx.execute("DELETE FROM cookies WHERE visit_id = ?1", [old])
                 .map_err(sq)?;
+            tx.execute("DELETE FROM frames WHERE visit_id = ?1", [old])
+                .map_err(sq)?;
             tx.execute("DELETE FROM collector_failures WHERE visit_id = ?1", [old])
                 .map_err(sq)?;
             tx.execute("DELETE FROM pages WHERE visit_id = ?1", [old])
@@ -471,8 +474,8 @@ impl Store {
         {
             let mut ins = tx
                 .prepare(
-                    "INSERT INTO requests(visit_id, seq, request_id, url, method, resource_type, headers, body, body_state, initiator, frame_id, frame_url, is_main_frame, status, mime_type, response_headers, failure, wall_time, step, page)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
+                    "INSERT INTO requests(visit_id, seq, request_id, url, method, resource_type, headers, body, body_state, initiator, frame_id, frame_url, is_main_frame, status, mime_type, response_headers, failure, wall_time, step, page, context, sw_response, ended_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)",
                 )
                 .map_err(sq)?;
             for r in &v.requests {
@@ -497,6 +500,27 @@ impl Store {
                     r.wall_time,
                     r.step.as_str(),
                     r.page,
+                    r.context.as_str(),
+                    r.sw_response,
+                    r.ended_at,
+                ])
+                .map_err(sq)?;
+            }
+            let mut ins = tx
+                .prepare("INSERT INTO frames(visit_id, request_seq, seq, direction, wall_time, opcode, size, payload, truncated, event) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)")
+                .map_err(sq)?;
+            for f in &v.frames {
+                ins.execute(params![
+                    visit_id,
+                    f.request_seq,
+                    f.seq,
+                    f.direction.as_str(),
+                    f.wall_time,
+                    f.opcode,
+                    f.size as i64,
+                    f.payload,
+                    f.truncated,
+                    f.event,
                 ])
                 .map_err(sq)?;
             }
@@ -666,6 +690,7 @@ impl Store {
                             }),
                             actions: from_json(r.get(12)?),
                             collector_failures: Vec::new(),
+            frames: Vec::new(),
                             wall: r.get::<_, Option<String>>(21)?.as_deref().and_then(WallKind::parse),
                             walled_at_first: r.get::<_, Option<String>>(22)?.as_deref().and_then(WallKind::parse),
                             link_candidates: r.get(23)?,
@@ -688,7 +713,7 @@ impl Store {
         let mut st = self
             .conn
             .prepare_cached(
-                "SELECT seq, request_id, url, method, resource_type, headers, body, body_state, initiator, frame_id, frame_url, is_main_frame, status, mime_type, response_headers, failure, wall_time, step, page
+                "SELECT seq, request_id, url, method, resource_type, headers, body, body_state, initiator, frame_id, frame_url, is_main_frame, status, mime_type, response_headers, failure, wall_time, step, page, context, sw_response, ended_at
                  FROM requests WHERE visit_id = ?1 ORDER BY seq",
             )
             .map_err(&sq)?;
@@ -718,10 +743,34 @@ impl Store {
                     wall_time: r.get(16)?,
                     step: Step::parse(&r.get::<_, String>(17)?).unwrap_or(Step::Load),
                     page: r.get(18)?,
+                    context: Context::parse(&r.get::<_, String>(19)?),
+                    sw_response: r.get(20)?,
+                    ended_at: r.get(21)?,
                 })
             })
             .map_err(&sq)?;
         visit.requests = rows.collect::<std::result::Result<_, _>>().map_err(&sq)?;
+        let mut st = self
+            .conn
+            .prepare_cached("SELECT request_seq, seq, direction, wall_time, opcode, size, payload, truncated, event FROM frames WHERE visit_id = ?1 ORDER BY seq")
+            .map_err(&sq)?;
+        let rows = st
+            .query_map([visit_id], |r| {
+                Ok(RawFrame {
+                    request_seq: r.get(0)?,
+                    seq: r.get(1)?,
+                    direction: Direction::parse(&r.get::<_, String>(2)?)
+                        .unwrap_or(Direction::Received),
+                    wall_time: r.get(3)?,
+                    opcode: r.get(4)?,
+                    size: r.get::<_, i64>(5)? as u64,
+                    payload: r.get(6)?,
+                    truncated: r.get(7)?,
+                    event: r.get(8)?,
+                })
+            })
+            .map_err(&sq)?;
+        visit.frames = rows.collect::<std::result::Result<_, _>>().map_err(&sq)?;
         let mut st = self
             .conn
             .prepare_cached("SELECT name, value, domain, path, expires, http_only, secure, same_site, page FROM cookies WHERE visit_id = ?1 ORDER BY id")
@@ -802,6 +851,9 @@ fn add_columns(conn: &Connection) -> rusqlite::Result<()> {
         ("visits", "link_candidates", "INTEGER"),
         ("requests", "page", "INTEGER NOT NULL DEFAULT 0"),
         ("cookies", "page", "INTEGER NOT NULL DEFAULT 0"),
+        ("requests", "context", "TEXT NOT NULL DEFAULT 'page'"),
+        ("requests", "sw_response", "TEXT"),
+        ("requests", "ended_at", "REAL"),
     ] {
         let has: bool = conn.query_row(
             &format!("SELECT count(*) > 0 FROM pragma_table_info('{table}') WHERE name = ?1"),
@@ -899,6 +951,7 @@ pub(crate) mod tests {
             started_at: "2026-11-29T00:00:00Z".into(),
             duration_ms: 5,
             collector_failures: Vec::new(),
+            frames: Vec::new(),
             wall: None,
             walled_at_first: None,
             pages: vec![
@@ -948,6 +1001,9 @@ pub(crate) mod tests {
                 wall_time: 1.5,
                 step: Step::Load,
                 page: 0,
+                context: Default::default(),
+                sw_response: None,
+                ended_at: None,
             }],
             cookies: vec![RawCookie {
                 name: "_ttp".into(),
@@ -1022,6 +1078,72 @@ pub(crate) mod tests {
         assert_eq!(listed, want, "a site's modes together, in mode order");
     }
 
+    /// Worker requests (their context, a service worker's answer, the end time) and the
+    /// messages of a WebSocket and an EventSource are stored and read back as they were; a
+    /// revisit replaces the messages with its own.
+    #[test]
+    fn worker_requests_and_socket_messages_round_trip() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = Store::create(dir.path()).unwrap();
+        s.add_targets(&[target("w.example", 1)], &[ConsentMode::None])
+            .unwrap();
+        let c = s.claim_next().unwrap().unwrap();
+        let mut v = visit("w.example", Outcome::Ok);
+        let base = v.requests[0].clone();
+        v.requests.push(RawRequest {
+            seq: 1,
+            url: "wss://rec.example/ws".into(),
+            method: "GET".into(),
+            resource_type: ResourceType::WebSocket,
+            status: Some(101),
+            ended_at: Some(12.5),
+            ..base.clone()
+        });
+        v.requests.push(RawRequest {
+            seq: 2,
+            url: "https://rec.example/sw?n=1".into(),
+            context: Context::ServiceWorker,
+            ..base.clone()
+        });
+        v.requests.push(RawRequest {
+            seq: 3,
+            url: "https://w.example/cached.gif".into(),
+            sw_response: Some("cache-storage".into()),
+            ..base
+        });
+        let frame = |seq, direction, opcode, payload: &[u8], truncated| RawFrame {
+            request_seq: 1,
+            seq,
+            direction,
+            wall_time: 10.0 + seq as f64,
+            opcode,
+            size: 7,
+            payload: payload.to_vec(),
+            truncated,
+            event: None,
+        };
+        v.frames = vec![
+            frame(0, Direction::Sent, 1, b"{\"a\":1}", false),
+            frame(1, Direction::Received, 2, &[0, 255, 1], false),
+            frame(2, Direction::Sent, 1, b"", true),
+            RawFrame {
+                event: Some("config".into()),
+                ..frame(3, Direction::Received, 0, b"data", false)
+            },
+        ];
+        let id = s.record_visit(c.id, &v).unwrap();
+        assert_eq!(s.load_visit(id).unwrap().visit, v);
+        // A revisit of the same target (a retry) replaces the messages too.
+        v.frames.truncate(1);
+        let id = s.record_visit(c.id, &v).unwrap();
+        assert_eq!(s.load_visit(id).unwrap().visit.frames, v.frames);
+        let n: i64 = s
+            .conn
+            .query_row("SELECT count(*) FROM frames", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(n, 1);
+    }
+
     /// A version-2 store (before collector failures) gains the table and keeps its visits;
     /// a visit with failures is then recorded and read back with them.
     #[test]
@@ -1038,6 +1160,8 @@ pub(crate) mod tests {
                 .execute_batch(
                     "DROP TABLE collector_failures; DROP TABLE pages;
                      ALTER TABLE requests DROP COLUMN page; ALTER TABLE cookies DROP COLUMN page;
+                     ALTER TABLE requests DROP COLUMN context; ALTER TABLE requests DROP COLUMN sw_response;
+                     ALTER TABLE requests DROP COLUMN ended_at; DROP TABLE frames;
                      ALTER TABLE visits DROP COLUMN link_candidates; ALTER TABLE visits DROP COLUMN wall;
                      ALTER TABLE visits DROP COLUMN walled_at_first;
                      UPDATE meta SET value = '2' WHERE key = 'schema_version';",
@@ -1045,12 +1169,15 @@ pub(crate) mod tests {
                 .unwrap();
         }
         let mut s = Store::open(dir.path()).unwrap();
-        assert_eq!(s.meta("schema_version").unwrap().as_deref(), Some("5"));
+        assert_eq!(s.meta("schema_version").unwrap().as_deref(), Some("6"));
         // The old visit reads as its front page only, its cookie on that page.
         let old = s.load_visit(1).unwrap().visit;
         assert_eq!(old.domain, "a.example");
         assert_eq!(old.pages, [RawPage::front_of(&old)]);
         assert_eq!((old.cookies[0].page, old.link_candidates), (0, None));
+        // Schema 6: its requests were made by the page, and it has no socket messages.
+        assert!(old.requests.iter().all(|r| r.context == Context::Page));
+        assert!(old.frames.is_empty());
         s.add_targets(&[target("b.example", 2)], &[ConsentMode::None])
             .unwrap();
         let c = s.claim_next().unwrap().unwrap();
@@ -1083,7 +1210,7 @@ pub(crate) mod tests {
             .unwrap();
         }
         let mut s = Store::open(dir.path()).unwrap();
-        assert_eq!(s.meta("schema_version").unwrap().as_deref(), Some("5"));
+        assert_eq!(s.meta("schema_version").unwrap().as_deref(), Some("6"));
         let t = s.targets().unwrap();
         assert_eq!(t.len(), 1);
         assert_eq!((t[0].1, t[0].2), (ConsentMode::None, Some(3)));

@@ -1,4 +1,4 @@
--- pixelcensus store, schema version 5. One file per crawl: <out>/crawl.sqlite.
+-- pixelcensus store, schema version 6. One file per crawl: <out>/crawl.sqlite.
 -- Analysts may query it directly; docs/schema.md describes every table.
 
 CREATE TABLE IF NOT EXISTS meta (
@@ -85,9 +85,29 @@ CREATE TABLE IF NOT EXISTS requests (
     failure          TEXT,
     wall_time        REAL NOT NULL,
     step             TEXT NOT NULL,
-    page             INTEGER NOT NULL DEFAULT 0   -- pages.page of the document that sent it, schema 4
+    page             INTEGER NOT NULL DEFAULT 0,  -- pages.page of the document that sent it, schema 4
+    context          TEXT NOT NULL DEFAULT 'page', -- page | service_worker | shared_worker | worker, schema 6
+    sw_response      TEXT,            -- a service worker answered it: cache-storage | fallback-code | network | http-cache, schema 6
+    ended_at         REAL             -- loaded, failed or (WebSocket) closed, Unix seconds, schema 6
 );
 CREATE INDEX IF NOT EXISTS requests_visit ON requests(visit_id, seq);
+
+-- The messages of WebSockets (both ways) and EventSource streams (received), schema 6. A
+-- connection is the request that opened it (resource_type WebSocket or EventSource).
+CREATE TABLE IF NOT EXISTS frames (
+    id          INTEGER PRIMARY KEY,
+    visit_id    INTEGER NOT NULL REFERENCES visits(id),
+    request_seq INTEGER NOT NULL,   -- requests.seq of the connection
+    seq         INTEGER NOT NULL,   -- order within the visit
+    direction   TEXT NOT NULL,      -- sent | received
+    wall_time   REAL NOT NULL,
+    opcode      INTEGER NOT NULL,   -- 1 text, 2 binary, 0 an EventSource message
+    size        INTEGER NOT NULL,   -- payload bytes
+    payload     BLOB NOT NULL,      -- empty once the connection's 256 KiB were kept
+    truncated   INTEGER NOT NULL,
+    event       TEXT                -- an EventSource message's event name
+);
+CREATE INDEX IF NOT EXISTS frames_visit ON frames(visit_id, seq);
 
 -- Every cookie in the browser at the end of a visit.
 CREATE TABLE IF NOT EXISTS cookies (
@@ -110,7 +130,7 @@ CREATE INDEX IF NOT EXISTS cookies_visit ON cookies(visit_id);
 CREATE TABLE IF NOT EXISTS collector_failures (
     id        INTEGER PRIMARY KEY,
     visit_id  INTEGER NOT NULL REFERENCES visits(id),
-    collector TEXT NOT NULL,   -- network | consent | page | links | cookies | performance_log
+    collector TEXT NOT NULL,   -- network | workers | consent | page | links | cookies | performance_log
     hook      TEXT NOT NULL,   -- before_navigation | event | drained | after_navigation | after_load | after_dwell | next_page | finish | salvage
     error     TEXT NOT NULL
 );

@@ -4,6 +4,7 @@
 //! real host names. It logs every request it receives, so a test can compare the crawler's
 //! capture with what the server really saw.
 
+pub mod channels;
 pub mod hostile;
 pub mod sites;
 pub mod walls;
@@ -57,6 +58,7 @@ impl Logged {
 
 struct State {
     log: Mutex<Vec<Logged>>,
+    frames: Mutex<Vec<channels::LoggedFrame>>,
     file: Option<Mutex<std::fs::File>>,
     variant: u8,
 }
@@ -95,6 +97,7 @@ impl TestWeb {
         };
         let state = Arc::new(State {
             log: Mutex::new(Vec::new()),
+            frames: Mutex::new(Vec::new()),
             file,
             variant,
         });
@@ -128,6 +131,11 @@ impl TestWeb {
     /// Every request received so far.
     pub fn requests(&self) -> Vec<Logged> {
         self.state.log.lock().unwrap().clone()
+    }
+
+    /// Every WebSocket message received or sent so far.
+    pub fn frames(&self) -> Vec<channels::LoggedFrame> {
+        self.state.frames.lock().unwrap().clone()
     }
 
     /// Stops serving (as dropping it does).
@@ -285,10 +293,14 @@ async fn serve_connection(
         let svc = hyper::service::service_fn(move |req| handle(req, true, st.clone()));
         let _ = builder
             .serve_connection(TokioIo::new(tls_stream), svc)
+            .with_upgrades()
             .await;
     } else {
         let svc = hyper::service::service_fn(move |req| handle(req, false, st.clone()));
-        let _ = builder.serve_connection(TokioIo::new(stream), svc).await;
+        let _ = builder
+            .serve_connection(TokioIo::new(stream), svc)
+            .with_upgrades()
+            .await;
     }
     Ok(())
 }
@@ -325,11 +337,20 @@ fn respond(status: u16, ctype: &str, body: impl Into<Bytes>) -> Response<Body> {
 
 const GIF: &[u8] = b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;";
 
+/// Seconds since the Unix epoch.
+fn now() -> f64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs_f64())
+        .unwrap_or(0.0)
+}
+
 async fn handle(
-    req: Request<hyper::body::Incoming>,
+    mut req: Request<hyper::body::Incoming>,
     tls: bool,
     st: Arc<State>,
 ) -> Result<Response<Body>, Infallible> {
+    let upgrade = channels::wants_websocket(req.headers()).then(|| hyper::upgrade::on(&mut req));
     let (parts, body) = req.into_parts();
     let body = body
         .collect()
@@ -351,10 +372,7 @@ async fn handle(
         .map(|p| p.to_string())
         .unwrap_or_else(|| "/".into());
     let logged = Logged {
-        time: std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_secs_f64())
-            .unwrap_or(0.0),
+        time: now(),
         tls,
         host: host.clone(),
         method: parts.method.to_string(),
@@ -384,6 +402,13 @@ async fn handle(
         .unwrap_or("*")
         .to_string();
     let sec_gpc = parts.headers.get("sec-gpc").and_then(|v| v.to_str().ok()) == Some("1");
+    if let Some(up) = upgrade
+        && host == channels::TRACKER
+        && path.starts_with(channels::WS_PATH)
+    {
+        let url = format!("{}://{host}{path}", if tls { "wss" } else { "ws" });
+        return Ok(channels::accept(up, &parts.headers, url, st.clone()));
+    }
     if let Some(d) = sites::bench_delay(&host, &path) {
         tokio::time::sleep(d).await;
     }
@@ -507,7 +532,11 @@ fn route(host: &str, path_q: &str, method: &str, variant: u8, sec_gpc: bool) -> 
             return r;
         }
         ("adnet.test", _) => return respond(200, "image/gif", GIF),
+        (channels::TRACKER, channels::STREAM_PATH) => return channels::stream(),
         ("collect.recorder-demo.test", _) => return respond(204, "text/plain", ""),
+        (channels::SITE, p) if channels::site_file(p).is_some() => {
+            return channels::site_file(p).expect("checked");
+        }
         ("cdn-static.test", p) if p.starts_with("/img/") => {
             return respond(200, "image/png", vec![0u8; 8 * 1024]);
         }

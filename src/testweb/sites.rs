@@ -969,6 +969,8 @@ pub const SITES: &[Site] = &[
     page("webrtc.test", 0, &[], false, false, hostile::WEBRTC),
     page("ping-flood.test", 0, &[], false, false, hostile::PING_FLOOD),
     page("formula.test", 0, &[], false, false, hostile::FORMULA),
+    // Workers, a WebSocket recorder, an EventSource and a ping (see super::channels).
+    page("workers.test", 45, &[], true, false, super::channels::PAGE),
     page("www.redirect.test", 0, &[Tracker::Meta], false, false, ""),
     page("elsewhere.test", 0, &[Tracker::Ga4], false, false, ""),
 ];
@@ -1436,6 +1438,15 @@ pub const TRUTH: &[Expect] = &[
     e("beacons.test", "Google Analytics 4", &[GA4_ID], true, &[]),
     e("beacons.test", "Meta Pixel", &[META_ID], true, &[]),
     e("beacons.test", "TikTok Pixel", &[], true, &[]),
+    // The typed values leave through a WebSocket, a dedicated worker and a service worker
+    // only (super::channels); the page itself sends the tracker nothing.
+    e(
+        "workers.test",
+        "recorder-demo.test",
+        &[],
+        true,
+        &["plain_email", "plain_phone", "typed_text"],
+    ),
     // An undecoded recorder: found by canary matching alone.
     e(
         "recorder.test",

@@ -253,21 +253,66 @@ pub async fn wait_for_visits(out: &Path, child: &mut Child, n: i64) {
     }
 }
 
-/// Every captured request of `visits` as (method, URL, body).
+/// Every captured request of `visits` as (method, URL as the server saw it, body): a
+/// WebSocket's `ws(s)://` handshake is the server's `http(s)://` request.
 pub fn captured(
     visits: &std::collections::HashMap<String, pixelcensus::capture::RawVisit>,
-) -> Vec<(&str, &str, &[u8])> {
+) -> Vec<(&str, String, &[u8])> {
     visits
         .values()
         .flat_map(|vis| vis.requests.iter())
         .map(|r| {
-            (
-                r.method.as_str(),
-                r.url.as_str(),
-                r.body.as_deref().unwrap_or(&[]),
-            )
+            // A WebSocket's URL is ws(s)://; the server logged its handshake as http(s)://.
+            let url = match r.url.split_once("://") {
+                Some(("wss", rest)) => format!("https://{rest}"),
+                Some(("ws", rest)) => format!("http://{rest}"),
+                _ => r.url.clone(),
+            };
+            (r.method.as_str(), url, r.body.as_deref().unwrap_or(&[]))
         })
         .collect()
+}
+
+/// The WebSocket messages the test web received or sent that no stored frame matches (same
+/// socket URL, direction, text or binary, payload), as text; and how many it logged.
+pub fn unframed(
+    web: &TestWeb,
+    visits: &std::collections::HashMap<String, pixelcensus::capture::RawVisit>,
+) -> (Vec<String>, usize) {
+    use pixelcensus::capture::Direction;
+    let stored: Vec<(&str, Direction, u8, &[u8])> = visits
+        .values()
+        .flat_map(|v| {
+            v.frames.iter().filter_map(move |f| {
+                let r = v.requests.iter().find(|r| r.seq == f.request_seq)?;
+                Some((r.url.as_str(), f.direction, f.opcode, f.payload.as_slice()))
+            })
+        })
+        .collect();
+    let logged = web.frames();
+    let missing = logged
+        .iter()
+        .filter(|l| {
+            let dir = if l.from_browser {
+                Direction::Sent
+            } else {
+                Direction::Received
+            };
+            let op = if l.text { 1 } else { 2 };
+            !stored.iter().any(|(u, d, o, p)| {
+                *u == l.url && *d == dir && *o == op && *p == l.payload.as_slice()
+            })
+        })
+        .map(|l| {
+            format!(
+                "{} {} {}",
+                if l.from_browser { "sent" } else { "received" },
+                l.url,
+                String::from_utf8_lossy(&l.payload)
+            )
+        })
+        .collect();
+    (missing, logged.len())
 }
 
 /// The page requests the test web received that no captured request matches (same method,
@@ -282,6 +327,11 @@ pub fn uncaptured(
         .requests()
         .into_iter()
         .filter(|l| pixelcensus::testweb::serves(&l.host))
+        .filter(|l| {
+            !pixelcensus::testweb::channels::UNREPORTED
+                .iter()
+                .any(|(h, p, _)| l.host == *h && l.path == *p)
+        })
         .collect();
     let missing = logged
         .iter()

@@ -411,6 +411,9 @@ pub(crate) mod testutil {
             wall_time: 0.0,
             step: crate::capture::Step::Load,
             page: 0,
+            context: Default::default(),
+            sw_response: None,
+            ended_at: None,
         }
     }
 

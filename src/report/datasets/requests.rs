@@ -1,14 +1,16 @@
 //! `requests.csv`: one row per third-party or pixel request (every request with
-//! `--all-requests`): the capture, then the tracker attribution.
+//! `--all-requests`): the capture, then the tracker attribution, then where it was made
+//! and over which channel (a WebSocket's `body` is the messages the page sent, one per line).
 
 use super::{Dataset, Site, Spec, bool_text, join, per_site_types};
 use crate::analyze::{RequestFinding, fields_text};
+use crate::capture::{Direction, RawRequest, ResourceType};
 use crate::report::parquet::ColType;
 use crate::report::{Out, ReportError, body_text, initiator_text};
 use std::collections::BTreeMap;
 
 /// Column order of `requests.csv`: the capture, then the tracker attribution.
-pub const REQUESTS_COLUMNS: [&str; 26] = [
+pub const REQUESTS_COLUMNS: [&str; 31] = [
     "rank",
     "site",
     "crawl",
@@ -35,12 +37,17 @@ pub const REQUESTS_COLUMNS: [&str; 26] = [
     "after_choice",
     "failure",
     "page",
+    "context",
+    "channel",
+    "sw_response",
+    "messages_sent",
+    "messages_received",
 ];
 
 /// Column types of `requests.parquet`, in [`REQUESTS_COLUMNS`]'s order.
-const REQUESTS_TYPES: [ColType; 26] = per_site_types![
+const REQUESTS_TYPES: [ColType; 31] = per_site_types![
     Text, Text, Text, Int, Text, Bool, Int, Text, Text, Text, Text, Text, Text, Text, Text, Text,
-    Text, Bool, Text, Int
+    Text, Bool, Text, Int, Text, Text, Text, Int, Int
 ];
 
 const SPEC: Spec = Spec {
@@ -63,11 +70,42 @@ impl Dataset for Requests {
         let (v, f) = (x.v, x.f);
         let by_seq: BTreeMap<u32, &RequestFinding> =
             f.requests.iter().map(|x| (x.seq, x)).collect();
+        // Per connection: messages sent and received, and what the page sent.
+        let mut messages: BTreeMap<u32, (u32, u32, Vec<u8>)> = BTreeMap::new();
+        for m in &v.frames {
+            let e = messages.entry(m.request_seq).or_default();
+            match m.direction {
+                Direction::Sent => {
+                    e.0 += 1;
+                    if !m.payload.is_empty() {
+                        if !e.2.is_empty() {
+                            e.2.push(b'\n');
+                        }
+                        e.2.extend_from_slice(&m.payload);
+                    }
+                }
+                Direction::Received => e.1 += 1,
+            }
+        }
         for (r, &third_party) in v.requests.iter().zip(&f.third_party) {
             let a = by_seq.get(&r.seq);
             if a.is_none() && !s.opts.all_requests {
                 continue;
             }
+            let m = messages.get(&r.seq);
+            let body = match m {
+                Some((_, _, sent)) if r.resource_type == ResourceType::WebSocket => {
+                    body_text(&RawRequest {
+                        body: Some(sent.clone()),
+                        ..r.clone()
+                    })
+                }
+                _ => body_text(r),
+            };
+            let count = |n: Option<u32>| match (r.channel(), n) {
+                ("http", _) => String::new(),
+                (_, n) => n.unwrap_or(0).to_string(),
+            };
             out.row(
                 x.key().into_iter().chain([
                     r.url.as_str(),
@@ -80,7 +118,7 @@ impl Dataset for Requests {
                         .as_ref()
                         .map(|b| b.len().to_string())
                         .unwrap_or_default(),
-                    &body_text(r),
+                    &body,
                     &initiator_text(&r.initiator),
                     a.map(|x| x.tracker.as_str()).unwrap_or(""),
                     a.map(|x| x.company.as_str()).unwrap_or(""),
@@ -96,6 +134,11 @@ impl Dataset for Requests {
                         .unwrap_or(""),
                     r.failure.as_deref().unwrap_or(""),
                     &r.page.to_string(),
+                    r.context.as_str(),
+                    r.channel(),
+                    r.sw_response.as_deref().unwrap_or(""),
+                    &count(m.map(|x| x.0)),
+                    &count(m.map(|x| x.1)),
                 ]),
             )?;
         }

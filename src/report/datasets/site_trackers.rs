@@ -5,7 +5,7 @@ use crate::report::parquet::ColType;
 use crate::report::{Out, ReportError};
 
 /// Column order of `site_trackers.csv`.
-pub const SITE_TRACKERS_COLUMNS: [&str; 21] = [
+pub const SITE_TRACKERS_COLUMNS: [&str; 23] = [
     "rank",
     "site",
     "crawl",
@@ -27,11 +27,14 @@ pub const SITE_TRACKERS_COLUMNS: [&str; 21] = [
     "fired_before_choice",
     "fired_after_choice",
     "pages",
+    "contexts",
+    "channels",
 ];
 
 /// Column types of `site_trackers.parquet`, in [`SITE_TRACKERS_COLUMNS`]'s order.
-const SITE_TRACKERS_TYPES: [ColType; 21] = per_site_types![
-    Text, Text, Text, Bool, Bool, Text, Text, Text, Int, Bool, Text, Bool, Bool, Bool, Text
+const SITE_TRACKERS_TYPES: [ColType; 23] = per_site_types![
+    Text, Text, Text, Bool, Bool, Text, Text, Text, Int, Bool, Text, Bool, Bool, Bool, Text, Text,
+    Text
 ];
 
 const SPEC: Spec = Spec {
@@ -52,23 +55,31 @@ impl Dataset for SiteTrackers {
             return Ok(());
         };
         for tr in &x.f.trackers {
-            out.row(x.key().into_iter().chain([
-                tr.tracker.as_str(),
-                &tr.company,
-                &tr.category,
-                bool_text(tr.loaded),
-                bool_text(tr.fired),
-                &join(&tr.pixel_ids),
-                &join(&tr.events),
-                &tr.fields_text(),
-                &tr.requests.to_string(),
-                bool_text(tr.first_party_proxy),
-                &join(&tr.cookie_ids),
-                bool_text(tr.pre_submit_capture()),
-                bool_text(tr.fired_before_choice),
-                bool_text(tr.fired_after_choice),
-                &pages_text(&tr.pages),
-            ]))?;
+            out.row(
+                x.key().into_iter().chain([
+                    tr.tracker.as_str(),
+                    &tr.company,
+                    &tr.category,
+                    bool_text(tr.loaded),
+                    bool_text(tr.fired),
+                    &join(&tr.pixel_ids),
+                    &join(&tr.events),
+                    &tr.fields_text(),
+                    &tr.requests.to_string(),
+                    bool_text(tr.first_party_proxy),
+                    &join(&tr.cookie_ids),
+                    bool_text(tr.pre_submit_capture()),
+                    bool_text(tr.fired_before_choice),
+                    bool_text(tr.fired_after_choice),
+                    &pages_text(&tr.pages),
+                    &tr.contexts
+                        .iter()
+                        .map(|c| c.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                    &tr.channels.iter().copied().collect::<Vec<_>>().join(" "),
+                ]),
+            )?;
         }
         Ok(())
     }
