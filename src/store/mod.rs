@@ -750,27 +750,35 @@ impl Store {
             })
             .map_err(&sq)?;
         visit.requests = rows.collect::<std::result::Result<_, _>>().map_err(&sq)?;
-        let mut st = self
-            .conn
-            .prepare_cached("SELECT request_seq, seq, direction, wall_time, opcode, size, payload, truncated, event FROM frames WHERE visit_id = ?1 ORDER BY seq")
-            .map_err(&sq)?;
-        let rows = st
-            .query_map([visit_id], |r| {
-                Ok(RawFrame {
-                    request_seq: r.get(0)?,
-                    seq: r.get(1)?,
-                    direction: Direction::parse(&r.get::<_, String>(2)?)
-                        .unwrap_or(Direction::Received),
-                    wall_time: r.get(3)?,
-                    opcode: r.get(4)?,
-                    size: r.get::<_, i64>(5)? as u64,
-                    payload: r.get(6)?,
-                    truncated: r.get(7)?,
-                    event: r.get(8)?,
+        // Only a WebSocket or an EventSource has messages: most visits skip the query.
+        if visit.requests.iter().any(|r| {
+            matches!(
+                r.resource_type,
+                ResourceType::WebSocket | ResourceType::EventSource
+            )
+        }) {
+            let mut st = self
+                .conn
+                .prepare_cached("SELECT request_seq, seq, direction, wall_time, opcode, size, payload, truncated, event FROM frames WHERE visit_id = ?1 ORDER BY seq")
+                .map_err(&sq)?;
+            let rows = st
+                .query_map([visit_id], |r| {
+                    Ok(RawFrame {
+                        request_seq: r.get(0)?,
+                        seq: r.get(1)?,
+                        direction: Direction::parse(&r.get::<_, String>(2)?)
+                            .unwrap_or(Direction::Received),
+                        wall_time: r.get(3)?,
+                        opcode: r.get(4)?,
+                        size: r.get::<_, i64>(5)? as u64,
+                        payload: r.get(6)?,
+                        truncated: r.get(7)?,
+                        event: r.get(8)?,
+                    })
                 })
-            })
-            .map_err(&sq)?;
-        visit.frames = rows.collect::<std::result::Result<_, _>>().map_err(&sq)?;
+                .map_err(&sq)?;
+            visit.frames = rows.collect::<std::result::Result<_, _>>().map_err(&sq)?;
+        }
         let mut st = self
             .conn
             .prepare_cached("SELECT name, value, domain, path, expires, http_only, secure, same_site, page FROM cookies WHERE visit_id = ?1 ORDER BY id")
