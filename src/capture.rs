@@ -485,6 +485,10 @@ impl Direction {
 /// further messages keep their size, time and opcode, with an empty payload.
 pub const FRAME_PAYLOAD_CAP: usize = 256 * 1024;
 
+/// The most WebSocket and EventSource messages one visit keeps (a page can send millions);
+/// past it they are counted, not kept, and the visit says so.
+pub const MAX_FRAMES: usize = 10_000;
+
 /// One message of a WebSocket (either way) or an EventSource stream (received), belonging
 /// to the request that opened the connection ([`RawRequest::seq`]).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -298,7 +298,18 @@ pub async fn visit(
         Err(e) => return Err(e),
     }
     let c = p.classify();
-    let failures = p.cols.into_failures();
+    let mut failures = p.cols.into_failures();
+    let dropped = p.ev.net.frames_dropped();
+    if dropped > 0 {
+        failures.push(crate::capture::CollectorFailure {
+            collector: "network".into(),
+            hook: crate::capture::Hook::Finish,
+            error: format!(
+                "{dropped} WebSocket/EventSource messages past the visit's first {} were counted, not kept",
+                crate::capture::MAX_FRAMES
+            ),
+        });
+    }
     let mut notes: Vec<String> = c.error.into_iter().collect();
     if let Some(why) = &cut {
         notes.push(if notes.is_empty() {

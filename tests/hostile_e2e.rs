@@ -89,6 +89,19 @@ async fn hostile_pages_are_bounded_classified_and_harmless() {
         v["redirect-loop.test"].error.as_deref(),
         Some("net::ERR_TOO_MANY_REDIRECTS")
     );
+    // A socket flood: the visit keeps the first MAX_FRAMES messages and says it dropped the
+    // rest (12,000 sent, and the server's two).
+    let flood = &v["socket-flood.test"];
+    assert_eq!(flood.frames.len(), pixelcensus::capture::MAX_FRAMES);
+    assert!(
+        flood
+            .error
+            .as_deref()
+            .unwrap_or("")
+            .contains("messages past the visit's first 10000"),
+        "{:?}",
+        flood.error
+    );
     let hog = &v["hog.test"];
     assert!(
         hog.error.as_deref().unwrap_or("").contains("visit cut off"),

@@ -97,6 +97,8 @@ pub struct RequestFinding {
     pub category: String,
     /// The decoder that recognised it, if any.
     pub decoder: Option<&'static str>,
+    /// On a host the decoder's vendor owns, at an endpoint the decoder does not know.
+    pub unrecognised_endpoint: bool,
     /// Loader or hit (requests without a decoder are hits when they carry anything).
     pub role: Role,
     /// Pixel or account IDs.
@@ -345,6 +347,7 @@ fn analyze_visit_with(v: &RawVisit, rank: u64, rules: Option<&rules::Rules>) -> 
                 company: d.company.to_string(),
                 category: d.category.to_string(),
                 decoder: Some(name),
+                unrecognised_endpoint: d.unrecognised,
                 role: d.role,
                 pixel_ids: d.pixel_ids,
                 events: d.events,
@@ -377,6 +380,7 @@ fn analyze_visit_with(v: &RawVisit, rank: u64, rules: Option<&rules::Rules>) -> 
                     company,
                     category,
                     decoder: None,
+                    unrecognised_endpoint: false,
                     role: Role::Loader,
                     pixel_ids: Vec::new(),
                     events: Vec::new(),
@@ -416,8 +420,8 @@ fn analyze_visit_with(v: &RawVisit, rank: u64, rules: Option<&rules::Rules>) -> 
                 location: Location::Query,
             });
         }
-        // A request without a decoder that carries something of the visitor is a hit.
-        if f.decoder.is_none() && !f.fields.is_empty() {
+        // A request no decoder endpoint knows that carries something of the visitor is a hit.
+        if (f.decoder.is_none() || f.unrecognised_endpoint) && !f.fields.is_empty() {
             f.role = Role::Hit;
         }
         requests.push(f);
@@ -551,6 +555,38 @@ mod tests {
                 ..Default::default()
             },
         }
+    }
+
+    /// A request on a host a decoder's vendor owns, at an endpoint the decoder does not know,
+    /// is that tag (one tracker, not a second one from the entity list), and a hit when it
+    /// carries something of the visitor.
+    #[test]
+    fn an_unknown_endpoint_of_a_known_tag_is_the_same_tracker() {
+        let mut v = visit(None);
+        let url = format!(
+            "https://bat.bing.com/pc-new-endpoint?e={}",
+            v.canaries.email
+        );
+        v.requests = vec![
+            at(
+                req(
+                    "GET",
+                    "https://bat.bing.com/action/0?ti=5123456&evt=pageLoad",
+                    None,
+                    None,
+                ),
+                0,
+                1.0,
+            ),
+            at(req("GET", &url, None, None), 1, 2.0),
+        ];
+        let f = analyze_visit(&v, 1);
+        let names: Vec<_> = f.trackers.iter().map(|t| t.tracker.as_str()).collect();
+        assert_eq!(names, ["Microsoft UET"]);
+        let r = &f.requests[1];
+        assert!(r.unrecognised_endpoint && r.role == Role::Hit);
+        assert!(r.fields.iter().any(|x| x.field == Field::PlainEmail));
+        assert!(!f.requests[0].unrecognised_endpoint);
     }
 
     /// What a page sends over a WebSocket is read like a body and reported as `frame`; what

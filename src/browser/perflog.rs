@@ -21,7 +21,7 @@
 //!   times through the offset the latest `requestWillBeSent` gives (it carries both).
 
 use crate::capture::{BodyState, RawRequest, ResourceType, Step};
-use crate::capture::{Context, Direction, FRAME_PAYLOAD_CAP, NOT_SENT, RawFrame};
+use crate::capture::{Context, Direction, FRAME_PAYLOAD_CAP, MAX_FRAMES, NOT_SENT, RawFrame};
 use base64::Engine;
 use serde_json::Value;
 use std::collections::{HashMap, VecDeque};
@@ -58,6 +58,8 @@ pub struct NetLog {
     sessions: HashMap<usize, String>,
     /// Wall-clock time minus monotonic timestamp, from the latest event carrying both.
     clock: Option<f64>,
+    /// Messages past [`MAX_FRAMES`], counted only.
+    frames_dropped: u64,
 }
 
 impl NetLog {
@@ -302,6 +304,10 @@ impl NetLog {
         let Some(&i) = self.ids.get(id).and_then(|h| h.idx.last()) else {
             return;
         };
+        if self.frames.len() >= MAX_FRAMES {
+            self.frames_dropped += 1;
+            return;
+        }
         let wall_time = self.wall(p).unwrap_or(self.requests[i].wall_time);
         let used = self.frame_bytes.entry(i).or_default();
         let size = bytes.len();
@@ -447,6 +453,11 @@ impl NetLog {
     /// Read access to the requests so far.
     pub fn requests(&self) -> &[RawRequest] {
         &self.requests
+    }
+
+    /// Messages not kept because the visit already had [`MAX_FRAMES`].
+    pub fn frames_dropped(&self) -> u64 {
+        self.frames_dropped
     }
 
     /// The WebSocket and EventSource messages so far.
@@ -949,6 +960,29 @@ mod tests {
                 (10, 10, false),
                 (0, 4, true)
             ]
+        );
+    }
+
+    #[test]
+    fn a_visit_keeps_at_most_max_frames_messages_and_counts_the_rest() {
+        let mut n = NetLog::new(Step::Load);
+        n.feed(
+            "Network.webSocketCreated",
+            &json!({"requestId": "W", "url": "ws://a.example/"}),
+        );
+        for i in 0..MAX_FRAMES + 5 {
+            n.feed(
+                "Network.webSocketFrameReceived",
+                &json!({"requestId": "W",
+                "response": {"opcode": 1, "payloadData": format!("m{i}")}}),
+            );
+        }
+        assert_eq!(n.frames_dropped(), 5);
+        let (_, f) = n.finish(None);
+        assert_eq!(f.len(), MAX_FRAMES);
+        assert_eq!(
+            f.last().unwrap().payload,
+            format!("m{}", MAX_FRAMES - 1).into_bytes()
         );
     }
 

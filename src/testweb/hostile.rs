@@ -25,6 +25,7 @@ pub const HOSTS: &[&str] = &[
     "giant-cookies.test",
     "webrtc.test",
     "ping-flood.test",
+    "socket-flood.test",
     "formula.test",
 ];
 
@@ -164,6 +165,12 @@ window.addEventListener('load', function () {
     box.appendChild(a); a.click();
   }
 });
+</script>"#;
+
+/// A WebSocket that sends 12,000 messages as soon as it opens: more than a visit keeps.
+pub const SOCKET_FLOOD: &str = r#"<script>
+var ws = new WebSocket('wss://collect.recorder-demo.test/v1/ws?flood=1');
+ws.onopen = function () { for (var i = 0; i < 12000; i++) { ws.send('m' + i); } };
 </script>"#;
 
 /// Values a spreadsheet would run as formulas, from every place a page controls: host names

@@ -968,6 +968,14 @@ pub const SITES: &[Site] = &[
     ),
     page("webrtc.test", 0, &[], false, false, hostile::WEBRTC),
     page("ping-flood.test", 0, &[], false, false, hostile::PING_FLOOD),
+    page(
+        "socket-flood.test",
+        0,
+        &[],
+        false,
+        false,
+        hostile::SOCKET_FLOOD,
+    ),
     page("formula.test", 0, &[], false, false, hostile::FORMULA),
     // Workers, a WebSocket recorder, an EventSource and a ping (see super::channels).
     page("workers.test", 45, &[], true, false, super::channels::PAGE),

@@ -2,7 +2,7 @@
 //! by server-side tagging, batched one event per body line), Google Ads conversions and
 //! remarketing, the gtag.js and Tag Manager loaders, and legacy Universal Analytics.
 
-use super::{Decoded, Decoder, Role, assigned, ids_of_calls, on};
+use super::{Claim, Decoded, Decoder, Role, assigned, claim, ids_of_calls, on};
 use crate::analyze::Field;
 use crate::analyze::request::RequestView;
 
@@ -47,6 +47,17 @@ fn google_host(h: &str) -> bool {
 }
 
 impl Decoder for Google {
+    /// The hosts only this tag uses.
+    fn claims(&self) -> &'static [Claim] {
+        const C: &[Claim] = &[
+            claim("googletagmanager.com", GTM, "Google", "tag-manager"),
+            claim("googleadservices.com", ADS, "Google", "ad"),
+            claim("googleads.g.doubleclick.net", ADS, "Google", "ad"),
+            claim("analytics.google.com", GA4, "Google", "analytics"),
+        ];
+        C
+    }
+
     fn name(&self) -> &'static str {
         "google"
     }

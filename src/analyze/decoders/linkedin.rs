@@ -1,7 +1,7 @@
 //! LinkedIn Insight Tag: loader `snap.licdn.com/li.lms-analytics/insight.min.js`, hits to
 //! `px.ads.linkedin.com/collect` (also `/wa/`, `/attribution_trigger`) with `pid`, `url`.
 
-use super::{Decoded, Decoder, Role, assigned, on};
+use super::{Claim, Decoded, Decoder, Role, assigned, claim, on};
 use crate::analyze::Field;
 use crate::analyze::request::RequestView;
 
@@ -9,6 +9,20 @@ use crate::analyze::request::RequestView;
 pub struct LinkedIn;
 
 impl Decoder for LinkedIn {
+    /// The hosts only this tag uses.
+    fn claims(&self) -> &'static [Claim] {
+        const C: &[Claim] = &[
+            claim(
+                "px.ads.linkedin.com",
+                "LinkedIn Insight Tag",
+                "Microsoft",
+                "ad",
+            ),
+            claim("snap.licdn.com", "LinkedIn Insight Tag", "Microsoft", "ad"),
+        ];
+        C
+    }
+
     fn name(&self) -> &'static str {
         "linkedin"
     }

@@ -1,7 +1,7 @@
 //! Microsoft UET (Bing Ads): loader `bat.bing.com/bat.js`, hits
 //! `bat.bing.com/action/0?ti=<tag id>&evt=…&p=<page url>&r=<referrer>`.
 
-use super::{Decoded, Decoder, Role, assigned, on};
+use super::{Claim, Decoded, Decoder, Role, assigned, claim, on};
 use crate::analyze::Field;
 use crate::analyze::request::RequestView;
 
@@ -9,6 +9,12 @@ use crate::analyze::request::RequestView;
 pub struct Uet;
 
 impl Decoder for Uet {
+    /// The hosts only this tag uses.
+    fn claims(&self) -> &'static [Claim] {
+        const C: &[Claim] = &[claim("bat.bing.com", "Microsoft UET", "Microsoft", "ad")];
+        C
+    }
+
     fn name(&self) -> &'static str {
         "microsoft-uet"
     }
@@ -41,7 +47,8 @@ impl Decoder for Uet {
         if r.path == "/bat.js" || r.path.starts_with("/p/action/") {
             return Some(new(Role::Loader));
         }
-        if !r.path.starts_with("/action/") {
+        // `/actionp/0` is the page-hide beacon (sent when the tab is hidden or left).
+        if !(r.path.starts_with("/action/") || r.path.starts_with("/actionp/")) {
             return None;
         }
         let mut d = new(Role::Hit);

@@ -54,6 +54,39 @@ pub struct Decoded {
     pub events: Vec<String>,
     /// Fields the request carries by the vendor's parameter names.
     pub fields: Vec<DecodedField>,
+    /// On a host the vendor's tag owns ([`Decoder::claims`]) but at an endpoint its decoder
+    /// does not know: the same tag, read by value only.
+    pub unrecognised: bool,
+}
+
+/// A host a vendor's tag owns: every request there is that product's, at an endpoint the
+/// decoder knows or not (so one tag is never counted twice, once by decoder and once by the
+/// entity list). Only hosts that serve nothing but the tag are claimed.
+#[derive(Clone, Copy, Debug)]
+pub struct Claim {
+    /// The host (and its subdomains).
+    pub domain: &'static str,
+    /// Product name, as the decoder names it.
+    pub tracker: &'static str,
+    /// Owner.
+    pub company: &'static str,
+    /// Category.
+    pub category: &'static str,
+}
+
+/// A [`Claim`] (for the decoders' tables).
+pub const fn claim(
+    domain: &'static str,
+    tracker: &'static str,
+    company: &'static str,
+    category: &'static str,
+) -> Claim {
+    Claim {
+        domain,
+        tracker,
+        company,
+        category,
+    }
 }
 
 impl Decoded {
@@ -72,6 +105,7 @@ impl Decoded {
             pixel_ids: Vec::new(),
             events: Vec::new(),
             fields: Vec::new(),
+            unrecognised: false,
         }
     }
 
@@ -144,6 +178,11 @@ pub trait Decoder: Sync + Send {
     /// Names of the first-party cookies the vendor's script sets as identifiers (their values
     /// are looked for in every request, as `cookie_id`).
     fn id_cookies(&self) -> &'static [&'static str] {
+        &[]
+    }
+    /// The hosts the vendor's tag owns: a request there that [`Decoder::decode`] does not
+    /// know is still this vendor's (`unrecognised`).
+    fn claims(&self) -> &'static [Claim] {
         &[]
     }
     /// The vendor's tag in a page's inline script or a tag manager's container, read without
@@ -331,6 +370,14 @@ pub fn decode(r: &RequestView) -> Option<(&'static str, Decoded)> {
     REGISTRY
         .iter()
         .find_map(|d| d.decode(r).map(|x| (d.name(), x)))
+        .or_else(|| {
+            REGISTRY.iter().find_map(|d| {
+                let c = d.claims().iter().find(|c| on(&r.host, c.domain))?;
+                let mut x = Decoded::new(c.tracker, c.company, c.category, Role::Loader);
+                x.unrecognised = true;
+                Some((d.name(), x))
+            })
+        })
 }
 
 /// True when `host` is `domain` or a subdomain of it.
@@ -434,6 +481,74 @@ pub(crate) mod testutil {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every host every decoder claims: a request there at an endpoint no decoder knows is
+    /// still that vendor's tag (`unrecognised`), never a second tracker from the entity list;
+    /// and a claimed host belongs to one decoder only.
+    #[test]
+    fn every_claimed_host_is_its_vendors_at_any_endpoint() {
+        let parties = crate::analyze::party::Parties::new("shop.example", None);
+        let mut seen = std::collections::BTreeMap::new();
+        let mut n = 0;
+        for d in REGISTRY {
+            for c in d.claims() {
+                assert!(
+                    seen.insert(c.domain, d.name()).is_none(),
+                    "{} claimed twice",
+                    c.domain
+                );
+                for host in [c.domain.to_string(), format!("eu.{}", c.domain)] {
+                    let r = testutil::req(
+                        "GET",
+                        &format!("https://{host}/pc-unknown/endpoint?q=1"),
+                        None,
+                        None,
+                    );
+                    let view = RequestView::new(&r, &parties).unwrap();
+                    let (name, got) =
+                        decode(&view).unwrap_or_else(|| panic!("{host}: not decoded"));
+                    assert_eq!(
+                        (name, got.tracker, got.company, got.category),
+                        (d.name(), c.tracker, c.company, c.category),
+                        "{host}"
+                    );
+                    // Some decoders read every path of their hit host already.
+                    assert!(got.unrecognised || got.role == Role::Hit, "{host}");
+                    n += got.unrecognised as usize;
+                }
+            }
+        }
+        assert!(n >= 20, "{n} hosts went through the claims");
+        // A known endpoint on a claimed host is decoded as known.
+        let known = testutil::decode(&testutil::req(
+            "GET",
+            "https://bat.bing.com/action/0?ti=5123456&evt=pageLoad",
+            None,
+            None,
+        ))
+        .unwrap();
+        assert!(!known.unrecognised);
+    }
+
+    /// UET's page-hide beacon (`/actionp/0`, sent when the tab is hidden; its shape as
+    /// Microsoft's UET tag sends it: the same parameters as `/action/0`) is a UET hit, not a
+    /// "Bing Ads" tracker beside it.
+    #[test]
+    fn uet_page_hide_beacon_is_a_uet_hit() {
+        let d = testutil::decode(&testutil::req(
+            "GET",
+            "https://bat.bing.com/actionp/0?ti=5123456&tm=al001&Ver=2&mid=7e8c0a34-1f5c-4f0e-9d7a-5b3f4d6a2c10&bo=2&sid=2f4e6a90c1b211ef&vid=2f4e7c10c1b211ef&vids=0&msclkid=N&evt=pageHide&p=https%3A%2F%2Fshop.example%2F",
+            None,
+            None,
+        ))
+        .unwrap();
+        assert_eq!(
+            (d.tracker, d.role, d.unrecognised),
+            ("Microsoft UET", Role::Hit, false)
+        );
+        assert_eq!(d.pixel_ids, ["5123456"]);
+        assert_eq!(d.events, ["pageHide"]);
+    }
 
     #[test]
     fn id_cookies_are_declared_by_their_vendors_once() {

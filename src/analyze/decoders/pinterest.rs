@@ -2,7 +2,7 @@
 //! `/user/`) with `tid`, `event`, `ad` (JSON with the page URL in `loc`), `pd` (JSON with
 //! the hashed email `em`).
 
-use super::{Decoded, Decoder, Role, ids_of_calls, on};
+use super::{Claim, Decoded, Decoder, Role, claim, ids_of_calls, on};
 use crate::analyze::Field;
 use crate::analyze::request::RequestView;
 
@@ -10,6 +10,17 @@ use crate::analyze::request::RequestView;
 pub struct Pinterest;
 
 impl Decoder for Pinterest {
+    /// The hosts only this tag uses.
+    fn claims(&self) -> &'static [Claim] {
+        const C: &[Claim] = &[claim(
+            "ct.pinterest.com",
+            "Pinterest Tag",
+            "Pinterest",
+            "ad",
+        )];
+        C
+    }
+
     fn name(&self) -> &'static str {
         "pinterest"
     }

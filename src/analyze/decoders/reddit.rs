@@ -1,7 +1,7 @@
 //! Reddit pixel: loader `www.redditstatic.com/ads/pixel.js` (and `v2.js`), hits
 //! `alb.reddit.com/rp.gif?id=<pixel>&event=…`.
 
-use super::{Decoded, Decoder, Role, ids_of_calls, on};
+use super::{Claim, Decoded, Decoder, Role, claim, ids_of_calls, on};
 use crate::analyze::Field;
 use crate::analyze::request::RequestView;
 
@@ -9,6 +9,15 @@ use crate::analyze::request::RequestView;
 pub struct Reddit;
 
 impl Decoder for Reddit {
+    /// The hosts only this tag uses.
+    fn claims(&self) -> &'static [Claim] {
+        const C: &[Claim] = &[
+            claim("alb.reddit.com", "Reddit Pixel", "Reddit", "ad"),
+            claim("pixel-config.reddit.com", "Reddit Pixel", "Reddit", "ad"),
+        ];
+        C
+    }
+
     fn name(&self) -> &'static str {
         "reddit"
     }

@@ -1,7 +1,7 @@
 //! Snap pixel: loader `sc-static.net/scevent.min.js`, hits to `tr.snapchat.com` (`/p`,
 //! `/cm/i`, `/gateway/p`) with `pid`, `ev`/`e`, `pl` (page), `u_hem` (hashed email).
 
-use super::{Decoded, Decoder, Role, ids_of_calls, on};
+use super::{Claim, Decoded, Decoder, Role, claim, ids_of_calls, on};
 use crate::analyze::Field;
 use crate::analyze::request::RequestView;
 
@@ -9,6 +9,15 @@ use crate::analyze::request::RequestView;
 pub struct Snap;
 
 impl Decoder for Snap {
+    /// The hosts only this tag uses.
+    fn claims(&self) -> &'static [Claim] {
+        const C: &[Claim] = &[
+            claim("tr.snapchat.com", "Snap Pixel", "Snap", "ad"),
+            claim("tr-shadow.snapchat.com", "Snap Pixel", "Snap", "ad"),
+        ];
+        C
+    }
+
     fn name(&self) -> &'static str {
         "snap"
     }

@@ -2,7 +2,7 @@
 //! events as JSON (often `text/plain`) to `/api/v2/pixel`, `/api/v2/pixel/act`,
 //! `/api/v2/pixel/track` and the 2020 `/api/v1/track`.
 
-use super::{Decoded, Decoder, Role, calls, on};
+use super::{Claim, Decoded, Decoder, Role, calls, claim, on};
 use crate::analyze::Field;
 use crate::analyze::request::RequestView;
 
@@ -19,6 +19,15 @@ fn api_path(path: &str) -> bool {
 }
 
 impl Decoder for TikTok {
+    /// The hosts only this tag uses.
+    fn claims(&self) -> &'static [Claim] {
+        const C: &[Claim] = &[
+            claim("analytics.tiktok.com", "TikTok Pixel", "ByteDance", "ad"),
+            claim("analytics.us.tiktok.com", "TikTok Pixel", "ByteDance", "ad"),
+        ];
+        C
+    }
+
     fn name(&self) -> &'static str {
         "tiktok"
     }

@@ -2,7 +2,7 @@
 //! `analytics.twitter.com`, `t.co` and `ads-api.x.com`/`ads-twitter.com` `/i/adsct` or
 //! `/1/i/adsct`, with `txn_id` (pixel), `events` (JSON list), `tw_document_href` (page).
 
-use super::{Decoded, Decoder, Role, ids_of_calls, on};
+use super::{Claim, Decoded, Decoder, Role, claim, ids_of_calls, on};
 use crate::analyze::Field;
 use crate::analyze::request::RequestView;
 
@@ -10,6 +10,15 @@ use crate::analyze::request::RequestView;
 pub struct X;
 
 impl Decoder for X {
+    /// The hosts only this tag uses.
+    fn claims(&self) -> &'static [Claim] {
+        const C: &[Claim] = &[
+            claim("analytics.twitter.com", "X Pixel", "X Corp", "ad"),
+            claim("ads-twitter.com", "X Pixel", "X Corp", "ad"),
+        ];
+        C
+    }
+
     fn name(&self) -> &'static str {
         "x"
     }

@@ -10,7 +10,7 @@ use crate::report::{Out, ReportError, body_text, initiator_text};
 use std::collections::BTreeMap;
 
 /// Column order of `requests.csv`: the capture, then the tracker attribution.
-pub const REQUESTS_COLUMNS: [&str; 31] = [
+pub const REQUESTS_COLUMNS: [&str; 32] = [
     "rank",
     "site",
     "crawl",
@@ -42,12 +42,13 @@ pub const REQUESTS_COLUMNS: [&str; 31] = [
     "sw_response",
     "messages_sent",
     "messages_received",
+    "endpoint",
 ];
 
 /// Column types of `requests.parquet`, in [`REQUESTS_COLUMNS`]'s order.
-const REQUESTS_TYPES: [ColType; 31] = per_site_types![
+const REQUESTS_TYPES: [ColType; 32] = per_site_types![
     Text, Text, Text, Int, Text, Bool, Int, Text, Text, Text, Text, Text, Text, Text, Text, Text,
-    Text, Bool, Text, Int, Text, Text, Text, Int, Int
+    Text, Bool, Text, Int, Text, Text, Text, Int, Int, Text
 ];
 
 const SPEC: Spec = Spec {
@@ -139,6 +140,11 @@ impl Dataset for Requests {
                     r.sw_response.as_deref().unwrap_or(""),
                     &count(m.map(|x| x.0)),
                     &count(m.map(|x| x.1)),
+                    match a {
+                        Some(x) if x.unrecognised_endpoint => "unrecognised",
+                        Some(x) if x.decoder.is_some() => "known",
+                        _ => "",
+                    },
                 ]),
             )?;
         }
