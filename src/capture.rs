@@ -763,6 +763,25 @@ pub struct RawVisit {
     pub link_candidates: Option<u32>,
 }
 
+impl RawVisit {
+    /// What each WebSocket carried from the page: the payloads of its sent messages, one per
+    /// line, by the connection's [`RawRequest::seq`] — what analysis reads as the socket's
+    /// body and requests.csv shows as it.
+    pub fn sent_messages(&self) -> std::collections::HashMap<u32, Vec<u8>> {
+        let mut out: std::collections::HashMap<u32, Vec<u8>> = std::collections::HashMap::new();
+        for f in &self.frames {
+            if f.direction == Direction::Sent && !f.payload.is_empty() {
+                let b = out.entry(f.request_seq).or_default();
+                if !b.is_empty() {
+                    b.push(b'\n');
+                }
+                b.extend_from_slice(&f.payload);
+            }
+        }
+        out
+    }
+}
+
 /// How the visitor answers a consent banner.
 #[derive(
     Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,

@@ -288,16 +288,7 @@ fn analyze_visit_with(v: &RawVisit, rank: u64, rules: Option<&rules::Rules>) -> 
     let mut requests = Vec::new();
     // What each WebSocket carried from the page: its sent messages, one per line, read like
     // a request body (and reported as `frame`).
-    let mut socket_bodies: HashMap<u32, Vec<u8>> = HashMap::new();
-    for f in &v.frames {
-        if f.direction == crate::capture::Direction::Sent && !f.payload.is_empty() {
-            let b = socket_bodies.entry(f.request_seq).or_default();
-            if !b.is_empty() {
-                b.push(b'\n');
-            }
-            b.extend_from_slice(&f.payload);
-        }
-    }
+    let mut socket_bodies = v.sent_messages();
     for orig in &v.requests {
         let with_frames;
         let (r, socket) = match socket_bodies.remove(&orig.seq) {

@@ -460,11 +460,6 @@ impl NetLog {
         self.frames_dropped
     }
 
-    /// The WebSocket and EventSource messages so far.
-    pub fn frames(&self) -> &[RawFrame] {
-        &self.frames
-    }
-
     /// Marks the top frame's document requests and hands the requests and the messages
     /// over.
     pub fn finish(mut self, main_frame_id: Option<&str>) -> (Vec<RawRequest>, Vec<RawFrame>) {

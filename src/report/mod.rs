@@ -14,7 +14,7 @@ pub mod manifest;
 pub mod parquet;
 
 use crate::analyze::{Analyzer, Findings};
-use crate::capture::{ConsentMode, Outcome, RawRequest, RawVisit};
+use crate::capture::{ConsentMode, Outcome, RawVisit};
 use crate::store::{Store, StoreError};
 use base64::Engine;
 use std::collections::{BTreeMap, BTreeSet};
@@ -549,8 +549,8 @@ fn tmp(p: &Path) -> PathBuf {
 }
 
 /// A body as CSV text: UTF-8 as is, anything else as `base64:` and its base64.
-pub fn body_text(r: &RawRequest) -> String {
-    match &r.body {
+pub fn body_text(body: Option<&[u8]>) -> String {
+    match body {
         None => String::new(),
         Some(b) => match std::str::from_utf8(b) {
             Ok(s) => s.to_string(),

@@ -4,7 +4,7 @@
 
 use super::{Dataset, Site, Spec, bool_text, join, per_site_types};
 use crate::analyze::{RequestFinding, fields_text};
-use crate::capture::{Direction, RawRequest, ResourceType};
+use crate::capture::{Direction, ResourceType};
 use crate::report::parquet::ColType;
 use crate::report::{Out, ReportError, body_text, initiator_text};
 use std::collections::BTreeMap;
@@ -72,36 +72,24 @@ impl Dataset for Requests {
         let by_seq: BTreeMap<u32, &RequestFinding> =
             f.requests.iter().map(|x| (x.seq, x)).collect();
         // Per connection: messages sent and received, and what the page sent.
-        let mut messages: BTreeMap<u32, (u32, u32, Vec<u8>)> = BTreeMap::new();
+        let mut messages: BTreeMap<u32, (u32, u32)> = BTreeMap::new();
         for m in &v.frames {
             let e = messages.entry(m.request_seq).or_default();
             match m.direction {
-                Direction::Sent => {
-                    e.0 += 1;
-                    if !m.payload.is_empty() {
-                        if !e.2.is_empty() {
-                            e.2.push(b'\n');
-                        }
-                        e.2.extend_from_slice(&m.payload);
-                    }
-                }
+                Direction::Sent => e.0 += 1,
                 Direction::Received => e.1 += 1,
             }
         }
+        let sent = v.sent_messages();
         for (r, &third_party) in v.requests.iter().zip(&f.third_party) {
             let a = by_seq.get(&r.seq);
             if a.is_none() && !s.opts.all_requests {
                 continue;
             }
             let m = messages.get(&r.seq);
-            let body = match m {
-                Some((_, _, sent)) if r.resource_type == ResourceType::WebSocket => {
-                    body_text(&RawRequest {
-                        body: Some(sent.clone()),
-                        ..r.clone()
-                    })
-                }
-                _ => body_text(r),
+            let body = match sent.get(&r.seq) {
+                Some(s) if r.resource_type == ResourceType::WebSocket => body_text(Some(s)),
+                _ => body_text(r.body.as_deref()),
             };
             let count = |n: Option<u32>| match (r.channel(), n) {
                 ("http", _) => String::new(),
