@@ -670,6 +670,7 @@ impl RawPage {
             outcome: v.outcome,
             http_status: v.http_status,
             error: v.error.clone(),
+            env: None,
         }
     }
 }
@@ -697,6 +698,29 @@ pub struct RawPage {
     pub http_status: Option<u16>,
     /// What went wrong on this page, if anything.
     pub error: Option<String>,
+    /// What the page's scripts could read of the browser and the page (title, referrer,
+    /// User-Agent, languages, screen and window size), read after the page's dwell; `None`
+    /// when it could not be read (or the crawl predates schema 7).
+    #[serde(default)]
+    pub env: Option<PageEnv>,
+}
+
+/// What a page's scripts can read and send of the visitor's browser and the page itself: the
+/// values a tracker's request is searched for (by value, whatever the vendor calls them).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PageEnv {
+    /// `document.title`.
+    pub title: String,
+    /// `document.referrer` (empty when none).
+    pub referrer: String,
+    /// `navigator.userAgent`.
+    pub user_agent: String,
+    /// `navigator.languages`, in order.
+    pub languages: Vec<String>,
+    /// `screen.width`, `screen.height`.
+    pub screen: [u32; 2],
+    /// `innerWidth`, `innerHeight`.
+    pub viewport: [u32; 2],
 }
 
 /// The fictitious values the visitor types on a site, unique per site and crawl.

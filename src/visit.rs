@@ -342,9 +342,13 @@ pub async fn visit(
         outcome: c.outcome,
         http_status: c.http_status,
         error: error.clone(),
+        env: None,
     }];
     pages.extend(p.internal);
-    let ev = p.ev;
+    let mut ev = p.ev;
+    for pg in &mut pages {
+        pg.env = ev.envs.remove(&pg.page);
+    }
     let (requests, frames) = ev.net.finish(ev.main_frame.as_deref());
     Ok(RawVisit {
         domain: target.domain.clone(),
@@ -555,6 +559,7 @@ async fn internal_pages(
             outcome: Outcome::Timeout,
             http_status: None,
             error: Some("the page did not finish loading before the visit's deadline".into()),
+            env: None,
         });
         let nav_error = navigate_link(s, &link.url, &referrer, cfg).await?;
         let Partial { ev, cols, .. } = &mut *p;

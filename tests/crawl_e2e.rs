@@ -687,10 +687,12 @@ async fn check_datasets(out: &std::path::Path) {
             format!("{:.6}", n as f64 / of as f64)
         );
     }
-    // companies.csv: a company's OK sites are those where any of its tracking trackers loaded.
+    // companies.csv: a company's OK sites are those where any of its trackers loaded and
+    // counted as a tracker there (tracker_reason); prevalence's is_tracker is "on any site".
     let mut by_company: BTreeMap<(String, String), BTreeSet<String>> = BTreeMap::new();
     for r in st.iter().filter(|r| g(r, "status") == "ok") {
-        if is_tracker[&g(r, "tracker")] {
+        if !g(r, "tracker_reason").is_empty() {
+            assert!(is_tracker[&g(r, "tracker")], "{r:?}");
             by_company
                 .entry((g(r, "consent_mode"), g(r, "company")))
                 .or_default()

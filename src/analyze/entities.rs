@@ -11,6 +11,26 @@ pub const VERSION: &str = "third-party-web 0.30.0";
 pub const SHA256: &str = "1ca06273a900b4bc206310d26d281459b89e367609505f8f69b1ce6e32bf7245";
 
 const JSON: &str = include_str!("../../seeds/third-party-web/entities.json");
+/// Owner and category corrections applied after the list (seeds/entity-overrides.csv, one
+/// reviewed line per domain with its source).
+const OVERRIDES: &str = include_str!("../../seeds/entity-overrides.csv");
+
+/// third-party-web's 13 categories.
+pub const KNOWN_CATEGORIES: [&str; 13] = [
+    "ad",
+    "analytics",
+    "cdn",
+    "consent-provider",
+    "content",
+    "customer-success",
+    "hosting",
+    "marketing",
+    "other",
+    "social",
+    "tag-manager",
+    "utility",
+    "video",
+];
 
 /// Categories that count as tracking: advertising, analytics, marketing, social widgets,
 /// tag managers and customer-success tools (chat widgets and session recorders). CDNs,
@@ -61,7 +81,51 @@ impl Entities {
     /// The embedded list, parsed on first use.
     pub fn get() -> &'static Entities {
         static E: OnceLock<Entities> = OnceLock::new();
-        E.get_or_init(|| Entities::parse(JSON).expect("the vendored entity list parses"))
+        E.get_or_init(|| {
+            let mut e = Entities::parse(JSON).expect("the vendored entity list parses");
+            e.apply_overrides(OVERRIDES)
+                .expect("seeds/entity-overrides.csv is valid");
+            e
+        })
+    }
+
+    /// Applies owner corrections (`domain,name,owner,category,source`, one per line after
+    /// the header): each line's domain (`*.example.com` or an exact host) then maps to its
+    /// own entry, whatever the list said. Returns the lines applied; an error names the line.
+    pub fn apply_overrides(&mut self, csv_text: &str) -> Result<usize, String> {
+        let mut rd = csv::Reader::from_reader(csv_text.as_bytes());
+        let mut n = 0;
+        for (i, rec) in rd.records().enumerate() {
+            let line = i + 2;
+            let rec = rec.map_err(|e| format!("entity overrides, line {line}: {e}"))?;
+            let field = |k: usize| rec.get(k).map(str::trim).unwrap_or("");
+            let (domain, name, owner, category, source) =
+                (field(0), field(1), field(2), field(3), field(4));
+            if domain.is_empty() || name.is_empty() || owner.is_empty() || source.is_empty() {
+                return Err(format!(
+                    "entity overrides, line {line}: domain, name, owner and source are all required"
+                ));
+            }
+            if !KNOWN_CATEGORIES.contains(&category) {
+                return Err(format!(
+                    "entity overrides, line {line}: category `{category}` is not one of third-party-web's ({})",
+                    KNOWN_CATEGORIES.join(", ")
+                ));
+            }
+            let idx = self.list.len();
+            self.list.push(Entity {
+                name: name.to_string(),
+                company: Some(owner.to_string()),
+                category: category.to_string(),
+                domains: vec![domain.to_string()],
+            });
+            match domain.strip_prefix("*.") {
+                Some(base) => self.wildcard.insert(base.to_ascii_lowercase(), idx),
+                None => self.exact.insert(domain.to_ascii_lowercase(), idx),
+            };
+            n += 1;
+        }
+        Ok(n)
     }
 
     /// Parses an `entities.json`.
@@ -119,12 +183,47 @@ mod tests {
     #[test]
     fn vendored_file_is_the_documented_version() {
         assert_eq!(hex::encode(Sha256::digest(JSON.as_bytes())), SHA256);
-        let e = Entities::get();
+        let e = Entities::parse(JSON).unwrap();
         assert_eq!(e.len(), 2143);
         let mut cats: Vec<_> = e.list.iter().map(|x| x.category.as_str()).collect();
         cats.sort();
         cats.dedup();
-        assert_eq!(cats.len(), 13);
+        assert_eq!(cats, KNOWN_CATEGORIES);
+    }
+
+    /// The owner corrections are applied after the list, each line has a source, and a bad
+    /// line is an error that names it.
+    #[test]
+    fn owner_corrections_apply_after_the_list() {
+        let e = Entities::get();
+        let aam = e.lookup("dpm.demdex.net").unwrap();
+        assert_eq!(
+            (aam.name.as_str(), aam.owner(), aam.category.as_str()),
+            ("Adobe Audience Manager", "Adobe", "ad")
+        );
+        assert_eq!(
+            e.lookup("sb.scorecardresearch.com").unwrap().owner(),
+            "Comscore"
+        );
+        assert_eq!(e.lookup("analytics.twitter.com").unwrap().owner(), "X Corp");
+        // Hosts of the same entity the file does not name keep the list's entry.
+        assert_eq!(
+            e.lookup("assets.adobedtm.com").unwrap().name,
+            "Adobe Tag Manager"
+        );
+        let mut fresh = Entities::parse(JSON).unwrap();
+        let n = fresh.apply_overrides(OVERRIDES).unwrap();
+        assert_eq!(n, OVERRIDES.lines().count() - 1);
+        let err = fresh
+            .apply_overrides(
+                "domain,name,owner,category,source\nx.example,X,X Inc,adverts,somewhere\n",
+            )
+            .unwrap_err();
+        assert!(err.contains("line 2") && err.contains("adverts"), "{err}");
+        let err = fresh
+            .apply_overrides("domain,name,owner,category,source\nx.example,X,X Inc,ad,\n")
+            .unwrap_err();
+        assert!(err.contains("line 2") && err.contains("source"), "{err}");
     }
 
     #[test]

@@ -7,7 +7,7 @@
 use super::Location;
 use super::request::RequestView;
 use super::vocab::{Algo, Digits, Encoding, Field};
-use crate::capture::{Canaries, RawCookie};
+use crate::capture::{Canaries, PageEnv, RawCookie};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use base64::Engine;
 use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
@@ -40,6 +40,9 @@ struct Pattern {
 pub struct Matcher {
     ac: Option<AhoCorasick>,
     patterns: Vec<Pattern>,
+    /// The page URLs taken apart (host, path, path with query), for a URL split over two
+    /// parameters.
+    splits: Vec<(String, String, String)>,
 }
 
 /// One needle: the text searched for, the field it reveals and its encoding.
@@ -166,6 +169,159 @@ pub fn canary_forms(c: &Canaries) -> Vec<Form> {
     out
 }
 
+/// What a visit knows a tracker could take, besides the canaries and cookies: the page URLs
+/// and what the pages' scripts could read.
+#[derive(Default)]
+pub struct PageValues<'a> {
+    /// Every URL a page of the visit had (front page, redirects, internal pages, results).
+    pub urls: Vec<&'a str>,
+    /// What each page's scripts could read (title, referrer, User-Agent, languages, sizes).
+    pub envs: Vec<&'a PageEnv>,
+}
+
+/// The forms a page URL travels in: as is, percent-encoded once, twice or only its slashes,
+/// with JSON's escaped slashes, base64, and without its scheme.
+fn url_forms(field: Field, u: &str, out: &mut Vec<Form>) {
+    textual(field, u, out);
+    out.push((u.replace('/', "\\/"), field, Encoding::Plain));
+    out.push((u.replace('/', "%2F"), field, Encoding::Url));
+    if let Some(rest) = u
+        .strip_prefix("https://")
+        .or_else(|| u.strip_prefix("http://"))
+    {
+        out.push((rest.to_string(), field, Encoding::NoScheme));
+        let enc: String = url::form_urlencoded::byte_serialize(rest.as_bytes()).collect();
+        out.push((enc, field, Encoding::NoScheme));
+    }
+}
+
+/// Every form in which the page's values can travel: its URLs, title, referrer, the
+/// User-Agent, languages and screen and window sizes.
+pub fn page_forms(pages: &PageValues) -> Vec<Form> {
+    let mut out = Vec::new();
+    for u in &pages.urls {
+        url_forms(Field::PageUrl, u, &mut out);
+    }
+    for e in &pages.envs {
+        if e.referrer.len() > 10 {
+            url_forms(Field::Referrer, &e.referrer, &mut out);
+        }
+        // A short title ("Home") would match by chance.
+        if e.title.trim().chars().count() >= 8 {
+            textual(Field::PageTitle, e.title.trim(), &mut out);
+        }
+        if !e.user_agent.is_empty() {
+            textual(Field::UserAgent, &e.user_agent, &mut out);
+        }
+        if e.languages.len() > 1 {
+            textual(Field::Language, &e.languages.join(","), &mut out);
+        }
+        // A language tag is short: only where a value starts, as a parameter's or a JSON
+        // string's.
+        for l in &e.languages {
+            for v in [l.clone(), l.to_ascii_lowercase()] {
+                for n in [format!("={v}"), format!("\"{v}\"")] {
+                    out.push((n, Field::Language, Encoding::Plain));
+                }
+            }
+        }
+        for [w, h] in [e.screen, e.viewport] {
+            if w > 0 && h > 0 {
+                for sep in ["x", "X", "*", "\u{d7}"] {
+                    out.push((format!("{w}{sep}{h}"), Field::Screen, Encoding::Plain));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Names of cookies whose values are not identifiers of the visitor: consent records,
+/// bot-management and load-balancer tokens.
+const NOT_ID_COOKIES: &[&str] = &[
+    "OptanonConsent",
+    "OptanonAlertBoxClosed",
+    "euconsent-v2",
+    "CookieConsent",
+    "cookieyes-consent",
+    "didomi_token",
+    "__cf_bm",
+    "__cfruid",
+    "_cfuvid",
+    "cf_clearance",
+    "AWSALB",
+    "AWSALBCORS",
+];
+
+/// True for a value shaped like an identifier: 8 to 256 characters of letters, digits and
+/// `._-~|=+/` with at least one digit, not one repeated character, not a bare timestamp and
+/// not a URL.
+pub fn looks_like_id(v: &str) -> bool {
+    let n = v.len();
+    (8..=256).contains(&n)
+        && v.bytes().any(|b| b.is_ascii_digit())
+        && v.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"._-~|=+/".contains(&b))
+        && !v.contains("//")
+        && v.bytes().any(|b| b != v.as_bytes()[0])
+        && !(v.bytes().all(|b| b.is_ascii_digit()) && (n == 10 || n == 13))
+}
+
+/// The values of a cookie a tracker may be sent: the value itself, the random tail of a
+/// dotted one (`GA1.1.<random>.<time>` → `<random>.<time>`, which is what `_ga`, `_gcl_au`
+/// and `_fbp` readers send), and the identifier-shaped strings of a JSON value, plain,
+/// percent-encoded or base64 (Hotjar's `_hjSessionUser_<site>` is base64 JSON whose `id` is
+/// sent).
+pub fn cookie_values(value: &str) -> Vec<String> {
+    let mut out = vec![value.to_string()];
+    let parts: Vec<&str> = value.split('.').collect();
+    if parts.len() >= 3 {
+        out.push(parts[parts.len() - 2..].join("."));
+    }
+    let decoded = String::from_utf8_lossy(&percent_decode(value.as_bytes())).into_owned();
+    let json = if decoded.trim_start().starts_with('{') {
+        Some(decoded)
+    } else {
+        [&STANDARD, &URL_SAFE, &STANDARD_NO_PAD, &URL_SAFE_NO_PAD]
+            .iter()
+            .find_map(|e| {
+                e.decode(value.trim_end_matches('='))
+                    .ok()
+                    .or_else(|| e.decode(value).ok())
+            })
+            .and_then(|b| String::from_utf8(b).ok())
+            .filter(|t| t.trim_start().starts_with('{'))
+    };
+    if let Some(v) = json.and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok()) {
+        json_strings(&v, &mut out);
+    }
+    out
+}
+
+fn json_strings(v: &serde_json::Value, out: &mut Vec<String>) {
+    match v {
+        serde_json::Value::String(s) if looks_like_id(s) => out.push(s.clone()),
+        serde_json::Value::Array(a) => a.iter().for_each(|x| json_strings(x, out)),
+        serde_json::Value::Object(o) => o.values().for_each(|x| json_strings(x, out)),
+        _ => {}
+    }
+}
+
+/// True for a cookie whose value is an identifier of the visitor: a tracker's known ID
+/// cookie (`known`, also with a per-site suffix such as `_hjSessionUser_<site>`), or any
+/// cookie with an identifier-shaped value ([`looks_like_id`], or JSON holding one) that is
+/// not a consent record or bot-management token ([`NOT_ID_COOKIES`]).
+pub fn is_visitor_id(c: &RawCookie, known: impl Fn(&str) -> bool) -> bool {
+    if NOT_ID_COOKIES.contains(&c.name.as_str()) {
+        return false;
+    }
+    let suffixed = c
+        .name
+        .rmatch_indices('_')
+        .any(|(i, _)| i > 0 && known(&c.name[..i]));
+    known(&c.name) || suffixed || cookie_values(&c.value).iter().any(|v| looks_like_id(v))
+}
+
 impl Matcher {
     /// Builds the searcher for a visit: its canaries, the ID cookies present at its end that
     /// `is_id_cookie` accepts, and nothing shorter than 6 characters.
@@ -174,8 +330,20 @@ impl Matcher {
         cookies: &[RawCookie],
         is_id_cookie: impl Fn(&RawCookie) -> bool,
     ) -> Matcher {
+        Matcher::with_pages(canaries, cookies, is_id_cookie, &PageValues::default())
+    }
+
+    /// [`Matcher::new`] also searching for the page's values ([`page_forms`]): the visit's
+    /// page URLs first (a referrer that is one of them is reported as the page URL).
+    pub fn with_pages(
+        canaries: &Canaries,
+        cookies: &[RawCookie],
+        is_id_cookie: impl Fn(&RawCookie) -> bool,
+        pages: &PageValues,
+    ) -> Matcher {
         let mut needles: Vec<(String, Pattern)> = canary_forms(canaries)
             .into_iter()
+            .chain(page_forms(pages))
             .map(|(n, field, encoding)| {
                 (
                     n,
@@ -189,15 +357,7 @@ impl Matcher {
             .collect();
         let mut seen = BTreeSet::new();
         for c in cookies.iter().filter(|c| is_id_cookie(c)) {
-            let mut values = vec![c.value.clone()];
-            // _ga's client id is the last two dot-separated parts (GA1.1.<random>.<time>).
-            if c.name == "_ga" {
-                let parts: Vec<&str> = c.value.split('.').collect();
-                if parts.len() >= 4 {
-                    values.push(parts[parts.len() - 2..].join("."));
-                }
-            }
-            for v in values {
+            for v in cookie_values(&c.value) {
                 if v.len() >= 6 && seen.insert(v.clone()) {
                     let enc: String = url::form_urlencoded::byte_serialize(v.as_bytes()).collect();
                     if enc != v {
@@ -221,6 +381,22 @@ impl Matcher {
                 }
             }
         }
+        let splits = pages
+            .urls
+            .iter()
+            .filter_map(|u| url::Url::parse(u).ok())
+            .filter_map(|u| {
+                let host = u.host_str()?.to_ascii_lowercase();
+                let path = u.path().to_string();
+                let full = match u.query() {
+                    Some(q) => format!("{path}?{q}"),
+                    None => path.clone(),
+                };
+                Some((host, path, full))
+            })
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
         // Short needles would match by chance; a needle under two labels (base64url is
         // base64 when the value has no `+` or `/`) keeps its first.
         let mut distinct = BTreeSet::new();
@@ -237,6 +413,7 @@ impl Matcher {
         Matcher {
             ac,
             patterns: needles.into_iter().map(|(_, p)| p).collect(),
+            splits,
         }
     }
 
@@ -264,6 +441,9 @@ impl Matcher {
         // than its channel needs is `url`, twice `url2`, and a JSON "+1…" stays E.164.
         let dec1 = percent_decode(r.url.as_bytes());
         let q1 = dec1.iter().position(|&b| b == b'?').unwrap_or(dec1.len());
+        // The request's own scheme and host are not something it carries (a page URL would
+        // match a first-party request's own address).
+        let (url_raw, url_dec) = (after_authority(r.url.as_bytes()), after_authority(&dec1));
         let loc_dec = |at: usize| {
             if at >= q1 {
                 Location::Query
@@ -280,9 +460,11 @@ impl Matcher {
         };
         let mut primary = BTreeSet::new();
         let mut secondary = BTreeSet::new();
-        scan(&dec1, &loc_dec, &mut primary);
-        scan(r.url.as_bytes(), &loc_raw, &mut secondary);
-        scan(&percent_decode(&dec1), &loc_dec, &mut secondary);
+        let (skip_raw, skip_dec) = (r.url.len() - url_raw.len(), dec1.len() - url_dec.len());
+        let at_dec = |at: usize| loc_dec(at + skip_dec);
+        scan(url_dec, &at_dec, &mut primary);
+        scan(url_raw, &|at| loc_raw(at + skip_raw), &mut secondary);
+        scan(&percent_decode(url_dec), &at_dec, &mut secondary);
         if let Some(body) = &r.body {
             let t = &view.body_text;
             let form = view
@@ -300,7 +482,10 @@ impl Matcher {
             scan(&percent_decode(&dec), &|_| Location::Body, &mut secondary);
         }
         for (k, v) in &r.headers {
-            if k.eq_ignore_ascii_case("referer") {
+            // What the browser itself sends with every request is not the tracker's doing.
+            if BROWSER_HEADERS.iter().any(|h| k.eq_ignore_ascii_case(h))
+                || k.to_ascii_lowercase().starts_with("sec-ch-ua")
+            {
                 continue;
             }
             let cookie = k.eq_ignore_ascii_case("cookie");
@@ -318,6 +503,49 @@ impl Matcher {
             scan(first, &|_| loc, &mut primary);
             scan(other, &|_| loc, &mut secondary);
         }
+        // Base64 parameters and bodies (a recorder's or beacon's JSON, base64-encoded whole):
+        // what they hold, found inside, travelled as base64.
+        let params = view
+            .query
+            .iter()
+            .map(|p| (p, Location::Query))
+            .chain(view.body.iter().flatten().map(|p| (p, Location::Body)));
+        let mut b64 = BTreeSet::new();
+        for ((_, v), loc) in params {
+            if let Some(inner) = base64_text(v) {
+                scan(&inner, &|_| loc, &mut b64);
+            }
+        }
+        if let Some(inner) = base64_text(view.body_text.trim()) {
+            scan(&inner, &|_| Location::Body, &mut b64);
+        }
+        for mut l in b64 {
+            if matches!(
+                l.encoding,
+                Encoding::Plain | Encoding::Url | Encoding::Url2 | Encoding::NoScheme
+            ) {
+                l.encoding = Encoding::Base64;
+            }
+            secondary.insert(l);
+        }
+        // A page URL split over two parameters: its host in one, its path in another.
+        if !self.splits.is_empty() && !primary.iter().any(|l| l.field == Field::PageUrl) {
+            let all = || view.query.iter().chain(view.body.iter().flatten());
+            for (host, path, full) in &self.splits {
+                let Some((k, _)) = all().find(|(_, v)| v.eq_ignore_ascii_case(host)) else {
+                    continue;
+                };
+                if let Some((pk, _)) = all().find(|(pk, v)| pk != k && (v == path || v == full)) {
+                    secondary.insert(Leak {
+                        field: Field::PageUrl,
+                        encoding: Encoding::Split,
+                        location: view.param_location(pk).unwrap_or(Location::Query),
+                        detail: None,
+                    });
+                    break;
+                }
+            }
+        }
         out = primary;
         for l in secondary {
             if !out
@@ -329,6 +557,43 @@ impl Matcher {
         }
         out
     }
+}
+
+/// Request headers the browser sets itself on every request (their values are the browser's,
+/// not something a tracker chose to send); `sec-ch-ua*` client hints too.
+const BROWSER_HEADERS: [&str; 5] = ["referer", "user-agent", "accept-language", "origin", "host"];
+
+/// A URL from its path on (`https://h/p?q` → `/p?q`); the whole input when it has no `//`.
+fn after_authority(u: &[u8]) -> &[u8] {
+    let Some(i) = u.windows(3).position(|w| w == b"://") else {
+        return u;
+    };
+    let rest = &u[i + 3..];
+    let end = rest
+        .iter()
+        .position(|&b| matches!(b, b'/' | b'?' | b'#'))
+        .unwrap_or(rest.len());
+    &rest[end..]
+}
+
+/// The text a base64 value decodes to, when it is one: at least 16 characters of one base64
+/// alphabet, decoding to UTF-8 text that starts like JSON or a URL, or holds `=` or `:`.
+fn base64_text(v: &str) -> Option<Vec<u8>> {
+    if v.len() < 16
+        || !v
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"+/-_=".contains(&b))
+    {
+        return None;
+    }
+    let t = v.trim_end_matches('=');
+    let b = STANDARD_NO_PAD
+        .decode(t)
+        .or_else(|_| URL_SAFE_NO_PAD.decode(t))
+        .ok()?;
+    let text = std::str::from_utf8(&b).ok()?;
+    let printable = text.chars().all(|c| !c.is_control() || c.is_whitespace());
+    (printable && (text.starts_with(['{', '[']) || text.contains(['=', ':']))).then_some(b)
 }
 
 /// Percent-decodes, also turning `+` into a space (form encoding).
@@ -558,5 +823,229 @@ mod tests {
             ),
         );
         assert!(clean.is_empty(), "{clean:?}");
+    }
+
+    fn cookie(name: &str, value: &str) -> RawCookie {
+        RawCookie {
+            name: name.into(),
+            value: value.into(),
+            domain: "shop.example".into(),
+            path: "/".into(),
+            expires: -1.0,
+            http_only: false,
+            secure: false,
+            same_site: None,
+            page: 0,
+        }
+    }
+
+    /// The page's own values in every form issue 11 lists, for a vendor nothing knows: the
+    /// page URL without its scheme, twice encoded inside JSON, with only its slashes
+    /// encoded, inside base64 JSON and split over two parameters; title, screen, language
+    /// and User-Agent; and none of it in what the browser sends by itself.
+    #[test]
+    fn page_values_are_found_in_every_form() {
+        let c = canaries();
+        let page = "https://shop.example/p/lamp?x=1";
+        let env = PageEnv {
+            title: "Lamps and more".into(),
+            referrer: String::new(),
+            user_agent: "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36".into(),
+            languages: vec!["en-US".into()],
+            screen: [1280, 720],
+            viewport: [1280, 633],
+        };
+        let pages = PageValues {
+            urls: vec![page],
+            envs: vec![&env],
+        };
+        let m = Matcher::with_pages(&c, &[], |_| false, &pages);
+        let enc = |v: &str| url::form_urlencoded::byte_serialize(v.as_bytes()).collect::<String>();
+        let b64json = STANDARD.encode(format!("{{\"href\":\"{page}\",\"n\":1}}"));
+        let cases: Vec<(RawRequest, &str, &str, &str)> = vec![
+            (
+                req(
+                    &format!("https://t.example/b?u={}", enc("shop.example/p/lamp?x=1")),
+                    None,
+                    &[],
+                ),
+                "page_url",
+                "no-scheme",
+                "query",
+            ),
+            (
+                req(
+                    "https://t.example/c",
+                    Some(format!("{{\"loc\":\"{}\"}}", enc(&enc(page))).as_bytes()),
+                    &[("Content-Type", "text/plain")],
+                ),
+                "page_url",
+                "url2",
+                "body",
+            ),
+            (
+                req(
+                    "https://t.example/c",
+                    Some(format!("{{\"loc\":\"{}\"}}", page.replace('/', "%2F")).as_bytes()),
+                    &[("Content-Type", "application/json")],
+                ),
+                "page_url",
+                "url",
+                "body",
+            ),
+            (
+                req(
+                    "https://t.example/c",
+                    Some(format!("{{\"loc\":\"{}\"}}", page.replace('/', "\\/")).as_bytes()),
+                    &[("Content-Type", "application/json")],
+                ),
+                "page_url",
+                "plain",
+                "body",
+            ),
+            (
+                req(
+                    &format!("https://t.example/p?d={}", enc(&b64json)),
+                    None,
+                    &[],
+                ),
+                "page_url",
+                "base64",
+                "query",
+            ),
+            (
+                req(
+                    &format!("https://t.example/s?h=shop.example&p={}", enc("/p/lamp")),
+                    None,
+                    &[],
+                ),
+                "page_url",
+                "split",
+                "query",
+            ),
+            (
+                req(
+                    &format!("https://t.example/b?t={}", enc("Lamps and more")),
+                    None,
+                    &[],
+                ),
+                "page_title",
+                "plain",
+                "query",
+            ),
+            (
+                req("https://t.example/b?sr=1280x720&vp=1280x633", None, &[]),
+                "screen",
+                "plain",
+                "query",
+            ),
+            (
+                req("https://t.example/b?lang=en-US", None, &[]),
+                "language",
+                "plain",
+                "query",
+            ),
+            (
+                req(
+                    "https://t.example/b",
+                    Some(format!("{{\"ua\":\"{}\"}}", env.user_agent).as_bytes()),
+                    &[("Content-Type", "application/json")],
+                ),
+                "user_agent",
+                "plain",
+                "body",
+            ),
+        ];
+        for (r, field, encoding, location) in cases {
+            let found = find(&m, &r);
+            assert!(
+                has(&found, field, encoding, location),
+                "{field}/{encoding} in {}: {found:?}",
+                r.url
+            );
+        }
+        // What the browser sends with every request, and a first-party request's own
+        // address, carry nothing.
+        let browser = req(
+            "https://shop.example/p/lamp?x=1",
+            None,
+            &[
+                ("User-Agent", &env.user_agent),
+                ("Accept-Language", "en-US,en;q=0.9"),
+                ("Referer", page),
+                ("Origin", "https://shop.example"),
+                ("sec-ch-ua-platform", "\"Linux\""),
+            ],
+        );
+        assert!(find(&m, &browser).is_empty(), "{:?}", find(&m, &browser));
+        // An unrelated number pair, a language inside a word, are not the screen or language.
+        assert!(
+            find(
+                &m,
+                &req("https://t.example/b?v=1280x7200&q=ten-USD", None, &[])
+            )
+            .iter()
+            .all(|l| l.field != Field::Language)
+        );
+    }
+
+    /// Cookie values: the dotted tail (`_gcl_au` as Floodlight's `auiddc` sends it), the
+    /// `id` inside a base64-JSON cookie with a per-site suffix (Hotjar's), an ID-shaped cookie
+    /// no decoder names; not a consent record.
+    #[test]
+    fn cookie_values_by_their_parts() {
+        let c = canaries();
+        let hj = STANDARD.encode(r#"{"id":"8a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d","created":1732840000000,"existing":false}"#);
+        let cookies = vec![
+            cookie("_gcl_au", "1.1.890045014.1556389977"),
+            cookie("_hjSessionUser_3456789", &hj),
+            cookie("_nvm_uid", "nv8k2j4h5g1732840000000"),
+            cookie(
+                "OptanonConsent",
+                "isGpcEnabled=0&datestamp=Fri+Nov+29+2026&version=202401.1.0&groups=C0001%3A1",
+            ),
+        ];
+        let m = Matcher::new(&c, &cookies, |k| {
+            is_visitor_id(k, super::super::decoders::is_id_cookie)
+        });
+        let detail = |r: RawRequest| -> BTreeSet<String> {
+            find(&m, &r).into_iter().filter_map(|l| l.detail).collect()
+        };
+        assert_eq!(
+            detail(req(
+                "https://ad.example/activityi;src=1;auiddc=890045014.1556389977;ord=1?",
+                None,
+                &[]
+            )),
+            BTreeSet::from(["_gcl_au".to_string()])
+        );
+        assert_eq!(
+            detail(req(
+                "https://t.example/r?uid=8a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
+                None,
+                &[]
+            )),
+            BTreeSet::from(["_hjSessionUser_3456789".to_string()])
+        );
+        assert_eq!(
+            detail(req(
+                "https://t.example/r?v=nv8k2j4h5g1732840000000",
+                None,
+                &[]
+            )),
+            BTreeSet::from(["_nvm_uid".to_string()])
+        );
+        assert!(!is_visitor_id(&cookies[3], |_| false));
+        assert!(is_visitor_id(&cookies[1], |n| n == "_hjSessionUser"));
+        for v in [
+            "1732840000",
+            "aaaaaaaaaa",
+            "https://x.example/1",
+            "short1",
+            "accepted_all",
+        ] {
+            assert!(!looks_like_id(v), "{v}");
+        }
+        assert!(looks_like_id("fb.1.1732840000000.1234567890"));
     }
 }

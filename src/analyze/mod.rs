@@ -22,7 +22,7 @@ use decoders::Role;
 use entities::Entities;
 use party::Parties;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-pub use vocab::{Encoding, Field};
+pub use vocab::{Encoding, Field, TrackerReason};
 
 /// A field a request carried: canonical name, encoding, where.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -168,15 +168,27 @@ impl SiteTracker {
         fields_text(&self.fields)
     }
 
-    /// Its category counts as tracking (every decoder assigns one that does).
-    pub fn is_tracker(&self) -> bool {
-        entities::TRACKING_CATEGORIES.contains(&self.category.as_str())
+    /// Why it counts as a tracker ([`TrackerReason`]'s rule), `None` when it does not.
+    pub fn tracker_reason(&self) -> Option<TrackerReason> {
+        if entities::TRACKING_CATEGORIES.contains(&self.category.as_str()) {
+            Some(TrackerReason::Category)
+        } else if self
+            .fields
+            .iter()
+            .any(|x| PRE_SUBMIT_FIELDS.contains(&x.field) || x.field == Field::SearchQuery)
+        {
+            Some(TrackerReason::VisitorData)
+        } else if !self.cookie_ids.is_empty() {
+            Some(TrackerReason::CookieId)
+        } else {
+            None
+        }
     }
 
-    /// A tracker for consent violations and pre-submit capture: its category counts as
-    /// tracking, or it received what the visitor typed, whatever its category says.
-    pub fn counts_as_tracker(&self) -> bool {
-        self.is_tracker() || self.pre_submit_capture()
+    /// It counts as a tracker (by category, or by what it received: [`TrackerReason`]).
+    /// Prevalence, the per-site counts and consent violations all follow this one rule.
+    pub fn is_tracker(&self) -> bool {
+        self.tracker_reason().is_some()
     }
 
     /// It received a typed value before any form was submitted ([`PRE_SUBMIT_FIELDS`]).
@@ -258,12 +270,12 @@ fn analyze_visit_with(v: &RawVisit, rank: u64, rules: Option<&rules::Rules>) -> 
     let entities = Entities::get();
     let parties = Parties::new(&v.domain, v.final_url.as_deref());
     let is_id_cookie = |c: &crate::capture::RawCookie| {
-        decoders::is_id_cookie(&c.name)
-            || parties.is_third_party_host(c.domain.trim_start_matches('.'))
+        parties.is_third_party_host(c.domain.trim_start_matches('.'))
+            || leaks::is_visitor_id(c, decoders::is_id_cookie)
     };
-    let matcher = leaks::Matcher::new(&v.canaries, &v.cookies, is_id_cookie);
-    // The visit's page URLs, plain and form-encoded, built once (not per request).
-    let page_urls: Vec<(&str, String)> = v
+    // The visit's page URLs and what its pages' scripts could read, searched for by value in
+    // every request (one automaton for all of them and the canaries).
+    let urls: Vec<&str> = v
         .requests
         .iter()
         .filter(|r| r.is_main_frame)
@@ -273,13 +285,12 @@ fn analyze_visit_with(v: &RawVisit, rank: u64, rules: Option<&rules::Rules>) -> 
         .filter(|p| p.len() > 10)
         .collect::<BTreeSet<&str>>()
         .into_iter()
-        .map(|p| {
-            (
-                p,
-                url::form_urlencoded::byte_serialize(p.as_bytes()).collect(),
-            )
-        })
         .collect();
+    let page_values = leaks::PageValues {
+        urls,
+        envs: v.pages.iter().filter_map(|p| p.env.as_ref()).collect(),
+    };
+    let matcher = leaks::Matcher::with_pages(&v.canaries, &v.cookies, is_id_cookie, &page_values);
 
     // Each request is taken apart once (host, registrable domain, party, body) and that view
     // is handed to the decoders, the filter rules, canary matching and the datasets' party.
@@ -401,19 +412,25 @@ fn analyze_visit_with(v: &RawVisit, rank: u64, rules: Option<&rules::Rules>) -> 
                 },
             });
         }
-        // The page URL, wherever a tracker put it (not the Referer header the browser adds).
-        if !f.fields.iter().any(|x| x.field == Field::PageUrl)
-            && carries_page_url(&view, &page_urls)
-        {
-            f.fields.insert(FieldHit {
-                field: Field::PageUrl,
-                encoding: Encoding::Plain,
-                location: Location::Query,
-            });
-        }
-        // A request no decoder endpoint knows that carries something of the visitor is a hit.
-        if (f.decoder.is_none() || f.unrecognised_endpoint) && !f.fields.is_empty() {
-            f.role = Role::Hit;
+        // A request no decoder endpoint knows: its ID- and event-shaped parameters (the
+        // generic reader), and a hit when it carries something of the visitor or an event.
+        if f.decoder.is_none() || f.unrecognised_endpoint {
+            if let Some((ids, events)) = decoders::generic(&view) {
+                f.decoder = f.decoder.or(Some("generic"));
+                for i in ids {
+                    if !f.pixel_ids.contains(&i) {
+                        f.pixel_ids.push(i);
+                    }
+                }
+                for e in events {
+                    if !f.events.contains(&e) {
+                        f.events.push(e);
+                    }
+                }
+            }
+            if !f.fields.is_empty() || !f.events.is_empty() {
+                f.role = Role::Hit;
+            }
         }
         requests.push(f);
     }
@@ -453,17 +470,6 @@ fn analyze_visit_with(v: &RawVisit, rank: u64, rules: Option<&rules::Rules>) -> 
         third_party,
         trackers: by.into_values().collect(),
     }
-}
-
-fn carries_page_url(view: &request::RequestView, pages: &[(&str, String)]) -> bool {
-    let (r, body) = (view.raw, &view.body_text);
-    let query = r.url.split_once('?').map(|(_, q)| q).unwrap_or("");
-    pages.iter().any(|(plain, enc)| {
-        r.url.contains(enc.as_str())
-            || body.contains(enc.as_str())
-            || body.contains(plain)
-            || query.contains(plain)
-    })
 }
 
 #[cfg(test)]
@@ -700,5 +706,74 @@ mod tests {
             assert!(t.fields_after_choice.is_empty());
         }
         assert!(f.requests.iter().all(|r| r.after_choice.is_none()));
+    }
+
+    /// The counting rule: a tracking category; else a typed value received (plain or
+    /// hashed) or the search term; else a cookie ID; the page URL alone, or nothing, makes a
+    /// third party no tracker. The generic reader names an unknown vendor's ID and event.
+    #[test]
+    fn who_counts_as_a_tracker_and_why() {
+        let mut v = visit(None);
+        v.cookies = vec![crate::capture::RawCookie {
+            name: "_nvm_uid".into(),
+            value: "nv8k2j4h5g1732840000000".into(),
+            domain: "shop.example".into(),
+            path: "/".into(),
+            expires: -1.0,
+            http_only: false,
+            secure: false,
+            same_site: None,
+            page: 0,
+        }];
+        let email = v.canaries.email.clone();
+        let mut requests = vec![v.requests[2].clone()];
+        for url in [
+            "https://cdn.example/lib.js".to_string(),
+            "https://widget.example/embed?u=https%3A%2F%2Fshop.example%2F".to_string(),
+            "https://ids.example/sync?v=nv8k2j4h5g1732840000000".to_string(),
+            format!("https://nv.example/v3/b?pid=NV-4411&ev=signup&e={email}"),
+        ] {
+            requests.push(req("GET", &url, None, None));
+        }
+        for (i, r) in requests.iter_mut().enumerate() {
+            r.seq = i as u32;
+        }
+        v.requests = requests;
+        let f = analyze_visit(&v, 1);
+        let reason = |name: &str| {
+            f.trackers
+                .iter()
+                .find(|t| t.tracker == name)
+                .unwrap_or_else(|| panic!("{name}"))
+                .tracker_reason()
+        };
+        assert_eq!(reason("Meta Pixel"), Some(TrackerReason::Category));
+        assert_eq!(reason("nv.example"), Some(TrackerReason::VisitorData));
+        assert_eq!(reason("ids.example"), Some(TrackerReason::CookieId));
+        assert_eq!(reason("widget.example"), None, "a page URL alone");
+        assert_eq!(reason("cdn.example"), None);
+        let nv = f
+            .requests
+            .iter()
+            .find(|r| r.tracker == "nv.example")
+            .unwrap();
+        assert_eq!(
+            (nv.decoder, nv.pixel_ids.clone(), nv.events.clone(), nv.role),
+            (
+                Some("generic"),
+                vec!["NV-4411".to_string()],
+                vec!["signup".to_string()],
+                Role::Hit
+            )
+        );
+        let cdn = f
+            .requests
+            .iter()
+            .find(|r| r.tracker == "cdn.example")
+            .unwrap();
+        assert_eq!((cdn.decoder, cdn.role), (None, Role::Loader));
+        for r in TrackerReason::ALL {
+            assert_eq!(TrackerReason::parse(r.as_str()), Some(r));
+        }
     }
 }

@@ -102,6 +102,46 @@ impl fmt::Display for Field {
     }
 }
 
+/// Why a third party counts as a tracker (site_trackers.csv `tracker_reason`). The rule, in
+/// order: its category is a tracking one; else it received something of the visitor (a
+/// canary value typed on the site, plain or hashed, or the search term); else an identifier
+/// (a cookie ID, which also makes a page URL it received trackable). A third party with none
+/// of these is not a tracker.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum TrackerReason {
+    /// Its category (third-party-web's, a decoder's, or seeds' owner corrections) is one
+    /// of the tracking categories.
+    Category,
+    /// It received a value the visitor typed (e-mail, phone, name, text, search term),
+    /// plain or hashed.
+    VisitorData,
+    /// It received an identifier of the visitor from a cookie.
+    CookieId,
+}
+
+impl TrackerReason {
+    /// Every reason, in the rule's order.
+    pub const ALL: [TrackerReason; 3] = [
+        TrackerReason::Category,
+        TrackerReason::VisitorData,
+        TrackerReason::CookieId,
+    ];
+
+    /// The name in the datasets (`category`, `visitor_data`, `cookie_id`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TrackerReason::Category => "category",
+            TrackerReason::VisitorData => "visitor_data",
+            TrackerReason::CookieId => "cookie_id",
+        }
+    }
+
+    /// Parses the name written by [`TrackerReason::as_str`].
+    pub fn parse(s: &str) -> Option<TrackerReason> {
+        TrackerReason::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+}
+
 /// A hash function.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Algo {
@@ -167,6 +207,10 @@ pub enum Encoding {
     Base64,
     /// URL-safe base64 (`base64url`).
     Base64Url,
+    /// A URL without its scheme (`no-scheme`: `shop.example/p`).
+    NoScheme,
+    /// A URL split over two parameters, its host in one and its path in another (`split`).
+    Split,
     /// A phone number as digits only (`digits`).
     PhoneDigits,
     /// A phone number without its country code (`national`).
@@ -204,6 +248,8 @@ impl Encoding {
             Encoding::Url2,
             Encoding::Base64,
             Encoding::Base64Url,
+            Encoding::NoScheme,
+            Encoding::Split,
             Encoding::PhoneDigits,
             Encoding::PhoneNational,
         ];
@@ -239,6 +285,8 @@ impl fmt::Display for Encoding {
             Encoding::Url2 => "url2",
             Encoding::Base64 => "base64",
             Encoding::Base64Url => "base64url",
+            Encoding::NoScheme => "no-scheme",
+            Encoding::Split => "split",
             Encoding::PhoneDigits => "digits",
             Encoding::PhoneNational => "national",
             Encoding::Hash {

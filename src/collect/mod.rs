@@ -69,6 +69,8 @@ pub struct Evidence {
     pub links: Option<Vec<links::Link>>,
     /// Page facts: the URL of the current internal page after its dwell.
     pub page_url: Option<String>,
+    /// Page facts: what each page's scripts could read of the browser and the page, by page.
+    pub envs: std::collections::BTreeMap<u32, crate::capture::PageEnv>,
     /// What the visitor (and collectors acting on the page) did, in order.
     pub actions: Vec<String>,
 }
@@ -89,6 +91,7 @@ impl Evidence {
             cookie_pages: HashMap::new(),
             links: None,
             page_url: None,
+            envs: Default::default(),
             actions: Vec::new(),
         }
     }

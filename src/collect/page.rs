@@ -21,7 +21,7 @@
 use super::{Collector, Ctx, Evidence};
 use crate::browser::BrowserError;
 use crate::browser::session::Session;
-use crate::capture::WallKind;
+use crate::capture::{PageEnv, WallKind};
 use serde_json::{Value, json};
 
 /// Names the bot wall the document shows (`cloudflare`, …), `loading` while the document
@@ -82,8 +82,24 @@ impl Collector for Page {
     }
 
     async fn after_dwell(&self, cx: &Ctx<'_>, ev: &mut Evidence) -> Result<(), BrowserError> {
-        // The URL after dwelling, before any search.
-        if let Some(u) = current_url(cx.session).await {
+        // The URL after dwelling, before any search, and what the page's scripts could read
+        // (one script call for both).
+        let read = cx
+            .session
+            .timed(
+                "reading the page",
+                cx.session.client().execute(ENV_JS, vec![]),
+            )
+            .await;
+        let (url, env) = match read {
+            Ok(v) => parse_env(&v),
+            Err(e) if e.is_lost() => return Err(e),
+            Err(_) => (current_url(cx.session).await, None),
+        };
+        if let Some(env) = env {
+            ev.envs.insert(ev.page, env);
+        }
+        if let Some(u) = url {
             if ev.page == 0 {
                 ev.final_url = Some(u);
             } else {
@@ -92,6 +108,52 @@ impl Collector for Page {
         }
         Ok(())
     }
+}
+
+/// What a page's scripts can read of the browser and the page, with the tab's URL.
+const ENV_JS: &str = r#"
+const n = navigator, s = window.screen || {};
+return {url: location.href, title: document.title || '', referrer: document.referrer || '',
+        ua: n.userAgent || '', languages: Array.from(n.languages || []),
+        screen: [s.width | 0, s.height | 0], viewport: [window.innerWidth | 0, window.innerHeight | 0]};
+"#;
+
+/// The URL (when a web page) and the [`PageEnv`] of [`ENV_JS`]'s answer.
+fn parse_env(v: &Value) -> (Option<String>, Option<PageEnv>) {
+    let url = v
+        .get("url")
+        .and_then(Value::as_str)
+        .filter(|u| u.starts_with("http"))
+        .map(str::to_string);
+    let text = |k: &str| v.get(k).and_then(Value::as_str).unwrap_or("").to_string();
+    let pair = |k: &str| {
+        let a = v.get(k).and_then(Value::as_array);
+        let n = |i: usize| {
+            a.and_then(|a| a.get(i))
+                .and_then(Value::as_u64)
+                .unwrap_or(0)
+                .min(u32::MAX as u64) as u32
+        };
+        [n(0), n(1)]
+    };
+    let env = url.is_some().then(|| PageEnv {
+        title: text("title"),
+        referrer: text("referrer"),
+        user_agent: text("ua"),
+        languages: v
+            .get("languages")
+            .and_then(Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_string)
+                    .collect()
+            })
+            .unwrap_or_default(),
+        screen: pair("screen"),
+        viewport: pair("viewport"),
+    });
+    (url, env)
 }
 
 async fn main_frame_id(s: &Session) -> Option<String> {

@@ -382,9 +382,10 @@ impl Totals {
                 .or_insert_with(|| TrackerTotals {
                     company: t.company.clone(),
                     category: t.category.clone(),
-                    is_tracker: t.is_tracker(),
                     ..Default::default()
                 });
+            // A tracker where it counted as one on any site (what it received may differ).
+            e.is_tracker |= t.is_tracker();
             e.sites += 1;
             for (i, b) in BUCKETS.iter().enumerate() {
                 if rank <= *b {

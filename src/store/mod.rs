@@ -26,7 +26,7 @@ use std::path::{Path, PathBuf};
 /// The store's file name inside an output folder.
 pub const STORE_FILE: &str = "crawl.sqlite";
 const LOCK_FILE: &str = "crawl.lock";
-const SCHEMA_VERSION: &str = "6";
+const SCHEMA_VERSION: &str = "7";
 
 /// Store errors.
 #[derive(Debug, thiserror::Error)]
@@ -256,7 +256,7 @@ impl Store {
             Some(v) if v == SCHEMA_VERSION => {}
             // Version 1 was migrated above; versions 2 and 3 lack only tables the schema
             // script has just created and columns `add_columns` has just added.
-            Some(v) if ["1", "2", "3", "4", "5"].contains(&v.as_str()) => {
+            Some(v) if ["1", "2", "3", "4", "5", "6"].contains(&v.as_str()) => {
                 store.set_meta("schema_version", SCHEMA_VERSION)?
             }
             Some(found) => {
@@ -543,7 +543,7 @@ impl Store {
                 .map_err(sq)?;
             }
             let mut ins = tx
-                .prepare("INSERT INTO pages(visit_id, page, url, final_url, reached, link_text, started_at, duration_ms, status, http_status, error) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)")
+                .prepare("INSERT INTO pages(visit_id, page, url, final_url, reached, link_text, started_at, duration_ms, status, http_status, error, env) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)")
                 .map_err(sq)?;
             for pg in &v.pages {
                 ins.execute(params![
@@ -557,7 +557,10 @@ impl Store {
                     pg.duration_ms as i64,
                     pg.outcome.as_str(),
                     pg.http_status,
-                    pg.error
+                    pg.error,
+                    pg.env
+                        .as_ref()
+                        .map(|e| serde_json::to_string(e).expect("an env serialises"))
                 ])
                 .map_err(sq)?;
             }
@@ -801,7 +804,7 @@ impl Store {
         visit.cookies = rows.collect::<std::result::Result<_, _>>().map_err(&sq)?;
         let mut st = self
             .conn
-            .prepare_cached("SELECT page, url, final_url, reached, link_text, started_at, duration_ms, status, http_status, error FROM pages WHERE visit_id = ?1 ORDER BY page")
+            .prepare_cached("SELECT page, url, final_url, reached, link_text, started_at, duration_ms, status, http_status, error, env FROM pages WHERE visit_id = ?1 ORDER BY page")
             .map_err(&sq)?;
         let rows = st
             .query_map([visit_id], |r| {
@@ -817,6 +820,9 @@ impl Store {
                         .unwrap_or(Outcome::BrowserCrash),
                     http_status: r.get(8)?,
                     error: r.get(9)?,
+                    env: r
+                        .get::<_, Option<String>>(10)?
+                        .and_then(|j| serde_json::from_str(&j).ok()),
                 })
             })
             .map_err(&sq)?;
@@ -862,6 +868,7 @@ fn add_columns(conn: &Connection) -> rusqlite::Result<()> {
         ("requests", "context", "TEXT NOT NULL DEFAULT 'page'"),
         ("requests", "sw_response", "TEXT"),
         ("requests", "ended_at", "REAL"),
+        ("pages", "env", "TEXT"),
     ] {
         let has: bool = conn.query_row(
             &format!("SELECT count(*) > 0 FROM pragma_table_info('{table}') WHERE name = ?1"),
@@ -974,6 +981,14 @@ pub(crate) mod tests {
                     outcome,
                     http_status: Some(200),
                     error: None,
+                    env: Some(crate::capture::PageEnv {
+                        title: "Lamps \"&\" more".into(),
+                        referrer: String::new(),
+                        user_agent: "Mozilla/5.0 (X11; Linux x86_64) Chrome/156.0.0.0".into(),
+                        languages: vec!["en-US".into(), "en".into()],
+                        screen: [1280, 720],
+                        viewport: [1280, 633],
+                    }),
                 },
                 RawPage {
                     page: 1,
@@ -986,6 +1001,7 @@ pub(crate) mod tests {
                     outcome: Outcome::HttpError,
                     http_status: Some(500),
                     error: Some("HTTP 500".into()),
+                    env: None,
                 },
             ],
             link_candidates: Some(5),
@@ -1177,7 +1193,7 @@ pub(crate) mod tests {
                 .unwrap();
         }
         let mut s = Store::open(dir.path()).unwrap();
-        assert_eq!(s.meta("schema_version").unwrap().as_deref(), Some("6"));
+        assert_eq!(s.meta("schema_version").unwrap().as_deref(), Some("7"));
         // The old visit reads as its front page only, its cookie on that page.
         let old = s.load_visit(1).unwrap().visit;
         assert_eq!(old.domain, "a.example");
@@ -1218,7 +1234,7 @@ pub(crate) mod tests {
             .unwrap();
         }
         let mut s = Store::open(dir.path()).unwrap();
-        assert_eq!(s.meta("schema_version").unwrap().as_deref(), Some("6"));
+        assert_eq!(s.meta("schema_version").unwrap().as_deref(), Some("7"));
         let t = s.targets().unwrap();
         assert_eq!(t.len(), 1);
         assert_eq!((t[0].1, t[0].2), (ConsentMode::None, Some(3)));

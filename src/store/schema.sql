@@ -60,6 +60,7 @@ CREATE TABLE IF NOT EXISTS pages (
     status      TEXT NOT NULL,      -- the page's outcome (ok, http_error, timeout, …)
     http_status INTEGER,
     error       TEXT,
+    env         TEXT,               -- JSON: what the page's scripts could read (title, referrer, user_agent, languages, screen, viewport), schema 7
     UNIQUE (visit_id, page)
 );
 

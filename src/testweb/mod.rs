@@ -189,6 +189,7 @@ const TRACKER_HOSTS: &[&str] = &[
     "widgets-thirdparty.test",
     "adnet.test",
     "collect.recorder-demo.test",
+    "collect.nv-metrics.test",
     "cdn-static.test",
     "static.ads-twitter.com",
     "analytics.twitter.com",
@@ -534,6 +535,7 @@ fn route(host: &str, path_q: &str, method: &str, variant: u8, sec_gpc: bool) -> 
         ("adnet.test", _) => return respond(200, "image/gif", GIF),
         (channels::TRACKER, channels::STREAM_PATH) => return channels::stream(),
         ("collect.recorder-demo.test", _) => return respond(204, "text/plain", ""),
+        ("collect.nv-metrics.test", _) => return respond(204, "text/plain", ""),
         (channels::SITE, p) if channels::site_file(p).is_some() => {
             return channels::site_file(p).expect("checked");
         }

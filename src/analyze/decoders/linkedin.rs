@@ -41,7 +41,7 @@ impl Decoder for LinkedIn {
 
     /// LinkedIn's first-party ad tracking ID.
     fn id_cookies(&self) -> &'static [&'static str] {
-        &["li_fat_id"]
+        &["li_fat_id", "li_adsId"]
     }
 
     fn decode(&self, r: &RequestView) -> Option<Decoded> {

@@ -59,6 +59,7 @@ impl Decoder for Meta {
             ("fbp", Field::CookieId),
             ("fbc", Field::CookieId),
             ("sw", Field::Screen),
+            ("sh", Field::Screen),
             ("ud[em]", Field::HashedEmail),
             ("udff[em]", Field::HashedEmail),
             ("ud[ph]", Field::HashedPhone),

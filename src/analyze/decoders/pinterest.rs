@@ -58,6 +58,8 @@ impl Decoder for Pinterest {
         for (param, key, name) in [
             ("ad", "loc", Field::PageUrl),
             ("ad", "ref", Field::Referrer),
+            ("ad", "sw", Field::Screen),
+            ("ad", "sh", Field::Screen),
             ("pd", "em", Field::HashedEmail),
         ] {
             let location = r
@@ -67,11 +69,13 @@ impl Decoder for Pinterest {
                 let Ok(j) = serde_json::from_str::<serde_json::Value>(v) else {
                     continue;
                 };
-                if let Some(s) = j
-                    .get(key)
-                    .and_then(|x| x.as_str())
-                    .filter(|s| !s.is_empty())
-                {
+                // Strings, and the screen's numbers (`"sw":1280`).
+                let text = j.get(key).and_then(|x| match x {
+                    serde_json::Value::String(s) => Some(s.clone()),
+                    serde_json::Value::Number(n) => Some(n.to_string()),
+                    _ => None,
+                });
+                if let Some(s) = text.as_deref().filter(|s| !super::is_empty_value(s)) {
                     d.value(name, s, location);
                 }
             }
@@ -126,6 +130,21 @@ mod tests {
         assert_eq!(
             Pinterest.inline(base).remove(0).pixel_ids,
             ["2612345678901"]
+        );
+    }
+
+    /// The init event as Omnibug's test suite has it (MisterPhilip/omnibug,
+    /// `test/providers/Pinterest.js`): the screen in `ad`'s `sh`/`sw` numbers; an empty
+    /// `ref` is no referrer.
+    #[test]
+    fn screen_inside_ad_and_no_empty_referrer() {
+        let d = decode(&req("GET", "https://ct.pinterest.com/v3/?tid=abc123&pd=%7B%22em%22%3A%22f660ab912ec121d1b1e928a0bb4bc61b15f5ad44d5efdc4e1c92a25e99b8e44a%22%7D&event=init&ad=%7B%22loc%22%3A%22https%3A%2F%2Fwww.example.com%2F%22%2C%22ref%22%3A%22%22%2C%22if%22%3Afalse%2C%22sh%22%3A1440%2C%22sw%22%3A2560%7D&cb=1583538016603", None, None)).unwrap();
+        assert!(has(&d, "screen", "plain") && has(&d, "page_url", "plain"));
+        assert!(has(&d, "hashed_email", "sha256"));
+        assert!(
+            !d.fields.iter().any(|f| f.name.as_str() == "referrer"),
+            "{:?}",
+            d.fields
         );
     }
 }

@@ -53,6 +53,8 @@ impl Decoder for Reddit {
             ("m.url", Field::PageUrl),
             ("uuid", Field::CookieId),
             ("em", Field::HashedEmail),
+            ("sh", Field::Screen),
+            ("sw", Field::Screen),
         ] {
             d.field(r, param, field);
         }
@@ -84,5 +86,15 @@ mod tests {
     fn the_base_code_names_its_pixel() {
         let base = "!function(w,d){if(!w.rdt){var p=w.rdt=function(){p.sendEvent?p.sendEvent.apply(p,arguments):p.callQueue.push(arguments)};p.callQueue=[];var t=d.createElement(\"script\");t.src=\"https://www.redditstatic.com/ads/pixel.js\",t.async=!0;}}(window,document);rdt('init','a2_demo123');rdt('track', 'PageVisit');";
         assert_eq!(Reddit.inline(base).remove(0).pixel_ids, ["a2_demo123"]);
+    }
+
+    /// An AddToCart hit as Omnibug's test suite has it (MisterPhilip/omnibug,
+    /// `test/providers/RedditPixel.js`): screen in `sh`/`sw`; the empty `em` is no e-mail.
+    #[test]
+    fn screen_and_no_empty_email() {
+        let d = decode(&req("GET", "https://alb.reddit.com/rp.gif?ts=1708362676211&id=xx_abc123z&event=AddToCart&m.itemCount=2&m.value=&m.valueDecimal=20&m.currency=USD&m.transactionId=&m.customEventName=&m.products=&m.conversionId=&uuid=c6959068-f901-4338-a393-7dda9cbd1fc3&aaid=&em=&external_id=&idfa=&integration=reddit&opt_out=0&sh=2560&sw=1440&v=rdt_c9439d84&dpm=&dpcc=&dprc=", None, None)).unwrap();
+        assert_eq!(d.events, ["AddToCart"]);
+        assert!(has(&d, "screen", "plain") && has(&d, "cookie_id", "plain"));
+        assert!(!d.fields.iter().any(|f| f.name.as_str() == "hashed_email"));
     }
 }

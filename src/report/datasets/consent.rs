@@ -48,7 +48,7 @@ pub struct ChoiceTrackers<'a> {
 
 /// Sorts a visit's tracking trackers by the consent click.
 pub fn choice_trackers<'a>(v: &RawVisit, f: &'a Findings) -> ChoiceTrackers<'a> {
-    let tracking = || f.trackers.iter().filter(|t| t.counts_as_tracker());
+    let tracking = || f.trackers.iter().filter(|t| t.is_tracker());
     let before = tracking().filter(|t| t.fired_before_choice).collect();
     let after: Vec<&SiteTracker> = tracking().filter(|t| t.fired_after_choice).collect();
     let violations = if v.consent.mode == ConsentMode::Reject {

@@ -130,6 +130,7 @@ impl Dataset for Requests {
                     &count(m.map(|x| x.1)),
                     match a {
                         Some(x) if x.unrecognised_endpoint => "unrecognised",
+                        Some(x) if x.decoder == Some("generic") => "generic",
                         Some(x) if x.decoder.is_some() => "known",
                         _ => "",
                     },

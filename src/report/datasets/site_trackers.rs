@@ -5,7 +5,7 @@ use crate::report::parquet::ColType;
 use crate::report::{Out, ReportError};
 
 /// Column order of `site_trackers.csv`.
-pub const SITE_TRACKERS_COLUMNS: [&str; 23] = [
+pub const SITE_TRACKERS_COLUMNS: [&str; 24] = [
     "rank",
     "site",
     "crawl",
@@ -15,6 +15,7 @@ pub const SITE_TRACKERS_COLUMNS: [&str; 23] = [
     "tracker",
     "company",
     "category",
+    "tracker_reason",
     "loaded",
     "fired",
     "pixel_ids",
@@ -32,9 +33,9 @@ pub const SITE_TRACKERS_COLUMNS: [&str; 23] = [
 ];
 
 /// Column types of `site_trackers.parquet`, in [`SITE_TRACKERS_COLUMNS`]'s order.
-const SITE_TRACKERS_TYPES: [ColType; 23] = per_site_types![
-    Text, Text, Text, Bool, Bool, Text, Text, Text, Int, Bool, Text, Bool, Bool, Bool, Text, Text,
-    Text
+const SITE_TRACKERS_TYPES: [ColType; 24] = per_site_types![
+    Text, Text, Text, Text, Bool, Bool, Text, Text, Text, Int, Bool, Text, Bool, Bool, Bool, Text,
+    Text, Text
 ];
 
 const SPEC: Spec = Spec {
@@ -60,6 +61,7 @@ impl Dataset for SiteTrackers {
                     tr.tracker.as_str(),
                     &tr.company,
                     &tr.category,
+                    tr.tracker_reason().map_or("", |r| r.as_str()),
                     bool_text(tr.loaded),
                     bool_text(tr.fired),
                     &join(&tr.pixel_ids),

@@ -1,0 +1,115 @@
+//! End-to-end: what a vendor nothing knows receives, found by value. The real binary crawls
+//! `invented.test` (testweb::sites::INVENTED: a tracker on `collect.nv-metrics.test` that no
+//! decoder, entity list or seed names) and clean.test. Every value its script sends is
+//! reported with the encoding it travelled in: the page URL without its scheme, encoded twice
+//! inside JSON, with only its slashes encoded, inside base64 JSON and split over two
+//! parameters; its ID cookies (one plain, one base64 JSON whose `id` is sent); the title,
+//! screen, language and User-Agent the page's scripts could read; the typed values. It counts
+//! as a tracker for what it received (`tracker_reason`), the generic reader gives its ID and
+//! event, and the CDN on clean.test, which receives nothing, is no tracker.
+
+mod common;
+
+use common::*;
+use std::collections::BTreeSet;
+
+const LIST: &str = "1,invented.test\n2,clean.test\n";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_invented_vendor_gets_its_fields_by_value() {
+    require_browser();
+    let _one = BROWSERS.lock().await;
+    let web = web().await;
+    let dir = tempfile::tempdir().unwrap();
+    let list = write_list(dir.path(), "list.csv", LIST);
+    let out = dir.path().join("out");
+    let mut args = crawl_args(&web, &list, &out);
+    set_arg(&mut args, "--browsers", "1");
+    args.extend(["--pages".into(), "1".into()]);
+    let o = run(args).await;
+    assert!(o.status.success(), "{}", stderr(&o));
+
+    // What the page's scripts could read is in the store with the front page.
+    let s = store(&out);
+    let (_, _, id) = s
+        .targets()
+        .unwrap()
+        .into_iter()
+        .find(|(t, _, _)| t.domain == "invented.test")
+        .unwrap();
+    let v = s.load_visit(id.expect("visited")).unwrap().visit;
+    let env = v.pages[0].env.clone().expect("the front page's env");
+    assert_eq!(env.title, "Welcome to invented.test");
+    assert!(env.user_agent.contains("Chrome"), "{}", env.user_agent);
+    assert!(env.screen[0] > 0 && env.viewport[1] > 0, "{env:?}");
+    assert!(!env.languages.is_empty());
+
+    let trackers = rows(&out, "site_trackers.csv");
+    let t = trackers
+        .iter()
+        .find(|r| r["site"] == "invented.test" && r["tracker"] == "nv-metrics.test")
+        .expect("the invented vendor is a row");
+    assert_eq!(
+        (t["category"].as_str(), t["tracker_reason"].as_str()),
+        ("unknown", "visitor_data")
+    );
+    assert_eq!(
+        (t["pixel_ids"].as_str(), t["events"].as_str()),
+        ("NV-4411", "view")
+    );
+    assert_eq!(t["cookie_ids"], "_nvm_s_invented;_nvm_uid");
+    let fields = rows(&out, "tracker_fields.csv");
+    let enc = |field: &str| -> BTreeSet<String> {
+        fields
+            .iter()
+            .filter(|r| r["site"] == "invented.test" && r["field"] == field)
+            .flat_map(|r| {
+                r["encoding"]
+                    .split(';')
+                    .map(str::to_string)
+                    .collect::<Vec<_>>()
+            })
+            .collect()
+    };
+    let page = enc("page_url");
+    for e in ["no-scheme", "url2", "url", "base64", "split"] {
+        assert!(page.contains(e), "page_url as {e}: {page:?}");
+    }
+    for f in [
+        "cookie_id",
+        "page_title",
+        "screen",
+        "language",
+        "user_agent",
+        "plain_email",
+        "plain_phone",
+        "typed_text",
+    ] {
+        assert!(!enc(f).is_empty(), "{f} not found: {t:?}");
+    }
+    assert!(
+        fields
+            .iter()
+            .all(|r| r["site"] != "invented.test" || r["is_tracker"] == "true")
+    );
+    // Its requests that name its ID were read by the generic reader.
+    let reqs = rows(&out, "requests.csv");
+    let with_id: Vec<_> = reqs
+        .iter()
+        .filter(|r| r["url"].contains("nv-metrics.test") && r["url"].contains("pid=NV-4411"))
+        .collect();
+    assert!(with_id.len() >= 3, "{with_id:?}");
+    assert!(
+        with_id.iter().all(|r| r["endpoint"] == "generic"),
+        "{with_id:?}"
+    );
+    // A CDN that received nothing of the visitor is a third party, not a tracker.
+    let cdn = trackers
+        .iter()
+        .find(|r| r["site"] == "clean.test")
+        .expect("clean.test's CDN");
+    assert_eq!(cdn["tracker_reason"], "");
+    let sites = rows(&out, "sites.csv");
+    let clean = sites.iter().find(|r| r["site"] == "clean.test").unwrap();
+    assert_eq!(clean["trackers"], "0");
+}
