@@ -189,9 +189,19 @@ fn url_forms(field: Field, u: &str, out: &mut Vec<Form>) {
         .strip_prefix("https://")
         .or_else(|| u.strip_prefix("http://"))
     {
-        out.push((rest.to_string(), field, Encoding::NoScheme));
         let enc: String = url::form_urlencoded::byte_serialize(rest.as_bytes()).collect();
-        out.push((enc, field, Encoding::NoScheme));
+        // `host/` alone is in any URL of the host's (a script's path, another page): a front
+        // page without its scheme counts only where a value starts, a parameter's or a JSON
+        // string's.
+        let front = rest.find('/').is_none_or(|i| i + 1 == rest.len());
+        for v in [rest.to_string(), enc] {
+            if front {
+                out.push((format!("={v}"), field, Encoding::NoScheme));
+                out.push((format!("\"{v}"), field, Encoding::NoScheme));
+            } else {
+                out.push((v, field, Encoding::NoScheme));
+            }
+        }
     }
 }
 

@@ -55,7 +55,22 @@ pub fn loader_url(vendor: &str, id: &str) -> String {
         "hotjar" => format!("https://static.hotjar.com/c/hotjar-{id}.js?sv=6"),
         "clarity" => format!("https://www.clarity.ms/tag/{id}"),
         "fullstory" => format!("https://edge.fullstory.com/s/fs.js?org={id}"),
-        "gads" => format!("https://www.googletagmanager.com/gtag/js?id={id}"),
+        "gads" | "floodlight" => format!("https://www.googletagmanager.com/gtag/js?id={id}"),
+        "criteo" => format!("https://static.criteo.net/js/ld/ld.js?a={id}"),
+        "amazon" => format!("https://c.amazon-adsystem.com/aat/amzn.js?pid={id}"),
+        "tradedesk" => format!("https://js.adsrvr.org/up_loader.1.1.0.js?ttd={id}"),
+        "taboola" => format!("https://cdn.taboola.com/libtrc/unip/{id}/tfa.js"),
+        "outbrain" => format!("https://amplify.outbrain.com/cp/obtp.js?m={id}"),
+        "quora" => format!("https://a.quora.com/qevents.js?id={id}"),
+        "yahoo" => format!("https://s.yimg.com/wi/ytc.js?yp={id}"),
+        "adobe" => format!("https://assets.adobedtm.com/extensions/AppMeasurement.min.js?rs={id}"),
+        "matomo" => format!("https://cdn.matomo.cloud/shopco.matomo.cloud/matomo.js?idsite={id}"),
+        "parsely" => format!("https://cdn.parsely.com/keys/{id}/p.js"),
+        "comscore" => format!("https://sb.scorecardresearch.com/cs/{id}/beacon.js"),
+        "segment" => format!("https://cdn.segment.com/analytics.js/v1/{id}/analytics.min.js"),
+        "marketo" => format!("https://munchkin.marketo.net/munchkin.js?id={id}"),
+        "leadfeeder" => format!("https://sc.lfeeder.com/lftracker_{id}.js"),
+        "liveramp" => format!("https://ats.rlcdn.com/ats.js?pid={id}"),
         _ => String::new(),
     }
 }
@@ -87,6 +102,47 @@ pub fn loader_of(host: &str, path: &str, query: Option<&str>) -> Option<(&'stati
         ("www.googletagmanager.com", "/gtag/js") if q("id")?.starts_with("AW-") => {
             Some(("gads", q("id")?))
         }
+        ("www.googletagmanager.com", "/gtag/js") if q("id")?.starts_with("DC-") => {
+            Some(("floodlight", q("id")?))
+        }
+        ("static.criteo.net", "/js/ld/ld.js") => Some(("criteo", q("a")?)),
+        ("c.amazon-adsystem.com", "/aat/amzn.js") => Some(("amazon", q("pid")?)),
+        ("js.adsrvr.org", "/up_loader.1.1.0.js") => Some(("tradedesk", q("ttd")?)),
+        ("cdn.taboola.com", p) => Some((
+            "taboola",
+            p.strip_prefix("/libtrc/unip/")?
+                .strip_suffix("/tfa.js")?
+                .to_string(),
+        )),
+        ("amplify.outbrain.com", "/cp/obtp.js") => Some(("outbrain", q("m")?)),
+        ("a.quora.com", "/qevents.js") => Some(("quora", q("id")?)),
+        ("s.yimg.com", "/wi/ytc.js") => Some(("yahoo", q("yp")?)),
+        ("assets.adobedtm.com", "/extensions/AppMeasurement.min.js") => Some(("adobe", q("rs")?)),
+        ("cdn.matomo.cloud", "/shopco.matomo.cloud/matomo.js") => Some(("matomo", q("idsite")?)),
+        ("cdn.parsely.com", p) => Some((
+            "parsely",
+            p.strip_prefix("/keys/")?.strip_suffix("/p.js")?.to_string(),
+        )),
+        ("sb.scorecardresearch.com", p) => Some((
+            "comscore",
+            p.strip_prefix("/cs/")?
+                .strip_suffix("/beacon.js")?
+                .to_string(),
+        )),
+        ("cdn.segment.com", p) => Some((
+            "segment",
+            p.strip_prefix("/analytics.js/v1/")?
+                .strip_suffix("/analytics.min.js")?
+                .to_string(),
+        )),
+        ("munchkin.marketo.net", "/munchkin.js") => Some(("marketo", q("id")?)),
+        ("sc.lfeeder.com", p) => Some((
+            "leadfeeder",
+            p.strip_prefix("/lftracker_")?
+                .strip_suffix(".js")?
+                .to_string(),
+        )),
+        ("ats.rlcdn.com", "/ats.js") => Some(("liveramp", q("pid")?)),
         _ => None,
     }
 }
@@ -236,6 +292,32 @@ document.addEventListener('change', function (e) {
     body: JSON.stringify({field: e.target.name, value: v, b64: btoa(unescape(encodeURIComponent(v))), page: location.href})});
 }, true);
 </script>"#;
+
+/// The ad-tech vendors of `adtech-retail.test`.
+const ADTECH: &[Tracker] = &[
+    Tracker::Other("criteo", "28517"),
+    Tracker::Other("floodlight", "DC-7654321"),
+    Tracker::Other("amazon", "4a1b2c3d-0000-4000-8000-1234567890ab"),
+    Tracker::Other("tradedesk", "k3pq3ve:u4pcpfl"),
+    Tracker::Other("taboola", "1347888"),
+    Tracker::Other("outbrain", "004e6e2a8dddb574d007a0de6dfc517063"),
+    Tracker::Other("quora", "8f5a6fee5c1345e681c7f4066c1f870a"),
+    Tracker::Other("yahoo", "10204745"),
+];
+/// The analytics vendors of `analytics-media.test`.
+const ANALYTICS_MEDIA: &[Tracker] = &[
+    Tracker::Other("adobe", "shopco-prod"),
+    Tracker::Other("matomo", "7"),
+    Tracker::Other("parsely", "analytics-media.test"),
+    Tracker::Other("comscore", "18896682"),
+    Tracker::Other("segment", "zaySL4FGIiLsxt3I7omU5uLxXqxaBMPh"),
+];
+/// The B2B vendors of `b2b-saas.test`.
+const B2B: &[Tracker] = &[
+    Tracker::Other("marketo", "123-ABC-456"),
+    Tracker::Other("leadfeeder", "v1_ywVkO4XM2Pz8Z6Bj"),
+    Tracker::Other("liveramp", "13731"),
+];
 
 /// A vendor no decoder, entity list or seed knows (`collect.nv-metrics.test`): what it
 /// receives can only be found by value. It sends the page URL without its scheme, encoded
@@ -1008,6 +1090,10 @@ pub const SITES: &[Site] = &[
     // Workers, a WebSocket recorder, an EventSource and a ping (see super::channels).
     page("workers.test", 45, &[], true, false, super::channels::PAGE),
     page("invented.test", 46, &[], true, false, INVENTED),
+    // Vendors with decoders written from real requests (issue 11), three to a page.
+    page("adtech-retail.test", 47, ADTECH, true, true, ""),
+    page("analytics-media.test", 48, ANALYTICS_MEDIA, true, true, ""),
+    page("b2b-saas.test", 49, B2B, true, false, ""),
     page("www.redirect.test", 0, &[Tracker::Meta], false, false, ""),
     page("elsewhere.test", 0, &[Tracker::Ga4], false, false, ""),
 ];
@@ -1492,6 +1578,120 @@ pub const TRUTH: &[Expect] = &[
         &["NV-4411"],
         true,
         &["plain_email", "plain_phone", "typed_text"],
+    ),
+    // Vendors decoded from real requests (issue 11). On a site with a search box every
+    // tracker that is sent the page URL gets the search term with the results page's URL.
+    e(
+        "adtech-retail.test",
+        "Criteo OneTag",
+        &["28517"],
+        true,
+        &["hashed_email"],
+    ),
+    e(
+        "adtech-retail.test",
+        "Google Floodlight",
+        &["DC-7654321"],
+        true,
+        &["search_query"],
+    ),
+    e(
+        "adtech-retail.test",
+        "Amazon Ads Tag",
+        &["4a1b2c3d-0000-4000-8000-1234567890ab"],
+        true,
+        &[],
+    ),
+    e(
+        "adtech-retail.test",
+        "The Trade Desk",
+        &["k3pq3ve", "u4pcpfl"],
+        true,
+        &["search_query"],
+    ),
+    e(
+        "adtech-retail.test",
+        "Taboola Pixel",
+        &["1347888"],
+        true,
+        &["search_query"],
+    ),
+    e(
+        "adtech-retail.test",
+        "Outbrain Pixel",
+        &["004e6e2a8dddb574d007a0de6dfc517063"],
+        true,
+        &["search_query"],
+    ),
+    e(
+        "adtech-retail.test",
+        "Quora Pixel",
+        &["8f5a6fee5c1345e681c7f4066c1f870a"],
+        true,
+        &["search_query"],
+    ),
+    e(
+        "adtech-retail.test",
+        "Yahoo Dot Tag",
+        &["10204745"],
+        true,
+        &["search_query"],
+    ),
+    e(
+        "analytics-media.test",
+        "Adobe Analytics",
+        &["shopco-prod"],
+        true,
+        &["search_query"],
+    ),
+    e(
+        "analytics-media.test",
+        "Matomo",
+        &["7"],
+        true,
+        &["search_query"],
+    ),
+    e(
+        "analytics-media.test",
+        "Parse.ly",
+        &["analytics-media.test"],
+        true,
+        &["search_query"],
+    ),
+    e(
+        "analytics-media.test",
+        "Comscore",
+        &["18896682"],
+        true,
+        &["search_query"],
+    ),
+    e(
+        "analytics-media.test",
+        "Segment",
+        &["zaySL4FGIiLsxt3I7omU5uLxXqxaBMPh"],
+        true,
+        &["plain_email", "search_query"],
+    ),
+    e(
+        "b2b-saas.test",
+        "Marketo Munchkin",
+        &["123-ABC-456"],
+        true,
+        &[],
+    ),
+    e(
+        "b2b-saas.test",
+        "Leadfeeder",
+        &["v1_ywVkO4XM2Pz8Z6Bj"],
+        true,
+        &["plain_email"],
+    ),
+    e(
+        "b2b-saas.test",
+        "LiveRamp ATS",
+        &["13731"],
+        true,
+        &["hashed_email"],
     ),
     // An undecoded recorder: found by canary matching alone.
     e(

@@ -112,6 +112,7 @@ impl Decoder for Google {
                 "/gtm.js" => (GTM, "tag-manager"),
                 "/gtag/js" if id.starts_with("AW-") => (ADS, "ad"),
                 "/gtag/js" if id.starts_with("GTM-") => (GTM, "tag-manager"),
+                "/gtag/js" if id.starts_with("DC-") => ("Google Floodlight", "ad"),
                 "/gtag/js" => (GA4, "analytics"),
                 _ => return None,
             };
@@ -175,6 +176,33 @@ impl Decoder for Google {
                 ("ul", Field::Language),
                 ("sr", Field::Screen),
                 ("vp", Field::Screen),
+            ] {
+                d.field(r, param, field);
+            }
+            return Some(d);
+        }
+        // The Google tag's consent-mode collect (`/ccm/collect`, on www.google.com or a
+        // first-party tag gateway): the product is its tag ID's (`tid`), Google Ads without.
+        if r.path.ends_with("/ccm/collect")
+            && (r.param("en").is_some() || r.param("auid").is_some())
+        {
+            let tid = r.param("tid").unwrap_or_default();
+            let (tracker, category) = if tid.starts_with("G-") {
+                (GA4, "analytics")
+            } else if tid.starts_with("DC-") {
+                ("Google Floodlight", "ad")
+            } else {
+                (ADS, "ad")
+            };
+            let mut d = Decoded::new(tracker, "Google", category, Role::Hit);
+            d.id(tid);
+            r.params("en").for_each(|e| d.event(e));
+            for (param, field) in [
+                ("dl", Field::PageUrl),
+                ("dr", Field::Referrer),
+                ("dt", Field::PageTitle),
+                ("auid", Field::CookieId),
+                ("ul", Field::Language),
             ] {
                 d.field(r, param, field);
             }
@@ -382,5 +410,26 @@ mod tests {
         for f in ["language", "screen", "page_url", "page_title", "cookie_id"] {
             assert!(has(&d, f, "plain"), "{f}");
         }
+    }
+
+    /// The Google tag's `ccm/collect` as smile.one's page sent it (recorded in a public
+    /// script on GitHub; the library's file 56263532708): no `tid`, so Google Ads; the
+    /// `_gcl_au` value in `auid`, the page and its title.
+    #[test]
+    fn ccm_collect() {
+        let d = decode(&req("POST", "https://www.google.com/ccm/collect?rcb=7&frm=0&ae=g&auid=1418056186.1782296841&dt=Smile.One%20-%20(Brazil)%20%7C%20Cr%C3%A9ditos%20de%20Jogos%20e%20Servi%C3%A7os&en=page_view&dl=https%3A%2F%2Fwww.smile.one%2F&scrsrc=www.googletagmanager.com&rnd=488253308.1784636109&navt=r&npa=0&ep.ads_data_redaction=0&gtm=45He67h1v812213746za200zd812213746xea&gcd=13l3l3l3l1l1&dma=0&tag_exp=115938465~115938469~118897920~118897930~119732171&apve=1&apvf=f&apvc=1&tft=1784636109325&tfd=1281&fmt=8", None, None)).unwrap();
+        assert_eq!((d.tracker, d.role), ("Google Ads", Role::Hit));
+        assert_eq!(d.events, ["page_view"]);
+        for f in ["cookie_id", "page_url", "page_title"] {
+            assert!(has(&d, f, "plain"), "{f}");
+        }
+        let d = decode(&req(
+            "GET",
+            "https://www.google.com/ccm/collect?tid=AW-18418762437&en=page_view&auid=1.2",
+            None,
+            None,
+        ))
+        .unwrap();
+        assert_eq!(d.pixel_ids, ["AW-18418762437"]);
     }
 }

@@ -4,24 +4,32 @@
 //! extracts pixel IDs, events and the canonical fields of shared/pixel-formats.md.
 
 mod adobe;
+mod amazon;
 mod comscore;
 mod criteo;
 mod floodlight;
 mod google;
+mod leadfeeder;
 mod linkedin;
+mod liveramp;
+mod marketo;
 mod matomo;
 mod meta;
 mod microsoft;
 mod outbrain;
 mod parsely;
 mod pinterest;
+mod quora;
 mod recorders;
 mod reddit;
 mod segment;
 mod snap;
 pub mod spec;
+mod taboola;
 mod tiktok;
+mod tradedesk;
 mod x;
+mod yahoo;
 
 use super::request::RequestView;
 use super::vocab::{Algo, Digits, Encoding, Field};
@@ -390,6 +398,14 @@ pub static REGISTRY: &[&dyn Decoder] = &[
     &comscore::COMSCORE,
     &segment::SEGMENT,
     &segment::RUDDERSTACK,
+    &taboola::TABOOLA,
+    &amazon::AMAZON,
+    &yahoo::YAHOO,
+    &quora::QUORA,
+    &tradedesk::TRADE_DESK,
+    &marketo::MARKETO,
+    &leadfeeder::LEADFEEDER,
+    &liveramp::LIVERAMP,
 ];
 
 /// Parameter names that carry a pixel, tag or account ID in many vendors' requests.
