@@ -14,12 +14,13 @@ SELENIUM_SHA256  := c3119218bcd07b221622ffd57874519891718029358c85a2dccf506e1781
 SELENIUM_JAR     := target/selenium/selenium-server-$(SELENIUM_VERSION).jar
 BIN          ?= ./target/release/pixelcensus
 
-.PHONY: help setup deps grid-deps build demo test lint bench monthly shards clean
+.PHONY: help setup deps grid-deps build demo test lint bench accuracy monthly shards clean
 
 help:
 	@echo "make demo   crawl the built-in test web (offline) into results/demo"
 	@echo "make test   unit and end-to-end tests (real Chromium + chromedriver)"
 	@echo "make bench  sites per minute and memory against the bare-browser floor"
+	@echo "make accuracy  per tracker: fields reported of the fields the test web sends (docs/decoders.md)"
 	@echo "make lint   cargo fmt --check and clippy -D warnings"
 	@echo "make setup  install Chromium + chromedriver if missing, and build"
 	@echo "make shards N=3  the demo web crawled as N shards at once, then merged (results/shards)"
@@ -72,6 +73,11 @@ lint:
 bench: deps
 	$(CARGO) build --release --bins --examples
 	$(CARGO) run --release --example bench -- $(BENCH_ARGS)
+
+# Crawls the demo web and prints per tracker the fields found of those its imitation sends.
+accuracy: deps
+	$(CARGO) build --release --bins --examples
+	$(CARGO) run --release --example accuracy -- $(ACCURACY_ARGS)
 
 # A scheduled monthly crawl (systemd timer or cron, see README.md): rerunning the same
 # command in the same month resumes the same crawl, and a finished one is a no-op. It builds

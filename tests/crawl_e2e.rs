@@ -334,6 +334,25 @@ async fn detection_on_the_test_web_is_exact() {
             r[fields]
         );
     }
+    // Every field of every instance that fired, not only the visitor's values: exactly what
+    // its imitation sends (testweb::accuracy::SENT, written from the scripts).
+    let measured = pixelcensus::testweb::accuracy::measure(&common::rows(out, "site_trackers.csv"));
+    assert!(
+        measured.len() >= 60,
+        "{} instances measured",
+        measured.len()
+    );
+    let off: Vec<String> = measured
+        .iter()
+        .filter(|m| !m.missing.is_empty() || !m.extra.is_empty() || !m.ids_right || !m.seen)
+        .map(|m| {
+            format!(
+                "{} × {}: missing {:?}, extra {:?}",
+                m.site, m.tracker, m.missing, m.extra
+            )
+        })
+        .collect();
+    assert!(off.is_empty(), "fields not exact:\n{}", off.join("\n"));
     // Encodings as each imitation sends them.
     let has = |s: &str, t: &str, token: &str| {
         split(&got[&(s.to_string(), t.to_string())][fields]).contains(token)

@@ -4,6 +4,7 @@
 //! real host names. It logs every request it receives, so a test can compare the crawler's
 //! capture with what the server really saw.
 
+pub mod accuracy;
 pub mod channels;
 pub mod hostile;
 pub mod sites;

@@ -1123,7 +1123,8 @@ pub fn tranco_csv() -> String {
         .collect()
 }
 
-pub(super) fn find(host: &str) -> Option<&'static Site> {
+/// The site of the test web served at `host`.
+pub fn find(host: &str) -> Option<&'static Site> {
     SITES.iter().find(|s| s.domain == host)
 }
 

@@ -1,7 +1,7 @@
 //! Comscore (Scorecard Research): loader `sb.scorecardresearch.com/beacon.js` (and
 //! `cs/<id>/beacon.js`), hits `sb.scorecardresearch.com/p`, `/b` and `/b2` with `c1` (the tag
 //! type), `c2` (the client ID), `c7` (page URL), `c8` (title), `c9` (referrer) and
-//! `cs_fpid` (the first-party visitor ID).
+//! `cs_fpid` (the first-party visitor ID); `cs_ucfr` is the consent flag, not an ID.
 
 use super::claim;
 use super::spec::{Spec, at};
@@ -33,7 +33,6 @@ pub static COMSCORE: Spec = Spec {
         ("c8", Field::PageTitle),
         ("c9", Field::Referrer),
         ("cs_fpid", Field::CookieId),
-        ("cs_ucfr", Field::CookieId),
     ],
     id_cookies: &["_scor_uid", "_sp_id"],
     extra: None,

@@ -655,6 +655,19 @@ mod tests {
         assert_eq!(d.events, ["pageHide"]);
     }
 
+    /// docs/decoders.md names every decoder of the registry (by its name in backquotes).
+    #[test]
+    fn every_decoder_is_documented() {
+        let doc = include_str!("../../../docs/decoders.md");
+        for d in REGISTRY {
+            assert!(
+                doc.contains(&format!("(`{}`)", d.name())),
+                "docs/decoders.md does not list the `{}` decoder",
+                d.name()
+            );
+        }
+    }
+
     #[test]
     fn id_cookies_are_declared_by_their_vendors_once() {
         let mut all: Vec<&str> = REGISTRY
