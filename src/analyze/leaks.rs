@@ -288,16 +288,32 @@ pub fn cookie_values(value: &str) -> Vec<String> {
     if parts.len() >= 3 {
         out.push(parts[parts.len() - 2..].join("."));
     }
+    // The identifier-shaped parts of a value made of several (`<id>|2|f9|0|1`,
+    // `#<org>#<id>:<session>/<time>`), percent-decoded first.
+    let plain = String::from_utf8_lossy(&percent_decode(value.as_bytes())).into_owned();
+    if plain.contains(['|', '#', ':']) {
+        out.extend(
+            plain
+                .split(['|', '#', ':', '/', '&'])
+                .filter(|p| looks_like_id(p) && *p != value)
+                .map(str::to_string),
+        );
+    }
     let decoded = String::from_utf8_lossy(&percent_decode(value.as_bytes())).into_owned();
     let json = if decoded.trim_start().starts_with('{') {
         Some(decoded)
     } else {
+        // A cookie's base64 is often percent-encoded (`…%3D%3D`); `+` stays base64's.
+        let b64 = ["%3D", "%3d", "%2B", "%2b", "%2F", "%2f"]
+            .iter()
+            .zip(["=", "=", "+", "+", "/", "/"])
+            .fold(value.to_string(), |v, (from, to)| v.replace(from, to));
         [&STANDARD, &URL_SAFE, &STANDARD_NO_PAD, &URL_SAFE_NO_PAD]
             .iter()
             .find_map(|e| {
-                e.decode(value.trim_end_matches('='))
+                e.decode(b64.trim_end_matches('='))
                     .ok()
-                    .or_else(|| e.decode(value).ok())
+                    .or_else(|| e.decode(&b64).ok())
             })
             .and_then(|b| String::from_utf8(b).ok())
             .filter(|t| t.trim_start().starts_with('{'))
@@ -1005,7 +1021,10 @@ mod tests {
     #[test]
     fn cookie_values_by_their_parts() {
         let c = canaries();
-        let hj = STANDARD.encode(r#"{"id":"8a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d","created":1732840000000,"existing":false}"#);
+        // As a script's encodeURIComponent stores it: the padding percent-encoded.
+        let hj = STANDARD
+            .encode(r#"{"id":"8a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d","created":1732840000000,"existing":false}"#)
+            .replace('=', "%3D");
         let cookies = vec![
             cookie("_gcl_au", "1.1.890045014.1556389977"),
             cookie("_hjSessionUser_3456789", &hj),
@@ -1057,5 +1076,10 @@ mod tests {
             assert!(!looks_like_id(v), "{v}");
         }
         assert!(looks_like_id("fb.1.1732840000000.1234567890"));
+        // Values made of parts: Clarity's `_clck`, FullStory's `fs_uid`.
+        assert!(cookie_values("k3j9x2q417%7C2%7Cfq1%7C0%7C1").contains(&"k3j9x2q417".to_string()));
+        let fs =
+            cookie_values("%23o-DEMO-na1%234861932077214550123%3A5129034412345678901%2F1732840000");
+        assert!(fs.contains(&"4861932077214550123".to_string()), "{fs:?}");
     }
 }

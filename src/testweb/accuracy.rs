@@ -56,9 +56,41 @@ pub const SENT: &[Sent] = &[
     sent("Pinterest Tag", &["page_url", "screen"], true),
     sent("Snap Pixel", &["page_url"], false),
     sent("Reddit Pixel", &["cookie_id"], false),
-    sent("Hotjar", &["page_url"], false),
-    sent("Microsoft Clarity", &[], false),
-    sent("FullStory", &[], false),
+    // The recorders' bundles: page, title, screen, User-Agent, their visitor IDs
+    // (`_hjSessionUser_<site>` base64 JSON, `_clck`'s first part, `fs_uid`'s user).
+    sent(
+        "Hotjar",
+        &[
+            "cookie_id",
+            "page_title",
+            "page_url",
+            "screen",
+            "user_agent",
+        ],
+        true,
+    ),
+    sent(
+        "Microsoft Clarity",
+        &[
+            "cookie_id",
+            "page_title",
+            "page_url",
+            "screen",
+            "user_agent",
+        ],
+        true,
+    ),
+    sent(
+        "FullStory",
+        &[
+            "cookie_id",
+            "page_title",
+            "page_url",
+            "screen",
+            "user_agent",
+        ],
+        true,
+    ),
     sent("Criteo OneTag", &[], false),
     sent("Google Floodlight", &["cookie_id", "page_url"], false),
     sent("Amazon Ads Tag", &[], false),

@@ -35,20 +35,38 @@ function __pcVendor(name, id) {
   } else if (name === 'reddit') {
     img('https://alb.reddit.com/rp.gif?ts=' + Date.now() + '&id=' + id + '&event=PageVisit&m.itemCount=&uuid=' + id6('_rdt_uuid'));
   } else if (name === 'hotjar') {
-    // Keystrokes of every field, base64-encoded, in a JSON body.
-    fetch('https://in.hotjar.com/api/v2/client/sites/' + id + '/visit-data?sv=6', { method: 'POST', mode: 'no-cors', body: JSON.stringify({ page: page }) });
+    // The visit bundle (page, browser, the visitor ID kept in `_hjSessionUser_<site>` as
+    // base64 JSON), then keystrokes of every field, base64-encoded, in a JSON body.
+    var hjName = '_hjSessionUser_' + id, hj = __pc.cookie(hjName), hjUser;
+    if (hj) { hjUser = JSON.parse(atob(hj)).id; } else {
+      hjUser = __pc.rand(8, '0123456789abcdef') + '-' + __pc.rand(4, '0123456789abcdef') + '-5' + __pc.rand(3, '0123456789abcdef') + '-a' + __pc.rand(3, '0123456789abcdef') + '-' + __pc.rand(12, '0123456789abcdef');
+      __pc.setCookie(hjName, btoa(JSON.stringify({ id: hjUser, created: Date.now(), existing: false })));
+    }
+    fetch('https://in.hotjar.com/api/v2/client/sites/' + id + '/visit-data?sv=6', { method: 'POST', mode: 'no-cors', body: JSON.stringify({
+      page: page, r_value: 1, user_id: hjUser, window_width: innerWidth, window_height: innerHeight, resolution: screen.width + 'x' + screen.height,
+      user_agent: navigator.userAgent, referrer: ref, title: document.title }) });
     onField(null, function (el) {
       fetch('https://in.hotjar.com/api/v2/client/sites/' + id + '/events', { method: 'POST', mode: 'no-cors', keepalive: true,
         headers: { 'Content-Type': 'text/plain' }, body: JSON.stringify({ t: 'input', sel: el.name, v: btoa(unescape(encodeURIComponent(el.value))) }) });
     });
   } else if (name === 'clarity') {
-    // Typed values URL-encoded twice inside a form field.
+    // The envelope (project, the `_clck` visitor ID, page, browser), then typed values
+    // URL-encoded twice inside a form field.
+    var ck = __pc.cookie('_clck'), cu;
+    if (ck) { cu = ck.split('|')[0]; } else { cu = __pc.rand(6, 'abcdefghijklmnopqrstuvwxyz0123456789') + __pc.digits(3); __pc.setCookie('_clck', cu + '|2|fq1|0|1'); }
+    fetch('https://k.clarity.ms/collect', { method: 'POST', mode: 'no-cors', headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ e: { v: '0.7.45', p: id, u: cu, s: __pc.rand(7, 'abcdefghijklmnopqrstuvwxyz0123456789'), url: page }, a: [[0, 4, { title: document.title, referrer: ref, ua: navigator.userAgent, screen: screen.width + 'x' + screen.height }]] }) });
     onField(null, function (el) {
       fetch('https://k.clarity.ms/collect', { method: 'POST', mode: 'no-cors', keepalive: true,
         headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'tag=' + id + '&d=' + enc(enc(el.value)) });
     });
   } else if (name === 'fullstory') {
-    // MD5 is not in WebCrypto; FullStory's imitation sends the SHA-1 of the e-mail and plain text.
+    // The page bundle (its `fs_uid` visitor, page, browser); then, MD5 not being in
+    // WebCrypto, the SHA-1 of the e-mail and plain text.
+    var fu = __pc.cookie('fs_uid'), fsUser;
+    if (fu) { fsUser = fu.split('#')[2].split(':')[0]; } else { fsUser = __pc.digits(19); __pc.setCookie('fs_uid', '#' + id + '#' + fsUser + ':' + __pc.digits(19) + '/' + Math.floor(Date.now() / 1000)); }
+    fetch('https://rs.fullstory.com/rec/page', { method: 'POST', mode: 'no-cors', body: JSON.stringify({ OrgId: id, UserId: fsUser, Url: page, Base: page,
+      Referrer: ref, Title: document.title, UserAgent: navigator.userAgent, ScreenWidth: screen.width, ScreenHeight: screen.height, Screen: screen.width + 'x' + screen.height }) });
     onField(null, async function (el) {
       var v = el.value, out = { OrgId: id, field: el.name };
       if (__pc.kind(el) === 'email') {
