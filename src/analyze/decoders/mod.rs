@@ -209,12 +209,6 @@ pub trait Decoder: Sync + Send {
     fn claims(&self) -> &'static [Claim] {
         &[]
     }
-    /// The hosts (and their subdomains) all the requests [`Decoder::decode`] recognises go
-    /// to, when there are such: the registry then tries the decoder only on requests to
-    /// their registrable domains. `None` (the default): it reads requests on any host.
-    fn hosts(&self) -> Option<Vec<&'static str>> {
-        None
-    }
     /// The vendor's tag in a page's inline script or a tag manager's container, read without
     /// running it (the static pre-scan): its snippet's calls and the IDs they carry (one
     /// `Decoded` per product); empty when the text holds no snippet of this vendor. URLs in the text (a loader built by the
@@ -476,76 +470,19 @@ pub fn generic(r: &RequestView) -> Option<(Vec<String>, Vec<String>)> {
     (!ids.is_empty() || !events.is_empty()).then_some((ids, events))
 }
 
-/// Which decoders to try for a request, built once: those that read any host, and per
-/// registrable domain those whose [`Decoder::hosts`] or claims are there (registry indices,
-/// in registry order).
-struct Index {
-    any_host: Vec<usize>,
-    by_site: std::collections::HashMap<String, Vec<usize>>,
-    claims_by_site: std::collections::HashMap<String, Vec<usize>>,
-}
-
-fn index() -> &'static Index {
-    static I: std::sync::OnceLock<Index> = std::sync::OnceLock::new();
-    I.get_or_init(|| {
-        let mut ix = Index {
-            any_host: Vec::new(),
-            by_site: Default::default(),
-            claims_by_site: Default::default(),
-        };
-        for (i, d) in REGISTRY.iter().enumerate() {
-            match d.hosts() {
-                None => ix.any_host.push(i),
-                Some(hosts) => {
-                    for h in hosts {
-                        let v = ix.by_site.entry(super::party::registrable(h)).or_default();
-                        if !v.contains(&i) {
-                            v.push(i);
-                        }
-                    }
-                }
-            }
-            for c in d.claims() {
-                let v = ix
-                    .claims_by_site
-                    .entry(super::party::registrable(c.domain))
-                    .or_default();
-                if !v.contains(&i) {
-                    v.push(i);
-                }
-            }
-        }
-        ix
-    })
-}
-
-/// The first decoder that recognises `r`, with its name (decoders tried in registry order,
-/// each only where it could apply: [`Decoder::hosts`]).
+/// The first decoder that recognises `r`, with its name.
 pub fn decode(r: &RequestView) -> Option<(&'static str, Decoded)> {
-    let ix = index();
-    let site = ix.by_site.get(&r.site).map(Vec::as_slice).unwrap_or(&[]);
-    // Both lists are in registry order: merge them.
-    let (mut a, mut b) = (ix.any_host.iter().peekable(), site.iter().peekable());
-    let mut next = || match (a.peek(), b.peek()) {
-        (Some(&&x), Some(&&y)) if x <= y => a.next(),
-        (Some(_), Some(_)) | (None, Some(_)) => b.next(),
-        (Some(_), None) => a.next(),
-        (None, None) => None,
-    };
-    while let Some(&i) = next() {
-        let d = REGISTRY[i];
-        if let Some(x) = d.decode(r) {
-            return Some((d.name(), x));
-        }
-    }
-    let claimed = ix.claims_by_site.get(&r.site)?;
-    claimed.iter().find_map(|&i| {
-        let d = REGISTRY[i];
-        let c = d.claims().iter().find(|c| on(&r.host, c.domain))?;
-        let mut x = Decoded::new(c.tracker, c.company, c.category, Role::Loader);
-        x.unrecognised = true;
-        Some((d.name(), x))
-    })
+    REGISTRY
+        .iter()
+        .find_map(|d| d.decode(r).map(|x| (d.name(), x)))
+        .or_else(|| {
+            REGISTRY.iter().find_map(|d| {
+                let c = d.claims().iter().find(|c| on(&r.host, c.domain))?;
+                let mut x = Decoded::new(c.tracker, c.company, c.category, Role::Loader);
+                x.unrecognised = true;
+                Some((d.name(), x))
+            })
+        })
 }
 
 /// True when `host` is `domain` or a subdomain of it.

@@ -87,17 +87,6 @@ impl Decoder for Spec {
         self.id_cookies
     }
 
-    /// The endpoints' hosts, unless one is on any host.
-    fn hosts(&self) -> Option<Vec<&'static str>> {
-        let all: Vec<&'static str> = self
-            .loaders
-            .iter()
-            .chain(self.hits)
-            .map(|e| e.host)
-            .collect();
-        (!all.contains(&"")).then_some(all)
-    }
-
     fn decode(&self, r: &RequestView) -> Option<Decoded> {
         if self.loaders.iter().any(|e| e.matches(r)) {
             let mut d = self.decoded(Role::Loader);
