@@ -10,7 +10,7 @@ use super::vocab::{Algo, Digits, Encoding, Field};
 use crate::capture::{Canaries, PageEnv, RawCookie};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use base64::Engine;
-use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
+use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE_NO_PAD};
 use md5::Md5;
 use sha1::Sha1;
 use sha2::{Digest, Sha256, Sha512};
@@ -288,33 +288,23 @@ pub fn cookie_values(value: &str) -> Vec<String> {
     if parts.len() >= 3 {
         out.push(parts[parts.len() - 2..].join("."));
     }
+    // Percent-decoded once for the rest (scripts store cookies encodeURIComponent'd).
+    let decoded = String::from_utf8_lossy(&percent_decode(value.as_bytes())).into_owned();
     // The identifier-shaped parts of a value made of several (`<id>|2|f9|0|1`,
-    // `#<org>#<id>:<session>/<time>`), percent-decoded first.
-    let plain = String::from_utf8_lossy(&percent_decode(value.as_bytes())).into_owned();
-    if plain.contains(['|', '#', ':']) {
+    // `#<org>#<id>:<session>/<time>`).
+    if decoded.contains(['|', '#', ':']) {
         out.extend(
-            plain
+            decoded
                 .split(['|', '#', ':', '/', '&'])
                 .filter(|p| looks_like_id(p) && *p != value)
                 .map(str::to_string),
         );
     }
-    let decoded = String::from_utf8_lossy(&percent_decode(value.as_bytes())).into_owned();
     let json = if decoded.trim_start().starts_with('{') {
         Some(decoded)
     } else {
-        // A cookie's base64 is often percent-encoded (`…%3D%3D`); `+` stays base64's.
-        let b64 = ["%3D", "%3d", "%2B", "%2b", "%2F", "%2f"]
-            .iter()
-            .zip(["=", "=", "+", "+", "/", "/"])
-            .fold(value.to_string(), |v, (from, to)| v.replace(from, to));
-        [&STANDARD, &URL_SAFE, &STANDARD_NO_PAD, &URL_SAFE_NO_PAD]
-            .iter()
-            .find_map(|e| {
-                e.decode(b64.trim_end_matches('='))
-                    .ok()
-                    .or_else(|| e.decode(&b64).ok())
-            })
+        // Base64 has no spaces: a `+` percent-decoding turned into one was base64's.
+        base64_decode(&decoded.replace(' ', "+"))
             .and_then(|b| String::from_utf8(b).ok())
             .filter(|t| t.trim_start().starts_with('{'))
     };
@@ -335,9 +325,9 @@ fn json_strings(v: &serde_json::Value, out: &mut Vec<String>) {
 
 /// True for a cookie whose value is an identifier of the visitor: a tracker's known ID
 /// cookie (`known`, also with a per-site suffix such as `_hjSessionUser_<site>`), or any
-/// cookie with an identifier-shaped value ([`looks_like_id`], or JSON holding one) that is
+/// cookie with an identifier-shaped value among `values` (its [`cookie_values`]) that is
 /// not a consent record or bot-management token ([`NOT_ID_COOKIES`]).
-pub fn is_visitor_id(c: &RawCookie, known: impl Fn(&str) -> bool) -> bool {
+pub fn is_visitor_id(c: &RawCookie, values: &[String], known: impl Fn(&str) -> bool) -> bool {
     if NOT_ID_COOKIES.contains(&c.name.as_str()) {
         return false;
     }
@@ -345,16 +335,17 @@ pub fn is_visitor_id(c: &RawCookie, known: impl Fn(&str) -> bool) -> bool {
         .name
         .rmatch_indices('_')
         .any(|(i, _)| i > 0 && known(&c.name[..i]));
-    known(&c.name) || suffixed || cookie_values(&c.value).iter().any(|v| looks_like_id(v))
+    known(&c.name) || suffixed || values.iter().any(|v| looks_like_id(v))
 }
 
 impl Matcher {
     /// Builds the searcher for a visit: its canaries, the ID cookies present at its end that
-    /// `is_id_cookie` accepts, and nothing shorter than 6 characters.
+    /// `is_id_cookie` accepts (given each cookie and its [`cookie_values`]), and nothing
+    /// shorter than 6 characters.
     pub fn new(
         canaries: &Canaries,
         cookies: &[RawCookie],
-        is_id_cookie: impl Fn(&RawCookie) -> bool,
+        is_id_cookie: impl Fn(&RawCookie, &[String]) -> bool,
     ) -> Matcher {
         Matcher::with_pages(canaries, cookies, is_id_cookie, &PageValues::default())
     }
@@ -364,7 +355,7 @@ impl Matcher {
     pub fn with_pages(
         canaries: &Canaries,
         cookies: &[RawCookie],
-        is_id_cookie: impl Fn(&RawCookie) -> bool,
+        is_id_cookie: impl Fn(&RawCookie, &[String]) -> bool,
         pages: &PageValues,
     ) -> Matcher {
         let mut needles: Vec<(String, Pattern)> = canary_forms(canaries)
@@ -382,8 +373,13 @@ impl Matcher {
             })
             .collect();
         let mut seen = BTreeSet::new();
-        for c in cookies.iter().filter(|c| is_id_cookie(c)) {
-            for v in cookie_values(&c.value) {
+        for c in cookies {
+            // Each cookie taken apart once, for the decision and the needles.
+            let values = cookie_values(&c.value);
+            if !is_id_cookie(c, &values) {
+                continue;
+            }
+            for v in values {
                 if v.len() >= 6 && seen.insert(v.clone()) {
                     let enc: String = url::form_urlencoded::byte_serialize(v.as_bytes()).collect();
                     if enc != v {
@@ -510,7 +506,8 @@ impl Matcher {
         for (k, v) in &r.headers {
             // What the browser itself sends with every request is not the tracker's doing.
             if BROWSER_HEADERS.iter().any(|h| k.eq_ignore_ascii_case(h))
-                || k.to_ascii_lowercase().starts_with("sec-ch-ua")
+                || k.get(..9)
+                    .is_some_and(|p| p.eq_ignore_ascii_case("sec-ch-ua"))
             {
                 continue;
             }
@@ -602,6 +599,15 @@ fn after_authority(u: &[u8]) -> &[u8] {
     &rest[end..]
 }
 
+/// The bytes of a base64 value, either alphabet, padded or not.
+pub fn base64_decode(v: &str) -> Option<Vec<u8>> {
+    let t = v.trim_end_matches('=');
+    STANDARD_NO_PAD
+        .decode(t)
+        .or_else(|_| URL_SAFE_NO_PAD.decode(t))
+        .ok()
+}
+
 /// The text a base64 value decodes to, when it is one: at least 16 characters of one base64
 /// alphabet, decoding to UTF-8 text that starts like JSON or a URL, or holds `=` or `:`.
 fn base64_text(v: &str) -> Option<Vec<u8>> {
@@ -612,11 +618,7 @@ fn base64_text(v: &str) -> Option<Vec<u8>> {
     {
         return None;
     }
-    let t = v.trim_end_matches('=');
-    let b = STANDARD_NO_PAD
-        .decode(t)
-        .or_else(|_| URL_SAFE_NO_PAD.decode(t))
-        .ok()?;
+    let b = base64_decode(v)?;
     let text = std::str::from_utf8(&b).ok()?;
     let printable = text.chars().all(|c| !c.is_control() || c.is_whitespace());
     (printable && (text.starts_with(['{', '[']) || text.contains(['=', ':']))).then_some(b)
@@ -692,7 +694,7 @@ mod tests {
     #[test]
     fn every_encoding_in_every_channel() {
         let c = canaries();
-        let m = Matcher::new(&c, &[], |_| false);
+        let m = Matcher::new(&c, &[], |_, _| false);
         let email_n = c.email.to_lowercase();
         let digits: String = c.phone.chars().filter(char::is_ascii_digit).collect();
         let sha = |s: &str| hex::encode(Sha256::digest(s.as_bytes()));
@@ -811,7 +813,7 @@ mod tests {
                 page: 0,
             },
         ];
-        let m = Matcher::new(&c, &cookies, |k| {
+        let m = Matcher::new(&c, &cookies, |k, _| {
             super::super::decoders::is_id_cookie(&k.name)
         });
         let f = find(
@@ -851,19 +853,7 @@ mod tests {
         assert!(clean.is_empty(), "{clean:?}");
     }
 
-    fn cookie(name: &str, value: &str) -> RawCookie {
-        RawCookie {
-            name: name.into(),
-            value: value.into(),
-            domain: "shop.example".into(),
-            path: "/".into(),
-            expires: -1.0,
-            http_only: false,
-            secure: false,
-            same_site: None,
-            page: 0,
-        }
-    }
+    use crate::analyze::decoders::testutil::cookie;
 
     /// The page's own values in every form issue 11 lists, for a vendor nothing knows: the
     /// page URL without its scheme, twice encoded inside JSON, with only its slashes
@@ -885,7 +875,7 @@ mod tests {
             urls: vec![page],
             envs: vec![&env],
         };
-        let m = Matcher::with_pages(&c, &[], |_| false, &pages);
+        let m = Matcher::with_pages(&c, &[], |_, _| false, &pages);
         let enc = |v: &str| url::form_urlencoded::byte_serialize(v.as_bytes()).collect::<String>();
         let b64json = STANDARD.encode(format!("{{\"href\":\"{page}\",\"n\":1}}"));
         let cases: Vec<(RawRequest, &str, &str, &str)> = vec![
@@ -1034,8 +1024,8 @@ mod tests {
                 "isGpcEnabled=0&datestamp=Fri+Nov+29+2026&version=202401.1.0&groups=C0001%3A1",
             ),
         ];
-        let m = Matcher::new(&c, &cookies, |k| {
-            is_visitor_id(k, super::super::decoders::is_id_cookie)
+        let m = Matcher::new(&c, &cookies, |k, v| {
+            is_visitor_id(k, v, super::super::decoders::is_id_cookie)
         });
         let detail = |r: RawRequest| -> BTreeSet<String> {
             find(&m, &r).into_iter().filter_map(|l| l.detail).collect()
@@ -1064,8 +1054,9 @@ mod tests {
             )),
             BTreeSet::from(["_nvm_uid".to_string()])
         );
-        assert!(!is_visitor_id(&cookies[3], |_| false));
-        assert!(is_visitor_id(&cookies[1], |n| n == "_hjSessionUser"));
+        let values = |c: &RawCookie| cookie_values(&c.value);
+        assert!(!is_visitor_id(&cookies[3], &values(&cookies[3]), |_| false));
+        assert!(is_visitor_id(&cookies[1], &values(&cookies[1]), |n| n == "_hjSessionUser"));
         for v in [
             "1732840000",
             "aaaaaaaaaa",
@@ -1081,5 +1072,37 @@ mod tests {
         let fs =
             cookie_values("%23o-DEMO-na1%234861932077214550123%3A5129034412345678901%2F1732840000");
         assert!(fs.contains(&"4861932077214550123".to_string()), "{fs:?}");
+    }
+
+    /// A real request carrying base64 JSON: Medallia's (Kampyle) page-view pixel as a
+    /// browser sent it on perf.lowes.com (a public NetStorm load-test recording on GitHub;
+    /// the library's file 3209732119). No decoder knows it; the page URL, the screen and the
+    /// visitor's ID inside it are found by value, as `base64`, where it travelled.
+    #[test]
+    fn a_real_base64_json_pixel_is_read_by_value() {
+        let c = canaries();
+        let env = PageEnv {
+            title: "smart".into(),
+            screen: [8192, 4096],
+            ..Default::default()
+        };
+        let pages = PageValues {
+            urls: vec!["https://perf.lowes.com/"],
+            envs: vec![&env],
+        };
+        let mut uid = cookie("kampyle_userid", "9edc-05ae-26e0-8b65-85f9-6b93-c7bb-bd89");
+        uid.domain = "perf.lowes.com".into();
+        let m = Matcher::with_pages(&c, &[uid], |k, v| is_visitor_id(k, v, |_| false), &pages);
+        let r = req(
+            "https://udc-neb.kampyle.com/egw/5/qceuv8449dzg58ptt1bhda9g8ue19c7s/track/__cool.gif?data=eyJldmVudHMiOiBbCiAgICB7InNlc3Npb25fc2NyZWVuX3NpemUiOiAiODE5Mng0MDk2Iiwic2Vzc2lvbl9kdWEiOiAiU09BU1RBIiwic2Vzc2lvbl9wbGF0Zm9ybSI6ICJMaW51eCB4ODZfNjQiLCJwYWdlX3RpdGxlIjogInNtYXJ0IiwicGFnZV91cmwiOiAiaHR0cHM6Ly9wZXJmLmxvd2VzLmNvbS8iLCJ0cmFja2VyX3R5cGUiOiAiamF2YXNjcmlwdCIsInRyYWNrZXJfdmVyc2lvbiI6ICIyLjIuMjMiLCJldmVudF9uYW1lIjogIm5lYnVsYV9wYWdlX3ZpZXciLCJldmVudF90aW1lc3RhbXBfZXBvY2giOiAiMTY3Mzg0OTU2MTgzNiIsImV2ZW50X3RpbWV6b25lX29mZnNldCI6IC02LCJ1c2VyX2lkIjogIjE4NWI5MzU2MmRjNjFlLTAzMGVkOTY5NWJmY2JhLTUzNGYxNTEyLTIwMDAwMDAtMTg1YjkzNTYyZGQ4OGQiLCJlbnZpcm9tZW50IjogImRpZ2l0YWwtY2xvdWQtdXMtbWFpbiIsImFjY291bnRJZCI6IDM5MjMzNywidXJsIjogImh0dHBzOi8vcGVyZi5sb3dlcy5jb20vIiwid2Vic2l0ZUlkIjogNTYwOTYxLCJmb3JtSWQiOiBudWxsLCJmb3JtVHJpZ2dlclR5cGUiOiBudWxsLCJrYW1weWxlX2RhdGEiOiB7Im1kX2lzU3VydmV5U3VibWl0dGVkSW5TZXNzaW9uIjogIiIsIkxBU1RfSU5WSVRBVElPTl9WSUVXIjogIiIsIkRFQ0xJTkVEX0RBVEUiOiAiIiwia2FtcHlsZUludml0ZVByZXNlbnRlZCI6ICIiLCJrYW1weWxlX3VzZXJpZCI6ICI5ZWRjLTA1YWUtMjZlMC04YjY1LTg1ZjktNmI5My1jN2JiLWJkODkiLCJrYW1weWxlVXNlclNlc3Npb24iOiAiMTY3Mzg0OTU2MTgyOSIsImthbXB5bGVVc2VyUGVyY2VudGlsZSI6ICIiLCJTVUJNSVRURURfREFURSI6ICIifSwiY29va2llX3NpemUiOiAxOTk4LCJrYW1weWxlX3ZlcnNpb24iOiAiMi40Ny4zIiwib25zaXRlX3ZlcnNpb24iOiAiMi40Ny4zIiwiaGlzdG9yeV9sZW5ndGgiOiAyLCJldmVudF9sb2NhbF90aW1lc3RhbXAiOiAxNjczODQ5NTYxODM1LCJwb3NpdGlvbiI6IG51bGwsImlzVXNlcklkZW50aWZpZWQiOiBmYWxzZSwiZmVlZGJhY2tfY29ycmVsYXRpb25fdXVpZCI6IG51bGx9Cl19",
+            None,
+            &[],
+        );
+        let found = find(&m, &r);
+        for field in ["page_url", "screen", "cookie_id"] {
+            assert!(has(&found, field, "base64", "query"), "{field}: {found:?}");
+        }
+        // The title "smart" is too short to be looked for.
+        assert!(found.iter().all(|l| l.field != Field::PageTitle));
     }
 }

@@ -269,9 +269,9 @@ pub fn analyze_visit(v: &RawVisit, rank: u64) -> Findings {
 fn analyze_visit_with(v: &RawVisit, rank: u64, rules: Option<&rules::Rules>) -> Findings {
     let entities = Entities::get();
     let parties = Parties::new(&v.domain, v.final_url.as_deref());
-    let is_id_cookie = |c: &crate::capture::RawCookie| {
+    let is_id_cookie = |c: &crate::capture::RawCookie, values: &[String]| {
         parties.is_third_party_host(c.domain.trim_start_matches('.'))
-            || leaks::is_visitor_id(c, decoders::is_id_cookie)
+            || leaks::is_visitor_id(c, values, decoders::is_id_cookie)
     };
     // The visit's page URLs and what its pages' scripts could read, searched for by value in
     // every request (one automaton for all of them and the canaries).
@@ -714,17 +714,10 @@ mod tests {
     #[test]
     fn who_counts_as_a_tracker_and_why() {
         let mut v = visit(None);
-        v.cookies = vec![crate::capture::RawCookie {
-            name: "_nvm_uid".into(),
-            value: "nv8k2j4h5g1732840000000".into(),
-            domain: "shop.example".into(),
-            path: "/".into(),
-            expires: -1.0,
-            http_only: false,
-            secure: false,
-            same_site: None,
-            page: 0,
-        }];
+        v.cookies = vec![decoders::testutil::cookie(
+            "_nvm_uid",
+            "nv8k2j4h5g1732840000000",
+        )];
         let email = v.canaries.email.clone();
         let mut requests = vec![v.requests[2].clone()];
         for url in [

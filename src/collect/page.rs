@@ -118,14 +118,28 @@ return {url: location.href, title: document.title || '', referrer: document.refe
         screen: [s.width | 0, s.height | 0], viewport: [window.innerWidth | 0, window.innerHeight | 0]};
 "#;
 
-/// The URL (when a web page) and the [`PageEnv`] of [`ENV_JS`]'s answer.
+/// How much of each value a page can make its scripts read is kept (a hostile page's
+/// megabyte title is not a needle): characters of the title, referrer and User-Agent, and
+/// languages (of 35 characters each).
+const ENV_CAPS: (usize, usize, usize, usize) = (512, 2048, 512, 16);
+
+/// The URL (when a web page) and the [`PageEnv`] of [`ENV_JS`]'s answer, each value capped
+/// ([`ENV_CAPS`]).
 fn parse_env(v: &Value) -> (Option<String>, Option<PageEnv>) {
+    let (title, referrer, ua, languages) = ENV_CAPS;
     let url = v
         .get("url")
         .and_then(Value::as_str)
         .filter(|u| u.starts_with("http"))
         .map(str::to_string);
-    let text = |k: &str| v.get(k).and_then(Value::as_str).unwrap_or("").to_string();
+    let text = |k: &str, cap: usize| {
+        v.get(k)
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .chars()
+            .take(cap)
+            .collect::<String>()
+    };
     let pair = |k: &str| {
         let a = v.get(k).and_then(Value::as_array);
         let n = |i: usize| {
@@ -137,16 +151,17 @@ fn parse_env(v: &Value) -> (Option<String>, Option<PageEnv>) {
         [n(0), n(1)]
     };
     let env = url.is_some().then(|| PageEnv {
-        title: text("title"),
-        referrer: text("referrer"),
-        user_agent: text("ua"),
+        title: text("title", title),
+        referrer: text("referrer", referrer),
+        user_agent: text("ua", ua),
         languages: v
             .get("languages")
             .and_then(Value::as_array)
             .map(|a| {
                 a.iter()
                     .filter_map(Value::as_str)
-                    .map(str::to_string)
+                    .take(languages)
+                    .map(|l| l.chars().take(35).collect())
                     .collect()
             })
             .unwrap_or_default(),
@@ -170,4 +185,31 @@ pub(crate) async fn current_url(s: &Session) -> Option<String> {
         .ok()
         .map(|u| u.to_string())
         .filter(|u| u.starts_with("http"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What a page's scripts read comes back as `PageEnv`, whatever the page made of it: a
+    /// megabyte title and a thousand languages are capped, sizes that are not numbers are 0,
+    /// and an answer for a page that is not a web page gives no env.
+    #[test]
+    fn env_answers_are_read_and_capped() {
+        let huge = "=HYPERLINK(\"x\")".repeat(100_000);
+        let v = json!({"url": "https://shop.example/p", "title": huge, "referrer": "",
+            "ua": "Mozilla/5.0", "languages": vec!["en-US"; 1000],
+            "screen": [1280, "wide"], "viewport": [1280.5, -3]});
+        let (url, env) = parse_env(&v);
+        let env = env.expect("an env");
+        assert_eq!(url.as_deref(), Some("https://shop.example/p"));
+        assert_eq!(env.title.chars().count(), ENV_CAPS.0);
+        assert_eq!(env.languages.len(), ENV_CAPS.3);
+        assert_eq!((env.screen, env.viewport), ([1280, 0], [0, 0]));
+        assert_eq!(env.user_agent, "Mozilla/5.0");
+        assert_eq!(
+            parse_env(&json!({"url": "about:blank", "title": "x"})),
+            (None, None)
+        );
+    }
 }

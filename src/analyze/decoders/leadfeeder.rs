@@ -7,7 +7,6 @@ use super::spec::{Spec, at};
 use super::{Decoded, claim};
 use crate::analyze::request::RequestView;
 use crate::analyze::{Field, Location};
-use base64::Engine;
 
 /// The base64 JSON event.
 fn event(r: &RequestView, d: &mut Decoded) {
@@ -25,9 +24,7 @@ fn event(r: &RequestView, d: &mut Decoded) {
         Some(v) => (v.to_string(), Location::Query),
         None => (r.body_text.trim().to_string(), Location::Body),
     };
-    let Some(j) = base64::engine::general_purpose::STANDARD_NO_PAD
-        .decode(raw.trim_end_matches('='))
-        .ok()
+    let Some(j) = crate::analyze::leaks::base64_decode(&raw)
         .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
     else {
         return;

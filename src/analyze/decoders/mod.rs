@@ -569,6 +569,21 @@ pub(crate) mod testutil {
         }
     }
 
+    /// A session cookie of `shop.example` set during the visit.
+    pub fn cookie(name: &str, value: &str) -> crate::capture::RawCookie {
+        crate::capture::RawCookie {
+            name: name.into(),
+            value: value.into(),
+            domain: "shop.example".into(),
+            path: "/".into(),
+            expires: -1.0,
+            http_only: false,
+            secure: false,
+            same_site: None,
+            page: 0,
+        }
+    }
+
     /// Decodes with the whole registry.
     pub fn decode(r: &RawRequest) -> Option<super::Decoded> {
         let parties = crate::analyze::party::Parties::new("shop.example", None);
