@@ -1168,6 +1168,39 @@ pub(crate) mod tests {
         assert_eq!(n, 1);
     }
 
+    /// A schema-6 store (pages without `env`) gains the column in place: its pages read with
+    /// no env, and a visit recorded after keeps its pages' env.
+    #[test]
+    fn a_version_6_store_gains_page_envs() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let mut s = Store::create(dir.path()).unwrap();
+            s.add_targets(&[target("a.example", 1)], &[ConsentMode::None])
+                .unwrap();
+            let c = s.claim_next().unwrap().unwrap();
+            s.record_visit(c.id, &visit("a.example", Outcome::Ok))
+                .unwrap();
+            s.conn
+                .execute_batch(
+                    "ALTER TABLE pages DROP COLUMN env;
+                     UPDATE meta SET value = '6' WHERE key = 'schema_version';",
+                )
+                .unwrap();
+        }
+        let mut s = Store::open(dir.path()).unwrap();
+        assert_eq!(s.meta("schema_version").unwrap().as_deref(), Some("7"));
+        let old = s.load_visit(1).unwrap().visit;
+        assert!(!old.pages.is_empty() && old.pages.iter().all(|p| p.env.is_none()));
+        s.add_targets(&[target("b.example", 2)], &[ConsentMode::None])
+            .unwrap();
+        let c = s.claim_next().unwrap().unwrap();
+        let v = visit("b.example", Outcome::Ok);
+        s.record_visit(c.id, &v).unwrap();
+        let back = s.load_visit(2).unwrap().visit;
+        assert_eq!(back.pages, v.pages);
+        assert!(back.pages[0].env.is_some());
+    }
+
     /// A version-2 store (before collector failures) gains the table and keeps its visits;
     /// a visit with failures is then recorded and read back with them.
     #[test]
