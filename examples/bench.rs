@@ -131,44 +131,7 @@ fn parse_opts() -> Opts {
 
 /// PSS in KiB of `root` and all its descendants.
 fn tree_pss_kib(root: u32) -> u64 {
-    let mut parent_of = Vec::new();
-    for e in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
-        let Some(pid) = e.file_name().to_str().and_then(|s| s.parse::<u32>().ok()) else {
-            continue;
-        };
-        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-        if let Some((_, rest)) = stat.rsplit_once(") ")
-            && let Some(ppid) = rest
-                .split_whitespace()
-                .nth(1)
-                .and_then(|p| p.parse::<u32>().ok())
-        {
-            parent_of.push((pid, ppid));
-        }
-    }
-    let mut tree = vec![root];
-    let mut grew = true;
-    while grew {
-        grew = false;
-        for &(pid, ppid) in &parent_of {
-            if tree.contains(&ppid) && !tree.contains(&pid) {
-                tree.push(pid);
-                grew = true;
-            }
-        }
-    }
-    tree.iter()
-        .map(|pid| {
-            std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup"))
-                .unwrap_or_default()
-                .lines()
-                .find_map(|l| {
-                    l.strip_prefix("Pss:")
-                        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
-                })
-                .unwrap_or(0)
-        })
-        .sum()
+    pixelcensus::tune::tree_memory(root) / 1024
 }
 
 /// Samples a process tree's memory until `stop`; returns (elapsed, KiB) samples.

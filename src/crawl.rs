@@ -168,6 +168,7 @@ pub async fn run(store: Store, cfg: CrawlConfig) -> Result<Summary, CrawlError> 
                 if now != before {
                     tracing::info!(
                         browsers = now,
+                        cause = ?c.last_cause(),
                         cpu = format!("{:.0}%", sample.cpu_busy * 100.0),
                         crawl_mib = sample.crawl_bytes >> 20,
                         "browsers: {before} → {now}"

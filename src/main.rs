@@ -386,7 +386,7 @@ struct CrawlOpts {
     /// Skip malformed list lines with a warning instead of stopping.
     #[arg(long)]
     skip_bad_lines: bool,
-    /// Browsers running at once: `auto` (the default) starts with one per core and adds
+    /// Browsers running at once: `auto` (the default) starts with two per core and adds
     /// browsers while the CPU and memory have headroom, removing them when either is short
     /// (bounded by --max-browsers and --max-memory); a number (1 to 256) keeps exactly that
     /// many.
@@ -1352,7 +1352,8 @@ fn max_browsers(o: &CrawlOpts) -> usize {
     }
 }
 
-/// --browsers auto: where the controller starts (one per core) and its bounds.
+/// --browsers auto: where the controller starts (two per core: a visit mostly waits) and its
+/// bounds.
 fn auto_browsers(o: &CrawlOpts) -> Option<(usize, pixelcensus::tune::Limits)> {
     if o.browsers != Browsers::Auto {
         return None;
@@ -1360,7 +1361,7 @@ fn auto_browsers(o: &CrawlOpts) -> Option<(usize, pixelcensus::tune::Limits)> {
     let (available, total) = pixelcensus::tune::meminfo().unwrap_or((8 << 30, 16 << 30));
     let max = max_browsers(o);
     Some((
-        cores().min(max),
+        (2 * cores()).min(max),
         pixelcensus::tune::Limits {
             max,
             memory_budget: o.max_memory.unwrap_or(available / 2),

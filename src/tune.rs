@@ -4,13 +4,20 @@
 //! while the CPU and memory have headroom and removes them when either is short.
 //!
 //! The rule ([`Controller::decide`], a pure function of the samples so tests can feed it
-//! made-up load): slow start (double) until the first sign of pressure, then additive
-//! increase by one after two calm samples in a row, multiplicative decrease (to three
-//! quarters, at least one fewer) as soon as the CPU is busier than 90 % of all cores (but not
-//! in the one sample right after an increase, which holds the new browsers' start-up), the
-//! crawl's processes use more than the memory budget, or the machine's available memory
-//! falls under the reserve. Bounded by 1 and `--max-browsers`. A new browser is only added
-//! while every running one has a site (a short list does not need more).
+//! made-up load). The CPU is read as the mean of the last readings since the last change
+//! (at least two, at most [`WINDOW`]: a page load saturates two cores for a moment, a crawl
+//! that is short of CPU stays so; one is enough when it is under half busy), and the first
+//! reading after browsers were added is left out (it holds their start-up). Then:
+//! - **more** while every browser has a site, the CPU is under 75 % busy and memory has room
+//!   for more browsers of the size the running ones have: until pressure is first seen, as
+//!   many as the CPU reading says would bring it to 80 % (the CPU of a waiting crawl grows
+//!   with its browsers), at least one, at most double; from the number pressure last cut to
+//!   upwards, one at a time;
+//! - **fewer**: one fewer when the CPU is over 90 % busy, three quarters (at least one fewer)
+//!   over 97 %, when the crawl's processes use more than the memory budget, or when the
+//!   machine's available memory falls under the reserve (memory is acted on at the first
+//!   reading, always); the number it cuts to is the new threshold;
+//! - between the two, nothing moves. Bounded by 1 and `--max-browsers`.
 
 use std::time::Duration;
 
@@ -22,7 +29,7 @@ pub struct Sample {
     /// The machine's available memory (MemAvailable), bytes.
     pub mem_available: u64,
     /// Memory of the crawl's own processes (pixelcensus, chromedriver, every Chromium),
-    /// bytes.
+    /// bytes (PSS: [`tree_memory`]).
     pub crawl_bytes: u64,
     /// Browsers visiting a site right now.
     pub busy: usize,
@@ -39,33 +46,58 @@ pub struct Limits {
     pub reserve: u64,
 }
 
-/// CPU busier than this is pressure.
-const CPU_HIGH: f64 = 0.90;
+/// CPU busier than this (the mean of the recent readings) is pressure.
+pub const CPU_HIGH: f64 = 0.90;
+/// CPU busier than this is saturation: three quarters instead of one fewer.
+pub const CPU_SATURATED: f64 = 0.97;
 /// CPU under this (and memory to spare) is headroom.
-const CPU_LOW: f64 = 0.75;
+pub const CPU_LOW: f64 = 0.75;
+/// Where an increase aims the CPU.
+pub const CPU_TARGET: f64 = 0.80;
+/// CPU readings averaged for a decision (the most recent since the last change).
+pub const WINDOW: usize = 3;
+/// A single reading under this is acted on (an idle machine needs no confirmation).
+pub const CPU_IDLE: f64 = 0.50;
+/// Readings needed since the last change before the CPU is acted on.
+const MIN_READINGS: usize = 2;
+
+/// Why the controller moved (for the log).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Cause {
+    /// CPU and memory had headroom.
+    Headroom,
+    /// The CPU was busier than [`CPU_HIGH`].
+    Cpu,
+    /// The crawl's processes were over the memory budget or the machine under its reserve.
+    Memory,
+}
 
 /// The concurrency controller's state.
 #[derive(Clone, Debug)]
 pub struct Controller {
     limits: Limits,
     current: usize,
-    /// Still doubling (no pressure seen yet).
-    slow_start: bool,
-    /// Calm samples in a row.
-    calm: u32,
-    /// The last decision added browsers: their start-up is in the next CPU sample.
-    just_added: bool,
+    /// CPU readings since the last change, newest last (at most [`WINDOW`]).
+    recent: Vec<f64>,
+    /// Readings still to leave out (the start-up of browsers just added).
+    skip: u32,
+    /// Where pressure was last seen (the number it cut to): at or above it, one more at a
+    /// time; under it, as many as the CPU reading says.
+    threshold: usize,
+    last_cause: Option<Cause>,
 }
 
 impl Controller {
-    /// Starts at `start` browsers (bounded by the limits).
+    /// Starts at `start` browsers (bounded by the limits); their start-up is in the first
+    /// reading, which is left out.
     pub fn new(start: usize, limits: Limits) -> Controller {
         Controller {
             current: start.clamp(1, limits.max.max(1)),
             limits,
-            slow_start: true,
-            calm: 0,
-            just_added: false,
+            recent: Vec::with_capacity(WINDOW),
+            skip: 1,
+            threshold: limits.max.max(1),
+            last_cause: None,
         }
     }
 
@@ -74,43 +106,95 @@ impl Controller {
         self.current
     }
 
+    /// Why the last change was made.
+    pub fn last_cause(&self) -> Option<Cause> {
+        self.last_cause
+    }
+
+    /// The mean of the CPU readings the next decision uses (None: too few yet).
+    pub fn cpu(&self) -> Option<f64> {
+        (self.recent.len() >= MIN_READINGS)
+            .then(|| self.recent.iter().sum::<f64>() / self.recent.len() as f64)
+    }
+
+    fn change(&mut self, to: usize, cause: Cause) -> usize {
+        if to > self.current {
+            self.skip = 1;
+        }
+        self.current = to;
+        self.recent.clear();
+        self.last_cause = Some(cause);
+        to
+    }
+
     /// Takes one sample and returns the browsers allowed from now on.
     pub fn decide(&mut self, s: Sample) -> usize {
         let l = self.limits;
         let n = self.current.max(1) as u64;
         let per_browser = s.crawl_bytes / n;
-        let memory_short = s.crawl_bytes > l.memory_budget || s.mem_available < l.reserve;
-        // Browsers just started burn CPU for a second or two: one busy sample right after an
-        // increase is their start-up, not the crawl's load (memory pressure always counts).
-        let cpu_high = s.cpu_busy > CPU_HIGH && !std::mem::take(&mut self.just_added);
-        if memory_short || cpu_high {
-            self.slow_start = false;
-            self.calm = 0;
-            let down = (self.current * 3 / 4).min(self.current.saturating_sub(1));
-            self.current = down.max(1);
+        let fewer = (self.current * 3 / 4)
+            .min(self.current.saturating_sub(1))
+            .max(1);
+        if s.crawl_bytes > l.memory_budget || s.mem_available < l.reserve {
+            self.threshold = fewer;
+            return self.change(fewer, Cause::Memory);
+        }
+        if self.skip > 0 {
+            self.skip -= 1;
             return self.current;
         }
-        // Room for one more browser (two, while doubling) of the size the running ones have.
-        let step = if self.slow_start { self.current } else { 1 };
-        let wanted = (self.current + step).min(l.max.max(1));
-        let extra = per_browser.saturating_mul((wanted - self.current) as u64);
-        let headroom = s.cpu_busy < CPU_LOW
-            && s.crawl_bytes + extra <= l.memory_budget
-            && s.mem_available >= l.reserve + extra;
-        if !headroom || s.busy < self.current || wanted == self.current {
-            self.calm = 0;
-            if !headroom {
-                self.slow_start = false;
+        if self.recent.len() == WINDOW {
+            self.recent.remove(0);
+        }
+        self.recent.push(s.cpu_busy.clamp(0.0, 1.0));
+        let below = self.current < self.threshold;
+        // One reading is enough when it says the machine is idle (nothing to wait for), as
+        // long as no pressure was seen at this number.
+        let idle = (below && s.cpu_busy < CPU_IDLE).then_some(s.cpu_busy);
+        let Some(cpu) = self.cpu().or(idle) else {
+            return self.current;
+        };
+        if cpu > CPU_HIGH {
+            // Saturated: three quarters; busy: one fewer.
+            let to = if cpu > CPU_SATURATED {
+                fewer
+            } else {
+                self.current.saturating_sub(1).max(1)
+            };
+            self.threshold = to;
+            return if to < self.current {
+                self.change(to, Cause::Cpu)
+            } else {
+                self.current
+            };
+        }
+        if cpu >= CPU_LOW || s.busy < self.current {
+            return self.current;
+        }
+        // Under the threshold, as many as would bring the CPU to the target (at least one, at
+        // most double, not past the threshold); at or above it, one more.
+        let estimate = (self.current as f64 * CPU_TARGET / cpu.max(0.01)).floor() as usize;
+        let mut wanted = if below {
+            estimate
+                .clamp(self.current + 1, self.current * 2)
+                .min(self.threshold)
+        } else {
+            self.current + 1
+        }
+        .min(l.max.max(1));
+        // Only as many as the memory has room for.
+        while wanted > self.current {
+            let extra = per_browser.saturating_mul((wanted - self.current) as u64);
+            if s.crawl_bytes + extra <= l.memory_budget && s.mem_available >= l.reserve + extra {
+                break;
             }
-            return self.current;
+            wanted -= 1;
         }
-        self.calm += 1;
-        if self.slow_start || self.calm >= 2 {
-            self.calm = 0;
-            self.current = wanted;
-            self.just_added = true;
+        if wanted > self.current {
+            self.change(wanted, Cause::Headroom)
+        } else {
+            self.current
         }
-        self.current
     }
 }
 
@@ -147,13 +231,18 @@ pub fn meminfo() -> Option<(u64, u64)> {
     Some((field("MemAvailable:")?, field("MemTotal:")?))
 }
 
-/// Resident memory of this process and all its descendants, bytes (RSS: an overestimate of
-/// shared pages, so the budget errs on the safe side).
+/// Memory of this process and all its descendants, bytes: see [`tree_memory`].
 pub fn tree_bytes() -> u64 {
-    let me = std::process::id();
-    let mut parent = std::collections::HashMap::new();
-    let mut rss = std::collections::HashMap::new();
-    let page = 4096u64;
+    tree_memory(std::process::id())
+}
+
+/// Memory of process `root` and all its descendants, bytes: the sum of their proportional
+/// set sizes (PSS, `/proc/<pid>/smaps_rollup`: a page shared by n processes counts 1/n in
+/// each), so the dozens of Chromium processes that map the same libraries and shared memory
+/// are not counted dozens of times, as summed RSS would (three times the PSS at 8 browsers).
+/// A process whose PSS cannot be read counts its RSS.
+pub fn tree_memory(root: u32) -> u64 {
+    let mut parent = Vec::new();
     let Ok(dir) = std::fs::read_dir("/proc") else {
         return 0;
     };
@@ -172,26 +261,34 @@ pub fn tree_bytes() -> u64 {
             f.get(1).and_then(|x| x.parse::<u32>().ok()),
             f.get(21).and_then(|x| x.parse::<u64>().ok()),
         ) {
-            parent.insert(pid, pp);
-            rss.insert(pid, r * page);
+            parent.push((pid, pp, r * 4096));
         }
     }
-    rss.iter()
-        .filter(|(pid, _)| {
-            let mut p = **pid;
-            for _ in 0..64 {
-                if p == me {
-                    return true;
-                }
-                match parent.get(&p) {
-                    Some(&pp) if pp != 0 => p = pp,
-                    _ => return false,
-                }
+    let mut tree = vec![root];
+    let mut grew = true;
+    while grew {
+        grew = false;
+        for &(pid, pp, _) in &parent {
+            if tree.contains(&pp) && !tree.contains(&pid) {
+                tree.push(pid);
+                grew = true;
             }
-            false
-        })
-        .map(|(_, r)| r)
+        }
+    }
+    parent
+        .iter()
+        .filter(|(pid, _, _)| tree.contains(pid))
+        .map(|&(pid, _, rss)| pss(pid).unwrap_or(rss))
         .sum()
+}
+
+/// A process's PSS from `/proc/<pid>/smaps_rollup`, bytes.
+fn pss(pid: u32) -> Option<u64> {
+    let text = std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")).ok()?;
+    text.lines().find_map(|l| {
+        let kib = l.strip_prefix("Pss:")?.trim().strip_suffix("kB")?.trim();
+        kib.parse::<u64>().ok().map(|k| k * 1024)
+    })
 }
 
 /// Reads the machine's load between calls.
@@ -254,30 +351,64 @@ mod tests {
         }
     }
 
+    fn at(cpu: f64, n: usize) -> Sample {
+        Sample {
+            cpu_busy: cpu,
+            ..calm(n)
+        }
+    }
+
     #[test]
-    fn waiting_browsers_are_added_until_the_cpu_is_busy() {
+    fn waiting_browsers_are_added_until_the_cpu_is_warm() {
         let mut c = Controller::new(2, limits());
-        // Slow start: doubling while idle.
-        assert_eq!(c.decide(calm(2)), 4);
-        assert_eq!(c.decide(calm(4)), 8);
-        // The CPU is busy right after the browsers were added: their start-up, ignored once.
-        let busy = Sample {
-            cpu_busy: 0.95,
-            ..calm(8)
-        };
-        assert_eq!(c.decide(busy), 8);
-        // Busy again: three quarters, and no more doubling.
-        assert_eq!(c.decide(busy), 6);
-        // Then one more after two calm samples in a row.
-        assert_eq!(c.decide(calm(6)), 6);
-        assert_eq!(c.decide(calm(6)), 7);
-        // Between the thresholds nothing moves.
-        let warm = Sample {
-            cpu_busy: 0.8,
-            ..calm(7)
-        };
-        assert_eq!(c.decide(warm), 7);
-        assert_eq!(c.decide(warm), 7);
+        // The first reading holds the browsers' start-up: left out, however busy.
+        assert_eq!(c.decide(at(1.0, 2)), 2);
+        // One warm reading is not enough to act on.
+        assert_eq!(c.decide(at(0.6, 2)), 2);
+        // Two, 40 % on average: 80 % would take 4.
+        assert_eq!(c.decide(at(0.2, 2)), 4);
+        assert_eq!(c.cpu(), None, "the readings start again after a change");
+        // The start-up of the two new ones is left out; then one idle reading is enough: 4
+        // at 20 %, 80 % would take 16, but at most double.
+        assert_eq!(c.decide(at(0.95, 4)), 4);
+        assert_eq!(c.decide(at(0.2, 4)), 8);
+        assert_eq!(c.last_cause(), Some(Cause::Headroom));
+        // 8 at 70 %: 80 % would be 9.
+        c.decide(at(0.7, 8));
+        c.decide(at(0.7, 8));
+        assert_eq!(c.decide(at(0.7, 8)), 9);
+        // Between the thresholds nothing moves, however long.
+        c.decide(at(0.8, 9));
+        for _ in 0..10 {
+            assert_eq!(c.decide(at(0.8, 9)), 9);
+        }
+    }
+
+    #[test]
+    fn a_busy_cpu_takes_browsers_away_but_a_moment_of_it_does_not() {
+        let mut c = Controller::new(8, limits());
+        c.decide(at(0.5, 8)); // start-up, left out
+        // One page load saturates the cores for a moment: the mean stays under 90 %.
+        assert_eq!(c.decide(at(0.8, 8)), 8);
+        assert_eq!(c.decide(at(1.0, 8)), 8);
+        assert!((c.cpu().unwrap() - 0.9).abs() < 1e-9);
+        // Busy for longer: one fewer.
+        assert_eq!(c.decide(at(1.0, 8)), 7);
+        assert_eq!(c.last_cause(), Some(Cause::Cpu));
+        // From here up, one at a time, even when a reading is idle; two calm readings needed.
+        assert_eq!(c.decide(at(0.2, 7)), 7);
+        assert_eq!(c.decide(at(0.2, 7)), 8);
+        c.decide(at(0.5, 8)); // start-up, left out
+        // Saturated: three quarters (fewer is acted on with no start-up to leave out).
+        assert_eq!(c.decide(at(1.0, 8)), 8);
+        assert_eq!(c.decide(at(1.0, 8)), 6);
+        assert_eq!(c.decide(at(1.0, 6)), 6);
+        assert_eq!(c.decide(at(1.0, 6)), 4);
+        // Down to one, never none.
+        for _ in 0..20 {
+            c.decide(at(1.0, 1));
+        }
+        assert_eq!(c.current(), 1);
     }
 
     #[test]
@@ -288,14 +419,16 @@ mod tests {
             reserve: GIB,
         };
         let mut c = Controller::new(8, l);
-        // 8 browsers of 200 MiB: 1.6 GiB; doubling would need 3.2 GiB: not done.
-        assert_eq!(c.decide(calm(8)), 8);
-        // Over the budget: fewer.
+        c.decide(calm(8)); // start-up, left out
+        // 8 browsers of 200 MiB: 1.6 GiB; the CPU would take 16 more, memory has room for 2.
+        assert_eq!(c.decide(calm(8)), 10);
+        // Over the budget: fewer at once, whatever the CPU says.
         let over = Sample {
             crawl_bytes: 3 * GIB,
-            ..calm(8)
+            ..calm(10)
         };
-        assert_eq!(c.decide(over), 6);
+        assert_eq!(c.decide(over), 7);
+        assert_eq!(c.last_cause(), Some(Cause::Memory));
         // The machine short of memory, whatever the budget: fewer, down to one.
         let short = Sample {
             mem_available: GIB / 2,
@@ -312,10 +445,15 @@ mod tests {
         let mut c = Controller::new(2, limits());
         // Only one of the two browsers has a site (the list is nearly done).
         let idle = Sample { busy: 1, ..calm(2) };
-        assert_eq!(c.decide(idle), 2);
+        for _ in 0..5 {
+            assert_eq!(c.decide(idle), 2);
+        }
         let mut c = Controller::new(12, limits());
+        c.decide(calm(12)); // start-up, left out
         assert_eq!(c.decide(calm(12)), 16);
-        assert_eq!(c.decide(calm(16)), 16);
+        for _ in 0..5 {
+            assert_eq!(c.decide(calm(16)), 16);
+        }
         assert_eq!(Controller::new(99, limits()).current(), 16);
     }
 
