@@ -778,40 +778,14 @@ mod tests {
     #[test]
     fn cookie_ids_and_nothing_from_unrelated_traffic() {
         let c = canaries();
+        use crate::analyze::decoders::testutil::cookie;
         let cookies = vec![
+            cookie("_fbp", "fb.1.1732840000000.1234567890"),
             RawCookie {
-                name: "_fbp".into(),
-                value: "fb.1.1732840000000.1234567890".into(),
-                domain: "shop.example".into(),
-                path: "/".into(),
-                expires: -1.0,
-                http_only: false,
-                secure: false,
-                same_site: None,
-                page: 0,
-            },
-            RawCookie {
-                name: "_ga".into(),
-                value: "GA1.1.987654321.1732840000".into(),
                 domain: ".shop.example".into(),
-                path: "/".into(),
-                expires: -1.0,
-                http_only: false,
-                secure: false,
-                same_site: None,
-                page: 0,
+                ..cookie("_ga", "GA1.1.987654321.1732840000")
             },
-            RawCookie {
-                name: "x".into(),
-                value: "1".into(),
-                domain: "shop.example".into(),
-                path: "/".into(),
-                expires: -1.0,
-                http_only: false,
-                secure: false,
-                same_site: None,
-                page: 0,
-            },
+            cookie("x", "1"),
         ];
         let m = Matcher::new(&c, &cookies, |k, _| {
             super::super::decoders::is_id_cookie(&k.name)

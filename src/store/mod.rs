@@ -1168,25 +1168,28 @@ pub(crate) mod tests {
         assert_eq!(n, 1);
     }
 
+    /// A store in `dir` with one visit of `a.example`, then taken back to an older schema
+    /// by `sql`.
+    fn made_old(dir: &std::path::Path, sql: &str) {
+        let mut s = Store::create(dir).unwrap();
+        s.add_targets(&[target("a.example", 1)], &[ConsentMode::None])
+            .unwrap();
+        let c = s.claim_next().unwrap().unwrap();
+        s.record_visit(c.id, &visit("a.example", Outcome::Ok))
+            .unwrap();
+        s.conn.execute_batch(sql).unwrap();
+    }
+
     /// A schema-6 store (pages without `env`) gains the column in place: its pages read with
     /// no env, and a visit recorded after keeps its pages' env.
     #[test]
     fn a_version_6_store_gains_page_envs() {
         let dir = tempfile::tempdir().unwrap();
-        {
-            let mut s = Store::create(dir.path()).unwrap();
-            s.add_targets(&[target("a.example", 1)], &[ConsentMode::None])
-                .unwrap();
-            let c = s.claim_next().unwrap().unwrap();
-            s.record_visit(c.id, &visit("a.example", Outcome::Ok))
-                .unwrap();
-            s.conn
-                .execute_batch(
-                    "ALTER TABLE pages DROP COLUMN env;
+        made_old(
+            dir.path(),
+            "ALTER TABLE pages DROP COLUMN env;
                      UPDATE meta SET value = '6' WHERE key = 'schema_version';",
-                )
-                .unwrap();
-        }
+        );
         let mut s = Store::open(dir.path()).unwrap();
         assert_eq!(s.meta("schema_version").unwrap().as_deref(), Some("7"));
         let old = s.load_visit(1).unwrap().visit;
@@ -1206,25 +1209,16 @@ pub(crate) mod tests {
     #[test]
     fn a_version_2_store_gains_collector_failures() {
         let dir = tempfile::tempdir().unwrap();
-        {
-            let mut s = Store::create(dir.path()).unwrap();
-            s.add_targets(&[target("a.example", 1)], &[ConsentMode::None])
-                .unwrap();
-            let c = s.claim_next().unwrap().unwrap();
-            s.record_visit(c.id, &visit("a.example", Outcome::Ok))
-                .unwrap();
-            s.conn
-                .execute_batch(
-                    "DROP TABLE collector_failures; DROP TABLE pages;
+        made_old(
+            dir.path(),
+            "DROP TABLE collector_failures; DROP TABLE pages;
                      ALTER TABLE requests DROP COLUMN page; ALTER TABLE cookies DROP COLUMN page;
                      ALTER TABLE requests DROP COLUMN context; ALTER TABLE requests DROP COLUMN sw_response;
                      ALTER TABLE requests DROP COLUMN ended_at; DROP TABLE frames;
                      ALTER TABLE visits DROP COLUMN link_candidates; ALTER TABLE visits DROP COLUMN wall;
                      ALTER TABLE visits DROP COLUMN walled_at_first;
                      UPDATE meta SET value = '2' WHERE key = 'schema_version';",
-                )
-                .unwrap();
-        }
+        );
         let mut s = Store::open(dir.path()).unwrap();
         assert_eq!(s.meta("schema_version").unwrap().as_deref(), Some("7"));
         // The old visit reads as its front page only, its cookie on that page.
