@@ -25,7 +25,10 @@
 //!
 //! Then concurrency: `--heavy N` (default 100) top-list-like pages (300 KB, 30 subresources,
 //! slow and failing sites among them) at `--heavy-dwell 5`, for `--browsers` 2, 4, 8, 12
-//! and `auto`, each fixed number beside the bare loop at the same dwell and concurrency.
+//! and `auto`, each fixed number beside the bare loop at the same dwell and concurrency;
+//! `--heavy-rounds N` (default 1) runs them all N times, every other round in reverse
+//! order, and ends with the mean of each (a shared machine drifts by a tenth or more from
+//! one run to the next: two rounds are the least for comparing `auto` with the fixed ones).
 //!
 //! Then internal pages: on generated sites whose front page links to two internal pages
 //! (`bench-deep-<n>.test`), sites per minute of `--pages 1` and `--pages 3` beside the floor
@@ -45,7 +48,8 @@
 //! Options: `--sites N` (default 40), `--soak N` (default 500, 0 to skip), `--dwells 0,2`,
 //! `--browsers 1,2`, `--consent false` (skip the consent runs), `--pages false` (skip the
 //! internal-page runs), `--prescan N` (0 to skip), `--requests N` (0 to skip),
-//! `--only crawl|analyze|prescan|browsers|shards|workers`.
+//! `--only crawl|analyze|prescan|browsers|shards|workers|floor` (`floor`: the bare loop alone on
+//! `--heavy` pages at `--heavy-dwell` for each of `--browsers`, to profile it).
 
 use pixelcensus::browser::driver::Driver;
 use pixelcensus::browser::{self, BrowserConfig};
@@ -68,6 +72,7 @@ struct Opts {
     prescan: usize,
     heavy: usize,
     heavy_dwell: f64,
+    heavy_rounds: usize,
     shard_sites: usize,
     shards: u32,
     shard_args: String,
@@ -87,6 +92,7 @@ fn parse_opts() -> Opts {
         prescan: 5000,
         heavy: 100,
         heavy_dwell: 5.0,
+        heavy_rounds: 1,
         shard_sites: 10_000,
         shards: 3,
         shard_args: "--browsers 2 --dwell 0 --pages 1 --page-timeout 15".into(),
@@ -106,6 +112,7 @@ fn parse_opts() -> Opts {
             "--prescan" => o.prescan = v.parse().expect("--prescan N"),
             "--heavy" => o.heavy = v.parse().expect("--heavy N"),
             "--heavy-dwell" => o.heavy_dwell = v.parse().expect("--heavy-dwell SECS"),
+            "--heavy-rounds" => o.heavy_rounds = v.parse().expect("--heavy-rounds N"),
             "--shard-sites" => o.shard_sites = v.parse().expect("--shard-sites N"),
             "--shards" => o.shards = v.parse().expect("--shards N"),
             "--shard-args" => o.shard_args = v.clone(),
@@ -832,76 +839,139 @@ async fn bench_shards(web: &TestWeb, o: &Opts, dir: &Path) {
 /// Concurrency at a realistic dwell on realistic pages: `--browsers` 2, 4, 8, 12 and `auto`
 /// (the default) on `bench-heavy-<n>.test` (300 KB pages with 30 subresources, slow and
 /// failing sites among them), each beside the bare loop at the same dwell and concurrency.
-async fn bench_browsers(web: &TestWeb, n: usize, dwell: f64, dir: &Path, offset: &mut usize) {
+async fn bench_browsers(
+    web: &TestWeb,
+    n: usize,
+    dwell: f64,
+    rounds: usize,
+    dir: &Path,
+    offset: &mut usize,
+) {
     println!(
-        "\nconcurrency: {n} heavy sites per run (300 KB, 30 subresources; every 20th slow, 25th HTTP 500, 50th never finishes), --dwell {dwell}, --page-timeout 15"
+        "\nconcurrency: {n} heavy sites per run (300 KB, 30 subresources; every 20th slow, 25th HTTP 500, 50th never finishes), --dwell {dwell}, --page-timeout 15, {rounds} round(s)"
     );
-    println!(
-        "{:<9} | {:>12} {:>6} {:>9} | {:>12} {:>6} {:>9} {:>6}",
-        "browsers",
-        "floor s/min",
-        "CPU %",
-        "peak MiB",
-        "pixelcensus",
-        "CPU %",
-        "peak MiB",
-        "%floor"
-    );
-    let mut best_fixed: f64 = 0.0;
-    let mut two = 0.0;
-    for b in ["2", "4", "8", "12", "auto"] {
-        let l = list_of(dir, n, *offset, "bench-heavy");
-        let r = run_pixelcensus(
-            web,
-            &l,
-            &dir.join(format!("conc-{offset}")),
-            2,
-            dwell,
-            true,
-            &["--browsers", b, "--pages", "1"],
-        );
-        *offset += n;
-        let p = rate(n, r.secs);
-        let floor = match b.parse::<usize>() {
-            Ok(k) => {
-                let f = run_floor(web, n, *offset, k, dwell, dir, "bench-heavy", &["/"]).await;
-                *offset += n;
-                Some(f)
-            }
-            Err(_) => None,
+    let header = || {
+        println!(
+            "{:<9} | {:>12} {:>6} {:>9} | {:>12} {:>6} {:>9} {:>6}",
+            "browsers",
+            "floor s/min",
+            "CPU %",
+            "peak MiB",
+            "pixelcensus",
+            "CPU %",
+            "peak MiB",
+            "%floor"
+        )
+    };
+    header();
+    const CONFIGS: [&str; 5] = ["2", "4", "8", "12", "auto"];
+    // Per configuration and round: (floor sites/min, CPU, peak MiB) and the same of
+    // pixelcensus. Rounds alternate the order (2 … auto, then auto … 2) so that a machine
+    // getting slower or faster over the bench weighs on every configuration alike.
+    let mut runs: Vec<Vec<(Option<Figures>, Figures)>> = vec![Vec::new(); 5];
+    for round in 0..rounds {
+        let order: Vec<usize> = if round % 2 == 0 {
+            (0..5).collect()
+        } else {
+            (0..5).rev().collect()
         };
-        if b == "2" {
-            two = p;
-        }
-        if b != "auto" {
-            best_fixed = best_fixed.max(p);
-        }
-        match floor {
-            Some(f) => println!(
-                "{:<9} | {:>12.1} {:>6.0} {:>9.0} | {:>12.1} {:>6.0} {:>9.0} {:>5.0}%",
-                b,
-                rate(n, f.secs),
-                f.cpu_pct,
-                f.peak_mib,
-                p,
-                r.cpu_pct,
-                r.peak_mib,
-                100.0 * p / rate(n, f.secs)
-            ),
-            None => println!(
-                "{:<9} | {:>12} {:>6} {:>9} | {:>12.1} {:>6.0} {:>9.0}   {:.0}% of the best fixed, {:.1}× --browsers 2",
-                b,
-                "",
-                "",
-                "",
-                p,
-                r.cpu_pct,
-                r.peak_mib,
-                100.0 * p / best_fixed,
-                p / two
-            ),
+        for i in order {
+            let b = CONFIGS[i];
+            let l = list_of(dir, n, *offset, "bench-heavy");
+            let r = run_pixelcensus(
+                web,
+                &l,
+                &dir.join(format!("conc-{offset}")),
+                2,
+                dwell,
+                true,
+                &["--browsers", b, "--pages", "1"],
+            );
+            *offset += n;
+            let floor = match b.parse::<usize>() {
+                Ok(k) => {
+                    let f = run_floor(web, n, *offset, k, dwell, dir, "bench-heavy", &["/"]).await;
+                    *offset += n;
+                    Some((rate(n, f.secs), f.cpu_pct, f.peak_mib))
+                }
+                Err(_) => None,
+            };
+            let p = (rate(n, r.secs), r.cpu_pct, r.peak_mib);
+            print_row(&format!("{b} (r{})", round + 1), floor, p, None);
+            runs[i].push((floor, p));
         }
     }
+    // The mean of each configuration over the rounds.
+    let mean = |v: &[Figures]| {
+        let k = v.len().max(1) as f64;
+        (
+            v.iter().map(|x| x.0).sum::<f64>() / k,
+            v.iter().map(|x| x.1).sum::<f64>() / k,
+            v.iter().map(|x| x.2).fold(0.0, f64::max),
+        )
+    };
+    let spread = |v: &[Figures]| {
+        let lo = v.iter().map(|x| x.0).fold(f64::INFINITY, f64::min);
+        let hi = v.iter().map(|x| x.0).fold(0.0, f64::max);
+        format!("{lo:.1} to {hi:.1}")
+    };
+    println!(
+        "\nconcurrency, mean of {rounds} round(s) (peak memory: the highest; pixelcensus sites/min range over the rounds at the end)"
+    );
+    header();
+    let mut best_fixed: f64 = 0.0;
+    let mut two = 0.0;
+    for (i, b) in CONFIGS.iter().enumerate() {
+        let floors: Vec<_> = runs[i].iter().filter_map(|r| r.0).collect();
+        let ps: Vec<_> = runs[i].iter().map(|r| r.1).collect();
+        let p = mean(&ps);
+        if *b == "2" {
+            two = p.0;
+        }
+        if *b != "auto" {
+            best_fixed = best_fixed.max(p.0);
+        }
+        let note = if floors.is_empty() {
+            format!(
+                "{:.0}% of the best fixed, {:.1}× --browsers 2; range {}",
+                100.0 * p.0 / best_fixed,
+                p.0 / two,
+                spread(&ps)
+            )
+        } else {
+            format!("range {}", spread(&ps))
+        };
+        print_row(
+            b,
+            (!floors.is_empty()).then(|| mean(&floors)),
+            p,
+            Some(note),
+        );
+    }
+}
+
+/// Sites per minute, CPU (percent of one core) and peak memory (MiB) of one run.
+type Figures = (f64, f64, f64);
+
+/// One line of the concurrency table.
+fn print_row(label: &str, floor: Option<Figures>, p: Figures, note: Option<String>) {
+    let (f, pct) = match floor {
+        Some(f) => (
+            format!("{:>12.1} {:>6.0} {:>9.0}", f.0, f.1, f.2),
+            format!("{:>5.0}%", 100.0 * p.0 / f.0),
+        ),
+        None => (
+            format!("{:>12} {:>6} {:>9}", "", "", ""),
+            format!("{:>6}", ""),
+        ),
+    };
+    println!(
+        "{label:<9} | {f} | {:>12.1} {:>6.0} {:>9.0} {pct} {}",
+        p.0,
+        p.1,
+        p.2,
+        note.unwrap_or_default()
+    );
 }
 
 /// The static pre-scan of `n` generated front pages beside the browser crawl of 40 of them.
@@ -1027,7 +1097,41 @@ async fn main() {
         let web = TestWeb::start(0, None).await.unwrap();
         let tmp = tempfile::tempdir().unwrap();
         let mut offset = 0;
-        bench_browsers(&web, o.heavy, o.heavy_dwell, tmp.path(), &mut offset).await;
+        bench_browsers(
+            &web,
+            o.heavy,
+            o.heavy_dwell,
+            o.heavy_rounds,
+            tmp.path(),
+            &mut offset,
+        )
+        .await;
+        web.stop();
+        return;
+    }
+    if o.only.as_deref() == Some("floor") {
+        // The bare loop alone on the heavy pages, for each of --browsers (to profile it).
+        let web = TestWeb::start(0, None).await.unwrap();
+        let tmp = tempfile::tempdir().unwrap();
+        for &b in &o.browsers {
+            let f = run_floor(
+                &web,
+                o.heavy,
+                0,
+                b,
+                o.heavy_dwell,
+                tmp.path(),
+                "bench-heavy",
+                &["/"],
+            )
+            .await;
+            println!(
+                "floor, {b} browsers: {:.1} sites/min, CPU {:.0} %, peak {:.0} MiB",
+                rate(o.heavy, f.secs),
+                f.cpu_pct,
+                f.peak_mib
+            );
+        }
         web.stop();
         return;
     }
@@ -1171,7 +1275,15 @@ async fn main() {
         bench_prescan(&web, o.prescan, tmp.path(), &mut offset).await;
     }
     if o.heavy > 0 {
-        bench_browsers(&web, o.heavy, o.heavy_dwell, tmp.path(), &mut offset).await;
+        bench_browsers(
+            &web,
+            o.heavy,
+            o.heavy_dwell,
+            o.heavy_rounds,
+            tmp.path(),
+            &mut offset,
+        )
+        .await;
     }
     web.stop();
     if o.requests > 0 && o.only.as_deref() != Some("crawl") {
