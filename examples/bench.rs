@@ -112,7 +112,10 @@ fn parse_opts() -> Opts {
             "--prescan" => o.prescan = v.parse().expect("--prescan N"),
             "--heavy" => o.heavy = v.parse().expect("--heavy N"),
             "--heavy-dwell" => o.heavy_dwell = v.parse().expect("--heavy-dwell SECS"),
-            "--heavy-rounds" => o.heavy_rounds = v.parse().expect("--heavy-rounds N"),
+            "--heavy-rounds" => {
+                o.heavy_rounds = v.parse().expect("--heavy-rounds N");
+                assert!(o.heavy_rounds >= 1, "--heavy-rounds: at least 1");
+            }
             "--shard-sites" => o.shard_sites = v.parse().expect("--shard-sites N"),
             "--shards" => o.shards = v.parse().expect("--shards N"),
             "--shard-args" => o.shard_args = v.clone(),
@@ -279,7 +282,10 @@ async fn run_floor(
     for b in 0..browsers {
         let (cfg, url, next) = (cfg.clone(), driver.url().to_string(), next.clone());
         tasks.push(tokio::spawn(async move {
+            // A fresh profile every run, as pixelcensus starts its browsers with (a second
+            // round at the same concurrency would otherwise find the first one's cache).
             let profile = cfg.profile_root.join(format!("floor-{b}"));
+            let _ = std::fs::remove_dir_all(&profile);
             std::fs::create_dir_all(&profile).unwrap();
             let _ = tokio_rustls::rustls::crypto::ring::default_provider().install_default();
             let caps = json!({
@@ -839,14 +845,8 @@ async fn bench_shards(web: &TestWeb, o: &Opts, dir: &Path) {
 /// Concurrency at a realistic dwell on realistic pages: `--browsers` 2, 4, 8, 12 and `auto`
 /// (the default) on `bench-heavy-<n>.test` (300 KB pages with 30 subresources, slow and
 /// failing sites among them), each beside the bare loop at the same dwell and concurrency.
-async fn bench_browsers(
-    web: &TestWeb,
-    n: usize,
-    dwell: f64,
-    rounds: usize,
-    dir: &Path,
-    offset: &mut usize,
-) {
+async fn bench_browsers(web: &TestWeb, o: &Opts, dir: &Path, offset: &mut usize) {
+    let (n, dwell, rounds) = (o.heavy, o.heavy_dwell, o.heavy_rounds);
     println!(
         "\nconcurrency: {n} heavy sites per run (300 KB, 30 subresources; every 20th slow, 25th HTTP 500, 50th never finishes), --dwell {dwell}, --page-timeout 15, {rounds} round(s)"
     );
@@ -868,12 +868,12 @@ async fn bench_browsers(
     // Per configuration and round: (floor sites/min, CPU, peak MiB) and the same of
     // pixelcensus. Rounds alternate the order (2 … auto, then auto … 2) so that a machine
     // getting slower or faster over the bench weighs on every configuration alike.
-    let mut runs: Vec<Vec<(Option<Figures>, Figures)>> = vec![Vec::new(); 5];
+    let mut runs: Vec<Vec<(Option<Figures>, Figures)>> = vec![Vec::new(); CONFIGS.len()];
     for round in 0..rounds {
         let order: Vec<usize> = if round % 2 == 0 {
-            (0..5).collect()
+            (0..CONFIGS.len()).collect()
         } else {
-            (0..5).rev().collect()
+            (0..CONFIGS.len()).rev().collect()
         };
         for i in order {
             let b = CONFIGS[i];
@@ -1097,15 +1097,7 @@ async fn main() {
         let web = TestWeb::start(0, None).await.unwrap();
         let tmp = tempfile::tempdir().unwrap();
         let mut offset = 0;
-        bench_browsers(
-            &web,
-            o.heavy,
-            o.heavy_dwell,
-            o.heavy_rounds,
-            tmp.path(),
-            &mut offset,
-        )
-        .await;
+        bench_browsers(&web, &o, tmp.path(), &mut offset).await;
         web.stop();
         return;
     }
@@ -1275,15 +1267,7 @@ async fn main() {
         bench_prescan(&web, o.prescan, tmp.path(), &mut offset).await;
     }
     if o.heavy > 0 {
-        bench_browsers(
-            &web,
-            o.heavy,
-            o.heavy_dwell,
-            o.heavy_rounds,
-            tmp.path(),
-            &mut offset,
-        )
-        .await;
+        bench_browsers(&web, &o, tmp.path(), &mut offset).await;
     }
     web.stop();
     if o.requests > 0 && o.only.as_deref() != Some("crawl") {
