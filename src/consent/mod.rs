@@ -344,16 +344,21 @@ pub fn page_script() -> &'static str {
 }
 
 /// The vendored rules split for the page: the rules that apply anywhere as one JSON string,
-/// and the site-specific ones (83 % of the bytes) as `[urlPattern, rule JSON]` pairs, so a
-/// document parses only the rules whose pattern matches its own URL — the same test
-/// autoconsent makes before it uses a site-specific rule.
+/// and the site-specific ones (83 % of the bytes) as `[urlPattern, literals, rule JSON]`
+/// triples, so a document parses only the rules whose pattern matches its own URL — the same
+/// test autoconsent makes before it uses a site-specific rule. `literals` (see
+/// [`required_literals`]) lets the page skip a pattern without compiling it when its URL
+/// contains none of them: building ~600 regular expressions cost every document ~10 ms.
 fn split_rules() -> (String, String) {
     let all: Value = serde_json::from_str(AUTOCONSENT_RULES).expect("vendored rules are JSON");
     let mut generic = Vec::new();
     let mut site = Vec::new();
     for r in all["autoconsent"].as_array().into_iter().flatten() {
         match r.pointer("/runContext/urlPattern").and_then(Value::as_str) {
-            Some(p) if !p.is_empty() => site.push((p.to_string(), r.to_string())),
+            Some(p) if !p.is_empty() => {
+                let literals = required_literals(p).unwrap_or_default();
+                site.push((p.to_string(), literals, r.to_string()))
+            }
             _ => generic.push(r.clone()),
         }
     }
@@ -362,6 +367,102 @@ fn split_rules() -> (String, String) {
         serde_json::to_string(&generic).expect("a string serialises"),
         serde_json::to_string(&site).expect("pairs serialise"),
     )
+}
+
+/// Substrings one of which every match of the JavaScript regular expression `pattern` (no
+/// flags, as autoconsent's `url.match(urlPattern)` builds it) contains: for each top-level
+/// alternative, its longest run of characters that no quantifier makes optional and no
+/// group, class or wildcard interrupts. `None` when some alternative has no run of three or
+/// more characters or uses syntax this reading does not follow (`{}` quantifiers, escapes
+/// such as `\u0041` or `\1`): the page then tests the pattern itself.
+fn required_literals(pattern: &str) -> Option<Vec<String>> {
+    let mut alternatives = vec![String::new()];
+    let (mut depth, mut in_class, mut escaped) = (0usize, false, false);
+    for c in pattern.chars() {
+        let top = depth == 0 && !in_class && !escaped;
+        match c {
+            _ if escaped => escaped = false,
+            '\\' => escaped = true,
+            '[' if !in_class => in_class = true,
+            ']' if in_class => in_class = false,
+            '(' if !in_class => depth += 1,
+            ')' if !in_class => depth = depth.checked_sub(1)?,
+            _ => {}
+        }
+        if top && c == '|' {
+            alternatives.push(String::new());
+        } else {
+            alternatives
+                .last_mut()
+                .expect("one alternative at least")
+                .push(c);
+        }
+    }
+    if depth != 0 || in_class || escaped {
+        return None;
+    }
+    alternatives
+        .iter()
+        .map(|a| longest_run(a).filter(|r| r.chars().count() >= 3))
+        .collect()
+}
+
+/// The longest literal run of one alternative of a pattern (see [`required_literals`]).
+fn longest_run(alternative: &str) -> Option<String> {
+    let (mut best, mut run) = (String::new(), String::new());
+    let finish = |run: &mut String, best: &mut String| {
+        if run.len() > best.len() {
+            *best = std::mem::take(run);
+        }
+        run.clear();
+    };
+    let mut chars = alternative.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => match chars.next()? {
+                e if e.is_ascii_punctuation() => run.push(e),
+                'd' | 'D' | 'w' | 'W' | 's' | 'S' | 'b' | 'B' => finish(&mut run, &mut best),
+                _ => return None,
+            },
+            '[' => {
+                finish(&mut run, &mut best);
+                let mut escaped = false;
+                loop {
+                    match chars.next()? {
+                        _ if escaped => escaped = false,
+                        '\\' => escaped = true,
+                        ']' => break,
+                        _ => {}
+                    }
+                }
+            }
+            '(' => {
+                finish(&mut run, &mut best);
+                let (mut depth, mut in_class, mut escaped) = (1usize, false, false);
+                while depth > 0 {
+                    match chars.next()? {
+                        _ if escaped => escaped = false,
+                        '\\' => escaped = true,
+                        '[' => in_class = true,
+                        ']' => in_class = false,
+                        '(' if !in_class => depth += 1,
+                        ')' if !in_class => depth -= 1,
+                        _ => {}
+                    }
+                }
+            }
+            // The atom before `?` or `*` may be absent: it leaves the run.
+            '?' | '*' => {
+                run.pop();
+                finish(&mut run, &mut best);
+            }
+            '+' | '.' | '^' | '$' => finish(&mut run, &mut best),
+            '{' => return None,
+            c => run.push(c),
+        }
+    }
+    finish(&mut run, &mut best);
+    Some(best)
 }
 
 /// The heuristic script with its phrase lists.
@@ -674,9 +775,22 @@ mod tests {
         let (generic, site) = split_rules();
         let generic: Vec<Value> =
             serde_json::from_str(&serde_json::from_str::<String>(&generic).unwrap()).unwrap();
-        let site: Vec<(String, String)> = serde_json::from_str(&site).unwrap();
+        let site: Vec<(String, Vec<String>, String)> = serde_json::from_str(&site).unwrap();
         assert_eq!(generic.len() + site.len(), 797);
         assert!(site.len() > 500 && generic.iter().any(|r| r["name"] == "didomi"));
+        // Once, not also in the shim's comments: the page script is evaluated in every
+        // document, so each copy costs every page its parsing.
+        let (generic_js, site_js) = split_rules();
+        assert_eq!(js.matches(generic_js.as_str()).count(), 1);
+        assert_eq!(js.matches(site_js.as_str()).count(), 1);
+        assert!(js.len() < 1_000_000, "page script of {} bytes", js.len());
+        // Nearly every site pattern can be skipped without compiling it.
+        let filtered = site.iter().filter(|(_, lits, _)| !lits.is_empty()).count();
+        assert!(
+            filtered * 100 >= site.len() * 95,
+            "{filtered} of {}",
+            site.len()
+        );
         assert!(js.contains("\"autoAction\":null"));
         assert!(js.contains("\"isMainWorld\":true"));
         assert!(js.contains("autoconsentReceiveMessage"));
@@ -690,6 +804,106 @@ mod tests {
             .collect();
         assert!(names.contains("didomi"));
         assert!(!heuristic_js().contains("__PC_"));
+    }
+
+    #[test]
+    fn required_literals_follow_the_pattern_syntax() {
+        let lits = |p: &str| required_literals(p);
+        let v = |xs: &[&str]| Some(xs.iter().map(|x| x.to_string()).collect::<Vec<_>>());
+        assert_eq!(lits(r"^https?://(www\.)?tesco\.com/"), v(&["tesco.com/"]));
+        assert_eq!(
+            lits(r"^https://(www\.)?conference-board\.org/"),
+            v(&["conference-board.org/"])
+        );
+        assert_eq!(
+            lits(r"^https://www\.ecosia\.org/"),
+            v(&["https://www.ecosia.org/"])
+        );
+        // An optional character leaves the run; `+` keeps it, once.
+        assert_eq!(lits(r"xhamster\d?\.com"), v(&["xhamster"]));
+        assert_eq!(lits(r"abcdefx?yz"), v(&["abcdef"]));
+        assert_eq!(lits(r"abc+defgh"), v(&["defgh"]));
+        // One literal per top-level alternative; `|` inside a group or class is not one.
+        assert_eq!(
+            lits(r"^https://a\.web\.de/|^https://b\.gmx\.net/"),
+            v(&["https://a.web.de/", "https://b.gmx.net/"])
+        );
+        assert_eq!(
+            lits(r"^https://(www|old)\.reddit\.com/"),
+            v(&[".reddit.com/"])
+        );
+        assert_eq!(lits(r"[|]+abcd"), v(&["abcd"]));
+        // An alternative without a run of three, or syntax not followed: no filter.
+        assert_eq!(lits(r"^https://abcdef\.com/|^ab"), None);
+        assert_eq!(lits(r"^https://x{2}yz\.com/"), None);
+        assert_eq!(lits(r"^https://\u0061bc\.com/"), None);
+        assert_eq!(lits(r"^(a)\1bcdef"), None);
+        assert_eq!(lits(r"^https://(abc\.com/"), None);
+    }
+
+    /// The pattern without `^`, `$`, `\b` and `\B` outside character classes.
+    fn strip_anchors(p: &str) -> String {
+        let (mut out, mut in_class) = (String::new(), false);
+        let mut chars = p.chars().peekable();
+        while let Some(c) = chars.next() {
+            match c {
+                '\\' => match chars.next() {
+                    Some('b' | 'B') if !in_class => {}
+                    Some(e) => out.extend(['\\', e]),
+                    None => out.push(c),
+                },
+                '[' if !in_class => {
+                    in_class = true;
+                    out.push(c);
+                    if chars.peek() == Some(&'^') {
+                        out.push(chars.next().unwrap());
+                    }
+                }
+                ']' if in_class => {
+                    in_class = false;
+                    out.push(c);
+                }
+                '^' | '$' if !in_class => {}
+                c => out.push(c),
+            }
+        }
+        out
+    }
+
+    /// Every string the regex engine generates for a vendored pattern contains one of the
+    /// pattern's literals: skipping a pattern whose literals a URL lacks never skips a rule
+    /// autoconsent would have used.
+    #[test]
+    fn required_literals_never_skip_a_matching_url() {
+        use rand::{Rng, SeedableRng};
+        let rules: Value = serde_json::from_str(AUTOCONSENT_RULES).unwrap();
+        let mut rng = rand::rngs::StdRng::seed_from_u64(7);
+        let (mut checked, mut patterns) = (0, 0);
+        for r in rules["autoconsent"].as_array().unwrap() {
+            let Some(p) = r.pointer("/runContext/urlPattern").and_then(Value::as_str) else {
+                continue;
+            };
+            let Some(lits) = required_literals(p) else {
+                continue;
+            };
+            // JavaScript syntax the Rust parser does not take (e.g. `\/`) is left out.
+            // The sampler takes no anchors; without them the pattern matches more strings,
+            // each of which must still hold a literal.
+            let unanchored = strip_anchors(p);
+            let sampler = rand_regex::Regex::compile(&unanchored, 3)
+                .unwrap_or_else(|e| panic!("{p}: the sampler refuses it ({e:?})"));
+            patterns += 1;
+            for _ in 0..50 {
+                let url: String = rng.sample(&sampler);
+                assert!(
+                    lits.iter().any(|l| url.contains(l.as_str())),
+                    "{p}: {url} lacks {lits:?}"
+                );
+                checked += 1;
+            }
+        }
+        assert!(patterns > 550, "only {patterns} patterns generated from");
+        assert!(checked > 27_000);
     }
 
     /// What heuristic.js does to a button's text before comparing it (`norm`).

@@ -3,9 +3,11 @@
 // the rules embedded below (no round trip to the crawler), keeps what autoconsent reports in
 // the top document's `window.__pcConsent` (frames forward theirs with postMessage), records
 // the moment of autoconsent's first click, and runs the crawler's `optIn` / `optOut`
-// command in whichever frame found the banner. Placeholders: __PC_CONFIG__,
-// __PC_GENERIC_RULES__ (a JSON string) and __PC_SITE_RULES__ ([urlPattern, rule JSON] pairs:
-// only the rules whose pattern matches this document's URL are parsed).
+// command in whichever frame found the banner. The crawler fills in three placeholders
+// (named in page_script(), never here, or the rules would land in this comment too): the
+// config, the generic rules (a JSON string) and the site rules ([urlPattern, literals, rule
+// JSON] triples: only the rules whose pattern matches this document's URL are parsed, and a
+// pattern is compiled only when the URL contains one of its literals, or it has none).
 (() => {
   if (window.__pcConsent) return;
   let isTop = false;
@@ -49,7 +51,9 @@
     const site = __PC_SITE_RULES__;
     const href = location.href;
     for (let i = 0; i < site.length; i++) {
-      try { if (href.match(site[i][0])) list.push(JSON.parse(site[i][1])); } catch (e) { /* a pattern this engine rejects */ }
+      const lits = site[i][1];
+      if (lits.length && !lits.some((l) => href.includes(l))) continue;
+      try { if (href.match(site[i][0])) list.push(JSON.parse(site[i][2])); } catch (e) { /* a pattern this engine rejects */ }
     }
     return { autoconsent: list };
   }
