@@ -8,7 +8,8 @@
 //!
 //! Memory is the proportional set size (PSS, so shared pages are not counted twice) of the
 //! whole process tree (pixelcensus, chromedriver, every Chromium process), sampled every
-//! 200 ms. Then a soak run (default 500 sites, 2 browsers, dwell 0) prints memory over time.
+//! second (faster sampling costs the crawls it measures CPU). Then a soak run (default 500
+//! sites, 2 browsers, dwell 0) prints memory over time.
 //!
 //! Last, analysis: a synthetic store of `--requests N` (default 1,000,000) requests shaped like
 //! the real pixels' (TikTok JSON, Meta image GETs and form POSTs, batched GA4 POSTs, CDN and
@@ -144,14 +145,18 @@ fn tree_pss_kib(root: u32) -> u64 {
     pixelcensus::tune::tree_memory(root) / 1024
 }
 
-/// Samples a process tree's memory until `stop`; returns (elapsed, KiB) samples.
+/// Samples a process tree's memory once a second until `stop`; returns (elapsed, KiB)
+/// samples. Reading the PSS of every Chromium process is kernel work charged to this process:
+/// five times a second it cost ~10 CPU-seconds a minute at 8 browsers (the bench process's
+/// CPU 18.1 s at 200 ms, 7.8 s at 1 s, floor run of 64 heavy sites), taken from the crawls it
+/// measures.
 fn sampler(root: u32, stop: Arc<AtomicBool>) -> std::thread::JoinHandle<Vec<(f64, u64)>> {
     std::thread::spawn(move || {
         let start = Instant::now();
         let mut out = Vec::new();
         while !stop.load(Ordering::Relaxed) {
             out.push((start.elapsed().as_secs_f64(), tree_pss_kib(root)));
-            std::thread::sleep(Duration::from_millis(200));
+            std::thread::sleep(Duration::from_secs(1));
         }
         out
     })
