@@ -17,6 +17,7 @@ use hyper::{Request, Response, StatusCode};
 use hyper_util::rt::TokioIo;
 use serde::{Deserialize, Serialize};
 use sites::Kind;
+use std::collections::HashMap;
 use std::convert::Infallible;
 use std::io::Write;
 use std::net::SocketAddr;
@@ -149,22 +150,66 @@ impl Drop for TestWeb {
     }
 }
 
+/// The test web's TLS: every host name gets its own self-signed certificate naming it and its
+/// `www.` sibling, as a real site's certificate does, made on the first connection to it.
+/// One certificate naming every host would travel in each response's DevTools
+/// `securityDetails` (3 KB of names; 44 % of a heavy page's Network events) and make the
+/// capture look dearer than on the real web.
 fn tls_config() -> std::io::Result<rustls::ServerConfig> {
-    let mut names: Vec<String> = sites::SITES.iter().map(|s| s.domain.to_string()).collect();
-    names.extend(TRACKER_HOSTS.iter().map(|h| h.to_string()));
-    names.push("localhost".into());
-    let ck = rcgen::generate_simple_self_signed(names).map_err(std::io::Error::other)?;
-    let cert = ck.cert.der().clone();
-    let key = rustls::pki_types::PrivateKeyDer::Pkcs8(ck.signing_key.serialize_der().into());
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let mut cfg = rustls::ServerConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .map_err(std::io::Error::other)?
         .with_no_client_auth()
-        .with_single_cert(vec![cert], key)
-        .map_err(std::io::Error::other)?;
+        .with_cert_resolver(Arc::new(PerHostCerts::default()));
     cfg.alpn_protocols = vec![b"http/1.1".to_vec()];
     Ok(cfg)
+}
+
+/// Certificates by host name, made on first use (see [`tls_config`]).
+#[derive(Debug, Default)]
+struct PerHostCerts {
+    made: Mutex<HashMap<String, Arc<rustls::sign::CertifiedKey>>>,
+}
+
+impl PerHostCerts {
+    /// At most this many are kept (a bench run names tens of thousands of hosts).
+    const KEEP: usize = 4096;
+
+    fn make(host: &str) -> Option<Arc<rustls::sign::CertifiedKey>> {
+        let other = match host.strip_prefix("www.") {
+            Some(bare) => bare.to_string(),
+            None => format!("www.{host}"),
+        };
+        let ck = rcgen::generate_simple_self_signed(vec![host.to_string(), other]).ok()?;
+        let key = rustls::pki_types::PrivateKeyDer::Pkcs8(ck.signing_key.serialize_der().into());
+        let key = rustls::crypto::ring::sign::any_supported_type(&key).ok()?;
+        Some(Arc::new(rustls::sign::CertifiedKey::new(
+            vec![ck.cert.der().clone()],
+            key,
+        )))
+    }
+}
+
+impl rustls::server::ResolvesServerCert for PerHostCerts {
+    fn resolve(
+        &self,
+        hello: rustls::server::ClientHello<'_>,
+    ) -> Option<Arc<rustls::sign::CertifiedKey>> {
+        let host = hello
+            .server_name()
+            .unwrap_or("localhost")
+            .to_ascii_lowercase();
+        if let Some(ck) = self.made.lock().unwrap().get(&host) {
+            return Some(ck.clone());
+        }
+        let ck = Self::make(&host)?;
+        let mut made = self.made.lock().unwrap();
+        if made.len() >= Self::KEEP {
+            made.clear();
+        }
+        Some(made.entry(host).or_insert(ck).clone())
+    }
 }
 
 /// True when `host` is one of the test web's own hosts (a site, an imitated tracker, or a
