@@ -723,7 +723,7 @@ async fn behave(
         .and_then(Value::as_array)
         .cloned()
         .unwrap_or_default();
-    let mut search: Option<(Element, String)> = None;
+    let mut search: Option<(Value, Element, String)> = None;
     let mut typed = 0;
     for f in fields {
         let (Some(el), Some(kind), Some(desc)) = (element(s, &f[0]), f[1].as_str(), f[2].as_str())
@@ -736,7 +736,7 @@ async fn behave(
             "name" => &c.name,
             "search" => {
                 if search.is_none() && search_allowed {
-                    search = Some((el, desc.to_string()));
+                    search = Some((f[0].clone(), el, desc.to_string()));
                 }
                 continue;
             }
@@ -746,14 +746,9 @@ async fn behave(
             break;
         }
         // Tab ends each value so `change` fires; never Enter, which would submit the form.
-        let keys = format!("{value}{}", char::from(fantoccini::key::Key::Tab));
-        match s.timed("typing", el.send_keys(&keys)).await {
-            Ok(()) => {
-                ev.actions.push(format!("typed {kind} into {desc}"));
-                typed += 1;
-            }
-            Err(e) if e.is_lost() => return Err(e),
-            Err(_) => {}
+        if type_into(s, &f[0], &el, &format!("{value}\t")).await? {
+            ev.actions.push(format!("typed {kind} into {desc}"));
+            typed += 1;
         }
     }
     if typed > 0 {
@@ -777,24 +772,92 @@ async fn behave(
         ));
     }
     let searched = search.is_some();
-    if let Some((el, desc)) = search {
+    if let Some((el_ref, el, desc)) = search {
         ev.step = Step::Search;
-        let keys = format!("{}{}", c.search, char::from(fantoccini::key::Key::Enter));
-        match s.timed("searching", el.send_keys(&keys)).await {
-            Ok(()) => {
-                ev.actions.push(format!("searched in {desc}"));
-                wait_loaded(s, cfg.page_timeout).await?;
-                cols.drain(cx, ev).await?;
-                ev.step = Step::Results;
-                tokio::time::sleep(dwell_before_scroll(cfg)).await;
-                scroll(s, cfg).await.ok();
-            }
-            Err(e) if e.is_lost() => return Err(e),
-            Err(_) => {}
+        // Enter only while the search box still has the focus (a page's script may move it).
+        if type_into(s, &el_ref, &el, &c.search).await?
+            && still_focused(s, &el_ref).await?
+            && type_into(s, &el_ref, &el, "\n").await?
+        {
+            ev.actions.push(format!("searched in {desc}"));
+            wait_loaded(s, cfg.page_timeout).await?;
+            cols.drain(cx, ev).await?;
+            ev.step = Step::Results;
+            tokio::time::sleep(dwell_before_scroll(cfg)).await;
+            scroll(s, cfg).await.ok();
         }
     }
     cols.drain(cx, ev).await?;
     Ok(searched)
+}
+
+/// Focuses a field for typing, as chromedriver's `sendKeys` does (scrolled into view, the
+/// caret at the end of what it holds); true when it has the focus.
+const FOCUS_JS: &str = r#"
+const e = arguments[0];
+if (!e || !e.isConnected) return false;
+e.scrollIntoView({ block: 'center', inline: 'nearest' });
+e.focus();
+try { const n = e.value.length; e.setSelectionRange(n, n); } catch (x) { /* e-mail fields have no caret position */ }
+return document.activeElement === e;
+"#;
+
+/// Types `keys` (`\t` Tab, `\n` Enter) into the field `el` (`r`: its WebDriver reference):
+/// focused by a script, then typed through the DevTools session with all its key events at
+/// once; where there is no DevTools endpoint, through chromedriver's `sendKeys`. Ok(false)
+/// when the field could not be focused or typed into (hidden, disabled, gone).
+async fn type_into(s: &Session, r: &Value, el: &Element, keys: &str) -> Result<bool, BrowserError> {
+    let focused = match s
+        .timed(
+            "focusing a field",
+            s.client().execute(FOCUS_JS, vec![r.clone()]),
+        )
+        .await
+    {
+        Ok(v) => v == Value::Bool(true),
+        Err(e) if e.is_lost() => return Err(e),
+        Err(_) => false,
+    };
+    if !focused {
+        return Ok(false);
+    }
+    match s.type_text(keys).await {
+        Ok(true) => return Ok(true),
+        Ok(false) => {}
+        Err(e) if e.is_lost() => return Err(e),
+        Err(_) => return Ok(false),
+    }
+    let wd: String = keys
+        .chars()
+        .map(|c| match c {
+            '\t' => char::from(fantoccini::key::Key::Tab),
+            '\n' => char::from(fantoccini::key::Key::Enter),
+            c => c,
+        })
+        .collect();
+    match s.timed("typing", el.send_keys(&wd)).await {
+        Ok(()) => Ok(true),
+        Err(e) if e.is_lost() => Err(e),
+        Err(_) => Ok(false),
+    }
+}
+
+/// True while the field `r` has the focus.
+async fn still_focused(s: &Session, r: &Value) -> Result<bool, BrowserError> {
+    match s
+        .timed(
+            "checking the focus",
+            s.client().execute(
+                "return document.activeElement === arguments[0];",
+                vec![r.clone()],
+            ),
+        )
+        .await
+    {
+        Ok(v) => Ok(v == Value::Bool(true)),
+        Err(e) if e.is_lost() => Err(e),
+        Err(_) => Ok(false),
+    }
 }
 
 fn element(s: &Session, v: &Value) -> Option<Element> {

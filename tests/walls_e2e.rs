@@ -120,6 +120,93 @@ async fn bot_walls_are_recorded_with_their_kind_and_a_clearing_challenge_is_foll
     );
     assert_eq!(facts["window"], serde_json::json!([1366, 768]), "{facts}");
     assert_eq!(facts["languages"][0], "en-US", "{facts}");
+    // The visitor types as a keyboard does (its keys go through DevTools, all of a value's
+    // at once): for every character, in order, a trusted keydown with the US keyboard's key,
+    // code and Shift, a keypress, beforeinput and input with the character, a keyup; then
+    // Tab, which types nothing and moves on (the probe's `change` report).
+    let keys = probe
+        .requests
+        .iter()
+        .find(|r| r.url.ends_with("/v1/probe-keys"))
+        .and_then(|r| r.body.clone())
+        .expect("the probe's field was typed into and reported");
+    let keys: serde_json::Value = serde_json::from_slice(&keys).unwrap();
+    let email = &probe.canaries.email;
+    assert_eq!(keys["value"], email.as_str(), "{keys}");
+    let log: Vec<Vec<serde_json::Value>> = serde_json::from_value(keys["log"].clone()).unwrap();
+    assert!(
+        log.iter()
+            .all(|e| e.last() == Some(&serde_json::json!(true))),
+        "every event is trusted: {log:?}"
+    );
+    let expect_code = |c: char| match c {
+        'a'..='z' => (
+            format!("Key{}", c.to_ascii_uppercase()),
+            c.to_ascii_uppercase() as u64,
+            false,
+        ),
+        '0'..='9' => (format!("Digit{c}"), c as u64, false),
+        '@' => ("Digit2".to_string(), 50, true),
+        '.' => ("Period".to_string(), 190, false),
+        _ => panic!("a canary e-mail has no {c:?}"),
+    };
+    let mut at = 0;
+    for c in email.chars() {
+        let ev = &log[at..at + 5];
+        let (code, key_code, shift) = expect_code(c);
+        let s = c.to_string();
+        assert_eq!(
+            ev[0][..5],
+            [
+                serde_json::json!("keydown"),
+                s.clone().into(),
+                code.clone().into(),
+                key_code.into(),
+                shift.into()
+            ],
+            "{c:?}: {ev:?}"
+        );
+        assert_eq!(
+            ev[1][..3],
+            [serde_json::json!("keypress"), s.clone().into(), code.into()],
+            "{c:?}: {ev:?}"
+        );
+        assert_eq!(
+            ev[2][..3],
+            [
+                serde_json::json!("beforeinput"),
+                "insertText".into(),
+                s.clone().into()
+            ],
+            "{c:?}: {ev:?}"
+        );
+        assert_eq!(
+            ev[3][..3],
+            [
+                serde_json::json!("input"),
+                "insertText".into(),
+                s.clone().into()
+            ],
+            "{c:?}: {ev:?}"
+        );
+        assert_eq!(
+            ev[4][..2],
+            [serde_json::json!("keyup"), s.into()],
+            "{c:?}: {ev:?}"
+        );
+        at += 5;
+    }
+    assert_eq!(
+        log[at][..3],
+        [serde_json::json!("keydown"), "Tab".into(), "Tab".into()],
+        "{log:?}"
+    );
+    assert!(
+        log[at + 1..]
+            .iter()
+            .all(|e| e[0] != "keypress" && e[0] != "input"),
+        "Tab types nothing: {log:?}"
+    );
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
     assert!(
         html.contains("bot_wall"),

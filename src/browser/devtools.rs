@@ -201,6 +201,77 @@ impl DevTools {
         }
     }
 
+    /// Sends `calls` (parameters of `method`) to one session in order, without waiting
+    /// between them, then waits for every answer: pipelined input, which the page receives
+    /// back to back as from a fast typist. The first error, if any; `Stuck` when the page has
+    /// not answered them all within `budget` (its renderer is busy or spinning).
+    pub async fn call_all(
+        &self,
+        session: &str,
+        method: &str,
+        calls: Vec<Value>,
+        budget: Duration,
+    ) -> Result<(), BrowserError> {
+        let mut waits = Vec::with_capacity(calls.len());
+        let mut ids = Vec::with_capacity(calls.len());
+        {
+            let mut sh = self.shared.lock().unwrap();
+            if sh.closed {
+                return Err(BrowserError::Lost("DevTools connection closed".into()));
+            }
+            for params in calls {
+                let id = self.next_id.fetch_add(1, Ordering::Relaxed) + 1;
+                let (tx, rx) = oneshot::channel();
+                sh.pending.insert(id, tx);
+                let msg =
+                    json!({ "id": id, "method": method, "params": params, "sessionId": session });
+                if self.out.send(msg.to_string()).is_err() {
+                    return Err(BrowserError::Lost("DevTools connection closed".into()));
+                }
+                waits.push(rx);
+                ids.push(id);
+            }
+        }
+        let all = async {
+            for rx in waits {
+                match rx.await {
+                    Ok(Ok(_)) => {}
+                    Ok(Err(e)) => return Err(BrowserError::Command(format!("{method}: {e}"))),
+                    Err(_) => return Err(BrowserError::Lost("DevTools connection closed".into())),
+                }
+            }
+            Ok(())
+        };
+        match tokio::time::timeout(budget, all).await {
+            Ok(r) => r,
+            Err(_) => {
+                let mut sh = self.shared.lock().unwrap();
+                for id in ids {
+                    sh.pending.remove(&id);
+                }
+                Err(BrowserError::Stuck(format!(
+                    "the page did not take {method} within {} s",
+                    budget.as_secs_f32()
+                )))
+            }
+        }
+    }
+
+    /// Attaches to a page (flattened) and returns the session for its page-level commands;
+    /// no domain is enabled on it, so it carries no events.
+    pub async fn attach(&self, target_id: &str) -> Result<String, BrowserError> {
+        let v = self
+            .call(
+                "Target.attachToTarget",
+                json!({ "targetId": target_id, "flatten": true }),
+            )
+            .await?;
+        v.get("sessionId")
+            .and_then(Value::as_str)
+            .map(str::to_string)
+            .ok_or_else(|| BrowserError::Command("Target.attachToTarget gave no session".into()))
+    }
+
     /// Starts capturing the page's workers (see the module docs): from now on every worker
     /// the browser starts is attached, set up and resumed by the connection's task.
     pub async fn capture_workers(&self) -> Result<(), BrowserError> {

@@ -46,6 +46,8 @@ pub struct Session {
     devtools: tokio::sync::Mutex<DevToolsState>,
     /// Worker capture was turned on (once per browser).
     workers_on: std::sync::atomic::AtomicBool,
+    /// The DevTools session attached to the visit's tab, for typing (on first use).
+    tab_session: tokio::sync::Mutex<Option<String>>,
     /// While a visit runs: no command may run past this instant.
     deadline: Mutex<Option<Instant>>,
     /// Visits made in this browser (for `--recycle`).
@@ -212,6 +214,7 @@ impl Session {
             debugger,
             devtools: tokio::sync::Mutex::new(DevToolsState::Untried),
             workers_on: std::sync::atomic::AtomicBool::new(false),
+            tab_session: tokio::sync::Mutex::new(None),
             deadline: Mutex::new(None),
             visits: 0,
             spoiled: false,
@@ -412,6 +415,16 @@ impl Session {
     where
         F: Future<Output = Result<T, fantoccini::error::CmdError>>,
     {
+        self.within(what, budget, async { fut.await.map_err(classify) })
+            .await
+    }
+
+    /// Runs a browser future under `budget` and the visit's deadline, whichever comes
+    /// first; a timeout means the page holds the browser (`Stuck`).
+    async fn within<T, F>(&self, what: &str, budget: Duration, fut: F) -> Result<T, BrowserError>
+    where
+        F: Future<Output = Result<T, BrowserError>>,
+    {
         let deadline = *self.deadline.lock().unwrap();
         let left = deadline.map(|d| d.saturating_duration_since(Instant::now()));
         if left == Some(Duration::ZERO) {
@@ -424,7 +437,7 @@ impl Session {
             _ => (budget, false),
         };
         match tokio::time::timeout(budget, fut).await {
-            Ok(r) => r.map_err(classify),
+            Ok(r) => r,
             Err(_) if cut => Err(BrowserError::Stuck(format!(
                 "the visit's deadline passed during {what}"
             ))),
@@ -433,6 +446,40 @@ impl Session {
                 budget.as_secs_f32()
             ))),
         }
+    }
+
+    /// Types `text` (see [`super::keys`]: `\t` is Tab, `\n` Enter) into whatever has focus
+    /// in the visit's tab, through the browser's DevTools session with every key event sent
+    /// at once — what chromedriver's `sendKeys` does one round trip per event, the page gets
+    /// the same events in the same order. Ok(false) when there is no DevTools endpoint or the
+    /// tab cannot be attached (type through WebDriver instead).
+    pub async fn type_text(&self, text: &str) -> Result<bool, BrowserError> {
+        let Some(dt) = self.devtools().await else {
+            return Ok(false);
+        };
+        let session = {
+            let mut tab = self.tab_session.lock().await;
+            if tab.is_none() && !self.main_window.is_empty() {
+                *tab = dt.attach(&self.main_window).await.ok();
+            }
+            match tab.clone() {
+                Some(s) => s,
+                None => return Ok(false),
+            }
+        };
+        let events = super::keys::key_events(text);
+        let r = self
+            .within(
+                "typing",
+                self.cmd_timeout,
+                dt.call_all(&session, "Input.dispatchKeyEvent", events, self.cmd_timeout),
+            )
+            .await;
+        if let Err(BrowserError::Command(_)) = &r {
+            // The session is gone (the tab was replaced): attach again next time.
+            *self.tab_session.lock().await = None;
+        }
+        r.map(|()| true)
     }
 
     /// Sends a Chrome DevTools Protocol command to the page.

