@@ -746,7 +746,7 @@ async fn behave(
             break;
         }
         // Tab ends each value so `change` fires; never Enter, which would submit the form.
-        if type_into(s, &f[0], &el, &format!("{value}\t")).await? {
+        if focus(s, &f[0]).await? && type_keys(s, &el, &format!("{value}\t")).await? {
             ev.actions.push(format!("typed {kind} into {desc}"));
             typed += 1;
         }
@@ -775,9 +775,10 @@ async fn behave(
     if let Some((el_ref, el, desc)) = search {
         ev.step = Step::Search;
         // Enter only while the search box still has the focus (a page's script may move it).
-        if type_into(s, &el_ref, &el, &c.search).await?
-            && still_focused(s, &el_ref).await?
-            && type_into(s, &el_ref, &el, "\n").await?
+        if focus(s, &el_ref).await?
+            && type_keys(s, &el, &c.search).await?
+            && has_focus(s, &el_ref).await?
+            && type_keys(s, &el, "\n").await?
         {
             ev.actions.push(format!("searched in {desc}"));
             wait_loaded(s, cfg.page_timeout).await?;
@@ -791,36 +792,46 @@ async fn behave(
     Ok(searched)
 }
 
-/// Focuses a field for typing, as chromedriver's `sendKeys` does (scrolled into view, the
-/// caret at the end of what it holds); true when it has the focus.
+/// Focuses a field for typing, as chromedriver's `sendKeys` does (`focus()` scrolls it into
+/// view when it is not, and only then; the caret at the end of what it holds); true when it
+/// has the focus.
 const FOCUS_JS: &str = r#"
 const e = arguments[0];
 if (!e || !e.isConnected) return false;
-e.scrollIntoView({ block: 'center', inline: 'nearest' });
 e.focus();
 try { const n = e.value.length; e.setSelectionRange(n, n); } catch (x) { /* e-mail fields have no caret position */ }
 return document.activeElement === e;
 "#;
 
-/// Types `keys` (`\t` Tab, `\n` Enter) into the field `el` (`r`: its WebDriver reference):
-/// focused by a script, then typed through the DevTools session with all its key events at
-/// once; where there is no DevTools endpoint, through chromedriver's `sendKeys`. Ok(false)
-/// when the field could not be focused or typed into (hidden, disabled, gone).
-async fn type_into(s: &Session, r: &Value, el: &Element, keys: &str) -> Result<bool, BrowserError> {
-    let focused = match s
-        .timed(
-            "focusing a field",
-            s.client().execute(FOCUS_JS, vec![r.clone()]),
-        )
-        .await
-    {
-        Ok(v) => v == Value::Bool(true),
-        Err(e) if e.is_lost() => return Err(e),
-        Err(_) => false,
-    };
-    if !focused {
-        return Ok(false);
+/// Focuses the field `r` (its WebDriver reference) for typing; false when it cannot have the
+/// focus (hidden, disabled, gone).
+async fn focus(s: &Session, r: &Value) -> Result<bool, BrowserError> {
+    script_says_yes(s, "focusing a field", FOCUS_JS, r).await
+}
+
+/// True while the field `r` has the focus.
+async fn has_focus(s: &Session, r: &Value) -> Result<bool, BrowserError> {
+    let js = "return document.activeElement === arguments[0];";
+    script_says_yes(s, "checking the focus", js, r).await
+}
+
+async fn script_says_yes(
+    s: &Session,
+    what: &str,
+    js: &str,
+    r: &Value,
+) -> Result<bool, BrowserError> {
+    match s.timed(what, s.client().execute(js, vec![r.clone()])).await {
+        Ok(v) => Ok(v == Value::Bool(true)),
+        Err(e) if e.is_lost() => Err(e),
+        Err(_) => Ok(false),
     }
+}
+
+/// Types `keys` (`\t` Tab, `\n` Enter) into the focused field: through the tab's DevTools
+/// session with all of its key events at once; where there is no DevTools endpoint, through
+/// chromedriver's `sendKeys` to the field `el`. Ok(false) when the page did not take them.
+async fn type_keys(s: &Session, el: &Element, keys: &str) -> Result<bool, BrowserError> {
     match s.type_text(keys).await {
         Ok(true) => return Ok(true),
         Ok(false) => {}
@@ -837,24 +848,6 @@ async fn type_into(s: &Session, r: &Value, el: &Element, keys: &str) -> Result<b
         .collect();
     match s.timed("typing", el.send_keys(&wd)).await {
         Ok(()) => Ok(true),
-        Err(e) if e.is_lost() => Err(e),
-        Err(_) => Ok(false),
-    }
-}
-
-/// True while the field `r` has the focus.
-async fn still_focused(s: &Session, r: &Value) -> Result<bool, BrowserError> {
-    match s
-        .timed(
-            "checking the focus",
-            s.client().execute(
-                "return document.activeElement === arguments[0];",
-                vec![r.clone()],
-            ),
-        )
-        .await
-    {
-        Ok(v) => Ok(v == Value::Bool(true)),
         Err(e) if e.is_lost() => Err(e),
         Err(_) => Ok(false),
     }

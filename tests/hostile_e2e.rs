@@ -108,6 +108,16 @@ async fn hostile_pages_are_bounded_classified_and_harmless() {
         "{:?}",
         hog.error
     );
+    // A page that hangs on the first key typed into it: the typing (through DevTools) is
+    // given up, the tab closed from outside, and the visit kept with what the page sent.
+    let key_hog = &v["key-hog.test"];
+    let e = key_hog.error.as_deref().unwrap_or("");
+    assert!(e.contains("visit cut off") && e.contains("typing"), "{e}");
+    assert!(
+        key_hog.actions.iter().all(|a| !a.starts_with("typed")),
+        "{:?}",
+        key_hog.actions
+    );
     // Pages that loop on dialogs, refreshes, history moves or document.write still yield
     // their capture: the GA4 hit each sends at load.
     for host in [
@@ -117,6 +127,7 @@ async fn hostile_pages_are_bounded_classified_and_harmless() {
         "docwrite-flood.test",
         "download-after.test",
         "hog.test",
+        "key-hog.test",
     ] {
         assert!(
             v[host]

@@ -475,11 +475,18 @@ impl Session {
                 dt.call_all(&session, "Input.dispatchKeyEvent", events, self.cmd_timeout),
             )
             .await;
-        if let Err(BrowserError::Command(_)) = &r {
-            // The session is gone (the tab was replaced): attach again next time.
-            *self.tab_session.lock().await = None;
+        match r {
+            Ok(()) => Ok(true),
+            Err(BrowserError::Command(e)) => {
+                // The session is gone (the tab was replaced): attach again next time.
+                *self.tab_session.lock().await = None;
+                Err(BrowserError::Command(e))
+            }
+            Err(BrowserError::Stuck(e)) if !e.contains("typing") => {
+                Err(BrowserError::Stuck(format!("typing: {e}")))
+            }
+            Err(e) => Err(e),
         }
-        r.map(|()| true)
     }
 
     /// Sends a Chrome DevTools Protocol command to the page.

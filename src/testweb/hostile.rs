@@ -1,8 +1,8 @@
 //! Pages written to be hostile to a crawler (the sites themselves are listed in
 //! [`super::sites::SITES`] at rank 0, with the outcome a crawl must record): forms that must not
 //! be submitted, downloads, loops of dialogs, refreshes, redirects and history moves, popups,
-//! a refused beacon, floods of `document.write`, cookies and pings, focus stealing, WebRTC, and
-//! values a spreadsheet would run as formulas. `tests/hostile_e2e.rs` crawls them all.
+//! a refused beacon, floods of `document.write`, cookies and pings, focus stealing, a page that
+//! hangs on the first key typed, WebRTC, and values a spreadsheet would run as formulas. `tests/hostile_e2e.rs` crawls them all.
 
 /// Paths a crawl must never cause: a submission of a form other than search.
 pub const NEVER_SUBMIT: &str = "/never-submit";
@@ -21,6 +21,7 @@ pub const HOSTS: &[&str] = &[
     "big-beacon.test",
     "history-loop.test",
     "focus-steal.test",
+    "key-hog.test",
     "docwrite-flood.test",
     "giant-cookies.test",
     "webrtc.test",
@@ -129,6 +130,15 @@ pub const FOCUS_STEAL: &str = r#"
 <label>Email <input type="email" name="email"></label> <label>Decoy <input type="text" id="decoy" name="decoy"></label>
 </form>
 <script>setInterval(function () { var d = document.getElementById('decoy'); if (d) d.focus(); }, 5);</script>
+"#;
+
+/// A field whose page hangs its main thread on the first key typed into it: the keys never
+/// land, the visit is cut off from outside and what the page sent is kept.
+pub const KEY_HOG: &str = r#"
+<form id="contact" action="/never-submit?form=contact" method="post">
+<label>Email <input type="email" name="email"></label>
+</form>
+<script>document.addEventListener('keydown', function () { for (;;) {} }, true);</script>
 "#;
 
 /// After load, rewrites the document with 100 KB of text every millisecond for 3 s.

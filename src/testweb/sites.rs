@@ -1061,6 +1061,14 @@ pub const SITES: &[Site] = &[
         hostile::FOCUS_STEAL,
     ),
     page(
+        "key-hog.test",
+        0,
+        &[Tracker::Ga4],
+        false,
+        false,
+        hostile::KEY_HOG,
+    ),
+    page(
         "docwrite-flood.test",
         0,
         &[Tracker::Ga4],
