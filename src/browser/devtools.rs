@@ -172,22 +172,10 @@ impl DevTools {
         method: &str,
         params: Value,
     ) -> Result<Value, BrowserError> {
-        let id = self.next_id.fetch_add(1, Ordering::Relaxed) + 1;
-        let (tx, rx) = oneshot::channel();
-        {
+        let (id, rx) = {
             let mut sh = self.shared.lock().unwrap();
-            if sh.closed {
-                return Err(BrowserError::Lost("DevTools connection closed".into()));
-            }
-            sh.pending.insert(id, tx);
-        }
-        let mut msg = json!({ "id": id, "method": method, "params": params });
-        if let Some(s) = session {
-            msg["sessionId"] = json!(s);
-        }
-        if self.out.send(msg.to_string()).is_err() {
-            return Err(BrowserError::Lost("DevTools connection closed".into()));
-        }
+            self.send(&mut sh, session, method, params)?
+        };
         match tokio::time::timeout(self.timeout, rx).await {
             Ok(Ok(Ok(v))) => Ok(v),
             Ok(Ok(Err(e))) => Err(BrowserError::Command(format!("{method}: {e}"))),
@@ -216,18 +204,8 @@ impl DevTools {
         let mut ids = Vec::with_capacity(calls.len());
         {
             let mut sh = self.shared.lock().unwrap();
-            if sh.closed {
-                return Err(BrowserError::Lost("DevTools connection closed".into()));
-            }
             for params in calls {
-                let id = self.next_id.fetch_add(1, Ordering::Relaxed) + 1;
-                let (tx, rx) = oneshot::channel();
-                sh.pending.insert(id, tx);
-                let msg =
-                    json!({ "id": id, "method": method, "params": params, "sessionId": session });
-                if self.out.send(msg.to_string()).is_err() {
-                    return Err(BrowserError::Lost("DevTools connection closed".into()));
-                }
+                let (id, rx) = self.send(&mut sh, Some(session), method, params)?;
                 waits.push(rx);
                 ids.push(id);
             }
@@ -270,6 +248,30 @@ impl DevTools {
             .and_then(Value::as_str)
             .map(str::to_string)
             .ok_or_else(|| BrowserError::Command("Target.attachToTarget gave no session".into()))
+    }
+
+    /// Registers a command's answer and writes the command (to `session`, or the browser).
+    fn send(
+        &self,
+        sh: &mut Shared,
+        session: Option<&str>,
+        method: &str,
+        params: Value,
+    ) -> Result<(u64, oneshot::Receiver<Result<Value, String>>), BrowserError> {
+        if sh.closed {
+            return Err(BrowserError::Lost("DevTools connection closed".into()));
+        }
+        let id = self.next_id.fetch_add(1, Ordering::Relaxed) + 1;
+        let (tx, rx) = oneshot::channel();
+        sh.pending.insert(id, tx);
+        let mut msg = json!({ "id": id, "method": method, "params": params });
+        if let Some(s) = session {
+            msg["sessionId"] = json!(s);
+        }
+        if self.out.send(msg.to_string()).is_err() {
+            return Err(BrowserError::Lost("DevTools connection closed".into()));
+        }
+        Ok((id, rx))
     }
 
     /// Starts capturing the page's workers (see the module docs): from now on every worker
