@@ -723,10 +723,10 @@ async fn behave(
         .and_then(Value::as_array)
         .cloned()
         .unwrap_or_default();
-    let mut search: Option<(Value, Element, String)> = None;
+    let mut search: Option<(Value, String)> = None;
     let mut typed = 0;
     for f in fields {
-        let (Some(el), Some(kind), Some(desc)) = (element(s, &f[0]), f[1].as_str(), f[2].as_str())
+        let (Some(_), Some(kind), Some(desc)) = (element_id(&f[0]), f[1].as_str(), f[2].as_str())
         else {
             continue;
         };
@@ -736,7 +736,7 @@ async fn behave(
             "name" => &c.name,
             "search" => {
                 if search.is_none() && search_allowed {
-                    search = Some((f[0].clone(), el, desc.to_string()));
+                    search = Some((f[0].clone(), desc.to_string()));
                 }
                 continue;
             }
@@ -746,7 +746,7 @@ async fn behave(
             break;
         }
         // Tab ends each value so `change` fires; never Enter, which would submit the form.
-        if focus(s, &f[0]).await? && type_keys(s, &el, &format!("{value}\t")).await? {
+        if focus(s, &f[0]).await? && type_keys(s, &f[0], &format!("{value}\t")).await? {
             ev.actions.push(format!("typed {kind} into {desc}"));
             typed += 1;
         }
@@ -772,12 +772,12 @@ async fn behave(
         ));
     }
     let searched = search.is_some();
-    if let Some((el_ref, el, desc)) = search {
+    if let Some((el, desc)) = search {
         ev.step = Step::Search;
         // Enter only while the search box still has the focus (a page's script may move it).
-        if focus(s, &el_ref).await?
+        if focus(s, &el).await?
             && type_keys(s, &el, &c.search).await?
-            && has_focus(s, &el_ref).await?
+            && has_focus(s, &el).await?
             && type_keys(s, &el, "\n").await?
         {
             ev.actions.push(format!("searched in {desc}"));
@@ -830,8 +830,9 @@ async fn script_says_yes(
 
 /// Types `keys` (`\t` Tab, `\n` Enter) into the focused field: through the tab's DevTools
 /// session with all of its key events at once; where there is no DevTools endpoint, through
-/// chromedriver's `sendKeys` to the field `el`. Ok(false) when the page did not take them.
-async fn type_keys(s: &Session, el: &Element, keys: &str) -> Result<bool, BrowserError> {
+/// chromedriver's `sendKeys` to the field `r` (its WebDriver reference). Ok(false) when the
+/// page did not take them.
+async fn type_keys(s: &Session, r: &Value, keys: &str) -> Result<bool, BrowserError> {
     match s.type_text(keys).await {
         Ok(true) => return Ok(true),
         Ok(false) => {}
@@ -846,6 +847,9 @@ async fn type_keys(s: &Session, el: &Element, keys: &str) -> Result<bool, Browse
             c => c,
         })
         .collect();
+    let Some(el) = element(s, r) else {
+        return Ok(false);
+    };
     match s.timed("typing", el.send_keys(&wd)).await {
         Ok(()) => Ok(true),
         Err(e) if e.is_lost() => Err(e),
@@ -853,8 +857,13 @@ async fn type_keys(s: &Session, el: &Element, keys: &str) -> Result<bool, Browse
     }
 }
 
+/// The id in a WebDriver element reference (`{"element-6066-…": id}`).
+fn element_id(v: &Value) -> Option<&str> {
+    v.as_object()?.values().next()?.as_str()
+}
+
 fn element(s: &Session, v: &Value) -> Option<Element> {
-    let id = v.as_object()?.values().next()?.as_str()?;
+    let id = element_id(v)?;
     Some(Element::from_element_id(
         s.client().clone(),
         ElementRef::from(id.to_string()),

@@ -15,10 +15,26 @@ use serde_json::{Value, json};
 /// CDP's modifier bit for Shift.
 const SHIFT: u8 = 8;
 
-/// How one character is typed on a US keyboard: `(key code, code, shifted)`; `None` for
-/// characters a US keyboard has no key for (typed as text with no code, as a keyboard
-/// layout or an input method would deliver them).
-fn us_key(c: char) -> Option<(u32, &'static str, bool)> {
+/// A US keyboard's keys outside the letters and digits: what each types without and with
+/// Shift, its Windows key code and its `code`.
+const PUNCTUATION: [(char, char, u32, &str); 11] = [
+    (';', ':', 186, "Semicolon"),
+    ('=', '+', 187, "Equal"),
+    (',', '<', 188, "Comma"),
+    ('-', '_', 189, "Minus"),
+    ('.', '>', 190, "Period"),
+    ('/', '?', 191, "Slash"),
+    ('`', '~', 192, "Backquote"),
+    ('[', '{', 219, "BracketLeft"),
+    ('\\', '|', 220, "Backslash"),
+    (']', '}', 221, "BracketRight"),
+    ('\'', '"', 222, "Quote"),
+];
+
+/// How one character is typed on a US keyboard: `(key code, code, shifted, what the key
+/// types without Shift)`; `None` for characters a US keyboard has no key for (typed as text
+/// with no code, as a keyboard layout or an input method would deliver them).
+fn us_key(c: char) -> Option<(u32, &'static str, bool, char)> {
     const LETTERS: [&str; 26] = [
         "KeyA", "KeyB", "KeyC", "KeyD", "KeyE", "KeyF", "KeyG", "KeyH", "KeyI", "KeyJ", "KeyK",
         "KeyL", "KeyM", "KeyN", "KeyO", "KeyP", "KeyQ", "KeyR", "KeyS", "KeyT", "KeyU", "KeyV",
@@ -30,50 +46,25 @@ fn us_key(c: char) -> Option<(u32, &'static str, bool)> {
     ];
     // The shifted digit row: ")!@#$%^&*(" are Shift+0..9.
     const SHIFTED_DIGITS: &str = ")!@#$%^&*(";
+    let letter = |c: char, shifted| {
+        let i = c.to_ascii_lowercase() as u32 - 'a' as u32;
+        (65 + i, LETTERS[i as usize], shifted, c.to_ascii_lowercase())
+    };
+    let digit = |i: usize, shifted| {
+        let plain = char::from(b'0' + i as u8);
+        (48 + i as u32, DIGITS[i], shifted, plain)
+    };
     Some(match c {
-        'a'..='z' => {
-            let i = c as u32 - 'a' as u32;
-            (65 + i, LETTERS[i as usize], false)
-        }
-        'A'..='Z' => {
-            let i = c as u32 - 'A' as u32;
-            (65 + i, LETTERS[i as usize], true)
-        }
-        '0'..='9' => {
-            let i = c as u32 - '0' as u32;
-            (48 + i, DIGITS[i as usize], false)
-        }
-        ' ' => (32, "Space", false),
+        'a'..='z' => letter(c, false),
+        'A'..='Z' => letter(c, true),
+        '0'..='9' => digit(c as usize - '0' as usize, false),
+        ' ' => (32, "Space", false, ' '),
         _ => {
             if let Some(i) = SHIFTED_DIGITS.find(c) {
-                return Some((48 + i as u32, DIGITS[i], true));
+                return Some(digit(i, true));
             }
-            let (code, name, shifted) = match c {
-                ';' => (186, "Semicolon", false),
-                ':' => (186, "Semicolon", true),
-                '=' => (187, "Equal", false),
-                '+' => (187, "Equal", true),
-                ',' => (188, "Comma", false),
-                '<' => (188, "Comma", true),
-                '-' => (189, "Minus", false),
-                '_' => (189, "Minus", true),
-                '.' => (190, "Period", false),
-                '>' => (190, "Period", true),
-                '/' => (191, "Slash", false),
-                '?' => (191, "Slash", true),
-                '`' => (192, "Backquote", false),
-                '~' => (192, "Backquote", true),
-                '[' => (219, "BracketLeft", false),
-                '{' => (219, "BracketLeft", true),
-                '\\' => (220, "Backslash", false),
-                '|' => (220, "Backslash", true),
-                ']' => (221, "BracketRight", false),
-                '}' => (221, "BracketRight", true),
-                '\'' => (222, "Quote", false),
-                '"' => (222, "Quote", true),
-                _ => return None,
-            };
-            (code, name, shifted)
+            let &(plain, shifted, vk, code) = PUNCTUATION.iter().find(|k| k.0 == c || k.1 == c)?;
+            (vk, code, c == shifted, plain)
         }
     })
 }
@@ -100,19 +91,14 @@ pub fn key_events(text: &str) -> Vec<Value> {
             _ => {
                 let text = c.to_string();
                 let k = match us_key(c) {
-                    Some((vk, code, shifted)) => {
-                        let unshifted = if shifted {
-                            unshifted_text(code)
-                        } else {
-                            text.clone()
-                        };
+                    Some((vk, code, shifted, plain)) => {
                         json!({
                             "key": text,
                             "code": code,
                             "windowsVirtualKeyCode": vk,
                             "nativeVirtualKeyCode": vk,
                             "modifiers": if shifted { SHIFT } else { 0 },
-                            "unmodifiedText": unshifted,
+                            "unmodifiedText": plain.to_string(),
                         })
                     }
                     None => json!({ "key": text }),
@@ -129,31 +115,6 @@ pub fn key_events(text: &str) -> Vec<Value> {
         }
     }
     out
-}
-
-/// What a key gives without Shift (`KeyQ` → `q`, `Digit2` → `2`, `Minus` → `-`).
-fn unshifted_text(code: &str) -> String {
-    if let Some(l) = code.strip_prefix("Key") {
-        return l.to_lowercase();
-    }
-    if let Some(d) = code.strip_prefix("Digit") {
-        return d.to_string();
-    }
-    let c = match code {
-        "Semicolon" => ';',
-        "Equal" => '=',
-        "Comma" => ',',
-        "Minus" => '-',
-        "Period" => '.',
-        "Slash" => '/',
-        "Backquote" => '`',
-        "BracketLeft" => '[',
-        "Backslash" => '\\',
-        "BracketRight" => ']',
-        "Quote" => '\'',
-        _ => return String::new(),
-    };
-    c.to_string()
 }
 
 fn with_type(k: &Value, kind: &str) -> Value {
@@ -192,8 +153,8 @@ mod tests {
 
     #[test]
     fn keys_carry_the_us_keyboard_codes_and_shift() {
-        // The canaries' characters: lower and upper case letters, digits, '.', '@', '+', ' '.
-        let d = downs("qQ7@+. ");
+        // The canaries' characters (letters, digits, '.', '@', '+', ' ') and shifted punctuation.
+        let d = downs("qQ7@+. _\"");
         let want = [
             ("q", "KeyQ", 81, 0, "q"),
             ("Q", "KeyQ", 81, 8, "q"),
@@ -202,7 +163,10 @@ mod tests {
             ("+", "Equal", 187, 8, "="),
             (".", "Period", 190, 0, "."),
             (" ", "Space", 32, 0, " "),
+            ("_", "Minus", 189, 8, "-"),
+            ("\"", "Quote", 222, 8, "'"),
         ];
+        assert_eq!(d.len(), want.len());
         for (e, (key, code, vk, mods, unshifted)) in d.iter().zip(want) {
             assert_eq!(e["key"], key);
             assert_eq!(e["code"], code);

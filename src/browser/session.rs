@@ -470,7 +470,7 @@ impl Session {
         let events = super::keys::key_events(text);
         let r = self
             .within(
-                "typing",
+                "the key events",
                 self.cmd_timeout,
                 dt.call_all(&session, "Input.dispatchKeyEvent", events, self.cmd_timeout),
             )
@@ -482,9 +482,7 @@ impl Session {
                 *self.tab_session.lock().await = None;
                 Err(BrowserError::Command(e))
             }
-            Err(BrowserError::Stuck(e)) if !e.contains("typing") => {
-                Err(BrowserError::Stuck(format!("typing: {e}")))
-            }
+            Err(BrowserError::Stuck(e)) => Err(BrowserError::Stuck(format!("typing: {e}"))),
             Err(e) => Err(e),
         }
     }
