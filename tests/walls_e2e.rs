@@ -106,13 +106,17 @@ async fn bot_walls_are_recorded_with_their_kind_and_a_clearing_challenge_is_foll
     // What a page sees of the visitor (probe.test reports it): no robot flag, no headless
     // name anywhere, the window the crawl set.
     let probe = &v["probe.test"];
-    let body = probe
-        .requests
-        .iter()
-        .find(|r| r.url.ends_with("/v1/probe"))
-        .and_then(|r| r.body.clone())
-        .expect("the probe reported");
-    let facts: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    // The JSON the probe sent to a path of its recorder.
+    let report = |path: &str| -> serde_json::Value {
+        let body = probe
+            .requests
+            .iter()
+            .find(|r| r.url.ends_with(path))
+            .and_then(|r| r.body.as_deref())
+            .unwrap_or_else(|| panic!("the probe reported to {path}"));
+        serde_json::from_slice(body).unwrap()
+    };
+    let facts = report("/v1/probe");
     assert_eq!(facts["webdriver"], false, "{facts}");
     assert!(
         !facts.to_string().to_lowercase().contains("headless"),
@@ -124,13 +128,7 @@ async fn bot_walls_are_recorded_with_their_kind_and_a_clearing_challenge_is_foll
     // at once): for every character, in order, a trusted keydown with the US keyboard's key,
     // code and Shift, a keypress, beforeinput and input with the character, a keyup; then
     // Tab, which types nothing and moves on (the probe's `change` report).
-    let keys = probe
-        .requests
-        .iter()
-        .find(|r| r.url.ends_with("/v1/probe-keys"))
-        .and_then(|r| r.body.clone())
-        .expect("the probe's field was typed into and reported");
-    let keys: serde_json::Value = serde_json::from_slice(&keys).unwrap();
+    let keys = report("/v1/probe-keys");
     let email = &probe.canaries.email;
     assert_eq!(keys["value"], email.as_str(), "{keys}");
     let log: Vec<Vec<serde_json::Value>> = serde_json::from_value(keys["log"].clone()).unwrap();
