@@ -111,8 +111,12 @@ pub fn chromium_args(cfg: &BrowserConfig, profile: &std::path::Path) -> Vec<Stri
         // Requests of cross-site iframes stay in the page's process, so the capture sees them.
         // The other features would make Chromium itself call Google while we crawl (form
         // signatures to the autofill server, network time, optimisation hints, translation).
+        // RenderDocument off: a navigation reuses the frame's document host, so what the old
+        // document sends from its pagehide, visibilitychange and unload handlers (beacons,
+        // keepalive fetches) is still reported to DevTools; with a new host per document
+        // those requests leave the machine unseen (measured: 114 of 144 lost).
         "--disable-site-isolation-trials",
-        "--disable-features=IsolateOrigins,site-per-process,AutofillServerCommunication,NetworkTimeServiceQuerying,OptimizationHints,OptimizationHintsFetching,Translate,MediaRouter,DialMediaRouteProvider,CertificateTransparencyComponentUpdater,InterestFeedContentSuggestions",
+        "--disable-features=RenderDocument,IsolateOrigins,site-per-process,AutofillServerCommunication,NetworkTimeServiceQuerying,OptimizationHints,OptimizationHintsFetching,Translate,MediaRouter,DialMediaRouteProvider,CertificateTransparencyComponentUpdater,InterestFeedContentSuggestions",
     ]
     .iter()
     .map(|s| s.to_string())
@@ -266,6 +270,7 @@ mod tests {
             "Chromium keeps only the last --disable-features"
         );
         for f in [
+            "RenderDocument",
             "IsolateOrigins",
             "site-per-process",
             "AutofillServerCommunication",
