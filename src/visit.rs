@@ -452,11 +452,28 @@ async fn steps(
     // Leave: unload beacons are sent now, and still belong to this site.
     ev.step = Step::Leave;
     leave(s).await?;
-    cols.drain(&cx, ev).await?;
+    settle(&cx, cols, ev).await?;
     mark("leave", &mut timings);
     cols.run(Hook::Finish, &cx, ev).await?;
     mark("cookies", &mut timings);
     tracing::debug!(site = %target.domain, ?timings, "visit steps (ms)");
+    Ok(())
+}
+
+/// Reads the log after leaving a page, and again (every 100 ms, for at most a second) while
+/// a request the page sent as it was left is announced but not yet reported sent: Chromium
+/// may report the send of an unload beacon a moment after the navigation.
+async fn settle(
+    cx: &Ctx<'_>,
+    cols: &mut Collectors,
+    ev: &mut Evidence,
+) -> Result<(), BrowserError> {
+    let until = Instant::now() + Duration::from_secs(1);
+    cols.drain(cx, ev).await?;
+    while ev.net.unsettled() > 0 && Instant::now() < until {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        cols.drain(cx, ev).await?;
+    }
     Ok(())
 }
 

@@ -7,6 +7,7 @@
 pub mod accuracy;
 pub mod channels;
 pub mod hostile;
+pub mod leave;
 pub mod sites;
 pub mod walls;
 
@@ -218,6 +219,7 @@ impl rustls::server::ResolvesServerCert for PerHostCerts {
 pub fn serves(host: &str) -> bool {
     sites::find(host).is_some()
         || sites::bench_kind(host).is_some()
+        || leave::serves(host)
         || TRACKER_HOSTS.contains(&host)
         || host
             .strip_prefix("metrics.")
@@ -534,6 +536,9 @@ fn route(host: &str, path_q: &str, method: &str, variant: u8, sec_gpc: bool) -> 
             "Access-Control-Allow-Headers",
             hyper::header::HeaderValue::from_static("Content-Type"),
         );
+        return r;
+    }
+    if let Some(r) = leave::route(host, path) {
         return r;
     }
     let js = |lib: &str| {
