@@ -363,6 +363,7 @@ pub async fn visit(
         requests,
         frames,
         cookies: ev.cookies,
+        storage: ev.storage,
         canaries,
         actions: ev.actions,
         consent: ev.consent,
@@ -444,6 +445,7 @@ async fn steps(
         p.front_ms = Some(t_visit.elapsed().as_millis() as u64);
     }
     let Partial { ev, cols, .. } = p;
+    cols.run(Hook::Leaving, &cx, ev).await?;
     // Popups and other windows: their requests so far belong to this site; then they go.
     let closed = s.close_other_windows().await?;
     if closed > 0 {

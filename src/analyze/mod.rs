@@ -109,6 +109,8 @@ pub struct RequestFinding {
     pub fields: BTreeSet<FieldHit>,
     /// ID cookies carried (cookie names).
     pub cookie_ids: BTreeSet<String>,
+    /// IDs kept in first-party storage carried (`local:<key>`, `session:<key>`).
+    pub storage_ids: BTreeSet<String>,
     /// A decoded pixel sent to a first-party host (server-side tagging).
     pub first_party_proxy: bool,
     /// True when the request is third-party.
@@ -148,6 +150,8 @@ pub struct SiteTracker {
     pub first_party_proxy: bool,
     /// ID cookies it received (names).
     pub cookie_ids: BTreeSet<String>,
+    /// IDs kept in first-party storage it received (`local:<key>`, `session:<key>`).
+    pub storage_ids: BTreeSet<String>,
     /// A hit was sent before the consent click (or on a visit without one).
     pub fired_before_choice: bool,
     /// A hit was sent at or after the consent click.
@@ -180,6 +184,8 @@ impl SiteTracker {
             Some(TrackerReason::VisitorData)
         } else if !self.cookie_ids.is_empty() {
             Some(TrackerReason::CookieId)
+        } else if !self.storage_ids.is_empty() {
+            Some(TrackerReason::StorageId)
         } else {
             None
         }
@@ -289,6 +295,7 @@ fn analyze_visit_with(v: &RawVisit, rank: u64, rules: Option<&rules::Rules>) -> 
     let page_values = leaks::PageValues {
         urls,
         envs: v.pages.iter().filter_map(|p| p.env.as_ref()).collect(),
+        storage: v.storage.iter().collect(),
     };
     let matcher = leaks::Matcher::with_pages(&v.canaries, &v.cookies, is_id_cookie, &page_values);
 
@@ -363,6 +370,7 @@ fn analyze_visit_with(v: &RawVisit, rank: u64, rules: Option<&rules::Rules>) -> 
                     })
                     .collect(),
                 cookie_ids: BTreeSet::new(),
+                storage_ids: BTreeSet::new(),
                 first_party_proxy: !third,
                 third_party: third,
                 matched_rule: matched_rule.clone(),
@@ -388,6 +396,7 @@ fn analyze_visit_with(v: &RawVisit, rank: u64, rules: Option<&rules::Rules>) -> 
                     events: Vec::new(),
                     fields: BTreeSet::new(),
                     cookie_ids: BTreeSet::new(),
+                    storage_ids: BTreeSet::new(),
                     first_party_proxy: false,
                     third_party: third,
                     matched_rule: matched_rule.clone(),
@@ -398,10 +407,14 @@ fn analyze_visit_with(v: &RawVisit, rank: u64, rules: Option<&rules::Rules>) -> 
             }
         };
         for l in matcher.find(&view) {
-            if l.field == Field::CookieId
-                && let Some(name) = &l.detail
-            {
-                f.cookie_ids.insert(name.clone());
+            match (l.field, &l.detail) {
+                (Field::CookieId, Some(name)) => {
+                    f.cookie_ids.insert(name.clone());
+                }
+                (Field::StorageId, Some(key)) => {
+                    f.storage_ids.insert(key.clone());
+                }
+                _ => {}
             }
             f.fields.insert(FieldHit {
                 field: l.field,
@@ -457,6 +470,7 @@ fn analyze_visit_with(v: &RawVisit, rank: u64, rules: Option<&rules::Rules>) -> 
         t.events.extend(f.events.iter().cloned());
         t.fields.extend(f.fields.iter().cloned());
         t.cookie_ids.extend(f.cookie_ids.iter().cloned());
+        t.storage_ids.extend(f.storage_ids.iter().cloned());
         t.first_party_proxy |= f.first_party_proxy;
         t.requests += 1;
         t.pages.insert(f.page);
@@ -507,6 +521,7 @@ mod tests {
             walled_at_first: None,
             pages: Vec::new(),
             link_candidates: None,
+            storage: Vec::new(),
             requests: vec![
                 at(
                     req(

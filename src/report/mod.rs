@@ -628,6 +628,7 @@ mod tests {
             walled_at_first: None,
             pages: Vec::new(),
             link_candidates: None,
+            storage: Vec::new(),
             requests: vec![a, b, c],
             cookies: vec![RawCookie {
                 name: "@SUM(1+1)".into(),

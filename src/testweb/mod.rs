@@ -238,6 +238,7 @@ const TRACKER_HOSTS: &[&str] = &[
     "adnet.test",
     "collect.recorder-demo.test",
     "collect.nv-metrics.test",
+    "collect.qx-insights.test",
     "cdn-static.test",
     "static.ads-twitter.com",
     "analytics.twitter.com",
@@ -616,7 +617,9 @@ fn route(host: &str, path_q: &str, method: &str, variant: u8, sec_gpc: bool) -> 
         ("adnet.test", _) => return respond(200, "image/gif", GIF),
         (channels::TRACKER, channels::STREAM_PATH) => return channels::stream(),
         ("collect.recorder-demo.test", _) => return respond(204, "text/plain", ""),
-        ("collect.nv-metrics.test", _) => return respond(204, "text/plain", ""),
+        ("collect.nv-metrics.test" | "collect.qx-insights.test", _) => {
+            return respond(204, "text/plain", "");
+        }
         (channels::SITE, p) if channels::site_file(p).is_some() => {
             return channels::site_file(p).expect("checked");
         }
