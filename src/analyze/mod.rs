@@ -15,6 +15,7 @@ pub mod party;
 pub mod request;
 pub mod rules;
 pub mod statics;
+pub mod unpack;
 pub mod vocab;
 
 use crate::capture::RawVisit;
