@@ -1,8 +1,9 @@
 //! A captured request taken apart once, for the decoders, canary matching, filter rules and
 //! the party decision alike: host, registrable domain, first or third party, path, query
 //! parameters, the body as text and in whatever format it came (JSON, form-urlencoded,
-//! several form lines batched in one body, multipart, text/plain carrying JSON). Cookies
-//! sent are searched by the leak matcher on the raw headers.
+//! several form lines batched in one body, multipart, text/plain carrying JSON; compressed
+//! or packed bodies decoded first by [`super::unpack`]). Cookies sent are searched by the
+//! leak matcher on the raw headers.
 
 use super::party::{Parties, registrable};
 use crate::capture::RawRequest;
@@ -24,8 +25,12 @@ pub struct RequestView<'a> {
     pub third_party: bool,
     /// The `Content-Type` header as sent (empty when none).
     pub content_type: &'a str,
-    /// The body as text (invalid UTF-8 replaced; empty when none).
+    /// The body as text, decoded however it was packed (see [`super::unpack`]; the capture
+    /// itself borrowed when it was plain; invalid UTF-8 replaced; empty when none).
     pub body_text: Cow<'a, str>,
+    /// How the body was read (`gzip`, `base64+gzip`, `multipart+deflate`, `ndjson`, …;
+    /// [`super::unpack::Unpacked::encoding`]); empty for a plain body or none.
+    pub body_encoding: String,
     /// URL path (`/tr/`).
     pub path: String,
     /// Decoded query parameters.
@@ -48,15 +53,17 @@ impl<'a> RequestView<'a> {
             .map(|(k, v)| (k.into_owned(), v.into_owned()))
             .collect();
         let content_type = header(raw, "content-type").unwrap_or_default();
-        let body_text = raw
-            .body
-            .as_deref()
-            .map(String::from_utf8_lossy)
-            .unwrap_or_default();
-        let body = if raw.body.is_some() {
-            parse_body(&body_text, content_type)
-        } else {
-            Vec::new()
+        let (body_text, body, body_encoding) = match raw.body.as_deref() {
+            Some(b) => {
+                let hints = super::unpack::Hints {
+                    content_type,
+                    content_encoding: header(raw, "content-encoding").unwrap_or_default(),
+                    query: u.query().unwrap_or_default(),
+                };
+                let body = super::unpack::unpack(b, &hints);
+                (body.text, body.records, body.encoding)
+            }
+            None => (Cow::Borrowed(""), Vec::new(), String::new()),
         };
         Some(RequestView {
             raw,
@@ -65,6 +72,7 @@ impl<'a> RequestView<'a> {
             third_party,
             content_type,
             body_text,
+            body_encoding,
             path,
             query,
             body,
