@@ -114,10 +114,12 @@ pub struct Inflated {
 /// `None` when the input is not that format (nothing could be decoded).
 pub fn inflate(codec: Codec, input: &[u8], left: usize) -> Option<Inflated> {
     let (max, cap) = limit(input.len(), left);
+    // The input is in memory: flate2's buffered readers read it in place (its plain readers
+    // would copy it through a 32 KiB buffer of their own first).
     let reader: Box<dyn Read + '_> = match codec {
-        Codec::Gzip => Box::new(flate2::read::MultiGzDecoder::new(input)),
-        Codec::Deflate => Box::new(flate2::read::ZlibDecoder::new(input)),
-        Codec::DeflateRaw => Box::new(flate2::read::DeflateDecoder::new(input)),
+        Codec::Gzip => Box::new(flate2::bufread::MultiGzDecoder::new(input)),
+        Codec::Deflate => Box::new(flate2::bufread::ZlibDecoder::new(input)),
+        Codec::DeflateRaw => Box::new(flate2::bufread::DeflateDecoder::new(input)),
         Codec::Brotli => Box::new(brotli_decompressor::Decompressor::new(input, 4096)),
     };
     // One byte beyond the cap tells a stream that reaches the cap from one that goes on; the

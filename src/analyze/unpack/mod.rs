@@ -239,9 +239,13 @@ impl Reader {
         if self.depth >= MAX_DEPTH {
             return None;
         }
-        let (v, forms): (&str, &[Form]) = if v.is_ascii() {
+        // In the 6-bit forms a text starting with `{` or `[` starts with `N` (its first code
+        // an 8-bit literal, 0 in two bits, then `1011` of the character's low bits): any other
+        // value is refused without decoding. The rest of the alphabet is checked as the
+        // stream is read.
+        let (v, forms): (&str, &[Form]) = if v.trim_start().starts_with('N') {
             (v.trim(), &[Form::Base64, Form::Uri])
-        } else if v.ends_with(' ') {
+        } else if v.ends_with(' ') && !v.is_ascii() {
             (v.trim_start(), &[Form::Utf16])
         } else {
             return None;

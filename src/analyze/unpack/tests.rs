@@ -80,6 +80,10 @@ fn posthog_gzip_is_read_by_its_bytes() {
     assert_eq!(value(&u, "event"), Some("$identify"));
     assert_eq!(value(&u, "$set.email"), Some("jane.roe@example.com"));
     assert_eq!(value(&u, "properties.$screen_width"), Some("800"));
+    // Cut short (a body the browser gave back only in part): what came through is read.
+    let u = unpack(&body[..300], &with_type("text/plain"));
+    assert_eq!(u.encoding, "gzip(incomplete)");
+    assert!(u.text.starts_with(r#"{"api_key":"phc_"#) && u.text.len() > 200);
 }
 
 /// Older posthog-js (1.x, `src/compression.js`, `compressData` for `lz64`):
@@ -491,6 +495,15 @@ fn a_plain_body_is_borrowed_and_unlabelled() {
         assert_eq!(u.encoding.capacity(), 0, "{body}");
         assert_eq!(u.records, request::parse_body(body, ctype), "{body}");
     }
+    // A header that says gzip over a body that is not: the body as it is.
+    let json = r#"{"event":"Pageview"}"#;
+    let hints = Hints {
+        content_type: "application/json",
+        content_encoding: "gzip",
+        ..Default::default()
+    };
+    let u = unpack(json.as_bytes(), &hints);
+    assert!(matches!(u.text, Cow::Borrowed(t) if t == json) && u.encoding.is_empty());
     // Binary that is nothing compressed is read as before: its text with invalid UTF-8
     // replaced, no label.
     let png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00";
