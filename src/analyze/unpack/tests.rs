@@ -47,8 +47,8 @@ fn value<'u>(u: &'u Unpacked, key: &str) -> Option<&'u str> {
         .map(|(_, v)| v.as_str())
 }
 
-/// posthog-js 1.449.2 (PostHog/posthog-js, `src/request.ts`, `encodePostData` for
-/// `Compression.GZipJS`, and `addSentAtToCaptureBody`): a capture batch
+/// posthog-js 1.449.2 (PostHog/posthog-js; read in the npm package's `lib/src/request.js`:
+/// `encodePostData` for `Compression.GZipJS`, and `addSentAtToCaptureBody`): a capture batch
 /// `{api_key, batch, sent_at}` gzipped by fflate's `gzipSync(…, { mtime: 0 })` and posted to
 /// `/e/` as `text/plain`, no `Content-Encoding`, no `compression` parameter. These are the
 /// bytes fflate 0.8.3 (the version posthog-js ships with) writes for an `$identify` whose
@@ -86,7 +86,7 @@ fn posthog_gzip_is_read_by_its_bytes() {
     assert!(u.text.starts_with(r#"{"api_key":"phc_"#) && u.text.len() > 200);
 }
 
-/// Older posthog-js (1.x, `src/compression.js`, `compressData` for `lz64`):
+/// Older posthog-js (PostHog/posthog-js 1.x, `src/compression.js`, `compressData` for `lz64`):
 /// `{ data: LZString.compressToBase64(json), compression: 'lz64' }` posted form-encoded. The
 /// lz-string text is lz-string 1.5.0's `compressToBase64` of the event batch, run under node.
 const POSTHOG_LZ64_FORM: &str = "data=NobwRApgbhB2AuYBcYAkAHAhgc2gSwgHcwAaMdAJwHt0IL4CBnZcVK5lAGT1gFcAPUmgBG1QozrIwAYQAW1ALYQhqAMa8KFOPAD6GgDZTZ8eOkZIA9BcayaAOgj9MC9PogWVtxohQ37j51dlMlRGVS04HVkIPGxjZAA2AAYkkLCI2B1CPAATeFlkAA4UkP08YSlCCArS8p0YCkY8KlgpAEY7AGYkuyShHLxvHlVdXPaAdgAzTtUAJkwAThyAVggAFmE2gFokzATVBYhZ4XGczsm1wq221U7hBMxZiC3JzBSk66mZ%2BaXlyfG5kJ4FQANZwKToWSqHQAdX4hSOAE0AI7jAAqAC81gBpVRtTgKBYAOXQnQASowEgA1YRJAASKwAUpNCgBxEGzACCCnGAEV1gBVRBpCA%2BcAQBSYPCGFAAK0wsAgdmoEAAAgEXG47KoqAowABffVkBhKbyBKSzJKzWY7TrXNZopILJCzBJIZadOzLQoLABaBoAukA&compression=lz64";
@@ -115,11 +115,13 @@ fn posthog_lz64_form_is_read_where_the_request_says_so() {
     assert_eq!(value(&u, "properties.$screen_height"), Some("600"));
 }
 
-/// @amplitude/analytics-browser 2.x (amplitude/Amplitude-TypeScript): the destination plugin
-/// (`packages/analytics-core/src/plugins/destination.ts`) posts
+/// @amplitude/analytics-browser 2.48.1 (amplitude/Amplitude-TypeScript; read in the npm
+/// packages): the destination plugin (@amplitude/analytics-core 2.61.0,
+/// `lib/esm/plugins/destination.js`) posts
 /// `{api_key, events, options, client_upload_time, request_metadata}`; the browser's fetch
-/// transport (`packages/analytics-browser/src/transports/fetch.ts`) gzips a body of 2 KiB or
-/// more through `CompressionStream('gzip')` and says `Content-Encoding: gzip`.
+/// transport (`lib/esm/transports/fetch.js`, with `transports/gzip.js` of analytics-core)
+/// gzips a body of 2 KiB or more through `CompressionStream('gzip')` and says
+/// `Content-Encoding: gzip`.
 #[test]
 fn amplitude_gzip_is_read_by_its_header() {
     let events: Vec<serde_json::Value> = (0..6)
@@ -173,7 +175,7 @@ fn amplitude_gzip_is_read_by_its_header() {
     );
 }
 
-/// clarity-js 0.8.70 (microsoft/clarity, `packages/clarity-js/src/data/upload.ts` and
+/// clarity-js 0.8.70 (microsoft/clarity; the npm package's `src/data/upload.ts` and
 /// `compress.ts`): `{"e":<envelope>,"a":[…]}` gzipped through `CompressionStream` and sent
 /// by XHR with `Accept: application/x-clarity-gzip` and no `Content-Type`; the envelope's
 /// tokens in the order of `src/data/envelope.ts` (version, sequence, start, duration,
@@ -189,11 +191,11 @@ fn clarity_upload_gzip_is_read_by_its_bytes() {
     assert_eq!(value(&u, "a.1.3"), Some("jane.roe@example.com"));
 }
 
-/// zlib as @datadog/browser-rum's deflate worker writes it (DataDog/browser-sdk,
-/// `packages/worker/src/boot/startWorker.ts`): pako's `Deflate`, each write pushed with
-/// `Z_SYNC_FLUSH`, and at the end a trailer of an empty final block (`03 00`) and the
-/// Adler-32 of all the writes (`packages/rum/src/domain/deflate/deflateEncoder.ts` joins
-/// them).
+/// zlib as @datadog/browser-rum 7.16.2's deflate worker writes it (DataDog/browser-sdk; the
+/// worker's code is inlined in the npm package's `bundle/datadog-rum.js`): pako's `Deflate`,
+/// each write pushed with `Z_SYNC_FLUSH`, and a trailer of an empty final block (`03 00`) and
+/// the Adler-32 of all the writes, which `src/domain/deflate/deflateEncoder.ts` appends to
+/// the flushed chunks.
 fn datadog_deflate(writes: &[&str]) -> Vec<u8> {
     let mut c = Compress::new(Compression::default(), true);
     let mut out = Vec::new();
@@ -214,8 +216,8 @@ fn datadog_deflate(writes: &[&str]) -> Vec<u8> {
     out
 }
 
-/// @datadog/browser-rum 7.16.2 (DataDog/browser-sdk): a session replay segment
-/// (`packages/rum/src/domain/segmentCollection/segment.ts`: `{"records":[` then each
+/// @datadog/browser-rum 7.16.2 (DataDog/browser-sdk; the npm package's sources): a session
+/// replay segment (`src/domain/segmentCollection/segment.ts`: `{"records":[` then each
 /// record, then `],` and the metadata) deflated by the worker, posted as multipart form data
 /// (`buildReplayPayload.ts`: a `segment` part, `application/octet-stream`, named
 /// `<session>-<start>`, and an `event` part of JSON metadata), as Chromium captures a
@@ -250,10 +252,10 @@ fn datadog_replay_segment_in_multipart_is_inflated() {
     );
 }
 
-/// @datadog/browser-rum-core's batches (DataDog/browser-sdk,
-/// `packages/core/src/transport/batch.ts`): events serialised one per line; with
-/// `compressIntakeRequests` the same text through the deflate worker and
-/// `dd-evp-encoding=deflate` in the query (`endpointBuilder.ts`).
+/// Datadog RUM's batches (DataDog/browser-sdk; @datadog/browser-core 7.16.2's
+/// `src/transport/batch.ts`): events serialised one per line; with `compressIntakeRequests`
+/// the same text through the deflate worker and `dd-evp-encoding=deflate` in the query
+/// (@datadog/js-core's `src/transport/endpointBuilder.ts`).
 #[test]
 fn datadog_rum_batches_are_one_record_per_line() {
     let lines = [
@@ -278,8 +280,8 @@ fn datadog_rum_batches_are_one_record_per_line() {
 }
 
 /// @sentry/browser 11.17.0 (getsentry/sentry-javascript): an error event as an envelope
-/// (`packages/core/src/utils/envelope.ts`, `serializeEnvelope`: the header as JSON, then per
-/// item `\n`, its header as JSON, `\n` and its payload).
+/// (@sentry/core 11.17.0, `build/esm/utils/envelope.js`, `serializeEnvelope`: the header as
+/// JSON, then per item `\n`, its header as JSON, `\n` and its payload).
 #[test]
 fn a_sentry_event_envelope_is_one_record_per_item() {
     let body = [
@@ -296,11 +298,11 @@ fn a_sentry_event_envelope_is_one_record_per_item() {
     assert_eq!(value(&u, "user.email"), Some("jane.roe@example.com"));
 }
 
-/// @sentry/browser 11.17.0's session replay (getsentry/sentry-javascript,
-/// `packages/replay-internal/src/util/createReplayEnvelope.ts` and `prepareRecordingData.ts`):
-/// a `replay_event` item, then a `replay_recording` item with its `length`, whose payload is
-/// `{"segment_id":0}`, a newline and the recording compressed by the replay worker
-/// (`packages/replay-worker/src/Compressor.ts`: fflate's streaming `Zlib`).
+/// @sentry/browser 11.17.0's session replay (getsentry/sentry-javascript; @sentry/replay
+/// 11.17.0, `build/npm/esm/index.js`: `createReplayEnvelope` and `prepareRecordingData`): a
+/// `replay_event` item, then a `replay_recording` item with its `length`, whose payload is
+/// `{"segment_id":0}`, a newline and the recording compressed by the replay worker (inlined
+/// there too: its `Compressor` feeds fflate's streaming `Zlib`).
 #[test]
 fn a_sentry_replay_recording_is_inflated_inside_its_envelope() {
     let recording = r#"[{"type":4,"data":{"href":"https://shop.example/contact","width":800,"height":600},"timestamp":1765016101000},{"type":3,"data":{"source":5,"text":"Jane Roe","isChecked":false,"id":42},"timestamp":1765016102118}]"#;
