@@ -1,8 +1,9 @@
 //! Finding what a request carries of the visitor: the canary values typed on the site (in
 //! every encoding of shared/pixel-formats.md), the ID cookies set during the visit, and the
 //! page URL. All forms of all values are searched at once with one Aho-Corasick automaton per
-//! visit, over the URL (raw and percent-decoded once and twice), the body (raw and decoded),
-//! and the request headers and cookies.
+//! visit, over the URL (raw and percent-decoded once and twice), the body (raw and decoded;
+//! a compressed or packed body as [`super::unpack`] decoded it), and the request headers and
+//! cookies.
 
 use super::Location;
 use super::request::RequestView;
@@ -612,7 +613,13 @@ impl Matcher {
         scan(url_dec, &at_dec, &mut primary);
         scan(url_raw, &|at| loc_raw(at + skip_raw), &mut secondary);
         scan(&percent_decode(url_dec), &at_dec, &mut secondary);
-        if let Some(body) = &r.body {
+        if let Some(raw_body) = &r.body {
+            // A packed body is searched as it decoded (its text holds every part of it, the
+            // packed ones replaced by what they held); a plain one byte for byte.
+            let body: &[u8] = match view.body_encoding.is_empty() {
+                true => raw_body,
+                false => view.body_text.as_bytes(),
+            };
             let t = &view.body_text;
             let form = view
                 .content_type
@@ -623,7 +630,11 @@ impl Matcher {
                     && !t.contains(' ')
                     && !t.starts_with("--"));
             let dec = percent_decode(body);
-            let (first, other) = if form { (&dec, body) } else { (body, &dec) };
+            let (first, other) = if form {
+                (dec.as_slice(), body)
+            } else {
+                (body, dec.as_slice())
+            };
             scan(first, &|_| Location::Body, &mut primary);
             scan(other, &|_| Location::Body, &mut secondary);
             scan(&percent_decode(&dec), &|_| Location::Body, &mut secondary);
@@ -1392,6 +1403,63 @@ mod tests {
                 String::from_utf8_lossy(r.body.as_deref().unwrap_or(r.url.as_bytes()))
             );
         }
+    }
+
+    /// What travels compressed is found as if it had not been, where the analysis decoded
+    /// it: the e-mail in a PostHog batch gzipped as posthog-js sends it (`text/plain`, no
+    /// header), the typed name in a Sentry replay recording (zlib after a JSON line, inside
+    /// its envelope), the hashed e-mail in a base64 body of gzip. A base64 body of plain
+    /// JSON is still read as base64.
+    #[test]
+    fn values_inside_compressed_bodies_are_found() {
+        use flate2::write::{GzEncoder, ZlibEncoder};
+        use std::io::Write;
+        let c = canaries();
+        let m = Matcher::new(&c, &[], |_, _| false);
+        let gzip = |s: &str| {
+            let mut e = GzEncoder::new(Vec::new(), flate2::Compression::default());
+            e.write_all(s.as_bytes()).unwrap();
+            e.finish().unwrap()
+        };
+        let posthog = format!(
+            r#"{{"api_key":"phc_x","batch":[{{"event":"$identify","properties":{{"$current_url":"https://shop.example/"}},"$set":{{"email":"{}"}}}}],"sent_at":"2026-12-06T10:15:02.120Z"}}"#,
+            c.email
+        );
+        let r = req(
+            "https://us.i.posthog.com/e/?ip=0&_=1765016102120&ver=1.449.2",
+            Some(&gzip(&posthog)),
+            &[("Content-Type", "text/plain")],
+        );
+        let found = find(&m, &r);
+        assert!(has(&found, "plain_email", "plain", "body"), "{found:?}");
+        let mut recording = ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+        write!(
+            recording,
+            r#"[{{"type":3,"data":{{"source":5,"text":"{}","id":42}},"timestamp":1765016102118}}]"#,
+            c.name
+        )
+        .unwrap();
+        let mut payload = b"{\"segment_id\":0}\n".to_vec();
+        payload.extend(recording.finish().unwrap());
+        let mut envelope = format!(
+            "{{\"event_id\":\"0a1b2c3d\",\"sent_at\":\"2026-12-06T10:15:07.000Z\"}}\n{{\"type\":\"replay_recording\",\"length\":{}}}\n",
+            payload.len()
+        )
+        .into_bytes();
+        envelope.extend(payload);
+        let r = req(
+            "https://o1.ingest.sentry.io/api/2/envelope/?sentry_key=abc&sentry_version=7",
+            Some(&envelope),
+            &[],
+        );
+        assert!(has(&find(&m, &r), "typed_text", "plain", "body"));
+        let hashed = hex::encode(Sha256::digest(c.email.to_lowercase().as_bytes()));
+        let b64 = STANDARD.encode(gzip(&format!(r#"{{"em":"{hashed}"}}"#)));
+        let r = req("https://t.example/b", Some(b64.as_bytes()), &[]);
+        assert!(has(&find(&m, &r), "hashed_email", "sha256", "body"));
+        let b64 = STANDARD.encode(format!(r#"{{"em":"{}"}}"#, c.email));
+        let r = req("https://t.example/b", Some(b64.as_bytes()), &[]);
+        assert!(has(&find(&m, &r), "plain_email", "base64", "body"));
     }
 
     /// A real request carrying base64 JSON: Medallia's (Kampyle) page-view pixel as a

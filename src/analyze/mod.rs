@@ -15,6 +15,7 @@ pub mod party;
 pub mod request;
 pub mod rules;
 pub mod statics;
+pub mod unpack;
 pub mod vocab;
 
 use crate::capture::RawVisit;
@@ -226,6 +227,10 @@ pub struct Findings {
     /// Per request of the visit, in its order: sent to a third party (every request, found
     /// or not, so the datasets never decide it again).
     pub third_party: Vec<bool>,
+    /// Per request of the visit, in its order: how its body was read (`gzip`,
+    /// `multipart+deflate`, …: [`request::RequestView::body_encoding`]), empty for a plain
+    /// body or none.
+    pub body_encoding: Vec<String>,
     /// Per tracker, sorted by name.
     pub trackers: Vec<SiteTracker>,
 }
@@ -302,6 +307,7 @@ fn analyze_visit_with(v: &RawVisit, rank: u64, rules: Option<&rules::Rules>) -> 
     // Each request is taken apart once (host, registrable domain, party, body) and that view
     // is handed to the decoders, the filter rules, canary matching and the datasets' party.
     let mut third_party: Vec<bool> = Vec::with_capacity(v.requests.len());
+    let mut body_encoding: Vec<String> = Vec::with_capacity(v.requests.len());
     let mut pages: HashMap<&str, rules::Page> = HashMap::new();
     let mut requests = Vec::new();
     // What each WebSocket carried from the page: its sent messages, one per line, read like
@@ -323,6 +329,11 @@ fn analyze_visit_with(v: &RawVisit, rank: u64, rules: Option<&rules::Rules>) -> 
         let view = request::RequestView::new(r, &parties);
         let third = view.as_ref().is_some_and(|w| w.third_party);
         third_party.push(third);
+        body_encoding.push(
+            view.as_ref()
+                .map(|w| w.body_encoding.clone())
+                .unwrap_or_default(),
+        );
         // A request never sent, or one a service worker answered (what the worker sent on
         // is its own request), carried nothing to a server.
         let Some(view) = view.filter(|_| r.reached_server()) else {
@@ -482,6 +493,7 @@ fn analyze_visit_with(v: &RawVisit, rank: u64, rules: Option<&rules::Rules>) -> 
         rank,
         requests,
         third_party,
+        body_encoding,
         trackers: by.into_values().collect(),
     }
 }
@@ -675,6 +687,42 @@ mod tests {
         assert!(sw.contexts.contains(&Context::ServiceWorker));
         assert!(
             sw.fields
+                .iter()
+                .any(|x| x.field == Field::PlainEmail && x.location == Location::Body)
+        );
+    }
+
+    /// A site whose only analytics is PostHog, which gzips its batches (as posthog-js does:
+    /// `text/plain`, no `Content-Encoding`): the e-mail inside is found, PostHog fired and
+    /// counts as a tracker, and the request says how its body was read.
+    #[test]
+    fn a_compressed_body_is_read_like_a_plain_one() {
+        use std::io::Write;
+        let mut v = visit(None);
+        let batch = format!(
+            r#"{{"api_key":"phc_x","batch":[{{"event":"$identify","properties":{{"$current_url":"https://shop.example/"}},"$set":{{"email":"{}"}}}}],"sent_at":"2026-12-06T10:15:02.120Z"}}"#,
+            v.canaries.email
+        );
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        gz.write_all(batch.as_bytes()).unwrap();
+        let mut r = req(
+            "POST",
+            "https://us.i.posthog.com/e/?ip=0&_=1765016102120&ver=1.449.2",
+            None,
+            Some("text/plain"),
+        );
+        r.body = Some(gz.finish().unwrap());
+        r.body_state = crate::capture::BodyState::Complete;
+        v.requests = vec![r];
+        let f = analyze_visit(&v, 1);
+        assert_eq!(f.body_encoding, ["gzip"]);
+        let posthog = &f.trackers[0];
+        assert_eq!(posthog.tracker, "posthog.com");
+        assert!(posthog.fired && posthog.is_tracker(), "{posthog:?}");
+        assert_eq!(posthog.tracker_reason(), Some(TrackerReason::VisitorData));
+        assert!(
+            posthog
+                .fields
                 .iter()
                 .any(|x| x.field == Field::PlainEmail && x.location == Location::Body)
         );
