@@ -366,7 +366,7 @@ impl Pass<'_> {
                 choice: visit.map(|(v, f)| datasets::choice_trackers(v, f)),
                 mode: *mode,
                 crawl_gpc: all.gpc,
-                crawl: &crawl,
+                crawl,
                 visit,
                 opts,
             };
