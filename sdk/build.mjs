@@ -1,8 +1,9 @@
 // Builds the SDK web's vendor files into OUT (argument; `make sdk` gives target/sdk):
 // OUT/cdn/<host>/<path>: a vendor's published browser bundle, copied byte for byte from its
 //   npm package to where the vendor's CDN serves it;
-// OUT/app/<name>.js: an npm-only SDK bundled by esbuild into one IIFE, as a site's own
-//   bundle would carry it (entries/<name>.js only import it and put it on window).
+// OUT/app/<name>.js: a site's own bundle: an npm-only SDK bundled by esbuild into one IIFE
+//   (entries/<name>.js only import it and put it on window), or an npm build that is one
+//   file already, copied.
 // Then OUT/SHA256SUMS lists every file's digest; the Makefile compares it with SHA256SUMS.
 import { build } from "esbuild";
 import { createHash } from "node:crypto";
@@ -34,12 +35,11 @@ const copies = [
   ],
   ["@mparticle/web-sdk/dist/mparticle.js", "jssdkcdns.mparticle.com", "/js/v2/mparticle.js"],
   ["@adobe/alloy/dist/alloy.min.js", "cdn1.adoberesources.net", `/alloy/${version("@adobe/alloy")}/alloy.min.js`],
-  [
-    "@rudderstack/analytics-js/dist/npm/modern/bundled/umd/index.js",
-    "cdn.rudderlabs.com",
-    "/v3/modern/rsa.min.js",
-  ],
 ];
+
+// [package file, name]: an npm build made for bundlers and script tags alike, copied as a
+// site's own bundle (OUT/app/<name>.js).
+const appCopies = [["@rudderstack/analytics-js/dist/npm/modern/bundled/umd/index.js", "rudderstack"]];
 
 const bundles = ["sentry", "snowplow", "plausible", "newrelic"];
 
@@ -66,6 +66,8 @@ function walk(dir) {
 
 fs.rmSync(out, { recursive: true, force: true });
 for (const [from, host, to] of copies) copy(from, host, to);
+fs.mkdirSync(path.join(out, "app"), { recursive: true });
+for (const [from, name] of appCopies) fs.copyFileSync(nm(from), path.join(out, "app", `${name}.js`));
 for (const name of bundles) {
   await build({
     entryPoints: [path.join(import.meta.dirname, "entries", `${name}.js`)],
