@@ -12,6 +12,7 @@
 mod common;
 
 use common::*;
+use pixelcensus::analyze::vocab::Field;
 use pixelcensus::testweb::sdk::{self, Sdk, measure};
 use std::sync::OnceLock;
 
@@ -160,8 +161,10 @@ fn every_vendor_is_named_and_fired() {
     );
 }
 
-/// Asserts total `i` of the measure (see measure::totals) against its target.
-fn at_target(i: usize, what: &str) {
+/// Asserts total `i` of the measure (see measure::totals) against its target, listing per
+/// site × vendor the sent fields it counts (`counts`: field, sent outside compressed bodies
+/// too) that were not reported.
+fn at_target(i: usize, what: &str, counts: fn(&measure::Pair, Field, bool) -> bool) {
     if !have_sdks() {
         return;
     }
@@ -172,20 +175,20 @@ fn at_target(i: usize, what: &str) {
     let missing: Vec<String> =
         c.m.pairs
             .iter()
-            .filter(|p| p.sent.keys().any(|f| !p.reported.contains(f)))
-            .map(|p| {
+            .filter_map(|p| {
                 let miss: Vec<_> = p
                     .sent
                     .iter()
-                    .filter(|(f, _)| !p.reported.contains(f))
+                    .filter(|(f, plain)| counts(p, **f, **plain) && !p.reported.contains(f))
                     .map(|(f, plain)| format!("{f}{}", if *plain { "" } else { " (compressed)" }))
                     .collect();
-                format!("{:?} on {}: {}", p.sdk.unwrap(), p.site, miss.join(", "))
+                (!miss.is_empty())
+                    .then(|| format!("{:?} on {}: {}", p.sdk.unwrap(), p.site, miss.join(", ")))
             })
             .collect();
     assert!(
         r >= measure::TARGETS[i],
-        "{what}: {a}/{b} = {r:.2}, target {:.2}\nmissing:\n{}\n{}",
+        "{what}: {a}/{b} = {r:.2}, target {:.2}\nnot reported:\n{}\n{}",
         measure::TARGETS[i],
         missing.join("\n"),
         c.table
@@ -194,20 +197,20 @@ fn at_target(i: usize, what: &str) {
 
 #[test]
 fn fields_inside_compressed_bodies_are_found() {
-    at_target(1, "fields inside compressed bodies");
+    at_target(1, "fields inside compressed bodies", |_, _, plain| !plain);
 }
 
 #[test]
 fn field_recall_meets_the_target() {
-    at_target(2, "fields");
+    at_target(2, "fields", |_, _, _| true);
 }
 
 #[test]
 fn every_typed_value_is_found() {
-    at_target(3, "typed values");
+    at_target(3, "typed values", |_, f, _| measure::TYPED.contains(&f));
 }
 
 #[test]
 fn visitor_ids_are_found() {
-    at_target(4, "visitor IDs");
+    at_target(4, "visitor IDs", |_, f, _| f == Field::CookieId);
 }

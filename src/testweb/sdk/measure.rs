@@ -75,16 +75,9 @@ impl Pair {
         (found, only.len())
     }
 
-    /// Typed values (plain or hashed e-mail, phone, text, search term): (found, sent).
+    /// Typed values ([`TYPED`]): (found, sent).
     pub fn typed(&self) -> (usize, usize) {
-        let typed = [
-            Field::PlainEmail,
-            Field::HashedEmail,
-            Field::PlainPhone,
-            Field::TypedText,
-            Field::SearchQuery,
-        ];
-        let sent: Vec<_> = self.sent.keys().filter(|f| typed.contains(f)).collect();
+        let sent: Vec<_> = self.sent.keys().filter(|f| TYPED.contains(f)).collect();
         let found = sent.iter().filter(|f| self.reported.contains(f)).count();
         (found, sent.len())
     }
@@ -97,6 +90,15 @@ impl Pair {
         (usize::from(self.reported.contains(&Field::CookieId)), 1)
     }
 }
+
+/// The fields of what the visitor typed: e-mail (plain or hashed), phone, text, search term.
+pub const TYPED: [Field; 5] = [
+    Field::PlainEmail,
+    Field::HashedEmail,
+    Field::PlainPhone,
+    Field::TypedText,
+    Field::SearchQuery,
+];
 
 /// Everything measured on one crawl of the SDK web.
 #[derive(Clone, Debug, Default)]
@@ -226,7 +228,10 @@ pub fn measure(
         for (field, plain) in truth::fields(&d, &f, page.as_deref(), header(l, "user-agent")) {
             *p.sent.entry(field).or_insert(false) |= plain;
         }
+        // The SDK's visitor ID is `cookie_id` wherever the browser kept it.
         for id in truth::visitor_ids(sdk, &d) {
+            let plain = d.leaves.iter().any(|x| x.text == id && !x.compressed);
+            *p.sent.entry(Field::CookieId).or_insert(false) |= plain;
             let kept = kept_in(&id, v);
             p.ids.insert(id, kept);
         }
