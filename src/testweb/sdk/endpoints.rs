@@ -183,11 +183,20 @@ fn posthog_flags() -> serde_json::Value {
         "supportedCompression": ["gzip", "gzip-js"],
         "autocapture_opt_out": false,
         "capturePerformance": false,
-        "sessionRecording": false,
+        "sessionRecording": posthog_recording(),
         "heatmaps": false,
         "surveys": false,
         "siteApps": [],
         "toolbarParams": {}, "isAuthenticated": false,
+    })
+}
+
+/// The project records sessions (to `/s/`, all of them).
+fn posthog_recording() -> serde_json::Value {
+    serde_json::json!({
+        "endpoint": "/s/", "consoleLogRecordingEnabled": false, "recorderVersion": "v2",
+        "sampleRate": null, "minimumDurationMilliseconds": null, "linkedFlag": null,
+        "networkPayloadCapture": null, "masking": null, "urlTriggers": [],
     })
 }
 
@@ -203,7 +212,7 @@ fn posthog_config(path: &str) -> Response<Body> {
         "autocaptureExceptions": false,
         "analytics": { "endpoint": "/i/v0/e/" },
         "elementsChainAsString": true,
-        "sessionRecording": false,
+        "sessionRecording": posthog_recording(),
         "heatmaps": false,
         "surveys": false,
         "defaultIdentifiedOnly": true,

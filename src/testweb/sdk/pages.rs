@@ -94,7 +94,7 @@ fn head(sdk: Sdk, site: &SdkSite) -> String {
     match sdk {
         Sdk::PostHog => format!(
             r#"<script src="https://us-assets.i.posthog.com/static/array.js"></script>
-<script>posthog.init("{POSTHOG_TOKEN}", {{ api_host: "https://us.i.posthog.com", person_profiles: "identified_only", autocapture: true, capture_pageview: true, capture_pageleave: true }});</script>
+<script>posthog.init("{POSTHOG_TOKEN}", {{ api_host: "https://us.i.posthog.com", person_profiles: "identified_only", autocapture: true, capture_pageview: true, capture_pageleave: true, session_recording: {{ maskAllInputs: false }} }});</script>
 "#
         ),
         Sdk::Amplitude => format!(
