@@ -128,7 +128,7 @@ snowplow.trackPageView();</script>
         ),
         Sdk::Sentry => format!(
             r#"<script src="/assets/sentry.js"></script>
-<script>Sentry.init({{ dsn: "https://{SENTRY_KEY}@{SENTRY_HOST}/{SENTRY_PROJECT}", sendDefaultPii: true, integrations: [Sentry.browserTracingIntegration(), Sentry.replayIntegration({{ maskAllText: false, maskAllInputs: false, blockAllMedia: false }})], tracesSampleRate: 1.0, replaysSessionSampleRate: 1.0, replaysOnErrorSampleRate: 1.0 }});</script>
+<script>Sentry.init({{ dsn: "https://{SENTRY_KEY}@{SENTRY_HOST}/{SENTRY_PROJECT}", sendDefaultPii: true, integrations: [Sentry.browserTracingIntegration(), Sentry.replayIntegration({{ maskAllText: false, maskAllInputs: false, blockAllMedia: false, minReplayDuration: 0, flushMinDelay: 1000, flushMaxDelay: 1500 }})], tracesSampleRate: 1.0, replaysSessionSampleRate: 1.0, replaysOnErrorSampleRate: 1.0 }});</script>
 "#
         ),
         Sdk::Clarity => format!(
