@@ -539,6 +539,7 @@ fn synthetic_store(dir: &Path, n: usize) -> usize {
             walled_at_first: None,
             pages: Vec::new(),
             link_candidates: None,
+            storage: Vec::new(),
             requests: reqs,
             frames: Vec::new(),
             cookies: vec![RawCookie {

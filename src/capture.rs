@@ -243,6 +243,8 @@ pub enum Hook {
     AfterDwell,
     /// The visitor is about to follow a link to an internal page (the page it leaves is done).
     NextPage,
+    /// The visitor is about to leave the last page of the visit (it is still shown).
+    Leaving,
     /// The page was left.
     Finish,
     /// The page was cut off; reading what is left.
@@ -251,7 +253,7 @@ pub enum Hook {
 
 impl Hook {
     /// Every hook, in lifecycle order.
-    pub const ALL: [Hook; 9] = [
+    pub const ALL: [Hook; 10] = [
         Hook::BeforeNavigation,
         Hook::Event,
         Hook::Drained,
@@ -259,6 +261,7 @@ impl Hook {
         Hook::AfterLoad,
         Hook::AfterDwell,
         Hook::NextPage,
+        Hook::Leaving,
         Hook::Finish,
         Hook::Salvage,
     ];
@@ -273,6 +276,7 @@ impl Hook {
             Hook::AfterLoad => "after_load",
             Hook::AfterDwell => "after_dwell",
             Hook::NextPage => "next_page",
+            Hook::Leaving => "leaving",
             Hook::Finish => "finish",
             Hook::Salvage => "salvage",
         }
@@ -625,6 +629,57 @@ pub struct RawCookie {
     pub page: u32,
 }
 
+/// Which of a page's Web Storage areas an item was in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StorageArea {
+    /// `localStorage`: kept across visits of the origin.
+    Local,
+    /// `sessionStorage`: kept for the tab's session.
+    Session,
+}
+
+impl StorageArea {
+    /// The name used in the store and the datasets.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StorageArea::Local => "local",
+            StorageArea::Session => "session",
+        }
+    }
+
+    /// Parses the name written by [`StorageArea::as_str`].
+    pub fn parse(s: &str) -> Option<StorageArea> {
+        [StorageArea::Local, StorageArea::Session]
+            .into_iter()
+            .find(|a| a.as_str() == s)
+    }
+}
+
+/// One item of a page's first-party Web Storage (the top document's origin), read as the
+/// page was left: recorded on the first page after which it had this value.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RawStorage {
+    /// The page after which it was there with this value ([`RawPage::page`]).
+    pub page: u32,
+    /// The origin whose storage it is (`https://shop.example`).
+    pub origin: String,
+    /// localStorage or sessionStorage.
+    pub area: StorageArea,
+    /// The item's key.
+    pub key: String,
+    /// Its value, cut at [`STORAGE_VALUE_CAP`] bytes (see `truncated`).
+    pub value: String,
+    /// The value was longer than the cap.
+    pub truncated: bool,
+}
+
+/// Bytes of a storage item's value kept (identifiers sit in short values; SDKs' cached
+/// configuration can be megabytes).
+pub const STORAGE_VALUE_CAP: usize = 16 * 1024;
+/// Items read per area and page, at most.
+pub const STORAGE_ITEMS_CAP: usize = 500;
+
 /// How the visitor reached a page of a visit.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -768,6 +823,9 @@ pub struct RawVisit {
     pub frames: Vec<RawFrame>,
     /// Every cookie in the browser at the end of the visit.
     pub cookies: Vec<RawCookie>,
+    /// The first-party Web Storage items of each page (each as first seen with its value).
+    #[serde(default)]
+    pub storage: Vec<RawStorage>,
     /// The canary values used on this site.
     pub canaries: Canaries,
     /// What the visitor did, in order (e.g. `typed email into input#email`).

@@ -552,6 +552,7 @@ fn crash_visit(
         duration_ms: 0,
         requests: Vec::new(),
         cookies: Vec::new(),
+        storage: Vec::new(),
         canaries,
         actions: Vec::new(),
         consent: crate::capture::ConsentRecord {

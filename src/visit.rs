@@ -363,6 +363,7 @@ pub async fn visit(
         requests,
         frames,
         cookies: ev.cookies,
+        storage: ev.storage,
         canaries,
         actions: ev.actions,
         consent: ev.consent,
@@ -444,6 +445,7 @@ async fn steps(
         p.front_ms = Some(t_visit.elapsed().as_millis() as u64);
     }
     let Partial { ev, cols, .. } = p;
+    cols.run(Hook::Leaving, &cx, ev).await?;
     // Popups and other windows: their requests so far belong to this site; then they go.
     let closed = s.close_other_windows().await?;
     if closed > 0 {
@@ -452,11 +454,28 @@ async fn steps(
     // Leave: unload beacons are sent now, and still belong to this site.
     ev.step = Step::Leave;
     leave(s).await?;
-    cols.drain(&cx, ev).await?;
+    settle(&cx, cols, ev).await?;
     mark("leave", &mut timings);
     cols.run(Hook::Finish, &cx, ev).await?;
     mark("cookies", &mut timings);
     tracing::debug!(site = %target.domain, ?timings, "visit steps (ms)");
+    Ok(())
+}
+
+/// Reads the log after leaving a page, and again (every 100 ms, for at most a second) while
+/// a request the page sent as it was left is announced but not yet reported sent: Chromium
+/// may report the send of an unload beacon a moment after the navigation.
+async fn settle(
+    cx: &Ctx<'_>,
+    cols: &mut Collectors,
+    ev: &mut Evidence,
+) -> Result<(), BrowserError> {
+    let until = Instant::now() + Duration::from_secs(1);
+    cols.drain(cx, ev).await?;
+    while ev.net.unsettled() > 0 && Instant::now() < until {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        cols.drain(cx, ev).await?;
+    }
     Ok(())
 }
 

@@ -212,5 +212,7 @@ fn every_typed_value_is_found() {
 
 #[test]
 fn visitor_ids_are_found() {
-    at_target(4, "visitor IDs", |_, f, _| f == Field::CookieId);
+    at_target(4, "visitor IDs", |_, f, _| {
+        f == Field::CookieId || f == Field::StorageId
+    });
 }

@@ -92,6 +92,29 @@ async fn an_invented_vendor_gets_its_fields_by_value() {
             .iter()
             .all(|r| r["site"] != "invented.test" || r["is_tracker"] == "true")
     );
+    // The second vendor: its visitor kept in localStorage and its session in sessionStorage
+    // (in the store with the page), an ID at the head of a dotted cookie, the screen as two
+    // numbers.
+    assert!(
+        v.storage
+            .iter()
+            .any(|i| i.key == "qx_state" && i.value.contains("qxv-")),
+        "{:?}",
+        v.storage
+    );
+    let qx = trackers
+        .iter()
+        .find(|r| r["site"] == "invented.test" && r["tracker"] == "qx-insights.test")
+        .expect("the second vendor is a row");
+    assert_eq!(qx["storage_ids"], "local:qx_state;session:qx_sid", "{qx:?}");
+    assert_eq!(qx["cookie_ids"], "_qx_sp.ab12", "{qx:?}");
+    assert_eq!(qx["tracker_reason"], "cookie_id");
+    let qf: BTreeSet<&str> = fields
+        .iter()
+        .filter(|r| r["site"] == "invented.test" && r["tracker"] == "qx-insights.test")
+        .map(|r| r["field"].as_str())
+        .collect();
+    assert_eq!(qf, BTreeSet::from(["cookie_id", "screen", "storage_id"]));
     // Its requests that name its ID were read by the generic reader.
     let reqs = rows(&out, "requests.csv");
     let with_id: Vec<_> = reqs

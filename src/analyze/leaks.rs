@@ -1,13 +1,14 @@
 //! Finding what a request carries of the visitor: the canary values typed on the site (in
 //! every encoding of shared/pixel-formats.md), the ID cookies set during the visit, and the
 //! page URL. All forms of all values are searched at once with one Aho-Corasick automaton per
-//! visit, over the URL (raw and percent-decoded once and twice), the body (raw and decoded),
-//! and the request headers and cookies.
+//! visit, over the URL (raw and percent-decoded once and twice), the body (raw and decoded;
+//! a compressed or packed body as [`super::unpack`] decoded it), and the request headers and
+//! cookies.
 
 use super::Location;
 use super::request::RequestView;
 use super::vocab::{Algo, Digits, Encoding, Field};
-use crate::capture::{Canaries, PageEnv, RawCookie};
+use crate::capture::{Canaries, PageEnv, RawCookie, RawStorage};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use base64::Engine;
 use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE_NO_PAD};
@@ -43,6 +44,9 @@ pub struct Matcher {
     /// The page URLs taken apart (host, path, path with query), for a URL split over two
     /// parameters.
     splits: Vec<(String, String, String)>,
+    /// The screen and window sizes the pages' scripts could read, as text, for sizes sent
+    /// as two numbers.
+    sizes: Vec<[String; 2]>,
 }
 
 /// One needle: the text searched for, the field it reveals and its encoding.
@@ -177,6 +181,8 @@ pub struct PageValues<'a> {
     pub urls: Vec<&'a str>,
     /// What each page's scripts could read (title, referrer, User-Agent, languages, sizes).
     pub envs: Vec<&'a PageEnv>,
+    /// The pages' first-party Web Storage items (their identifier values are searched for).
+    pub storage: Vec<&'a RawStorage>,
 }
 
 /// The forms a page URL travels in: as is, percent-encoded once, twice or only its slashes,
@@ -290,15 +296,15 @@ pub fn cookie_values(value: &str) -> Vec<String> {
     }
     // Percent-decoded once for the rest (scripts store cookies encodeURIComponent'd).
     let decoded = String::from_utf8_lossy(&percent_decode(value.as_bytes())).into_owned();
-    // The identifier-shaped parts of a value made of several (`<id>|2|f9|0|1`,
-    // `#<org>#<id>:<session>/<time>`).
-    if decoded.contains(['|', '#', ':']) {
-        out.extend(
-            decoded
-                .split(['|', '#', ':', '/', '&'])
-                .filter(|p| looks_like_id(p) && *p != value)
-                .map(str::to_string),
-        );
+    // The identifier-shaped parts of a value made of several, wherever they sit
+    // (`<id>|2|f9|0|1`, `#<org>#<id>:<session>/<time>`, Snowplow's `<duid>.<created>.<visits>…`,
+    // Datadog's `rum=0&id=<id>&created=…`).
+    if decoded.contains(PART_SEPARATORS) {
+        for p in decoded.split(PART_SEPARATORS) {
+            if strong_id(p) && p != value && !out.iter().any(|o| o == p) {
+                out.push(p.to_string());
+            }
+        }
     }
     let json = if decoded.trim_start().starts_with('{') {
         Some(decoded)
@@ -312,6 +318,102 @@ pub fn cookie_values(value: &str) -> Vec<String> {
         json_strings(&v, &mut out);
     }
     out
+}
+
+/// What separates the parts of a structured cookie or storage value.
+const PART_SEPARATORS: [char; 8] = ['|', '#', ':', '/', '&', '.', '=', ','];
+
+/// A part of a structured value that is an identifier on its own: identifier-shaped
+/// ([`looks_like_id`]) with letters and digits, or at least 16 characters (a counter, a date
+/// or a short number inside a cookie is no identifier).
+fn strong_id(p: &str) -> bool {
+    looks_like_id(p)
+        && (p.len() >= 16
+            || (p.bytes().any(|b| b.is_ascii_alphabetic())
+                && p.bytes().any(|b| b.is_ascii_digit())))
+}
+
+/// True for a key under which a visitor, device, session or user identifier is kept
+/// (`distinct_id`, `$device_id`, `anonymousId`, `deviceId`, `uuid`, `sid`), and not a
+/// configuration value (`api_key`, `token`, `version`, `hash`).
+fn id_key(key: &str) -> bool {
+    let k: String = key
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    let config = [
+        "token", "key", "version", "hash", "build", "config", "flag", "api", "event",
+    ];
+    let id = k.ends_with("id")
+        || k.ends_with("uuid")
+        || [
+            "visitor",
+            "device",
+            "distinct",
+            "anonymous",
+            "session",
+            "user",
+        ]
+        .iter()
+        .any(|w| k.contains(w));
+    id && !config.iter().any(|w| k.contains(w))
+}
+
+/// The identifier values of a first-party storage item: its value when the key names an
+/// identifier and the value is identifier-shaped (a JSON string's content too), the
+/// identifier-shaped strings under identifier keys of a JSON value (plain or base64), and
+/// the strong identifier parts of a structured value.
+pub fn storage_values(it: &RawStorage) -> Vec<String> {
+    let v = it.value.trim();
+    let mut out = Vec::new();
+    let json = serde_json::from_str::<serde_json::Value>(v)
+        .ok()
+        .or_else(|| {
+            base64_decode(v)
+                .and_then(|b| String::from_utf8(b).ok())
+                .and_then(|t| serde_json::from_str(&t).ok())
+        });
+    match json {
+        Some(serde_json::Value::String(s)) if id_key(&it.key) && looks_like_id(&s) => out.push(s),
+        Some(j @ (serde_json::Value::Object(_) | serde_json::Value::Array(_))) => {
+            id_strings(&j, &mut out)
+        }
+        Some(_) => {}
+        None => {
+            if id_key(&it.key) && looks_like_id(v) {
+                out.push(v.to_string());
+            }
+            if v.contains(PART_SEPARATORS) {
+                out.extend(
+                    v.split(PART_SEPARATORS)
+                        .filter(|p| strong_id(p) && *p != v)
+                        .map(str::to_string),
+                );
+            }
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// The identifier-shaped strings of a JSON value kept under identifier keys.
+fn id_strings(v: &serde_json::Value, out: &mut Vec<String>) {
+    match v {
+        serde_json::Value::Array(a) => a.iter().for_each(|x| id_strings(x, out)),
+        serde_json::Value::Object(o) => {
+            for (k, x) in o {
+                match x {
+                    serde_json::Value::String(s) if id_key(k) && looks_like_id(s) => {
+                        out.push(s.clone())
+                    }
+                    _ => id_strings(x, out),
+                }
+            }
+        }
+        _ => {}
+    }
 }
 
 fn json_strings(v: &serde_json::Value, out: &mut Vec<String>) {
@@ -403,6 +505,20 @@ impl Matcher {
                 }
             }
         }
+        for it in &pages.storage {
+            for v in storage_values(it) {
+                if v.len() >= 6 && seen.insert(v.clone()) {
+                    needles.push((
+                        v,
+                        Pattern {
+                            field: Field::StorageId,
+                            encoding: Encoding::Plain,
+                            detail: Some(format!("{}:{}", it.area.as_str(), it.key)),
+                        },
+                    ));
+                }
+            }
+        }
         let splits = pages
             .urls
             .iter()
@@ -432,10 +548,20 @@ impl Matcher {
                 .build(needles.iter().map(|(n, _)| n.as_bytes()))
                 .expect("patterns build")
         });
+        let mut sizes: Vec<[String; 2]> = pages
+            .envs
+            .iter()
+            .flat_map(|e| [e.screen, e.viewport])
+            .filter(|[w, h]| *w > 0 && *h > 0)
+            .map(|[w, h]| [w.to_string(), h.to_string()])
+            .collect();
+        sizes.sort();
+        sizes.dedup();
         Matcher {
             ac,
             patterns: needles.into_iter().map(|(_, p)| p).collect(),
             splits,
+            sizes,
         }
     }
 
@@ -487,7 +613,13 @@ impl Matcher {
         scan(url_dec, &at_dec, &mut primary);
         scan(url_raw, &|at| loc_raw(at + skip_raw), &mut secondary);
         scan(&percent_decode(url_dec), &at_dec, &mut secondary);
-        if let Some(body) = &r.body {
+        if let Some(raw_body) = &r.body {
+            // A packed body is searched as it decoded (its text holds every part of it, the
+            // packed ones replaced by what they held); a plain one byte for byte.
+            let body: &[u8] = match view.body_encoding.is_empty() {
+                true => raw_body,
+                false => view.body_text.as_bytes(),
+            };
             let t = &view.body_text;
             let form = view
                 .content_type
@@ -498,7 +630,11 @@ impl Matcher {
                     && !t.contains(' ')
                     && !t.starts_with("--"));
             let dec = percent_decode(body);
-            let (first, other) = if form { (&dec, body) } else { (body, &dec) };
+            let (first, other) = if form {
+                (dec.as_slice(), body)
+            } else {
+                (body, dec.as_slice())
+            };
             scan(first, &|_| Location::Body, &mut primary);
             scan(other, &|_| Location::Body, &mut secondary);
             scan(&percent_decode(&dec), &|_| Location::Body, &mut secondary);
@@ -569,6 +705,16 @@ impl Matcher {
                 }
             }
         }
+        if !primary.iter().any(|l| l.field == Field::Screen)
+            && let Some(location) = self.size_numbers(view)
+        {
+            secondary.insert(Leak {
+                field: Field::Screen,
+                encoding: Encoding::Plain,
+                location,
+                detail: None,
+            });
+        }
         out = primary;
         for l in secondary {
             if !out
@@ -580,6 +726,65 @@ impl Matcher {
         }
         out
     }
+}
+
+impl Matcher {
+    /// Where the request carries a screen or window size as numbers of their own: a width
+    /// and a height under keys that say so in one record (`$screen_width` and
+    /// `$screen_height`, `context.screen.width` and `.height`), or a width alone under a key
+    /// that can only be a width (`screenWidth`, Plausible's `w`).
+    fn size_numbers(&self, view: &RequestView) -> Option<Location> {
+        let records = std::iter::once((&view.query, Location::Query))
+            .chain(view.body.iter().map(|r| (r, Location::Body)));
+        for (rec, loc) in records {
+            for [w, h] in &self.sizes {
+                let width = rec
+                    .iter()
+                    .find(|(k, v)| v == w && size_key(k) == Some(true));
+                let height = rec
+                    .iter()
+                    .any(|(k, v)| v == h && size_key(k) == Some(false));
+                if width.is_some_and(|(k, _)| height || sole_width(k)) {
+                    return Some(loc);
+                }
+            }
+        }
+        None
+    }
+}
+
+/// The last part of a dotted key, lower case, without `$` and `_`.
+fn last_key(k: &str) -> String {
+    k.rsplit('.')
+        .next()
+        .unwrap_or(k)
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect::<String>()
+        .to_ascii_lowercase()
+}
+
+/// Some(true) for a key that names a width, Some(false) for a height.
+fn size_key(k: &str) -> Option<bool> {
+    let k = last_key(k);
+    let short_w = ["w", "sw", "vw", "bw", "srw", "vpw", "resw"];
+    let short_h = ["h", "sh", "vh", "bh", "srh", "vph", "resh"];
+    if k.contains("width") || short_w.contains(&k.as_str()) {
+        Some(true)
+    } else if k.contains("height") || short_h.contains(&k.as_str()) {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+/// A width key that means a screen or window size even without a height beside it.
+fn sole_width(k: &str) -> bool {
+    let k = last_key(k);
+    k == "w"
+        || ["screen", "viewport", "window", "inner", "browser"]
+            .iter()
+            .any(|x| k.contains(x))
 }
 
 /// Request headers the browser sets itself on every request (their values are the browser's,
@@ -848,6 +1053,7 @@ mod tests {
         let pages = PageValues {
             urls: vec![page],
             envs: vec![&env],
+            storage: Vec::new(),
         };
         let m = Matcher::with_pages(&c, &[], |_, _| false, &pages);
         let enc = |v: &str| url::form_urlencoded::byte_serialize(v.as_bytes()).collect::<String>();
@@ -1048,6 +1254,214 @@ mod tests {
         assert!(fs.contains(&"4861932077214550123".to_string()), "{fs:?}");
     }
 
+    /// IDs at any position of a structured cookie: Snowplow's `_sp_id.<x>`
+    /// (`duid.created.visits.now.last.session`, the format of snowplow/snowplow-javascript-tracker
+    /// `trackers/browser-tracker-core/src/tracker/id_cookie.ts`) and Datadog RUM's `_dd_s`
+    /// (`rum=0&id=<uuid>&created=…&expire=…`, DataDog/browser-sdk
+    /// `packages/core/src/domain/session/sessionState.ts`); never the counters or times.
+    #[test]
+    fn ids_anywhere_in_a_structured_cookie() {
+        let sp = cookie_values(
+            "9f1c1f1e-4b8e-4d2b-9a57-3c4e0b1d2f6a.1765012345.3.1765012399.1765012301.2e6c7d3a-1f4b-4c8e-8d2f-0a9b8c7d6e5f",
+        );
+        assert!(
+            sp.contains(&"9f1c1f1e-4b8e-4d2b-9a57-3c4e0b1d2f6a".to_string()),
+            "{sp:?}"
+        );
+        assert!(
+            sp.contains(&"2e6c7d3a-1f4b-4c8e-8d2f-0a9b8c7d6e5f".to_string()),
+            "{sp:?}"
+        );
+        assert!(!sp.iter().any(|v| v == "1765012345" || v == "3"), "{sp:?}");
+        let dd = cookie_values(
+            "rum=0&id=5b9a1c2d-0e3f-4a5b-8c6d-7e8f9a0b1c2d&created=1765012345678&expire=1765013245678",
+        );
+        assert!(
+            dd.contains(&"5b9a1c2d-0e3f-4a5b-8c6d-7e8f9a0b1c2d".to_string()),
+            "{dd:?}"
+        );
+        assert!(!dd.iter().any(|v| v.starts_with("176501")), "{dd:?}");
+    }
+
+    /// The IDs SDKs keep in first-party storage, found as `storage_id` with the key: PostHog's
+    /// `ph_<token>_posthog` JSON (`distinct_id`, `$device_id`; PostHog/posthog-js
+    /// `src/posthog-persistence.ts`), Segment's `ajs_anonymous_id` (a JSON string;
+    /// segmentio/analytics-next `packages/browser/src/core/user/index.ts`), Amplitude's
+    /// `AMP_<key>` (`deviceId`; amplitude/Amplitude-TypeScript `packages/analytics-core`),
+    /// never configuration under a key that says so.
+    #[test]
+    fn storage_ids_are_found_with_their_key() {
+        let c = canaries();
+        let item = |key: &str, value: &str| RawStorage {
+            page: 0,
+            origin: "https://shop.example".into(),
+            area: crate::capture::StorageArea::Local,
+            key: key.into(),
+            value: value.into(),
+            truncated: false,
+        };
+        let items = [
+            item(
+                "ph_phc_TEST1234567890abcdef_posthog",
+                r#"{"distinct_id":"019a3b7c-5d2e-7f10-a1b2-c3d4e5f60718","$device_id":"019a3b7c-5d2e-7f10-a1b2-c3d4e5f60718","$sesid":[1765012345678,"019a3b7c-aaaa-7f10-a1b2-c3d4e5f60719",1765012345000],"$user_state":"anonymous"}"#,
+            ),
+            item(
+                "ajs_anonymous_id",
+                r#""6e0d2c8a-9b1f-4a3e-b5c7-d8e9f0a1b2c3""#,
+            ),
+            item(
+                "AMP_4f2a9c1b07",
+                r#"{"deviceId":"d7e3a1b0-2c4f-4e5a-9b8c-1d2e3f4a5b6c","sessionId":1765012345678,"optOut":false}"#,
+            ),
+            item(
+                "app_config",
+                r#"{"api_key":"phc_TEST1234567890abcdef","build_hash":"a1b2c3d4e5f6"}"#,
+            ),
+        ];
+        let vals: Vec<String> = items.iter().flat_map(storage_values).collect();
+        for want in [
+            "019a3b7c-5d2e-7f10-a1b2-c3d4e5f60718",
+            "6e0d2c8a-9b1f-4a3e-b5c7-d8e9f0a1b2c3",
+            "d7e3a1b0-2c4f-4e5a-9b8c-1d2e3f4a5b6c",
+        ] {
+            assert!(vals.iter().any(|v| v == want), "{want} not in {vals:?}");
+        }
+        assert!(
+            !vals
+                .iter()
+                .any(|v| v.starts_with("phc_") || v == "a1b2c3d4e5f6"),
+            "{vals:?}"
+        );
+        let pages = PageValues {
+            storage: items.iter().collect(),
+            ..Default::default()
+        };
+        let m = Matcher::with_pages(&c, &[], |_, _| false, &pages);
+        let r = req(
+            "https://us.i.posthog.com/e/",
+            Some(br#"{"event":"$pageview","properties":{"distinct_id":"019a3b7c-5d2e-7f10-a1b2-c3d4e5f60718","token":"phc_TEST1234567890abcdef"}}"#),
+            &[("Content-Type", "application/json")],
+        );
+        let found = find(&m, &r);
+        let ids: Vec<_> = found
+            .iter()
+            .filter(|l| l.field == Field::StorageId)
+            .collect();
+        assert_eq!(ids.len(), 1, "{found:?}");
+        assert_eq!(
+            ids[0].detail.as_deref(),
+            Some("local:ph_phc_TEST1234567890abcdef_posthog")
+        );
+    }
+
+    /// Sizes sent as numbers of their own: Mixpanel's `$screen_width`/`$screen_height`
+    /// (mixpanel/mixpanel-js `src/utils.js` `_.info.properties`), RudderStack's
+    /// `context.screen.width`/`height`, Plausible's lone `w`
+    /// (plausible/analytics `tracker/src/plausible.js`); a lone `width` of an image is not.
+    #[test]
+    fn sizes_sent_as_two_numbers_are_the_screen() {
+        let c = canaries();
+        let env = PageEnv {
+            screen: [1366, 768],
+            viewport: [1366, 683],
+            ..Default::default()
+        };
+        let pages = PageValues {
+            envs: vec![&env],
+            ..Default::default()
+        };
+        let m = Matcher::with_pages(&c, &[], |_, _| false, &pages);
+        let json = |b: &str| {
+            req(
+                "https://t.example/c",
+                Some(b.as_bytes()),
+                &[("Content-Type", "application/json")],
+            )
+        };
+        for (r, want) in [
+            (
+                json(r#"{"event":"x","properties":{"$screen_width":1366,"$screen_height":768}}"#),
+                true,
+            ),
+            (
+                json(r#"{"context":{"screen":{"width":1366,"height":683,"density":1}}}"#),
+                true,
+            ),
+            (
+                json(r#"{"n":"pageview","u":"https://shop.example/","w":1366}"#),
+                true,
+            ),
+            (req("https://t.example/p?vw=1366&vh=683", None, &[]), true),
+            (json(r#"{"img":{"width":1366,"alt":"hero"}}"#), false),
+            (json(r#"{"width":1366,"height":900}"#), false),
+        ] {
+            let found = find(&m, &r);
+            assert_eq!(
+                found.iter().any(|l| l.field == Field::Screen),
+                want,
+                "{:?}: {found:?}",
+                String::from_utf8_lossy(r.body.as_deref().unwrap_or(r.url.as_bytes()))
+            );
+        }
+    }
+
+    /// What travels compressed is found as if it had not been, where the analysis decoded
+    /// it: the e-mail in a PostHog batch gzipped as posthog-js sends it (`text/plain`, no
+    /// header), the typed name in a Sentry replay recording (zlib after a JSON line, inside
+    /// its envelope), the hashed e-mail in a base64 body of gzip. A base64 body of plain
+    /// JSON is still read as base64.
+    #[test]
+    fn values_inside_compressed_bodies_are_found() {
+        use flate2::write::{GzEncoder, ZlibEncoder};
+        use std::io::Write;
+        let c = canaries();
+        let m = Matcher::new(&c, &[], |_, _| false);
+        let gzip = |s: &str| {
+            let mut e = GzEncoder::new(Vec::new(), flate2::Compression::default());
+            e.write_all(s.as_bytes()).unwrap();
+            e.finish().unwrap()
+        };
+        let posthog = format!(
+            r#"{{"api_key":"phc_x","batch":[{{"event":"$identify","properties":{{"$current_url":"https://shop.example/"}},"$set":{{"email":"{}"}}}}],"sent_at":"2026-12-06T10:15:02.120Z"}}"#,
+            c.email
+        );
+        let r = req(
+            "https://us.i.posthog.com/e/?ip=0&_=1765016102120&ver=1.449.2",
+            Some(&gzip(&posthog)),
+            &[("Content-Type", "text/plain")],
+        );
+        let found = find(&m, &r);
+        assert!(has(&found, "plain_email", "plain", "body"), "{found:?}");
+        let mut recording = ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+        write!(
+            recording,
+            r#"[{{"type":3,"data":{{"source":5,"text":"{}","id":42}},"timestamp":1765016102118}}]"#,
+            c.name
+        )
+        .unwrap();
+        let mut payload = b"{\"segment_id\":0}\n".to_vec();
+        payload.extend(recording.finish().unwrap());
+        let mut envelope = format!(
+            "{{\"event_id\":\"0a1b2c3d\",\"sent_at\":\"2026-12-06T10:15:07.000Z\"}}\n{{\"type\":\"replay_recording\",\"length\":{}}}\n",
+            payload.len()
+        )
+        .into_bytes();
+        envelope.extend(payload);
+        let r = req(
+            "https://o1.ingest.sentry.io/api/2/envelope/?sentry_key=abc&sentry_version=7",
+            Some(&envelope),
+            &[],
+        );
+        assert!(has(&find(&m, &r), "typed_text", "plain", "body"));
+        let hashed = hex::encode(Sha256::digest(c.email.to_lowercase().as_bytes()));
+        let b64 = STANDARD.encode(gzip(&format!(r#"{{"em":"{hashed}"}}"#)));
+        let r = req("https://t.example/b", Some(b64.as_bytes()), &[]);
+        assert!(has(&find(&m, &r), "hashed_email", "sha256", "body"));
+        let b64 = STANDARD.encode(format!(r#"{{"em":"{}"}}"#, c.email));
+        let r = req("https://t.example/b", Some(b64.as_bytes()), &[]);
+        assert!(has(&find(&m, &r), "plain_email", "base64", "body"));
+    }
+
     /// A real request carrying base64 JSON: Medallia's (Kampyle) page-view pixel as a
     /// browser sent it on perf.lowes.com (a public NetStorm load-test recording on GitHub;
     /// the library's file 3209732119). No decoder knows it; the page URL, the screen and the
@@ -1063,6 +1477,7 @@ mod tests {
         let pages = PageValues {
             urls: vec!["https://perf.lowes.com/"],
             envs: vec![&env],
+            storage: Vec::new(),
         };
         let mut uid = cookie("kampyle_userid", "9edc-05ae-26e0-8b65-85f9-6b93-c7bb-bd89");
         uid.domain = "perf.lowes.com".into();

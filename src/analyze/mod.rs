@@ -15,6 +15,7 @@ pub mod party;
 pub mod request;
 pub mod rules;
 pub mod statics;
+pub mod unpack;
 pub mod vocab;
 
 use crate::capture::RawVisit;
@@ -109,6 +110,8 @@ pub struct RequestFinding {
     pub fields: BTreeSet<FieldHit>,
     /// ID cookies carried (cookie names).
     pub cookie_ids: BTreeSet<String>,
+    /// IDs kept in first-party storage carried (`local:<key>`, `session:<key>`).
+    pub storage_ids: BTreeSet<String>,
     /// A decoded pixel sent to a first-party host (server-side tagging).
     pub first_party_proxy: bool,
     /// True when the request is third-party.
@@ -148,6 +151,8 @@ pub struct SiteTracker {
     pub first_party_proxy: bool,
     /// ID cookies it received (names).
     pub cookie_ids: BTreeSet<String>,
+    /// IDs kept in first-party storage it received (`local:<key>`, `session:<key>`).
+    pub storage_ids: BTreeSet<String>,
     /// A hit was sent before the consent click (or on a visit without one).
     pub fired_before_choice: bool,
     /// A hit was sent at or after the consent click.
@@ -180,6 +185,8 @@ impl SiteTracker {
             Some(TrackerReason::VisitorData)
         } else if !self.cookie_ids.is_empty() {
             Some(TrackerReason::CookieId)
+        } else if !self.storage_ids.is_empty() {
+            Some(TrackerReason::StorageId)
         } else {
             None
         }
@@ -220,6 +227,10 @@ pub struct Findings {
     /// Per request of the visit, in its order: sent to a third party (every request, found
     /// or not, so the datasets never decide it again).
     pub third_party: Vec<bool>,
+    /// Per request of the visit, in its order: how its body was read (`gzip`,
+    /// `multipart+deflate`, …: [`request::RequestView::body_encoding`]), empty for a plain
+    /// body or none.
+    pub body_encoding: Vec<String>,
     /// Per tracker, sorted by name.
     pub trackers: Vec<SiteTracker>,
 }
@@ -289,12 +300,14 @@ fn analyze_visit_with(v: &RawVisit, rank: u64, rules: Option<&rules::Rules>) -> 
     let page_values = leaks::PageValues {
         urls,
         envs: v.pages.iter().filter_map(|p| p.env.as_ref()).collect(),
+        storage: v.storage.iter().collect(),
     };
     let matcher = leaks::Matcher::with_pages(&v.canaries, &v.cookies, is_id_cookie, &page_values);
 
     // Each request is taken apart once (host, registrable domain, party, body) and that view
     // is handed to the decoders, the filter rules, canary matching and the datasets' party.
     let mut third_party: Vec<bool> = Vec::with_capacity(v.requests.len());
+    let mut body_encoding: Vec<String> = Vec::with_capacity(v.requests.len());
     let mut pages: HashMap<&str, rules::Page> = HashMap::new();
     let mut requests = Vec::new();
     // What each WebSocket carried from the page: its sent messages, one per line, read like
@@ -316,6 +329,11 @@ fn analyze_visit_with(v: &RawVisit, rank: u64, rules: Option<&rules::Rules>) -> 
         let view = request::RequestView::new(r, &parties);
         let third = view.as_ref().is_some_and(|w| w.third_party);
         third_party.push(third);
+        body_encoding.push(
+            view.as_ref()
+                .map(|w| w.body_encoding.clone())
+                .unwrap_or_default(),
+        );
         // A request never sent, or one a service worker answered (what the worker sent on
         // is its own request), carried nothing to a server.
         let Some(view) = view.filter(|_| r.reached_server()) else {
@@ -363,6 +381,7 @@ fn analyze_visit_with(v: &RawVisit, rank: u64, rules: Option<&rules::Rules>) -> 
                     })
                     .collect(),
                 cookie_ids: BTreeSet::new(),
+                storage_ids: BTreeSet::new(),
                 first_party_proxy: !third,
                 third_party: third,
                 matched_rule: matched_rule.clone(),
@@ -388,6 +407,7 @@ fn analyze_visit_with(v: &RawVisit, rank: u64, rules: Option<&rules::Rules>) -> 
                     events: Vec::new(),
                     fields: BTreeSet::new(),
                     cookie_ids: BTreeSet::new(),
+                    storage_ids: BTreeSet::new(),
                     first_party_proxy: false,
                     third_party: third,
                     matched_rule: matched_rule.clone(),
@@ -398,10 +418,14 @@ fn analyze_visit_with(v: &RawVisit, rank: u64, rules: Option<&rules::Rules>) -> 
             }
         };
         for l in matcher.find(&view) {
-            if l.field == Field::CookieId
-                && let Some(name) = &l.detail
-            {
-                f.cookie_ids.insert(name.clone());
+            match (l.field, &l.detail) {
+                (Field::CookieId, Some(name)) => {
+                    f.cookie_ids.insert(name.clone());
+                }
+                (Field::StorageId, Some(key)) => {
+                    f.storage_ids.insert(key.clone());
+                }
+                _ => {}
             }
             f.fields.insert(FieldHit {
                 field: l.field,
@@ -457,6 +481,7 @@ fn analyze_visit_with(v: &RawVisit, rank: u64, rules: Option<&rules::Rules>) -> 
         t.events.extend(f.events.iter().cloned());
         t.fields.extend(f.fields.iter().cloned());
         t.cookie_ids.extend(f.cookie_ids.iter().cloned());
+        t.storage_ids.extend(f.storage_ids.iter().cloned());
         t.first_party_proxy |= f.first_party_proxy;
         t.requests += 1;
         t.pages.insert(f.page);
@@ -468,6 +493,7 @@ fn analyze_visit_with(v: &RawVisit, rank: u64, rules: Option<&rules::Rules>) -> 
         rank,
         requests,
         third_party,
+        body_encoding,
         trackers: by.into_values().collect(),
     }
 }
@@ -507,6 +533,7 @@ mod tests {
             walled_at_first: None,
             pages: Vec::new(),
             link_candidates: None,
+            storage: Vec::new(),
             requests: vec![
                 at(
                     req(
@@ -660,6 +687,42 @@ mod tests {
         assert!(sw.contexts.contains(&Context::ServiceWorker));
         assert!(
             sw.fields
+                .iter()
+                .any(|x| x.field == Field::PlainEmail && x.location == Location::Body)
+        );
+    }
+
+    /// A site whose only analytics is PostHog, which gzips its batches (as posthog-js does:
+    /// `text/plain`, no `Content-Encoding`): the e-mail inside is found, PostHog fired and
+    /// counts as a tracker, and the request says how its body was read.
+    #[test]
+    fn a_compressed_body_is_read_like_a_plain_one() {
+        use std::io::Write;
+        let mut v = visit(None);
+        let batch = format!(
+            r#"{{"api_key":"phc_x","batch":[{{"event":"$identify","properties":{{"$current_url":"https://shop.example/"}},"$set":{{"email":"{}"}}}}],"sent_at":"2026-12-06T10:15:02.120Z"}}"#,
+            v.canaries.email
+        );
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        gz.write_all(batch.as_bytes()).unwrap();
+        let mut r = req(
+            "POST",
+            "https://us.i.posthog.com/e/?ip=0&_=1765016102120&ver=1.449.2",
+            None,
+            Some("text/plain"),
+        );
+        r.body = Some(gz.finish().unwrap());
+        r.body_state = crate::capture::BodyState::Complete;
+        v.requests = vec![r];
+        let f = analyze_visit(&v, 1);
+        assert_eq!(f.body_encoding, ["gzip"]);
+        let posthog = &f.trackers[0];
+        assert_eq!(posthog.tracker, "posthog.com");
+        assert!(posthog.fired && posthog.is_tracker(), "{posthog:?}");
+        assert_eq!(posthog.tracker_reason(), Some(TrackerReason::VisitorData));
+        assert!(
+            posthog
+                .fields
                 .iter()
                 .any(|x| x.field == Field::PlainEmail && x.location == Location::Body)
         );

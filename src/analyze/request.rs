@@ -1,8 +1,9 @@
 //! A captured request taken apart once, for the decoders, canary matching, filter rules and
 //! the party decision alike: host, registrable domain, first or third party, path, query
 //! parameters, the body as text and in whatever format it came (JSON, form-urlencoded,
-//! several form lines batched in one body, multipart, text/plain carrying JSON). Cookies
-//! sent are searched by the leak matcher on the raw headers.
+//! several form lines batched in one body, multipart, text/plain carrying JSON; compressed
+//! or packed bodies decoded first by [`super::unpack`]). Cookies sent are searched by the
+//! leak matcher on the raw headers.
 
 use super::party::{Parties, registrable};
 use crate::capture::RawRequest;
@@ -24,8 +25,12 @@ pub struct RequestView<'a> {
     pub third_party: bool,
     /// The `Content-Type` header as sent (empty when none).
     pub content_type: &'a str,
-    /// The body as text (invalid UTF-8 replaced; empty when none).
+    /// The body as text, decoded however it was packed (see [`super::unpack`]; the capture
+    /// itself borrowed when it was plain; invalid UTF-8 replaced; empty when none).
     pub body_text: Cow<'a, str>,
+    /// How the body was read (`gzip`, `base64+gzip`, `multipart+deflate`, `ndjson`, …;
+    /// [`super::unpack::Unpacked::encoding`]); empty for a plain body or none.
+    pub body_encoding: String,
     /// URL path (`/tr/`).
     pub path: String,
     /// Decoded query parameters.
@@ -48,15 +53,17 @@ impl<'a> RequestView<'a> {
             .map(|(k, v)| (k.into_owned(), v.into_owned()))
             .collect();
         let content_type = header(raw, "content-type").unwrap_or_default();
-        let body_text = raw
-            .body
-            .as_deref()
-            .map(String::from_utf8_lossy)
-            .unwrap_or_default();
-        let body = if raw.body.is_some() {
-            parse_body(&body_text, content_type)
-        } else {
-            Vec::new()
+        let (body_text, body, body_encoding) = match raw.body.as_deref() {
+            Some(b) => {
+                let hints = super::unpack::Hints {
+                    content_type,
+                    content_encoding: header(raw, "content-encoding").unwrap_or_default(),
+                    query: u.query().unwrap_or_default(),
+                };
+                let body = super::unpack::unpack(b, &hints);
+                (body.text, body.records, body.encoding)
+            }
+            None => (Cow::Borrowed(""), Vec::new(), String::new()),
         };
         Some(RequestView {
             raw,
@@ -65,6 +72,7 @@ impl<'a> RequestView<'a> {
             third_party,
             content_type,
             body_text,
+            body_encoding,
             path,
             query,
             body,
@@ -111,36 +119,47 @@ pub fn header<'r>(r: &'r RawRequest, name: &str) -> Option<&'r str> {
 
 /// Parses a body (as text) into parameter records.
 pub fn parse_body(text: &str, ctype: &str) -> Vec<Params> {
+    parse(text, ctype).1
+}
+
+/// The format a body's text was read as, by [`parse`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Format {
+    /// Nothing, or only white space.
+    Empty,
+    /// One JSON document.
+    Json,
+    /// multipart/form-data.
+    Multipart,
+    /// Form-urlencoded lines.
+    Form,
+    /// Anything else: one record of the whole text under an empty name.
+    Text,
+}
+
+/// Parses a body (as text) into parameter records, and says as what it read it.
+pub(crate) fn parse(text: &str, ctype: &str) -> (Format, Vec<Params>) {
     let t = text.trim();
     if t.is_empty() {
-        return Vec::new();
+        return (Format::Empty, Vec::new());
     }
     if (t.starts_with('{') || t.starts_with('['))
         && let Ok(v) = serde_json::from_str::<serde_json::Value>(t)
     {
-        // A JSON array of events is one record per event.
-        return match v {
-            serde_json::Value::Array(items) if items.iter().all(|i| i.is_object()) => items
-                .iter()
-                .map(|i| {
-                    let mut p = Vec::new();
-                    flatten("", i, &mut p);
-                    p
-                })
-                .collect(),
-            v => {
-                let mut p = Vec::new();
-                flatten("", &v, &mut p);
-                vec![p]
-            }
-        };
+        return (Format::Json, json_records(&v));
     }
-    if let Some(boundary) = multipart_boundary(ctype, t) {
-        return vec![parse_multipart(text, &boundary)];
+    parse_not_json(text, ctype)
+}
+
+/// [`parse`] for a text known not to be one JSON document.
+pub(crate) fn parse_not_json(text: &str, ctype: &str) -> (Format, Vec<Params>) {
+    let t = text.trim();
+    if let Some(boundary) = multipart_boundary(ctype, t.as_bytes()) {
+        return (Format::Multipart, vec![parse_multipart(text, &boundary)]);
     }
     if t.contains('=') && !t.contains(' ') {
         // Form-urlencoded; several events batched one per line (GA4).
-        return t
+        let records = t
             .split(['\n', '\r'])
             .filter(|l| !l.is_empty())
             .map(|line| {
@@ -149,11 +168,55 @@ pub fn parse_body(text: &str, ctype: &str) -> Vec<Params> {
                     .collect()
             })
             .collect();
+        return (Format::Form, records);
     }
-    vec![vec![(String::new(), t.to_string())]]
+    (Format::Text, vec![vec![(String::new(), t.to_string())]])
 }
 
-fn multipart_boundary(ctype: &str, body: &str) -> Option<String> {
+/// Keys under which SDKs batch their events in one JSON object (PostHog, Segment and
+/// RudderStack `batch`; Amplitude and Adobe's Web SDK `events`).
+const BATCH_KEYS: [&str; 2] = ["batch", "events"];
+
+/// A JSON document's records: one per event for a JSON array of events or an object that
+/// batches them under [`BATCH_KEYS`] (the object's other members a record of their own,
+/// first), else the document flattened into one.
+pub(crate) fn json_records(v: &serde_json::Value) -> Vec<Params> {
+    use serde_json::Value;
+    let events = |items: &Vec<Value>| items.iter().all(Value::is_object);
+    let one = |v: &Value| {
+        let mut p = Vec::new();
+        flatten("", v, &mut p);
+        p
+    };
+    match v {
+        Value::Array(items) if events(items) => items.iter().map(one).collect(),
+        Value::Object(o) => {
+            let batch = BATCH_KEYS.iter().find_map(|k| match o.get(*k) {
+                Some(Value::Array(items)) if !items.is_empty() && events(items) => {
+                    Some((*k, items))
+                }
+                _ => None,
+            });
+            let Some((key, items)) = batch else {
+                return vec![one(v)];
+            };
+            let mut wrapper = Vec::new();
+            for (k, x) in o.iter().filter(|(k, _)| k.as_str() != key) {
+                flatten(k, x, &mut wrapper);
+            }
+            let mut out = Vec::with_capacity(items.len() + 1);
+            if !wrapper.is_empty() {
+                out.push(wrapper);
+            }
+            out.extend(items.iter().map(one));
+            out
+        }
+        v => vec![one(v)],
+    }
+}
+
+/// The boundary of a multipart body: from its `Content-Type`, else from its first line.
+pub(crate) fn multipart_boundary(ctype: &str, body: &[u8]) -> Option<String> {
     // The boundary keeps its case; only the parameter name is matched without it.
     if let Some(i) = ctype.to_ascii_lowercase().find("boundary=") {
         return Some(
@@ -165,9 +228,10 @@ fn multipart_boundary(ctype: &str, body: &str) -> Option<String> {
         );
     }
     // Chromium's captured multipart bodies start with their boundary line.
-    let first = body.lines().next()?;
-    (first.starts_with("--") && body.contains("Content-Disposition"))
-        .then(|| first[2..].trim().to_string())
+    let end = memchr::memchr(b'\n', body).unwrap_or(body.len());
+    let first = std::str::from_utf8(&body[..end]).ok()?.trim();
+    (first.starts_with("--") && memchr::memmem::find(body, b"Content-Disposition").is_some())
+        .then(|| first[2..].to_string())
 }
 
 fn parse_multipart(body: &str, boundary: &str) -> Params {
@@ -232,6 +296,42 @@ mod tests {
         assert!(b[0].contains(&("n.1".into(), "2".into())));
         let b = parse_body(r#"[{"ev":"a"},{"ev":"b"}]"#, "application/json");
         assert_eq!(b.len(), 2);
+    }
+
+    /// A batch under `batch` (Segment's `/v1/batch`, PostHog) or `events` (Amplitude) is one
+    /// record per event, after one of the batch's own members; an array of scalars stays.
+    #[test]
+    fn batched_events_are_records() {
+        let b = parse_body(
+            r#"{"writeKey":"wk1","batch":[{"type":"track","event":"Signed Up"},{"type":"page","properties":{"url":"https://shop.example/"}}],"sentAt":"2026-12-06T10:15:02.120Z"}"#,
+            "application/json",
+        );
+        assert_eq!(b.len(), 3);
+        assert_eq!(
+            b[0],
+            vec![
+                ("sentAt".to_string(), "2026-12-06T10:15:02.120Z".to_string()),
+                ("writeKey".to_string(), "wk1".to_string())
+            ]
+        );
+        assert!(b[1].contains(&("event".into(), "Signed Up".into())));
+        assert!(b[2].contains(&("properties.url".into(), "https://shop.example/".into())));
+        let b = parse_body(r#"{"api_key":"k","events":[{"event_type":"a"}]}"#, "");
+        assert_eq!(
+            b,
+            vec![
+                vec![("api_key".into(), "k".into())],
+                vec![("event_type".into(), "a".into())]
+            ]
+        );
+        let b = parse_body(r#"{"events":["a","b"]}"#, "");
+        assert_eq!(
+            b,
+            vec![vec![
+                ("events.0".into(), "a".into()),
+                ("events.1".into(), "b".into())
+            ]]
+        );
     }
 
     #[test]

@@ -36,6 +36,8 @@ pub enum Field {
     Screen,
     /// The search term.
     SearchQuery,
+    /// An identifier the site's pages keep in first-party localStorage or sessionStorage.
+    StorageId,
     /// Other text the visitor typed (name, free text).
     TypedText,
     /// The browser's User-Agent.
@@ -44,7 +46,7 @@ pub enum Field {
 
 impl Field {
     /// Every field, in name order.
-    pub const ALL: [Field; 16] = [
+    pub const ALL: [Field; 17] = [
         Field::ButtonText,
         Field::CookieId,
         Field::ExternalId,
@@ -59,6 +61,7 @@ impl Field {
         Field::Referrer,
         Field::Screen,
         Field::SearchQuery,
+        Field::StorageId,
         Field::TypedText,
         Field::UserAgent,
     ];
@@ -80,6 +83,7 @@ impl Field {
             Field::Referrer => "referrer",
             Field::Screen => "screen",
             Field::SearchQuery => "search_query",
+            Field::StorageId => "storage_id",
             Field::TypedText => "typed_text",
             Field::UserAgent => "user_agent",
         }
@@ -105,8 +109,8 @@ impl fmt::Display for Field {
 /// Why a third party counts as a tracker (site_trackers.csv `tracker_reason`). The rule, in
 /// order: its category is a tracking one; else it received something of the visitor (a
 /// canary value typed on the site, plain or hashed, or the search term); else an identifier
-/// (a cookie ID, which also makes a page URL it received trackable). A third party with none
-/// of these is not a tracker.
+/// (a cookie ID, then an ID kept in first-party storage). A third party with none of these is
+/// not a tracker.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum TrackerReason {
     /// Its category (third-party-web's, a decoder's, or seeds' owner corrections) is one
@@ -117,22 +121,27 @@ pub enum TrackerReason {
     VisitorData,
     /// It received an identifier of the visitor from a cookie.
     CookieId,
+    /// It received an identifier of the visitor that the site's pages keep in
+    /// localStorage or sessionStorage.
+    StorageId,
 }
 
 impl TrackerReason {
     /// Every reason, in the rule's order.
-    pub const ALL: [TrackerReason; 3] = [
+    pub const ALL: [TrackerReason; 4] = [
         TrackerReason::Category,
         TrackerReason::VisitorData,
         TrackerReason::CookieId,
+        TrackerReason::StorageId,
     ];
 
-    /// The name in the datasets (`category`, `visitor_data`, `cookie_id`).
+    /// The name in the datasets (`category`, `visitor_data`, `cookie_id`, `storage_id`).
     pub fn as_str(self) -> &'static str {
         match self {
             TrackerReason::Category => "category",
             TrackerReason::VisitorData => "visitor_data",
             TrackerReason::CookieId => "cookie_id",
+            TrackerReason::StorageId => "storage_id",
         }
     }
 

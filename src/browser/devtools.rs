@@ -49,6 +49,9 @@ pub struct WorkerEvent {
     pub session: String,
     /// What kind of worker.
     pub context: Context,
+    /// The page of the visit that was current when the worker attached (a dedicated
+    /// worker belongs to the document that started it, whenever its requests are read).
+    pub page: u32,
     /// The CDP method (`Network.requestWillBeSent`, …).
     pub method: String,
     /// Its parameters.
@@ -67,8 +70,10 @@ struct Shared {
     pending: Pending,
     /// Attached worker targets: target id → session.
     targets: HashMap<String, String>,
-    /// Worker sessions kept: session → context.
-    sessions: HashMap<String, Context>,
+    /// Worker sessions kept: session → context, and the visit's page when it attached.
+    sessions: HashMap<String, (Context, u32)>,
+    /// The visit's current page, as the visit last said ([`DevTools::set_page`]).
+    page: u32,
     events: Vec<WorkerEvent>,
     dropped: u64,
     closed: bool,
@@ -281,6 +286,11 @@ impl DevTools {
         self.call("Target.setAutoAttach", params).await.map(|_| ())
     }
 
+    /// Workers that attach from now on belong to the visit's page `page`.
+    pub fn set_page(&self, page: u32) {
+        self.shared.lock().unwrap().page = page;
+    }
+
     /// The worker events since the last call, in arrival order, and how many were dropped
     /// over [`MAX_WORKER_EVENTS`].
     pub fn take_worker_events(&self) -> (Vec<WorkerEvent>, u64) {
@@ -405,7 +415,7 @@ fn on_message(
         m if m.starts_with("Network.") => {
             let Some(s) = session else { return };
             let mut sh = shared.lock().unwrap();
-            let Some(&context) = sh.sessions.get(s) else {
+            let Some(&(context, page)) = sh.sessions.get(s) else {
                 return;
             };
             if sh.events.len() >= MAX_WORKER_EVENTS {
@@ -415,6 +425,7 @@ fn on_message(
             sh.events.push(WorkerEvent {
                 session: s.to_string(),
                 context,
+                page,
                 method: m.to_string(),
                 params,
             });
@@ -456,7 +467,8 @@ fn attached(
                     false
                 } else {
                     sh.targets.insert(target.to_string(), session.to_string());
-                    sh.sessions.insert(session.to_string(), context);
+                    let page = sh.page;
+                    sh.sessions.insert(session.to_string(), (context, page));
                     true
                 }
             };
@@ -466,7 +478,7 @@ fn attached(
                     next_id,
                     session,
                     "Network.enable",
-                    json!({ "maxPostDataSize": 65536 }),
+                    json!({ "maxPostDataSize": super::INLINE_BODY_MAX }),
                 );
                 resume();
             } else {

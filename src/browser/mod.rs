@@ -23,6 +23,13 @@ pub const DEFAULT_CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 /// The fixed window size every visit uses.
 pub const WINDOW: (u32, u32) = (1366, 768);
 
+/// Request bodies up to this size travel inside DevTools' `requestWillBeSent` (CDP
+/// `Network.enable` `maxPostDataSize`); a larger one is only flagged and fetched afterwards
+/// with `Network.getRequestPostData`, which fails once the document that sent it is gone. Session
+/// replays and batched events sent as a page is left run to hundreds of kilobytes, so the
+/// limit is well above them.
+pub const INLINE_BODY_MAX: u64 = 4 * 1024 * 1024;
+
 /// How to start and drive browsers.
 #[derive(Clone, Debug)]
 pub struct BrowserConfig {

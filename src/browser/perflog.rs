@@ -26,6 +26,11 @@ use base64::Engine;
 use serde_json::Value;
 use std::collections::{HashMap, VecDeque};
 
+/// The note on a worker's request whose worker ended before Chromium reported it sent,
+/// answered or failed (it is counted as sent: the server usually has it).
+pub const WORKER_ENDED: &str =
+    "no answer seen: its worker ended with the page before Chromium reported the send";
+
 /// Header pairs as Chromium reported them.
 type Headers = Vec<(String, String)>;
 
@@ -60,6 +65,8 @@ pub struct NetLog {
     clock: Option<f64>,
     /// Messages past [`MAX_FRAMES`], counted only.
     frames_dropped: u64,
+    /// The page of the worker whose event is being fed (see [`NetLog::feed_worker`]).
+    worker_page: Option<u32>,
 }
 
 impl NetLog {
@@ -84,6 +91,9 @@ impl NetLog {
     /// The page a request belongs to, by its document loader (CDP `loaderId`); a loader not
     /// seen before belongs to the current page.
     fn page_of(&mut self, p: &Value) -> u32 {
+        if let Some(page) = self.worker_page {
+            return page.min(self.page);
+        }
         match p.get("loaderId").and_then(Value::as_str) {
             Some(l) if !l.is_empty() => *self.loaders.entry(l.to_string()).or_insert(self.page),
             _ => self.page,
@@ -93,6 +103,21 @@ impl NetLog {
     /// Feeds one event of the page's log.
     pub fn feed(&mut self, method: &str, p: &Value) {
         self.feed_from(method, p, None, Context::Page);
+    }
+
+    /// Feeds one event of a worker's DevTools session (`session`, the worker's context),
+    /// whose requests belong to `page` (the page that was current when the worker started).
+    pub fn feed_worker(
+        &mut self,
+        method: &str,
+        p: &Value,
+        session: &str,
+        context: Context,
+        page: u32,
+    ) {
+        self.worker_page = Some(page);
+        self.feed_from(method, p, Some(session), context);
+        self.worker_page = None;
     }
 
     /// Feeds one event of a worker's DevTools session (`session`, the worker's context), or
@@ -280,7 +305,7 @@ impl NetLog {
             failure: None,
             wall_time,
             step: self.step,
-            page: self.page,
+            page: self.worker_page.map_or(self.page, |w| w.min(self.page)),
             context,
             sw_response: None,
             ended_at: None,
@@ -460,6 +485,20 @@ impl NetLog {
         self.frames_dropped
     }
 
+    /// Page requests Chromium announced but has not yet said it sent, answered or failed:
+    /// after leaving a page, the log is read again while any are left (for a moment), so an
+    /// unload beacon whose send is reported late is not taken for one never sent.
+    pub fn unsettled(&self) -> usize {
+        self.ids
+            .values()
+            .flat_map(|h| &h.idx[h.req_extra_done.min(h.idx.len())..])
+            .filter(|&&i| {
+                let r = &self.requests[i];
+                r.context == Context::Page && r.status.is_none() && r.failure.is_none()
+            })
+            .count()
+    }
+
     /// Marks the top frame's document requests and hands the requests and the messages
     /// over.
     pub fn finish(mut self, main_frame_id: Option<&str>) -> (Vec<RawRequest>, Vec<RawFrame>) {
@@ -475,13 +514,17 @@ impl NetLog {
                 r.is_main_frame = r.resource_type == ResourceType::Document && r.frame_id == main;
             }
         }
-        // A hop that never got the headers that went on the wire, nor a response, nor a
-        // failure was never sent (Chromium announces a refused sendBeacon, then drops it): it
-        // is kept as such, without the body it never delivered.
+        // A page's hop that never got the headers that went on the wire, nor a response,
+        // nor a failure was never sent (Chromium announces a refused sendBeacon, then drops
+        // it): it is kept as such, without the body it never delivered. A worker has no
+        // sendBeacon; its hop goes silent when the worker ends with its page (the request
+        // may well have left): kept with its body, and said.
         for h in self.ids.values() {
             for &i in &h.idx[h.req_extra_done.min(h.idx.len())..] {
                 let r = &mut self.requests[i];
-                if r.status.is_none() && r.failure.is_none() {
+                if r.status.is_none() && r.failure.is_none() && r.context != Context::Page {
+                    r.failure = Some(WORKER_ENDED.into());
+                } else if r.status.is_none() && r.failure.is_none() {
                     r.failure = Some(match r.body.take() {
                         Some(b) => format!(
                             "{NOT_SENT}: Chromium reported no network activity; its {} byte body was not kept",
@@ -708,6 +751,51 @@ mod tests {
         assert_eq!(r[1].body.as_deref(), Some(&b"x"[..]));
         assert!(r[2].sent());
         assert_eq!(r[2].failure.as_deref(), Some("net::ERR_BLOCKED_BY_CLIENT"));
+    }
+
+    #[test]
+    fn a_workers_silent_request_is_kept_and_a_pages_settles_late() {
+        // A dedicated worker ended with its page after announcing a request: nothing more
+        // came. It keeps its body (the server usually has it) and says why it has no answer.
+        let mut n = NetLog::new(Step::Leave);
+        n.set_page(1);
+        n.feed_worker(
+            "Network.requestWillBeSent",
+            &sent(
+                "W",
+                "https://t.example/w",
+                json!({"request": {"method": "POST", "postData": "x=1"}}),
+            ),
+            "S1",
+            Context::Worker,
+            0,
+        );
+        // A page's beacon announced as it was left; its send is reported on a later read.
+        n.feed(
+            "Network.requestWillBeSent",
+            &sent(
+                "P",
+                "https://t.example/p",
+                json!({"type": "Ping", "request": {"method": "POST", "postData": "y"}}),
+            ),
+        );
+        assert_eq!(
+            n.unsettled(),
+            1,
+            "the page's beacon, not the worker's request"
+        );
+        n.feed(
+            "Network.requestWillBeSentExtraInfo",
+            &json!({"requestId": "P", "headers": {}}),
+        );
+        assert_eq!(n.unsettled(), 0, "reported sent");
+        let (r, _) = n.finish(None);
+        assert_eq!(r[0].page, 0, "the worker started on page 0");
+        assert_eq!(r[0].step, Step::Leave);
+        assert!(r[0].sent(), "{:?}", r[0].failure);
+        assert_eq!(r[0].failure.as_deref(), Some(WORKER_ENDED));
+        assert_eq!(r[0].body.as_deref(), Some(&b"x=1"[..]));
+        assert!(r[1].sent());
     }
 
     #[test]

@@ -224,9 +224,12 @@ impl Session {
             .await
             .map(String::from)
             .unwrap_or_default();
-        s.cdp("Network.enable", json!({ "maxPostDataSize": 65536 }))
-            .await
-            .ok();
+        s.cdp(
+            "Network.enable",
+            json!({ "maxPostDataSize": super::INLINE_BODY_MAX }),
+        )
+        .await
+        .ok();
         s.cdp("Browser.setDownloadBehavior", json!({ "behavior": "deny" }))
             .await
             .ok();
@@ -291,6 +294,14 @@ impl Session {
                 Ok(true)
             }
             None => Ok(false),
+        }
+    }
+
+    /// Workers that start from now on belong to the visit's page `page` (the visit is about
+    /// to open it); nothing without a DevTools endpoint.
+    pub async fn set_worker_page(&self, page: u32) {
+        if let Some(dt) = self.devtools().await {
+            dt.set_page(page);
         }
     }
 

@@ -8,7 +8,8 @@
 //! (loaded or not); `after_load` (only when the page loaded); `after_dwell` (after the first
 //! dwell and scroll); then, for each internal page the visitor follows, `next_page` (the page
 //! it leaves is done), `after_navigation`, `after_load` and `after_dwell` again with
-//! [`Evidence::page`] set to the new page; `finish` (the last page was left); `salvage` instead
+//! [`Evidence::page`] set to the new page; `leaving` (the last page is about to be left);
+//! `finish` (the last page was left); `salvage` instead
 //! of `finish` when a stuck page was cut off. `setup` runs once per new browser.
 //!
 //! A collector keeps its evidence in its own field of [`Evidence`], which becomes the
@@ -21,12 +22,15 @@ mod cookies;
 pub mod links;
 mod network;
 mod page;
+mod storage;
 mod workers;
 
 use crate::browser::BrowserError;
 use crate::browser::perflog::NetLog;
 use crate::browser::session::Session;
-use crate::capture::{CollectorFailure, ConsentRecord, Hook, RawCookie, Step, WallKind};
+use crate::capture::{
+    CollectorFailure, ConsentRecord, Hook, RawCookie, RawStorage, Step, StorageArea, WallKind,
+};
 use crate::visit::VisitConfig;
 use serde_json::Value;
 use std::collections::HashMap;
@@ -65,6 +69,10 @@ pub struct Evidence {
     pub cookies: Vec<RawCookie>,
     /// Cookies: the first page after which each cookie (name, domain, path) was present.
     pub cookie_pages: HashMap<(String, String, String), u32>,
+    /// Storage: the first-party Web Storage items, each as first seen with its value.
+    pub storage: Vec<RawStorage>,
+    /// Storage: the value each item (origin, area, key) last had, and its index.
+    storage_seen: HashMap<(String, StorageArea, String), usize>,
     /// Internal links: the front page's candidates (`None` until looked for).
     pub links: Option<Vec<links::Link>>,
     /// Page facts: the URL of the current internal page after its dwell.
@@ -76,6 +84,18 @@ pub struct Evidence {
 }
 
 impl Evidence {
+    /// Records a storage item unless it was already seen with this value.
+    pub fn storage_item(&mut self, it: RawStorage) {
+        let k = (it.origin.clone(), it.area, it.key.clone());
+        if let Some(&i) = self.storage_seen.get(&k)
+            && self.storage[i].value == it.value
+        {
+            return;
+        }
+        self.storage_seen.insert(k, self.storage.len());
+        self.storage.push(it);
+    }
+
     /// Empty evidence for a visit answering banners with `consent.mode`.
     pub fn new(consent: ConsentRecord) -> Evidence {
         Evidence {
@@ -89,6 +109,8 @@ impl Evidence {
             consent,
             cookies: Vec::new(),
             cookie_pages: HashMap::new(),
+            storage: Vec::new(),
+            storage_seen: HashMap::new(),
             links: None,
             page_url: None,
             envs: Default::default(),
@@ -146,6 +168,10 @@ pub trait Collector: Sync {
     async fn next_page(&self, _cx: &Ctx<'_>, _ev: &mut Evidence) -> Result<(), BrowserError> {
         Ok(())
     }
+    /// The visitor is about to leave the visit's last page (it is still shown).
+    async fn leaving(&self, _cx: &Ctx<'_>, _ev: &mut Evidence) -> Result<(), BrowserError> {
+        Ok(())
+    }
     /// The page was left (about:blank) and the log read: read what outlives the page.
     async fn finish(&self, _cx: &Ctx<'_>, _ev: &mut Evidence) -> Result<(), BrowserError> {
         Ok(())
@@ -165,6 +191,7 @@ pub static REGISTRY: &[&dyn Collector] = &[
     &page::Page,
     &links::Links,
     &cookies::Cookies,
+    &storage::Storage,
 ];
 
 /// The environment variable that makes one collector fail on purpose (its first hook of
@@ -243,6 +270,7 @@ impl Collectors {
                     Hook::AfterLoad => c.after_load(cx, ev).await,
                     Hook::AfterDwell => c.after_dwell(cx, ev).await.map(|_| false),
                     Hook::NextPage => c.next_page(cx, ev).await.map(|_| false),
+                    Hook::Leaving => c.leaving(cx, ev).await.map(|_| false),
                     Hook::Finish => c.finish(cx, ev).await.map(|_| false),
                     Hook::Salvage => c.salvage(cx, ev).await.map(|_| false),
                     Hook::Event => Ok(false),

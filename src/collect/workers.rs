@@ -27,7 +27,7 @@ impl Workers {
         ev.net.set_page(ev.page);
         for e in &events {
             ev.net
-                .feed_from(&e.method, &e.params, Some(&e.session), e.context);
+                .feed_worker(&e.method, &e.params, &e.session, e.context, e.page);
         }
         for (i, session, id) in ev.net.missing_worker_bodies() {
             let asked = json!({ "requestId": id });
@@ -62,6 +62,13 @@ impl Collector for Workers {
         }
         // Whatever a worker sent before this visit belongs to no site.
         cx.session.worker_events().await;
+        cx.session.set_worker_page(0).await;
+        Ok(())
+    }
+
+    async fn next_page(&self, cx: &Ctx<'_>, ev: &mut Evidence) -> Result<(), BrowserError> {
+        // Workers started from here on are the next page's.
+        cx.session.set_worker_page(ev.page + 1).await;
         Ok(())
     }
 

@@ -54,6 +54,7 @@ fn field_label(f: Field) -> &'static str {
         Field::PageUrl => "page URL",
         Field::Referrer => "referring page",
         Field::CookieId => "ID cookie",
+        Field::StorageId => "ID kept in the page's storage",
         Field::ButtonText => "clicked button's text",
         other => other.as_str(),
     }
@@ -87,10 +88,11 @@ fn readable(t: &str) -> String {
 }
 
 /// Fields shown in the tracker × field matrix, in this order.
-const MATRIX_FIELDS: [Field; 10] = [
+const MATRIX_FIELDS: [Field; 11] = [
     Field::PageUrl,
     Field::Referrer,
     Field::CookieId,
+    Field::StorageId,
     Field::HashedEmail,
     Field::PlainEmail,
     Field::HashedPhone,

@@ -628,6 +628,7 @@ mod tests {
             walled_at_first: None,
             pages: Vec::new(),
             link_candidates: None,
+            storage: Vec::new(),
             requests: vec![a, b, c],
             cookies: vec![RawCookie {
                 name: "@SUM(1+1)".into(),
@@ -773,6 +774,63 @@ mod tests {
                 ("unlisted.example", "unknown", "true")
             ]
         );
+    }
+
+    /// A store crawled before bodies were decoded gains them on `report`: the gzip body
+    /// stays as captured (`body` is its base64), requests.csv says how it was read, and what
+    /// it held counts.
+    #[test]
+    fn report_reads_a_stored_compressed_body() {
+        use std::io::Write;
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::create(dir.path()).unwrap();
+        let site = "shop.example";
+        let t = Target {
+            domain: site.into(),
+            rank: 1,
+            rank_is_bucket: false,
+        };
+        store.add_targets(&[t], &[ConsentMode::None]).unwrap();
+        let c = store.claim_next().unwrap().unwrap();
+        let mut v = hostile_visit();
+        v.domain = site.into();
+        v.final_url = Some(format!("https://{site}/"));
+        v.canaries = crate::canary::derive(b"k", site);
+        v.cookies.clear();
+        let batch = format!(
+            r#"{{"api_key":"phc_x","batch":[{{"event":"$identify","$set":{{"email":"{}"}}}}]}}"#,
+            v.canaries.email
+        );
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        gz.write_all(batch.as_bytes()).unwrap();
+        let gzipped = gz.finish().unwrap();
+        let mut r = req(
+            "POST",
+            "https://us.i.posthog.com/e/",
+            None,
+            Some("text/plain"),
+        );
+        r.body = Some(gzipped.clone());
+        r.body_state = crate::capture::BodyState::Complete;
+        v.requests = vec![r];
+        let visit_id = store.record_visit(c.id, &v).unwrap();
+        write_all(
+            &store,
+            dir.path(),
+            &Analyzer::default(),
+            &ReportOptions::default(),
+        )
+        .unwrap();
+        let mut rd = csv::Reader::from_path(dir.path().join("requests.csv")).unwrap();
+        let h = rd.headers().unwrap().clone();
+        let row = rd.records().next().unwrap().unwrap();
+        let cell = |n: &str| row[h.iter().position(|c| c == n).unwrap()].to_string();
+        assert_eq!(cell("body_encoding"), "gzip");
+        assert_eq!(cell("body"), body_text(Some(&gzipped)));
+        assert!(cell("body").starts_with("base64:H4sI"));
+        assert_eq!(cell("fields"), "plain_email:plain");
+        let stored = store.load_visit(visit_id).unwrap().visit;
+        assert_eq!(stored.requests[0].body.as_deref(), Some(gzipped.as_slice()));
     }
 
     /// A listed site not visited yet (an interrupted crawl) is a full sites.csv row.

@@ -26,7 +26,7 @@ use std::path::{Path, PathBuf};
 /// The store's file name inside an output folder.
 pub const STORE_FILE: &str = "crawl.sqlite";
 const LOCK_FILE: &str = "crawl.lock";
-const SCHEMA_VERSION: &str = "7";
+const SCHEMA_VERSION: &str = "8";
 
 /// Store errors.
 #[derive(Debug, thiserror::Error)]
@@ -256,7 +256,7 @@ impl Store {
             Some(v) if v == SCHEMA_VERSION => {}
             // Version 1 was migrated above; versions 2 and 3 lack only tables the schema
             // script has just created and columns `add_columns` has just added.
-            Some(v) if ["1", "2", "3", "4", "5", "6"].contains(&v.as_str()) => {
+            Some(v) if ["1", "2", "3", "4", "5", "6", "7"].contains(&v.as_str()) => {
                 store.set_meta("schema_version", SCHEMA_VERSION)?
             }
             Some(found) => {
@@ -429,6 +429,8 @@ impl Store {
         {
             tx.execute("DELETE FROM requests WHERE visit_id = ?1", [old])
                 .map_err(sq)?;
+            tx.execute("DELETE FROM storage WHERE visit_id = ?1", [old])
+                .map_err(sq)?;
             tx.execute("DELETE FROM cookies WHERE visit_id = ?1", [old])
                 .map_err(sq)?;
             tx.execute("DELETE FROM frames WHERE visit_id = ?1", [old])
@@ -539,6 +541,21 @@ impl Store {
                     c.secure,
                     c.same_site,
                     c.page
+                ])
+                .map_err(sq)?;
+            }
+            let mut ins = tx
+                .prepare("INSERT INTO storage(visit_id, page, origin, area, key, value, truncated) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")
+                .map_err(sq)?;
+            for it in &v.storage {
+                ins.execute(params![
+                    visit_id,
+                    it.page,
+                    it.origin,
+                    it.area.as_str(),
+                    it.key,
+                    it.value,
+                    it.truncated
                 ])
                 .map_err(sq)?;
             }
@@ -684,6 +701,7 @@ impl Store {
                             duration_ms: r.get::<_, i64>(10)? as u64,
                             requests: Vec::new(),
                             cookies: Vec::new(),
+                            storage: Vec::new(),
                             canaries: serde_json::from_str::<Canaries>(&canaries).unwrap_or(Canaries {
                                 email: String::new(),
                                 phone: String::new(),
@@ -802,6 +820,24 @@ impl Store {
             })
             .map_err(&sq)?;
         visit.cookies = rows.collect::<std::result::Result<_, _>>().map_err(&sq)?;
+        let mut st = self
+            .conn
+            .prepare_cached("SELECT page, origin, area, key, value, truncated FROM storage WHERE visit_id = ?1 ORDER BY id")
+            .map_err(&sq)?;
+        let rows = st
+            .query_map([visit_id], |r| {
+                Ok(crate::capture::RawStorage {
+                    page: r.get(0)?,
+                    origin: r.get(1)?,
+                    area: crate::capture::StorageArea::parse(&r.get::<_, String>(2)?)
+                        .unwrap_or(crate::capture::StorageArea::Local),
+                    key: r.get(3)?,
+                    value: r.get(4)?,
+                    truncated: r.get(5)?,
+                })
+            })
+            .map_err(&sq)?;
+        visit.storage = rows.collect::<std::result::Result<_, _>>().map_err(&sq)?;
         let mut st = self
             .conn
             .prepare_cached("SELECT page, url, final_url, reached, link_text, started_at, duration_ms, status, http_status, error, env FROM pages WHERE visit_id = ?1 ORDER BY page")
@@ -1005,6 +1041,14 @@ pub(crate) mod tests {
                 },
             ],
             link_candidates: Some(5),
+            storage: vec![crate::capture::RawStorage {
+                page: 1,
+                origin: format!("https://{domain}"),
+                area: crate::capture::StorageArea::Local,
+                key: "ajs_anonymous_id".into(),
+                value: "\"4c1f7a52-3b0e-4f7e-9d54-0b6f1c2a9e11\"".into(),
+                truncated: false,
+            }],
             requests: vec![RawRequest {
                 seq: 0,
                 request_id: "1".into(),
@@ -1191,7 +1235,7 @@ pub(crate) mod tests {
                      UPDATE meta SET value = '6' WHERE key = 'schema_version';",
         );
         let mut s = Store::open(dir.path()).unwrap();
-        assert_eq!(s.meta("schema_version").unwrap().as_deref(), Some("7"));
+        assert_eq!(s.meta("schema_version").unwrap().as_deref(), Some("8"));
         let old = s.load_visit(1).unwrap().visit;
         assert!(!old.pages.is_empty() && old.pages.iter().all(|p| p.env.is_none()));
         s.add_targets(&[target("b.example", 2)], &[ConsentMode::None])
@@ -1220,7 +1264,7 @@ pub(crate) mod tests {
                      UPDATE meta SET value = '2' WHERE key = 'schema_version';",
         );
         let mut s = Store::open(dir.path()).unwrap();
-        assert_eq!(s.meta("schema_version").unwrap().as_deref(), Some("7"));
+        assert_eq!(s.meta("schema_version").unwrap().as_deref(), Some("8"));
         // The old visit reads as its front page only, its cookie on that page.
         let old = s.load_visit(1).unwrap().visit;
         assert_eq!(old.domain, "a.example");
@@ -1261,7 +1305,7 @@ pub(crate) mod tests {
             .unwrap();
         }
         let mut s = Store::open(dir.path()).unwrap();
-        assert_eq!(s.meta("schema_version").unwrap().as_deref(), Some("7"));
+        assert_eq!(s.meta("schema_version").unwrap().as_deref(), Some("8"));
         let t = s.targets().unwrap();
         assert_eq!(t.len(), 1);
         assert_eq!((t[0].1, t[0].2), (ConsentMode::None, Some(3)));

@@ -126,6 +126,20 @@ CREATE TABLE IF NOT EXISTS cookies (
 );
 CREATE INDEX IF NOT EXISTS cookies_visit ON cookies(visit_id);
 
+-- The first-party Web Storage items of each page of a visit (schema 8), read as the page was
+-- left: each item once per value, on the first page after which it had it.
+CREATE TABLE IF NOT EXISTS storage (
+    id        INTEGER PRIMARY KEY,
+    visit_id  INTEGER NOT NULL REFERENCES visits(id),
+    page      INTEGER NOT NULL,
+    origin    TEXT NOT NULL,      -- https://shop.example
+    area      TEXT NOT NULL,      -- local | session
+    key       TEXT NOT NULL,
+    value     TEXT NOT NULL,      -- cut at 16 KiB (truncated = 1)
+    truncated INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS storage_visit ON storage(visit_id);
+
 -- Collectors that failed on a visit (schema 3): that collector's evidence of the visit is
 -- missing or partial; the rest of the visit is whole.
 CREATE TABLE IF NOT EXISTS collector_failures (

@@ -138,6 +138,13 @@ pub const SENT: &[Sent] = &[
         ],
         false,
     ),
+    // sites::INVENTED's second vendor: storage-kept IDs, a dotted cookie's head, the screen
+    // as two numbers.
+    sent(
+        "qx-insights.test",
+        &["cookie_id", "screen", "storage_id"],
+        false,
+    ),
     // sites::RECORDER (page: location.href) and channels::PAGE (url, ua).
     sent("recorder-demo.test", &["page_url"], false),
     // sites::COOKIE_SYNC: its own uid cookie back.

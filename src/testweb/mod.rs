@@ -7,6 +7,7 @@
 pub mod accuracy;
 pub mod channels;
 pub mod hostile;
+pub mod leave;
 pub mod sdk;
 pub mod sites;
 pub mod walls;
@@ -220,6 +221,7 @@ pub fn serves(host: &str) -> bool {
     sites::find(host).is_some()
         || sdk::serves(host)
         || sites::bench_kind(host).is_some()
+        || leave::serves(host)
         || TRACKER_HOSTS.contains(&host)
         || host
             .strip_prefix("metrics.")
@@ -238,6 +240,7 @@ const TRACKER_HOSTS: &[&str] = &[
     "adnet.test",
     "collect.recorder-demo.test",
     "collect.nv-metrics.test",
+    "collect.qx-insights.test",
     "cdn-static.test",
     "static.ads-twitter.com",
     "analytics.twitter.com",
@@ -542,6 +545,9 @@ fn route(host: &str, path_q: &str, method: &str, variant: u8, sec_gpc: bool) -> 
         );
         return r;
     }
+    if let Some(r) = leave::route(host, path) {
+        return r;
+    }
     let js = |lib: &str| {
         respond(
             200,
@@ -617,7 +623,9 @@ fn route(host: &str, path_q: &str, method: &str, variant: u8, sec_gpc: bool) -> 
         ("adnet.test", _) => return respond(200, "image/gif", GIF),
         (channels::TRACKER, channels::STREAM_PATH) => return channels::stream(),
         ("collect.recorder-demo.test", _) => return respond(204, "text/plain", ""),
-        ("collect.nv-metrics.test", _) => return respond(204, "text/plain", ""),
+        ("collect.nv-metrics.test" | "collect.qx-insights.test", _) => {
+            return respond(204, "text/plain", "");
+        }
         (channels::SITE, p) if channels::site_file(p).is_some() => {
             return channels::site_file(p).expect("checked");
         }

@@ -340,6 +340,17 @@ pub const INVENTED: &str = r#"<script>
     body: JSON.stringify({loc: encodeURIComponent(encodeURIComponent(location.href)), slashes: location.href.replace(/\//g, '%2F'), ua: navigator.userAgent, sid: sid})});
   fetch(T + 'p?pid=NV-4411&d=' + encodeURIComponent(btoa(JSON.stringify({href: location.href, vid: uid}))), {mode: 'no-cors'});
   fetch(T + 'split?pid=NV-4411&h=' + location.hostname + '&p=' + encodeURIComponent(location.pathname), {mode: 'no-cors'});
+  // A second unknown vendor that keeps its visitor in first-party storage and an ID at the
+  // head of a dotted cookie, and sends the screen as two numbers.
+  var rnd = function () { return Math.random().toString(16).slice(2, 10); };
+  var st = JSON.parse(localStorage.getItem('qx_state') || 'null') || {visitorId: 'qxv-' + rnd() + '-' + rnd() + '7', n: 0, cfg_hash: 'c0ffee12'};
+  st.n += 1; localStorage.setItem('qx_state', JSON.stringify(st));
+  var qsid = sessionStorage.getItem('qx_sid') || ('qxs' + rnd() + '9'); sessionStorage.setItem('qx_sid', qsid);
+  var sp = cookie('_qx_sp.ab12');
+  var duid = sp ? decodeURIComponent(sp).split('.')[0] : rnd() + '-' + rnd() + '-4a5b-8c6d-' + rnd();
+  document.cookie = '_qx_sp.ab12=' + duid + '.' + Math.floor(Date.now() / 1000) + '.1; path=/; max-age=31536000';
+  fetch('https://collect.qx-insights.test/v1/e', {method: 'POST', mode: 'no-cors', headers: {'Content-Type': 'text/plain'},
+    body: JSON.stringify({ev: 'view', vid: st.visitorId, s: qsid, d: duid, screen_width: screen.width, screen_height: screen.height})});
   document.addEventListener('change', function (e) {
     fetch(T + 'input?pid=NV-4411', {method: 'POST', mode: 'no-cors', headers: {'Content-Type': 'text/plain'},
       body: JSON.stringify({f: e.target.name || e.target.id, v: e.target.value, vid: uid})});
@@ -1588,6 +1599,9 @@ pub const TRUTH: &[Expect] = &[
         true,
         &["plain_email", "plain_phone", "typed_text"],
     ),
+    // A second one, by its storage-kept and dotted-cookie IDs (no ID parameter, no typed
+    // value).
+    e("invented.test", "qx-insights.test", &[], true, &[]),
     // Vendors decoded from real requests (issue 11). On a site with a search box every
     // tracker that is sent the page URL gets the search term with the results page's URL.
     e(

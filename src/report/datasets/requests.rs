@@ -1,6 +1,7 @@
 //! `requests.csv`: one row per third-party or pixel request (every request with
-//! `--all-requests`): the capture, then the tracker attribution, then where it was made
-//! and over which channel (a WebSocket's `body` is the messages the page sent, one per line).
+//! `--all-requests`): the capture (with how the analysis read its body), then the tracker
+//! attribution, then where it was made and over which channel (a WebSocket's `body` is the
+//! messages the page sent, one per line).
 
 use super::{Dataset, Site, Spec, bool_text, join, per_site_types};
 use crate::analyze::{RequestFinding, fields_text};
@@ -10,7 +11,7 @@ use crate::report::{Out, ReportError, body_text, initiator_text};
 use std::collections::BTreeMap;
 
 /// Column order of `requests.csv`: the capture, then the tracker attribution.
-pub const REQUESTS_COLUMNS: [&str; 32] = [
+pub const REQUESTS_COLUMNS: [&str; 33] = [
     "rank",
     "site",
     "crawl",
@@ -25,6 +26,7 @@ pub const REQUESTS_COLUMNS: [&str; 32] = [
     "is_third_party",
     "body_bytes",
     "body",
+    "body_encoding",
     "initiator",
     "tracker",
     "company",
@@ -46,9 +48,9 @@ pub const REQUESTS_COLUMNS: [&str; 32] = [
 ];
 
 /// Column types of `requests.parquet`, in [`REQUESTS_COLUMNS`]'s order.
-const REQUESTS_TYPES: [ColType; 32] = per_site_types![
+const REQUESTS_TYPES: [ColType; 33] = per_site_types![
     Text, Text, Text, Int, Text, Bool, Int, Text, Text, Text, Text, Text, Text, Text, Text, Text,
-    Text, Bool, Text, Int, Text, Text, Text, Int, Int, Text
+    Text, Text, Bool, Text, Int, Text, Text, Text, Int, Int, Text
 ];
 
 const SPEC: Spec = Spec {
@@ -81,7 +83,13 @@ impl Dataset for Requests {
             }
         }
         let sent = v.sent_messages();
-        for (r, &third_party) in v.requests.iter().zip(&f.third_party) {
+        let read_as = f
+            .body_encoding
+            .iter()
+            .map(String::as_str)
+            .chain(std::iter::repeat(""));
+        for ((r, &third_party), body_encoding) in v.requests.iter().zip(&f.third_party).zip(read_as)
+        {
             let a = by_seq.get(&r.seq);
             if a.is_none() && !s.opts.all_requests {
                 continue;
@@ -108,6 +116,7 @@ impl Dataset for Requests {
                         .map(|b| b.len().to_string())
                         .unwrap_or_default(),
                     &body,
+                    body_encoding,
                     &initiator_text(&r.initiator),
                     a.map(|x| x.tracker.as_str()).unwrap_or(""),
                     a.map(|x| x.company.as_str()).unwrap_or(""),

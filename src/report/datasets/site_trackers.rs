@@ -5,7 +5,7 @@ use crate::report::parquet::ColType;
 use crate::report::{Out, ReportError};
 
 /// Column order of `site_trackers.csv`.
-pub const SITE_TRACKERS_COLUMNS: [&str; 24] = [
+pub const SITE_TRACKERS_COLUMNS: [&str; 25] = [
     "rank",
     "site",
     "crawl",
@@ -30,12 +30,13 @@ pub const SITE_TRACKERS_COLUMNS: [&str; 24] = [
     "pages",
     "contexts",
     "channels",
+    "storage_ids",
 ];
 
 /// Column types of `site_trackers.parquet`, in [`SITE_TRACKERS_COLUMNS`]'s order.
-const SITE_TRACKERS_TYPES: [ColType; 24] = per_site_types![
+const SITE_TRACKERS_TYPES: [ColType; 25] = per_site_types![
     Text, Text, Text, Text, Bool, Bool, Text, Text, Text, Int, Bool, Text, Bool, Bool, Bool, Text,
-    Text, Text
+    Text, Text, Text
 ];
 
 const SPEC: Spec = Spec {
@@ -80,6 +81,7 @@ impl Dataset for SiteTrackers {
                         .collect::<Vec<_>>()
                         .join(" "),
                     &tr.channels.iter().copied().collect::<Vec<_>>().join(" "),
+                    &join(&tr.storage_ids),
                 ]),
             )?;
         }

@@ -50,7 +50,8 @@ pub struct Pair {
     pub sent: BTreeMap<Field, bool>,
     /// Fields reported (tracker_fields.csv) for its names.
     pub reported: BTreeSet<Field>,
-    /// Visitor IDs it sent, each with where the browser kept it (`cookie NAME` or `storage`).
+    /// Visitor IDs it sent, each with where the browser kept it (`cookie NAME`,
+    /// `localStorage KEY`, `sessionStorage KEY` or `elsewhere`).
     pub ids: BTreeMap<String, String>,
     /// Layers undone in its requests.
     pub layers: BTreeSet<&'static str>,
@@ -82,12 +83,17 @@ impl Pair {
         (found, sent.len())
     }
 
-    /// Its visitor ID was sent and `cookie_id` is reported: (found, sent) as 0/1.
+    /// Its visitor ID was sent and the field for where it was kept (`cookie_id`,
+    /// `storage_id`) is reported: (found, sent) as 0/1.
     pub fn visitor_id(&self) -> (usize, usize) {
-        if self.ids.is_empty() {
+        let want: BTreeSet<Field> = self.ids.values().map(|k| id_field(k)).collect();
+        if want.is_empty() {
             return (0, 0);
         }
-        (usize::from(self.reported.contains(&Field::CookieId)), 1)
+        (
+            usize::from(want.iter().all(|f| self.reported.contains(f))),
+            1,
+        )
     }
 }
 
@@ -228,11 +234,11 @@ pub fn measure(
         for (field, plain) in truth::fields(&d, &f, page.as_deref(), header(l, "user-agent")) {
             *p.sent.entry(field).or_insert(false) |= plain;
         }
-        // The SDK's visitor ID is `cookie_id` wherever the browser kept it.
+        // The SDK's visitor ID is `cookie_id` or `storage_id` by where the browser kept it.
         for id in truth::visitor_ids(sdk, &d) {
             let plain = d.leaves.iter().any(|x| x.text == id && !x.compressed);
-            *p.sent.entry(Field::CookieId).or_insert(false) |= plain;
             let kept = kept_in(&id, v);
+            *p.sent.entry(id_field(&kept)).or_insert(false) |= plain;
             p.ids.insert(id, kept);
         }
         p.layers.extend(d.layers.iter().copied());
@@ -332,27 +338,38 @@ fn stored(l: &Logged, v: &RawVisit, page: Option<&str>) -> Result<(), String> {
     }
 }
 
-/// Where the browser kept a visitor ID: the cookie whose value holds it (plain, URL-decoded
-/// or base64-decoded), else `storage` (localStorage or sessionStorage, or an encrypted cookie).
+/// Where the browser kept a visitor ID: the cookie, or the localStorage / sessionStorage
+/// item (read by the store's storage collector), whose value holds it plain, URL-decoded or
+/// base64-decoded; `elsewhere` when neither does (e.g. an encrypted cookie).
 fn kept_in(id: &str, v: &RawVisit) -> String {
     use base64::Engine;
-    let b64 = |s: &str| {
-        base64::engine::general_purpose::STANDARD
-            .decode(s)
-            .ok()
+    let holds = |value: &str| {
+        let dec: String = url::form_urlencoded::parse(format!("x={value}").as_bytes())
+            .map(|(_, x)| x.into_owned())
+            .collect();
+        let b64 = base64::engine::general_purpose::STANDARD
+            .decode(value.trim())
             .map(|b| String::from_utf8_lossy(&b).into_owned())
-            .unwrap_or_default()
+            .unwrap_or_default();
+        value.contains(id) || dec.contains(id) || b64.contains(id)
     };
-    v.cookies
-        .iter()
-        .find(|c| {
-            let dec: String = url::form_urlencoded::parse(format!("x={}", c.value).as_bytes())
-                .map(|(_, x)| x.into_owned())
-                .collect();
-            c.value.contains(id) || dec.contains(id) || b64(&c.value).contains(id)
-        })
-        .map(|c| format!("cookie {}", c.name))
-        .unwrap_or_else(|| "storage".into())
+    if let Some(c) = v.cookies.iter().find(|c| holds(&c.value)) {
+        return format!("cookie {}", c.name);
+    }
+    if let Some(s) = v.storage.iter().find(|s| holds(&s.value)) {
+        return format!("{}Storage {}", s.area.as_str(), s.key);
+    }
+    "elsewhere".into()
+}
+
+/// The field an SDK's visitor ID is where it was kept: `storage_id` in Web Storage, else
+/// `cookie_id` (a cookie's, or a vendor's visitor ID kept where the crawl cannot read it).
+fn id_field(kept: &str) -> Field {
+    if kept.starts_with("cookie ") || kept == "elsewhere" {
+        Field::CookieId
+    } else {
+        Field::StorageId
+    }
 }
 
 /// Fills what the datasets say of a pair.
