@@ -105,7 +105,9 @@ async fn everything_a_page_sends_as_it_is_left_is_stored_with_its_page() {
         ("leave-search.test", last_page("leave-search.test")),
     ];
     for (site, path) in ways {
-        for t in ["img", "fetch", "fetchka", "beacon", "xhr", "big"] {
+        for t in [
+            "img", "fetch", "fetchka", "beacon", "blob", "fd", "bytes", "xhr", "big",
+        ] {
             assert!(
                 left.contains(&(site.to_string(), path.clone(), t.to_string())),
                 "{site} {path}: no {t} sent as the page was left was stored"

@@ -77,7 +77,19 @@ struct Shared {
     events: Vec<WorkerEvent>,
     dropped: u64,
     closed: bool,
+    /// Request bodies read as the page's requests left ([`DevTools::intercept_bodies`]), by
+    /// Network request id, and their bytes in all.
+    bodies: HashMap<String, Vec<u8>>,
+    body_bytes: usize,
 }
+
+/// Bytes of request bodies kept between two reads (a page that posts without end loses the
+/// rest: their bodies stay `unavailable`).
+const MAX_BODY_BYTES: usize = 64 * 1024 * 1024;
+
+/// The requests whose bodies are read as they leave: the kinds that carry one (beacons and
+/// pings, XHR, fetch, and Chromium's "other"). A document's form post carries its body inline.
+const BODY_PATTERNS: &str = r#"{"patterns":[{"urlPattern":"*","resourceType":"Ping","requestStage":"Request"},{"urlPattern":"*","resourceType":"XHR","requestStage":"Request"},{"urlPattern":"*","resourceType":"Fetch","requestStage":"Request"},{"urlPattern":"*","resourceType":"Other","requestStage":"Request"}]}"#;
 
 /// A connection to the browser-level DevTools endpoint.
 pub struct DevTools {
@@ -286,6 +298,24 @@ impl DevTools {
         self.call("Target.setAutoAttach", params).await.map(|_| ())
     }
 
+    /// Reads the body of every request of the page of `session` that can carry one, as it
+    /// leaves (CDP `Fetch` at the request stage: the browser holds the body's bytes, Blob and
+    /// FormData parts included, which the page's Network events only flag, and which are gone
+    /// once the page that sent them is). Each such request is let go at once, unchanged.
+    pub async fn intercept_bodies(&self, session: &str) -> Result<(), BrowserError> {
+        let params: Value = serde_json::from_str(BODY_PATTERNS).expect("valid JSON");
+        self.call_in(Some(session), "Fetch.enable", params)
+            .await
+            .map(|_| ())
+    }
+
+    /// The bodies read since the last call, by Network request id.
+    pub fn take_bodies(&self) -> HashMap<String, Vec<u8>> {
+        let mut sh = self.shared.lock().unwrap();
+        sh.body_bytes = 0;
+        std::mem::take(&mut sh.bodies)
+    }
+
     /// Workers that attach from now on belong to the visit's page `page`.
     pub fn set_page(&self, page: u32) {
         self.shared.lock().unwrap().page = page;
@@ -403,6 +433,7 @@ fn on_message(
     let session = v.get("sessionId").and_then(Value::as_str);
     let params = v.get("params").cloned().unwrap_or(Value::Null);
     match method {
+        "Fetch.requestPaused" => paused(&params, session, out, shared, next_id),
         "Target.attachedToTarget" => attached(&params, session, out, shared, next_id),
         "Target.detachedFromTarget" => {
             if let Some(s) = params.get("sessionId").and_then(Value::as_str) {
@@ -431,6 +462,37 @@ fn on_message(
             });
         }
         _ => {}
+    }
+}
+
+/// A request held at the request stage: its body kept (by its Network request id), then it
+/// goes on unchanged, first thing.
+fn paused(
+    p: &Value,
+    session: Option<&str>,
+    out: &mpsc::UnboundedSender<String>,
+    shared: &Mutex<Shared>,
+    next_id: &AtomicU64,
+) {
+    if p.get("requestId").is_none() {
+        return;
+    }
+    let id = next_id.fetch_add(1, Ordering::Relaxed) + 1;
+    let mut msg = json!({ "id": id, "method": "Fetch.continueRequest", "params": { "requestId": p["requestId"] } });
+    if let Some(s) = session {
+        msg["sessionId"] = json!(s);
+    }
+    let _ = out.send(msg.to_string());
+    let (Some(network), Some(body)) = (
+        p.get("networkId").and_then(Value::as_str),
+        super::perflog::body_bytes(&p["request"]),
+    ) else {
+        return;
+    };
+    let mut sh = shared.lock().unwrap();
+    if sh.body_bytes + body.len() <= MAX_BODY_BYTES {
+        sh.body_bytes += body.len();
+        sh.bodies.insert(network.to_string(), body);
     }
 }
 

@@ -606,6 +606,15 @@ fn headers(v: Option<&Value>) -> Vec<(String, String)> {
     out
 }
 
+/// The bytes of a CDP Request object's body when it carries them all (`postDataEntries`,
+/// byte-exact, or `postData`).
+pub fn body_bytes(req: &Value) -> Option<Vec<u8>> {
+    match body_of(req) {
+        (Some(b), BodyState::Complete) => Some(b),
+        _ => None,
+    }
+}
+
 fn body_of(req: &Value) -> (Option<Vec<u8>>, BodyState) {
     if let Some(entries) = req.get("postDataEntries").and_then(Value::as_array) {
         let mut bytes = Vec::new();

@@ -468,15 +468,8 @@ impl Session {
         let Some(dt) = self.devtools().await else {
             return Ok(false);
         };
-        let session = {
-            let mut tab = self.tab_session.lock().await;
-            if tab.is_none() && !self.main_window.is_empty() {
-                *tab = dt.attach(&self.main_window).await.ok();
-            }
-            match tab.clone() {
-                Some(s) => s,
-                None => return Ok(false),
-            }
+        let Some(session) = self.tab(&dt).await else {
+            return Ok(false);
         };
         let events = super::keys::key_events(text);
         let r = self
@@ -495,6 +488,39 @@ impl Session {
             }
             Err(BrowserError::Stuck(e)) => Err(BrowserError::Stuck(format!("typing: {e}"))),
             Err(e) => Err(e),
+        }
+    }
+
+    /// The DevTools session attached to the visit's tab, attached on first use (and again
+    /// after the tab was replaced); with it, the bodies of the tab's requests are read as they
+    /// leave ([`DevTools::intercept_bodies`]).
+    async fn tab(&self, dt: &DevTools) -> Option<String> {
+        let mut tab = self.tab_session.lock().await;
+        if tab.is_none() && !self.main_window.is_empty() {
+            let s = dt.attach(&self.main_window).await.ok()?;
+            if let Err(e) = dt.intercept_bodies(&s).await {
+                tracing::debug!(error = %e, "request bodies not read as they leave");
+            }
+            *tab = Some(s);
+        }
+        tab.clone()
+    }
+
+    /// Makes sure the bodies of the tab's requests are read as they leave (see
+    /// [`Session::sent_bodies`]); false without a DevTools endpoint.
+    pub async fn capture_bodies(&self) -> bool {
+        match self.devtools().await {
+            Some(dt) => self.tab(&dt).await.is_some(),
+            None => false,
+        }
+    }
+
+    /// The bodies of the tab's requests read as they left since the last call, by Network
+    /// request id (empty without a DevTools endpoint).
+    pub async fn sent_bodies(&self) -> std::collections::HashMap<String, Vec<u8>> {
+        match self.devtools().await {
+            Some(dt) => dt.take_bodies(),
+            None => Default::default(),
         }
     }
 

@@ -54,6 +54,8 @@ pub struct Evidence {
     pub page: u32,
     /// Network: the requests assembled from the page's log.
     pub net: NetLog,
+    /// Network: bodies read as the tab's requests left, not yet matched to a request.
+    pub sent_bodies: HashMap<String, Vec<u8>>,
     /// Page facts: the top frame's id.
     pub main_frame: Option<String>,
     /// Page facts: the URL the tab showed once loaded (after the first dwell when the page
@@ -102,6 +104,7 @@ impl Evidence {
             step: Step::Load,
             page: 0,
             net: NetLog::new(Step::Load),
+            sent_bodies: HashMap::new(),
             main_frame: None,
             final_url: None,
             wall: None,

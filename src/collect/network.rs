@@ -21,7 +21,10 @@ impl Collector for Network {
         _ev: &mut Evidence,
     ) -> Result<(), BrowserError> {
         // Whatever is still in the log belongs to no site (Chromium start-up, the blank page).
-        cx.session.perf_log().await.map(|_| ())
+        cx.session.perf_log().await?;
+        cx.session.capture_bodies().await;
+        cx.session.sent_bodies().await;
+        Ok(())
     }
 
     fn event(&self, method: &str, params: &Value, ev: &mut Evidence) {
@@ -31,7 +34,15 @@ impl Collector for Network {
     }
 
     async fn drained(&self, cx: &Ctx<'_>, ev: &mut Evidence) -> Result<(), BrowserError> {
+        // Bodies the browser held as the requests left (Blob and FormData parts, which the
+        // log only flags and which are gone with their page); the rest asked for while the
+        // page is there.
+        ev.sent_bodies.extend(cx.session.sent_bodies().await);
         for (i, id) in ev.net.missing_bodies() {
+            if let Some(b) = ev.sent_bodies.remove(&id) {
+                ev.net.set_body(i, b);
+                continue;
+            }
             match cx
                 .session
                 .cdp("Network.getRequestPostData", json!({ "requestId": id }))

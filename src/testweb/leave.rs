@@ -1,5 +1,6 @@
 //! Pages that send as they are left: every transport a page has (image, fetch, fetch with
-//! `keepalive`, `sendBeacon`, XHR, a dedicated worker's fetch, a large body) from each of
+//! `keepalive`, `sendBeacon` with text, a Blob or FormData holding a Blob, bytes, XHR, a
+//! dedicated worker's fetch, a large body) from each of
 //! `pagehide`, `visibilitychange`, `beforeunload`, `unload` and `freeze`, on a site per way a
 //! visit leaves a page: the visitor's search (Enter), the internal links it follows, the page
 //! navigating itself (an `<a ping>` link clicked by the page's own script, then a form it
@@ -52,6 +53,10 @@ const PROBE_JS: &str = r#"<script>
     try { fetch(u('fetch'), {method: 'POST', body: body('fetch', h), mode: 'no-cors'}); } catch (e) {}
     try { fetch(u('fetchka'), {method: 'POST', body: body('fetchka', h), mode: 'no-cors', keepalive: true}); } catch (e) {}
     try { navigator.sendBeacon(u('beacon'), body('beacon', h)); } catch (e) {}
+    // Bodies the page's Network events only flag: a Blob, FormData with a Blob part, bytes.
+    try { navigator.sendBeacon(u('blob'), new Blob([body('blob', h)], {type: 'text/plain'})); } catch (e) {}
+    try { var fd = new FormData(); fd.append('segment', new Blob([body('fd', h)]), 'segment'); fd.append('event', h); navigator.sendBeacon(u('fd'), fd); } catch (e) {}
+    try { fetch(u('bytes'), {method: 'POST', body: new TextEncoder().encode(body('bytes', h)), mode: 'no-cors', keepalive: true}); } catch (e) {}
     try { var x = new XMLHttpRequest(); x.open('POST', u('xhr')); x.send(body('xhr', h)); } catch (e) {}
     try { if (worker) worker.postMessage({url: u('worker'), body: body('worker', h)}); } catch (e) {}
     if (h === 'pagehide' || h === 'load') {
