@@ -36,6 +36,8 @@ struct Pattern {
     field: Field,
     encoding: Encoding,
     detail: Option<String>,
+    /// For a page URL's needle: which of the visit's page URLs ([`Matcher::page_urls`]).
+    url: Option<usize>,
 }
 
 /// The searcher for one visit.
@@ -52,6 +54,10 @@ pub struct Matcher {
     /// The screen and window sizes the pages' scripts could read, as text, for sizes sent
     /// as two numbers.
     sizes: Vec<[String; 2]>,
+    /// The visit's page URLs (without fragment) in the order the visitor saw them: a request
+    /// from one of these pages that carries an earlier one carries where the visitor came
+    /// from, its referrer.
+    page_urls: Vec<String>,
 }
 
 /// One needle: the text searched for, the field it reveals and its encoding.
@@ -223,6 +229,14 @@ pub fn page_forms(pages: &PageValues) -> Vec<Form> {
     for u in &pages.urls {
         url_forms(Field::PageUrl, u, &mut out);
     }
+    out.extend(env_forms(pages));
+    out
+}
+
+/// The forms of what the pages' scripts could read: title, referrer, User-Agent, languages,
+/// screen and window sizes.
+fn env_forms(pages: &PageValues) -> Vec<Form> {
+    let mut out = Vec::new();
     for e in &pages.envs {
         if e.referrer.len() > 10 {
             url_forms(Field::Referrer, &e.referrer, &mut out);
@@ -317,6 +331,11 @@ pub fn cookie_values(value: &str) -> Vec<String> {
         // Base64 has no spaces: a `+` percent-decoding turned into one was base64's.
         base64_decode(&decoded.replace(' ', "+"))
             .and_then(|b| String::from_utf8(b).ok())
+            .map(|t| match t.starts_with("%7B") {
+                // Base64 of a percent-encoded JSON (Amplitude's `AMP_<key>`).
+                true => String::from_utf8_lossy(&percent_decode(t.as_bytes())).into_owned(),
+                false => t,
+            })
             .filter(|t| t.trim_start().starts_with('{'))
     };
     if let Some(v) = json.and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok()) {
@@ -326,16 +345,39 @@ pub fn cookie_values(value: &str) -> Vec<String> {
 }
 
 /// What separates the parts of a structured cookie or storage value.
-const PART_SEPARATORS: [char; 8] = ['|', '#', ':', '/', '&', '.', '=', ','];
+const PART_SEPARATORS: [char; 17] = [
+    '|', '#', ':', '/', '&', '.', '=', ',', '^', ';', ' ', '\'', '"', '{', '}', '[', ']',
+];
 
 /// A part of a structured value that is an identifier on its own: identifier-shaped
 /// ([`looks_like_id`]) with letters and digits, or at least 16 characters (a counter, a date
 /// or a short number inside a cookie is no identifier).
 fn strong_id(p: &str) -> bool {
-    looks_like_id(p)
-        && (p.len() >= 16
-            || (p.bytes().any(|b| b.is_ascii_alphabetic())
-                && p.bytes().any(|b| b.is_ascii_digit())))
+    let mixed = p.bytes().any(|b| b.is_ascii_alphabetic()) && p.bytes().any(|b| b.is_ascii_digit());
+    (looks_like_id(p) && (p.len() >= 16 || mixed))
+        // A short random one (Clarity's `_clck` starts with seven such characters).
+        || ((6..8).contains(&p.len()) && mixed && p.bytes().all(|b| b.is_ascii_alphanumeric()))
+}
+
+/// A UUID (`8-4-4-4-12` hex digits, either case): an identifier whatever the key it sits
+/// under is called (mParticle's `das`, `cgid`).
+fn uuid_shaped(v: &str) -> bool {
+    let b = v.as_bytes();
+    b.len() == 36
+        && b.iter().enumerate().all(|(i, c)| match i {
+            8 | 13 | 18 | 23 => *c == b'-',
+            _ => c.is_ascii_hexdigit(),
+        })
+}
+
+/// True for a key that names configuration, never a visitor's identifier.
+fn config_key(key: &str) -> bool {
+    let k = key.to_ascii_lowercase();
+    [
+        "token", "key", "version", "hash", "build", "config", "flag", "api",
+    ]
+    .iter()
+    .any(|w| k.contains(w))
 }
 
 /// True for a key under which a visitor, device, session or user identifier is kept
@@ -378,6 +420,12 @@ pub fn storage_values(it: &RawStorage) -> Vec<String> {
             base64_decode(v)
                 .and_then(|b| String::from_utf8(b).ok())
                 .and_then(|t| serde_json::from_str(&t).ok())
+        })
+        .or_else(|| {
+            // JSON written with `'` for `"` and `|` for `,` (mParticle's `mprtcl-v4`).
+            v.starts_with("{'")
+                .then(|| v.replace('\'', "\"").replace('|', ","))
+                .and_then(|t| serde_json::from_str(&t).ok())
         });
     match json {
         Some(serde_json::Value::String(s)) if id_key(&it.key) && looks_like_id(&s) => out.push(s),
@@ -410,7 +458,10 @@ fn id_strings(v: &serde_json::Value, out: &mut Vec<String>) {
         serde_json::Value::Object(o) => {
             for (k, x) in o {
                 match x {
-                    serde_json::Value::String(s) if id_key(k) && looks_like_id(s) => {
+                    serde_json::Value::String(s)
+                        if (id_key(k) && looks_like_id(s))
+                            || (uuid_shaped(s) && !config_key(k)) =>
+                    {
                         out.push(s.clone())
                     }
                     _ => id_strings(x, out),
@@ -465,16 +516,30 @@ impl Matcher {
         is_id_cookie: impl Fn(&RawCookie, &[String]) -> bool,
         pages: &PageValues,
     ) -> Matcher {
+        let page_urls: Vec<String> = pages
+            .urls
+            .iter()
+            .map(|u| without_fragment(u).to_string())
+            .collect();
+        let mut url_needles = Vec::new();
+        for (k, u) in pages.urls.iter().enumerate() {
+            let mut forms = Vec::new();
+            url_forms(Field::PageUrl, u, &mut forms);
+            url_needles.extend(forms.into_iter().map(|f| (f, Some(k))));
+        }
         let mut needles: Vec<(String, Pattern)> = canary_forms(canaries)
             .into_iter()
-            .chain(page_forms(pages))
-            .map(|(n, field, encoding)| {
+            .map(|f| (f, None))
+            .chain(url_needles)
+            .chain(env_forms(pages).into_iter().map(|f| (f, None)))
+            .map(|((n, field, encoding), url)| {
                 (
                     n,
                     Pattern {
                         field,
                         encoding,
                         detail: None,
+                        url,
                     },
                 )
             })
@@ -496,6 +561,7 @@ impl Matcher {
                                 field: Field::CookieId,
                                 encoding: Encoding::Url,
                                 detail: Some(c.name.clone()),
+                                url: None,
                             },
                         ));
                     }
@@ -505,6 +571,7 @@ impl Matcher {
                             field: Field::CookieId,
                             encoding: Encoding::Plain,
                             detail: Some(c.name.clone()),
+                            url: None,
                         },
                     ));
                 }
@@ -519,6 +586,7 @@ impl Matcher {
                             field: Field::StorageId,
                             encoding: Encoding::Plain,
                             detail: Some(format!("{}:{}", it.area.as_str(), it.key)),
+                            url: None,
                         },
                     ));
                 }
@@ -585,6 +653,7 @@ impl Matcher {
             digests,
             splits,
             sizes,
+            page_urls,
         }
     }
 
@@ -596,10 +665,17 @@ impl Matcher {
             return out;
         }
         let query_at = r.url.find('?').unwrap_or(r.url.len());
+        // A request from one of the visit's pages: the URL of a page seen before it, whole, is
+        // where the visitor came from (its referrer).
+        let doc = without_fragment(&r.frame_url);
+        let seen_before = self.page_urls.iter().position(|u| u == doc).unwrap_or(0);
         let scan = |hay: &[u8], location: &dyn Fn(usize) -> Location, out: &mut BTreeSet<Leak>| {
-            let mut hit = |p: &Pattern, at: usize| {
+            let mut hit = |p: &Pattern, at: usize, end: usize| {
+                // Another page's URL, whole (not the start of this page's own longer one).
+                let referrer = p.url.is_some_and(|k| k < seen_before)
+                    && hay.get(end).is_none_or(|c| URL_ENDS.contains(c));
                 out.insert(Leak {
-                    field: p.field,
+                    field: if referrer { Field::Referrer } else { p.field },
                     encoding: p.encoding,
                     location: location(at),
                     detail: p.detail.clone(),
@@ -607,13 +683,13 @@ impl Matcher {
             };
             if let Some(ac) = &self.ac {
                 for m in ac.find_iter(hay) {
-                    hit(&self.patterns[m.pattern().as_usize()], m.start());
+                    hit(&self.patterns[m.pattern().as_usize()], m.start(), m.end());
                 }
             }
             if !self.digests.is_empty() {
                 digest_tokens(hay, |at, token| {
                     if let Some(p) = self.digests.get(token) {
-                        hit(p, at);
+                        hit(p, at, at + token.len());
                     }
                 });
             }
@@ -785,8 +861,22 @@ impl Matcher {
     /// `$screen_height`, `context.screen.width` and `.height`), or a width alone under a key
     /// that can only be a width (`screenWidth`, Plausible's `w`).
     fn size_numbers(&self, view: &RequestView) -> Option<Location> {
+        // Parameters whose value is JSON (Mixpanel's `data=[{…}]`) taken apart as well.
+        let mut inner = Vec::new();
+        for (p, loc) in std::iter::once((&view.query, Location::Query))
+            .chain(view.body.iter().map(|r| (r, Location::Body)))
+        {
+            for (k, v) in p {
+                if v.starts_with(['{', '['])
+                    && let Ok(j) = serde_json::from_str::<serde_json::Value>(v)
+                {
+                    inner.push((crate::analyze::request::flattened(k, &j), loc));
+                }
+            }
+        }
         let records = std::iter::once((&view.query, Location::Query))
-            .chain(view.body.iter().map(|r| (r, Location::Body)));
+            .chain(view.body.iter().map(|r| (r, Location::Body)))
+            .chain(inner.iter().map(|(r, l)| (r, *l)));
         for (rec, loc) in records {
             for [w, h] in &self.sizes {
                 let width = rec
@@ -795,13 +885,27 @@ impl Matcher {
                 let height = rec
                     .iter()
                     .any(|(k, v)| v == h && size_key(k) == Some(false));
-                if width.is_some_and(|(k, _)| height || sole_width(k)) {
+                if width.is_some_and(|(k, _)| height || sole_width(k)) || in_a_row(rec, w, h) {
                     return Some(loc);
                 }
             }
         }
         None
     }
+}
+
+/// A width and a height one after the other in one array (`[24,8,1366,681]`, Clarity's
+/// viewport).
+fn in_a_row(rec: &[(String, String)], w: &str, h: &str) -> bool {
+    let index = |k: &str| {
+        let (prefix, i) = k.rsplit_once('.')?;
+        Some((prefix.to_string(), i.parse::<usize>().ok()?))
+    };
+    rec.windows(2).any(|p| {
+        p[0].1 == w
+            && p[1].1 == h
+            && matches!((index(&p[0].0), index(&p[1].0)), (Some((a, i)), Some((b, j))) if a == b && j == i + 1)
+    })
 }
 
 /// The last part of a dotted key, lower case, without `$` and `_`.
@@ -841,6 +945,15 @@ fn sole_width(k: &str) -> bool {
 /// Request headers the browser sets itself on every request (their values are the browser's,
 /// not something a tracker chose to send); `sec-ch-ua*` client hints too.
 const BROWSER_HEADERS: [&str; 5] = ["referer", "user-agent", "accept-language", "origin", "host"];
+
+/// What may follow a URL that is a value of its own: the end of a JSON string, parameter,
+/// list or line.
+const URL_ENDS: &[u8] = b"\"'&,;}]) \t\r\n#|";
+
+/// A URL without its fragment.
+fn without_fragment(u: &str) -> &str {
+    u.split_once('#').map_or(u, |(a, _)| a)
+}
 
 /// A URL from its path on (`https://h/p?q` → `/p?q`); the whole input when it has no `//`.
 fn after_authority(u: &[u8]) -> &[u8] {
@@ -1513,6 +1626,129 @@ mod tests {
                 String::from_utf8_lossy(r.body.as_deref().unwrap_or(r.url.as_bytes()))
             );
         }
+    }
+
+    /// The URL of a page the visitor saw before, sent whole from a later page, is the referrer
+    /// (PostHog's `$referrer`, Snowplow's `refr`); the start of the page's own longer URL, or
+    /// the URL of a page seen after it (an `<a ping>`'s `Ping-To`), is not.
+    #[test]
+    fn an_earlier_pages_url_is_the_referrer() {
+        let c = canaries();
+        let (front, results, next) = (
+            "https://shop.example/",
+            "https://shop.example/search?q=lamp+shade",
+            "https://shop.example/news",
+        );
+        let pages = PageValues {
+            urls: vec![front, results, next],
+            ..Default::default()
+        };
+        let m = Matcher::with_pages(&c, &[], |_, _| false, &pages);
+        let from = |doc: &str, body: &str| {
+            let mut r = req(
+                "https://t.example/e",
+                Some(body.as_bytes()),
+                &[("Content-Type", "application/json")],
+            );
+            r.frame_url = doc.into();
+            find(&m, &r)
+                .into_iter()
+                .map(|l| l.field.as_str())
+                .collect::<BTreeSet<_>>()
+        };
+        let both = BTreeSet::from(["page_url", "referrer"]);
+        assert_eq!(
+            from(results, &format!(r#"{{"u":"{results}","r":"{front}"}}"#)),
+            both
+        );
+        assert_eq!(
+            from(next, &format!(r#"{{"u":"{next}","r":"{front}"}}"#)),
+            both
+        );
+        // The front page's URL is the start of the results page's own (decoded `+` is a space).
+        assert_eq!(
+            from(
+                results,
+                r#"{"u":"https://shop.example/search?q=lamp shade"}"#
+            ),
+            BTreeSet::from(["page_url"])
+        );
+        // A later page's URL sent from the front page is no referrer.
+        assert_eq!(
+            from(front, &format!(r#"{{"to":"{next}"}}"#)),
+            BTreeSet::from(["page_url"])
+        );
+    }
+
+    /// Visitor IDs in the shapes real SDKs keep them: Amplitude's `AMP_<key>` cookie (base64 of
+    /// percent-encoded JSON; amplitude/Amplitude-TypeScript `packages/analytics-core`
+    /// `storage/cookie.ts`), Clarity's `_clck` (`<id>^2^<day>^0^<n>`, percent-encoded;
+    /// microsoft/clarity `packages/clarity-js/src/data/metadata.ts`), mParticle's `mprtcl-v4`
+    /// (JSON written with `'` and `|`; mParticle/mparticle-web-sdk `src/persistence.js`), whose
+    /// device stamp `das` is a UUID under a key that does not say "id"; its API key (`dt`) is
+    /// not taken for one.
+    #[test]
+    fn sdk_visitor_ids_in_their_own_shapes() {
+        let amp = STANDARD.encode(r#"%7B%22deviceId%22%3A%229064c49e-fc1c-42a5-a354-503de6edc4c8%22%2C%22sessionId%22%3A1796582965740%7D"#);
+        assert!(cookie_values(&amp).contains(&"9064c49e-fc1c-42a5-a354-503de6edc4c8".to_string()));
+        assert!(cookie_values("1ollwft%5E2%5Egbr%5E0%5E0").contains(&"1ollwft".to_string()));
+        let mp = RawStorage {
+            page: 0,
+            origin: "https://shop.example".into(),
+            area: crate::capture::StorageArea::Local,
+            key: "mprtcl-v4".into(),
+            value: "{'gs':{'ie':1|'dt':'us1-5a4b3c2d1e0f9a8b7c6d5e4f3a2b1c0d'|'das':'ac94b67f-9532-4b33-a847-da306a951375'|'les':1796583010928}|'l':1}".into(),
+            truncated: false,
+        };
+        let v = storage_values(&mp);
+        assert!(
+            v.contains(&"ac94b67f-9532-4b33-a847-da306a951375".to_string()),
+            "{v:?}"
+        );
+        assert!(!v.iter().any(|x| x.starts_with("us1-")), "{v:?}");
+    }
+
+    /// Sizes inside a JSON parameter (Mixpanel's `data=[{…"$screen_width":800…}]`,
+    /// mixpanel/mixpanel-js `src/request-batcher.js`) and as neighbours in an array (Clarity's
+    /// `[24,8,1366,681]` dimension event, microsoft/clarity `src/layout/dimension.ts`).
+    #[test]
+    fn sizes_inside_json_parameters_and_arrays() {
+        let c = canaries();
+        let env = PageEnv {
+            screen: [800, 600],
+            viewport: [1366, 681],
+            ..Default::default()
+        };
+        let pages = PageValues {
+            envs: vec![&env],
+            ..Default::default()
+        };
+        let m = Matcher::with_pages(&c, &[], |_, _| false, &pages);
+        let enc = |v: &str| url::form_urlencoded::byte_serialize(v.as_bytes()).collect::<String>();
+        let mix = format!(
+            "data={}",
+            enc(
+                r#"[{"event":"$mp_web_page_view","properties":{"$screen_height":600,"$screen_width":800}}]"#
+            )
+        );
+        let clarity = r#"{"e":["0.8.70",1],"a":[[24,8,1366,681],[27,28,1]]}"#;
+        for body in [mix.as_str(), clarity] {
+            let r = req(
+                "https://t.example/c",
+                Some(body.as_bytes()),
+                &[("Content-Type", "text/plain")],
+            );
+            assert!(
+                find(&m, &r).iter().any(|l| l.field == Field::Screen),
+                "{body}"
+            );
+        }
+        let r = req(
+            "https://t.example/c",
+            Some(br#"{"a":[[1366,5,681]]}"#),
+            &[("Content-Type", "text/plain")],
+        );
+        assert!(!find(&m, &r).iter().any(|l| l.field == Field::Screen));
     }
 
     /// What travels compressed is found as if it had not been, where the analysis decoded

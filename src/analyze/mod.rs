@@ -286,7 +286,10 @@ fn analyze_visit_with(v: &RawVisit, rank: u64, rules: Option<&rules::Rules>) -> 
     };
     // The visit's page URLs and what its pages' scripts could read, searched for by value in
     // every request (one automaton for all of them and the canaries).
-    let urls: Vec<&str> = v
+    // In the order the visitor saw them (an earlier page's URL sent from a later page is
+    // where the visitor came from: its referrer).
+    let mut urls: Vec<&str> = Vec::new();
+    for u in v
         .requests
         .iter()
         .filter(|r| r.is_main_frame)
@@ -294,9 +297,11 @@ fn analyze_visit_with(v: &RawVisit, rank: u64, rules: Option<&rules::Rules>) -> 
         .chain(v.final_url.as_deref())
         .chain(v.pages.iter().filter_map(|p| p.final_url.as_deref()))
         .filter(|p| p.len() > 10)
-        .collect::<BTreeSet<&str>>()
-        .into_iter()
-        .collect();
+    {
+        if !urls.contains(&u) {
+            urls.push(u);
+        }
+    }
     let page_values = leaks::PageValues {
         urls,
         envs: v.pages.iter().filter_map(|p| p.env.as_ref()).collect(),

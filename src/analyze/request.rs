@@ -257,6 +257,13 @@ fn parse_multipart(body: &str, boundary: &str) -> Params {
     out
 }
 
+/// A JSON value as one record of dotted keys under `prefix` (`data.0.properties.x`).
+pub fn flattened(prefix: &str, v: &serde_json::Value) -> Params {
+    let mut out = Vec::new();
+    flatten(prefix, v, &mut out);
+    out
+}
+
 fn flatten(prefix: &str, v: &serde_json::Value, out: &mut Params) {
     use serde_json::Value;
     match v {
