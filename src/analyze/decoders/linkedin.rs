@@ -39,6 +39,11 @@ impl Decoder for LinkedIn {
         vec![d]
     }
 
+    /// The vendor's own domains (its hits there are `hosting = vendor`).
+    fn domains(&self) -> &'static [&'static str] {
+        &["linkedin.com", "licdn.com"]
+    }
+
     /// LinkedIn's first-party ad tracking ID.
     fn id_cookies(&self) -> &'static [&'static str] {
         &["li_fat_id", "li_adsId"]

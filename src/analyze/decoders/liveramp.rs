@@ -3,7 +3,7 @@
 //! `ats-wrapper.privacymanager.io`, IdentityLink's syncs on `idsync.rlcdn.com`. The
 //! placement is the ID; a hashed e-mail it is sent (`it=4`, `iv`) is a field.
 
-use super::spec::{Spec, at};
+use super::spec::{NONE, Spec, at};
 use super::{Decoded, claim};
 use crate::analyze::Field;
 use crate::analyze::request::RequestView;
@@ -37,10 +37,12 @@ pub static LIVERAMP: Spec = Spec {
     ],
     requires: &[],
     ids: &["pid"],
+    path_ids: &["/{}.gif"],
     events: &[],
     fields: &[("iv", Field::HashedEmail)],
     id_cookies: &["_lr_env", "idl_env"],
     extra: Some(kind),
+    ..NONE
 };
 
 #[cfg(test)]

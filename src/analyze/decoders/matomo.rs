@@ -3,7 +3,7 @@
 //! `idsite` (the ID), `rec=1`, `url`, `urlref`, `action_name` (the title), `_id` (the
 //! visitor ID cookie), `uid`, `res`, `search`, and `e_c`/`e_a` for events.
 
-use super::spec::{Spec, at};
+use super::spec::{NONE, Spec, at};
 use super::{Decoded, claim};
 use crate::analyze::Field;
 use crate::analyze::request::RequestView;
@@ -54,6 +54,7 @@ pub static MATOMO: Spec = Spec {
     fields: FIELDS,
     id_cookies: &["_pk_id"],
     extra: Some(kind),
+    ..NONE
 };
 
 /// The Piwik PRO decoder.
@@ -71,6 +72,7 @@ pub static PIWIK_PRO: Spec = Spec {
     fields: FIELDS,
     id_cookies: &[],
     extra: Some(kind),
+    ..NONE
 };
 
 #[cfg(test)]

@@ -34,6 +34,11 @@ impl Decoder for Uet {
         vec![d]
     }
 
+    /// The vendor's own domains (its hits there are `hosting = vendor`).
+    fn domains(&self) -> &'static [&'static str] {
+        &["bing.com"]
+    }
+
     /// UET's visitor and session IDs.
     fn id_cookies(&self) -> &'static [&'static str] {
         &["_uetvid", "_uetsid"]

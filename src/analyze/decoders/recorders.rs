@@ -45,6 +45,11 @@ impl Decoder for Recorders {
         Vec::new()
     }
 
+    /// The vendor's own domains (its hits there are `hosting = vendor`).
+    fn domains(&self) -> &'static [&'static str] {
+        &["hotjar.com", "hotjar.io", "clarity.ms", "fullstory.com"]
+    }
+
     /// Hotjar's visitor, Clarity's user and session IDs.
     fn id_cookies(&self) -> &'static [&'static str] {
         &["_hjSessionUser", "_clck", "_clsk"]

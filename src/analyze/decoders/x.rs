@@ -35,6 +35,11 @@ impl Decoder for X {
         vec![d]
     }
 
+    /// The vendor's own domains (its hits there are `hosting = vendor`).
+    fn domains(&self) -> &'static [&'static str] {
+        &["twitter.com", "ads-twitter.com", "t.co", "x.com"]
+    }
+
     /// X's click ID.
     fn id_cookies(&self) -> &'static [&'static str] {
         &["_twclid"]
