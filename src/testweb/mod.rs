@@ -8,6 +8,7 @@ pub mod accuracy;
 pub mod channels;
 pub mod hostile;
 pub mod leave;
+pub mod real;
 pub mod sites;
 pub mod walls;
 

@@ -8,7 +8,8 @@
 //! - Audience Manager: `<partner>.demdex.net/event`, `dpm.demdex.net/ibs:…` and
 //!   `/demconf.jpg` (ID syncs), the rest of `demdex.net`.
 //! - Target: `<client>.tt.omtrdc.net/m2/<client>/mbox/json?mbox=…` (at.js 1) and
-//!   `/rest/v1/delivery?client=<client>&sessionId=…` (at.js 2, JSON body), on any host.
+//!   `/rest/v1/delivery?client=<client>&sessionId=…` (at.js 2, JSON body), on any host; its
+//!   events are the mboxes and the page load it executes (what it prefetches is none).
 //! - Experience Platform Web SDK (alloy.js): `…/ee/[<region>/]v1/interact` or `/collect` with
 //!   the datastream as `configId`, on `edge.adobedc.net`, `<org>.data.adobedc.net` or a
 //!   first-party edge domain; its events under `events` with `xdm.eventType`.
@@ -80,6 +81,7 @@ pub static AUDIENCE_MANAGER: Spec = Spec {
         ("d_mid", Field::CookieId),
         ("d_uuid", Field::CookieId),
         ("d_cid", Field::ExternalId),
+        ("dpuuid", Field::CookieId),
     ],
     id_cookies: &["demdex", "dextp"],
     extra: Some(|r, d| {
@@ -130,9 +132,6 @@ fn target_events(r: &RequestView, d: &mut Decoded) {
         if let Some(name) = m.get("name").and_then(|n| n.as_str()) {
             d.event(name.to_string());
         }
-    }
-    if body.pointer("/prefetch/views").is_some() {
-        d.event("prefetch");
     }
 }
 

@@ -2,9 +2,21 @@
 //! every few seconds with the account `g`, the page split over `h` (host) and `p` (path), its
 //! title `i`, the referrer `r`, the visitor `u` (the `_cb` cookie) and engagement counters.
 
-use super::claim;
 use super::spec::{NONE, Spec, assign, at};
-use crate::analyze::Field;
+use super::{Decoded, claim};
+use crate::analyze::request::RequestView;
+use crate::analyze::{Field, Location};
+
+/// The page is its host `h` and path `p`, sent apart (the host often without the `www.` the
+/// page has, so the value matcher cannot join them).
+fn page(r: &RequestView, d: &mut Decoded) {
+    if d.role == super::Role::Hit
+        && r.param("h").is_some()
+        && let Some(p) = r.param("p").filter(|p| p.starts_with('/'))
+    {
+        d.value(Field::PageUrl, p, Location::Query);
+    }
+}
 
 /// The Chartbeat decoder.
 pub static CHARTBEAT: Spec = Spec {
@@ -27,6 +39,7 @@ pub static CHARTBEAT: Spec = Spec {
     id_cookies: &["_cb", "_chartbeat2", "_cb_svref"],
     domains: &["chartbeat.com"],
     inline: &[assign("uid", "_sf_async_config")],
+    extra: Some(page),
     ..NONE
 };
 

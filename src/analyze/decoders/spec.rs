@@ -245,7 +245,7 @@ impl Spec {
         let first = self
             .path_ids
             .iter()
-            .find_map(|p| capture(p, &r.path).filter(|id| id_shaped(id)));
+            .find_map(|p| capture(p, &r.path).filter(|id| path_id(id)));
         if let Some(id) = first {
             d.id(id);
         }
@@ -357,6 +357,14 @@ pub fn id_shaped(v: &str) -> bool {
         && v.bytes().any(|b| b.is_ascii_digit() || b == b'-' || b == b'/')
         && !v.contains(|c: char| c.is_whitespace() || "'\"`(){}[]<>+".contains(c))
         && !["undefined", "null"].contains(&v)
+}
+
+/// An ID from a path: up to 128 characters with a digit or `-` (so a file's name such as
+/// `collectedforms` is none), no white space.
+fn path_id(v: &str) -> bool {
+    (1..=128).contains(&v.len())
+        && v.bytes().any(|b| b.is_ascii_digit() || b == b'-')
+        && !v.contains(char::is_whitespace)
 }
 
 /// A request's parameters as a spec reads them: the query, the body's records, and the records
