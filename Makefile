@@ -20,7 +20,7 @@ help:
 	@echo "make demo   crawl the built-in test web (offline) into results/demo"
 	@echo "make test   unit and end-to-end tests (real Chromium + chromedriver)"
 	@echo "make bench  sites per minute and memory against the bare-browser floor"
-	@echo "make accuracy  per tracker: fields reported of the fields the test web sends (docs/decoders.md)"
+	@echo "make accuracy  real captured requests per vendor, then the test web per tracker (docs/decoders.md)"
 	@echo "make lint   cargo fmt --check and clippy -D warnings"
 	@echo "make setup  install Chromium + chromedriver if missing, and build"
 	@echo "make shards N=3  the demo web crawled as N shards at once, then merged (results/shards)"
@@ -74,9 +74,11 @@ bench: deps
 	$(CARGO) build --release --bins --examples
 	$(CARGO) run --release --example bench -- $(BENCH_ARGS)
 
-# Crawls the demo web and prints per tracker the fields found of those its imitation sends.
+# Real captured requests read without a browser (per vendor named / ID / events / fields, and
+# the totals against issue #39's targets), then the demo web crawled and measured per tracker.
 accuracy: deps
 	$(CARGO) build --release --bins --examples
+	$(CARGO) run --release --example accuracy -- --real
 	$(CARGO) run --release --example accuracy -- $(ACCURACY_ARGS)
 
 # A scheduled monthly crawl (systemd timer or cron, see README.md): rerunning the same

@@ -4,8 +4,12 @@
 //! the fields its imitation sends (testweb::accuracy::SENT, written from the scripts), the
 //! fields reported that were not sent, and whether the pixel IDs are right; then every
 //! instance with a field missing or extra.
+//!
+//! `--real [FILE]` reads real captured requests instead (no browser; by default
+//! tests/data/real-requests.jsonl, see `testweb::real`) and prints per vendor named / account
+//! ID / events / fields and the totals against issue #39's targets.
 
-use pixelcensus::testweb::accuracy;
+use pixelcensus::testweb::{accuracy, real};
 use std::path::{Path, PathBuf};
 
 fn rows(path: &Path) -> Vec<std::collections::BTreeMap<String, String>> {
@@ -25,12 +29,38 @@ fn rows(path: &Path) -> Vec<std::collections::BTreeMap<String, String>> {
         .collect()
 }
 
+/// The real-request measure: the table, and exit 1 when a total is below its target.
+fn real(file: Option<String>) {
+    let path = file.map(PathBuf::from).unwrap_or_else(|| {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/real-requests.jsonl")
+    });
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        eprintln!("accuracy: cannot read {}: {e}", path.display());
+        std::process::exit(2);
+    });
+    let reqs = real::load(&text).unwrap_or_else(|e| {
+        eprintln!("accuracy: {}: {e}", path.display());
+        std::process::exit(2);
+    });
+    let scores: Vec<real::Scored> = reqs.iter().map(real::score).collect();
+    println!("real captured requests ({}):\n", path.display());
+    print!("{}", real::table(&scores));
+    let t = real::totals(&scores);
+    if (0..4).any(|i| t[i].share() < real::TARGETS[i]) {
+        std::process::exit(1);
+    }
+}
+
 fn main() {
     let arg = std::env::args().nth(1);
     if arg.as_deref().is_some_and(|a| a == "--help" || a == "-h") {
         println!(
-            "usage: accuracy [CRAWL_FOLDER]\n\nWithout a folder, crawls the demo web first (needs the release build)."
+            "usage: accuracy [CRAWL_FOLDER]\n       accuracy --real [REQUESTS_FILE]\n\nWithout a folder, crawls the demo web first (needs the release build). With --real,\nreads real captured requests (tests/data/real-requests.jsonl by default) without a browser."
         );
+        return;
+    }
+    if arg.as_deref() == Some("--real") {
+        real(std::env::args().nth(2));
         return;
     }
     let _tmp;
