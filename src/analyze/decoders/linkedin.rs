@@ -1,7 +1,7 @@
 //! LinkedIn Insight Tag: loader `snap.licdn.com/li.lms-analytics/insight.min.js`, hits to
 //! `px.ads.linkedin.com/collect` (also `/wa/`, `/attribution_trigger`) with `pid`, `url`.
 
-use super::{Claim, Decoded, Decoder, Role, assigned, claim, on};
+use super::{Claim, Decoded, Decoder, Role, assigned, calls, claim, on, spec};
 use crate::analyze::Field;
 use crate::analyze::request::RequestView;
 
@@ -28,9 +28,11 @@ impl Decoder for LinkedIn {
     }
 
     /// The Insight Tag: `_linkedin_partner_id = "<partner id>"` (LinkedIn Campaign Manager's
-    /// tag).
+    /// tag), or the partner pushed straight onto `_linkedin_data_partner_ids`.
     fn inline(&self, script: &str) -> Vec<Decoded> {
-        let ids = assigned(script, "_linkedin_partner_id");
+        let mut ids = assigned(script, "_linkedin_partner_id");
+        let pushed = calls(script, "_linkedin_data_partner_ids.push").into_iter();
+        ids.extend(pushed.filter_map(|a| a.into_iter().next()).filter(|i| spec::id_shaped(i)));
         if ids.is_empty() {
             return Vec::new();
         }

@@ -5,7 +5,7 @@
 //! (or the call's `type`) the event; `context.page.*`, `context.userAgent`, `anonymousId`
 //! and `userId` the fields.
 
-use super::spec::{NONE, Spec, at, segment};
+use super::spec::{NONE, Spec, at, call as snippet, segment};
 use super::{Decoded, claim};
 use crate::analyze::Field;
 use crate::analyze::request::RequestView;
@@ -57,6 +57,7 @@ pub static SEGMENT: Spec = Spec {
     events: &[],
     fields: FIELDS,
     id_cookies: &["ajs_user_id"],
+    inline: &[snippet("analytics.load", "", 0)],
     extra: Some(call),
     ..NONE
 };
@@ -91,6 +92,7 @@ pub static RUDDERSTACK: Spec = Spec {
     events: &[],
     fields: FIELDS,
     id_cookies: &["rl_anonymous_id", "rl_user_id"],
+    inline: &[snippet("rudderanalytics.load", "", 0)],
     extra: Some(rudder),
     ..NONE
 };

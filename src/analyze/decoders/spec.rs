@@ -350,9 +350,12 @@ fn inline_ids(i: &Inline, script: &str) -> Vec<String> {
     found.into_iter().filter(|v| id_shaped(v)).collect()
 }
 
-/// An ID from a snippet: 3 to 128 characters with a digit, `-` or `/` (which a variable's name
-/// has not), no white space or quotes, not a placeholder.
+/// An ID from a snippet: a number, or 3 to 128 characters with a digit, `-` or `/` (which a
+/// variable's name has not), no white space or quotes, not a placeholder.
 pub fn id_shaped(v: &str) -> bool {
+    if !v.is_empty() && v.len() <= 20 && v.bytes().all(|b| b.is_ascii_digit()) {
+        return true;
+    }
     (3..=128).contains(&v.len())
         && v.bytes().any(|b| b.is_ascii_digit() || b == b'-' || b == b'/')
         && !v.contains(|c: char| c.is_whitespace() || "'\"`(){}[]<>+".contains(c))
