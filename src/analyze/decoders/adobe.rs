@@ -46,6 +46,7 @@ pub static ANALYTICS: Spec = Spec {
         ("vid", Field::CookieId),
     ],
     id_cookies: &["s_ecid", "s_vi", "s_fid", "AMCV"],
+    inline: &[assign("s_account", "s_account")],
     extra: Some(report_suites),
     ..NONE
 };
