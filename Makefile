@@ -14,13 +14,15 @@ SELENIUM_SHA256  := c3119218bcd07b221622ffd57874519891718029358c85a2dccf506e1781
 SELENIUM_JAR     := target/selenium/selenium-server-$(SELENIUM_VERSION).jar
 BIN          ?= ./target/release/pixelcensus
 
-.PHONY: help setup deps grid-deps build demo test lint bench accuracy monthly shards clean
+.PHONY: help setup deps grid-deps sdk build demo test lint bench accuracy accuracy-sdk monthly shards clean
 
 help:
 	@echo "make demo   crawl the built-in test web (offline) into results/demo"
 	@echo "make test   unit and end-to-end tests (real Chromium + chromedriver)"
 	@echo "make bench  sites per minute and memory against the bare-browser floor"
 	@echo "make accuracy  real captured requests per vendor, then the test web per tracker (docs/decoders.md)"
+	@echo "make accuracy-sdk  per vendor SDK: requests stored, fields and IDs found of what the real SDKs sent"
+	@echo "make sdk    the real vendor SDKs of the SDK web, from the npm registry, into target/sdk"
 	@echo "make lint   cargo fmt --check and clippy -D warnings"
 	@echo "make setup  install Chromium + chromedriver if missing, and build"
 	@echo "make shards N=3  the demo web crawled as N shards at once, then merged (results/shards)"
@@ -54,6 +56,24 @@ grid-deps:
 	  echo "$(SELENIUM_SHA256)  $(SELENIUM_JAR)" | sha256sum --check --quiet; \
 	fi
 
+# The SDK web's real vendor SDKs (sdk/README.md): `npm ci` installs the versions pinned in
+# sdk/package-lock.json, each tarball checked against the lockfile's integrity hash, with no
+# install scripts run; build.mjs copies the vendors' browser bundles and bundles the npm-only
+# ones with the pinned esbuild into target/sdk; every file there must match sdk/SHA256SUMS.
+# Skipped when target/sdk already matches.
+SDK_OUT := target/sdk
+sdk:
+	@if ! { cmp -s sdk/SHA256SUMS $(SDK_OUT)/SHA256SUMS && \
+	        (cd $(SDK_OUT) && sha256sum --check --status ../../sdk/SHA256SUMS); }; then \
+	  echo "pixelcensus: installing the SDK web's vendor SDKs from the npm registry (sdk/package-lock.json)"; \
+	  command -v npm >/dev/null || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	    $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq npm; }; \
+	  (cd sdk && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error) && \
+	  node sdk/build.mjs $(SDK_OUT) && \
+	  cmp sdk/SHA256SUMS $(SDK_OUT)/SHA256SUMS && \
+	  (cd $(SDK_OUT) && sha256sum --check --quiet ../../sdk/SHA256SUMS); \
+	fi
+
 build:
 	$(CARGO) build --release
 
@@ -63,7 +83,7 @@ demo: setup
 	$(BIN) demo --out results/demo
 	@echo "open results/demo/report.html (report.png shows it); datasets beside it (docs/schema.md); store results/demo/crawl.sqlite"
 
-test: deps grid-deps
+test: deps grid-deps sdk
 	PIXELCENSUS_SELENIUM_JAR=$(CURDIR)/$(SELENIUM_JAR) $(CARGO) test --all-targets
 
 lint:
@@ -80,6 +100,12 @@ accuracy: deps
 	$(CARGO) build --release --bins --examples
 	$(CARGO) run --release --example accuracy -- --real
 	$(CARGO) run --release --example accuracy -- $(ACCURACY_ARGS)
+
+# Crawls the SDK web (real vendor SDKs, `make sdk`) and prints per vendor what the test
+# web's server received against what the store and the datasets hold.
+accuracy-sdk: deps sdk
+	$(CARGO) build --release --bins --examples
+	$(CARGO) run --release --example accuracy -- --sdk $(ACCURACY_ARGS)
 
 # A scheduled monthly crawl (systemd timer or cron, see README.md): rerunning the same
 # command in the same month resumes the same crawl, and a finished one is a no-op. It builds

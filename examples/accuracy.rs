@@ -8,6 +8,12 @@
 //! `--real [FILE]` reads real captured requests instead (no browser; by default
 //! tests/data/real-requests.jsonl, see `testweb::real`) and prints per vendor named / account
 //! ID / events / fields and the totals against issue #39's targets.
+//!
+//! `accuracy --sdk` (`make accuracy-sdk`) crawls the SDK web instead (real vendor SDKs,
+//! `make sdk`) with the test web in this process, and prints per vendor what its server
+//! received against the store and the datasets (testweb::sdk::measure), the requests not
+//! stored, and every site × vendor with a field missing. `accuracy --sdk DIR LOG` measures a
+//! crawl of it made before, with the request log of `pixelcensus testweb --log LOG`.
 
 use pixelcensus::testweb::{accuracy, real};
 use std::path::{Path, PathBuf};
@@ -55,12 +61,16 @@ fn main() {
     let arg = std::env::args().nth(1);
     if arg.as_deref().is_some_and(|a| a == "--help" || a == "-h") {
         println!(
-            "usage: accuracy [CRAWL_FOLDER]\n       accuracy --real [REQUESTS_FILE]\n\nWithout a folder, crawls the demo web first (needs the release build). With --real,\nreads real captured requests (tests/data/real-requests.jsonl by default) without a browser."
+            "usage: accuracy [CRAWL_FOLDER]\n       accuracy --real [REQUESTS_FILE]\n       accuracy --sdk\n\nWithout a folder, crawls the demo web first (needs the release build). With --real,\nreads real captured requests (tests/data/real-requests.jsonl by default) without a browser;\n--sdk crawls the SDK web (needs `make sdk`)."
         );
         return;
     }
     if arg.as_deref() == Some("--real") {
         real(std::env::args().nth(2));
+        return;
+    }
+    if arg.as_deref() == Some("--sdk") {
+        sdk::main();
         return;
     }
     let _tmp;
@@ -106,6 +116,134 @@ fn main() {
                 x.missing,
                 x.extra,
                 if x.ids_right { "" } else { ", IDs wrong" }
+            );
+        }
+    }
+}
+
+/// `--sdk`: the SDK web.
+mod sdk {
+    use pixelcensus::testweb::{TestWeb, sdk};
+    use std::path::Path;
+
+    fn fail(msg: String) -> ! {
+        eprintln!("accuracy: {msg}");
+        std::process::exit(2);
+    }
+
+    /// A crawl folder and the test web's request log (`pixelcensus testweb --log`), or
+    /// None to crawl the SDK web now.
+    pub fn main() {
+        let args: Vec<String> = std::env::args().skip(2).collect();
+        if let [dir, log] = &args[..] {
+            let log = std::fs::read_to_string(log)
+                .unwrap_or_else(|e| fail(format!("cannot read {log}: {e}")))
+                .lines()
+                .filter_map(|l| serde_json::from_str(l).ok())
+                .collect::<Vec<_>>();
+            return report(Path::new(dir), &log);
+        }
+        if !sdk::available() {
+            fail(format!(
+                "the SDK web's vendor files are not in {}: run `make sdk`",
+                sdk::dir().display()
+            ));
+        }
+        let rt = tokio::runtime::Runtime::new().expect("a runtime");
+        let web = rt
+            .block_on(TestWeb::start(0, None))
+            .unwrap_or_else(|e| fail(format!("the test web cannot start: {e}")));
+        let tmp = tempfile::tempdir().expect("a temporary folder");
+        let list = tmp.path().join("sdk.csv");
+        std::fs::write(&list, sdk::tranco_csv()).expect("the list is written");
+        let out = tmp.path().join("sdk");
+        let bin = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/release/pixelcensus");
+        eprintln!("accuracy: crawling the SDK web into {}", out.display());
+        let st = std::process::Command::new(&bin)
+            .args(["crawl", "--list"])
+            .arg(&list)
+            .arg("--out")
+            .arg(&out)
+            .args([
+                "--host-map",
+                &web.host_map(),
+                "--insecure",
+                "--consent",
+                "none",
+            ])
+            .args([
+                "--browsers",
+                "2",
+                "--dwell",
+                "2",
+                "--pages",
+                "3",
+                "--page-timeout",
+                "15",
+            ])
+            .status()
+            .unwrap_or_else(|e| {
+                fail(format!(
+                    "cannot run {}: {e} (build it first)",
+                    bin.display()
+                ))
+            });
+        if !st.success() {
+            fail("the SDK web crawl failed".into());
+        }
+        report(&out, &web.requests());
+    }
+
+    fn report(out: &Path, log: &[pixelcensus::testweb::Logged]) {
+        let store = pixelcensus::store::Store::open(out).expect("the store opens");
+        let visits = store
+            .targets()
+            .expect("targets")
+            .into_iter()
+            .filter_map(|(t, _, id)| Some((t.domain, store.load_visit(id?).ok()?.visit)))
+            .collect();
+        let m = sdk::measure::measure(
+            log,
+            &visits,
+            &super::rows(&out.join("requests.csv")),
+            &super::rows(&out.join("tracker_fields.csv")),
+            &super::rows(&out.join("site_trackers.csv")),
+        );
+        print!("{}", sdk::measure::table(&m));
+        if !m.lost.is_empty() {
+            println!("\nvendor requests not stored as sent, with their page:");
+            for l in &m.lost {
+                println!(
+                    "  {:?} on {}: {} [{}] {} {}",
+                    l.sdk, l.site, l.what, l.how, l.when, l.wrong_page
+                );
+            }
+        }
+        println!(
+            "\nper site × vendor (fields sent; * = only inside compressed bodies; missing in brackets):"
+        );
+        for p in &m.pairs {
+            let fields: Vec<String> = p
+                .sent
+                .iter()
+                .map(|(f, plain)| {
+                    let star = if *plain { "" } else { "*" };
+                    if p.reported.contains(f) {
+                        format!("{f}{star}")
+                    } else {
+                        format!("[{f}{star}]")
+                    }
+                })
+                .collect();
+            println!(
+                "  {:<20} {:<26} {:>3}/{:<3} {} | IDs {:?} | {:?}",
+                p.site,
+                p.sdk.map(|s| s.name()).unwrap_or(""),
+                p.stored,
+                p.received,
+                fields.join(" "),
+                p.ids,
+                p.layers
             );
         }
     }

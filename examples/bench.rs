@@ -12,8 +12,9 @@
 //! sites, 2 browsers, dwell 0) prints memory over time.
 //!
 //! Last, analysis: a synthetic store of `--requests N` (default 1,000,000) requests shaped like
-//! the real pixels' (TikTok JSON, Meta image GETs and form POSTs, batched GA4 POSTs, CDN and
-//! first-party traffic, canaries in some of them) is built, then analysed; the bench prints
+//! the real pixels' (TikTok JSON, Meta image GETs and form POSTs, batched GA4 POSTs, a tenth
+//! gzip-compressed PostHog batches, CDN and first-party traffic, canaries in some of them) is
+//! built, then analysed; the bench prints
 //! requests per second per core for the analysis alone and for `pixelcensus analyze` (load,
 //! analyse, write every CSV).
 //!
@@ -357,6 +358,14 @@ fn rate(n: usize, secs: f64) -> f64 {
     n as f64 / (secs / 60.0)
 }
 
+/// gzip of `s`, as a browser SDK's CompressionStream or fflate makes it.
+fn gzip(s: &str) -> Vec<u8> {
+    use std::io::Write;
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    e.write_all(s.as_bytes()).unwrap();
+    e.finish().unwrap()
+}
+
 /// Builds a store of about `n` requests over visits of 100 requests each.
 fn synthetic_store(dir: &Path, n: usize) -> usize {
     use pixelcensus::capture::{BodyState, Outcome, RawCookie, RawRequest, RawVisit};
@@ -501,14 +510,24 @@ fn synthetic_store(dir: &Path, n: usize) -> usize {
                     None,
                     None,
                 ),
-                8 => mk(
-                    i,
-                    "POST",
-                    "XHR",
-                    format!("https://{d}/api/cart"),
-                    Some(r#"{"items":[1,2,3],"total":42}"#.into()),
-                    Some("application/json"),
-                ),
+                // A tenth of the requests carry gzip: a PostHog batch as posthog-js sends it
+                // (`text/plain`, no Content-Encoding), the typed e-mail inside.
+                8 => {
+                    let mut r = mk(
+                        i,
+                        "POST",
+                        "Fetch",
+                        format!("https://us.i.posthog.com/batch/?compression=gzip-js&ip=0&_={i}"),
+                        None,
+                        Some("text/plain"),
+                    );
+                    r.body = Some(gzip(&format!(
+                        r#"[{{"event":"$pageview","properties":{{"$current_url":"{page}","$screen_width":1366,"$screen_height":768,"distinct_id":"019a3b7c-5d2e-7f10-a1b2-c3d4e5f6{i:04}","token":"phc_bench"}}}},{{"event":"$identify","properties":{{"$set":{{"email":"{}"}}}}}}]"#,
+                        can.email
+                    )));
+                    r.body_state = BodyState::Complete;
+                    r
+                }
                 _ => mk(
                     i,
                     "GET",

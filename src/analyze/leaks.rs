@@ -15,7 +15,8 @@ use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE_NO_PAD
 use md5::Md5;
 use sha1::Sha1;
 use sha2::{Digest, Sha256, Sha512};
-use std::collections::BTreeSet;
+use std::borrow::Cow;
+use std::collections::{BTreeSet, HashMap};
 
 /// A value found in a request.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -41,6 +42,10 @@ struct Pattern {
 pub struct Matcher {
     ac: Option<AhoCorasick>,
     patterns: Vec<Pattern>,
+    /// The digests among the needles (hex in lower case, base64 as is), looked up by token
+    /// instead of searched for: they are most of the needles' bytes, and an automaton over
+    /// them cost more to build per visit than every search of the visit.
+    digests: HashMap<Box<[u8]>, Pattern>,
     /// The page URLs taken apart (host, path, path with query), for a URL split over two
     /// parameters.
     splits: Vec<(String, String, String)>,
@@ -539,6 +544,23 @@ impl Matcher {
         // base64 when the value has no `+` or `/`) keeps its first.
         let mut distinct = BTreeSet::new();
         needles.retain(|(n, _)| n.len() >= 6 && distinct.insert(n.clone()));
+        let mut digests = HashMap::new();
+        needles.retain(|(n, p)| {
+            if !matches!(p.encoding, Encoding::Hash { .. }) {
+                return true;
+            }
+            let key = match p.encoding {
+                Encoding::Hash {
+                    digits: Digits::Hex,
+                    ..
+                } => n.to_ascii_lowercase(),
+                _ => n.clone(),
+            };
+            digests
+                .entry(key.into_bytes().into_boxed_slice())
+                .or_insert_with(|| p.clone());
+            false
+        });
         let ac = (!needles.is_empty()).then(|| {
             // One automaton per visit: a contiguous NFA builds far faster than a DFA (which
             // took half the analysis time) and searches these short haystacks about as fast.
@@ -560,6 +582,7 @@ impl Matcher {
         Matcher {
             ac,
             patterns: needles.into_iter().map(|(_, p)| p).collect(),
+            digests,
             splits,
             sizes,
         }
@@ -569,16 +592,29 @@ impl Matcher {
     pub fn find(&self, view: &RequestView) -> BTreeSet<Leak> {
         let r = view.raw;
         let mut out = BTreeSet::new();
-        let Some(ac) = &self.ac else { return out };
+        if self.ac.is_none() && self.digests.is_empty() {
+            return out;
+        }
         let query_at = r.url.find('?').unwrap_or(r.url.len());
         let scan = |hay: &[u8], location: &dyn Fn(usize) -> Location, out: &mut BTreeSet<Leak>| {
-            for m in ac.find_iter(hay) {
-                let p = &self.patterns[m.pattern().as_usize()];
+            let mut hit = |p: &Pattern, at: usize| {
                 out.insert(Leak {
                     field: p.field,
                     encoding: p.encoding,
-                    location: location(m.start()),
+                    location: location(at),
                     detail: p.detail.clone(),
+                });
+            };
+            if let Some(ac) = &self.ac {
+                for m in ac.find_iter(hay) {
+                    hit(&self.patterns[m.pattern().as_usize()], m.start());
+                }
+            }
+            if !self.digests.is_empty() {
+                digest_tokens(hay, |at, token| {
+                    if let Some(p) = self.digests.get(token) {
+                        hit(p, at);
+                    }
                 });
             }
         };
@@ -587,7 +623,7 @@ impl Matcher {
         // JSON, text and other headers as sent. The other layers (raw, decoded twice) then add
         // only values not already found in the same place, so a value URL-encoded once more
         // than its channel needs is `url`, twice `url2`, and a JSON "+1…" stays E.164.
-        let dec1 = percent_decode(r.url.as_bytes());
+        let dec1 = pct(r.url.as_bytes());
         let q1 = dec1.iter().position(|&b| b == b'?').unwrap_or(dec1.len());
         // The request's own scheme and host are not something it carries (a page URL would
         // match a first-party request's own address).
@@ -610,9 +646,14 @@ impl Matcher {
         let mut secondary = BTreeSet::new();
         let (skip_raw, skip_dec) = (r.url.len() - url_raw.len(), dec1.len() - url_dec.len());
         let at_dec = |at: usize| loc_dec(at + skip_dec);
+        // A layer that decoding leaves unchanged holds nothing the first scan did not find.
         scan(url_dec, &at_dec, &mut primary);
-        scan(url_raw, &|at| loc_raw(at + skip_raw), &mut secondary);
-        scan(&percent_decode(url_dec), &at_dec, &mut secondary);
+        if let Cow::Owned(_) = dec1 {
+            scan(url_raw, &|at| loc_raw(at + skip_raw), &mut secondary);
+            if let Cow::Owned(twice) = pct(url_dec) {
+                scan(&twice, &at_dec, &mut secondary);
+            }
+        }
         if let Some(raw_body) = &r.body {
             // A packed body is searched as it decoded (its text holds every part of it, the
             // packed ones replaced by what they held); a plain one byte for byte.
@@ -629,15 +670,21 @@ impl Matcher {
                     && t.contains('=')
                     && !t.contains(' ')
                     && !t.starts_with("--"));
-            let dec = percent_decode(body);
-            let (first, other) = if form {
-                (dec.as_slice(), body)
+            let dec = pct(body);
+            if let Cow::Owned(dec) = dec {
+                let (first, other) = if form {
+                    (dec.as_slice(), body)
+                } else {
+                    (body, dec.as_slice())
+                };
+                scan(first, &|_| Location::Body, &mut primary);
+                scan(other, &|_| Location::Body, &mut secondary);
+                if let Cow::Owned(twice) = pct(&dec) {
+                    scan(&twice, &|_| Location::Body, &mut secondary);
+                }
             } else {
-                (body, dec.as_slice())
-            };
-            scan(first, &|_| Location::Body, &mut primary);
-            scan(other, &|_| Location::Body, &mut secondary);
-            scan(&percent_decode(&dec), &|_| Location::Body, &mut secondary);
+                scan(body, &|_| Location::Body, &mut primary);
+            }
         }
         for (k, v) in &r.headers {
             // What the browser itself sends with every request is not the tracker's doing.
@@ -653,14 +700,18 @@ impl Matcher {
             } else {
                 Location::Header
             };
-            let dec = percent_decode(v.as_bytes());
-            let (first, other) = if cookie {
-                (dec.as_slice(), v.as_bytes())
-            } else {
-                (v.as_bytes(), dec.as_slice())
-            };
-            scan(first, &|_| loc, &mut primary);
-            scan(other, &|_| loc, &mut secondary);
+            match pct(v.as_bytes()) {
+                Cow::Owned(dec) => {
+                    let (first, other) = if cookie {
+                        (dec.as_slice(), v.as_bytes())
+                    } else {
+                        (v.as_bytes(), dec.as_slice())
+                    };
+                    scan(first, &|_| loc, &mut primary);
+                    scan(other, &|_| loc, &mut secondary);
+                }
+                Cow::Borrowed(same) => scan(same, &|_| loc, &mut primary),
+            }
         }
         // Base64 parameters and bodies (a recorder's or beacon's JSON, base64-encoded whole):
         // what they hold, found inside, travelled as base64.
@@ -827,6 +878,65 @@ fn base64_text(v: &str) -> Option<Vec<u8>> {
     let text = std::str::from_utf8(&b).ok()?;
     let printable = text.chars().all(|c| !c.is_control() || c.is_whitespace());
     (printable && (text.starts_with(['{', '[']) || text.contains(['=', ':']))).then_some(b)
+}
+
+/// [`percent_decode`], borrowing the input when there is nothing to decode.
+fn pct(b: &[u8]) -> Cow<'_, [u8]> {
+    if b.iter().any(|&c| c == b'%' || c == b'+') {
+        Cow::Owned(percent_decode(b))
+    } else {
+        Cow::Borrowed(b)
+    }
+}
+
+/// Lengths of the digests the needles hold: MD5, SHA-1, SHA-256, SHA-512 in hex, and in
+/// base64 (padded and not; URL-safe has the same lengths).
+const DIGEST_LENGTHS: [usize; 12] = [32, 40, 64, 128, 22, 24, 27, 28, 43, 44, 86, 88];
+
+/// Calls `f` with each token of a haystack that could be a digest, and where it starts:
+/// within every maximal run of base64 characters (either alphabet, with up to two `=` of
+/// padding at its end), each stretch of a digest's length that starts at the run's start or
+/// after a `/` or `+` in it, and ends at the run's end (with or without its padding) or before
+/// a `/` or `+` (a digest between a path's slashes, or one holding slashes itself). Hex runs
+/// are handed over in lower case, as hex digests are kept.
+fn digest_tokens(hay: &[u8], mut f: impl FnMut(usize, &[u8])) {
+    let b64 = |c: u8| c.is_ascii_alphanumeric() || matches!(c, b'+' | b'/' | b'-' | b'_');
+    let sep = |c: u8| c == b'/' || c == b'+';
+    let mut i = 0;
+    while i < hay.len() {
+        if !b64(hay[i]) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < hay.len() && b64(hay[i]) {
+            i += 1;
+        }
+        let mut end = i;
+        while end < hay.len() && end - i < 2 && hay[end] == b'=' {
+            end += 1;
+        }
+        if end - start < 22 {
+            continue; // shorter than any digest
+        }
+        let is_end = |e: usize| e == end || e == i || (e < i && sep(hay[e]));
+        let starts =
+            std::iter::once(start).chain((start..i).filter(|&p| sep(hay[p])).map(|p| p + 1));
+        for s in starts {
+            for l in DIGEST_LENGTHS {
+                let e = s + l;
+                if e > end || !is_end(e) {
+                    continue;
+                }
+                let tok = &hay[s..e];
+                if tok.iter().all(u8::is_ascii_hexdigit) && tok.iter().any(u8::is_ascii_uppercase) {
+                    f(s, &tok.to_ascii_lowercase());
+                } else {
+                    f(s, tok);
+                }
+            }
+        }
+    }
 }
 
 /// Percent-decodes, also turning `+` into a space (form encoding).

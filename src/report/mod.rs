@@ -322,6 +322,78 @@ pub struct ChoiceCounts {
     pub unknown: u64,
 }
 
+/// What the one pass over the store builds as it goes: the datasets' writers, the crawl
+/// totals, the counts, and (beside a prescan) each site's trackers.
+struct Pass<'a> {
+    analyzer: &'a Analyzer,
+    opts: &'a ReportOptions,
+    crawl: &'a str,
+    sinks: Vec<(Box<dyn Dataset>, Out)>,
+    all: CrawlTotals,
+    written: Written,
+    prescanned: bool,
+    browser: BTreeMap<String, prescan::BrowserTrackers>,
+}
+
+impl Pass<'_> {
+    /// One chunk of targets and their loaded visits: analysed in parallel, then each target
+    /// handed to every dataset and added to the totals.
+    fn chunk(
+        &mut self,
+        chunk: &[(crate::list::Target, ConsentMode, Option<i64>)],
+        visits: &[(u64, RawVisit)],
+    ) -> Result<(), ReportError> {
+        let Pass {
+            analyzer,
+            opts,
+            crawl,
+            sinks,
+            all,
+            written,
+            prescanned,
+            browser,
+        } = self;
+        let (analyzer, opts, crawl, prescanned) = (*analyzer, *opts, *crawl, *prescanned);
+        let findings = analyzer.visits(visits);
+        let mut next = visits.iter().zip(&findings);
+        for (target, mode, id) in chunk {
+            let visit = id.map(|_| {
+                let ((_, v), f) = next.next().expect("one visit per visited target");
+                (v, f)
+            });
+            let site = Site {
+                target,
+                choice: visit.map(|(v, f)| datasets::choice_trackers(v, f)),
+                mode: *mode,
+                crawl_gpc: all.gpc,
+                crawl,
+                visit,
+                opts,
+            };
+            for (d, o) in sinks.iter_mut() {
+                d.site(&site, o)?;
+            }
+            if prescanned
+                && let Some((v, f)) = visit
+                && v.outcome == crate::capture::Outcome::Ok
+                && (*mode == ConsentMode::None || !browser.contains_key(&v.domain))
+            {
+                browser.insert(
+                    v.domain.clone(),
+                    f.trackers
+                        .iter()
+                        .filter(|t| t.is_tracker())
+                        .map(|t| (t.tracker.clone(), (t.company.clone(), t.category.clone())))
+                        .collect(),
+                );
+            }
+            all.add(&site);
+            written.visits += usize::from(visit.is_some());
+        }
+        Ok(())
+    }
+}
+
 impl CrawlTotals {
     /// Outcome counts over all modes (one per visit).
     pub fn outcomes(&self) -> BTreeMap<Outcome, u64> {
@@ -429,87 +501,90 @@ pub fn write_all(
         }
         sinks.push((d, o));
     }
-    let mut written = Written::default();
     let meta = crate::store::meta::CrawlMeta::read(store)?;
     let crawl = meta.name.clone().unwrap_or_else(|| crawl_name(out));
-    let mut all = CrawlTotals {
-        gpc: meta.gpc == Some(true),
-        crawl: crawl.clone(),
-        ..Default::default()
+    let mut pass = Pass {
+        analyzer,
+        opts,
+        crawl: &crawl,
+        sinks,
+        all: CrawlTotals {
+            gpc: meta.gpc == Some(true),
+            crawl: crawl.clone(),
+            ..Default::default()
+        },
+        written: Written::default(),
+        // Beside a prescan: each OK site's trackers as the browser saw them (its `none`
+        // visit when the crawl had several modes).
+        prescanned: store.prescan_counts()?.0 > 0,
+        browser: BTreeMap::new(),
     };
     let targets = store.targets()?;
-    // Beside a prescan: each OK site's trackers as the browser saw them (its `none` visit
-    // when the crawl had several modes).
-    let prescanned = store.prescan_counts()?.0 > 0;
-    let mut browser: BTreeMap<String, prescan::BrowserTrackers> = BTreeMap::new();
-    for chunk in targets.chunks(256) {
-        let mut visits = Vec::with_capacity(chunk.len());
-        for (t, _, id) in chunk {
-            if let Some(id) = id {
-                visits.push((t.rank, store.load_visit(*id)?.visit));
+    // A second connection reads the next chunk of visits on its own thread while this one
+    // analyses and writes the current chunk: load, analysis and writing overlap.
+    let reader = store.reader()?;
+    std::thread::scope(|scope| -> Result<(), ReportError> {
+        let (tx, rx) = std::sync::mpsc::sync_channel(1);
+        let loader = scope.spawn(move || {
+            for chunk in targets.chunks(256) {
+                let loaded: Result<Vec<_>, ReportError> = chunk
+                    .iter()
+                    .filter_map(|(t, _, id)| id.map(|id| (t.rank, id)))
+                    .map(|(rank, id)| Ok((rank, reader.load_visit(id)?.visit)))
+                    .collect();
+                let failed = loaded.is_err();
+                if tx.send((chunk.to_vec(), loaded)).is_err() || failed {
+                    break;
+                }
+            }
+        });
+        for (chunk, visits) in rx {
+            pass.chunk(&chunk, &visits?)?;
+        }
+        loader.join().expect("the visit loader does not panic");
+        Ok(())
+    })?;
+    pass.finish(store, out)
+}
+
+impl Pass<'_> {
+    /// The datasets' end rows, the prescan's files, manifest.json and report.html.
+    fn finish(self, store: &Store, out: &Path) -> Result<Written, ReportError> {
+        let Pass {
+            opts,
+            crawl,
+            sinks,
+            mut all,
+            mut written,
+            prescanned,
+            browser,
+            ..
+        } = self;
+        for (mut d, mut o) in sinks {
+            d.end(&all, &mut o)?;
+            let spec = d.spec();
+            written.files.push((spec.file, o.rows));
+            if let Some((file, _)) = spec.parquet {
+                written.parquet.push(file);
+            }
+            o.finish()?;
+        }
+        if prescanned {
+            let sites = prescan::analyse(store)?;
+            written.prescan = prescan::write(&sites, out, crawl)?;
+            if !browser.is_empty() {
+                let (rows, agreement) = prescan::write_comparison(&sites, &browser, out, crawl)?;
+                written.prescan.push(("static_vs_browser.csv", rows));
+                all.static_vs_browser = agreement;
             }
         }
-        let findings = analyzer.visits(&visits);
-        let mut next = visits.iter().zip(&findings);
-        for (target, mode, id) in chunk {
-            let visit = id.map(|_| {
-                let ((_, v), f) = next.next().expect("one visit per visited target");
-                (v, f)
-            });
-            let site = Site {
-                target,
-                choice: visit.map(|(v, f)| datasets::choice_trackers(v, f)),
-                mode: *mode,
-                crawl_gpc: all.gpc,
-                crawl: &crawl,
-                visit,
-                opts,
-            };
-            for (d, o) in &mut sinks {
-                d.site(&site, o)?;
-            }
-            if prescanned
-                && let Some((v, f)) = visit
-                && v.outcome == crate::capture::Outcome::Ok
-                && (*mode == ConsentMode::None || !browser.contains_key(&v.domain))
-            {
-                browser.insert(
-                    v.domain.clone(),
-                    f.trackers
-                        .iter()
-                        .filter(|t| t.is_tracker())
-                        .map(|t| (t.tracker.clone(), (t.company.clone(), t.category.clone())))
-                        .collect(),
-                );
-            }
-            all.add(&site);
-            written.visits += usize::from(visit.is_some());
-        }
+        manifest::write(store, out, &all, opts)?;
+        write_file(
+            &out.join("report.html"),
+            html::render(store, &all)?.as_bytes(),
+        )?;
+        Ok(written)
     }
-    for (mut d, mut o) in sinks {
-        d.end(&all, &mut o)?;
-        let spec = d.spec();
-        written.files.push((spec.file, o.rows));
-        if let Some((file, _)) = spec.parquet {
-            written.parquet.push(file);
-        }
-        o.finish()?;
-    }
-    if prescanned {
-        let sites = prescan::analyse(store)?;
-        written.prescan = prescan::write(&sites, out, &crawl)?;
-        if !browser.is_empty() {
-            let (rows, agreement) = prescan::write_comparison(&sites, &browser, out, &crawl)?;
-            written.prescan.push(("static_vs_browser.csv", rows));
-            all.static_vs_browser = agreement;
-        }
-    }
-    manifest::write(store, out, &all, opts)?;
-    write_file(
-        &out.join("report.html"),
-        html::render(store, &all)?.as_bytes(),
-    )?;
-    Ok(written)
 }
 
 impl CrawlTotals {

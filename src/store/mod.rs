@@ -231,6 +231,26 @@ impl Store {
         }
     }
 
+    /// A second, read-only connection to the same store (for reading visits on another
+    /// thread while this one is in use).
+    pub fn reader(&self) -> Result<Store> {
+        let sq = |source| StoreError::Sqlite {
+            path: self.path.clone(),
+            source,
+        };
+        let conn = Connection::open_with_flags(
+            &self.path,
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(sq)?;
+        conn.busy_timeout(std::time::Duration::from_secs(30))
+            .map_err(sq)?;
+        Ok(Store {
+            conn,
+            path: self.path.clone(),
+        })
+    }
+
     fn open_file(path: &Path) -> Result<Store> {
         Self::check_existing(path)?;
         let sq = |source| StoreError::Sqlite {

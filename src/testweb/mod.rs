@@ -9,6 +9,7 @@ pub mod channels;
 pub mod hostile;
 pub mod leave;
 pub mod real;
+pub mod sdk;
 pub mod sites;
 pub mod walls;
 
@@ -214,11 +215,13 @@ impl rustls::server::ResolvesServerCert for PerHostCerts {
     }
 }
 
-/// True when `host` is one of the test web's own hosts (a site, an imitated tracker, or a
-/// site's first-party endpoint on a subdomain of its own: `metrics.`, `collector.`, …). Anything else the server receives is Chromium's
+/// True when `host` is one of the test web's own hosts (a site, an imitated tracker, a
+/// site's first-party endpoint on a subdomain of its own (`metrics.`, `collector.`, …), or the
+/// SDK web's sites and vendors). Anything else the server receives is Chromium's
 /// own background traffic, sent there by the catch-all host map.
 pub fn serves(host: &str) -> bool {
     sites::find(host).is_some()
+        || sdk::serves(host)
         || sites::bench_kind(host).is_some()
         || leave::serves(host)
         || TRACKER_HOSTS.contains(&host)
@@ -471,6 +474,7 @@ async fn handle(
             .collect(),
         body,
     };
+    let from_sdk_web = sdk::route(&logged.method, &host, &path, &parts.headers, &logged.body);
     if let Some(f) = &st.file
         && let Ok(line) = serde_json::to_string(&logged)
     {
@@ -494,7 +498,10 @@ async fn handle(
     if let Some(d) = sites::bench_delay(&host, &path) {
         tokio::time::sleep(d).await;
     }
-    let mut resp = route(&host, &path, parts.method.as_str(), st.variant, sec_gpc);
+    let mut resp = match from_sdk_web {
+        Some(r) => r,
+        None => route(&host, &path, parts.method.as_str(), st.variant, sec_gpc),
+    };
     let h = resp.headers_mut();
     h.insert(
         "Access-Control-Allow-Origin",
