@@ -345,7 +345,10 @@ async fn detection_on_the_test_web_is_exact() {
     }
     let nv = got[&("invented.test".to_string(), "nv-metrics.test".to_string())];
     assert_eq!(
-        (nv[col("id_source")].as_str(), nv[col("event_source")].as_str()),
+        (
+            nv[col("id_source")].as_str(),
+            nv[col("event_source")].as_str()
+        ),
         ("generic", "generic"),
         "a vendor nothing knows: its ID and events from the generic reader"
     );

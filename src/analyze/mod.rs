@@ -825,7 +825,10 @@ mod tests {
         let f = analyze_visit(&v, 1);
         assert_eq!(f.body_encoding, ["gzip"]);
         let posthog = &f.trackers[0];
-        assert_eq!(posthog.tracker, "PostHog", "named by its decoder, not as posthog.com");
+        assert_eq!(
+            posthog.tracker, "PostHog",
+            "named by its decoder, not as posthog.com"
+        );
         assert!(posthog.fired && posthog.is_tracker(), "{posthog:?}");
         assert_eq!(posthog.events, BTreeSet::from(["$identify".to_string()]));
         assert_eq!(posthog.pixel_ids, BTreeSet::from(["phc_x".to_string()]));
@@ -837,6 +840,40 @@ mod tests {
         );
     }
 
+    /// Requests of collectors hosted every way, for `hosting_and_sources`.
+    const HOSTED: [(&str, &str, Option<&str>); 6] = [
+        (
+            "GET",
+            "https://collector.shop.example/i?e=pv&tv=js-3.24.0&aid=shop&url=https%3A%2F%2Fshop.example%2F",
+            None,
+        ),
+        (
+            "GET",
+            "https://stats.owner-analytics.example/matomo.php?idsite=3&rec=1&url=https%3A%2F%2Fshop.example%2F",
+            None,
+        ),
+        (
+            "GET",
+            "https://shopco.sc.omtrdc.net/b/ss/shopco-prod/1/JS-2.22.0/s1?AQB=1&g=https%3A%2F%2Fshop.example%2F&AQE=1",
+            None,
+        ),
+        (
+            "GET",
+            "https://www.facebook.com/tr/?id=1234567890123456&ev=PageView",
+            None,
+        ),
+        (
+            "GET",
+            "https://px.unknown-metrics.example/c?e=pv&site_id=UM-77",
+            None,
+        ),
+        (
+            "POST",
+            "https://px.unknown-metrics.example/b",
+            Some(r#"{"batch":[{"type":"track","n":1},{"type":"identify"}]}"#),
+        ),
+    ];
+
     /// Where each collector sits and where each tracker's IDs and events came from: a
     /// Snowplow collector on the site's own subdomain (first party, by its spec), a Matomo of
     /// the site owner's on another domain (self-hosted), Adobe Analytics at Adobe (vendor), the
@@ -845,15 +882,7 @@ mod tests {
     #[test]
     fn hosting_and_sources() {
         let mut v = visit(None);
-        let urls = [
-            ("GET", "https://collector.shop.example/i?e=pv&tv=js-3.24.0&aid=shop&url=https%3A%2F%2Fshop.example%2F", None),
-            ("GET", "https://stats.owner-analytics.example/matomo.php?idsite=3&rec=1&url=https%3A%2F%2Fshop.example%2F", None),
-            ("GET", "https://shopco.sc.omtrdc.net/b/ss/shopco-prod/1/JS-2.22.0/s1?AQB=1&g=https%3A%2F%2Fshop.example%2F&AQE=1", None),
-            ("GET", "https://www.facebook.com/tr/?id=1234567890123456&ev=PageView", None),
-            ("GET", "https://px.unknown-metrics.example/c?e=pv&site_id=UM-77", None),
-            ("POST", "https://px.unknown-metrics.example/b", Some(r#"{"batch":[{"type":"track","n":1},{"type":"identify"}]}"#)),
-        ];
-        v.requests = urls
+        v.requests = HOSTED
             .iter()
             .enumerate()
             .map(|(i, (m, u, b))| at(req(m, u, *b, Some("application/json")), i as u32, 1.0))
@@ -866,19 +895,41 @@ mod tests {
             (
                 t.hosting.iter().map(|h| h.as_str()).collect::<Vec<_>>(),
                 t.id_sources.iter().map(|x| x.as_str()).collect::<Vec<_>>(),
-                t.event_sources.iter().map(|x| x.as_str()).collect::<Vec<_>>(),
+                t.event_sources
+                    .iter()
+                    .map(|x| x.as_str())
+                    .collect::<Vec<_>>(),
             )
         };
-        assert_eq!(words("Snowplow"), (vec!["first_party"], vec!["spec"], vec!["spec"]));
-        assert_eq!(words("Matomo"), (vec!["self_hosted"], vec!["spec"], vec!["spec"]));
-        assert_eq!(words("Adobe Analytics"), (vec!["vendor"], vec!["spec"], vec!["spec"]));
-        assert_eq!(words("Meta Pixel"), (vec!["vendor"], vec!["decoder"], vec!["decoder"]));
+        assert_eq!(
+            words("Snowplow"),
+            (vec!["first_party"], vec!["spec"], vec!["spec"])
+        );
+        assert_eq!(
+            words("Matomo"),
+            (vec!["self_hosted"], vec!["spec"], vec!["spec"])
+        );
+        assert_eq!(
+            words("Adobe Analytics"),
+            (vec!["vendor"], vec!["spec"], vec!["spec"])
+        );
+        assert_eq!(
+            words("Meta Pixel"),
+            (vec!["vendor"], vec!["decoder"], vec!["decoder"])
+        );
         let unknown = by["unknown-metrics.example"];
-        assert_eq!(words("unknown-metrics.example"), (vec!["vendor"], vec!["generic"], vec!["generic"]));
+        assert_eq!(
+            words("unknown-metrics.example"),
+            (vec!["vendor"], vec!["generic"], vec!["generic"])
+        );
         assert_eq!(unknown.pixel_ids, BTreeSet::from(["UM-77".to_string()]));
         assert_eq!(
             unknown.events,
-            BTreeSet::from(["pv".to_string(), "track".to_string(), "identify".to_string()])
+            BTreeSet::from([
+                "pv".to_string(),
+                "track".to_string(),
+                "identify".to_string()
+            ])
         );
     }
 

@@ -137,7 +137,11 @@ pub const SENT: &[Sent] = &[
         &["cookie_id", "language", "page_title", "page_url", "screen"],
         true,
     ),
-    sent("PostHog", &["cookie_id", "page_title", "page_url", "screen"], true),
+    sent(
+        "PostHog",
+        &["cookie_id", "page_title", "page_url", "screen"],
+        true,
+    ),
     // sites::INVENTED.
     sent(
         "nv-metrics.test",

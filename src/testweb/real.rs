@@ -83,22 +83,15 @@ pub struct Scored {
     pub reported: String,
 }
 
-/// A visit of the request's page with the request as its only request.
-fn visit_of(r: &RealRequest) -> RawVisit {
-    let page = r.page.clone();
-    let host = page
-        .as_deref()
-        .and_then(|p| url::Url::parse(p).ok())
-        .and_then(|u| u.host_str().map(str::to_string))
-        .unwrap_or_else(|| "unknown-page.invalid".to_string());
-    let domain = crate::analyze::party::registrable(&host);
+/// The request as the browser recorded it, sent from `page`.
+fn raw_request(r: &RealRequest, page: Option<&str>) -> RawRequest {
     let mut headers: Vec<(String, String)> = r.headers.clone().into_iter().collect();
-    if let Some(p) = &page
+    if let Some(p) = page
         && !r.headers.contains_key("referer")
     {
-        headers.push(("referer".into(), p.clone()));
+        headers.push(("referer".into(), p.to_string()));
     }
-    let request = RawRequest {
+    RawRequest {
         seq: 0,
         request_id: "real".into(),
         url: r.url.clone(),
@@ -113,7 +106,7 @@ fn visit_of(r: &RealRequest) -> RawVisit {
         },
         initiator: "{}".into(),
         frame_id: "F".into(),
-        frame_url: page.clone().unwrap_or_default(),
+        frame_url: page.unwrap_or_default().to_string(),
         is_main_frame: false,
         status: Some(200),
         mime_type: None,
@@ -125,7 +118,19 @@ fn visit_of(r: &RealRequest) -> RawVisit {
         context: Default::default(),
         sw_response: None,
         ended_at: None,
-    };
+    }
+}
+
+/// A visit of the request's page with the request as its only request.
+fn visit_of(r: &RealRequest) -> RawVisit {
+    let page = r.page.clone();
+    let host = page
+        .as_deref()
+        .and_then(|p| url::Url::parse(p).ok())
+        .and_then(|u| u.host_str().map(str::to_string))
+        .unwrap_or_else(|| "unknown-page.invalid".to_string());
+    let domain = crate::analyze::party::registrable(&host);
+    let request = raw_request(r, page.as_deref());
     let cookies = r
         .cookies
         .iter()
@@ -189,7 +194,10 @@ pub fn score(r: &RealRequest) -> Scored {
         id: (!r.ids.is_empty()).then(|| r.ids.iter().all(|i| ids.contains(i.as_str()))),
         events: (!r.events.is_empty()).then(|| events == truth_events),
         fields: (
-            r.fields.iter().filter(|x| fields.contains(x.as_str())).count(),
+            r.fields
+                .iter()
+                .filter(|x| fields.contains(x.as_str()))
+                .count(),
             r.fields.len(),
         ),
         reported: format!("ids {ids:?}, events {events:?}, fields {fields:?}"),
@@ -309,7 +317,10 @@ mod tests {
         let line = r#"{"vendor":"Meta Pixel","source":"test","page":"https://shop.example/","method":"GET","url":"https://www.facebook.com/tr/?id=1234567890123456&ev=PageView&dl=https%3A%2F%2Fshop.example%2F","body":null,"ids":["1234567890123456"],"events":["PageView"],"fields":["page_url","referrer"]}"#;
         let r = load(line).unwrap();
         let s = score(&r[0]);
-        assert!(s.named && s.id == Some(true) && s.events == Some(true), "{s:?}");
+        assert!(
+            s.named && s.id == Some(true) && s.events == Some(true),
+            "{s:?}"
+        );
         assert_eq!(s.fields, (1, 2), "no referrer in the request");
         let t = totals([&s]);
         assert_eq!((t[3].right, t[3].of), (1, 2));

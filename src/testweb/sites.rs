@@ -1787,7 +1787,13 @@ pub const TRUTH: &[Expect] = &[
     e("protocols.test", "Matomo", &["12"], true, &[]),
     Expect {
         proxy: true,
-        ..e("protocols.test", "Adobe Analytics", &["protocols-prod"], true, &[])
+        ..e(
+            "protocols.test",
+            "Adobe Analytics",
+            &["protocols-prod"],
+            true,
+            &[],
+        )
     },
     Expect {
         proxy: true,

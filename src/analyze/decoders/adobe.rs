@@ -199,7 +199,10 @@ pub static WEB_SDK: Spec = Spec {
         ("xdm.identityMap.ECID.0.id", Field::CookieId),
         ("meta.state.entries.*.value", Field::CookieId),
     ],
-    inline: &[assign("edgeConfigId", "alloy"), assign("datastreamId", "alloy")],
+    inline: &[
+        assign("edgeConfigId", "alloy"),
+        assign("datastreamId", "alloy"),
+    ],
     ..NONE
 };
 
@@ -213,7 +216,11 @@ pub static LAUNCH: Spec = Spec {
         at("assets.adobedtm.com", "*/launch-"),
         at("assets.adobedtm.com", "*/satelliteLib-"),
     ],
-    path_ids: &["**/launch-{}.min.js", "**/launch-{}.js", "**/satelliteLib-{}.js"],
+    path_ids: &[
+        "**/launch-{}.min.js",
+        "**/launch-{}.js",
+        "**/satelliteLib-{}.js",
+    ],
     ..NONE
 };
 
@@ -264,15 +271,26 @@ mod tests {
         assert_eq!(d.tracker, "Adobe Experience Cloud ID");
         assert_eq!(d.pixel_ids, ["12DD457EB547F37590C3198A5@AdobeOrg"]);
         for host in ["omnibug.d1.sc.omtrdc.net", "smetrics.shop.example"] {
-            let u = format!("https://{host}/id?d_visid_ver=3.3.0&d_fieldgroup=A&mcorgid=12DD457EB547F37590C3198A5%40AdobeOrg&mid=23217789772354355080917241693661203130&ts=1556555212410");
+            let u = format!(
+                "https://{host}/id?d_visid_ver=3.3.0&d_fieldgroup=A&mcorgid=12DD457EB547F37590C3198A5%40AdobeOrg&mid=23217789772354355080917241693661203130&ts=1556555212410"
+            );
             let d = decode(&req("GET", &u, None, None)).unwrap();
             assert_eq!(d.tracker, "Adobe Experience Cloud ID", "{host}");
             assert_eq!(d.pixel_ids, ["12DD457EB547F37590C3198A5@AdobeOrg"]);
             assert!(has(&d, "cookie_id", "plain"));
         }
         // Audience Manager's own ID sync stays Audience Manager's.
-        let d = decode(&req("GET", "https://dpm.demdex.net/ibs:dpid=411&dpuuid=XMclygAA21BdkXJN", None, None)).unwrap();
-        assert_eq!((d.tracker, d.events.clone()), ("Adobe Audience Manager", vec!["id_sync".to_string()]));
+        let d = decode(&req(
+            "GET",
+            "https://dpm.demdex.net/ibs:dpid=411&dpuuid=XMclygAA21BdkXJN",
+            None,
+            None,
+        ))
+        .unwrap();
+        assert_eq!(
+            (d.tracker, d.events.clone()),
+            ("Adobe Audience Manager", vec!["id_sync".to_string()])
+        );
     }
 
     /// Target's mbox call of Omnibug's test suite (`test/providers/AdobeTarget.js`) is Target,
@@ -280,9 +298,18 @@ mod tests {
     /// first-party host names its client and what it executes.
     #[test]
     fn target_calls() {
-        let d = decode(&req("GET", "http://omnibug.tt.omtrdc.net/m2/omnibug/mbox/standard?mboxHost=omnibug.io&mbox=foobar", None, None)).unwrap();
+        let d = decode(&req(
+            "GET",
+            "http://omnibug.tt.omtrdc.net/m2/omnibug/mbox/standard?mboxHost=omnibug.io&mbox=foobar",
+            None,
+            None,
+        ))
+        .unwrap();
         assert_eq!((d.tracker, d.role), ("Adobe Target", Role::Hit));
-        assert_eq!((d.pixel_ids.clone(), d.events.clone()), (vec!["omnibug".to_string()], vec!["foobar".to_string()]));
+        assert_eq!(
+            (d.pixel_ids.clone(), d.events.clone()),
+            (vec!["omnibug".to_string()], vec!["foobar".to_string()])
+        );
         let body = r#"{"requestId":"0a1b2c3d","context":{"userAgent":"Mozilla/5.0","channel":"web","screen":{"width":1920,"height":1080},"address":{"url":"https://shop.example/","referringUrl":"https://www.google.com/"}},"id":{"tntId":"0f1e2d3c4b5a49788695a4b3c2d1e0f9.37_0"},"execute":{"pageLoad":{"parameters":{}},"mboxes":[{"index":0,"name":"hero-banner"}]}}"#;
         let d = decode(&req("POST", "https://target.shop.example/rest/v1/delivery?client=shopco&sessionId=0f1e2d3c&version=2.11.4", Some(body), Some("text/plain"))).unwrap();
         assert_eq!(d.tracker, "Adobe Target");
@@ -301,16 +328,41 @@ mod tests {
     fn web_sdk_and_tags() {
         let body = r#"{"events":[{"xdm":{"eventType":"web.webpagedetails.pageViews","web":{"webPageDetails":{"URL":"https://shop.example/","name":"home"},"webReferrer":{"URL":"https://www.google.com/"}},"identityMap":{"ECID":[{"id":"23217789772354355080917241693661203130","primary":true}]},"timestamp":"2024-05-29T17:32:07.202Z"}}],"meta":{"state":{"domain":"shop.example","cookiesEnabled":true}}}"#;
         for host in ["edge.adobedc.net", "edge.shop.example"] {
-            let u = format!("https://{host}/ee/v1/interact?configId=0814ac07-ffeb-44c4-8633-85301d5e721c&requestId=0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9");
-            let d = decode(&req("POST", &u, Some(body), Some("text/plain;charset=UTF-8"))).unwrap();
-            assert_eq!((d.tracker, d.role), ("Adobe Experience Platform Web SDK", Role::Hit), "{host}");
+            let u = format!(
+                "https://{host}/ee/v1/interact?configId=0814ac07-ffeb-44c4-8633-85301d5e721c&requestId=0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9"
+            );
+            let d = decode(&req(
+                "POST",
+                &u,
+                Some(body),
+                Some("text/plain;charset=UTF-8"),
+            ))
+            .unwrap();
+            assert_eq!(
+                (d.tracker, d.role),
+                ("Adobe Experience Platform Web SDK", Role::Hit),
+                "{host}"
+            );
             assert_eq!(d.pixel_ids, ["0814ac07-ffeb-44c4-8633-85301d5e721c"]);
             assert_eq!(d.events, ["web.webpagedetails.pageViews"]);
             for f in ["page_url", "referrer", "cookie_id"] {
                 assert!(has(&d, f, "plain"), "{f}");
             }
         }
-        let l = decode(&req("GET", "https://assets.adobedtm.com/38aee39cc23f/1468c748dfc1/launch-a653f5a3fe63.min.js", None, None)).unwrap();
-        assert_eq!((l.tracker, l.role, l.pixel_ids.clone()), ("Adobe Experience Platform Tags", Role::Loader, vec!["a653f5a3fe63".to_string()]));
+        let l = decode(&req(
+            "GET",
+            "https://assets.adobedtm.com/38aee39cc23f/1468c748dfc1/launch-a653f5a3fe63.min.js",
+            None,
+            None,
+        ))
+        .unwrap();
+        assert_eq!(
+            (l.tracker, l.role, l.pixel_ids.clone()),
+            (
+                "Adobe Experience Platform Tags",
+                Role::Loader,
+                vec!["a653f5a3fe63".to_string()]
+            )
+        );
     }
 }

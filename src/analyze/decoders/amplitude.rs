@@ -16,7 +16,12 @@ pub static AMPLITUDE: Spec = Spec {
     tracker: "Amplitude",
     company: "Amplitude",
     category: "analytics",
-    claims: &[claim("amplitude.com", "Amplitude", "Amplitude", "analytics")],
+    claims: &[claim(
+        "amplitude.com",
+        "Amplitude",
+        "Amplitude",
+        "analytics",
+    )],
     loaders: &[at("cdn.amplitude.com", "*.js")],
     hits: &[
         at("amplitude.com", "/2/httpapi"),
@@ -57,11 +62,23 @@ mod tests {
     #[test]
     fn browser_sdk_and_legacy_form() {
         let body = r#"{"api_key":"6ebfc1622451203d445e03813f921a77","events":[{"device_id":"3f1c2b0a-9e8d-4c7b-a6f5-e4d3c2b1a098","session_id":1716999127202,"time":1716999127210,"platform":"Web","os_name":"Chrome","language":"en-US","ip":"$remote","insert_id":"a1b2c3d4","event_type":"[Amplitude] Page Viewed","event_properties":{"[Amplitude] Page Domain":"shop.example","[Amplitude] Page Location":"https://shop.example/p/lamp","[Amplitude] Page Path":"/p/lamp","[Amplitude] Page Title":"Desk lamp","[Amplitude] Page URL":"https://shop.example/p/lamp"},"event_id":1,"library":"amplitude-ts/2.8.1","user_agent":"Mozilla/5.0"}],"options":{},"client_upload_time":"2024-05-29T17:32:08.001Z"}"#;
-        let d = decode(&req("POST", "https://api2.amplitude.com/2/httpapi", Some(body), Some("application/json"))).unwrap();
+        let d = decode(&req(
+            "POST",
+            "https://api2.amplitude.com/2/httpapi",
+            Some(body),
+            Some("application/json"),
+        ))
+        .unwrap();
         assert_eq!((d.tracker, d.role), ("Amplitude", Role::Hit));
         assert_eq!(d.pixel_ids, ["6ebfc1622451203d445e03813f921a77"]);
         assert_eq!(d.events, ["[Amplitude] Page Viewed"]);
-        for f in ["page_url", "page_title", "cookie_id", "language", "user_agent"] {
+        for f in [
+            "page_url",
+            "page_title",
+            "cookie_id",
+            "language",
+            "user_agent",
+        ] {
             assert!(has(&d, f, "plain"), "{f}");
         }
         let e = r#"[{"device_id":"3f1c2b0a9e8d","user_id":null,"timestamp":1716999127210,"event_id":7,"session_id":1716999127202,"event_type":"Viewed Cart","event_properties":{},"language":"en-US","library":{"name":"amplitude-js","version":"8.21.9"}}]"#;
@@ -69,7 +86,13 @@ mod tests {
             "checksum=4f1c2b0a9e8d7c6b5a4f3e2d1c0b9a88&client=6ebfc1622451203d445e03813f921a77&e={}&upload_time=1716999128001&v=2",
             url::form_urlencoded::byte_serialize(e.as_bytes()).collect::<String>()
         );
-        let d = decode(&req("POST", "https://api.amplitude.com/", Some(&form), Some("application/x-www-form-urlencoded; charset=UTF-8"))).unwrap();
+        let d = decode(&req(
+            "POST",
+            "https://api.amplitude.com/",
+            Some(&form),
+            Some("application/x-www-form-urlencoded; charset=UTF-8"),
+        ))
+        .unwrap();
         assert_eq!(d.pixel_ids, ["6ebfc1622451203d445e03813f921a77"]);
         assert_eq!(d.events, ["Viewed Cart"]);
         assert!(has(&d, "cookie_id", "plain"));

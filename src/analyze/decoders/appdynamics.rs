@@ -32,9 +32,9 @@ pub static APPDYNAMICS: Spec = Spec {
 
 #[cfg(test)]
 mod tests {
+    use crate::analyze::decoders::Decoder;
     use crate::analyze::decoders::Role;
     use crate::analyze::decoders::testutil::*;
-    use crate::analyze::decoders::Decoder;
 
     /// A beacon to the SaaS collector and to an on-premises EUM server, in the path the
     /// agent posts to (no captured request was at hand: the app key is made up), and the
@@ -43,11 +43,24 @@ mod tests {
     fn beacons_anywhere() {
         for host in ["col.eum-appdynamics.com", "eum.shop.example"] {
             let u = format!("https://{host}/eumcollector/beacons/browser/v1/AD-AAB-ABC-DEF/adrum");
-            let d = decode(&req("POST", &u, Some(r#"{"vr":"23.3.0","dt":"R","rg":"0","es":[]}"#), Some("text/plain"))).unwrap();
-            assert_eq!((d.tracker, d.role), ("AppDynamics Browser RUM", Role::Hit), "{host}");
+            let d = decode(&req(
+                "POST",
+                &u,
+                Some(r#"{"vr":"23.3.0","dt":"R","rg":"0","es":[]}"#),
+                Some("text/plain"),
+            ))
+            .unwrap();
+            assert_eq!(
+                (d.tracker, d.role),
+                ("AppDynamics Browser RUM", Role::Hit),
+                "{host}"
+            );
             assert_eq!(d.pixel_ids, ["AD-AAB-ABC-DEF"]);
         }
         let s = r#"window["adrum-start-time"] = new Date().getTime(); (function(config){ config.appKey = "AD-AAB-ABC-DEF"; config.adrumExtUrlHttp = "http://cdn.appdynamics.com"; })(window["adrum-config"] || (window["adrum-config"] = {}));"#;
-        assert_eq!(super::APPDYNAMICS.inline(s)[0].pixel_ids, ["AD-AAB-ABC-DEF"]);
+        assert_eq!(
+            super::APPDYNAMICS.inline(s)[0].pixel_ids,
+            ["AD-AAB-ABC-DEF"]
+        );
     }
 }

@@ -18,7 +18,12 @@ pub static APP_INSIGHTS: Spec = Spec {
     company: "Microsoft",
     category: "analytics",
     claims: &[
-        claim("applicationinsights.azure.com", AI, "Microsoft", "analytics"),
+        claim(
+            "applicationinsights.azure.com",
+            AI,
+            "Microsoft",
+            "analytics",
+        ),
         claim("dc.services.visualstudio.com", AI, "Microsoft", "analytics"),
         claim("js.monitor.azure.com", AI, "Microsoft", "analytics"),
     ],
@@ -75,8 +80,17 @@ mod tests {
             "westeurope-5.in.applicationinsights.azure.com",
             "dc.services.visualstudio.com",
         ] {
-            let d = decode(&req("POST", &format!("https://{host}/v2/track"), Some(body), Some("application/json"))).unwrap();
-            assert_eq!((d.tracker, d.role), ("Azure Application Insights", Role::Hit));
+            let d = decode(&req(
+                "POST",
+                &format!("https://{host}/v2/track"),
+                Some(body),
+                Some("application/json"),
+            ))
+            .unwrap();
+            assert_eq!(
+                (d.tracker, d.role),
+                ("Azure Application Insights", Role::Hit)
+            );
             assert_eq!(d.pixel_ids, ["0b3c1d2e-4f5a-4b6c-8d7e-9f0a1b2c3d4e"]);
             assert_eq!(d.events, ["Pageview"]);
             for f in ["page_url", "referrer", "cookie_id"] {

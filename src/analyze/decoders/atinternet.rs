@@ -54,7 +54,10 @@ pub static AT_INTERNET: Spec = Spec {
     ],
     id_cookies: &["atuserid", "atidvisitor", "_pcid"],
     domains: &["piano.io"],
-    inline: &[assign("site", "ATInternet"), assign("site", "setConfigurations")],
+    inline: &[
+        assign("site", "ATInternet"),
+        assign("site", "setConfigurations"),
+    ],
     extra: Some(kind),
     ..NONE
 };
@@ -70,14 +73,21 @@ mod tests {
     #[test]
     fn hit_xiti_and_piano_event() {
         let d = decode(&req("GET", "https://a1.api.bbc.co.uk/hit.xiti?s=598308&idclient=48e013ab-4b78-4821-9de0-f9e2fc1b884d&ts=1555279118894&vtag=5.17.1&ptag=js&r=2560x1440x24x24&re=2560x1297&hl=14x58x38&lng=en-US&type=play&type=audio&m6=clip&m1=33&p=Sample%20Audio&p=test::test2::test3&m5=int", None, None)).unwrap();
-        assert_eq!((d.tracker, d.role), ("AT Internet (Piano Analytics)", Role::Hit));
+        assert_eq!(
+            (d.tracker, d.role),
+            ("AT Internet (Piano Analytics)", Role::Hit)
+        );
         assert_eq!(d.pixel_ids, ["598308"]);
         assert_eq!(d.events, ["play"]);
         for f in ["cookie_id", "screen", "language"] {
             assert!(has(&d, f, "plain"), "{f}");
         }
-        let body = r#"{"events":[{"name":"page.display","data":{"page":"home","page_chapter1":"shop"}}]}"#;
+        let body =
+            r#"{"events":[{"name":"page.display","data":{"page":"home","page_chapter1":"shop"}}]}"#;
         let d = decode(&req("POST", "https://stats.shop.example/event?s=612345&idclient=0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9", Some(body), Some("text/plain"))).unwrap();
-        assert_eq!((d.pixel_ids.clone(), d.events.clone()), (vec!["612345".to_string()], vec!["page.display".to_string()]));
+        assert_eq!(
+            (d.pixel_ids.clone(), d.events.clone()),
+            (vec!["612345".to_string()], vec!["page.display".to_string()])
+        );
     }
 }

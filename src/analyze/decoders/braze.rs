@@ -35,8 +35,14 @@ pub static BRAZE: Spec = Spec {
         ("ce", "custom_event"),
         ("p", "purchase"),
     ],
-    fields: &[("device_id", Field::CookieId), ("user_id", Field::ExternalId)],
-    inline: &[call("braze.initialize", "", 0), call("appboy.initialize", "", 0)],
+    fields: &[
+        ("device_id", Field::CookieId),
+        ("user_id", Field::ExternalId),
+    ],
+    inline: &[
+        call("braze.initialize", "", 0),
+        call("appboy.initialize", "", 0),
+    ],
     ..NONE
 };
 
@@ -51,7 +57,13 @@ mod tests {
     #[test]
     fn data_request() {
         let body = r#"{"api_key":"2f8b7c1a-0e3d-4b5a-9c6f-1d2e3f4a5b6c","time":1716999127,"sdk_version":"4.10.2","sdk_flavor":"cdn","device_id":"a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d","respond_with":{"config":{"time":0}},"events":[{"name":"ss","time":1716999127.2,"data":{},"session_id":"0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9"}]}"#;
-        let d = decode(&req("POST", "https://sdk.iad-03.braze.com/api/v3/data/", Some(body), Some("application/json"))).unwrap();
+        let d = decode(&req(
+            "POST",
+            "https://sdk.iad-03.braze.com/api/v3/data/",
+            Some(body),
+            Some("application/json"),
+        ))
+        .unwrap();
         assert_eq!((d.tracker, d.role), ("Braze", Role::Hit));
         assert_eq!(d.pixel_ids, ["2f8b7c1a-0e3d-4b5a-9c6f-1d2e3f4a5b6c"]);
         assert_eq!(d.events, ["session_start"]);

@@ -26,7 +26,12 @@ pub static CHARTBEAT: Spec = Spec {
     category: "analytics",
     claims: &[
         claim("chartbeat.net", "Chartbeat", "Chartbeat", "analytics"),
-        claim("static.chartbeat.com", "Chartbeat", "Chartbeat", "analytics"),
+        claim(
+            "static.chartbeat.com",
+            "Chartbeat",
+            "Chartbeat",
+            "analytics",
+        ),
     ],
     loaders: &[at("static.chartbeat.com", "*.js")],
     hits: &[at("chartbeat.net", "/")],

@@ -73,9 +73,15 @@ mod tests {
     #[test]
     fn first_party_beacons() {
         let d = decode(&req("GET", "https://metrics.shop.example/b?c1=2&c2=6035989&ns_type=hidden&c7=https%3A%2F%2Fshop.example%2F&c8=Shop&cs_fpid=9f1e2d3c4b5a&ns__t=1716999127202", None, None)).unwrap();
-        assert_eq!((d.tracker, d.pixel_ids.clone()), ("Comscore", vec!["6035989".to_string()]));
+        assert_eq!(
+            (d.tracker, d.pixel_ids.clone()),
+            ("Comscore", vec!["6035989".to_string()])
+        );
         let d = decode(&req("GET", "https://sa.shop.example/bbc/bbc/s?name=home.page&ns_site=bbc&ns__t=1716999127202&ns_c=UTF-8&ns_jspageurl=https%3A%2F%2Fshop.example%2F&ns_referrer=https%3A%2F%2Fwww.google.com%2F", None, None)).unwrap();
-        assert_eq!((d.tracker, d.pixel_ids.clone()), ("Comscore", vec!["bbc".to_string()]));
+        assert_eq!(
+            (d.tracker, d.pixel_ids.clone()),
+            ("Comscore", vec!["bbc".to_string()])
+        );
         assert!(has(&d, "page_url", "plain") && has(&d, "referrer", "plain"));
         assert!(decode(&req("GET", "https://shop.example/b?c1=2", None, None)).is_none());
     }

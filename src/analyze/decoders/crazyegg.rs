@@ -41,7 +41,16 @@ mod tests {
     /// (`script.crazyegg.com/pages/scripts/0001/1001.js`).
     #[test]
     fn account_script() {
-        let l = decode(&req("GET", "https://script.crazyegg.com/pages/scripts/0001/1001.js", None, None)).unwrap();
-        assert_eq!((l.tracker, l.role, l.pixel_ids.clone()), ("Crazy Egg", Role::Loader, vec!["00011001".to_string()]));
+        let l = decode(&req(
+            "GET",
+            "https://script.crazyegg.com/pages/scripts/0001/1001.js",
+            None,
+            None,
+        ))
+        .unwrap();
+        assert_eq!(
+            (l.tracker, l.role, l.pixel_ids.clone()),
+            ("Crazy Egg", Role::Loader, vec!["00011001".to_string()])
+        );
     }
 }

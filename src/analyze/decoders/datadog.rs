@@ -32,9 +32,24 @@ pub static DATADOG: Spec = Spec {
     claims: &[
         claim("browser-intake-datadoghq.com", RUM, "Datadog", "analytics"),
         claim("browser-intake-datadoghq.eu", RUM, "Datadog", "analytics"),
-        claim("browser-intake-us3-datadoghq.com", RUM, "Datadog", "analytics"),
-        claim("browser-intake-us5-datadoghq.com", RUM, "Datadog", "analytics"),
-        claim("browser-intake-ap1-datadoghq.com", RUM, "Datadog", "analytics"),
+        claim(
+            "browser-intake-us3-datadoghq.com",
+            RUM,
+            "Datadog",
+            "analytics",
+        ),
+        claim(
+            "browser-intake-us5-datadoghq.com",
+            RUM,
+            "Datadog",
+            "analytics",
+        ),
+        claim(
+            "browser-intake-ap1-datadoghq.com",
+            RUM,
+            "Datadog",
+            "analytics",
+        ),
         claim("browser-intake-ddog-gov.com", RUM, "Datadog", "analytics"),
         claim("datadoghq-browser-agent.com", RUM, "Datadog", "analytics"),
     ],
@@ -89,10 +104,24 @@ mod tests {
                 .collect::<String>()
         );
         for u in [direct, proxied] {
-            let d = decode(&req("POST", &u, Some(body), Some("text/plain;charset=UTF-8"))).unwrap();
+            let d = decode(&req(
+                "POST",
+                &u,
+                Some(body),
+                Some("text/plain;charset=UTF-8"),
+            ))
+            .unwrap();
             assert_eq!((d.tracker, d.role), ("Datadog RUM", Role::Hit), "{u}");
-            assert!(d.pixel_ids.contains(&"pub8e10ce0bba84a7c73fe3aa64d27a745f".to_string()), "{u}: {:?}", d.pixel_ids);
-            assert!(d.pixel_ids.contains(&"31266d63-0517-440e-98a4-fc263c457d5d".to_string()));
+            assert!(
+                d.pixel_ids
+                    .contains(&"pub8e10ce0bba84a7c73fe3aa64d27a745f".to_string()),
+                "{u}: {:?}",
+                d.pixel_ids
+            );
+            assert!(
+                d.pixel_ids
+                    .contains(&"31266d63-0517-440e-98a4-fc263c457d5d".to_string())
+            );
             assert_eq!(d.events, ["view", "action"]);
             for f in ["page_url", "referrer", "cookie_id"] {
                 assert!(has(&d, f, "plain"), "{f}");

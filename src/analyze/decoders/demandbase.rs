@@ -15,9 +15,24 @@ pub static DEMANDBASE: Spec = Spec {
     company: "Demandbase",
     category: "marketing",
     claims: &[
-        claim("company-target.com", "Demandbase", "Demandbase", "marketing"),
-        claim("tag.demandbase.com", "Demandbase", "Demandbase", "marketing"),
-        claim("scripts.demandbase.com", "Demandbase", "Demandbase", "marketing"),
+        claim(
+            "company-target.com",
+            "Demandbase",
+            "Demandbase",
+            "marketing",
+        ),
+        claim(
+            "tag.demandbase.com",
+            "Demandbase",
+            "Demandbase",
+            "marketing",
+        ),
+        claim(
+            "scripts.demandbase.com",
+            "Demandbase",
+            "Demandbase",
+            "marketing",
+        ),
     ],
     loaders: &[
         at("tag.demandbase.com", "*.js"),

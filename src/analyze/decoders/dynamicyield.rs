@@ -50,9 +50,24 @@ mod tests {
     /// section's script.
     #[test]
     fn uia_and_section_script() {
-        let d = decode(&req("GET", "https://async-px.dynamicyield.com/uia?cnst=1&_=123456789", None, None)).unwrap();
+        let d = decode(&req(
+            "GET",
+            "https://async-px.dynamicyield.com/uia?cnst=1&_=123456789",
+            None,
+            None,
+        ))
+        .unwrap();
         assert_eq!((d.tracker, d.role), ("Dynamic Yield", Role::Hit));
-        let l = decode(&req("GET", "https://cdn.dynamicyield.com/api/8765432/api_dynamic.js", None, None)).unwrap();
-        assert_eq!((l.role, l.pixel_ids.clone()), (Role::Loader, vec!["8765432".to_string()]));
+        let l = decode(&req(
+            "GET",
+            "https://cdn.dynamicyield.com/api/8765432/api_dynamic.js",
+            None,
+            None,
+        ))
+        .unwrap();
+        assert_eq!(
+            (l.role, l.pixel_ids.clone()),
+            (Role::Loader, vec!["8765432".to_string()])
+        );
     }
 }

@@ -5,8 +5,8 @@
 //! event `utme=5(category*action*label)`, the page split over `utmhn` and `utmp`, `utmdt`
 //! (title), `utmr` (referrer), `utmsr`, `utmul` and the `__utma` cookie in `utmcc`.
 
-use super::spec::{NONE, Spec, anywhere, at};
 use super::Decoded;
+use super::spec::{NONE, Spec, anywhere, at};
 use crate::analyze::Field;
 use crate::analyze::request::RequestView;
 

@@ -101,7 +101,16 @@ impl Decoder for Google {
 
     /// The vendor's own domains (its hits there are `hosting = vendor`).
     fn domains(&self) -> &'static [&'static str] {
-        &["google-analytics.com", "analytics.google.com", "googletagmanager.com", "doubleclick.net", "google.com", "googleadservices.com", "googlesyndication.com", "googletagservices.com"]
+        &[
+            "google-analytics.com",
+            "analytics.google.com",
+            "googletagmanager.com",
+            "doubleclick.net",
+            "google.com",
+            "googleadservices.com",
+            "googlesyndication.com",
+            "googletagservices.com",
+        ]
     }
 
     /// GA client and session IDs, Google Ads' conversion linker.

@@ -54,7 +54,16 @@ mod tests {
         assert_eq!(d.pixel_ids, ["2356724093"]);
         assert_eq!(d.events, ["pageview"]);
         assert!(has(&d, "cookie_id", "plain") && !has(&d, "page_title", "plain"));
-        let l = decode(&req("GET", "https://cdn.heapanalytics.com/js/heap-2356724093.js", None, None)).unwrap();
-        assert_eq!((l.role, l.pixel_ids.clone()), (Role::Loader, vec!["2356724093".to_string()]));
+        let l = decode(&req(
+            "GET",
+            "https://cdn.heapanalytics.com/js/heap-2356724093.js",
+            None,
+            None,
+        ))
+        .unwrap();
+        assert_eq!(
+            (l.role, l.pixel_ids.clone()),
+            (Role::Loader, vec!["2356724093".to_string()])
+        );
     }
 }

@@ -56,10 +56,28 @@ mod tests {
     #[test]
     fn pixel_and_loader() {
         let d = decode(&req("GET", "http://track.hubspot.com/__ptq.gif?a=265024&k=14&bu=http%3A%2F%2Fwww.inktank.com&r=http%3A%2F%2Fwww.inktank.com%2Fceph-blog%2Fceph-cuttlefish-release-has-arrived-2%2F&bvt=rss&p=wordpress", None, None)).unwrap();
-        assert_eq!((d.tracker, d.role, d.pixel_ids.clone()), ("HubSpot", Role::Hit, vec!["265024".to_string()]));
-        let l = decode(&req("GET", "https://js.hs-scripts.com/265024.js", None, None)).unwrap();
-        assert_eq!((l.role, l.pixel_ids.clone()), (Role::Loader, vec!["265024".to_string()]));
-        let l = decode(&req("GET", "https://js.hs-analytics.net/analytics/1716999000000/265024.js", None, None)).unwrap();
+        assert_eq!(
+            (d.tracker, d.role, d.pixel_ids.clone()),
+            ("HubSpot", Role::Hit, vec!["265024".to_string()])
+        );
+        let l = decode(&req(
+            "GET",
+            "https://js.hs-scripts.com/265024.js",
+            None,
+            None,
+        ))
+        .unwrap();
+        assert_eq!(
+            (l.role, l.pixel_ids.clone()),
+            (Role::Loader, vec!["265024".to_string()])
+        );
+        let l = decode(&req(
+            "GET",
+            "https://js.hs-analytics.net/analytics/1716999000000/265024.js",
+            None,
+            None,
+        ))
+        .unwrap();
         assert_eq!(l.pixel_ids, ["265024"]);
     }
 }

@@ -18,7 +18,9 @@ fn spring(r: &RequestView, d: &mut Decoded) {
     let path = crate::analyze::leaks::percent_decode(r.path.as_bytes());
     let path = String::from_utf8_lossy(&path);
     for part in path.split(['+', ';', ' ']) {
-        let url = part.strip_prefix("url=").or_else(|| part.strip_prefix("URL="));
+        let url = part
+            .strip_prefix("url=")
+            .or_else(|| part.strip_prefix("URL="));
         if let Some(u) = url.filter(|u| u.starts_with("http")) {
             d.value(Field::PageUrl, u, Location::Path);
         }
@@ -34,7 +36,12 @@ pub static KANTAR: Spec = Spec {
     tracker: "Kantar (Spring)",
     company: "Kantar",
     category: "analytics",
-    claims: &[claim("tns-cs.net", "Kantar (Spring)", "Kantar", "analytics")],
+    claims: &[claim(
+        "tns-cs.net",
+        "Kantar (Spring)",
+        "Kantar",
+        "analytics",
+    )],
     hits: &[at("tns-cs.net", "/")],
     fields: &[("x", Field::Screen)],
     extra: Some(spring),

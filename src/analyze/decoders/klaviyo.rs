@@ -29,9 +29,18 @@ pub static KLAVIYO: Spec = Spec {
         ("data.attributes.properties.page", Field::PageUrl),
         ("customer_properties.$email", Field::PlainEmail),
         ("customer_properties.$exchange_id", Field::CookieId),
-        ("data.attributes.profile.data.attributes.email", Field::PlainEmail),
-        ("data.attributes.profile.data.attributes.anonymous_id", Field::CookieId),
-        ("data.attributes.profile.data.attributes._kx", Field::CookieId),
+        (
+            "data.attributes.profile.data.attributes.email",
+            Field::PlainEmail,
+        ),
+        (
+            "data.attributes.profile.data.attributes.anonymous_id",
+            Field::CookieId,
+        ),
+        (
+            "data.attributes.profile.data.attributes._kx",
+            Field::CookieId,
+        ),
     ],
     unpack: &["data"],
     id_cookies: &["__kla_id"],
@@ -51,12 +60,27 @@ mod tests {
     fn track_and_loader() {
         let json = r#"{"token":"KvQM7Q","event":"Active on Site","customer_properties":{"$email":"jane.roe@example.com"},"properties":{"page":"https://shop.example/p/lamp"}}"#;
         let data = base64::Engine::encode(&base64::engine::general_purpose::STANDARD, json);
-        let d = decode(&req("GET", &format!("https://a.klaviyo.com/api/track?data={data}"), None, None)).unwrap();
+        let d = decode(&req(
+            "GET",
+            &format!("https://a.klaviyo.com/api/track?data={data}"),
+            None,
+            None,
+        ))
+        .unwrap();
         assert_eq!((d.tracker, d.role), ("Klaviyo", Role::Hit));
         assert_eq!(d.pixel_ids, ["KvQM7Q"]);
         assert_eq!(d.events, ["Active on Site"]);
         assert!(has(&d, "plain_email", "plain") && has(&d, "page_url", "plain"));
-        let l = decode(&req("GET", "https://static.klaviyo.com/onsite/js/klaviyo.js?company_id=KvQM7Q", None, None)).unwrap();
-        assert_eq!((l.role, l.pixel_ids.clone()), (Role::Loader, vec!["KvQM7Q".to_string()]));
+        let l = decode(&req(
+            "GET",
+            "https://static.klaviyo.com/onsite/js/klaviyo.js?company_id=KvQM7Q",
+            None,
+            None,
+        ))
+        .unwrap();
+        assert_eq!(
+            (l.role, l.pixel_ids.clone()),
+            (Role::Loader, vec!["KvQM7Q".to_string()])
+        );
     }
 }

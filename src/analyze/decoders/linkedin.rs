@@ -32,7 +32,11 @@ impl Decoder for LinkedIn {
     fn inline(&self, script: &str) -> Vec<Decoded> {
         let mut ids = assigned(script, "_linkedin_partner_id");
         let pushed = calls(script, "_linkedin_data_partner_ids.push").into_iter();
-        ids.extend(pushed.filter_map(|a| a.into_iter().next()).filter(|i| spec::id_shaped(i)));
+        ids.extend(
+            pushed
+                .filter_map(|a| a.into_iter().next())
+                .filter(|i| spec::id_shaped(i)),
+        );
         if ids.is_empty() {
             return Vec::new();
         }

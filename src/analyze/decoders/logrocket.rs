@@ -6,7 +6,12 @@
 use super::claim;
 use super::spec::{NONE, Spec, at, call};
 
-const HOSTS: [&str; 4] = ["lr-ingest.io", "lr-ingest.com", "lr-in.com", "lr-in-prod.com"];
+const HOSTS: [&str; 4] = [
+    "lr-ingest.io",
+    "lr-ingest.com",
+    "lr-in.com",
+    "lr-in-prod.com",
+];
 
 /// The LogRocket decoder.
 pub static LOGROCKET: Spec = Spec {
@@ -41,9 +46,9 @@ pub static LOGROCKET: Spec = Spec {
 
 #[cfg(test)]
 mod tests {
+    use crate::analyze::decoders::Decoder;
     use crate::analyze::decoders::Role;
     use crate::analyze::decoders::testutil::*;
-    use crate::analyze::decoders::Decoder;
 
     /// A recording upload in the shape logrocket-js sends it (`/i?a=<org>/<app>&r=…&t=…&s=…`,
     /// the app ID of LogRocket's documented `LogRocket.init('<org>/<app>')`), and the snippet.
@@ -52,7 +57,8 @@ mod tests {
         let d = decode(&req("POST", "https://r.lr-ingest.io/i?a=abcdef%2Fshop-web&r=5-0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9&t=1e2d3c4b-5a69-4788-9a0b-c1d2e3f4a5b6&s=0&u=https%3A%2F%2Fshop.example%2F&is=1", Some("\u{8}\u{1}\u{12}binary"), Some("application/octet-stream"))).unwrap();
         assert_eq!((d.tracker, d.role), ("LogRocket", Role::Hit));
         assert_eq!(d.pixel_ids, ["abcdef/shop-web"]);
-        let s = super::LOGROCKET.inline("window.LogRocket && window.LogRocket.init('abcdef/shop-web');");
+        let s = super::LOGROCKET
+            .inline("window.LogRocket && window.LogRocket.init('abcdef/shop-web');");
         assert_eq!(s[0].pixel_ids, ["abcdef/shop-web"]);
     }
 }

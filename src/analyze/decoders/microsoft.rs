@@ -23,7 +23,10 @@ impl Decoder for Uet {
     /// queue (Microsoft Advertising, "How to set up UET"), and Tag Manager's UET template
     /// (`"function":"__baut"` with `"vtp_tagId"`).
     fn inline(&self, script: &str) -> Vec<Decoded> {
-        if !["bat.bing.com", "UET", "uetq"].iter().any(|m| script.contains(m)) {
+        if !["bat.bing.com", "UET", "uetq"]
+            .iter()
+            .any(|m| script.contains(m))
+        {
             return Vec::new();
         }
         let mut ids = assigned(script, "ti");

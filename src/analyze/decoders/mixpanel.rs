@@ -57,8 +57,17 @@ mod tests {
     #[test]
     fn track_base64_and_json() {
         let data = "eyJldmVudCI6ICJjZWxsIGV4ZWN1dGlvbiIsInByb3BlcnRpZXMiOiB7IiRvcyI6ICJMaW51eCIsIiRicm93c2VyIjogIkNocm9tZSIsIiRjdXJyZW50X3VybCI6ICJodHRwczovL2RzaW4xMDBkYXlzLnJlZmFjdG9yZWQuYWkvdXNlci9tYW5pcnYvbm90ZWJvb2tzL2RzaW4xMDBkYXlzL2NvbnRlbnQvMDItUHl0aG9uX2Zvcl9EYXRhX1NjaWVudGlzdHMvMDgtQ29tcHV0YXRpb25zX3dpdGhfTnVtcHkvbnVtcHlfMi5pcHluYiIsIiRicm93c2VyX3ZlcnNpb24iOiA4MCwiJHNjcmVlbl9oZWlnaHQiOiAxMDgwLCIkc2NyZWVuX3dpZHRoIjogMTkyMCwibXBfbGliIjogIndlYiIsIiRsaWJfdmVyc2lvbiI6ICIyLjM4LjAiLCIkaW5zZXJ0X2lkIjogImxnZXZ1cDZpMHhvMTUwZmIiLCJ0aW1lIjogMTU5Njc5MjM4My43OTIsImRpc3RpbmN0X2lkIjogIm1hbmlydiIsIiRkZXZpY2VfaWQiOiAiMTczYzgzZDc5NzA2ZGEtMDI2ZTlhMTgxNDlmMS0zMTdlMGM1ZS0xZmE0MDAtMTczYzgzZDc5NzFhNTYiLCIkdXNlcl9pZCI6ICJtYW5pcnYiLCIkaW5pdGlhbF9yZWZlcnJlciI6ICJodHRwczovL2RzaW4xMDBkYXlzLnJlZmFjdG9yZWQuYWkvaHViL3NwYXduLXBlbmRpbmcvbWFuaXJ2P25leHQ9JTJGaHViJTJGdXNlciUyRm1hbmlydiUyRm5vdGVib29rcyUyRmRzaW4xMDBkYXlzJTJGY29udGVudCUyRjAyLVB5dGhvbl9mb3JfRGF0YV9TY2llbnRpc3RzJTJGMDgtQ29tcHV0YXRpb25zX3dpdGhfTnVtcHklMkZudW1weV8yLmlweW5iIiwiJGluaXRpYWxfcmVmZXJyaW5nX2RvbWFpbiI6ICJkc2luMTAwZGF5cy5yZWZhY3RvcmVkLmFpIiwibm90ZWJvb2tfcGF0aCI6ICJkc2luMTAwZGF5cy9jb250ZW50LzAyLVB5dGhvbl9mb3JfRGF0YV9TY2llbnRpc3RzLzA4LUNvbXB1dGF0aW9uc193aXRoX051bXB5L251bXB5XzIuaXB5bmIiLCJjZWxsX2lkIjogIjAzYWM3ZTg4ZmVjYTQ3NzI4YmY3MmJjOTRlMjU2MTBkIiwidG9rZW4iOiAiNmEwNDFiY2I2YzBlNmU1MjUyZjY3MGM4ZjVmNWRiOWUifX0=";
-        let body = format!("data={}", url::form_urlencoded::byte_serialize(data.as_bytes()).collect::<String>());
-        let d = decode(&req("POST", "https://api-js.mixpanel.com/track/?ip=1&_=1596792383795", Some(&body), Some("application/x-www-form-urlencoded"))).unwrap();
+        let body = format!(
+            "data={}",
+            url::form_urlencoded::byte_serialize(data.as_bytes()).collect::<String>()
+        );
+        let d = decode(&req(
+            "POST",
+            "https://api-js.mixpanel.com/track/?ip=1&_=1596792383795",
+            Some(&body),
+            Some("application/x-www-form-urlencoded"),
+        ))
+        .unwrap();
         assert_eq!((d.tracker, d.role), ("Mixpanel", Role::Hit));
         assert_eq!(d.pixel_ids, ["6a041bcb6c0e6e5252f670c8f5f5db9e"]);
         assert_eq!(d.events, ["cell execution"]);
@@ -66,8 +75,17 @@ mod tests {
             assert!(has(&d, f, "plain"), "{f}: {:?}", d.fields);
         }
         let json = r#"[{"event":"$mp_web_page_view","properties":{"$current_url":"https://shop.example/","token":"6a041bcb6c0e6e5252f670c8f5f5db9e","distinct_id":"$device:18f2b4c6d7e"}}]"#;
-        let body = format!("data={}", url::form_urlencoded::byte_serialize(json.as_bytes()).collect::<String>());
-        let d = decode(&req("POST", "https://shop.example/mp/track/?ip=1", Some(&body), Some("application/x-www-form-urlencoded"))).unwrap();
+        let body = format!(
+            "data={}",
+            url::form_urlencoded::byte_serialize(json.as_bytes()).collect::<String>()
+        );
+        let d = decode(&req(
+            "POST",
+            "https://shop.example/mp/track/?ip=1",
+            Some(&body),
+            Some("application/x-www-form-urlencoded"),
+        ))
+        .unwrap();
         assert_eq!(d.events, ["$mp_web_page_view"]);
     }
 }

@@ -616,9 +616,7 @@ pub fn generic(r: &RequestView) -> Option<(Vec<String>, Vec<String>)> {
     for ((k, v), in_body) in query.chain(body) {
         let name = generic_name(k);
         let event = (GENERIC_EVENT_PARAMS.contains(&name) && event_like(v))
-            || (GENERIC_KIND_PARAMS.contains(&name)
-                && kind_like(v)
-                && (in_body || name != "type"));
+            || (GENERIC_KIND_PARAMS.contains(&name) && kind_like(v) && (in_body || name != "type"));
         if GENERIC_ID_PARAMS.contains(&k.as_str()) && id_like(v) {
             if !ids.contains(v) {
                 ids.push(v.clone());

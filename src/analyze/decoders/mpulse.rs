@@ -54,14 +54,32 @@ mod tests {
     fn beacon_and_loader() {
         let body = "h.key=ABCDE-FGHIJ-KLMNO-PQRST-UVWXY&h.d=shop.example&h.t=1716999127202&h.cr=0f1e2d3c4b5a&rt.start=navigation&rt.tstart=1716999126000&rt.si=0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9-s4k2xy&rt.sl=1&u=https%3A%2F%2Fshop.example%2Fcart&pgu=https%3A%2F%2Fshop.example%2Fcart&r=https%3A%2F%2Fshop.example%2F&v=1.720.0";
         for host in ["17de4c1a.akstat.io", "rum.shop.example"] {
-            let d = decode(&req("POST", &format!("https://{host}/"), Some(body), Some("application/x-www-form-urlencoded"))).unwrap();
+            let d = decode(&req(
+                "POST",
+                &format!("https://{host}/"),
+                Some(body),
+                Some("application/x-www-form-urlencoded"),
+            ))
+            .unwrap();
             assert_eq!((d.tracker, d.role), ("Akamai mPulse", Role::Hit), "{host}");
             assert_eq!(d.pixel_ids, ["ABCDE-FGHIJ-KLMNO-PQRST-UVWXY"]);
             for f in ["page_url", "referrer", "cookie_id"] {
                 assert!(has(&d, f, "plain"), "{f}");
             }
         }
-        let l = decode(&req("GET", "https://s.go-mpulse.net/boomerang/ABCDE-FGHIJ-KLMNO-PQRST-UVWXY", None, None)).unwrap();
-        assert_eq!((l.role, l.pixel_ids.clone()), (Role::Loader, vec!["ABCDE-FGHIJ-KLMNO-PQRST-UVWXY".to_string()]));
+        let l = decode(&req(
+            "GET",
+            "https://s.go-mpulse.net/boomerang/ABCDE-FGHIJ-KLMNO-PQRST-UVWXY",
+            None,
+            None,
+        ))
+        .unwrap();
+        assert_eq!(
+            (l.role, l.pixel_ids.clone()),
+            (
+                Role::Loader,
+                vec!["ABCDE-FGHIJ-KLMNO-PQRST-UVWXY".to_string()]
+            )
+        );
     }
 }

@@ -47,9 +47,9 @@ pub static NEW_RELIC: Spec = Spec {
 
 #[cfg(test)]
 mod tests {
+    use crate::analyze::decoders::Decoder;
     use crate::analyze::decoders::Role;
     use crate::analyze::decoders::testutil::*;
-    use crate::analyze::decoders::Decoder;
 
     /// The page view a saved copy of ohou.se's page kept (a public GitHub copy of a page as the
     /// browser had rendered it, February 2019; its perf timing left out), to New Relic and to a
@@ -57,14 +57,23 @@ mod tests {
     #[test]
     fn rum_calls_and_settings() {
         for host in ["bam.nr-data.net", "nr.shop.example"] {
-            let u = format!("https://{host}/1/7289017309?a=15650448&v=1118.0c07c19&to=d1xaFhBeWVoEQhdRClpHUQwWQhpVAEJcbQZbX1gHAUVcWQ9DF0ENW0Q%3D&rst=927&ref=https://ohou.se/contents/card_collections/439435&ap=70&be=242&fe=912&dc=389&af=err,xhr,stn,ins");
+            let u = format!(
+                "https://{host}/1/7289017309?a=15650448&v=1118.0c07c19&to=d1xaFhBeWVoEQhdRClpHUQwWQhpVAEJcbQZbX1gHAUVcWQ9DF0ENW0Q%3D&rst=927&ref=https://ohou.se/contents/card_collections/439435&ap=70&be=242&fe=912&dc=389&af=err,xhr,stn,ins"
+            );
             let d = decode(&req("GET", &u, None, None)).unwrap();
-            assert_eq!((d.tracker, d.role), ("New Relic Browser", Role::Hit), "{host}");
+            assert_eq!(
+                (d.tracker, d.role),
+                ("New Relic Browser", Role::Hit),
+                "{host}"
+            );
             assert_eq!(d.pixel_ids, ["15650448", "7289017309"]);
             assert_eq!(d.events, ["PageView"]);
             assert!(has(&d, "page_url", "plain"));
         }
         let s = r#";NREUM.info={beacon:"bam.nr-data.net",errorBeacon:"bam.nr-data.net",licenseKey:"7289017309",applicationID:"15650448",sa:1}"#;
-        assert_eq!(super::NEW_RELIC.inline(s)[0].pixel_ids, ["7289017309", "15650448"]);
+        assert_eq!(
+            super::NEW_RELIC.inline(s)[0].pixel_ids,
+            ["7289017309", "15650448"]
+        );
     }
 }

@@ -32,8 +32,14 @@ pub static NIELSEN: Spec = Spec {
     company: "Nielsen",
     category: "analytics",
     claims: &[claim("imrworldwide.com", "Nielsen", "Nielsen", "analytics")],
-    loaders: &[at("cdn-gl.imrworldwide.com", "*.js"), at("imrworldwide.com", "/v60.js")],
-    hits: &[at("imrworldwide.com", "/cgi-bin/"), at("imrworldwide.com", "/")],
+    loaders: &[
+        at("cdn-gl.imrworldwide.com", "*.js"),
+        at("imrworldwide.com", "/v60.js"),
+    ],
+    hits: &[
+        at("imrworldwide.com", "/cgi-bin/"),
+        at("imrworldwide.com", "/"),
+    ],
     ids: &["ci", "apid"],
     path_ids: &["/conf/{}.js", "/conf/{}.json"],
     events: &["at"],
@@ -46,9 +52,9 @@ pub static NIELSEN: Spec = Spec {
 
 #[cfg(test)]
 mod tests {
+    use crate::analyze::decoders::Decoder;
     use crate::analyze::decoders::Role;
     use crate::analyze::decoders::testutil::*;
-    use crate::analyze::decoders::Decoder;
 
     /// The DCR SDK's session ping from a browser session on login.libero.it (a public GitHub
     /// replay of it, April 2019), the SDK's configuration loader of the same session, and the
@@ -59,8 +65,17 @@ mod tests {
         assert_eq!((d.tracker, d.role), ("Nielsen", Role::Hit));
         assert_eq!(d.pixel_ids, ["PB842EDC3-BDDA-4494-9CDE-8B0150370A55"]);
         let l = decode(&req("GET", "https://cdn-gl.imrworldwide.com/conf/PB842EDC3-BDDA-4494-9CDE-8B0150370A55.js#name=nlsnInstance&ns=NOLBUNDLE", None, None)).unwrap();
-        assert_eq!((l.role, l.pixel_ids.clone()), (Role::Loader, vec!["PB842EDC3-BDDA-4494-9CDE-8B0150370A55".to_string()]));
+        assert_eq!(
+            (l.role, l.pixel_ids.clone()),
+            (
+                Role::Loader,
+                vec!["PB842EDC3-BDDA-4494-9CDE-8B0150370A55".to_string()]
+            )
+        );
         let s = r#"var nSdkInstance = NOLBUNDLE.nlsQ("PB842EDC3-BDDA-4494-9CDE-8B0150370A55", "nlsnInstance", {nol_sdkDebug: "debug"});"#;
-        assert_eq!(super::NIELSEN.inline(s)[0].pixel_ids, ["PB842EDC3-BDDA-4494-9CDE-8B0150370A55"]);
+        assert_eq!(
+            super::NIELSEN.inline(s)[0].pixel_ids,
+            ["PB842EDC3-BDDA-4494-9CDE-8B0150370A55"]
+        );
     }
 }

@@ -14,7 +14,12 @@ pub static OPTIMIZELY: Spec = Spec {
     tracker: "Optimizely",
     company: "Optimizely",
     category: "analytics",
-    claims: &[claim("optimizely.com", "Optimizely", "Optimizely", "analytics")],
+    claims: &[claim(
+        "optimizely.com",
+        "Optimizely",
+        "Optimizely",
+        "analytics",
+    )],
     loaders: &[
         at("optimizely.com", "/js/"),
         at("optimizely.com", "/public/"),
@@ -43,12 +48,27 @@ mod tests {
     #[test]
     fn log_event_and_snippet() {
         let body = r#"{"eventId":"c41d9242-0ab5-42a4-b253-2fde5e123456","anonymizeIP":true,"timestamp":1516335167958,"revision":"2","clientEngine":"js","clientVersion":"0.83.0","projectId":"10162871234","accountId":"10162871234","activationId":"1516335161234","sessionId":"AUTO","visitorId":"oeu1516266145255r0.82940618067123","eventFeatures":[],"eventMetrics":[],"layerStates":[],"userFeatures":[{"id":null,"type":"browserId","name":"","shouldIndex":true,"value":"gc"}],"activeViews":[],"isGlobalHoldback":false,"eventType":"client_activation","eventName":"client_activation"}"#;
-        let d = decode(&req("POST", "https://logx.optimizely.com/log/event", Some(body), Some("application/json"))).unwrap();
+        let d = decode(&req(
+            "POST",
+            "https://logx.optimizely.com/log/event",
+            Some(body),
+            Some("application/json"),
+        ))
+        .unwrap();
         assert_eq!((d.tracker, d.role), ("Optimizely", Role::Hit));
         assert_eq!(d.pixel_ids, ["10162871234"]);
         assert_eq!(d.events, ["client_activation"]);
         assert!(has(&d, "cookie_id", "plain"));
-        let l = decode(&req("GET", "https://cdn.optimizely.com/js/10162871234.js", None, None)).unwrap();
-        assert_eq!((l.role, l.pixel_ids.clone()), (Role::Loader, vec!["10162871234".to_string()]));
+        let l = decode(&req(
+            "GET",
+            "https://cdn.optimizely.com/js/10162871234.js",
+            None,
+            None,
+        ))
+        .unwrap();
+        assert_eq!(
+            (l.role, l.pixel_ids.clone()),
+            (Role::Loader, vec!["10162871234".to_string()])
+        );
     }
 }

@@ -85,9 +85,9 @@ pub static INFINITY_TAG: Spec = Spec {
 
 #[cfg(test)]
 mod tests {
+    use crate::analyze::decoders::Decoder;
     use crate::analyze::decoders::Role;
     use crate::analyze::decoders::testutil::*;
-    use crate::analyze::decoders::Decoder;
 
     /// BlueKai's site tag, Eloqua's visitor call and snippet, and an Infinity hit in the shapes
     /// their tags send (`site/<id>?ret=js&phint=…`; `svrGP?pps=…&siteid=…`;
@@ -96,13 +96,26 @@ mod tests {
     #[test]
     fn bluekai_eloqua_infinity() {
         let d = decode(&req("GET", "https://stags.bluekai.com/site/35581?ret=js&limit=1&phint=__bk_t%3DShop&phint=__bk_l%3Dhttps%253A%252F%252Fshop.example%252F", None, None)).unwrap();
-        assert_eq!((d.tracker, d.role, d.pixel_ids.clone()), ("Oracle BlueKai", Role::Hit, vec!["35581".to_string()]));
+        assert_eq!(
+            (d.tracker, d.role, d.pixel_ids.clone()),
+            ("Oracle BlueKai", Role::Hit, vec!["35581".to_string()])
+        );
         let d = decode(&req("GET", "https://s1234567.t.eloqua.com/visitor/v200/svrGP?pps=3&siteid=1234567&DLKey=0f1e2d3c&ref2=https%3A%2F%2Fshop.example%2F&tzo=-60&ms=123&optin=disabled", None, None)).unwrap();
-        assert_eq!((d.tracker, d.pixel_ids.clone(), d.events.clone()), ("Oracle Eloqua", vec!["1234567".to_string()], vec!["page_view".to_string()]));
+        assert_eq!(
+            (d.tracker, d.pixel_ids.clone(), d.events.clone()),
+            (
+                "Oracle Eloqua",
+                vec!["1234567".to_string()],
+                vec!["page_view".to_string()]
+            )
+        );
         let s = "var _elqQ = _elqQ || []; _elqQ.push(['elqSetSiteId', '1234567']); _elqQ.push(['elqTrackPageView']);";
         assert_eq!(super::ELOQUA_TAG.inline(s)[0].pixel_ids, ["1234567"]);
         let d = decode(&req("GET", "https://dc.oracleinfinity.io/v3/0f1e2d3c4b5a49788695a4b3c2d1e0f9?dcssip=shop.example&dcsuri=%2F&wt.ti=Shop&wt.dl=0&wt.co_f=0f1e2d3c4b5a", None, None)).unwrap();
-        assert_eq!((d.tracker, d.events.clone()), ("Oracle Infinity", vec!["pageview".to_string()]));
+        assert_eq!(
+            (d.tracker, d.events.clone()),
+            ("Oracle Infinity", vec!["pageview".to_string()])
+        );
         assert_eq!(d.pixel_ids, ["0f1e2d3c4b5a49788695a4b3c2d1e0f9"]);
     }
 }

@@ -31,9 +31,21 @@ mod tests {
     #[test]
     fn agent_and_beacon() {
         let key = "0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9";
-        let l = decode(&req("GET", &format!("https://cdn.pendo.io/agent/static/{key}/pendo.js"), None, None)).unwrap();
-        assert_eq!((l.tracker, l.role, l.pixel_ids.clone()), ("Pendo", Role::Loader, vec![key.to_string()]));
+        let l = decode(&req(
+            "GET",
+            &format!("https://cdn.pendo.io/agent/static/{key}/pendo.js"),
+            None,
+            None,
+        ))
+        .unwrap();
+        assert_eq!(
+            (l.tracker, l.role, l.pixel_ids.clone()),
+            ("Pendo", Role::Loader, vec![key.to_string()])
+        );
         let d = decode(&req("GET", &format!("https://app.pendo.io/data/ptm.gif/{key}?v=2.210.0&ct=1716999127202&jzb=eJyrVkrLz1eyUkpKLFKqBQAdegQ0"), None, None)).unwrap();
-        assert_eq!((d.role, d.pixel_ids.clone()), (Role::Hit, vec![key.to_string()]));
+        assert_eq!(
+            (d.role, d.pixel_ids.clone()),
+            (Role::Hit, vec![key.to_string()])
+        );
     }
 }

@@ -13,7 +13,12 @@ pub static PLAUSIBLE: Spec = Spec {
     tracker: "Plausible",
     company: "Plausible Insights",
     category: "analytics",
-    claims: &[claim("plausible.io", "Plausible", "Plausible Insights", "analytics")],
+    claims: &[claim(
+        "plausible.io",
+        "Plausible",
+        "Plausible Insights",
+        "analytics",
+    )],
     loaders: &[at("plausible.io", "/js/")],
     hits: &[
         at("plausible.io", "/api/event"),
@@ -21,7 +26,11 @@ pub static PLAUSIBLE: Spec = Spec {
     ],
     ids: &["d"],
     events: &["n"],
-    fields: &[("u", Field::PageUrl), ("r", Field::Referrer), ("w", Field::Screen)],
+    fields: &[
+        ("u", Field::PageUrl),
+        ("r", Field::Referrer),
+        ("w", Field::Screen),
+    ],
     ..NONE
 };
 
@@ -36,10 +45,19 @@ mod tests {
     #[test]
     fn event_anywhere() {
         let body = r#"{"n":"pageview","u":"https://shop.example/p/lamp","d":"shop.example","r":"https://www.google.com/","w":1440}"#;
-        for u in ["https://plausible.io/api/event", "https://stats.example-analytics.org/api/event"] {
+        for u in [
+            "https://plausible.io/api/event",
+            "https://stats.example-analytics.org/api/event",
+        ] {
             let d = decode(&req("POST", u, Some(body), Some("text/plain"))).unwrap();
             assert_eq!((d.tracker, d.role), ("Plausible", Role::Hit), "{u}");
-            assert_eq!((d.pixel_ids.clone(), d.events.clone()), (vec!["shop.example".to_string()], vec!["pageview".to_string()]));
+            assert_eq!(
+                (d.pixel_ids.clone(), d.events.clone()),
+                (
+                    vec!["shop.example".to_string()],
+                    vec!["pageview".to_string()]
+                )
+            );
             assert!(has(&d, "page_url", "plain") && has(&d, "referrer", "plain"));
         }
     }

@@ -77,13 +77,24 @@ mod tests {
         ] {
             let d = decode(&req("POST", url, Some(body), Some("text/plain"))).unwrap();
             assert_eq!((d.tracker, d.role), ("PostHog", Role::Hit), "{url}");
-            assert_eq!(d.pixel_ids, ["phc_5xQ1t2b3c4d5e6f7g8h9i0j1k2l3m4n5o6p7q8r9s0"]);
+            assert_eq!(
+                d.pixel_ids,
+                ["phc_5xQ1t2b3c4d5e6f7g8h9i0j1k2l3m4n5o6p7q8r9s0"]
+            );
             assert_eq!(d.events, ["$pageview"]);
             for f in ["page_url", "referrer", "page_title", "cookie_id", "screen"] {
                 assert!(has(&d, f, "plain"), "{f}: {:?}", d.fields);
             }
         }
         // A site's own `/e/` without a PostHog key is not PostHog.
-        assert!(decode(&req("POST", "https://shop.example/e/", Some(r#"{"x":1}"#), None)).is_none());
+        assert!(
+            decode(&req(
+                "POST",
+                "https://shop.example/e/",
+                Some(r#"{"x":1}"#),
+                None
+            ))
+            .is_none()
+        );
     }
 }

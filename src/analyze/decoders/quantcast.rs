@@ -38,7 +38,10 @@ pub static QUANTCAST: Spec = Spec {
         claim("quantserve.com", "Quantcast", "Quantcast", "ad"),
         claim("quantcount.com", "Quantcast", "Quantcast", "ad"),
     ],
-    loaders: &[at("quantserve.com", "/quant.js"), at("quantserve.com", "/aquant.js")],
+    loaders: &[
+        at("quantserve.com", "/quant.js"),
+        at("quantserve.com", "/aquant.js"),
+    ],
     hits: &[at("quantserve.com", "/pixel"), at("quantcount.com", "/")],
     ids: &["a"],
     id_cookies: &["__qca"],

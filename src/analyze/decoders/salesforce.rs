@@ -61,13 +61,28 @@ mod tests {
     /// them (no captured request of either was at hand: the IDs here are made up).
     #[test]
     fn krux_and_pardot() {
-        let l = decode(&req("GET", "https://cdn.krxd.net/controltag/JR2DDM8F.js", None, None)).unwrap();
-        assert_eq!((l.tracker, l.role, l.pixel_ids.clone()), (KRUX_NAME, Role::Loader, vec!["JR2DDM8F".to_string()]));
+        let l = decode(&req(
+            "GET",
+            "https://cdn.krxd.net/controltag/JR2DDM8F.js",
+            None,
+            None,
+        ))
+        .unwrap();
+        assert_eq!(
+            (l.tracker, l.role, l.pixel_ids.clone()),
+            (KRUX_NAME, Role::Loader, vec!["JR2DDM8F".to_string()])
+        );
         let d = decode(&req("GET", "https://beacon.krxd.net/pixel.gif?source=smarttag&fired=load&confid=JR2DDM8F&_kpid=0f1e2d3c-4b5a-4978&_kcp_s=Shop&_kcp_d=shop.example&_kpref_=https%3A%2F%2Fwww.google.com%2F", None, None)).unwrap();
-        assert_eq!((d.role, d.pixel_ids.clone()), (Role::Hit, vec!["JR2DDM8F".to_string()]));
+        assert_eq!(
+            (d.role, d.pixel_ids.clone()),
+            (Role::Hit, vec!["JR2DDM8F".to_string()])
+        );
         assert!(has(&d, "referrer", "plain"));
         let d = decode(&req("GET", "https://pi.pardot.com/analytics?ver=3&pi_opt_in=&visitor_id=1234567890&visitor_id_sign=abc&campaign_id=7890&account_id=123456&title=Shop&url=https%3A%2F%2Fshop.example%2F&referrer=", None, None)).unwrap();
-        assert_eq!((d.tracker, d.pixel_ids.clone()), ("Salesforce Pardot", vec!["123456".to_string()]));
+        assert_eq!(
+            (d.tracker, d.pixel_ids.clone()),
+            ("Salesforce Pardot", vec!["123456".to_string()])
+        );
         assert!(has(&d, "page_url", "plain") && has(&d, "cookie_id", "plain"));
     }
 

@@ -42,9 +42,24 @@ pub static SENTRY: Spec = Spec {
     company: "Functional Software",
     category: "utility",
     claims: &[
-        claim("ingest.sentry.io", "Sentry", "Functional Software", "utility"),
-        claim("ingest.us.sentry.io", "Sentry", "Functional Software", "utility"),
-        claim("ingest.de.sentry.io", "Sentry", "Functional Software", "utility"),
+        claim(
+            "ingest.sentry.io",
+            "Sentry",
+            "Functional Software",
+            "utility",
+        ),
+        claim(
+            "ingest.us.sentry.io",
+            "Sentry",
+            "Functional Software",
+            "utility",
+        ),
+        claim(
+            "ingest.de.sentry.io",
+            "Sentry",
+            "Functional Software",
+            "utility",
+        ),
         claim("sentry-cdn.com", "Sentry", "Functional Software", "utility"),
     ],
     loaders: &[at("sentry-cdn.com", "*.js")],
@@ -86,11 +101,25 @@ mod tests {
             r#"{"level":"error","event_id":"9f1c2b3a4d5e4f60a1b2c3d4e5f60718","platform":"javascript","request":{"url":"https://shop.example/cart","headers":{"User-Agent":"Mozilla/5.0","Referer":"https://shop.example/"}}}"#,
         ]
         .join("\n");
-        for host in ["o4506426275790848.ingest.us.sentry.io", "sentry.shop-errors.example"] {
-            let u = format!("https://{host}/api/4507140925882368/envelope/?sentry_key=6462a315e56003539598a3441f5632e8&sentry_version=7&sentry_client=sentry.javascript.browser%2F7.120.3");
-            let d = decode(&req("POST", &u, Some(&env), Some("text/plain;charset=UTF-8"))).unwrap();
+        for host in [
+            "o4506426275790848.ingest.us.sentry.io",
+            "sentry.shop-errors.example",
+        ] {
+            let u = format!(
+                "https://{host}/api/4507140925882368/envelope/?sentry_key=6462a315e56003539598a3441f5632e8&sentry_version=7&sentry_client=sentry.javascript.browser%2F7.120.3"
+            );
+            let d = decode(&req(
+                "POST",
+                &u,
+                Some(&env),
+                Some("text/plain;charset=UTF-8"),
+            ))
+            .unwrap();
             assert_eq!((d.tracker, d.role), ("Sentry", Role::Hit), "{host}");
-            assert_eq!(d.pixel_ids, ["6462a315e56003539598a3441f5632e8", "4507140925882368"]);
+            assert_eq!(
+                d.pixel_ids,
+                ["6462a315e56003539598a3441f5632e8", "4507140925882368"]
+            );
             assert_eq!(d.events, ["event"]);
             for f in ["page_url", "referrer", "user_agent"] {
                 assert!(has(&d, f, "plain"), "{f}");
@@ -101,7 +130,16 @@ mod tests {
             r#""dsn":"https://6462a315e56003539598a3441f5632e8@o4506426275790848.ingest.us.sentry.io/4507140925882368","sent_at""#,
             1,
         );
-        let d = decode(&req("POST", "https://shop.example/monitoring", Some(&tunnelled), Some("text/plain;charset=UTF-8"))).unwrap();
-        assert_eq!(d.pixel_ids, ["6462a315e56003539598a3441f5632e8", "4507140925882368"]);
+        let d = decode(&req(
+            "POST",
+            "https://shop.example/monitoring",
+            Some(&tunnelled),
+            Some("text/plain;charset=UTF-8"),
+        ))
+        .unwrap();
+        assert_eq!(
+            d.pixel_ids,
+            ["6462a315e56003539598a3441f5632e8", "4507140925882368"]
+        );
     }
 }

@@ -29,7 +29,12 @@ pub static SHOPIFY: Spec = Spec {
     tracker: "Shopify",
     company: "Shopify",
     category: "analytics",
-    claims: &[claim("monorail-edge.shopifysvc.com", "Shopify", "Shopify", "analytics")],
+    claims: &[claim(
+        "monorail-edge.shopifysvc.com",
+        "Shopify",
+        "Shopify",
+        "analytics",
+    )],
     hits: &[
         anywhere("/.well-known/shopify/monorail/", &[]),
         at("monorail-edge.shopifysvc.com", "/"),
@@ -63,11 +68,23 @@ mod tests {
     #[test]
     fn monorail_batch() {
         let body = r#"{"metadata":{"event_sent_at_ms":1708661574411},"events":[{"schema_id":"storefront_customer_tracking/4.12","payload":{"event_id":"sh-d42a93aa-87BF-424D-0F78-19F88A77D54C","referrer":"https://www.tastynibbles.in/account","canonical_url":"https://www.tastynibbles.in/search?q=coconut*","event_name":"page_rendered","shop_id":55925866671,"event_time":1708661574410,"event_source_url":"https://www.tastynibbles.in/search?type=product%2Carticle&q=Coconut*","unique_token":"b3641be2-7e1b-42c3-9050-d6d80c90fd35","page_id":"d42a93d0-D5CB-4A15-6CBE-C3CC81D9B94D","user_agent":"Mozilla/5.0","customer_id":7180378964143,"deprecated_visit_token":"abfef3d2-5f62-46c0-bf31-c6460fa45d60"},"metadata":{"event_created_at_ms":1708661574410}}]}"#;
-        let d = decode(&req("POST", "https://shop.example/.well-known/shopify/monorail/unstable/produce_batch", Some(body), Some("text/plain;charset=UTF-8"))).unwrap();
+        let d = decode(&req(
+            "POST",
+            "https://shop.example/.well-known/shopify/monorail/unstable/produce_batch",
+            Some(body),
+            Some("text/plain;charset=UTF-8"),
+        ))
+        .unwrap();
         assert_eq!((d.tracker, d.role), ("Shopify", Role::Hit));
         assert_eq!(d.pixel_ids, ["55925866671"]);
         assert_eq!(d.events, ["page_rendered"]);
-        for f in ["page_url", "referrer", "user_agent", "cookie_id", "external_id"] {
+        for f in [
+            "page_url",
+            "referrer",
+            "user_agent",
+            "cookie_id",
+            "external_id",
+        ] {
             assert!(has(&d, f, "plain"), "{f}");
         }
     }

@@ -33,13 +33,24 @@ pub static SNOWPLOW: Spec = Spec {
     tracker: "Snowplow",
     company: "Snowplow Analytics",
     category: "analytics",
-    claims: &[claim("snplow.net", "Snowplow", "Snowplow Analytics", "analytics")],
+    claims: &[claim(
+        "snplow.net",
+        "Snowplow",
+        "Snowplow Analytics",
+        "analytics",
+    )],
     hits: &[
-        anywhere("*/tp2", &["schema^iglu:com.snowplowanalytics.snowplow/payload_data"]),
+        anywhere(
+            "*/tp2",
+            &["schema^iglu:com.snowplowanalytics.snowplow/payload_data"],
+        ),
         anywhere("/i", &["e", "tv"]),
         anywhere("*/i", &["e", "tv", "eid"]),
         anywhere("*/com.snowplowanalytics.iglu/v1", &["schema"]),
-        anywhere("", &["schema^iglu:com.snowplowanalytics.snowplow/payload_data"]),
+        anywhere(
+            "",
+            &["schema^iglu:com.snowplowanalytics.snowplow/payload_data"],
+        ),
         at("snplow.net", "/"),
     ],
     ids: &["aid"],
@@ -88,11 +99,24 @@ mod tests {
             "https://collector.shop.example/com.snowplowanalytics.snowplow/tp2",
             "https://t.shop.example/events/post",
         ] {
-            let d = decode(&req("POST", u, Some(body), Some("application/json; charset=UTF-8"))).unwrap();
+            let d = decode(&req(
+                "POST",
+                u,
+                Some(body),
+                Some("application/json; charset=UTF-8"),
+            ))
+            .unwrap();
             assert_eq!((d.tracker, d.role), ("Snowplow", Role::Hit), "{u}");
             assert_eq!(d.pixel_ids, ["docs-example"]);
             assert_eq!(d.events, ["page_view"]);
-            for f in ["page_url", "page_title", "referrer", "cookie_id", "screen", "language"] {
+            for f in [
+                "page_url",
+                "page_title",
+                "referrer",
+                "cookie_id",
+                "screen",
+                "language",
+            ] {
                 assert!(has(&d, f, "plain"), "{f}");
             }
         }

@@ -7,7 +7,7 @@
 //! wherever it is hosted (a first-party subdomain, a CNAME, a collector the site runs itself).
 //! The protocols of every spec make the catalogue [`super::catalogue`] lists.
 
-use super::{Claim, Decoded, Decoder, Role, calls, assigned, is_empty_value, on};
+use super::{Claim, Decoded, Decoder, Role, assigned, calls, is_empty_value, on};
 use crate::analyze::request::{Params as Record, RequestView, json_records};
 use crate::analyze::{Field, Location, Source};
 
@@ -202,7 +202,7 @@ impl Spec {
     }
 
     /// The first endpoint of `hits` a request is (host, path and what it must carry).
-    fn hit<'e>(&self, p: &Lookup, r: &RequestView) -> Option<&'static Endpoint> {
+    fn hit(&self, p: &Lookup, r: &RequestView) -> Option<&'static Endpoint> {
         self.hits.iter().find(|e| {
             e.places(r)
                 && e.needs.iter().all(|n| p.has(n))
@@ -357,7 +357,8 @@ pub fn id_shaped(v: &str) -> bool {
         return true;
     }
     (3..=128).contains(&v.len())
-        && v.bytes().any(|b| b.is_ascii_digit() || b == b'-' || b == b'/')
+        && v.bytes()
+            .any(|b| b.is_ascii_digit() || b == b'-' || b == b'/')
         && !v.contains(|c: char| c.is_whitespace() || "'\"`(){}[]<>+".contains(c))
         && !["undefined", "null"].contains(&v)
 }
@@ -551,14 +552,28 @@ mod tests {
             capture("**/wu/{}/onsite/**", "/us/wu/541318/onsite/g.js"),
             Some("541318")
         );
-        assert_eq!(capture("/c/{}", "/c/a/b"), None, "more segments than the pattern");
-        assert_eq!(capture("/js/heap-{}.js", "/js/heap-.js"), None, "nothing captured");
+        assert_eq!(
+            capture("/c/{}", "/c/a/b"),
+            None,
+            "more segments than the pattern"
+        );
+        assert_eq!(
+            capture("/js/heap-{}.js", "/js/heap-.js"),
+            None,
+            "nothing captured"
+        );
     }
 
     #[test]
     fn keys_match_by_segment_with_wildcards() {
-        assert!(key_matches("visitors.*.visitor_id", "visitors.0.visitor_id"));
-        assert!(!key_matches("visitors.*.visitor_id", "visitors.0.x.visitor_id"));
+        assert!(key_matches(
+            "visitors.*.visitor_id",
+            "visitors.0.visitor_id"
+        ));
+        assert!(!key_matches(
+            "visitors.*.visitor_id",
+            "visitors.0.x.visitor_id"
+        ));
         assert!(key_matches("WT.dl", "WT.dl"));
         assert!(!key_matches("WT.dl", "WT.dlx"));
     }
@@ -592,7 +607,10 @@ mod tests {
             ["6a041bcb6c0e6e5252f670c8f5f5db9e"]
         );
         let nr = "NREUM.info={applicationID:\"2104228\",licenseKey:\"060998d475\"}";
-        assert_eq!(inline_ids(&assign("applicationID", "NREUM"), nr), ["2104228"]);
+        assert_eq!(
+            inline_ids(&assign("applicationID", "NREUM"), nr),
+            ["2104228"]
+        );
         assert!(inline_ids(&assign("applicationID", "OTHER"), nr).is_empty());
     }
 }

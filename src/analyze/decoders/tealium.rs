@@ -25,7 +25,12 @@ pub static TEALIUM_COLLECT: Spec = Spec {
     tracker: "Tealium EventStream",
     company: "Tealium",
     category: "analytics",
-    claims: &[claim("tealiumiq.com", "Tealium EventStream", "Tealium", "analytics")],
+    claims: &[claim(
+        "tealiumiq.com",
+        "Tealium EventStream",
+        "Tealium",
+        "analytics",
+    )],
     hits: &[at("tealiumiq.com", "/")],
     ids: &["tealium_account", "data.tealium_account"],
     path_ids: &["/{}/*/2/i.gif"],
@@ -49,11 +54,33 @@ mod tests {
     /// (no captured request was at hand: the account is made up).
     #[test]
     fn utag_and_collect() {
-        let l = decode(&req("GET", "https://tags.tiqcdn.com/utag/shopco2/main/prod/utag.js", None, None)).unwrap();
-        assert_eq!((l.tracker, l.role, l.pixel_ids.clone()), ("Tealium iQ", Role::Loader, vec!["shopco2".to_string()]));
+        let l = decode(&req(
+            "GET",
+            "https://tags.tiqcdn.com/utag/shopco2/main/prod/utag.js",
+            None,
+            None,
+        ))
+        .unwrap();
+        assert_eq!(
+            (l.tracker, l.role, l.pixel_ids.clone()),
+            ("Tealium iQ", Role::Loader, vec!["shopco2".to_string()])
+        );
         let body = r#"{"tealium_account":"shopco2","tealium_profile":"main","tealium_event":"view","tealium_visitor_id":"0187f2c3d4e5f60718293a4b5c6d7e8f","dom.url":"https://shop.example/"}"#;
-        let d = decode(&req("POST", "https://collect.tealiumiq.com/event", Some(body), Some("application/json"))).unwrap();
-        assert_eq!((d.tracker, d.pixel_ids.clone(), d.events.clone()), ("Tealium EventStream", vec!["shopco2".to_string()], vec!["view".to_string()]));
+        let d = decode(&req(
+            "POST",
+            "https://collect.tealiumiq.com/event",
+            Some(body),
+            Some("application/json"),
+        ))
+        .unwrap();
+        assert_eq!(
+            (d.tracker, d.pixel_ids.clone(), d.events.clone()),
+            (
+                "Tealium EventStream",
+                vec!["shopco2".to_string()],
+                vec!["view".to_string()]
+            )
+        );
         assert!(has(&d, "cookie_id", "plain"));
     }
 }

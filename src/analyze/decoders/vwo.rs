@@ -14,7 +14,12 @@ pub static VWO: Spec = Spec {
     tracker: "VWO",
     company: "Wingify",
     category: "analytics",
-    claims: &[claim("visualwebsiteoptimizer.com", "VWO", "Wingify", "analytics")],
+    claims: &[claim(
+        "visualwebsiteoptimizer.com",
+        "VWO",
+        "Wingify",
+        "analytics",
+    )],
     loaders: &[
         at("visualwebsiteoptimizer.com", "/j.php"),
         at("visualwebsiteoptimizer.com", "/lib/"),
@@ -40,18 +45,24 @@ pub static VWO: Spec = Spec {
 
 #[cfg(test)]
 mod tests {
+    use crate::analyze::decoders::Decoder;
     use crate::analyze::decoders::Role;
     use crate::analyze::decoders::testutil::*;
-    use crate::analyze::decoders::Decoder;
 
     /// The SmartCode's loader request and snippet (VWO's published SmartCode: `var
     /// account_id=<id>`, `…/j.php?a='+account_id+'&u='+…`), and a goal image with the visitor.
     #[test]
     fn smartcode_and_goal() {
         let l = decode(&req("GET", "https://dev.visualwebsiteoptimizer.com/j.php?a=654321&u=https%3A%2F%2Fshop.example%2F&vn=2.1&x=true", None, None)).unwrap();
-        assert_eq!((l.tracker, l.role, l.pixel_ids.clone()), ("VWO", Role::Loader, vec!["654321".to_string()]));
+        assert_eq!(
+            (l.tracker, l.role, l.pixel_ids.clone()),
+            ("VWO", Role::Loader, vec!["654321".to_string()])
+        );
         let d = decode(&req("GET", "https://dev.visualwebsiteoptimizer.com/c.gif?account_id=654321&experiment_id=12&goal_id=1&ab=1&u=D0F1E2D3C4B5A69788A9B0C1D2E3F4A5&s=2&random=0.1234", None, None)).unwrap();
-        assert_eq!((d.role, d.pixel_ids.clone()), (Role::Hit, vec!["654321".to_string()]));
+        assert_eq!(
+            (d.role, d.pixel_ids.clone()),
+            (Role::Hit, vec!["654321".to_string()])
+        );
         assert!(has(&d, "cookie_id", "plain"));
         let s = "window._vwo_code || (function() { var account_id=654321, version=2.1, settings_tolerance=2000; })();";
         assert_eq!(super::VWO.inline(s)[0].pixel_ids, ["654321"]);

@@ -72,7 +72,11 @@ mod tests {
     fn wt_requests() {
         for host in ["q3.webtrekk.net", "stats.shop.example"] {
             let d = decode(&req("GET", &format!("http://{host}/1111111111/wt?p=400,StartActivity,0,1280x1024,32,0,1231233243245,0,0,0&eid=12345678901234&eor=1"), None, None)).unwrap();
-            assert_eq!((d.tracker, d.role), ("Mapp Intelligence (Webtrekk)", Role::Hit), "{host}");
+            assert_eq!(
+                (d.tracker, d.role),
+                ("Mapp Intelligence (Webtrekk)", Role::Hit),
+                "{host}"
+            );
             assert_eq!(d.pixel_ids, ["1111111111"]);
             assert_eq!(d.events, ["page"]);
             assert!(has(&d, "cookie_id", "plain") && has(&d, "screen", "plain"));

@@ -15,7 +15,12 @@ pub static WEBTRENDS: Spec = Spec {
     tracker: "Webtrends",
     company: "Webtrends",
     category: "analytics",
-    claims: &[claim("webtrendslive.com", "Webtrends", "Webtrends", "analytics")],
+    claims: &[claim(
+        "webtrendslive.com",
+        "Webtrends",
+        "Webtrends",
+        "analytics",
+    )],
     loaders: &[at("webtrends.com", "/js/"), at("", "*/webtrends.min.js")],
     hits: &[
         anywhere("*/dcs.gif", &["WT.tv"]),

@@ -29,7 +29,10 @@ impl Decoder for X {
         let mut ids = ids_of_calls(script, "twq", &["config", "init"]);
         // The older conversion tag: `twttr.conversion.trackPid('<pixel id>', {…})`.
         let pids = calls(script, "twttr.conversion.trackPid").into_iter();
-        ids.extend(pids.filter_map(|a| a.into_iter().next()).filter(|i| !i.is_empty()));
+        ids.extend(
+            pids.filter_map(|a| a.into_iter().next())
+                .filter(|i| !i.is_empty()),
+        );
         if ids.is_empty() {
             return Vec::new();
         }

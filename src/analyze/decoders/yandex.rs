@@ -20,7 +20,10 @@ pub static YANDEX_METRICA: Spec = Spec {
         claim("mc.yandex.com", YM, "Yandex", "analytics"),
         claim("mc.webvisor.org", YM, "Yandex", "analytics"),
     ],
-    loaders: &[at("mc.yandex.ru", "/metrika/"), at("mc.yandex.com", "/metrika/")],
+    loaders: &[
+        at("mc.yandex.ru", "/metrika/"),
+        at("mc.yandex.com", "/metrika/"),
+    ],
     hits: &[
         at("mc.yandex.ru", "/watch/").event("hit"),
         at("mc.yandex.com", "/watch/").event("hit"),
@@ -28,7 +31,12 @@ pub static YANDEX_METRICA: Spec = Spec {
         at("mc.yandex.com", "/"),
         at("mc.webvisor.org", "/"),
     ],
-    path_ids: &["/watch/{}", "/watch/{}/**", "/webvisor/{}", "/webvisor/{}/**"],
+    path_ids: &[
+        "/watch/{}",
+        "/watch/{}/**",
+        "/webvisor/{}",
+        "/webvisor/{}/**",
+    ],
     fields: &[("page-url", Field::PageUrl), ("page-ref", Field::Referrer)],
     id_cookies: &["_ym_uid", "_ym_d"],
     domains: &["yandex.ru", "yandex.com"],
@@ -38,9 +46,9 @@ pub static YANDEX_METRICA: Spec = Spec {
 
 #[cfg(test)]
 mod tests {
+    use crate::analyze::decoders::Decoder;
     use crate::analyze::decoders::Role;
     use crate::analyze::decoders::testutil::*;
-    use crate::analyze::decoders::Decoder;
 
     /// A hit in tag.js's `watch` form and the counter's set-up call as Yandex's snippet has it
     /// (no captured request was at hand: the counter is made up).

@@ -60,32 +60,30 @@ impl Dataset for SiteTrackers {
             return Ok(());
         };
         for tr in &x.f.trackers {
-            out.row(
-                x.key().into_iter().chain([
-                    tr.tracker.as_str(),
-                    &tr.company,
-                    &tr.category,
-                    tr.tracker_reason().map_or("", |r| r.as_str()),
-                    bool_text(tr.loaded),
-                    bool_text(tr.fired),
-                    &join(&tr.pixel_ids),
-                    &join(&tr.events),
-                    &tr.fields_text(),
-                    &tr.requests.to_string(),
-                    bool_text(tr.first_party_proxy),
-                    &join(&tr.cookie_ids),
-                    bool_text(tr.pre_submit_capture()),
-                    bool_text(tr.fired_before_choice),
-                    bool_text(tr.fired_after_choice),
-                    &pages_text(&tr.pages),
-                    &words(tr.contexts.iter().map(|c| c.as_str())),
-                    &words(tr.channels.iter().copied()),
-                    &join(&tr.storage_ids),
-                    &words(tr.hosting.iter().map(|h| h.as_str())),
-                    &words(tr.id_sources.iter().map(|x| x.as_str())),
-                    &words(tr.event_sources.iter().map(|x| x.as_str())),
-                ]),
-            )?;
+            out.row(x.key().into_iter().chain([
+                tr.tracker.as_str(),
+                &tr.company,
+                &tr.category,
+                tr.tracker_reason().map_or("", |r| r.as_str()),
+                bool_text(tr.loaded),
+                bool_text(tr.fired),
+                &join(&tr.pixel_ids),
+                &join(&tr.events),
+                &tr.fields_text(),
+                &tr.requests.to_string(),
+                bool_text(tr.first_party_proxy),
+                &join(&tr.cookie_ids),
+                bool_text(tr.pre_submit_capture()),
+                bool_text(tr.fired_before_choice),
+                bool_text(tr.fired_after_choice),
+                &pages_text(&tr.pages),
+                &words(tr.contexts.iter().map(|c| c.as_str())),
+                &words(tr.channels.iter().copied()),
+                &join(&tr.storage_ids),
+                &words(tr.hosting.iter().map(|h| h.as_str())),
+                &words(tr.id_sources.iter().map(|x| x.as_str())),
+                &words(tr.event_sources.iter().map(|x| x.as_str())),
+            ]))?;
         }
         Ok(())
     }
