@@ -191,6 +191,18 @@ mod sdk {
         if !st.success() {
             fail("the SDK web crawl failed".into());
         }
+        // The browser-free pre-scan of the same sites, into the crawl's folder.
+        let st = std::process::Command::new(&bin)
+            .args(["prescan", "--quiet", "--list"])
+            .arg(&list)
+            .arg("--out")
+            .arg(&out)
+            .args(["--host-map", &web.host_map(), "--insecure"])
+            .status()
+            .unwrap_or_else(|e| fail(format!("cannot run {}: {e}", bin.display())));
+        if !st.success() {
+            fail("the SDK web pre-scan failed".into());
+        }
         report(&out, &web.requests());
     }
 
@@ -246,5 +258,91 @@ mod sdk {
                 p.layers
             );
         }
+        accounts_table(out, &m);
+    }
+
+    /// The account IDs an SDK's set-up names on `site`: the project key, application,
+    /// DSN key and project, datastream, or the app ID Snowplow's and Plausible's set-ups
+    /// give as the site's domain. The truth for the pixel IDs reported.
+    fn accounts(s: sdk::Sdk, site: &str) -> Vec<String> {
+        use sdk::Sdk::*;
+        let ids: &[&str] = match s {
+            PostHog => &[sdk::POSTHOG_TOKEN],
+            Amplitude => &[sdk::AMPLITUDE_KEY],
+            Mixpanel => &[sdk::MIXPANEL_TOKEN],
+            Segment => &[sdk::SEGMENT_KEY],
+            Snowplow | Plausible => return vec![site.to_string()],
+            Datadog => &[sdk::DATADOG_TOKEN, sdk::DATADOG_APP],
+            Sentry => &[sdk::SENTRY_KEY, sdk::SENTRY_PROJECT],
+            Clarity => &[sdk::CLARITY_PROJECT],
+            AppInsights => &[sdk::APPINSIGHTS_KEY],
+            RudderStack => &[sdk::RUDDER_KEY],
+            MParticle => &[sdk::MPARTICLE_KEY],
+            Alloy => &[sdk::ALLOY_DATASTREAM],
+            NewRelic => &[sdk::NEWRELIC_KEY, sdk::NEWRELIC_APP],
+        };
+        ids.iter().map(|i| i.to_string()).collect()
+    }
+
+    /// The pixel IDs `rows` give the trackers `names` on `site`.
+    fn ids_of(
+        rows: &[std::collections::BTreeMap<String, String>],
+        site: &str,
+        names: &std::collections::BTreeSet<String>,
+    ) -> std::collections::BTreeSet<String> {
+        rows.iter()
+            .filter(|r| r["site"] == site && names.contains(&r["tracker"]))
+            .flat_map(|r| r["pixel_ids"].split(';').map(str::to_string))
+            .filter(|i| !i.is_empty())
+            .collect()
+    }
+
+    /// Per SDK, the site × SDK pairs whose every account ID site_trackers.csv reports (the
+    /// browser crawl) and prescan.csv reports (the HTML alone), with what was missed.
+    fn accounts_table(out: &Path, m: &sdk::measure::Measure) {
+        let crawl = super::rows(&out.join("site_trackers.csv"));
+        let pre_path = out.join("prescan.csv");
+        let pre = if pre_path.exists() {
+            super::rows(&pre_path)
+        } else {
+            Vec::new()
+        };
+        let mut by: std::collections::BTreeMap<&str, [usize; 3]> = Default::default();
+        let mut missed = Vec::new();
+        for p in &m.pairs {
+            let Some(s) = p.sdk else { continue };
+            let want = accounts(s, &p.site);
+            let c = ids_of(&crawl, &p.site, &p.names);
+            let h = ids_of(&pre, &p.site, &p.names);
+            let row = by.entry(s.name()).or_default();
+            row[0] += 1;
+            for (i, got) in [(1, &c), (2, &h)] {
+                if want.iter().all(|w| got.contains(w)) {
+                    row[i] += 1;
+                } else {
+                    let how = ["", "crawl", "pre-scan"][i];
+                    missed.push(format!("{} {} ({how}): {got:?}", p.site, s.name()));
+                }
+            }
+        }
+        println!("\naccount IDs (every ID the SDK's set-up names, per site × vendor):");
+        println!("{:<26} {:>7} {:>9}", "vendor", "crawl", "pre-scan");
+        let mut t = [0; 3];
+        for (name, [n, c, h]) in &by {
+            println!(
+                "{name:<26} {:>7} {:>9}",
+                format!("{c}/{n}"),
+                format!("{h}/{n}")
+            );
+            t = [t[0] + n, t[1] + c, t[2] + h];
+        }
+        let [n, c, h] = t;
+        println!(
+            "{:<26} {:>7} {:>9}",
+            "all",
+            format!("{c}/{n}"),
+            format!("{h}/{n}")
+        );
+        missed.iter().for_each(|x| println!("  missed: {x}"));
     }
 }

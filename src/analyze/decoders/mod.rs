@@ -39,6 +39,7 @@ mod matomo;
 mod meta;
 mod microsoft;
 mod mixpanel;
+mod mparticle;
 mod mpulse;
 mod newrelic;
 mod nielsen;
@@ -372,8 +373,8 @@ fn parse_args(s: &str) -> Option<Vec<String>> {
 }
 
 /// The string values assigned to `key` in `text` (`ti: "5123456"`, `_linkedin_partner_id =
-/// "123"`, `hjid:3546`): quoted or bare digits and letters after `key`, optional quotes
-/// around the key, and `:` or `=`.
+/// "123"`, `hjid:3546`): a quoted literal of one token, or bare digits and letters, after
+/// `key`, optional quotes around the key, and `:` or `=`.
 pub fn assigned(text: &str, key: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut from = 0;
@@ -389,11 +390,20 @@ pub fn assigned(text: &str, key: &str) -> Vec<String> {
         let Some(rest) = rest.strip_prefix([':', '=']) else {
             continue;
         };
-        let rest = rest.trim_start().trim_start_matches(['\'', '"']);
-        let v: String = rest
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
-            .collect();
+        let rest = rest.trim_start();
+        let v: String = match rest.chars().next() {
+            // A literal whole (`appId: "shop.example"`), when it is one token.
+            Some(q @ ('\'' | '"')) => rest[1..]
+                .split(q)
+                .next()
+                .filter(|l| l.len() <= 128 && !l.contains(char::is_whitespace))
+                .unwrap_or_default()
+                .to_string(),
+            _ => rest
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+                .collect(),
+        };
         if !v.is_empty() && !out.contains(&v) {
             out.push(v);
         }
@@ -515,6 +525,7 @@ pub static REGISTRY: &[&dyn Decoder] = &[
     &tealium::TEALIUM_IQ,
     &tealium::TEALIUM_COLLECT,
     &crazyegg::CRAZYEGG,
+    &mparticle::MPARTICLE,
 ];
 
 /// Parameter names that carry a pixel, tag or account ID in many vendors' requests.
@@ -684,6 +695,16 @@ mod snippet_tests {
         );
         assert!(calls("fbq('init', 'unterminated", "fbq").is_empty());
         assert_eq!(assigned("var o={ti:\"5123456\", q:1}", "ti"), ["5123456"]);
+        // A quoted literal is taken whole (Snowplow's app ID is often the site's domain); one
+        // with spaces is no ID.
+        assert_eq!(
+            assigned(
+                "newTracker('sp', 'https://c.example', { appId: \"shop.example\" })",
+                "appId"
+            ),
+            ["shop.example"]
+        );
+        assert!(assigned("var o={ti:'a b'}", "ti").is_empty());
         assert_eq!(
             assigned(
                 "window._linkedin_partner_id = \"1234567\";",
