@@ -73,13 +73,21 @@ pub static RUDDERSTACK: Spec = Spec {
     tracker: "RudderStack",
     company: "RudderStack",
     category: "analytics",
-    claims: &[claim(
-        "dataplane.rudderstack.com",
-        "RudderStack",
-        "RudderStack",
-        "analytics",
-    )],
-    loaders: &[at("cdn.rudderlabs.com", "/")],
+    claims: &[
+        claim(
+            "dataplane.rudderstack.com",
+            "RudderStack",
+            "RudderStack",
+            "analytics",
+        ),
+        claim("api.rudderstack.com", "RudderStack", "RudderStack", "analytics"),
+    ],
+    // The SDK's configuration, fetched with the write key (@rudderstack/analytics-js v3:
+    // `api.rudderstack.com/sourceConfig/?p=npm&v=…&writeKey=…`).
+    loaders: &[
+        at("cdn.rudderlabs.com", "/"),
+        at("api.rudderstack.com", "/sourceConfig"),
+    ],
     hits: &[
         at("dataplane.rudderstack.com", "/v1/"),
         at("", "/v1/page"),
@@ -158,6 +166,23 @@ mod tests {
                 Some("application/json")
             ))
             .is_none()
+        );
+        // The configuration the npm SDK fetches first (@rudderstack/analytics-js 3.x,
+        // `src/services/ConfigManager`: `<configUrl>/sourceConfig/?p=…&v=…&writeKey=…`).
+        let d = decode(&req(
+            "GET",
+            "https://api.rudderstack.com/sourceConfig/?p=npm&v=3.11.0&build=modern&writeKey=2AbCdEfGhIjKlMnOpQrStUvWxYz&lockIntegrationsVersion=false",
+            None,
+            None,
+        ))
+        .unwrap();
+        assert_eq!(
+            (d.tracker, d.role, d.pixel_ids.clone()),
+            (
+                "RudderStack",
+                Role::Loader,
+                vec!["2AbCdEfGhIjKlMnOpQrStUvWxYz".to_string()]
+            )
         );
     }
 }
