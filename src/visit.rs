@@ -42,8 +42,9 @@ pub struct VisitConfig {
 /// `role=searchbox`, or its form has `role=search`, or the field's placeholder, label,
 /// aria-label, or the form's action, id or class say search (in the crawl's languages), or the
 /// field is named like a query (`q`, `s`, `query`, `keyword`) — and in every case the form has
-/// no password, e-mail, tel or card field and no other text field. Enter is only ever pressed
-/// in a `search` field (see [`behave`]); no other form is submitted by the visitor.
+/// no password, e-mail, tel, card or custom (form-associated) field and no other text field.
+/// Enter is only ever pressed in a `search` field, checked again as it is pressed and guarded
+/// (see [`behave`] and crate::browser::guard); no other form is submitted by the visitor.
 const FIND_FIELDS_JS: &str = r#"
 const out = [];
 const skip = new Set(['hidden','password','file','checkbox','radio','submit','button','image','reset','number','range','color','date','datetime-local','month','week','time']);
@@ -62,7 +63,8 @@ function blocksSearch(form) {
   if (formVerdict.has(form)) return formVerdict.get(form);
   const els = Array.from(form.elements || []);
   const texts = els.filter(e => (e.tagName === 'INPUT' || e.tagName === 'TEXTAREA') && (textual(e) || (e.getAttribute('type') || '').toLowerCase() === 'password'));
-  const bad = texts.length > 1 || els.some(e => {
+  // A custom element taking part in the form (a password pad, say) is a field it cannot read.
+  const bad = texts.length > 1 || els.some(e => e.tagName.indexOf('-') >= 0) || els.some(e => {
     const t = (e.getAttribute('type') || '').toLowerCase();
     return t === 'password' || t === 'email' || t === 'tel' || isCard(e);
   });
@@ -744,6 +746,23 @@ async fn behave(
         .unwrap_or_default();
     let mut search: Option<(Value, String)> = None;
     let mut typed = 0;
+    // While canaries are typed, no form may be submitted (see crate::browser::guard).
+    let values = [
+        c.email.as_str(),
+        c.phone.as_str(),
+        c.name.as_str(),
+        c.text.as_str(),
+        c.search.as_str(),
+    ];
+    let to_type = fields
+        .iter()
+        .any(|f| f[1].as_str().is_some_and(|k| k != "search"));
+    let guard = if to_type {
+        arm(s, ev, None, &values).await?
+    } else {
+        None
+    };
+    let may_type = guard.is_some();
     for f in fields {
         let (Some(_), Some(kind), Some(desc)) = (element_id(&f[0]), f[1].as_str(), f[2].as_str())
         else {
@@ -761,6 +780,9 @@ async fn behave(
             }
             _ => &c.text,
         };
+        if !may_type {
+            continue;
+        }
         if typed >= 12 {
             break;
         }
@@ -776,11 +798,18 @@ async fn behave(
         )
         .await;
     }
+    let stopped = match guard {
+        Some(g) => {
+            let rep = disarm(s, ev, g).await?;
+            !rep.stopped.is_empty() || !rep.cancelled.is_empty()
+        }
+        None => false,
+    };
     cols.drain(cx, ev).await?;
     // The visitor never submits these forms; a page whose own script navigates after the
     // click or the typing (a form submitted on change or blur) is recorded as the page's doing.
     let main_frame = ev.main_frame.as_deref();
-    if let Some(doc) = ev.net.requests().iter().find(|r| {
+    if let Some(doc) = ev.net.requests().iter().filter(|_| !stopped).find(|r| {
         r.step == Step::Interact
             && r.resource_type == ResourceType::Document
             && main_frame.is_none_or(|m| r.frame_id == m)
@@ -793,12 +822,38 @@ async fn behave(
     let searched = search.is_some();
     if let Some((el, desc)) = search {
         ev.step = Step::Search;
-        // Enter only while the search box still has the focus (a page's script may move it).
-        if focus(s, &el).await?
-            && type_keys(s, &el, &c.search).await?
-            && has_focus(s, &el).await?
-            && type_keys(s, &el, "\n").await?
-        {
+        // Enter only while the guard holds (checked at the moment it is armed, the box still
+        // focused, and at the moment a form is submitted: see crate::browser::guard).
+        let others = &values[..4];
+        let pressed = if focus(s, &el).await? && type_keys(s, &el, &c.search).await? {
+            match arm(s, ev, Some((&c.search, &desc)), others).await? {
+                Some(mut g) => {
+                    let pressed = match s.press_enter(&mut g).await {
+                        Ok(true) => Ok(true),
+                        Ok(false) => type_keys(s, &el, "\n").await,
+                        Err(e) => Err(e),
+                    };
+                    // What the key set off (a page's handler answering it) happens now.
+                    tokio::time::sleep(Duration::from_millis(150)).await;
+                    let form = g.action.is_some();
+                    let rep = disarm(s, ev, g).await?;
+                    // A form's search is seen as it is submitted; without it, Enter went
+                    // elsewhere (the page moved the focus) and nothing was searched.
+                    if pressed? && form && !rep.searched {
+                        ev.actions.push(format!(
+                            "pressed Enter in {desc}; its form was not submitted"
+                        ));
+                        false
+                    } else {
+                        true
+                    }
+                }
+                None => false,
+            }
+        } else {
+            false
+        };
+        if pressed {
             ev.actions.push(format!("searched in {desc}"));
             wait_loaded(s, cfg.page_timeout).await?;
             cols.drain(cx, ev).await?;
@@ -809,6 +864,57 @@ async fn behave(
     }
     cols.drain(cx, ev).await?;
     Ok(searched)
+}
+
+/// Arms the submission guard (see crate::browser::guard) for the keys about to be delivered:
+/// `search` (value, box) for the search's Enter. `None` when no key may be delivered: the
+/// search refused (why is in the actions) or no guard could be set.
+async fn arm(
+    s: &Session,
+    ev: &mut Evidence,
+    search: Option<(&str, &str)>,
+    typed: &[&str],
+) -> Result<Option<crate::browser::guard::Guard>, BrowserError> {
+    match s.arm_guard(search.map(|x| x.0), typed).await {
+        Ok(Ok(g)) => Ok(Some(g)),
+        Ok(Err(why)) => {
+            let desc = search.map(|x| x.1).unwrap_or("a field");
+            ev.actions.push(format!("did not search in {desc}: {why}"));
+            Ok(None)
+        }
+        Err(e) if e.is_lost() => Err(e),
+        Err(e) => {
+            let what = if search.is_some() {
+                "did not search"
+            } else {
+                "typed nothing"
+            };
+            ev.actions.push(format!(
+                "{what}: the submission guard could not be set ({e})"
+            ));
+            Ok(None)
+        }
+    }
+}
+
+/// Disarms the guard and notes what it cancelled or stopped.
+async fn disarm(
+    s: &Session,
+    ev: &mut Evidence,
+    g: crate::browser::guard::Guard,
+) -> Result<crate::browser::guard::GuardReport, BrowserError> {
+    let rep = s.end_guard(g).await?;
+    for x in &rep.cancelled {
+        ev.actions.push(format!(
+            "cancelled the page's submission of {x} while the visitor's keys were delivered"
+        ));
+    }
+    for x in &rep.stopped {
+        ev.actions.push(format!(
+            "stopped the page's document load {x} while the visitor's keys were delivered"
+        ));
+    }
+    Ok(rep)
 }
 
 /// Focuses a field for typing, as chromedriver's `sendKeys` does (`focus()` scrolls it into
@@ -826,12 +932,6 @@ return document.activeElement === e;
 /// focus (hidden, disabled, gone).
 async fn focus(s: &Session, r: &Value) -> Result<bool, BrowserError> {
     script_says_yes(s, "focusing a field", FOCUS_JS, r).await
-}
-
-/// True while the field `r` has the focus.
-async fn has_focus(s: &Session, r: &Value) -> Result<bool, BrowserError> {
-    let js = "return document.activeElement === arguments[0];";
-    script_says_yes(s, "checking the focus", js, r).await
 }
 
 async fn script_says_yes(
@@ -937,7 +1037,8 @@ async fn wait_loaded(s: &Session, budget: Duration) -> Result<(), BrowserError> 
     Ok(())
 }
 
-/// Leaves the page for about:blank, accepting a beforeunload prompt if one holds it.
+/// Leaves the page for about:blank, accepting a beforeunload prompt if one holds it; a page
+/// that still holds the browser is `Stuck` (cut off and salvaged by [`visit`]).
 async fn leave(s: &Session) -> Result<(), BrowserError> {
     for _ in 0..3 {
         match s
@@ -967,7 +1068,9 @@ async fn leave(s: &Session) -> Result<(), BrowserError> {
             Err(_) => {}
         }
     }
-    Err(BrowserError::Lost(
+    // Not a lost browser: the page is stuck in its own unload. The visit closes the tab from
+    // outside and keeps what it captured; the crawler replaces the browser.
+    Err(BrowserError::Stuck(
         "the page would not let the browser leave".into(),
     ))
 }

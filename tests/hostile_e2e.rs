@@ -118,6 +118,11 @@ async fn hostile_pages_are_bounded_classified_and_harmless() {
         "{:?}",
         key_hog.actions
     );
+    // A page that will not let the browser leave (hundreds of nested frames, each holding up
+    // its unload) is cut off and kept, not lost with the browser.
+    let trap = &v["iframe-trap.test"];
+    let e = trap.error.as_deref().unwrap_or("");
+    assert!(e.contains("visit cut off") && e.contains("leav"), "{e}");
     // Pages that loop on dialogs, refreshes, history moves or document.write still yield
     // their capture: the GA4 hit each sends at load.
     for host in [
@@ -128,6 +133,7 @@ async fn hostile_pages_are_bounded_classified_and_harmless() {
         "download-after.test",
         "hog.test",
         "key-hog.test",
+        "iframe-trap.test",
     ] {
         assert!(
             v[host]
@@ -195,19 +201,57 @@ async fn hostile_pages_are_bounded_classified_and_harmless() {
     );
     assert!(value_in("login", "pw").is_empty());
     assert!(value_in("checkout", "cardnumber").is_empty());
-    // A page that submits its own form on change: it happened, and it is the page's doing.
+    // A page that submits its own form when a typed field changes: the visitor's keys set it
+    // off, so the guard stopped it, and the visit says so.
     let own = &v["self-submit.test"];
     assert!(
-        log.iter()
-            .any(|r| r.host == "self-submit.test" && r.path == "/self-submit"),
-        "the page's own submission did not happen"
+        !log.iter()
+            .any(|r| r.host == "self-submit.test" && r.path.starts_with("/self-submit")),
+        "the page's own submission on the visitor's typing reached the server"
     );
     assert!(
         own.actions
             .iter()
-            .any(|a| a.starts_with("the page's own script navigated")),
+            .any(|a| a.starts_with("stopped the page's document load POST")),
         "{:?}",
         own.actions
+    );
+    // Pages that turn the visitor's search into another submission: none reached the server,
+    // and every submission the page made in answer to the visitor's keys is in its actions.
+    let submitted: Vec<_> = log
+        .iter()
+        .filter(|r| r.path.contains("-submitted"))
+        .map(|r| format!("{} {} {}", r.method, r.host, r.path))
+        .collect();
+    assert!(submitted.is_empty(), "{submitted:?}");
+    for host in hostile::ENTER_TRAPS {
+        eprintln!("{host}: {:?}", v[*host].actions);
+    }
+    let acts = |h: &str| v[h].actions.join("\n");
+    for (host, says) in [
+        ("morph-search.test", "did not search in"),
+        ("moved-box.test", "did not search in"),
+        ("formaction.test", "did not search in"),
+        (
+            "enter-hijack.test",
+            "cancelled the page's submission of form#login (POST",
+        ),
+        (
+            "enter-hijack.test",
+            "stopped the page's document load POST https://enter-hijack.test/hijack-newsletter-submitted",
+        ),
+    ] {
+        assert!(acts(host).contains(says), "{host}: {}", acts(host));
+    }
+    // The hijacked page's search still went out, as the visitor typed it; where the page
+    // moves the focus under the visitor's keys, nothing counts as searched (the search is
+    // refused as the focus left it, or the sign-in set off by the Enter is cancelled).
+    assert!(acts("enter-hijack.test").contains("searched in"));
+    let flip = acts("focus-flip.test");
+    assert!(
+        !flip.contains("searched in")
+            && (flip.contains("form#signin") || flip.contains("did not search in")),
+        "{flip}"
     );
 
     // Popups: the 50 opened at load were blocked, the one a click opened was closed before

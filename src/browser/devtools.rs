@@ -81,6 +81,53 @@ struct Shared {
     /// Network request id, and their bytes in all.
     bodies: HashMap<String, Vec<u8>>,
     body_bytes: usize,
+    /// While the visitor's keys are delivered: which document loads may go on
+    /// ([`DevTools::guard_documents`]).
+    guard: Option<DocGuard>,
+}
+
+/// The document loads allowed while the visitor's keys are delivered, and what was stopped.
+/// Every other document load of the tab is answered `204 No Content` by the crawler (the
+/// page stays where it is; nothing reaches the server) and noted.
+#[derive(Debug, Default, Clone)]
+pub struct DocGuard {
+    /// The top frame (its loads are navigations of the page).
+    pub main_frame: String,
+    /// The search the visitor may start: the checked form's action (no query) and the
+    /// search value as a query carries it. `None` while typing into other fields.
+    pub search: Option<(String, String)>,
+    /// Values typed into other fields, as a query carries them: a load carrying one is a
+    /// form's submission and is stopped.
+    pub typed: Vec<String>,
+    /// What was stopped: `METHOD URL`.
+    pub stopped: Vec<String>,
+    /// Whether the search's load went on.
+    pub searched: bool,
+}
+
+impl DocGuard {
+    /// Whether a document load may go on: the checked search (GET, the form's action, the
+    /// search value in its query), or a frame's load carrying nothing typed.
+    fn allows(&self, method: &str, url: &str, frame: &str) -> bool {
+        let carries = |v: &String| !v.is_empty() && url.contains(v.as_str());
+        if method != "GET" || self.typed.iter().any(carries) {
+            return false;
+        }
+        if let Some((action, value)) = &self.search {
+            let (base, query) = url.split_once('?').unwrap_or((url, ""));
+            // No action: a box in no form, whose page's script may start the search anywhere.
+            if frame == self.main_frame
+                && (action.is_empty() || base == action)
+                && query.contains(value.as_str())
+            {
+                return true;
+            }
+            if url.contains(value.as_str()) {
+                return false;
+            }
+        }
+        frame != self.main_frame
+    }
 }
 
 /// Bytes of request bodies kept between two reads (a page that posts without end loses the
@@ -90,6 +137,8 @@ const MAX_BODY_BYTES: usize = 64 * 1024 * 1024;
 /// The requests whose bodies are read as they leave: the kinds that carry one (beacons and
 /// pings, XHR, fetch, and Chromium's "other"). A document's form post carries its body inline.
 const BODY_PATTERNS: &str = r#"{"patterns":[{"urlPattern":"*","resourceType":"Ping","requestStage":"Request"},{"urlPattern":"*","resourceType":"XHR","requestStage":"Request"},{"urlPattern":"*","resourceType":"Fetch","requestStage":"Request"},{"urlPattern":"*","resourceType":"Other","requestStage":"Request"}]}"#;
+/// [`BODY_PATTERNS`] and every document load, while the visitor's keys are delivered.
+const GUARD_PATTERNS: &str = r#"{"patterns":[{"urlPattern":"*","resourceType":"Ping","requestStage":"Request"},{"urlPattern":"*","resourceType":"XHR","requestStage":"Request"},{"urlPattern":"*","resourceType":"Fetch","requestStage":"Request"},{"urlPattern":"*","resourceType":"Other","requestStage":"Request"},{"urlPattern":"*","resourceType":"Document","requestStage":"Request"}]}"#;
 
 /// A connection to the browser-level DevTools endpoint.
 pub struct DevTools {
@@ -309,6 +358,31 @@ impl DevTools {
             .map(|_| ())
     }
 
+    /// Guards the document loads of the tab of `session` as `guard` says until
+    /// [`DevTools::end_guard`]: loads it does not allow are answered 204 and noted.
+    pub async fn guard_documents(
+        &self,
+        session: &str,
+        guard: DocGuard,
+    ) -> Result<(), BrowserError> {
+        self.shared.lock().unwrap().guard = Some(guard);
+        let params: Value = serde_json::from_str(GUARD_PATTERNS).expect("valid JSON");
+        let r = self.call_in(Some(session), "Fetch.enable", params).await;
+        if r.is_err() {
+            self.shared.lock().unwrap().guard = None;
+        }
+        r.map(|_| ())
+    }
+
+    /// Ends the guard: document loads are no longer held; returns what was stopped and
+    /// whether the search's load went on.
+    pub async fn end_guard(&self, session: &str) -> (Vec<String>, bool) {
+        let g = self.shared.lock().unwrap().guard.take().unwrap_or_default();
+        let params: Value = serde_json::from_str(BODY_PATTERNS).expect("valid JSON");
+        let _ = self.call_in(Some(session), "Fetch.enable", params).await;
+        (g.stopped, g.searched)
+    }
+
     /// The bodies read since the last call, by Network request id.
     pub fn take_bodies(&self) -> HashMap<String, Vec<u8>> {
         let mut sh = self.shared.lock().unwrap();
@@ -479,6 +553,23 @@ fn paused(
     }
     let id = next_id.fetch_add(1, Ordering::Relaxed) + 1;
     let mut msg = json!({ "id": id, "method": "Fetch.continueRequest", "params": { "requestId": p["requestId"] } });
+    if p.get("resourceType").and_then(Value::as_str) == Some("Document") {
+        let mut sh = shared.lock().unwrap();
+        if let Some(g) = sh.guard.as_mut() {
+            let req = &p["request"];
+            let method = req.get("method").and_then(Value::as_str).unwrap_or("GET");
+            let url = req.get("url").and_then(Value::as_str).unwrap_or("");
+            let frame = p.get("frameId").and_then(Value::as_str).unwrap_or("");
+            if g.allows(method, url, frame) {
+                g.searched |= g.search.is_some() && frame == g.main_frame;
+            } else {
+                let cut: String = url.chars().take(300).collect();
+                g.stopped.push(format!("{method} {cut}"));
+                msg["method"] = json!("Fetch.fulfillRequest");
+                msg["params"] = json!({ "requestId": p["requestId"], "responseCode": 204, "responseHeaders": [] });
+            }
+        }
+    }
     if let Some(s) = session {
         msg["sessionId"] = json!(s);
     }
@@ -560,5 +651,45 @@ fn attached(
             resume();
         }
         _ => resume(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::DocGuard;
+
+    #[test]
+    fn the_guard_lets_only_the_checked_search_and_clean_frames_load() {
+        let g = DocGuard {
+            main_frame: "TOP".into(),
+            search: Some(("https://s.test/search".into(), "pcsearch+abc".into())),
+            typed: vec!["pc.abc%40example.com".into(), "pc.abc@example.com".into()],
+            ..Default::default()
+        };
+        let top = |m: &str, u: &str| g.allows(m, u, "TOP");
+        assert!(top("GET", "https://s.test/search?q=pcsearch+abc"));
+        // Elsewhere, by POST, or carrying a typed value: stopped.
+        assert!(!top("POST", "https://s.test/search?q=pcsearch+abc"));
+        assert!(!top("GET", "https://s.test/account/close?q=pcsearch+abc"));
+        assert!(!top(
+            "GET",
+            "https://s.test/search?q=pcsearch+abc&e=pc.abc%40example.com"
+        ));
+        assert!(!top("GET", "https://s.test/elsewhere"));
+        // A frame may load what carries nothing typed.
+        assert!(g.allows("GET", "https://ads.test/frame", "F1"));
+        assert!(!g.allows("GET", "https://ads.test/frame?q=pcsearch+abc", "F1"));
+        // A box in no form: the page's own search anywhere on the top frame.
+        let free = DocGuard {
+            search: Some((String::new(), "pcsearch+abc".into())),
+            ..g.clone()
+        };
+        assert!(free.allows("GET", "https://s.test/find/?term=pcsearch+abc", "TOP"));
+        // While canaries are typed, no navigation at all.
+        let typing = DocGuard {
+            search: None,
+            ..g.clone()
+        };
+        assert!(!typing.allows("GET", "https://s.test/next", "TOP"));
     }
 }

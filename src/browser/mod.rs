@@ -6,6 +6,7 @@
 
 pub mod devtools;
 pub mod driver;
+pub mod guard;
 pub mod keys;
 pub mod perflog;
 pub mod procs;

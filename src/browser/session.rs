@@ -506,6 +506,30 @@ impl Session {
         tab.clone()
     }
 
+    /// The per-command timeout.
+    pub(super) fn cmd_timeout(&self) -> Duration {
+        self.cmd_timeout
+    }
+
+    /// The tab's DevTools session, when there is a DevTools endpoint.
+    pub(super) async fn tab_session(&self) -> Option<String> {
+        let dt = self.devtools().await?;
+        self.tab(&dt).await
+    }
+
+    /// The DevTools connection, when there is an endpoint.
+    pub(super) async fn devtools_handle(&self) -> Option<std::sync::Arc<DevTools>> {
+        self.devtools().await
+    }
+
+    /// Runs a DevTools future under the per-command timeout and the visit's deadline.
+    pub(super) async fn within_budget<T, F>(&self, what: &str, fut: F) -> Result<T, BrowserError>
+    where
+        F: Future<Output = Result<T, BrowserError>>,
+    {
+        self.within(what, self.cmd_timeout, fut).await
+    }
+
     /// Makes sure the bodies of the tab's requests are read as they leave (see
     /// [`Session::sent_bodies`]); false without a DevTools endpoint.
     pub async fn capture_bodies(&self) -> bool {

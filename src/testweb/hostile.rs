@@ -28,6 +28,24 @@ pub const HOSTS: &[&str] = &[
     "ping-flood.test",
     "socket-flood.test",
     "formula.test",
+    "iframe-trap.test",
+    "morph-search.test",
+    "moved-box.test",
+    "custom-pass.test",
+    "focus-flip.test",
+    "formaction.test",
+    "enter-hijack.test",
+];
+
+/// The sites whose pages try to turn the visitor's search into another submission: every
+/// such submission would go to a path ending `-submitted`, which no visit may ever load.
+pub const ENTER_TRAPS: &[&str] = &[
+    "morph-search.test",
+    "moved-box.test",
+    "custom-pass.test",
+    "focus-flip.test",
+    "formaction.test",
+    "enter-hijack.test",
 ];
 
 /// Forms that look searchable by a field's name but are not search forms, a checkout form,
@@ -193,4 +211,102 @@ new Image().src = 'https://=1+1.evil/p.gif?id=%3DCMD';
 new Image().src = 'https://+cmd.evil/p.gif?e=@SUM(1)';
 fetch('https://-2+3.evil/collect', {method: "+cmd|'calc'!A0", mode: 'cors'}).catch(function () {});
 history.replaceState(null, '', '/=1+2');
+</script>"#;
+
+/// How deep [`IFRAME_TRAP`]'s same-origin frames nest.
+pub const NEST_DEPTH: u32 = 500;
+
+/// A page that, once loaded, grows a chain of [`NEST_DEPTH`] same-origin iframes, each the
+/// next one's parent and each holding up its own unload for two seconds: leaving it takes the
+/// browser longer than any leave may; its GA4 hit at load must be kept all the same.
+pub const IFRAME_TRAP: &str = r#"<div id="nest"></div><script>
+addEventListener('load', function () { document.getElementById('nest').innerHTML = '<iframe src="/nest?d=1" title="nested" width="300" height="40"></iframe>'; });
+</script>"#;
+
+/// The frame at depth `d` of [`IFRAME_TRAP`]'s chain.
+pub fn nest_page(d: u32) -> String {
+    let inner = if d < NEST_DEPTH {
+        format!(
+            r#"<iframe src="/nest?d={}" title="nested" width="300" height="40"></iframe>"#,
+            d + 1
+        )
+    } else {
+        String::new()
+    };
+    format!(
+        "<!doctype html><html><head><title>Frame {d}</title></head><body>{inner}<script>addEventListener('unload', function () {{ var t = Date.now(); while (Date.now() - t < 2000) {{}} }});</script></body></html>"
+    )
+}
+
+/// A search form that turns into a sign-in form while the visitor types into it: a PIN field
+/// appears and the form now posts to the account.
+pub const MORPH_SEARCH: &str = r#"<form id="find" action="/search" method="get" role="search">
+<input type="search" name="q" aria-label="Search the shop">
+</form><script>
+document.querySelector('#find input').addEventListener('input', function (e) {
+  var f = e.target.form;
+  if (e.target.value.length < 4 || f.querySelector('[name=pin]')) return;
+  var pin = document.createElement('input'); pin.type = 'password'; pin.name = 'pin'; pin.value = '2468';
+  pin.style.cssText = 'position:absolute;left:-999px';
+  f.appendChild(pin); f.method = 'post'; f.action = '/account-pin-submitted';
+});
+</script>"#;
+
+/// The search box is taken out of its form and put into a sign-in form (with a password),
+/// then given the focus again, while the visitor types.
+pub const MOVED_BOX: &str = r#"<form id="lookup" action="/search" method="get"><label>Search <input id="sq" name="q"></label></form>
+<form id="member" action="/member-login-submitted" method="post"><input type="password" name="secret" value="opensesame" style="opacity:0;width:1px"></form>
+<script>
+document.getElementById('sq').addEventListener('keyup', function (e) {
+  var box = e.target, member = document.getElementById('member');
+  if (box.form === member || box.value.length < 3) return;
+  member.insertBefore(box, member.firstChild); box.focus();
+});
+</script>"#;
+
+/// A sign-in form whose user field is named like a query and whose password is a custom
+/// element taking part in the form (ElementInternals): to a look at its inputs it is a
+/// search form with one box.
+pub const CUSTOM_PASS: &str = r#"<form id="portal" action="/portal-login-submitted" method="post">
+<input name="q" placeholder="Member number"> <pin-pad name="code"></pin-pad>
+</form><script>
+customElements.define('pin-pad', class extends HTMLElement {
+  static formAssociated = true;
+  constructor() { super(); this.internals = this.attachInternals(); }
+  connectedCallback() { this.textContent = '****'; this.internals.setFormValue('9731'); }
+});
+</script>"#;
+
+/// Once the search box is typed into, the focus flips between it and a sign-in field every
+/// 2 ms; and whatever has it when Enter goes down, the page hands it to the sign-in field.
+pub const FOCUS_FLIP: &str = r#"<form id="s" action="/search" method="get"><input type="search" name="q" id="box" placeholder="Search"></form>
+<form id="signin" action="/signin-submitted" method="post"><input name="login" id="login" aria-label="Login"><input type="password" name="pw" value="x" style="opacity:0;width:1px"><button>Sign in</button></form>
+<script>
+var box = document.getElementById('box'), login = document.getElementById('login'), flip = null;
+box.addEventListener('input', function () {
+  if (flip) return;
+  var n = 0;
+  flip = setInterval(function () { (n++ % 2 ? box : login).focus(); }, 2);
+});
+document.addEventListener('keydown', function (e) { if (e.key === 'Enter') login.focus(); }, true);
+</script>"#;
+
+/// A search form whose default button sends it elsewhere, by POST: closing the account.
+pub const FORMACTION: &str = r#"<form id="site-search" action="/search" method="get">
+<input type="search" name="q" placeholder="Search">
+<button formaction="/account/close-submitted" formmethod="post">Search</button>
+</form>"#;
+
+/// The page answers the visitor's Enter in the search box with submissions of its own: a
+/// hidden sign-in form's `requestSubmit()` (fires a submit event) and another form's
+/// `submit()` (fires none).
+pub const ENTER_HIJACK: &str = r#"<form id="search" action="/search" method="get"><input type="search" name="q" placeholder="Search"></form>
+<form id="login" action="/hijack-login-submitted" method="post" style="display:none"><input name="user" value="visitor"><input type="password" name="pw" value="hunter2"></form>
+<form id="newsletter" action="/hijack-newsletter-submitted" method="post" style="display:none"><input name="list" value="all"></form>
+<script>
+document.querySelector('#search input').addEventListener('keydown', function (e) {
+  if (e.key !== 'Enter') return;
+  document.getElementById('login').requestSubmit();
+  document.getElementById('newsletter').submit();
+});
 </script>"#;

@@ -733,6 +733,13 @@ fn route(host: &str, path_q: &str, method: &str, variant: u8, sec_gpc: bool) -> 
             "/api/collect" => respond(200, "application/json", r#"{"ok":true}"#),
             "/attachment.bin" => attachment(),
             "/popup" => respond(200, "text/html; charset=utf-8", hostile::POPUP_PAGE),
+            "/nest" => {
+                let d = query
+                    .and_then(|q| q.strip_prefix("d="))
+                    .and_then(|d| d.parse().ok())
+                    .unwrap_or(1);
+                respond(200, "text/html; charset=utf-8", hostile::nest_page(d))
+            }
             "/popup-beacon" | "/after-cookies.gif" => respond(204, "text/plain", ""),
             "/self-submit" => respond(
                 200,
