@@ -511,6 +511,10 @@ async fn start_session(w: usize, shared: &Shared) -> Result<Session, String> {
             }
         }
     }
+    // chromedriver only says the browser did not start: ask Chromium itself why.
+    if let Some(cause) = crate::browser::diagnose_start(&shared.cfg.browser).await {
+        return Err(format!("{last}\n  the cause: {cause}"));
+    }
     Err(format!(
         "{last}\n  check that Chromium runs: `{} --headless=new --no-sandbox --dump-dom about:blank`; pass --chromium/--chromedriver to use other binaries",
         shared.cfg.browser.chromium.display()

@@ -13,6 +13,7 @@ use pixelcensus::store::meta::{CrawlMeta, ListInfo, RunOptions};
 use pixelcensus::store::{CrawlLock, Store};
 use pixelcensus::visit::VisitConfig;
 use pixelcensus::{report, testweb};
+use std::ffi::OsStr;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -121,6 +122,13 @@ pixelcensus completions zsh > ~/.zfunc/_pixelcensus"
         after_help = "Example:\n  pixelcensus man > ~/.local/share/man/man1/pixelcensus.1 && man pixelcensus"
     )]
     Man,
+    /// (internal) A crawl's reaper: waits for its crawl to end, however it ends, then kills
+    /// the crawl's browsers and removes their folder.
+    #[command(hide = true)]
+    Reap {
+        /// The crawl's temporary profile root.
+        root: PathBuf,
+    },
     /// Serve the built-in test web on a loopback port until Ctrl-C.
     Testweb {
         /// Port on 127.0.0.1 (0: any free port).
@@ -674,6 +682,10 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Testweb { port, log, .. } => testweb_cmd(port, log.as_deref()).await,
+        Command::Reap { root } => {
+            browser::procs::reap(&root);
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Merge {
             out,
             shards,
@@ -1064,7 +1076,12 @@ async fn crawl_cmd(
     }
 
     let tmp = std::env::temp_dir();
+    // Browsers and folders of earlier runs that were killed (the short socket links live in
+    // /tmp whatever TMPDIR says).
     browser::procs::sweep_orphans(&tmp);
+    if tmp != Path::new("/tmp") {
+        browser::procs::sweep_orphans(Path::new("/tmp"));
+    }
     let profile_root = tmp.join(format!(
         "pixelcensus-{}-{:08x}",
         std::process::id(),
@@ -1072,13 +1089,18 @@ async fn crawl_cmd(
     ));
     std::fs::create_dir_all(&profile_root)
         .with_context(|| format!("creating {}", profile_root.display()))?;
+    // The browsers die with this process, however it ends (kill -9 included).
+    let reaper = browser::procs::spawn_reaper(&[OsStr::new("reap"), profile_root.as_os_str()]);
+    if let Err(e) = &reaper {
+        tracing::warn!(error = %e, "no reaper: browsers may outlive a killed crawl until the next one");
+    }
     let cfg = crawl_config(out, &o, versions.user_agent, &profile_root, quiet);
     let result = tokio::select! {
         r = crawl::run(store, cfg) => Ok(r),
         sig = stop_signal() => Err(sig),
     };
-    browser::procs::kill_under(&profile_root);
-    let _ = std::fs::remove_dir_all(&profile_root);
+    browser::procs::remove_run(&profile_root);
+    drop(reaper);
 
     // Datasets are written from the store in every case, so an interrupted crawl's CSVs show
     // what it has so far.

@@ -300,6 +300,11 @@ pub async fn visit(
         Err(e) => return Err(e),
     }
     let c = p.classify();
+    // A page that never answered leaves the tab on about:blank: the visit's URL is then the
+    // one it asked for (never a start page or a blank).
+    if p.ev.final_url.is_none() {
+        p.ev.final_url = Some(p.start_url.clone());
+    }
     let mut failures = p.cols.into_failures();
     let dropped = p.ev.net.frames_dropped();
     if dropped > 0 {
@@ -457,6 +462,12 @@ async fn steps(
     ev.step = Step::Leave;
     leave(s).await?;
     settle(&cx, cols, ev).await?;
+    // The pages are gone: so are their workers (what they sent is already read).
+    let ended = s.end_workers().await?;
+    if ended > 0 {
+        ev.actions
+            .push(format!("ended {ended} worker(s) the pages left running"));
+    }
     mark("leave", &mut timings);
     cols.run(Hook::Finish, &cx, ev).await?;
     mark("cookies", &mut timings);

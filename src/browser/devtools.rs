@@ -428,12 +428,45 @@ impl DevTools {
             .collect())
     }
 
+    /// Every target of the browser (pages, frames, workers of every kind), as id and type.
+    pub async fn targets(&self) -> Result<Vec<Target>, BrowserError> {
+        let v = self.call("Target.getTargets", json!({})).await?;
+        let s = |t: &Value, k: &str| {
+            t.get(k)
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string()
+        };
+        Ok(v.get("targetInfos")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .map(|t| Target {
+                id: s(t, "targetId"),
+                kind: s(t, "type"),
+                url: s(t, "url"),
+            })
+            .collect())
+    }
+
     /// Closes a page, whatever its renderer is doing.
     pub async fn close(&self, target_id: &str) -> Result<(), BrowserError> {
         self.call("Target.closeTarget", json!({ "targetId": target_id }))
             .await
             .map(|_| ())
     }
+}
+
+/// A DevTools target: its id, type (`page`, `iframe`, `worker`, `shared_worker`,
+/// `service_worker`, …) and URL.
+#[derive(Clone, Debug)]
+pub struct Target {
+    /// `targetId`.
+    pub id: String,
+    /// `type`.
+    pub kind: String,
+    /// `url`.
+    pub url: String,
 }
 
 /// The connection's task: reads every message, writes what the connection sends.

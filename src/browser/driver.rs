@@ -97,7 +97,10 @@ impl Driver {
     }
 }
 
-async fn spawn(path: &Path, log: &Path, home: &Path) -> Result<(Child, String), BrowserError> {
+/// The environment chromedriver and its browsers get under `home` (see [`Driver::start`]):
+/// HOME, XDG folders and TMPDIR, created. TMPDIR is short enough for Chromium's socket
+/// whatever the crawl's own is ([`super::procs::browser_tmp`]).
+pub fn browser_env(home: &Path) -> Result<Vec<(&'static str, PathBuf)>, BrowserError> {
     let mut dirs = Vec::new();
     for (var, sub) in [
         ("HOME", ""),
@@ -110,8 +113,24 @@ async fn spawn(path: &Path, log: &Path, home: &Path) -> Result<(Child, String), 
         std::fs::create_dir_all(&d).map_err(|e| {
             BrowserError::Setup(format!("cannot create browser folder {}: {e}", d.display()))
         })?;
+        let d = if var == "TMPDIR" {
+            let root = home.parent().unwrap_or(home);
+            super::procs::browser_tmp(root, &d).map_err(|e| {
+                BrowserError::Setup(format!(
+                    "{} is too long for Chromium's socket and no short link to it could be made in /tmp: {e}",
+                    d.display()
+                ))
+            })?
+        } else {
+            d
+        };
         dirs.push((var, d));
     }
+    Ok(dirs)
+}
+
+async fn spawn(path: &Path, log: &Path, home: &Path) -> Result<(Child, String), BrowserError> {
+    let dirs = browser_env(home)?;
     let mut last = String::new();
     for _ in 0..3 {
         let port = free_port()?;

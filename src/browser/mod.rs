@@ -31,6 +31,14 @@ pub const WINDOW: (u32, u32) = (1366, 768);
 /// limit is well above them.
 pub const INLINE_BODY_MAX: u64 = 4 * 1024 * 1024;
 
+/// The most a browser's profile folder may take on disk. A page that writes past it
+/// (IndexedDB, Cache Storage, the origin-private file system, offered a quota of a tenth of
+/// the disk) has its tab closed and its visit cut off with its capture; the browser is
+/// replaced and its profile removed. A fresh profile takes about 10 MiB.
+pub const PROFILE_LIMIT: u64 = 256 << 20;
+/// How often a profile's size is read.
+pub const PROFILE_CHECK: Duration = Duration::from_millis(200);
+
 /// How to start and drive browsers.
 #[derive(Clone, Debug)]
 pub struct BrowserConfig {
@@ -114,6 +122,26 @@ pub fn chromium_args(cfg: &BrowserConfig, profile: &std::path::Path) -> Vec<Stri
         "--disable-breakpad",
         "--disable-crash-reporter",
         "--metrics-recording-only",
+        // Chromium's own traffic off (#43): no field-trial seed, no safe-browsing list
+        // updates, no search-engine choice or start page, no extensions, no optimisation
+        // models, no push or speech services, no hang reports; only the pages' requests
+        // leave the browser. `<a ping>` stays on (no `--no-pings`): pings are tracking.
+        "--disable-field-trial-config",
+        "--safebrowsing-disable-auto-update",
+        "--disable-search-engine-choice-screen",
+        "--disable-extensions",
+        "--no-service-autorun",
+        "--disable-speech-api",
+        "--homepage=about:blank",
+        // What the switches above do not stop (measured on Chromium 156: an on-demand
+        // component install to update.googleapis.com, Google account checks to
+        // accounts.google.com/ListAccounts) is sent to a closed port on this machine.
+        "--component-updater=url-source=http://127.0.0.1:9/",
+        "--gaia-url=http://127.0.0.1:9/",
+        // The HTTP cache of a browser kept for many visits stays small (#43: bounded
+        // footprint); it is cleared between sites anyway.
+        "--disk-cache-size=33554432",
+        "--media-cache-size=8388608",
         // A person's browser does not say it is automated (`navigator.webdriver`).
         "--disable-blink-features=AutomationControlled",
         // Requests of cross-site iframes stay in the page's process, so the capture sees them.
@@ -124,7 +152,7 @@ pub fn chromium_args(cfg: &BrowserConfig, profile: &std::path::Path) -> Vec<Stri
         // keepalive fetches) is still reported to DevTools; with a new host per document
         // those requests leave the machine unseen (measured: 114 of 144 lost).
         "--disable-site-isolation-trials",
-        "--disable-features=RenderDocument,IsolateOrigins,site-per-process,AutofillServerCommunication,NetworkTimeServiceQuerying,OptimizationHints,OptimizationHintsFetching,Translate,MediaRouter,DialMediaRouteProvider,CertificateTransparencyComponentUpdater,InterestFeedContentSuggestions",
+        "--disable-features=RenderDocument,IsolateOrigins,site-per-process,AutofillServerCommunication,NetworkTimeServiceQuerying,OptimizationHints,OptimizationHintsFetching,OptimizationGuideModelDownloading,OptimizationHintsFetchingAnonymousDataConsent,Translate,MediaRouter,DialMediaRouteProvider,CertificateTransparencyComponentUpdater,InterestFeedContentSuggestions,SafeBrowsingRealTimeUrlLookup",
     ]
     .iter()
     .map(|s| s.to_string())
@@ -141,7 +169,55 @@ pub fn chromium_args(cfg: &BrowserConfig, profile: &std::path::Path) -> Vec<Stri
     if cfg.insecure {
         args.push("--ignore-certificate-errors".into());
     }
+    // The first tab opens about:blank (chromedriver's default is `data:,`, and without a URL
+    // Chromium would show its start page, a search engine's): nothing is fetched before the
+    // visit asks for a page.
+    args.push("about:blank".into());
     args
+}
+
+/// Why Chromium cannot start, when a browser session could not be created: runs it once as
+/// chromedriver would (the same flags and environment under `cfg.profile_root`, printing the
+/// blank page's DOM) and returns its exit status and last lines of stderr when it fails
+/// there too; None when it runs (the cause is elsewhere).
+pub async fn diagnose_start(cfg: &BrowserConfig) -> Option<String> {
+    let profile = cfg.profile_root.join("diagnose");
+    let _ = std::fs::create_dir_all(&profile);
+    let env = driver::browser_env(&cfg.profile_root.join("home"));
+    let env = match env {
+        Ok(env) => env,
+        Err(e) => return Some(e.to_string()),
+    };
+    let mut cmd = tokio::process::Command::new(&cfg.chromium);
+    cmd.args(chromium_args(cfg, &profile))
+        .arg("--dump-dom")
+        .envs(env.iter().map(|(k, v)| (k, v.as_os_str())))
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true);
+    let out = match cmd.spawn() {
+        Ok(child) => tokio::time::timeout(Duration::from_secs(30), child.wait_with_output()).await,
+        Err(e) => return Some(format!("{} cannot be run: {e}", cfg.chromium.display())),
+    };
+    procs::kill_under(&profile);
+    let _ = std::fs::remove_dir_all(&profile);
+    let out = match out {
+        Ok(Ok(out)) => out,
+        Ok(Err(e)) => return Some(format!("{} failed: {e}", cfg.chromium.display())),
+        Err(_) => return None, // still running after 30 s: it started
+    };
+    if out.status.success() {
+        return None;
+    }
+    let err = String::from_utf8_lossy(&out.stderr);
+    let tail: Vec<&str> = err.lines().filter(|l| !l.trim().is_empty()).collect();
+    let tail = tail[tail.len().saturating_sub(6)..].join("\n    ");
+    Some(format!(
+        "Chromium ({}) exits with {} when started as chromedriver starts it:\n    {tail}",
+        cfg.chromium.display(),
+        out.status
+    ))
 }
 
 /// Asks a Chromium binary for its version (`Chromium 156.0.8078.108 …` → `156.0.8078.108`).

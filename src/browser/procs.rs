@@ -122,9 +122,92 @@ pub fn sweep_orphans(root: &Path) -> usize {
             continue;
         }
         n += kill_under(&e.path());
-        let _ = std::fs::remove_dir_all(e.path());
+        if e.file_type().is_ok_and(|t| t.is_symlink()) {
+            let _ = std::fs::remove_file(e.path());
+        } else {
+            let _ = std::fs::remove_dir_all(e.path());
+        }
     }
     n
+}
+
+/// The longest path a Unix socket may have (`sun_path` holds 108 bytes with the NUL).
+const SOCKET_MAX: usize = 107;
+/// What Chromium adds to its temporary folder for its singleton socket.
+const SOCKET_TAIL: &str = "/.org.chromium.Chromium.XXXXXX/SingletonSocket";
+
+/// The temporary folder to give Chromium for a crawl whose own is `tmp`: `tmp` itself when
+/// Chromium's socket fits under it; otherwise a short link in /tmp to it (named after the
+/// run folder `root`, so [`sweep_orphans`] and [`remove_run`] find it). A long TMPDIR would
+/// otherwise start no browser at all. Only the socket's path goes through the link: what
+/// Chromium writes there still lands in `tmp`.
+pub fn browser_tmp(root: &Path, tmp: &Path) -> std::io::Result<std::path::PathBuf> {
+    if tmp.as_os_str().len() + SOCKET_TAIL.len() <= SOCKET_MAX {
+        return Ok(tmp.to_owned());
+    }
+    let link = socket_link(root);
+    if std::fs::read_link(&link).ok().as_deref() != Some(tmp) {
+        let _ = std::fs::remove_file(&link);
+        std::os::unix::fs::symlink(tmp, &link)?;
+    }
+    Ok(link)
+}
+
+/// The short link [`browser_tmp`] makes for the run folder `root`.
+fn socket_link(root: &Path) -> std::path::PathBuf {
+    let name = root
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    Path::new("/tmp").join(format!("{name}-s"))
+}
+
+/// Ends a run's browsers: kills every process of the run folder `root`, removes it and its
+/// socket link.
+pub fn remove_run(root: &Path) {
+    // Killed processes may still write for a moment (SIGKILL is delivered asynchronously):
+    // again until the folder is gone, for two seconds at most.
+    for _ in 0..20 {
+        kill_under(root);
+        let _ = std::fs::remove_dir_all(root);
+        if std::fs::symlink_metadata(root).is_err() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let _ = std::fs::remove_file(socket_link(root));
+}
+
+/// Starts the run's reaper: a copy of this program (`args`, e.g. a hidden subcommand that
+/// calls [`reap`]) that waits for the returned pipe to close, then removes the run
+/// ([`remove_run`]). The pipe closes when this process ends in any way, `kill -9` and the
+/// OOM killer included, so no browser outlives the crawler. It runs in its own process
+/// group, out of reach of a terminal's Ctrl-C (the crawler cleans up itself then).
+pub fn spawn_reaper(args: &[&std::ffi::OsStr]) -> std::io::Result<std::process::ChildStdin> {
+    use std::os::unix::process::CommandExt;
+    let exe = std::env::current_exe()?;
+    let mut child = std::process::Command::new(exe)
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .process_group(0)
+        .spawn()?;
+    let stdin = child.stdin.take().expect("piped");
+    // Reaped by a thread of its own, so it never lingers as a zombie.
+    std::thread::spawn(move || {
+        let _ = child.wait();
+    });
+    Ok(stdin)
+}
+
+/// The reaper's side of [`spawn_reaper`]: blocks until stdin closes, then removes the run.
+pub fn reap(root: &Path) {
+    use std::io::Read;
+    let mut sink = [0u8; 64];
+    let mut stdin = std::io::stdin();
+    while matches!(stdin.read(&mut sink), Ok(n) if n > 0) {}
+    remove_run(root);
 }
 
 #[cfg(test)]
@@ -171,6 +254,31 @@ mod tests {
         assert!(!alive(pid), "a zombie is not alive");
         child.wait().unwrap();
         assert!(!alive(pid));
+    }
+
+    #[test]
+    fn a_long_tmp_gets_a_short_link_for_chromium_s_socket() {
+        let base = tempfile::tempdir().unwrap();
+        let root = base
+            .path()
+            .join(format!("pixelcensus-{}-0000abcd", std::process::id()));
+        let short = root.join("t");
+        assert_eq!(browser_tmp(&root, &short).unwrap(), short);
+        let long = root.join("x".repeat(90));
+        std::fs::create_dir_all(&long).unwrap();
+        let got = browser_tmp(&root, &long).unwrap();
+        assert!(
+            got.as_os_str().len() + SOCKET_TAIL.len() <= SOCKET_MAX,
+            "{got:?}"
+        );
+        assert_eq!(
+            std::fs::canonicalize(&got).unwrap(),
+            std::fs::canonicalize(&long).unwrap()
+        );
+        // Asked again (chromedriver restarted): the same link.
+        assert_eq!(browser_tmp(&root, &long).unwrap(), got);
+        remove_run(&root);
+        assert!(!root.exists() && std::fs::symlink_metadata(&got).is_err());
     }
 
     #[test]

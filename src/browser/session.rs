@@ -54,6 +54,78 @@ pub struct Session {
     pub visits: u32,
     /// The visit's tab was closed from outside (a stuck page): replace this browser.
     pub spoiled: bool,
+    /// Set by the profile guard when the profile grew past [`super::PROFILE_LIMIT`].
+    overgrown: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    _guard: AbortOnDrop,
+}
+
+/// A background task that ends with its owner.
+struct AbortOnDrop(Option<tokio::task::JoinHandle<()>>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        if let Some(h) = self.0.take() {
+            h.abort();
+        }
+    }
+}
+
+/// Bytes the files under `dir` take on disk (as `du` counts them).
+pub fn disk_usage(dir: &std::path::Path) -> u64 {
+    use std::os::unix::fs::MetadataExt;
+    let mut total = 0;
+    let mut stack = vec![dir.to_owned()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let Ok(m) = e.metadata() else { continue };
+            if m.is_dir() {
+                stack.push(e.path());
+            } else {
+                total += m.blocks() * 512;
+            }
+        }
+    }
+    total
+}
+
+/// Watches a browser's profile folder (every [`super::PROFILE_CHECK`]); past
+/// [`super::PROFILE_LIMIT`] it closes every tab from the DevTools endpoint (the page stops
+/// writing at once, whatever it is doing), stops the service workers, and flags the session,
+/// whose next command then fails as `Stuck`: the visit is cut off with its capture and the
+/// browser replaced, its profile removed.
+async fn guard_profile(
+    profile: PathBuf,
+    debugger: Option<Endpoint>,
+    flag: std::sync::Arc<std::sync::atomic::AtomicBool>,
+) {
+    loop {
+        tokio::time::sleep(super::PROFILE_CHECK).await;
+        let p = profile.clone();
+        let Ok(used) = tokio::task::spawn_blocking(move || disk_usage(&p)).await else {
+            return;
+        };
+        if used <= super::PROFILE_LIMIT {
+            continue;
+        }
+        flag.store(true, std::sync::atomic::Ordering::SeqCst);
+        tracing::warn!(profile = %profile.display(), mib = used >> 20, "browser profile past its limit; closing its tabs");
+        let dt = match &debugger {
+            Some(Endpoint::Local(a)) => DevTools::connect(a, Duration::from_secs(5)).await.ok(),
+            Some(Endpoint::Grid(u)) => DevTools::connect_url(u, Duration::from_secs(5)).await.ok(),
+            None => None,
+        };
+        if let Some(dt) = dt {
+            for t in dt.targets().await.unwrap_or_default() {
+                if t.kind != "browser" {
+                    dt.close(&t.id).await.ok();
+                }
+            }
+        }
+        return;
+    }
 }
 
 /// A POST to a session-scoped endpoint that fantoccini has no method for.
@@ -155,6 +227,12 @@ impl Session {
                     "alternate_error_pages.enabled": false,
                     "net.network_prediction_options": 2,
                     "safebrowsing.enabled": false,
+                    "translate.enabled": false,
+                    "homepage": "about:blank",
+                    "homepage_is_newtabpage": false,
+                    "session.restore_on_startup": 4,
+                    "session.startup_urls": ["about:blank"],
+                    "default_search_provider.enabled": false,
                     // No downloads: a page that serves an attachment must not fill the disk
                     // (also denied per browser by CDP below); any that slipped through would
                     // land in the profile, which is removed with the browser.
@@ -218,7 +296,14 @@ impl Session {
             deadline: Mutex::new(None),
             visits: 0,
             spoiled: false,
+            overgrown: Default::default(),
+            _guard: AbortOnDrop(None),
         };
+        s._guard = AbortOnDrop(Some(tokio::spawn(guard_profile(
+            s.profile.clone(),
+            s.debugger.clone(),
+            s.overgrown.clone(),
+        ))));
         s.main_window = s
             .timed("reading the window handle", s.client.window())
             .await
@@ -395,6 +480,29 @@ impl Session {
         matches!(self.close_pages(None).await, Some(Ok(_)))
     }
 
+    /// Ends the workers the visit's pages left running once they are gone (a shared worker
+    /// or a service worker outlives its page, and one spinning its thread would burn a core
+    /// into the next visit): closes every worker target from the DevTools endpoint and stops
+    /// the service workers. Returns how many worker targets were closed.
+    pub async fn end_workers(&self) -> Result<usize, BrowserError> {
+        let mut n = 0;
+        if let Some(dt) = self.devtools().await {
+            for t in dt.targets().await.unwrap_or_default() {
+                if matches!(
+                    t.kind.as_str(),
+                    "worker" | "shared_worker" | "service_worker"
+                ) && dt.close(&t.id).await.is_ok()
+                {
+                    n += 1;
+                }
+            }
+        }
+        match self.cdp("ServiceWorker.stopAllWorkers", json!({})).await {
+            Err(e) if e.is_lost() => Err(e),
+            _ => Ok(n),
+        }
+    }
+
     /// Every cookie of the browser, from the DevTools endpoint (works with no tab open).
     pub async fn browser_cookies(&self) -> Result<Value, BrowserError> {
         match self.devtools().await {
@@ -436,6 +544,12 @@ impl Session {
     where
         F: Future<Output = Result<T, BrowserError>>,
     {
+        if self.overgrown.load(std::sync::atomic::Ordering::SeqCst) {
+            return Err(BrowserError::Stuck(format!(
+                "the browser profile grew past {} MiB (before {what})",
+                super::PROFILE_LIMIT >> 20
+            )));
+        }
         let deadline = *self.deadline.lock().unwrap();
         let left = deadline.map(|d| d.saturating_duration_since(Instant::now()));
         if left == Some(Duration::ZERO) {

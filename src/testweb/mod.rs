@@ -6,6 +6,7 @@
 
 pub mod accuracy;
 pub mod channels;
+pub mod footprint;
 pub mod hostile;
 pub mod leave;
 pub mod real;
@@ -498,6 +499,10 @@ async fn handle(
     if let Some(d) = sites::bench_delay(&host, &path) {
         tokio::time::sleep(d).await;
     }
+    if sites::find(&host).is_some_and(|s| matches!(s.kind, Kind::Silent)) {
+        // Never answers (the browser gives up first).
+        tokio::time::sleep(Duration::from_secs(600)).await;
+    }
     let mut resp = match from_sdk_web {
         Some(r) => r,
         None => route(&host, &path, parts.method.as_str(), st.variant, sec_gpc),
@@ -740,6 +745,9 @@ fn route(host: &str, path_q: &str, method: &str, variant: u8, sec_gpc: bool) -> 
                     .unwrap_or(1);
                 respond(200, "text/html; charset=utf-8", hostile::nest_page(d))
             }
+            p if p == footprint::SPIN_SW_PATH => {
+                respond(200, "application/javascript", footprint::SPIN_SW)
+            }
             "/popup-beacon" | "/after-cookies.gif" => respond(204, "text/plain", ""),
             "/self-submit" => respond(
                 200,
@@ -820,7 +828,7 @@ fn route(host: &str, path_q: &str, method: &str, variant: u8, sec_gpc: bool) -> 
             p if p.ends_with(".js") => respond(200, "application/javascript", "/* challenge */"),
             _ => respond(200, "text/html", "<!doctype html><title>challenge</title>"),
         },
-        Kind::Reset | Kind::TlsBroken | Kind::NxDomain => respond(
+        Kind::Reset | Kind::TlsBroken | Kind::NxDomain | Kind::Silent => respond(
             StatusCode::BAD_GATEWAY.as_u16(),
             "text/plain",
             "unreachable",

@@ -173,6 +173,9 @@ pub enum Kind {
     HttpOnly,
     /// The page starts and never finishes.
     Hang,
+    /// The connection is accepted and the request read, but no byte of an answer ever comes
+    /// (a slowloris-like server).
+    Silent,
     /// The document is JSON.
     Json,
     /// The name does not resolve (by the host map `MAP <name> ~NOTFOUND`).
@@ -1106,6 +1109,24 @@ pub const SITES: &[Site] = &[
         hostile::DOWNLOAD_AFTER,
     ),
     page("popups.test", 0, &[], false, false, hostile::POPUPS),
+    // The browser's own footprint (#43; tests/footprint_e2e.rs).
+    failing("silent.test", 0, Kind::Silent, Outcome::Timeout, None),
+    page(
+        "storage-flood.test",
+        0,
+        &[],
+        false,
+        false,
+        super::footprint::STORAGE_FLOOD,
+    ),
+    page(
+        "worker-spin.test",
+        0,
+        &[],
+        false,
+        false,
+        super::footprint::WORKER_SPIN,
+    ),
     page("probe.test", 0, &[], false, false, super::walls::PROBE),
     wall("wall-cloudflare.test", WallKind::Cloudflare, 503, false),
     wall("wall-clears.test", WallKind::Cloudflare, 503, true),
