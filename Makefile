@@ -20,7 +20,7 @@ help:
 	@echo "make demo   crawl the built-in test web (offline) into results/demo"
 	@echo "make test   unit and end-to-end tests (real Chromium + chromedriver)"
 	@echo "make bench  sites per minute and memory against the bare-browser floor"
-	@echo "make accuracy  per tracker: fields reported of the fields the test web sends (docs/decoders.md)"
+	@echo "make accuracy  real captured requests per vendor, then the test web per tracker (docs/decoders.md)"
 	@echo "make accuracy-sdk  per vendor SDK: requests stored, fields and IDs found of what the real SDKs sent"
 	@echo "make sdk    the real vendor SDKs of the SDK web, from the npm registry, into target/sdk"
 	@echo "make lint   cargo fmt --check and clippy -D warnings"
@@ -94,9 +94,11 @@ bench: deps
 	$(CARGO) build --release --bins --examples
 	$(CARGO) run --release --example bench -- $(BENCH_ARGS)
 
-# Crawls the demo web and prints per tracker the fields found of those its imitation sends.
+# Real captured requests read without a browser (per vendor named / ID / events / fields, and
+# the totals against issue #39's targets), then the demo web crawled and measured per tracker.
 accuracy: deps
 	$(CARGO) build --release --bins --examples
+	$(CARGO) run --release --example accuracy -- --real
 	$(CARGO) run --release --example accuracy -- $(ACCURACY_ARGS)
 
 # Crawls the SDK web (real vendor SDKs, `make sdk`) and prints per vendor what the test

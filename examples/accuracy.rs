@@ -5,13 +5,17 @@
 //! fields reported that were not sent, and whether the pixel IDs are right; then every
 //! instance with a field missing or extra.
 //!
+//! `--real [FILE]` reads real captured requests instead (no browser; by default
+//! tests/data/real-requests.jsonl, see `testweb::real`) and prints per vendor named / account
+//! ID / events / fields and the totals against issue #39's targets.
+//!
 //! `accuracy --sdk` (`make accuracy-sdk`) crawls the SDK web instead (real vendor SDKs,
 //! `make sdk`) with the test web in this process, and prints per vendor what its server
 //! received against the store and the datasets (testweb::sdk::measure), the requests not
 //! stored, and every site × vendor with a field missing. `accuracy --sdk DIR LOG` measures a
 //! crawl of it made before, with the request log of `pixelcensus testweb --log LOG`.
 
-use pixelcensus::testweb::accuracy;
+use pixelcensus::testweb::{accuracy, real};
 use std::path::{Path, PathBuf};
 
 fn rows(path: &Path) -> Vec<std::collections::BTreeMap<String, String>> {
@@ -31,12 +35,38 @@ fn rows(path: &Path) -> Vec<std::collections::BTreeMap<String, String>> {
         .collect()
 }
 
+/// The real-request measure: the table, and exit 1 when a total is below its target.
+fn real(file: Option<String>) {
+    let path = file.map(PathBuf::from).unwrap_or_else(|| {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/real-requests.jsonl")
+    });
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        eprintln!("accuracy: cannot read {}: {e}", path.display());
+        std::process::exit(2);
+    });
+    let reqs = real::load(&text).unwrap_or_else(|e| {
+        eprintln!("accuracy: {}: {e}", path.display());
+        std::process::exit(2);
+    });
+    let scores: Vec<real::Scored> = reqs.iter().map(real::score).collect();
+    println!("real captured requests ({}):\n", path.display());
+    print!("{}", real::table(&scores));
+    let t = real::totals(&scores);
+    if (0..4).any(|i| t[i].share() < real::TARGETS[i]) {
+        std::process::exit(1);
+    }
+}
+
 fn main() {
     let arg = std::env::args().nth(1);
     if arg.as_deref().is_some_and(|a| a == "--help" || a == "-h") {
         println!(
-            "usage: accuracy [CRAWL_FOLDER]\n       accuracy --sdk\n\nWithout a folder, crawls the demo web first (needs the release build); --sdk crawls the SDK web (needs `make sdk`)."
+            "usage: accuracy [CRAWL_FOLDER]\n       accuracy --real [REQUESTS_FILE]\n       accuracy --sdk\n\nWithout a folder, crawls the demo web first (needs the release build). With --real,\nreads real captured requests (tests/data/real-requests.jsonl by default) without a browser;\n--sdk crawls the SDK web (needs `make sdk`)."
         );
+        return;
+    }
+    if arg.as_deref() == Some("--real") {
+        real(std::env::args().nth(2));
         return;
     }
     if arg.as_deref() == Some("--sdk") {
@@ -161,6 +191,18 @@ mod sdk {
         if !st.success() {
             fail("the SDK web crawl failed".into());
         }
+        // The browser-free pre-scan of the same sites, into the crawl's folder.
+        let st = std::process::Command::new(&bin)
+            .args(["prescan", "--quiet", "--list"])
+            .arg(&list)
+            .arg("--out")
+            .arg(&out)
+            .args(["--host-map", &web.host_map(), "--insecure"])
+            .status()
+            .unwrap_or_else(|e| fail(format!("cannot run {}: {e}", bin.display())));
+        if !st.success() {
+            fail("the SDK web pre-scan failed".into());
+        }
         report(&out, &web.requests());
     }
 
@@ -216,5 +258,91 @@ mod sdk {
                 p.layers
             );
         }
+        accounts_table(out, &m);
+    }
+
+    /// The account IDs an SDK's set-up names on `site`: the project key, application,
+    /// DSN key and project, datastream, or the app ID Snowplow's and Plausible's set-ups
+    /// give as the site's domain. The truth for the pixel IDs reported.
+    fn accounts(s: sdk::Sdk, site: &str) -> Vec<String> {
+        use sdk::Sdk::*;
+        let ids: &[&str] = match s {
+            PostHog => &[sdk::POSTHOG_TOKEN],
+            Amplitude => &[sdk::AMPLITUDE_KEY],
+            Mixpanel => &[sdk::MIXPANEL_TOKEN],
+            Segment => &[sdk::SEGMENT_KEY],
+            Snowplow | Plausible => return vec![site.to_string()],
+            Datadog => &[sdk::DATADOG_TOKEN, sdk::DATADOG_APP],
+            Sentry => &[sdk::SENTRY_KEY, sdk::SENTRY_PROJECT],
+            Clarity => &[sdk::CLARITY_PROJECT],
+            AppInsights => &[sdk::APPINSIGHTS_KEY],
+            RudderStack => &[sdk::RUDDER_KEY],
+            MParticle => &[sdk::MPARTICLE_KEY],
+            Alloy => &[sdk::ALLOY_DATASTREAM],
+            NewRelic => &[sdk::NEWRELIC_KEY, sdk::NEWRELIC_APP],
+        };
+        ids.iter().map(|i| i.to_string()).collect()
+    }
+
+    /// The pixel IDs `rows` give the trackers `names` on `site`.
+    fn ids_of(
+        rows: &[std::collections::BTreeMap<String, String>],
+        site: &str,
+        names: &std::collections::BTreeSet<String>,
+    ) -> std::collections::BTreeSet<String> {
+        rows.iter()
+            .filter(|r| r["site"] == site && names.contains(&r["tracker"]))
+            .flat_map(|r| r["pixel_ids"].split(';').map(str::to_string))
+            .filter(|i| !i.is_empty())
+            .collect()
+    }
+
+    /// Per SDK, the site × SDK pairs whose every account ID site_trackers.csv reports (the
+    /// browser crawl) and prescan.csv reports (the HTML alone), with what was missed.
+    fn accounts_table(out: &Path, m: &sdk::measure::Measure) {
+        let crawl = super::rows(&out.join("site_trackers.csv"));
+        let pre_path = out.join("prescan.csv");
+        let pre = if pre_path.exists() {
+            super::rows(&pre_path)
+        } else {
+            Vec::new()
+        };
+        let mut by: std::collections::BTreeMap<&str, [usize; 3]> = Default::default();
+        let mut missed = Vec::new();
+        for p in &m.pairs {
+            let Some(s) = p.sdk else { continue };
+            let want = accounts(s, &p.site);
+            let c = ids_of(&crawl, &p.site, &p.names);
+            let h = ids_of(&pre, &p.site, &p.names);
+            let row = by.entry(s.name()).or_default();
+            row[0] += 1;
+            for (i, got) in [(1, &c), (2, &h)] {
+                if want.iter().all(|w| got.contains(w)) {
+                    row[i] += 1;
+                } else {
+                    let how = ["", "crawl", "pre-scan"][i];
+                    missed.push(format!("{} {} ({how}): {got:?}", p.site, s.name()));
+                }
+            }
+        }
+        println!("\naccount IDs (every ID the SDK's set-up names, per site × vendor):");
+        println!("{:<26} {:>7} {:>9}", "vendor", "crawl", "pre-scan");
+        let mut t = [0; 3];
+        for (name, [n, c, h]) in &by {
+            println!(
+                "{name:<26} {:>7} {:>9}",
+                format!("{c}/{n}"),
+                format!("{h}/{n}")
+            );
+            t = [t[0] + n, t[1] + c, t[2] + h];
+        }
+        let [n, c, h] = t;
+        println!(
+            "{:<26} {:>7} {:>9}",
+            "all",
+            format!("{c}/{n}"),
+            format!("{h}/{n}")
+        );
+        missed.iter().for_each(|x| println!("  missed: {x}"));
     }
 }

@@ -334,6 +334,24 @@ async fn detection_on_the_test_web_is_exact() {
             r[fields]
         );
     }
+    // Where the collectors sit (issue 39): the site's own subdomains and reverse proxy, the
+    // owner's self-hosted Matomo, the vendors' own hosts; and where the IDs came from.
+    for (s, t, hosting) in sites::HOSTING {
+        let r = got[&(s.to_string(), t.to_string())];
+        assert_eq!(r[col("hosting")], *hosting, "{s} × {t}: hosting");
+        let coded = ["Meta Pixel", "Google Analytics 4"].contains(t);
+        let want = if coded { "decoder" } else { "spec" };
+        assert_eq!(r[col("id_source")], want, "{s} × {t}: id_source");
+    }
+    let nv = got[&("invented.test".to_string(), "nv-metrics.test".to_string())];
+    assert_eq!(
+        (
+            nv[col("id_source")].as_str(),
+            nv[col("event_source")].as_str()
+        ),
+        ("generic", "generic"),
+        "a vendor nothing knows: its ID and events from the generic reader"
+    );
     // Every field of every instance that fired, not only the visitor's values: exactly what
     // its imitation sends (testweb::accuracy::SENT, written from the scripts).
     let measured = pixelcensus::testweb::accuracy::measure(&common::rows(out, "site_trackers.csv"));

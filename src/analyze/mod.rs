@@ -23,7 +23,7 @@ use decoders::Role;
 use entities::Entities;
 use party::Parties;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-pub use vocab::{Encoding, Field, TrackerReason};
+pub use vocab::{Encoding, Field, Hosting, Source, TrackerReason};
 
 /// A field a request carried: canonical name, encoding, where.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -124,6 +124,12 @@ pub struct RequestFinding {
     pub context: crate::capture::Context,
     /// The channel: `http`, `websocket` or `eventsource`.
     pub channel: &'static str,
+    /// Where its collector sits: the vendor's own host, the site's, or neither.
+    pub hosting: Hosting,
+    /// Where its pixel IDs came from (`None` when it carries none).
+    pub id_source: Option<Source>,
+    /// Where its events came from (`None` when it names none).
+    pub event_source: Option<Source>,
 }
 
 /// One tracker on one site.
@@ -165,6 +171,13 @@ pub struct SiteTracker {
     pub contexts: BTreeSet<crate::capture::Context>,
     /// The channels that carried them (http, websocket, eventsource).
     pub channels: BTreeSet<&'static str>,
+    /// Where its hits went (its other requests' when it sent none): vendor, first_party,
+    /// self_hosted.
+    pub hosting: BTreeSet<Hosting>,
+    /// Where its pixel IDs came from (decoder, spec, generic).
+    pub id_sources: BTreeSet<Source>,
+    /// Where its events came from (decoder, spec, generic).
+    pub event_sources: BTreeSet<Source>,
 }
 
 impl SiteTracker {
@@ -280,34 +293,7 @@ pub fn analyze_visit(v: &RawVisit, rank: u64) -> Findings {
 fn analyze_visit_with(v: &RawVisit, rank: u64, rules: Option<&rules::Rules>) -> Findings {
     let entities = Entities::get();
     let parties = Parties::new(&v.domain, v.final_url.as_deref());
-    let is_id_cookie = |c: &crate::capture::RawCookie, values: &[String]| {
-        parties.is_third_party_host(c.domain.trim_start_matches('.'))
-            || leaks::is_visitor_id(c, values, decoders::is_id_cookie)
-    };
-    // The visit's page URLs and what its pages' scripts could read, searched for by value in
-    // every request (one automaton for all of them and the canaries).
-    // In the order the visitor saw them (an earlier page's URL sent from a later page is
-    // where the visitor came from: its referrer).
-    let mut urls: Vec<&str> = Vec::new();
-    for u in v
-        .requests
-        .iter()
-        .filter(|r| r.is_main_frame)
-        .map(|r| r.url.as_str())
-        .chain(v.final_url.as_deref())
-        .chain(v.pages.iter().filter_map(|p| p.final_url.as_deref()))
-        .filter(|p| p.len() > 10)
-    {
-        if !urls.contains(&u) {
-            urls.push(u);
-        }
-    }
-    let page_values = leaks::PageValues {
-        urls,
-        envs: v.pages.iter().filter_map(|p| p.env.as_ref()).collect(),
-        storage: v.storage.iter().collect(),
-    };
-    let matcher = leaks::Matcher::with_pages(&v.canaries, &v.cookies, is_id_cookie, &page_values);
+    let matcher = visit_matcher(v, &parties);
 
     // Each request is taken apart once (host, registrable domain, party, body) and that view
     // is handed to the decoders, the filter rules, canary matching and the datasets' party.
@@ -345,17 +331,8 @@ fn analyze_visit_with(v: &RawVisit, rank: u64, rules: Option<&rules::Rules>) -> 
             continue;
         };
         let decoded = decoders::decode(&view);
-        // The page the request was made from: its frame, except where Chromium names the
-        // request itself as its document (CORS preflights) or none.
-        let page = if orig.frame_url.is_empty()
-            || (orig.resource_type != crate::capture::ResourceType::Document
-                && orig.frame_url == orig.url)
-        {
-            v.final_url.as_deref().unwrap_or(&v.start_url)
-        } else {
-            &orig.frame_url
-        };
         let matched_rule = rules.and_then(|x| {
+            let page = page_of(v, orig);
             let page = pages
                 .entry(page)
                 .or_insert_with(|| rules::Page::parse(page));
@@ -364,108 +341,234 @@ fn analyze_visit_with(v: &RawVisit, rank: u64, rules: Option<&rules::Rules>) -> 
         if !third && decoded.is_none() && matched_rule.is_none() {
             continue;
         }
-        let mut f = match decoded {
-            Some((name, d)) => RequestFinding {
-                seq: r.seq,
-                page: r.page,
-                tracker: d.tracker.to_string(),
-                company: d.company.to_string(),
-                category: d.category.to_string(),
-                decoder: Some(name),
-                unrecognised_endpoint: d.unrecognised,
-                role: d.role,
-                pixel_ids: d.pixel_ids,
-                events: d.events,
-                fields: d
-                    .fields
-                    .into_iter()
-                    .map(|x| FieldHit {
-                        field: x.name,
-                        encoding: x.encoding,
-                        location: x.location,
-                    })
-                    .collect(),
-                cookie_ids: BTreeSet::new(),
-                storage_ids: BTreeSet::new(),
-                first_party_proxy: !third,
-                third_party: third,
-                matched_rule: matched_rule.clone(),
-                after_choice: v.consent.after_choice(r.wall_time),
-                context: r.context,
-                channel: r.channel(),
-            },
-            None => {
-                let (tracker, company, category) = match entities.lookup(&view.host) {
-                    Some(e) => (e.name.clone(), e.owner().to_string(), e.category.clone()),
-                    None => (view.site.clone(), view.site.clone(), "unknown".to_string()),
-                };
-                RequestFinding {
-                    seq: r.seq,
-                    page: r.page,
-                    tracker,
-                    company,
-                    category,
-                    decoder: None,
-                    unrecognised_endpoint: false,
-                    role: Role::Loader,
-                    pixel_ids: Vec::new(),
-                    events: Vec::new(),
-                    fields: BTreeSet::new(),
-                    cookie_ids: BTreeSet::new(),
-                    storage_ids: BTreeSet::new(),
-                    first_party_proxy: false,
-                    third_party: third,
-                    matched_rule: matched_rule.clone(),
-                    after_choice: v.consent.after_choice(r.wall_time),
-                    context: r.context,
-                    channel: r.channel(),
-                }
-            }
+        let base = Base {
+            r,
+            third,
+            matched_rule,
+            after_choice: v.consent.after_choice(r.wall_time),
         };
-        for l in matcher.find(&view) {
-            match (l.field, &l.detail) {
-                (Field::CookieId, Some(name)) => {
-                    f.cookie_ids.insert(name.clone());
-                }
-                (Field::StorageId, Some(key)) => {
-                    f.storage_ids.insert(key.clone());
-                }
-                _ => {}
-            }
-            f.fields.insert(FieldHit {
-                field: l.field,
-                encoding: l.encoding,
-                location: match l.location {
-                    Location::Body if socket => Location::Frame,
-                    other => other,
-                },
-            });
-        }
+        let mut f = match decoded {
+            Some((name, d)) => decoded_finding(base, &view, name, d),
+            None => entity_finding(base, &view, entities),
+        };
+        apply_leaks(&mut f, matcher.find(&view), socket);
         // A request no decoder endpoint knows: its ID- and event-shaped parameters (the
         // generic reader), and a hit when it carries something of the visitor or an event.
         if f.decoder.is_none() || f.unrecognised_endpoint {
-            if let Some((ids, events)) = decoders::generic(&view) {
-                f.decoder = f.decoder.or(Some("generic"));
-                for i in ids {
-                    if !f.pixel_ids.contains(&i) {
-                        f.pixel_ids.push(i);
-                    }
-                }
-                for e in events {
-                    if !f.events.contains(&e) {
-                        f.events.push(e);
-                    }
-                }
-            }
-            if !f.fields.is_empty() || !f.events.is_empty() {
-                f.role = Role::Hit;
-            }
+            apply_generic(&mut f, &view);
         }
         requests.push(f);
     }
 
+    let trackers = site_trackers(&requests);
+    Findings {
+        site: v.domain.clone(),
+        rank,
+        requests,
+        third_party,
+        body_encoding,
+        trackers,
+    }
+}
+
+/// The visit's value matcher: its canaries, its identifier cookies and storage items, its page
+/// URLs and what its pages' scripts could read, searched for by value in every request (one
+/// automaton for all of them).
+fn visit_matcher(v: &RawVisit, parties: &Parties) -> leaks::Matcher {
+    let is_id_cookie = |c: &crate::capture::RawCookie, values: &[String]| {
+        parties.is_third_party_host(c.domain.trim_start_matches('.'))
+            || leaks::is_visitor_id(c, values, decoders::is_id_cookie)
+    };
+    // The visit's page URLs in the order the visitor saw them (an earlier page's URL sent
+    // from a later page is where the visitor came from: its referrer).
+    let mut urls: Vec<&str> = Vec::new();
+    for u in v
+        .requests
+        .iter()
+        .filter(|r| r.is_main_frame)
+        .map(|r| r.url.as_str())
+        .chain(v.final_url.as_deref())
+        .chain(v.pages.iter().filter_map(|p| p.final_url.as_deref()))
+        .filter(|p| p.len() > 10)
+    {
+        if !urls.contains(&u) {
+            urls.push(u);
+        }
+    }
+    let page_values = leaks::PageValues {
+        urls,
+        envs: v.pages.iter().filter_map(|p| p.env.as_ref()).collect(),
+        storage: v.storage.iter().collect(),
+    };
+    leaks::Matcher::with_pages(&v.canaries, &v.cookies, is_id_cookie, &page_values)
+}
+
+/// The page a request was made from: its frame, except where Chromium names the request
+/// itself as its document (CORS preflights) or none.
+fn page_of<'v>(v: &'v RawVisit, r: &'v crate::capture::RawRequest) -> &'v str {
+    if r.frame_url.is_empty()
+        || (r.resource_type != crate::capture::ResourceType::Document && r.frame_url == r.url)
+    {
+        v.final_url.as_deref().unwrap_or(&v.start_url)
+    } else {
+        &r.frame_url
+    }
+}
+
+/// What every finding of a request starts from.
+struct Base<'r> {
+    r: &'r crate::capture::RawRequest,
+    third: bool,
+    matched_rule: Option<String>,
+    after_choice: Option<bool>,
+}
+
+impl Base<'_> {
+    /// A finding of this request for `tracker` with nothing read yet.
+    fn finding(self, tracker: String, company: String, category: String) -> RequestFinding {
+        RequestFinding {
+            seq: self.r.seq,
+            page: self.r.page,
+            tracker,
+            company,
+            category,
+            decoder: None,
+            unrecognised_endpoint: false,
+            role: Role::Loader,
+            pixel_ids: Vec::new(),
+            events: Vec::new(),
+            fields: BTreeSet::new(),
+            cookie_ids: BTreeSet::new(),
+            storage_ids: BTreeSet::new(),
+            first_party_proxy: false,
+            third_party: self.third,
+            matched_rule: self.matched_rule,
+            after_choice: self.after_choice,
+            context: self.r.context,
+            channel: self.r.channel(),
+            hosting: if self.third {
+                Hosting::Vendor
+            } else {
+                Hosting::FirstParty
+            },
+            id_source: None,
+            event_source: None,
+        }
+    }
+}
+
+/// A request a decoder recognised: its product, IDs, events and fields, and where its collector
+/// sits (the vendor's host, the site's, or a third one: self-hosted).
+fn decoded_finding(
+    base: Base<'_>,
+    view: &request::RequestView,
+    name: &'static str,
+    d: decoders::Decoded,
+) -> RequestFinding {
+    let third = base.third;
+    let decoder = decoders::find(name);
+    let source = decoder.map_or(Source::Decoder, |x| x.source());
+    let mut f = base.finding(
+        d.tracker.to_string(),
+        d.company.to_string(),
+        d.category.to_string(),
+    );
+    f.hosting = match decoder {
+        _ if !third => Hosting::FirstParty,
+        Some(x) if x.is_vendor_host(&view.host) => Hosting::Vendor,
+        _ if Entities::get()
+            .lookup(&view.host)
+            .is_some_and(|e| e.owner() == d.company) =>
+        {
+            Hosting::Vendor
+        }
+        _ => Hosting::SelfHosted,
+    };
+    f.decoder = Some(name);
+    f.unrecognised_endpoint = d.unrecognised;
+    f.role = d.role;
+    f.id_source = (!d.pixel_ids.is_empty()).then_some(source);
+    f.event_source = (!d.events.is_empty()).then_some(source);
+    f.pixel_ids = d.pixel_ids;
+    f.events = d.events;
+    f.fields = d
+        .fields
+        .into_iter()
+        .map(|x| FieldHit {
+            field: x.name,
+            encoding: x.encoding,
+            location: x.location,
+        })
+        .collect();
+    f.first_party_proxy = !third;
+    f
+}
+
+/// A request no decoder knows: named by the entity list, else by its registrable domain.
+fn entity_finding(
+    base: Base<'_>,
+    view: &request::RequestView,
+    entities: &Entities,
+) -> RequestFinding {
+    let (tracker, company, category) = match entities.lookup(&view.host) {
+        Some(e) => (e.name.clone(), e.owner().to_string(), e.category.clone()),
+        None => (view.site.clone(), view.site.clone(), "unknown".to_string()),
+    };
+    base.finding(tracker, company, category)
+}
+
+/// What the value matcher found in a request: its fields, and the cookies and storage items
+/// whose IDs it carried (a WebSocket's body reported as its frames).
+fn apply_leaks(f: &mut RequestFinding, leaks: BTreeSet<leaks::Leak>, socket: bool) {
+    for l in leaks {
+        match (l.field, &l.detail) {
+            (Field::CookieId, Some(name)) => {
+                f.cookie_ids.insert(name.clone());
+            }
+            (Field::StorageId, Some(key)) => {
+                f.storage_ids.insert(key.clone());
+            }
+            _ => {}
+        }
+        f.fields.insert(FieldHit {
+            field: l.field,
+            encoding: l.encoding,
+            location: match l.location {
+                Location::Body if socket => Location::Frame,
+                other => other,
+            },
+        });
+    }
+}
+
+/// The generic reader's IDs and events for a request no decoder endpoint knows; a hit when it
+/// carries something of the visitor or an event.
+fn apply_generic(f: &mut RequestFinding, view: &request::RequestView) {
+    if let Some((ids, events)) = decoders::generic(view) {
+        f.decoder = f.decoder.or(Some("generic"));
+        for i in ids {
+            if !f.pixel_ids.contains(&i) {
+                f.pixel_ids.push(i);
+                f.id_source = f.id_source.or(Some(Source::Generic));
+            }
+        }
+        for e in events {
+            if !f.events.contains(&e) {
+                f.events.push(e);
+                f.event_source = f.event_source.or(Some(Source::Generic));
+            }
+        }
+    }
+    if !f.fields.is_empty() || !f.events.is_empty() {
+        f.role = Role::Hit;
+    }
+}
+
+/// The requests' findings per tracker, sorted by name.
+fn site_trackers(requests: &[RequestFinding]) -> Vec<SiteTracker> {
     let mut by: BTreeMap<String, SiteTracker> = BTreeMap::new();
-    for f in &requests {
+    let mut hit_hosting: BTreeMap<String, BTreeSet<Hosting>> = BTreeMap::new();
+    for f in requests {
         let t = by.entry(f.tracker.clone()).or_insert_with(|| SiteTracker {
             tracker: f.tracker.clone(),
             company: f.company.clone(),
@@ -475,6 +578,10 @@ fn analyze_visit_with(v: &RawVisit, rank: u64, rules: Option<&rules::Rules>) -> 
         t.loaded = true;
         if f.role == Role::Hit {
             t.fired = true;
+            hit_hosting
+                .entry(f.tracker.clone())
+                .or_default()
+                .insert(f.hosting);
             if f.after_choice == Some(true) {
                 t.fired_after_choice = true;
                 t.fields_after_choice.extend(f.fields.iter().cloned());
@@ -492,15 +599,16 @@ fn analyze_visit_with(v: &RawVisit, rank: u64, rules: Option<&rules::Rules>) -> 
         t.pages.insert(f.page);
         t.contexts.insert(f.context);
         t.channels.insert(f.channel);
+        t.hosting.insert(f.hosting);
+        t.id_sources.extend(f.id_source);
+        t.event_sources.extend(f.event_source);
     }
-    Findings {
-        site: v.domain.clone(),
-        rank,
-        requests,
-        third_party,
-        body_encoding,
-        trackers: by.into_values().collect(),
+    for (name, hosting) in hit_hosting {
+        if let Some(t) = by.get_mut(&name) {
+            t.hosting = hosting;
+        }
     }
+    by.into_values().collect()
 }
 
 #[cfg(test)]
@@ -698,8 +806,8 @@ mod tests {
     }
 
     /// A site whose only analytics is PostHog, which gzips its batches (as posthog-js does:
-    /// `text/plain`, no `Content-Encoding`): the e-mail inside is found, PostHog fired and
-    /// counts as a tracker, and the request says how its body was read.
+    /// `text/plain`, no `Content-Encoding`): the e-mail inside is found, PostHog fired, is named
+    /// with its project and event, and the request says how its body was read.
     #[test]
     fn a_compressed_body_is_read_like_a_plain_one() {
         use std::io::Write;
@@ -722,14 +830,111 @@ mod tests {
         let f = analyze_visit(&v, 1);
         assert_eq!(f.body_encoding, ["gzip"]);
         let posthog = &f.trackers[0];
-        assert_eq!(posthog.tracker, "posthog.com");
+        assert_eq!(
+            posthog.tracker, "PostHog",
+            "named by its decoder, not as posthog.com"
+        );
         assert!(posthog.fired && posthog.is_tracker(), "{posthog:?}");
-        assert_eq!(posthog.tracker_reason(), Some(TrackerReason::VisitorData));
+        assert_eq!(posthog.events, BTreeSet::from(["$identify".to_string()]));
+        assert_eq!(posthog.pixel_ids, BTreeSet::from(["phc_x".to_string()]));
         assert!(
             posthog
                 .fields
                 .iter()
                 .any(|x| x.field == Field::PlainEmail && x.location == Location::Body)
+        );
+    }
+
+    /// Requests of collectors hosted every way, for `hosting_and_sources`.
+    const HOSTED: [(&str, &str, Option<&str>); 6] = [
+        (
+            "GET",
+            "https://collector.shop.example/i?e=pv&tv=js-3.24.0&aid=shop&url=https%3A%2F%2Fshop.example%2F",
+            None,
+        ),
+        (
+            "GET",
+            "https://stats.owner-analytics.example/matomo.php?idsite=3&rec=1&url=https%3A%2F%2Fshop.example%2F",
+            None,
+        ),
+        (
+            "GET",
+            "https://shopco.sc.omtrdc.net/b/ss/shopco-prod/1/JS-2.22.0/s1?AQB=1&g=https%3A%2F%2Fshop.example%2F&AQE=1",
+            None,
+        ),
+        (
+            "GET",
+            "https://www.facebook.com/tr/?id=1234567890123456&ev=PageView",
+            None,
+        ),
+        (
+            "GET",
+            "https://px.unknown-metrics.example/c?e=pv&site_id=UM-77",
+            None,
+        ),
+        (
+            "POST",
+            "https://px.unknown-metrics.example/b",
+            Some(r#"{"batch":[{"type":"track","n":1},{"type":"identify"}]}"#),
+        ),
+    ];
+
+    /// Where each collector sits and where each tracker's IDs and events came from: a
+    /// Snowplow collector on the site's own subdomain (first party, by its spec), a Matomo of
+    /// the site owner's on another domain (self-hosted), Adobe Analytics at Adobe (vendor), the
+    /// Meta Pixel (a decoder of code), and a vendor nothing knows whose IDs and events the
+    /// generic reader takes from event-shaped parameters and a batch body.
+    #[test]
+    fn hosting_and_sources() {
+        let mut v = visit(None);
+        v.requests = HOSTED
+            .iter()
+            .enumerate()
+            .map(|(i, (m, u, b))| at(req(m, u, *b, Some("application/json")), i as u32, 1.0))
+            .collect();
+        let f = analyze_visit(&v, 1);
+        let by: BTreeMap<&str, &SiteTracker> =
+            f.trackers.iter().map(|t| (t.tracker.as_str(), t)).collect();
+        let words = |t: &str| {
+            let t = by[t];
+            (
+                t.hosting.iter().map(|h| h.as_str()).collect::<Vec<_>>(),
+                t.id_sources.iter().map(|x| x.as_str()).collect::<Vec<_>>(),
+                t.event_sources
+                    .iter()
+                    .map(|x| x.as_str())
+                    .collect::<Vec<_>>(),
+            )
+        };
+        assert_eq!(
+            words("Snowplow"),
+            (vec!["first_party"], vec!["spec"], vec!["spec"])
+        );
+        assert_eq!(
+            words("Matomo"),
+            (vec!["self_hosted"], vec!["spec"], vec!["spec"])
+        );
+        assert_eq!(
+            words("Adobe Analytics"),
+            (vec!["vendor"], vec!["spec"], vec!["spec"])
+        );
+        assert_eq!(
+            words("Meta Pixel"),
+            (vec!["vendor"], vec!["decoder"], vec!["decoder"])
+        );
+        let unknown = by["unknown-metrics.example"];
+        assert_eq!(
+            words("unknown-metrics.example"),
+            (vec!["vendor"], vec!["generic"], vec!["generic"])
+        );
+        assert_eq!(unknown.pixel_ids, BTreeSet::from(["UM-77".to_string()]));
+        assert_eq!(
+            unknown.events,
+            BTreeSet::from([
+                "pv".to_string(),
+                "track".to_string(),
+                "identify".to_string()
+            ])
         );
     }
 

@@ -151,6 +151,72 @@ impl TrackerReason {
     }
 }
 
+/// Where a tracker's pixel IDs or events came from (site_trackers.csv `id_source` and
+/// `event_source`), so an analyst can keep only what a vendor's own reader vouches for. Declared
+/// from the most to the least specific; reading inferred from variation across a crawl would
+/// come after `generic`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Source {
+    /// A decoder written as code for its vendor (`decoders/*.rs` behind `Decoder`).
+    Decoder,
+    /// A vendor's declarative table (`decoders::spec::Spec`): its parameter names.
+    Spec,
+    /// The generic reader: ID- and event-shaped parameters of an endpoint no decoder knows.
+    Generic,
+}
+
+impl Source {
+    /// Every source, most specific first.
+    pub const ALL: [Source; 3] = [Source::Decoder, Source::Spec, Source::Generic];
+
+    /// The name in the datasets (`decoder`, `spec`, `generic`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Source::Decoder => "decoder",
+            Source::Spec => "spec",
+            Source::Generic => "generic",
+        }
+    }
+
+    /// Parses the name written by [`Source::as_str`].
+    pub fn parse(s: &str) -> Option<Source> {
+        Source::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+}
+
+/// Where a tracker's collector sits relative to the site and the vendor (site_trackers.csv
+/// `hosting`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Hosting {
+    /// On one of the vendor's own domains (`api.segment.io`, `*.sc.omtrdc.net`).
+    Vendor,
+    /// On the site's own registrable domain: a first-party subdomain, a CNAME to the vendor, a
+    /// server-side proxy or a collector the site runs there (`metrics.<site>`).
+    FirstParty,
+    /// On a domain that is neither the site's nor the vendor's: a collector the site's owner
+    /// runs elsewhere, or an open-source one (a Matomo or Snowplow of its own).
+    SelfHosted,
+}
+
+impl Hosting {
+    /// Every place.
+    pub const ALL: [Hosting; 3] = [Hosting::Vendor, Hosting::FirstParty, Hosting::SelfHosted];
+
+    /// The name in the datasets (`vendor`, `first_party`, `self_hosted`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Hosting::Vendor => "vendor",
+            Hosting::FirstParty => "first_party",
+            Hosting::SelfHosted => "self_hosted",
+        }
+    }
+
+    /// Parses the name written by [`Hosting::as_str`].
+    pub fn parse(s: &str) -> Option<Hosting> {
+        Hosting::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+}
+
 /// A hash function.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Algo {

@@ -125,6 +125,23 @@ pub const SENT: &[Sent] = &[
     sent("Marketo Munchkin", &["cookie_id", "page_url"], true),
     sent("Leadfeeder", &["cookie_id", "page_title", "page_url"], true),
     sent("LiveRamp ATS", &[], false),
+    // sites::PROTOCOLS' first-party and self-hosted collectors (Adobe Analytics and Matomo
+    // send what others.js's do).
+    sent(
+        "Snowplow",
+        &["cookie_id", "language", "page_title", "page_url", "screen"],
+        true,
+    ),
+    sent(
+        "Webtrends",
+        &["cookie_id", "language", "page_title", "page_url", "screen"],
+        true,
+    ),
+    sent(
+        "PostHog",
+        &["cookie_id", "page_title", "page_url", "screen"],
+        true,
+    ),
     // sites::INVENTED.
     sent(
         "nv-metrics.test",

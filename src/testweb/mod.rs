@@ -8,6 +8,7 @@ pub mod accuracy;
 pub mod channels;
 pub mod hostile;
 pub mod leave;
+pub mod real;
 pub mod sdk;
 pub mod sites;
 pub mod walls;
@@ -215,7 +216,8 @@ impl rustls::server::ResolvesServerCert for PerHostCerts {
 }
 
 /// True when `host` is one of the test web's own hosts (a site, an imitated tracker, a
-/// site's `metrics.` first-party endpoint, or the SDK web's sites and vendors). Anything else the server receives is Chromium's
+/// site's first-party endpoint on a subdomain of its own (`metrics.`, `collector.`, …), or the
+/// SDK web's sites and vendors). Anything else the server receives is Chromium's
 /// own background traffic, sent there by the catch-all host map.
 pub fn serves(host: &str) -> bool {
     sites::find(host).is_some()
@@ -224,8 +226,8 @@ pub fn serves(host: &str) -> bool {
         || leave::serves(host)
         || TRACKER_HOSTS.contains(&host)
         || host
-            .strip_prefix("metrics.")
-            .is_some_and(|h| sites::find(h).is_some())
+            .split_once('.')
+            .is_some_and(|(_, h)| sites::find(h).is_some())
 }
 
 /// Hosts that imitate real trackers (besides the per-site ones).
@@ -241,6 +243,7 @@ const TRACKER_HOSTS: &[&str] = &[
     "collect.recorder-demo.test",
     "collect.nv-metrics.test",
     "collect.qx-insights.test",
+    "stats.selfhosted-analytics.test",
     "cdn-static.test",
     "static.ads-twitter.com",
     "analytics.twitter.com",
@@ -635,7 +638,12 @@ fn route(host: &str, path_q: &str, method: &str, variant: u8, sec_gpc: bool) -> 
         }
         (channels::TRACKER, channels::STREAM_PATH) => return channels::stream(),
         ("collect.recorder-demo.test", _) => return respond(204, "text/plain", ""),
-        ("collect.nv-metrics.test" | "collect.qx-insights.test", _) => {
+        (
+            "collect.nv-metrics.test"
+            | "collect.qx-insights.test"
+            | "stats.selfhosted-analytics.test",
+            _,
+        ) => {
             return respond(204, "text/plain", "");
         }
         (channels::SITE, p) if channels::site_file(p).is_some() => {

@@ -358,6 +358,52 @@ pub const INVENTED: &str = r#"<script>
 })();
 </script>"#;
 
+/// The PostHog project key the protocols site's imitation sends.
+pub const POSTHOG_KEY: &str = "phc_pcProtocols00000000000000000000000000001";
+
+/// A site whose collectors are its own or its owner's (issue 39): each vendor's protocol as
+/// its SDK sends it, to a first-party subdomain (Snowplow at `collector.`, Adobe Analytics at
+/// `smetrics.`, Webtrends at `wt.`), through a reverse proxy on the site itself (PostHog at
+/// `/ingest/`), or to the owner's self-hosted Matomo on another domain; each set up the way
+/// the vendor's snippet does it, so the pre-scan reads the IDs too.
+pub const PROTOCOLS: &str = r#"<script>
+(function () {
+  var page = location.href, ref = document.referrer, enc = encodeURIComponent, now = Date.now();
+  var scr = screen.width + 'x' + screen.height;
+  function cookie(n) { var m = document.cookie.match('(?:^|; )' + n.replace('.', '\.') + '=([^;]*)'); return m ? decodeURIComponent(m[1]) : null; }
+  function set(n, v) { document.cookie = n + '=' + encodeURIComponent(v) + '; path=/; max-age=31536000'; }
+  function hex(n) { var s = ''; while (s.length < n) s += Math.random().toString(16).slice(2); return s.slice(0, n); }
+  function uuid() { return hex(8) + '-' + hex(4) + '-4' + hex(3) + '-8' + hex(3) + '-' + hex(12); }
+  function img(u) { new Image().src = u; }
+  function post(u, body) { fetch(u, {method: 'POST', mode: 'no-cors', headers: {'Content-Type': 'text/plain'}, body: JSON.stringify(body)}); }
+  // Snowplow: the tracker's set-up, then a page view to the site's own collector.
+  window.snowplow = window.snowplow || function () { (window.snowplow.q = window.snowplow.q || []).push(arguments); };
+  snowplow('newTracker', 'sp1', 'collector.protocols.test', { appId: 'protocols-web1' });
+  var sp = cookie('_sp_id.pt01'); if (!sp) { sp = uuid() + '.' + Math.floor(now / 1000) + '.1'; set('_sp_id.pt01', sp); }
+  post('https://collector.protocols.test/com.snowplowanalytics.snowplow/tp2', {schema: 'iglu:com.snowplowanalytics.snowplow/payload_data/jsonschema/1-0-4',
+    data: [{e: 'pv', url: page, page: document.title, refr: ref, tv: 'js-3.24.0', tna: 'sp1', aid: 'protocols-web1', p: 'web', lang: navigator.language, res: scr, duid: sp.split('.')[0], eid: uuid(), dtm: String(now)}]});
+  // Matomo: the site owner's own, on its analytics domain.
+  var _paq = window._paq = window._paq || []; _paq.push(['setSiteId', '12']);
+  var pk = cookie('_pk_id.12'); if (!pk) { pk = hex(16) + '.' + Math.floor(now / 1000); set('_pk_id.12', pk); }
+  img('https://stats.selfhosted-analytics.test/matomo.php?action_name=' + enc(document.title) + '&idsite=12&rec=1&url=' + enc(page) + '&urlref=' + enc(ref) + '&_id=' + pk.split('.')[0] + '&res=' + scr);
+  // Adobe Analytics on the site's tracking host.
+  var s_account = 'protocols-prod';
+  var mid = cookie('s_ecid'); if (!mid) { mid = 'MCMID|' + String(now) + hex(12).replace(/[a-f]/g, '7'); set('s_ecid', mid); }
+  img('https://smetrics.protocols.test/b/ss/' + s_account + '/1/JS-2.22.0/s' + now + '?AQB=1&ndh=1&mid=' + mid.split('|')[1] + '&pageName=' + enc(document.title) + '&g=' + enc(page) + '&r=' + enc(ref) + '&s=' + scr + '&AQE=1');
+  // Webtrends on the site's collection host.
+  var dcsid = 'dcsprot0000001wt0_1a2b';
+  var wt = cookie('WT_FPC'); if (!wt) { wt = 'id=' + hex(32) + ':lv=' + now + ':ss=' + now; set('WT_FPC', wt); }
+  img('https://wt.protocols.test/' + dcsid + '/dcs.gif?dcsdat=' + now + '&dcssip=' + location.hostname + '&dcsuri=' + enc(location.pathname) + '&dcsref=' + enc(ref) +
+    '&WT.ti=' + enc(document.title) + '&WT.co_f=' + wt.split(':')[0].slice(3) + '&WT.sr=' + scr + '&WT.ul=' + navigator.language + '&WT.dl=0&WT.tv=10.4.23&WT.es=' + enc(location.host + location.pathname));
+  // PostHog through the site's own reverse proxy.
+  window.posthog = window.posthog || { init: function () {} };
+  posthog.init('phc_pcProtocols00000000000000000000000000001', { api_host: 'https://protocols.test/ingest' });
+  var did = cookie('ph_distinct_id'); if (!did) { did = uuid(); set('ph_distinct_id', did); }
+  post('https://protocols.test/ingest/e/?ip=1&_=' + now + '&ver=1.160.0', {api_key: 'phc_pcProtocols00000000000000000000000000001', batch: [{event: '$pageview',
+    properties: {$current_url: page, $referrer: ref || '$direct', title: document.title, distinct_id: did, $device_id: did, token: 'phc_pcProtocols00000000000000000000000000001', $screen_width: screen.width, $screen_height: screen.height, $lib: 'web'}}]});
+})();
+</script>"#;
+
 const HOG: &str = r#"<script>window.addEventListener('load', function () { setTimeout(function () { for (;;) {} }, 300); });</script>"#;
 
 const HOSTILE: &str = r#"<script>
@@ -788,6 +834,20 @@ pub const STATIC_ONLY: &[(&str, &str, &str)] = &[
     ),
 ];
 
+/// Where the collectors of some instances of [`TRUTH`] sit (site_trackers.csv `hosting`):
+/// site, tracker, hosting.
+pub const HOSTING: &[(&str, &str, &str)] = &[
+    ("protocols.test", "Snowplow", "first_party"),
+    ("protocols.test", "Matomo", "self_hosted"),
+    ("protocols.test", "Adobe Analytics", "first_party"),
+    ("protocols.test", "Webtrends", "first_party"),
+    ("protocols.test", "PostHog", "first_party"),
+    ("analytics-media.test", "Adobe Analytics", "vendor"),
+    ("analytics-media.test", "Matomo", "vendor"),
+    ("sst-shop.test", "Google Analytics 4", "first_party"),
+    ("meta-news.test", "Meta Pixel", "vendor"),
+];
+
 /// Sites whose server drops their `trackers` when a request carries `Sec-GPC: 1`.
 pub const HONOURS_SEC_GPC: &[&str] = &["gpc-honours.test"];
 
@@ -1144,6 +1204,8 @@ pub const SITES: &[Site] = &[
     page("adtech-retail.test", 47, ADTECH, true, true, ""),
     page("analytics-media.test", 48, ANALYTICS_MEDIA, true, true, ""),
     page("b2b-saas.test", 49, B2B, true, false, ""),
+    // Collectors of the site's own and its owner's (issue 39).
+    page("protocols.test", 50, &[], false, false, PROTOCOLS),
     page("www.redirect.test", 0, &[Tracker::Meta], false, false, ""),
     page("elsewhere.test", 0, &[Tracker::Ga4], false, false, ""),
 ];
@@ -1747,6 +1809,37 @@ pub const TRUTH: &[Expect] = &[
         true,
         &["hashed_email"],
     ),
+    // Collectors on the site's own hosts and the owner's self-hosted Matomo (issue 39):
+    // named by their protocols, hosting in HOSTING.
+    Expect {
+        proxy: true,
+        ..e("protocols.test", "Snowplow", &["protocols-web1"], true, &[])
+    },
+    e("protocols.test", "Matomo", &["12"], true, &[]),
+    Expect {
+        proxy: true,
+        ..e(
+            "protocols.test",
+            "Adobe Analytics",
+            &["protocols-prod"],
+            true,
+            &[],
+        )
+    },
+    Expect {
+        proxy: true,
+        ..e(
+            "protocols.test",
+            "Webtrends",
+            &["dcsprot0000001wt0_1a2b"],
+            true,
+            &[],
+        )
+    },
+    Expect {
+        proxy: true,
+        ..e("protocols.test", "PostHog", &[POSTHOG_KEY], true, &[])
+    },
     // An undecoded recorder: found by canary matching alone.
     e(
         "recorder.test",

@@ -1,10 +1,21 @@
-//! Adobe Analytics: hits `/b/ss/<report suites>/<n>/<lib version>/s<random>?AQB=1&…&AQE=1`
-//! on the site's own tracking host (`smetrics.<site>`) or Adobe's (`*.sc.omtrdc.net`,
-//! `*.2o7.net`); the report suites are the IDs, `pe` the link type of a link hit (`lnk_o`, …)
-//! and `events` the success events. Adobe Audience Manager: `dpm.demdex.net/id` (the ID sync)
-//! and `<partner>.demdex.net/event`, with `d_orgid` (the Experience Cloud org) and `d_mid`.
+//! Adobe's products, told apart by their protocols (each on Adobe's hosts or the site's own):
+//!
+//! - Analytics: `/b/ss/<report suites>/<n>/<lib version>/s<random>?AQB=1&…&AQE=1` on the
+//!   site's tracking host (`smetrics.<site>`) or Adobe's (`*.sc.omtrdc.net`, `*.2o7.net`); the
+//!   report suites are the IDs, `pe` the link type of a link hit, `events` the success events.
+//! - Experience Cloud ID service (VisitorAPI.js): `/id?d_visid_ver=…` with the org
+//!   (`d_orgid` or `mcorgid=<org>@AdobeOrg`) on `dpm.demdex.net` or the tracking host.
+//! - Audience Manager: `<partner>.demdex.net/event`, `dpm.demdex.net/ibs:…` and
+//!   `/demconf.jpg` (ID syncs), the rest of `demdex.net`.
+//! - Target: `<client>.tt.omtrdc.net/m2/<client>/mbox/json?mbox=…` (at.js 1) and
+//!   `/rest/v1/delivery?client=<client>&sessionId=…` (at.js 2, JSON body), on any host; its
+//!   events are the mboxes and the page load it executes (what it prefetches is none).
+//! - Experience Platform Web SDK (alloy.js): `…/ee/[<region>/]v1/interact` or `/collect` with
+//!   the datastream as `configId`, on `edge.adobedc.net`, `<org>.data.adobedc.net` or a
+//!   first-party edge domain; its events under `events` with `xdm.eventType`.
+//! - Experience Platform Tags (Launch): the library `assets.adobedtm.com/…/launch-<env>.min.js`.
 
-use super::spec::{Spec, at, segment};
+use super::spec::{NONE, Spec, anywhere, assign, at, call, segment};
 use super::{Decoded, claim};
 use crate::analyze::Field;
 use crate::analyze::request::RequestView;
@@ -16,7 +27,7 @@ pub static ANALYTICS: Spec = Spec {
     company: "Adobe",
     category: "analytics",
     claims: &[
-        claim("omtrdc.net", "Adobe Analytics", "Adobe", "analytics"),
+        claim("sc.omtrdc.net", "Adobe Analytics", "Adobe", "analytics"),
         claim("2o7.net", "Adobe Analytics", "Adobe", "analytics"),
     ],
     loaders: &[at("", "*/AppMeasurement")],
@@ -35,7 +46,9 @@ pub static ANALYTICS: Spec = Spec {
         ("vid", Field::CookieId),
     ],
     id_cookies: &["s_ecid", "s_vi", "s_fid", "AMCV"],
+    inline: &[assign("s_account", "s_account")],
     extra: Some(report_suites),
+    ..NONE
 };
 
 /// The report suites in the path (`/b/ss/rs1,rs2/1/…`); a hit with no `pe` is a page view.
@@ -56,7 +69,12 @@ pub static AUDIENCE_MANAGER: Spec = Spec {
     category: "ad",
     claims: &[claim("demdex.net", "Adobe Audience Manager", "Adobe", "ad")],
     loaders: &[],
-    hits: &[at("demdex.net", "/id"), at("demdex.net", "/event")],
+    hits: &[
+        at("demdex.net", "/id"),
+        at("demdex.net", "/event"),
+        at("demdex.net", "/ibs"),
+        at("demdex.net", "/demconf"),
+    ],
     requires: &[],
     ids: &["d_orgid"],
     events: &[],
@@ -64,15 +82,146 @@ pub static AUDIENCE_MANAGER: Spec = Spec {
         ("d_mid", Field::CookieId),
         ("d_uuid", Field::CookieId),
         ("d_cid", Field::ExternalId),
+        ("dpuuid", Field::CookieId),
     ],
     id_cookies: &["demdex", "dextp"],
     extra: Some(|r, d| {
-        if r.path.starts_with("/id") {
-            d.event("id_sync");
-        } else {
+        if r.path.starts_with("/event") {
             d.event("event");
+        } else {
+            d.event("id_sync");
         }
     }),
+    ..NONE
+};
+
+/// The Experience Cloud ID service decoder (VisitorAPI.js asking for the visitor's ID).
+pub static ECID: Spec = Spec {
+    name: "adobe-ecid",
+    tracker: "Adobe Experience Cloud ID",
+    company: "Adobe",
+    category: "analytics",
+    hits: &[
+        at("demdex.net", "/id").needs(&["d_visid_ver"]),
+        anywhere("/id", &["d_visid_ver", "mcorgid"]),
+        anywhere("/id", &["d_visid_ver", "d_orgid"]),
+    ],
+    ids: &["d_orgid", "mcorgid"],
+    fields: &[("mid", Field::CookieId), ("d_mid", Field::CookieId)],
+    id_cookies: &["AMCVS"],
+    domains: &["omtrdc.net", "demdex.net"],
+    inline: &[call("Visitor.getInstance", "", 0)],
+    ..NONE
+};
+
+/// Adobe Target's calls: the mbox names, or what a delivery request executes.
+fn target_events(r: &RequestView, d: &mut Decoded) {
+    if d.role != super::Role::Hit {
+        return;
+    }
+    if let Some(c) = r.host.strip_suffix(".tt.omtrdc.net") {
+        d.id(c);
+    }
+    let Ok(body) = serde_json::from_str::<serde_json::Value>(&r.body_text) else {
+        return;
+    };
+    if body.pointer("/execute/pageLoad").is_some() {
+        d.event("pageLoad");
+    }
+    let mboxes = body.pointer("/execute/mboxes").and_then(|m| m.as_array());
+    for m in mboxes.into_iter().flatten() {
+        if let Some(name) = m.get("name").and_then(|n| n.as_str()) {
+            d.event(name.to_string());
+        }
+    }
+}
+
+/// The Adobe Target decoder.
+pub static TARGET: Spec = Spec {
+    name: "adobe-target",
+    tracker: "Adobe Target",
+    company: "Adobe",
+    category: "analytics",
+    claims: &[claim("tt.omtrdc.net", "Adobe Target", "Adobe", "analytics")],
+    hits: &[
+        at("tt.omtrdc.net", "/m2/"),
+        at("tt.omtrdc.net", "/rest/"),
+        anywhere("/rest/v1/delivery", &["client", "sessionId"]),
+        anywhere("*/mbox/json", &["mbox", "mboxSession"]),
+    ],
+    ids: &["client"],
+    path_ids: &["/m2/{}/**"],
+    events: &["mbox"],
+    fields: &[
+        ("mboxURL", Field::PageUrl),
+        ("mboxReferrer", Field::Referrer),
+        ("mboxPC", Field::CookieId),
+        ("mboxMCGVID", Field::CookieId),
+        ("screenHeight", Field::Screen),
+        ("context.address.url", Field::PageUrl),
+        ("context.address.referringUrl", Field::Referrer),
+        ("context.userAgent", Field::UserAgent),
+        ("context.screen.width", Field::Screen),
+        ("id.tntId", Field::CookieId),
+        ("id.marketingCloudVisitorId", Field::CookieId),
+    ],
+    id_cookies: &["mbox"],
+    inline: &[assign("clientCode", "targetGlobalSettings")],
+    extra: Some(target_events),
+    ..NONE
+};
+
+/// The Experience Platform Web SDK decoder.
+pub static WEB_SDK: Spec = Spec {
+    name: "adobe-websdk",
+    tracker: "Adobe Experience Platform Web SDK",
+    company: "Adobe",
+    category: "analytics",
+    claims: &[claim(
+        "adobedc.net",
+        "Adobe Experience Platform Web SDK",
+        "Adobe",
+        "analytics",
+    )],
+    loaders: &[at("", "*/alloy.min.js"), at("", "*/alloy.js$")],
+    hits: &[
+        anywhere("*/ee/", &["configId"]),
+        anywhere("*/ee/", &["dataStreamId"]),
+        at("adobedc.net", "/ee/"),
+    ],
+    ids: &["configId", "dataStreamId"],
+    events: &["xdm.eventType", "event.xdm.eventType"],
+    fields: &[
+        ("xdm.web.webPageDetails.URL", Field::PageUrl),
+        ("xdm.web.webReferrer.URL", Field::Referrer),
+        ("xdm.environment.browserDetails.userAgent", Field::UserAgent),
+        ("xdm.device.screenWidth", Field::Screen),
+        ("xdm.identityMap.ECID.0.id", Field::CookieId),
+        ("meta.state.entries.*.value", Field::CookieId),
+    ],
+    inline: &[
+        assign("edgeConfigId", "alloy"),
+        assign("datastreamId", "alloy"),
+    ],
+    ..NONE
+};
+
+/// The Experience Platform Tags (Launch) library: the company and property in its path.
+pub static LAUNCH: Spec = Spec {
+    name: "adobe-launch",
+    tracker: "Adobe Experience Platform Tags",
+    company: "Adobe",
+    category: "tag-manager",
+    loaders: &[
+        at("assets.adobedtm.com", "*/launch-"),
+        at("assets.adobedtm.com", "*/satelliteLib-"),
+    ],
+    path_ids: &[
+        "**/launch-{}.min.js",
+        "**/launch-{}.js",
+        "**/satelliteLib-{}.js",
+    ],
+    ..NONE
 };
 
 #[cfg(test)]
@@ -112,13 +261,108 @@ mod tests {
         assert!(decode(&req("GET", "https://shop.example/b/ss/page", None, None)).is_none());
     }
 
-    /// The Experience Cloud ID service's call to Audience Manager (shape of VisitorAPI.js's
-    /// `dpm.demdex.net/id` request, Adobe's "Experience Cloud Identity Service" docs).
+    /// The Experience Cloud ID service's calls (Omnibug's test suite, MisterPhilip/omnibug
+    /// `test/providers/AdobeExperienceID.js`: VisitorAPI.js to `dpm.demdex.net/id` and to the
+    /// tracking host's `/id?…&mcorgid=`), on Adobe's hosts and a first-party one: the ECID
+    /// service, not Audience Manager or Analytics.
     #[test]
-    fn demdex_id_sync() {
-        let d = decode(&req("GET", "https://dpm.demdex.net/id?d_visid_ver=5.5.0&d_fieldgroup=MC&d_rtbd=json&d_ver=2&d_orgid=1ECE43625269AB0A0A490D4C%40AdobeOrg&d_nsid=0&d_mid=27914645550662449863676805716141562873&ts=1732840000000", None, None)).unwrap();
-        assert_eq!(d.tracker, "Adobe Audience Manager");
-        assert_eq!(d.pixel_ids, ["1ECE43625269AB0A0A490D4C@AdobeOrg"]);
-        assert!(has(&d, "cookie_id", "plain"));
+    fn ecid_calls() {
+        let d = decode(&req("GET", "https://dpm.demdex.net/id?d_visid_ver=3.3.0&d_fieldgroup=MC&d_rtbd=json&d_ver=2&d_orgid=12DD457EB547F37590C3198A5%40AdobeOrg&d_nsid=0&ts=1556555212189", None, None)).unwrap();
+        assert_eq!(d.tracker, "Adobe Experience Cloud ID");
+        assert_eq!(d.pixel_ids, ["12DD457EB547F37590C3198A5@AdobeOrg"]);
+        for host in ["omnibug.d1.sc.omtrdc.net", "smetrics.shop.example"] {
+            let u = format!(
+                "https://{host}/id?d_visid_ver=3.3.0&d_fieldgroup=A&mcorgid=12DD457EB547F37590C3198A5%40AdobeOrg&mid=23217789772354355080917241693661203130&ts=1556555212410"
+            );
+            let d = decode(&req("GET", &u, None, None)).unwrap();
+            assert_eq!(d.tracker, "Adobe Experience Cloud ID", "{host}");
+            assert_eq!(d.pixel_ids, ["12DD457EB547F37590C3198A5@AdobeOrg"]);
+            assert!(has(&d, "cookie_id", "plain"));
+        }
+        // Audience Manager's own ID sync stays Audience Manager's.
+        let d = decode(&req(
+            "GET",
+            "https://dpm.demdex.net/ibs:dpid=411&dpuuid=XMclygAA21BdkXJN",
+            None,
+            None,
+        ))
+        .unwrap();
+        assert_eq!(
+            (d.tracker, d.events.clone()),
+            ("Adobe Audience Manager", vec!["id_sync".to_string()])
+        );
+    }
+
+    /// Target's mbox call of Omnibug's test suite (`test/providers/AdobeTarget.js`) is Target,
+    /// not Analytics, although both are on omtrdc.net; at.js 2's delivery call on a
+    /// first-party host names its client and what it executes.
+    #[test]
+    fn target_calls() {
+        let d = decode(&req(
+            "GET",
+            "http://omnibug.tt.omtrdc.net/m2/omnibug/mbox/standard?mboxHost=omnibug.io&mbox=foobar",
+            None,
+            None,
+        ))
+        .unwrap();
+        assert_eq!((d.tracker, d.role), ("Adobe Target", Role::Hit));
+        assert_eq!(
+            (d.pixel_ids.clone(), d.events.clone()),
+            (vec!["omnibug".to_string()], vec!["foobar".to_string()])
+        );
+        let body = r#"{"requestId":"0a1b2c3d","context":{"userAgent":"Mozilla/5.0","channel":"web","screen":{"width":1920,"height":1080},"address":{"url":"https://shop.example/","referringUrl":"https://www.google.com/"}},"id":{"tntId":"0f1e2d3c4b5a49788695a4b3c2d1e0f9.37_0"},"execute":{"pageLoad":{"parameters":{}},"mboxes":[{"index":0,"name":"hero-banner"}]}}"#;
+        let d = decode(&req("POST", "https://target.shop.example/rest/v1/delivery?client=shopco&sessionId=0f1e2d3c&version=2.11.4", Some(body), Some("text/plain"))).unwrap();
+        assert_eq!(d.tracker, "Adobe Target");
+        assert_eq!(d.pixel_ids, ["shopco"]);
+        assert_eq!(d.events, ["pageLoad", "hero-banner"]);
+        for f in ["page_url", "referrer", "user_agent", "cookie_id", "screen"] {
+            assert!(has(&d, f, "plain"), "{f}");
+        }
+    }
+
+    /// The Web SDK's interact call (the path and `configId` Omnibug's Web SDK provider matches,
+    /// MisterPhilip/omnibug `src/providers/AdobeWebSdk.js`; the body's `events[].xdm` as Adobe's
+    /// Edge Network documents it) on Adobe's edge and on a first-party edge domain, and the
+    /// Tags library.
+    #[test]
+    fn web_sdk_and_tags() {
+        let body = r#"{"events":[{"xdm":{"eventType":"web.webpagedetails.pageViews","web":{"webPageDetails":{"URL":"https://shop.example/","name":"home"},"webReferrer":{"URL":"https://www.google.com/"}},"identityMap":{"ECID":[{"id":"23217789772354355080917241693661203130","primary":true}]},"timestamp":"2024-05-29T17:32:07.202Z"}}],"meta":{"state":{"domain":"shop.example","cookiesEnabled":true}}}"#;
+        for host in ["edge.adobedc.net", "edge.shop.example"] {
+            let u = format!(
+                "https://{host}/ee/v1/interact?configId=0814ac07-ffeb-44c4-8633-85301d5e721c&requestId=0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9"
+            );
+            let d = decode(&req(
+                "POST",
+                &u,
+                Some(body),
+                Some("text/plain;charset=UTF-8"),
+            ))
+            .unwrap();
+            assert_eq!(
+                (d.tracker, d.role),
+                ("Adobe Experience Platform Web SDK", Role::Hit),
+                "{host}"
+            );
+            assert_eq!(d.pixel_ids, ["0814ac07-ffeb-44c4-8633-85301d5e721c"]);
+            assert_eq!(d.events, ["web.webpagedetails.pageViews"]);
+            for f in ["page_url", "referrer", "cookie_id"] {
+                assert!(has(&d, f, "plain"), "{f}");
+            }
+        }
+        let l = decode(&req(
+            "GET",
+            "https://assets.adobedtm.com/38aee39cc23f/1468c748dfc1/launch-a653f5a3fe63.min.js",
+            None,
+            None,
+        ))
+        .unwrap();
+        assert_eq!(
+            (l.tracker, l.role, l.pixel_ids.clone()),
+            (
+                "Adobe Experience Platform Tags",
+                Role::Loader,
+                vec!["a653f5a3fe63".to_string()]
+            )
+        );
     }
 }

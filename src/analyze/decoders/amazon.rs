@@ -4,7 +4,7 @@
 //! cookie sync, named but not an event.
 
 use super::claim;
-use super::spec::{Spec, at};
+use super::spec::{NONE, Spec, at};
 use crate::analyze::Field;
 
 /// The Amazon Ads decoder.
@@ -30,6 +30,7 @@ pub static AMAZON: Spec = Spec {
     fields: &[("url", Field::PageUrl), ("ref", Field::Referrer)],
     id_cookies: &[],
     extra: None,
+    ..NONE
 };
 
 #[cfg(test)]

@@ -1,10 +1,13 @@
 //! Comscore (Scorecard Research): loader `sb.scorecardresearch.com/beacon.js` (and
 //! `cs/<id>/beacon.js`), hits `sb.scorecardresearch.com/p`, `/b` and `/b2` with `c1` (the tag
 //! type), `c2` (the client ID), `c7` (page URL), `c8` (title), `c9` (referrer) and
-//! `cs_fpid` (the first-party visitor ID); `cs_ucfr` is the consent flag, not an ID.
+//! `cs_fpid` (the first-party visitor ID); `cs_ucfr` is the consent flag, not an ID. The same
+//! beacon sent to a host of the site's own is recognised by `c1` and `c2`; Comscore's older
+//! Digital Analytix hits on first-party hosts (`sa.bbc.co.uk/bbc/bbc/s?name=…&ns_site=…`) by
+//! `ns_site` and `ns__t`.
 
 use super::claim;
-use super::spec::{Spec, at};
+use super::spec::{NONE, Spec, anywhere, assign, at};
 use crate::analyze::Field;
 
 /// The Comscore decoder.
@@ -23,9 +26,12 @@ pub static COMSCORE: Spec = Spec {
     hits: &[
         at("scorecardresearch.com", "/p"),
         at("scorecardresearch.com", "/b"),
+        anywhere("/b", &["c1", "c2"]),
+        anywhere("/p", &["c1", "c2"]),
+        anywhere("", &["ns_site", "ns__t"]),
     ],
     requires: &[],
-    ids: &["c2"],
+    ids: &["c2", "ns_site"],
     events: &["ns_type"],
     fields: &[
         ("c7", Field::PageUrl),
@@ -33,9 +39,14 @@ pub static COMSCORE: Spec = Spec {
         ("c8", Field::PageTitle),
         ("c9", Field::Referrer),
         ("cs_fpid", Field::CookieId),
+        ("ns_referrer", Field::Referrer),
+        ("ns_jspageurl", Field::PageUrl),
+        ("ns_ti", Field::PageTitle),
     ],
-    id_cookies: &["_scor_uid", "_sp_id"],
+    id_cookies: &["_scor_uid"],
+    inline: &[assign("c2", "COMSCORE"), assign("c2", "_comscore")],
     extra: None,
+    ..NONE
 };
 
 #[cfg(test)]
@@ -54,5 +65,24 @@ mod tests {
             (vec!["123456789".to_string()], vec!["hidden".to_string()])
         );
         assert!(has(&d, "page_url", "plain"));
+    }
+
+    /// The same beacon on a collection host of the site's own, and a Digital Analytix hit in
+    /// the shape issue #39 quotes from a real capture (`sa.bbc.co.uk/bbc/bbc/s?…ns_…`: `name`,
+    /// `ns_site`, and the `ns__t` and `ns_c` a real vox.com beacon of 2015 carries).
+    #[test]
+    fn first_party_beacons() {
+        let d = decode(&req("GET", "https://metrics.shop.example/b?c1=2&c2=6035989&ns_type=hidden&c7=https%3A%2F%2Fshop.example%2F&c8=Shop&cs_fpid=9f1e2d3c4b5a&ns__t=1716999127202", None, None)).unwrap();
+        assert_eq!(
+            (d.tracker, d.pixel_ids.clone()),
+            ("Comscore", vec!["6035989".to_string()])
+        );
+        let d = decode(&req("GET", "https://sa.shop.example/bbc/bbc/s?name=home.page&ns_site=bbc&ns__t=1716999127202&ns_c=UTF-8&ns_jspageurl=https%3A%2F%2Fshop.example%2F&ns_referrer=https%3A%2F%2Fwww.google.com%2F", None, None)).unwrap();
+        assert_eq!(
+            (d.tracker, d.pixel_ids.clone()),
+            ("Comscore", vec!["bbc".to_string()])
+        );
+        assert!(has(&d, "page_url", "plain") && has(&d, "referrer", "plain"));
+        assert!(decode(&req("GET", "https://shop.example/b?c1=2", None, None)).is_none());
     }
 }

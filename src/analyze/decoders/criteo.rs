@@ -2,7 +2,7 @@
 //! `sslwidget.criteo.com/event?a=<account>&p0=e%3Dvh&p1=e%3Dce%26m%3D…`: each `pN` is one
 //! event as a form (`e` its name; `m` the e-mail, hashed or not, of `setEmail`).
 
-use super::spec::{Spec, at};
+use super::spec::{NONE, Spec, at};
 use super::{Decoded, claim};
 use crate::analyze::Field;
 use crate::analyze::request::RequestView;
@@ -29,6 +29,7 @@ pub static CRITEO: Spec = Spec {
     fields: &[],
     id_cookies: &["cto_bundle", "criteo_write_test"],
     extra: Some(events),
+    ..NONE
 };
 
 /// The events packed in `p0`, `p1`, …: `e=vh`, `e=ce&m=[…]`.

@@ -3,7 +3,7 @@
 //! `ad.doubleclick.net/activity;…`, parameters separated by `;` in the path: `auiddc` is the
 //! tail of the `_gcl_au` cookie, `~oref` the page URL, `u1`… custom variables.
 
-use super::spec::{Spec, at};
+use super::spec::{NONE, Spec, at};
 use super::{Decoded, claim};
 use crate::analyze::request::RequestView;
 use crate::analyze::{Field, Location};
@@ -32,6 +32,7 @@ pub static FLOODLIGHT: Spec = Spec {
     fields: &[],
     id_cookies: &[],
     extra: Some(path_params),
+    ..NONE
 };
 
 /// The `;`-separated parameters of the path.

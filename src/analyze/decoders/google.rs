@@ -99,6 +99,20 @@ impl Decoder for Google {
         found
     }
 
+    /// The vendor's own domains (its hits there are `hosting = vendor`).
+    fn domains(&self) -> &'static [&'static str] {
+        &[
+            "google-analytics.com",
+            "analytics.google.com",
+            "googletagmanager.com",
+            "doubleclick.net",
+            "google.com",
+            "googleadservices.com",
+            "googlesyndication.com",
+            "googletagservices.com",
+        ]
+    }
+
     /// GA client and session IDs, Google Ads' conversion linker.
     fn id_cookies(&self) -> &'static [&'static str] {
         &["_ga", "_gid", "_gcl_au", "_gcl_aw"]

@@ -3,7 +3,7 @@
 //! or as the body (a beacon): `event` (`tracking-event` is a page view), `context.pageUrl`,
 //! `.pageTitle`, `.referrer`, `lfClientId` (the `_lfa` cookie), `gaClientIds`.
 
-use super::spec::{Spec, at};
+use super::spec::{NONE, Spec, at};
 use super::{Decoded, claim};
 use crate::analyze::request::RequestView;
 use crate::analyze::{Field, Location};
@@ -73,6 +73,7 @@ pub static LEADFEEDER: Spec = Spec {
     fields: &[],
     id_cookies: &["_lfa"],
     extra: Some(event),
+    ..NONE
 };
 
 #[cfg(test)]

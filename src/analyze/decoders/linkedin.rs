@@ -1,7 +1,7 @@
 //! LinkedIn Insight Tag: loader `snap.licdn.com/li.lms-analytics/insight.min.js`, hits to
 //! `px.ads.linkedin.com/collect` (also `/wa/`, `/attribution_trigger`) with `pid`, `url`.
 
-use super::{Claim, Decoded, Decoder, Role, assigned, claim, on};
+use super::{Claim, Decoded, Decoder, Role, assigned, calls, claim, on, spec};
 use crate::analyze::Field;
 use crate::analyze::request::RequestView;
 
@@ -28,15 +28,26 @@ impl Decoder for LinkedIn {
     }
 
     /// The Insight Tag: `_linkedin_partner_id = "<partner id>"` (LinkedIn Campaign Manager's
-    /// tag).
+    /// tag), or the partner pushed straight onto `_linkedin_data_partner_ids`.
     fn inline(&self, script: &str) -> Vec<Decoded> {
-        let ids = assigned(script, "_linkedin_partner_id");
+        let mut ids = assigned(script, "_linkedin_partner_id");
+        let pushed = calls(script, "_linkedin_data_partner_ids.push").into_iter();
+        ids.extend(
+            pushed
+                .filter_map(|a| a.into_iter().next())
+                .filter(|i| spec::id_shaped(i)),
+        );
         if ids.is_empty() {
             return Vec::new();
         }
         let mut d = Decoded::new("LinkedIn Insight Tag", "Microsoft", "ad", Role::Loader);
         ids.into_iter().for_each(|i| d.id(i));
         vec![d]
+    }
+
+    /// The vendor's own domains (its hits there are `hosting = vendor`).
+    fn domains(&self) -> &'static [&'static str] {
+        &["linkedin.com", "licdn.com"]
     }
 
     /// LinkedIn's first-party ad tracking ID.

@@ -1,9 +1,10 @@
 //! LiveRamp: ATS's envelope API `api.rlcdn.com/api/identity/envelope?pid=<placement>` (and
 //! the older `/api/identity?pid=…&rt=envelope`), the ATS loader `ats.rlcdn.com/ats.js` and
 //! `ats-wrapper.privacymanager.io`, IdentityLink's syncs on `idsync.rlcdn.com`. The
-//! placement is the ID; a hashed e-mail it is sent (`it=4`, `iv`) is a field.
+//! placement is the ID (a sync's partner is in its path, `idsync.rlcdn.com/<partner>.gif?
+//! partner_uid=<the partner's visitor>`); a hashed e-mail it is sent (`it=4`, `iv`) is a field.
 
-use super::spec::{Spec, at};
+use super::spec::{NONE, Spec, at};
 use super::{Decoded, claim};
 use crate::analyze::Field;
 use crate::analyze::request::RequestView;
@@ -37,10 +38,12 @@ pub static LIVERAMP: Spec = Spec {
     ],
     requires: &[],
     ids: &["pid"],
+    path_ids: &["/{}.gif"],
     events: &[],
-    fields: &[("iv", Field::HashedEmail)],
+    fields: &[("iv", Field::HashedEmail), ("partner_uid", Field::CookieId)],
     id_cookies: &["_lr_env", "idl_env"],
     extra: Some(kind),
+    ..NONE
 };
 
 #[cfg(test)]

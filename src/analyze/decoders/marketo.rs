@@ -3,7 +3,7 @@
 //! (the account), `_mchTk` (the `_mkto_trk` cookie's token), the page split over `_mchHo`
 //! (host) and `_mchRu` (path), `_mchRe` (referrer).
 
-use super::spec::{Spec, at};
+use super::spec::{NONE, Spec, at};
 use super::{Decoded, claim};
 use crate::analyze::Field;
 use crate::analyze::request::RequestView;
@@ -41,6 +41,7 @@ pub static MARKETO: Spec = Spec {
     ],
     id_cookies: &["_mkto_trk"],
     extra: Some(event),
+    ..NONE
 };
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 //! `idsite` (the ID), `rec=1`, `url`, `urlref`, `action_name` (the title), `_id` (the
 //! visitor ID cookie), `uid`, `res`, `search`, and `e_c`/`e_a` for events.
 
-use super::spec::{Spec, at};
+use super::spec::{NONE, Spec, at, push};
 use super::{Decoded, claim};
 use crate::analyze::Field;
 use crate::analyze::request::RequestView;
@@ -53,7 +53,9 @@ pub static MATOMO: Spec = Spec {
     events: &[],
     fields: FIELDS,
     id_cookies: &["_pk_id"],
+    inline: &[push("_paq.push", "setSiteId", 1)],
     extra: Some(kind),
+    ..NONE
 };
 
 /// The Piwik PRO decoder.
@@ -71,6 +73,7 @@ pub static PIWIK_PRO: Spec = Spec {
     fields: FIELDS,
     id_cookies: &[],
     extra: Some(kind),
+    ..NONE
 };
 
 #[cfg(test)]

@@ -26,6 +26,11 @@ impl Decoder for Meta {
         vec![d]
     }
 
+    /// The vendor's own domains (its hits there are `hosting = vendor`).
+    fn domains(&self) -> &'static [&'static str] {
+        &["facebook.com", "facebook.net"]
+    }
+
     /// Meta's browser ID and click ID.
     fn id_cookies(&self) -> &'static [&'static str] {
         &["_fbp", "_fbc"]

@@ -19,19 +19,31 @@ impl Decoder for Uet {
         "microsoft-uet"
     }
 
-    /// The UET tag: `var o={ti:"<tag id>", …}` beside `bat.bing.com/bat.js` (Microsoft
-    /// Advertising, "How to set up UET").
+    /// The UET tag: `var o={ti:"<tag id>", …}` beside `bat.bing.com/bat.js` or the `uetq`
+    /// queue (Microsoft Advertising, "How to set up UET"), and Tag Manager's UET template
+    /// (`"function":"__baut"` with `"vtp_tagId"`).
     fn inline(&self, script: &str) -> Vec<Decoded> {
-        if !script.contains("bat.bing.com") && !script.contains("UET") {
+        if !["bat.bing.com", "UET", "uetq"]
+            .iter()
+            .any(|m| script.contains(m))
+        {
             return Vec::new();
         }
-        let ids = assigned(script, "ti");
+        let mut ids = assigned(script, "ti");
+        if script.contains("__baut") {
+            ids.extend(assigned(script, "vtp_tagId"));
+        }
         if ids.is_empty() {
             return Vec::new();
         }
         let mut d = Decoded::new("Microsoft UET", "Microsoft", "ad", Role::Loader);
         ids.into_iter().for_each(|i| d.id(i));
         vec![d]
+    }
+
+    /// The vendor's own domains (its hits there are `hosting = vendor`).
+    fn domains(&self) -> &'static [&'static str] {
+        &["bing.com"]
     }
 
     /// UET's visitor and session IDs.

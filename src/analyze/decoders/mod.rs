@@ -5,34 +5,76 @@
 
 mod adobe;
 mod amazon;
+mod amplitude;
+mod appdynamics;
+mod appinsights;
+mod atinternet;
+mod bazaarvoice;
+mod braze;
+mod chartbeat;
 mod comscore;
+mod contentsquare;
+mod crazyegg;
 mod criteo;
+mod customerio;
+mod datadog;
+mod demandbase;
+mod dynamicyield;
 mod floodlight;
+mod ga_classic;
 mod google;
+mod heap;
+mod hubspot;
+mod intercom;
+mod kampyle;
+mod kantar;
+mod klaviyo;
 mod leadfeeder;
 mod linkedin;
 mod liveramp;
+mod logrocket;
+mod lytics;
 mod marketo;
 mod matomo;
 mod meta;
 mod microsoft;
+mod mixpanel;
+mod mparticle;
+mod mpulse;
+mod newrelic;
+mod nielsen;
+mod optimizely;
+mod oracle;
 mod outbrain;
 mod parsely;
+mod pendo;
 mod pinterest;
+mod plausible;
+mod posthog;
+mod quantcast;
 mod quora;
 mod recorders;
 mod reddit;
+mod salesforce;
 mod segment;
+mod sentry;
+mod shopify;
 mod snap;
+mod snowplow;
 pub mod spec;
 mod taboola;
+mod tealium;
 mod tiktok;
 mod tradedesk;
+mod vwo;
+mod webtrekk;
+mod webtrends;
 mod x;
 mod yahoo;
+mod yandex;
 
-use super::request::RequestView;
-use super::vocab::{Algo, Digits, Encoding, Field};
+use super::request::{self, RequestView};
+use super::vocab::{Algo, Digits, Encoding, Field, Source};
 
 /// What a recognised request is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -216,6 +258,25 @@ pub trait Decoder: Sync + Send {
     fn inline(&self, _script: &str) -> Vec<Decoded> {
         Vec::new()
     }
+    /// What kind of reader this is (`decoder` for code, `spec` for a table): where the IDs
+    /// and events it reports come from.
+    fn source(&self) -> Source {
+        Source::Decoder
+    }
+    /// Its table, when it is one.
+    fn spec(&self) -> Option<&spec::Spec> {
+        None
+    }
+    /// The vendor's own domains besides its claims (its ingestion hosts, for `hosting`).
+    fn domains(&self) -> &'static [&'static str] {
+        &[]
+    }
+    /// True when `host` is one of the vendor's own (a claim or a domain of its own): a hit
+    /// there is `hosting = vendor`.
+    fn is_vendor_host(&self, host: &str) -> bool {
+        self.claims().iter().any(|c| on(host, c.domain))
+            || self.domains().iter().any(|d| on(host, d))
+    }
 }
 
 /// The arguments of every call of `callee` in `text` (`fbq('init', '123')` → `["init",
@@ -312,8 +373,8 @@ fn parse_args(s: &str) -> Option<Vec<String>> {
 }
 
 /// The string values assigned to `key` in `text` (`ti: "5123456"`, `_linkedin_partner_id =
-/// "123"`, `hjid:3546`): quoted or bare digits and letters after `key`, optional quotes
-/// around the key, and `:` or `=`.
+/// "123"`, `hjid:3546`): a quoted literal of one token, or bare digits and letters, after
+/// `key`, optional quotes around the key, and `:` or `=`.
 pub fn assigned(text: &str, key: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut from = 0;
@@ -329,11 +390,20 @@ pub fn assigned(text: &str, key: &str) -> Vec<String> {
         let Some(rest) = rest.strip_prefix([':', '=']) else {
             continue;
         };
-        let rest = rest.trim_start().trim_start_matches(['\'', '"']);
-        let v: String = rest
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
-            .collect();
+        let rest = rest.trim_start();
+        let v: String = match rest.chars().next() {
+            // A literal whole (`appId: "shop.example"`), when it is one token.
+            Some(q @ ('\'' | '"')) => rest[1..]
+                .split(q)
+                .next()
+                .filter(|l| l.len() <= 128 && !l.contains(char::is_whitespace))
+                .unwrap_or_default()
+                .to_string(),
+            _ => rest
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+                .collect(),
+        };
         if !v.is_empty() && !out.contains(&v) {
             out.push(v);
         }
@@ -390,14 +460,21 @@ pub static REGISTRY: &[&dyn Decoder] = &[
     &criteo::CRITEO,
     &floodlight::FLOODLIGHT,
     &adobe::ANALYTICS,
+    &adobe::ECID,
     &adobe::AUDIENCE_MANAGER,
+    &adobe::TARGET,
+    &adobe::WEB_SDK,
+    &adobe::LAUNCH,
     &matomo::MATOMO,
     &matomo::PIWIK_PRO,
     &outbrain::OUTBRAIN,
     &parsely::PARSELY,
     &comscore::COMSCORE,
+    &posthog::POSTHOG,
+    &mixpanel::MIXPANEL,
     &segment::SEGMENT,
     &segment::RUDDERSTACK,
+    &customerio::CUSTOMERIO,
     &taboola::TABOOLA,
     &amazon::AMAZON,
     &yahoo::YAHOO,
@@ -406,6 +483,49 @@ pub static REGISTRY: &[&dyn Decoder] = &[
     &marketo::MARKETO,
     &leadfeeder::LEADFEEDER,
     &liveramp::LIVERAMP,
+    &datadog::DATADOG,
+    &appinsights::APP_INSIGHTS,
+    &snowplow::SNOWPLOW,
+    &amplitude::AMPLITUDE,
+    &sentry::SENTRY,
+    &ga_classic::GA_CLASSIC,
+    &chartbeat::CHARTBEAT,
+    &kampyle::KAMPYLE,
+    &webtrends::WEBTRENDS,
+    &webtrekk::WEBTREKK,
+    &heap::HEAP,
+    &logrocket::LOGROCKET,
+    &braze::BRAZE,
+    &intercom::INTERCOM,
+    &hubspot::HUBSPOT,
+    &klaviyo::KLAVIYO,
+    &optimizely::OPTIMIZELY,
+    &vwo::VWO,
+    &dynamicyield::DYNAMIC_YIELD,
+    &nielsen::NIELSEN,
+    &kantar::KANTAR,
+    &atinternet::AT_INTERNET,
+    &lytics::LYTICS,
+    &salesforce::AUDIENCE_STUDIO,
+    &salesforce::PARDOT_TAG,
+    &oracle::BLUEKAI_TAG,
+    &oracle::ELOQUA_TAG,
+    &oracle::INFINITY_TAG,
+    &demandbase::DEMANDBASE,
+    &bazaarvoice::BAZAARVOICE,
+    &newrelic::NEW_RELIC,
+    &appdynamics::APPDYNAMICS,
+    &mpulse::MPULSE,
+    &quantcast::QUANTCAST,
+    &yandex::YANDEX_METRICA,
+    &pendo::PENDO,
+    &contentsquare::CONTENTSQUARE,
+    &shopify::SHOPIFY,
+    &plausible::PLAUSIBLE,
+    &tealium::TEALIUM_IQ,
+    &tealium::TEALIUM_COLLECT,
+    &crazyegg::CRAZYEGG,
+    &mparticle::MPARTICLE,
 ];
 
 /// Parameter names that carry a pixel, tag or account ID in many vendors' requests.
@@ -427,6 +547,15 @@ const GENERIC_ID_PARAMS: &[&str] = &[
     "tag_id",
     "adv",
     "advertiser_id",
+    "app_id",
+    "appId",
+    "api_key",
+    "apiKey",
+    "writeKey",
+    "project_id",
+    "projectId",
+    "property_id",
+    "propertyId",
 ];
 /// Parameter names that carry an event name.
 const GENERIC_EVENT_PARAMS: &[&str] = &[
@@ -439,35 +568,90 @@ const GENERIC_EVENT_PARAMS: &[&str] = &[
     "ea",
     "action",
     "event_type",
+    "eventType",
+    "_e",
 ];
+/// Short names for the kind of hit (`e=pv`, a batch record's `type`): an event only when the
+/// value is a word of letters (no digits, so no timestamps, IDs or e-mails), and `type` only
+/// inside a body (in a query it is too often a content type).
+const GENERIC_KIND_PARAMS: &[&str] = &["e", "type"];
+/// Parameters whose value may hold a batch of its own (JSON, or base64 JSON): their records
+/// are read too.
+const GENERIC_NESTED: &[&str] = &["data", "d", "e", "payload", "events", "batch"];
+
+/// The name a flattened key has for the generic reader: the key itself, or the last segment of
+/// an item of an array of events (`events.0.event`, `batch.2.type`).
+fn generic_name(k: &str) -> &str {
+    let mut it = k.rsplitn(3, '.');
+    match (it.next(), it.next(), it.next()) {
+        (Some(name), Some(i), Some(_)) if i.bytes().all(|b| b.is_ascii_digit()) => name,
+        _ => k,
+    }
+}
+
+fn id_like(v: &str) -> bool {
+    (3..=64).contains(&v.len())
+        && v.bytes().any(|b| b.is_ascii_digit())
+        && v.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_.@".contains(&b))
+}
+
+fn event_like(v: &str) -> bool {
+    (2..=64).contains(&v.len())
+        && v.starts_with(|c: char| c.is_ascii_alphabetic())
+        && v.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"_ .:-$".contains(&b))
+}
+
+fn kind_like(v: &str) -> bool {
+    (2..=32).contains(&v.len()) && v.bytes().all(|b| b.is_ascii_alphabetic() || b == b'_')
+}
 
 /// What a request of a vendor no decoder knows says by its parameter names alone: the
 /// ID-shaped values of [`GENERIC_ID_PARAMS`] and the event-shaped values of
-/// [`GENERIC_EVENT_PARAMS`] (recorded with `decoder = generic`). `None` when neither is there.
+/// [`GENERIC_EVENT_PARAMS`] and [`GENERIC_KIND_PARAMS`], in the query, the body's records (a
+/// batch's events one by one) and the JSON or base64 JSON inside [`GENERIC_NESTED`] values
+/// (recorded with `decoder = generic`). `None` when neither is there.
 pub fn generic(r: &RequestView) -> Option<(Vec<String>, Vec<String>)> {
-    let id_like = |v: &str| {
-        (3..=64).contains(&v.len())
-            && v.bytes().any(|b| b.is_ascii_digit())
-            && v.bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b"-_.@".contains(&b))
-    };
-    let event_like = |v: &str| {
-        (2..=64).contains(&v.len())
-            && v.starts_with(|c: char| c.is_ascii_alphabetic())
-            && v.bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b"_ .:-".contains(&b))
-    };
+    let nested: Vec<request::Params> = r
+        .query
+        .iter()
+        .chain(r.body.iter().flatten())
+        .filter(|(k, v)| GENERIC_NESTED.contains(&k.as_str()) && v.len() >= 8)
+        .flat_map(|(_, v)| spec::inner_records(v))
+        .collect();
+    let query = r.query.iter().map(|kv| (kv, false));
+    let body = r.body.iter().chain(&nested).flatten().map(|kv| (kv, true));
     let mut ids = Vec::new();
     let mut events = Vec::new();
-    for (k, v) in r.query.iter().chain(r.body.iter().flatten()) {
-        if GENERIC_ID_PARAMS.contains(&k.as_str()) && id_like(v) && !ids.contains(v) {
-            ids.push(v.clone());
-        } else if GENERIC_EVENT_PARAMS.contains(&k.as_str()) && event_like(v) && !events.contains(v)
-        {
+    for ((k, v), in_body) in query.chain(body) {
+        let name = generic_name(k);
+        let event = (GENERIC_EVENT_PARAMS.contains(&name) && event_like(v))
+            || (GENERIC_KIND_PARAMS.contains(&name) && kind_like(v) && (in_body || name != "type"));
+        if GENERIC_ID_PARAMS.contains(&k.as_str()) && id_like(v) {
+            if !ids.contains(v) {
+                ids.push(v.clone());
+            }
+        } else if event && !events.contains(v) {
             events.push(v.clone());
         }
     }
     (!ids.is_empty() || !events.is_empty()).then_some((ids, events))
+}
+
+/// The decoder named `name` (as [`Decoder::name`] gives it).
+pub fn find(name: &str) -> Option<&'static dyn Decoder> {
+    REGISTRY.iter().copied().find(|d| d.name() == name)
+}
+
+/// The catalogue of collector protocols: every spec's endpoints on any host (path shape and
+/// what a request must carry), with the spec that names them, in matching order.
+pub fn catalogue() -> Vec<(&'static spec::Spec, &'static spec::Endpoint)> {
+    REGISTRY
+        .iter()
+        .filter_map(|d| d.spec())
+        .flat_map(|s| s.protocols().map(move |e| (s, e)))
+        .collect()
 }
 
 /// The first decoder that recognises `r`, with its name.
@@ -511,6 +695,16 @@ mod snippet_tests {
         );
         assert!(calls("fbq('init', 'unterminated", "fbq").is_empty());
         assert_eq!(assigned("var o={ti:\"5123456\", q:1}", "ti"), ["5123456"]);
+        // A quoted literal is taken whole (Snowplow's app ID is often the site's domain); one
+        // with spaces is no ID.
+        assert_eq!(
+            assigned(
+                "newTracker('sp', 'https://c.example', { appId: \"shop.example\" })",
+                "appId"
+            ),
+            ["shop.example"]
+        );
+        assert!(assigned("var o={ti:'a b'}", "ti").is_empty());
         assert_eq!(
             assigned(
                 "window._linkedin_partner_id = \"1234567\";",
@@ -648,6 +842,45 @@ mod tests {
         ))
         .unwrap();
         assert!(!known.unrecognised);
+    }
+
+    /// Every protocol of the catalogue names its vendor wherever it is hosted: on a subdomain
+    /// of the site (first party) and on a host of another domain (self-hosted), with nothing but
+    /// the path its pattern describes and what it must carry.
+    #[test]
+    fn every_protocol_names_its_vendor_wherever_it_is_hosted() {
+        let cat = catalogue();
+        assert!(cat.len() >= 30, "{} protocols", cat.len());
+        for (s, e) in cat {
+            let path = if let Some(x) = e.path.strip_prefix('*') {
+                format!("/pc{x}")
+            } else if let Some(x) = e.path.strip_suffix('$') {
+                format!("/pc7{x}")
+            } else if e.path.ends_with('/') || e.path.is_empty() {
+                format!("{}pc7", e.path.trim_end_matches('/').to_string() + "/")
+            } else {
+                e.path.to_string()
+            };
+            let query: Vec<String> = e
+                .needs
+                .iter()
+                .chain(s.requires)
+                .map(|n| match (n.split_once('='), n.split_once('^')) {
+                    (Some((k, v)), _) => format!("{k}={v}"),
+                    (_, Some((k, p))) => format!("{k}={p}pc7"),
+                    _ => format!("{n}=pc7"),
+                })
+                .map(|kv| kv.replace('@', "%40"))
+                .collect();
+            for host in ["collector.shop.example", "t.own-collector.example"] {
+                let url = format!("https://{host}{path}?{}", query.join("&"));
+                let r = testutil::req("GET", &url, None, None);
+                let parties = crate::analyze::party::Parties::new("shop.example", None);
+                let view = RequestView::new(&r, &parties).unwrap();
+                let got = decode(&view).map(|(n, d)| (n, d.tracker));
+                assert_eq!(got, Some((s.name, s.tracker)), "{url}");
+            }
+        }
     }
 
     /// UET's page-hide beacon (`/actionp/0`, sent when the tab is hidden; its shape as

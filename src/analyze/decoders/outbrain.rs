@@ -2,7 +2,7 @@
 //! `tr.outbrain.com/unifiedPixel?marketerId=<id>,<id>&name=<event>&dl=<page>`.
 
 use super::claim;
-use super::spec::{Spec, at};
+use super::spec::{NONE, Spec, at};
 use crate::analyze::Field;
 
 /// The Outbrain decoder.
@@ -23,6 +23,7 @@ pub static OUTBRAIN: Spec = Spec {
     fields: &[("dl", Field::PageUrl), ("ref", Field::Referrer)],
     id_cookies: &[],
     extra: None,
+    ..NONE
 };
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 //! `url`, `urlref`, `screen` (`<w>x<h>|<avail w>x<avail h>|<depth>`) and `u` (`pid=<visitor>`).
 
 use super::claim;
-use super::spec::{Spec, at};
+use super::spec::{NONE, Spec, at};
 use crate::analyze::Field;
 
 /// The Parse.ly decoder.
@@ -32,6 +32,7 @@ pub static PARSELY: Spec = Spec {
     ],
     id_cookies: &["_parsely_visitor", "_parsely_session"],
     extra: None,
+    ..NONE
 };
 
 #[cfg(test)]

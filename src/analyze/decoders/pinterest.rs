@@ -36,6 +36,11 @@ impl Decoder for Pinterest {
         vec![d]
     }
 
+    /// The vendor's own domains (its hits there are `hosting = vendor`).
+    fn domains(&self) -> &'static [&'static str] {
+        &["pinterest.com", "pinimg.com"]
+    }
+
     /// Pinterest's unauthenticated visitor ID.
     fn id_cookies(&self) -> &'static [&'static str] {
         &["_pin_unauth"]

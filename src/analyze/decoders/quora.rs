@@ -2,7 +2,7 @@
 //! `q.quora.com/_/ad/<pixel>/pixel?tag=<event>` (`&i=gtm` from its GTM template, `&u=` the
 //! page URL).
 
-use super::spec::{Spec, at, segment};
+use super::spec::{NONE, Spec, at, segment};
 use super::{Decoded, claim};
 use crate::analyze::Field;
 use crate::analyze::request::RequestView;
@@ -22,6 +22,7 @@ pub static QUORA: Spec = Spec {
     fields: &[("u", Field::PageUrl)],
     id_cookies: &[],
     extra: Some(pixel),
+    ..NONE
 };
 
 /// The pixel in the path: `/_/ad/<pixel>/pixel`.

@@ -14,7 +14,8 @@ impl Decoder for Recorders {
     }
 
     /// The recorders' snippets: Hotjar's `_hjSettings={hjid:<site id>}`, Clarity's loader
-    /// call ending `"clarity", "script", "<project id>")`, FullStory's
+    /// call ending `"clarity", "script", "<project id>")` or clarity-js's
+    /// `clarity("start", {projectId: …})`, FullStory's
     /// `window['_fs_org'] = '<org id>'`.
     fn inline(&self, script: &str) -> Vec<Decoded> {
         if let Some(id) = assigned(script, "hjid").into_iter().next() {
@@ -37,12 +38,25 @@ impl Decoder for Recorders {
                 return vec![d];
             }
         }
+        // clarity-js from npm, started by the site's own code: `clarity("start", {projectId})`.
+        if script.contains("clarity(")
+            && let Some(id) = assigned(script, "projectId").into_iter().next()
+        {
+            let mut d = Decoded::new("Microsoft Clarity", "Microsoft", "analytics", Role::Loader);
+            d.id(id);
+            return vec![d];
+        }
         if let Some(id) = assigned(script, "_fs_org").into_iter().next() {
             let mut d = Decoded::new("FullStory", "FullStory", "analytics", Role::Loader);
             d.id(id);
             return vec![d];
         }
         Vec::new()
+    }
+
+    /// The vendor's own domains (its hits there are `hosting = vendor`).
+    fn domains(&self) -> &'static [&'static str] {
+        &["hotjar.com", "hotjar.io", "clarity.ms", "fullstory.com"]
     }
 
     /// Hotjar's visitor, Clarity's user and session IDs.
@@ -82,6 +96,11 @@ impl Decoder for Recorders {
             );
             if let Some(id) = r.path.strip_prefix("/tag/") {
                 d.id(id.trim_end_matches('/'));
+            }
+            // An upload's envelope (`e`, clarity-js `src/data/envelope.ts`): version,
+            // sequence, start, duration, then the project ID.
+            if !loader {
+                r.params("e.4").take(1).for_each(|v| d.id(v));
             }
             return Some(d);
         }
@@ -146,6 +165,21 @@ mod tests {
         ))
         .unwrap();
         assert_eq!(d.role, Role::Hit);
+        // An upload as clarity-js sends it once unpacked: its envelope first (the order of
+        // `envelope()` in clarity-js `src/data/envelope.ts`, npm clarity-js 0.8), the project
+        // ID fifth. The IDs are made up.
+        let upload = r#"{"e":["0.8.9",2,0,1520,"k1l2m3n4o5","1q2w3e","4r5t6y",1,0,0,1,"https://shop.example/"],"a":[[120,9,1920,1080]]}"#;
+        let d = decode(&req(
+            "POST",
+            "https://k.clarity.ms/collect",
+            Some(upload),
+            Some("application/json"),
+        ))
+        .unwrap();
+        assert_eq!(
+            (d.role, d.pixel_ids.clone()),
+            (Role::Hit, vec!["k1l2m3n4o5".to_string()])
+        );
         let d = decode(&req(
             "POST",
             "https://rs.fullstory.com/rec/bundle?OrgId=o-1ABC-na1&UserId=1&SessionId=2",
@@ -169,6 +203,10 @@ mod tests {
             (d.tracker, d.pixel_ids.clone()),
             ("Microsoft Clarity", vec!["k1l2m3n4o5".to_string()])
         );
+        // clarity-js bundled by the site and started by its own code (the `start` command of its
+        // queue, npm clarity-js `src/queue.ts`).
+        let npm = r#"clarity("start", { projectId: "k1l2m3n4o5", upload: "https://k.clarity.ms/collect", track: true });"#;
+        assert_eq!(Recorders.inline(npm).remove(0).pixel_ids, ["k1l2m3n4o5"]);
         let fs = "window['_fs_host'] = 'fullstory.com';\nwindow['_fs_org'] = 'o-1DEMO-na1';";
         assert_eq!(Recorders.inline(fs).remove(0).pixel_ids, ["o-1DEMO-na1"]);
     }

@@ -33,6 +33,11 @@ impl Decoder for Reddit {
         vec![d]
     }
 
+    /// The vendor's own domains (its hits there are `hosting = vendor`).
+    fn domains(&self) -> &'static [&'static str] {
+        &["reddit.com", "redditstatic.com"]
+    }
+
     /// Reddit's visitor ID.
     fn id_cookies(&self) -> &'static [&'static str] {
         &["_rdt_uuid"]

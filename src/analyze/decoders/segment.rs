@@ -5,12 +5,12 @@
 //! (or the call's `type`) the event; `context.page.*`, `context.userAgent`, `anonymousId`
 //! and `userId` the fields.
 
-use super::spec::{Spec, at, segment};
+use super::spec::{NONE, Spec, at, call as snippet, segment};
 use super::{Decoded, claim};
 use crate::analyze::Field;
 use crate::analyze::request::RequestView;
 
-const FIELDS: &[(&str, Field)] = &[
+pub(super) const FIELDS: &[(&str, Field)] = &[
     ("context.page.url", Field::PageUrl),
     ("context.page.referrer", Field::Referrer),
     ("context.page.title", Field::PageTitle),
@@ -26,7 +26,7 @@ const FIELDS: &[(&str, Field)] = &[
 ];
 
 /// The event (`track`'s name, else the call type) and the loader's write key.
-fn call(r: &RequestView, d: &mut Decoded) {
+pub(super) fn call(r: &RequestView, d: &mut Decoded) {
     if d.role == super::Role::Loader {
         if let Some(k) = segment(&r.path, 3) {
             d.id(k);
@@ -57,7 +57,9 @@ pub static SEGMENT: Spec = Spec {
     events: &[],
     fields: FIELDS,
     id_cookies: &["ajs_user_id"],
+    inline: &[snippet("analytics.load", "", 0)],
     extra: Some(call),
+    ..NONE
 };
 
 /// RudderStack's JavaScript SDK names itself in every event.
@@ -90,7 +92,9 @@ pub static RUDDERSTACK: Spec = Spec {
     events: &[],
     fields: FIELDS,
     id_cookies: &["rl_anonymous_id", "rl_user_id"],
+    inline: &[snippet("rudderanalytics.load", "", 0)],
     extra: Some(rudder),
+    ..NONE
 };
 
 #[cfg(test)]

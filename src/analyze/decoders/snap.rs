@@ -33,6 +33,11 @@ impl Decoder for Snap {
         vec![d]
     }
 
+    /// The vendor's own domains (its hits there are `hosting = vendor`).
+    fn domains(&self) -> &'static [&'static str] {
+        &["snapchat.com", "sc-static.net"]
+    }
+
     /// Snap's visitor ID.
     fn id_cookies(&self) -> &'static [&'static str] {
         &["_scid"]

@@ -2,7 +2,7 @@
 //! `trc.taboola.com/<account>/log/3/unip?en=<event>` (and `trc-events.taboola.com`), with
 //! `item-url` (the page), `ref` and `ui` (Taboola's user ID).
 
-use super::spec::{Spec, at, segment};
+use super::spec::{NONE, Spec, at, segment};
 use super::{Decoded, claim};
 use crate::analyze::Field;
 use crate::analyze::request::RequestView;
@@ -43,6 +43,7 @@ pub static TABOOLA: Spec = Spec {
     ],
     id_cookies: &["t_gid", "t_pt_gid"],
     extra: Some(account),
+    ..NONE
 };
 
 #[cfg(test)]

@@ -60,6 +60,11 @@ impl Decoder for TikTok {
         vec![d]
     }
 
+    /// The vendor's own domains (its hits there are `hosting = vendor`).
+    fn domains(&self) -> &'static [&'static str] {
+        &["tiktok.com", "tiktokw.us"]
+    }
+
     /// TikTok's browser ID and click ID.
     fn id_cookies(&self) -> &'static [&'static str] {
         &["_ttp", "_ttclid"]

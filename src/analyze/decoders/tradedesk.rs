@@ -3,7 +3,7 @@
 //! the older image tags `/track/pxl/`, `/track/evnt/`, `/track/conv/` with `ct=0:<tag>`;
 //! `match.adsrvr.org/track/cmf/…` is its cookie sync.
 
-use super::spec::{Spec, at};
+use super::spec::{NONE, Spec, at};
 use super::{Decoded, claim};
 use crate::analyze::Field;
 use crate::analyze::request::RequestView;
@@ -44,6 +44,7 @@ pub static TRADE_DESK: Spec = Spec {
     fields: &[("ref", Field::PageUrl), ("ttd_puid", Field::ExternalId)],
     id_cookies: &[],
     extra: Some(kind),
+    ..NONE
 };
 
 #[cfg(test)]

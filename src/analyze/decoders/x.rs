@@ -2,7 +2,7 @@
 //! `analytics.twitter.com`, `t.co` and `ads-api.x.com`/`ads-twitter.com` `/i/adsct` or
 //! `/1/i/adsct`, with `txn_id` (pixel), `events` (JSON list), `tw_document_href` (page).
 
-use super::{Claim, Decoded, Decoder, Role, claim, ids_of_calls, on};
+use super::{Claim, Decoded, Decoder, Role, calls, claim, ids_of_calls, on};
 use crate::analyze::Field;
 use crate::analyze::request::RequestView;
 
@@ -26,13 +26,24 @@ impl Decoder for X {
     /// The X pixel base code: `twq('config', '<pixel id>')` (`twq('init', …)` in the older
     /// universal website tag).
     fn inline(&self, script: &str) -> Vec<Decoded> {
-        let ids = ids_of_calls(script, "twq", &["config", "init"]);
+        let mut ids = ids_of_calls(script, "twq", &["config", "init"]);
+        // The older conversion tag: `twttr.conversion.trackPid('<pixel id>', {…})`.
+        let pids = calls(script, "twttr.conversion.trackPid").into_iter();
+        ids.extend(
+            pids.filter_map(|a| a.into_iter().next())
+                .filter(|i| !i.is_empty()),
+        );
         if ids.is_empty() {
             return Vec::new();
         }
         let mut d = Decoded::new("X Pixel", "X Corp", "ad", Role::Loader);
         ids.into_iter().for_each(|i| d.id(i));
         vec![d]
+    }
+
+    /// The vendor's own domains (its hits there are `hosting = vendor`).
+    fn domains(&self) -> &'static [&'static str] {
+        &["twitter.com", "ads-twitter.com", "t.co", "x.com"]
     }
 
     /// X's click ID.

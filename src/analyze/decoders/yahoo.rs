@@ -4,7 +4,7 @@
 //! and `ea` (its action).
 
 use super::claim;
-use super::spec::{Spec, at};
+use super::spec::{NONE, Spec, at};
 use crate::analyze::Field;
 
 /// The Yahoo dot decoder.
@@ -34,6 +34,7 @@ pub static YAHOO: Spec = Spec {
     ],
     id_cookies: &[],
     extra: None,
+    ..NONE
 };
 
 #[cfg(test)]

@@ -5,7 +5,7 @@ use crate::report::parquet::ColType;
 use crate::report::{Out, ReportError};
 
 /// Column order of `site_trackers.csv`.
-pub const SITE_TRACKERS_COLUMNS: [&str; 25] = [
+pub const SITE_TRACKERS_COLUMNS: [&str; 28] = [
     "rank",
     "site",
     "crawl",
@@ -31,12 +31,15 @@ pub const SITE_TRACKERS_COLUMNS: [&str; 25] = [
     "contexts",
     "channels",
     "storage_ids",
+    "hosting",
+    "id_source",
+    "event_source",
 ];
 
 /// Column types of `site_trackers.parquet`, in [`SITE_TRACKERS_COLUMNS`]'s order.
-const SITE_TRACKERS_TYPES: [ColType; 25] = per_site_types![
+const SITE_TRACKERS_TYPES: [ColType; 28] = per_site_types![
     Text, Text, Text, Text, Bool, Bool, Text, Text, Text, Int, Bool, Text, Bool, Bool, Bool, Text,
-    Text, Text, Text
+    Text, Text, Text, Text, Text, Text
 ];
 
 const SPEC: Spec = Spec {
@@ -57,34 +60,36 @@ impl Dataset for SiteTrackers {
             return Ok(());
         };
         for tr in &x.f.trackers {
-            out.row(
-                x.key().into_iter().chain([
-                    tr.tracker.as_str(),
-                    &tr.company,
-                    &tr.category,
-                    tr.tracker_reason().map_or("", |r| r.as_str()),
-                    bool_text(tr.loaded),
-                    bool_text(tr.fired),
-                    &join(&tr.pixel_ids),
-                    &join(&tr.events),
-                    &tr.fields_text(),
-                    &tr.requests.to_string(),
-                    bool_text(tr.first_party_proxy),
-                    &join(&tr.cookie_ids),
-                    bool_text(tr.pre_submit_capture()),
-                    bool_text(tr.fired_before_choice),
-                    bool_text(tr.fired_after_choice),
-                    &pages_text(&tr.pages),
-                    &tr.contexts
-                        .iter()
-                        .map(|c| c.as_str())
-                        .collect::<Vec<_>>()
-                        .join(" "),
-                    &tr.channels.iter().copied().collect::<Vec<_>>().join(" "),
-                    &join(&tr.storage_ids),
-                ]),
-            )?;
+            out.row(x.key().into_iter().chain([
+                tr.tracker.as_str(),
+                &tr.company,
+                &tr.category,
+                tr.tracker_reason().map_or("", |r| r.as_str()),
+                bool_text(tr.loaded),
+                bool_text(tr.fired),
+                &join(&tr.pixel_ids),
+                &join(&tr.events),
+                &tr.fields_text(),
+                &tr.requests.to_string(),
+                bool_text(tr.first_party_proxy),
+                &join(&tr.cookie_ids),
+                bool_text(tr.pre_submit_capture()),
+                bool_text(tr.fired_before_choice),
+                bool_text(tr.fired_after_choice),
+                &pages_text(&tr.pages),
+                &words(tr.contexts.iter().map(|c| c.as_str())),
+                &words(tr.channels.iter().copied()),
+                &join(&tr.storage_ids),
+                &words(tr.hosting.iter().map(|h| h.as_str())),
+                &words(tr.id_sources.iter().map(|x| x.as_str())),
+                &words(tr.event_sources.iter().map(|x| x.as_str())),
+            ]))?;
         }
         Ok(())
     }
+}
+
+/// Names separated by spaces, in the set's order.
+fn words<'a>(names: impl Iterator<Item = &'a str>) -> String {
+    names.collect::<Vec<_>>().join(" ")
 }
