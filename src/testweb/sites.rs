@@ -1196,7 +1196,14 @@ pub const SITES: &[Site] = &[
         false,
         hostile::MANGLED_TEXT,
     ),
-    page("huge-urls.test", 0, &[Tracker::Ga4], false, false, hostile::HUGE_URLS),
+    page(
+        "huge-urls.test",
+        0,
+        &[Tracker::Ga4],
+        false,
+        false,
+        hostile::HUGE_URLS,
+    ),
     // Workers, a WebSocket recorder, an EventSource and a ping (see super::channels).
     page("workers.test", 45, &[], true, false, super::channels::PAGE),
     page("invented.test", 46, &[], true, false, INVENTED),
