@@ -845,7 +845,116 @@ pub struct RawVisit {
     pub link_candidates: Option<u32>,
 }
 
+/// The longest URL, header value or note a capture keeps, in bytes. A page can make its URL,
+/// a pixel's URL or a header megabytes long (Chromium takes 2 MB URLs), and a whole URL
+/// repeats in every request's document URL and `Referer`: one page would add tens of
+/// megabytes to the store and requests.csv. Identifiers and the values analysis searches
+/// for sit far inside the first 64 KiB.
+pub const VALUE_CAP: usize = 64 * 1024;
+
+/// What ends a value cut at [`VALUE_CAP`], before the value's whole length in bytes
+/// (`…[cut by pixelcensus: 1945612 bytes]`).
+pub const CUT_MARK: &str = "…[cut by pixelcensus: ";
+
+/// Cuts `s` to [`VALUE_CAP`] bytes (at a character boundary) followed by [`CUT_MARK`] and its
+/// whole length; true when it was cut.
+pub fn cap_text(s: &mut String) -> bool {
+    if s.len() <= VALUE_CAP || is_cut(s) {
+        return false;
+    }
+    let whole = s.len();
+    let mut end = VALUE_CAP;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    s.truncate(end);
+    s.push_str(CUT_MARK);
+    s.push_str(&whole.to_string());
+    s.push_str(" bytes]");
+    true
+}
+
+/// True for a value [`cap_text`] already cut (a merge records loaded visits again).
+fn is_cut(s: &str) -> bool {
+    s.len() <= VALUE_CAP + CUT_MARK.len() + 32
+        && s.ends_with(" bytes]")
+        && s.rfind(CUT_MARK).is_some_and(|i| i <= VALUE_CAP)
+}
+
+/// Chromium's initiator JSON with each long string in it cut ([`cap_text`]), still JSON.
+fn cap_initiator(json: &mut String) -> usize {
+    fn walk(v: &mut serde_json::Value) -> usize {
+        match v {
+            serde_json::Value::String(s) => usize::from(cap_text(s)),
+            serde_json::Value::Array(a) => a.iter_mut().map(walk).sum(),
+            serde_json::Value::Object(o) => o.values_mut().map(walk).sum(),
+            _ => 0,
+        }
+    }
+    // Room for the one cut URL the short form keeps.
+    let room = VALUE_CAP + 256;
+    if json.len() <= room {
+        return 0;
+    }
+    let Ok(mut v) = serde_json::from_str::<serde_json::Value>(json) else {
+        return usize::from(cap_text(json));
+    };
+    let mut n = walk(&mut v);
+    if v.to_string().len() > room {
+        // A stack of many frames: its type and first URL are what is read.
+        let keep = |k: &str| v.get(k).cloned().unwrap_or(serde_json::Value::Null);
+        v = serde_json::json!({"type": keep("type"), "url": keep("url"), "cut": true});
+        n = n.max(1);
+    }
+    *json = v.to_string();
+    n
+}
+
 impl RawVisit {
+    /// Cuts every URL, header (name and value), document URL, initiator, failure text, action
+    /// and note of the visit to [`VALUE_CAP`] ([`cap_text`]): the capture boundary, so the
+    /// store, the datasets and a merge all see the cut value. Bodies are kept whole (they are
+    /// evidence byte for byte; storage items and messages have caps of their own). Returns
+    /// how many values were cut.
+    pub fn cap_values(&mut self) -> usize {
+        let mut n = 0;
+        let mut cap = |s: &mut String| n += usize::from(cap_text(s));
+        cap(&mut self.start_url);
+        self.final_url.iter_mut().for_each(&mut cap);
+        self.redirect_chain.iter_mut().for_each(&mut cap);
+        self.error.iter_mut().for_each(&mut cap);
+        self.actions.iter_mut().for_each(&mut cap);
+        for p in &mut self.pages {
+            cap(&mut p.url);
+            p.final_url.iter_mut().for_each(&mut cap);
+            p.link_text.iter_mut().for_each(&mut cap);
+            p.error.iter_mut().for_each(&mut cap);
+        }
+        for f in &mut self.collector_failures {
+            cap(&mut f.error);
+        }
+        for c in &mut self.cookies {
+            cap(&mut c.name);
+            cap(&mut c.value);
+            cap(&mut c.domain);
+            cap(&mut c.path);
+        }
+        let mut initiators = 0;
+        for r in &mut self.requests {
+            cap(&mut r.url);
+            cap(&mut r.method);
+            cap(&mut r.frame_url);
+            for (k, v) in r.headers.iter_mut().chain(r.response_headers.iter_mut()) {
+                cap(k);
+                cap(v);
+            }
+            r.failure.iter_mut().for_each(&mut cap);
+            r.mime_type.iter_mut().for_each(&mut cap);
+            initiators += cap_initiator(&mut r.initiator);
+        }
+        n + initiators
+    }
+
     /// What each WebSocket carried from the page: the payloads of its sent messages, one per
     /// line, by the connection's [`RawRequest::seq`] — what analysis reads as the socket's
     /// body and requests.csv shows as it.
@@ -940,6 +1049,43 @@ impl ConsentRecord {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Megabyte URLs, headers and initiators are cut to VALUE_CAP with the cut said; short
+    /// ones, bodies and multibyte text at the boundary stay valid.
+    #[test]
+    fn long_values_are_cut_and_say_so() {
+        let mut v = crate::store::tests::visit("huge.example", Outcome::Ok);
+        let long = format!("https://huge.example/?q={}", "é".repeat(1_000_000));
+        v.final_url = Some(long.clone());
+        let mut r = v.requests[0].clone();
+        r.url = long.clone();
+        r.frame_url = long.clone();
+        r.headers = vec![
+            ("Referer".into(), long.clone()),
+            ("Accept".into(), "*/*".into()),
+        ];
+        r.initiator = serde_json::json!({"type": "script", "url": long}).to_string();
+        r.body = Some(vec![b'x'; 200_000]);
+        v.requests.push(r);
+        assert_eq!(v.cap_values(), 5);
+        let fin = v.final_url.as_deref().unwrap();
+        assert!(fin.len() <= VALUE_CAP + 40, "{}", fin.len());
+        assert!(
+            fin.ends_with(&format!("{CUT_MARK}{} bytes]", long.len())),
+            "{}",
+            &fin[fin.len() - 60..]
+        );
+        let r = v.requests.last().unwrap();
+        assert_eq!(r.headers[1].1, "*/*");
+        assert_eq!(
+            r.body.as_ref().unwrap().len(),
+            200_000,
+            "bodies are kept whole"
+        );
+        let init: serde_json::Value = serde_json::from_str(&r.initiator).expect("still JSON");
+        assert!(init["url"].as_str().unwrap().contains(CUT_MARK));
+        assert_eq!(v.cap_values(), 0, "a cut value is not cut again");
+    }
 
     #[test]
     fn steps_and_resource_types_round_trip_by_name() {

@@ -7,8 +7,9 @@
 //! - anything else → plain text, one domain or URL per line, ranked by position.
 //!
 //! Blank lines and `#` comments are ignored; a UTF-8 BOM and CRLF line ends are accepted.
-//! Names are lower-cased, internationalised names become punycode, schemes, paths and ports
-//! are stripped. Duplicates keep their best rank.
+//! Names are lower-cased, internationalised names become punycode, schemes, paths and the
+//! default ports (443, 80) are stripped; any other port makes the line malformed (it cannot
+//! be kept: a site is visited at `https://host/`). Duplicates keep their best rank.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -360,10 +361,23 @@ pub fn normalise_host(raw: &str) -> Result<String, String> {
     let host_port = host_port.rsplit('@').next().unwrap_or(""); // drop userinfo
     let host = match host_port.rsplit_once(':') {
         Some((h, port)) if port.chars().all(|c| c.is_ascii_digit()) => {
-            if !port.parse::<u32>().is_ok_and(|p| (1..=65535).contains(&p)) {
+            let n = port.parse::<u32>().ok();
+            if !n.is_some_and(|p| (1..=65535).contains(&p)) {
                 return Err(format!(
                     "`{}`: port {} is not between 1 and 65535",
                     excerpt(raw),
+                    excerpt(port)
+                ));
+            }
+            // A site is visited at https://host/ (then http://host/): the default ports are
+            // what it is visited on; any other would be silently dropped, so it is refused.
+            if !matches!(n, Some(443 | 80)) {
+                return Err(format!(
+                    "`{}`: port {} cannot be kept (a site is visited at https://{}/, then http://{}/, on the default ports); list the site without `:{}`",
+                    excerpt(raw),
+                    excerpt(port),
+                    excerpt(h),
+                    excerpt(h),
                     excerpt(port)
                 ));
             }
@@ -546,12 +560,23 @@ mod tests {
         assert!(e.contains("line 2"), "{e}");
     }
 
+    /// A port other than the default ones would be dropped and another server visited: the
+    /// line is refused, named, with what to do.
+    #[test]
+    fn a_port_is_refused_with_its_line() {
+        let e = parse("1,example.com\n2,example.org:8080\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("line 2"), "{e}");
+        assert!(e.contains("port 8080 cannot be kept"), "{e}");
+        assert!(e.contains("--skip-bad-lines"), "{e}");
+    }
+
     #[test]
     fn crux_keeps_buckets_and_strips_scheme() {
-        let l = parse(
-            "origin,rank\nhttps://www.example.com,1000\nhttp://news.example.org:8080,10000\n",
-        )
-        .unwrap();
+        let l =
+            parse("origin,rank\nhttps://www.example.com,1000\nhttp://news.example.org:80,10000\n")
+                .unwrap();
         assert_eq!(l.format, ListFormat::Crux);
         assert_eq!(l.targets[0].domain, "www.example.com");
         assert!(l.targets[0].rank_is_bucket);
@@ -678,7 +703,14 @@ mod tests {
                 .contains("port 99999")
         );
         assert!(normalise_host("example.org:0").is_err());
-        assert_eq!(normalise_host("example.org:8443").unwrap(), "example.org");
+        // The default ports are what a site is visited on; another port cannot be kept.
+        assert_eq!(normalise_host("example.org:443").unwrap(), "example.org");
+        assert_eq!(
+            normalise_host("http://example.org:80/x").unwrap(),
+            "example.org"
+        );
+        let e = normalise_host("example.org:8443").unwrap_err();
+        assert!(e.contains("port 8443 cannot be kept"), "{e}");
         let long = format!("1,{}", "a".repeat(1_000_000));
         let err = parse(&long).unwrap_err().to_string();
         assert!(err.len() < 400, "{} bytes of message", err.len());

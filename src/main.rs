@@ -803,6 +803,7 @@ fn report_cmd(dir: &Path, rules: &[PathBuf], all_requests: bool, quiet: bool) ->
     let start = std::time::Instant::now();
     if store.counts()?.total == 0 && store.prescan_counts()?.0 > 0 {
         // A prescan-only folder: its files, no empty crawl datasets.
+        let _turn = pixelcensus::store::ReportLock::acquire(dir)?;
         let name = CrawlMeta::read(&store)?
             .name
             .unwrap_or_else(|| report::crawl_name(dir));

@@ -202,6 +202,27 @@ pub fn identity_keys(
     ]
 }
 
+/// The consent modes a shard was crawled in: those of its sites, or for a shard that drew no
+/// site of the list (a small list split many ways), the `--consent` it was started with.
+fn crawl_modes(store: &Store, meta: &CrawlMeta) -> Result<Vec<ConsentMode>, MergeError> {
+    let modes = store.modes()?;
+    if !modes.is_empty() {
+        return Ok(modes);
+    }
+    let asked = meta
+        .options
+        .as_ref()
+        .map(|o| o.consent.as_str())
+        .unwrap_or("");
+    let mut modes: Vec<ConsentMode> = if asked == "all" {
+        ConsentMode::ALL.to_vec()
+    } else {
+        ConsentMode::parse(asked).into_iter().collect()
+    };
+    modes.sort();
+    Ok(modes)
+}
+
 /// `0.3.1` → `0.3` (before 1.0 the minor version is the major one), `2.1.0` → `2`.
 fn major_version(v: &str) -> String {
     let mut parts = v.split('.');
@@ -285,7 +306,11 @@ pub fn merge(
     let mut keys = Vec::new();
     for s in &shards {
         let secret = s.store.meta("crawl_secret")?;
-        keys.push(identity_keys(&s.meta, secret.as_deref(), &s.store.modes()?));
+        keys.push(identity_keys(
+            &s.meta,
+            secret.as_deref(),
+            &crawl_modes(&s.store, &s.meta)?,
+        ));
     }
     for (i, k) in keys.iter().enumerate().skip(1) {
         for ((key, va), (_, vb)) in keys[0].iter().zip(k) {
@@ -514,6 +539,38 @@ mod tests {
         // A shard (like a whole crawl) lists its own bucket in name order too, not in the
         // order its list gave.
         assert_eq!(names(&dirs[1]), ["a.example", "z.example"]);
+    }
+
+    /// A shard that drew no site of the list (three sites split four ways) merges with the
+    /// others: its consent modes are the ones it was started with, not "none found".
+    #[test]
+    fn a_shard_without_sites_merges() {
+        let root = tempfile::tempdir().unwrap();
+        let r = root.path();
+        let s1 = shard(r, 1, 2, &["a.example", "b.example"], |_| {});
+        let s2 = shard(r, 2, 2, &[], |_| {});
+        let out = r.join("merged");
+        let m = merge(&[s1, s2.clone()], &out, &MergeOptions::default(), |_, _| {}).unwrap();
+        assert_eq!((m.targets, m.visits), (2, 2));
+        assert_eq!(m.shards.len(), 2);
+        // An empty shard started with another --consent is still refused, saying which.
+        let other = r.join("other");
+        let s2b = shard(&other, 2, 2, &[], |m| {
+            m.options.as_mut().unwrap().consent = "accept".into()
+        });
+        let s1 = r.join("shard1");
+        let e = merge(
+            &[s1, s2b],
+            &r.join("m2"),
+            &MergeOptions::default(),
+            |_, _| {},
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.contains("the consent modes differs (none vs accept)"),
+            "{e}"
+        );
     }
 
     /// The names of the keys whose values differ.

@@ -306,6 +306,7 @@ pub async fn visit(
         p.ev.final_url = Some(p.start_url.clone());
     }
     let mut failures = p.cols.into_failures();
+    failures.append(&mut p.ev.failures);
     let dropped = p.ev.net.frames_dropped();
     if dropped > 0 {
         failures.push(crate::capture::CollectorFailure {
@@ -357,7 +358,7 @@ pub async fn visit(
         pg.env = ev.envs.remove(&pg.page);
     }
     let (requests, frames) = ev.net.finish(ev.main_frame.as_deref());
-    Ok(RawVisit {
+    let mut v = RawVisit {
         domain: target.domain.clone(),
         outcome: c.outcome,
         http_status: c.http_status,
@@ -379,7 +380,21 @@ pub async fn visit(
         walled_at_first: ev.walled_at_first,
         pages,
         link_candidates: p.link_candidates,
-    })
+    };
+    // The capture boundary: megabyte URLs and headers are cut here, and the visit says so.
+    let cut = v.cap_values();
+    if cut > 0 {
+        let note = format!(
+            "{cut} URLs, headers or notes longer than {} KiB were cut (each ends `{}N bytes]`)",
+            crate::capture::VALUE_CAP / 1024,
+            crate::capture::CUT_MARK
+        );
+        v.error = Some(match v.error.take() {
+            Some(e) => format!("{e}; {note}"),
+            None => note,
+        });
+    }
+    Ok(v)
 }
 
 /// The visit's steps: navigate, answer or note the banner, behave, close popups, leave, read
@@ -673,7 +688,7 @@ async fn navigate_link(
         match s
             .timed(
                 "waiting for the page",
-                s.client().execute(
+                s.execute(
                     "return !window.__pcLeaving && document.readyState === 'complete';",
                     vec![],
                 ),
@@ -716,7 +731,7 @@ async fn behave(
     }
     ev.step = Step::Interact;
     let look = match s
-        .timed("looking at the page", s.client().execute(look_js(), vec![]))
+        .timed("looking at the page", s.execute(look_js(), vec![]))
         .await
     {
         Ok(v) => v,
@@ -951,7 +966,7 @@ async fn script_says_yes(
     js: &str,
     r: &Value,
 ) -> Result<bool, BrowserError> {
-    match s.timed(what, s.client().execute(js, vec![r.clone()])).await {
+    match s.timed(what, s.execute(js, vec![r.clone()])).await {
         Ok(v) => Ok(v == Value::Bool(true)),
         Err(e) if e.is_lost() => Err(e),
         Err(_) => Ok(false),
@@ -1036,7 +1051,7 @@ async fn wait_loaded(s: &Session, budget: Duration) -> Result<(), BrowserError> 
         match s
             .timed(
                 "waiting for the page",
-                s.client().execute("return document.readyState", vec![]),
+                s.execute("return document.readyState", vec![]),
             )
             .await
         {

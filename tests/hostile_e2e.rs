@@ -365,3 +365,132 @@ async fn twelve_browsers_recycled_after_every_site_are_told_apart() {
     }
     web.stop();
 }
+
+/// Text a page controls, broken (lone surrogates, NUL) or megabytes long, costs nothing of
+/// what the page says (issue #43): the links with broken texts still lead to internal pages,
+/// no page's facts are missing without a recorded collector failure, every URL and header
+/// is cut to 64 KiB in the store and in requests.csv (the cut said), and the page with a
+/// megabyte URL has its final URL.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn broken_and_huge_text_loses_nothing_and_is_capped() {
+    use pixelcensus::capture::{CUT_MARK, VALUE_CAP};
+    require_browser();
+    let _one = BROWSERS.lock().await;
+    let web = web().await;
+    let dir = tempfile::tempdir().unwrap();
+    let list = write_list(
+        dir.path(),
+        "text.txt",
+        "mangled-text.test\nhuge-urls.test\n",
+    );
+    let out = dir.path().join("crawl");
+    let o = run(crawl_args(&web, &list, &out)).await;
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v = visits(&out);
+    let capped = |s: &str| s.len() <= VALUE_CAP + CUT_MARK.len() + 32;
+
+    // Broken text: the front page's three links are candidates, two are followed (the
+    // default --pages 3), and every page's facts were read, the broken characters as U+FFFD.
+    let m = &v["mangled-text.test"];
+    assert_eq!(m.outcome, Outcome::Ok, "{:?}", m.error);
+    assert!(
+        m.collector_failures.is_empty(),
+        "{:?}",
+        m.collector_failures
+    );
+    assert_eq!(m.link_candidates, Some(3), "{:?}", m.error);
+    let internal: Vec<&str> = m.pages[1..].iter().map(|p| p.url.as_str()).collect();
+    assert_eq!(internal.len(), 2, "{internal:?}");
+    assert!(
+        internal.iter().all(|u| u.contains("/recipes/")),
+        "{internal:?}"
+    );
+    for p in &m.pages {
+        let env = p
+            .env
+            .as_ref()
+            .unwrap_or_else(|| panic!("page {}: no facts", p.page));
+        assert!(env.title.contains('\u{FFFD}'), "{:?}", env.title);
+        assert!(!env.title.contains('\0'));
+        assert!(p.final_url.is_some(), "page {}", p.page);
+    }
+    let title = &m.pages[0].env.as_ref().unwrap().title;
+    assert!(title.starts_with("Menu \u{FFFD} of the day"), "{title}");
+    assert!(title.ends_with("\u{FFFD}\u{FFFD}"), "{title}");
+
+    // Megabyte URLs and headers: cut in the capture, the cut said, the page's facts there.
+    let h = &v["huge-urls.test"];
+    assert_eq!(h.outcome, Outcome::Ok, "{:?}", h.error);
+    let fin = h.final_url.as_deref().expect("a final URL");
+    assert!(
+        fin.starts_with("https://huge-urls.test/?state=sss"),
+        "{}",
+        &fin[..60.min(fin.len())]
+    );
+    assert!(
+        capped(fin) && fin.contains(CUT_MARK),
+        "final URL of {} bytes",
+        fin.len()
+    );
+    assert!(
+        h.error.as_deref().unwrap_or("").contains("were cut"),
+        "{:?}",
+        h.error
+    );
+    assert!(h.pages[0].env.is_some());
+    for p in &h.pages {
+        assert!(capped(&p.url));
+        assert!(
+            p.final_url.as_deref().is_some_and(capped),
+            "page {}",
+            p.page
+        );
+        // The link of 1.9 MB is refused by the server (414): that page did not load.
+        assert!(
+            p.outcome != Outcome::Ok
+                || p.env.is_some()
+                || h.collector_failures.iter().any(|f| f.collector == "page"),
+            "page {}: facts missing and no failure recorded",
+            p.page
+        );
+    }
+    let pixel = h
+        .requests
+        .iter()
+        .find(|r| r.url.contains("/pixel.gif?blob="))
+        .expect("the megabyte pixel is captured");
+    assert!(pixel.url.contains(CUT_MARK), "{} bytes", pixel.url.len());
+    let echo = h
+        .requests
+        .iter()
+        .find(|r| r.url.ends_with("/echo-header.gif"))
+        .expect("the echoed header's request");
+    let x_echo = echo
+        .response_headers
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case("x-echo"))
+        .map(|(_, v)| v.as_str())
+        .unwrap_or("");
+    assert!(
+        x_echo.starts_with("eee") && x_echo.contains(CUT_MARK),
+        "{} bytes",
+        x_echo.len()
+    );
+    for r in v.values().flat_map(|x| &x.requests) {
+        assert!(capped(&r.url) && capped(&r.frame_url), "{}", r.url.len());
+        for (k, val) in r.headers.iter().chain(&r.response_headers) {
+            assert!(capped(k) && capped(val), "{k}: {} bytes", val.len());
+        }
+    }
+    // Nowhere does a page make a file grow by megabytes per request.
+    let store_bytes = std::fs::metadata(out.join(pixelcensus::store::STORE_FILE))
+        .unwrap()
+        .len();
+    let csv_bytes = std::fs::metadata(out.join("requests.csv")).unwrap().len();
+    eprintln!(
+        "huge-urls and mangled-text: store {store_bytes} bytes, requests.csv {csv_bytes} bytes"
+    );
+    assert!(store_bytes < 8_000_000, "store of {store_bytes} bytes");
+    assert!(csv_bytes < 4_000_000, "requests.csv of {csv_bytes} bytes");
+    web.stop();
+}

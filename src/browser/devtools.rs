@@ -481,7 +481,7 @@ async fn run(
         tokio::select! {
             m = ws.next() => match m {
                 Some(Ok(Message::Text(t))) => {
-                    if let Ok(v) = serde_json::from_str::<Value>(t.as_str()) {
+                    if let Ok(v) = serde_json::from_str::<Value>(&super::text::safe_json(t.as_str())) {
                         on_message(v, &out, &shared, &next_id);
                     }
                 }

@@ -12,6 +12,7 @@ pub mod perflog;
 pub mod procs;
 pub mod session;
 pub mod snapshot;
+pub mod text;
 
 use std::path::PathBuf;
 use std::time::Duration;

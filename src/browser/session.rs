@@ -516,6 +516,19 @@ impl Session {
         &self.client
     }
 
+    /// Runs a WebDriver script (a function body) in the page; its answer comes back with
+    /// lone surrogates and NUL replaced by U+FFFD ([`super::text::safe_script`]), so text a
+    /// page controls cannot make the answer unreadable.
+    pub async fn execute(
+        &self,
+        body: &str,
+        args: Vec<Value>,
+    ) -> Result<Value, fantoccini::error::CmdError> {
+        self.client
+            .execute(&super::text::safe_script(body), args)
+            .await
+    }
+
     /// Runs a WebDriver future under the per-command timeout.
     pub async fn timed<T, F>(&self, what: &str, fut: F) -> Result<T, BrowserError>
     where
@@ -699,7 +712,7 @@ impl Session {
                 let Some(msg) = e.get("message").and_then(Value::as_str) else {
                     continue;
                 };
-                let Ok(mut m) = serde_json::from_str::<Value>(msg) else {
+                let Ok(mut m) = serde_json::from_str::<Value>(&super::text::safe_json(msg)) else {
                     continue;
                 };
                 let inner = m.get_mut("message").map(Value::take).unwrap_or(Value::Null);

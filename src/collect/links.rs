@@ -216,7 +216,7 @@ impl Collector for Links {
             .await?
             .to_string();
         let v = s
-            .timed("reading the links", s.client().execute(LINKS_JS, vec![]))
+            .timed("reading the links", s.execute(LINKS_JS, vec![]))
             .await?;
         let links = v.as_array().map(Vec::as_slice).unwrap_or_default();
         ev.links = Some(candidates(&page, links));

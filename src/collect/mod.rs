@@ -83,9 +83,22 @@ pub struct Evidence {
     pub envs: std::collections::BTreeMap<u32, crate::capture::PageEnv>,
     /// What the visitor (and collectors acting on the page) did, in order.
     pub actions: Vec<String>,
+    /// Failures a collector recorded without giving up the rest of the visit (one page's
+    /// facts that could not be read; the next page's may be).
+    pub failures: Vec<CollectorFailure>,
 }
 
 impl Evidence {
+    /// Records a failure of `collector` at `hook` that does not end its part of the visit.
+    pub fn failed(&mut self, collector: &str, hook: Hook, error: String) {
+        tracing::info!(collector, hook = hook.as_str(), %error, "collector failed on this page");
+        self.failures.push(CollectorFailure {
+            collector: collector.to_string(),
+            hook,
+            error,
+        });
+    }
+
     /// Records a storage item unless it was already seen with this value.
     pub fn storage_item(&mut self, it: RawStorage) {
         let k = (it.origin.clone(), it.area, it.key.clone());
@@ -118,6 +131,7 @@ impl Evidence {
             page_url: None,
             envs: Default::default(),
             actions: Vec::new(),
+            failures: Vec::new(),
         }
     }
 }

@@ -21,7 +21,7 @@
 use super::{Collector, Ctx, Evidence};
 use crate::browser::BrowserError;
 use crate::browser::session::Session;
-use crate::capture::{PageEnv, WallKind};
+use crate::capture::{Hook, PageEnv, WallKind};
 use serde_json::{Value, json};
 
 /// Names the bot wall the document shows (`cloudflare`, …), `loading` while the document
@@ -67,7 +67,7 @@ impl Collector for Page {
             .session
             .timed(
                 "looking for a bot wall",
-                cx.session.client().execute(WALL_JS, vec![]),
+                cx.session.execute(WALL_JS, vec![]),
             )
             .await
         {
@@ -86,15 +86,35 @@ impl Collector for Page {
         // (one script call for both).
         let read = cx
             .session
-            .timed(
-                "reading the page",
-                cx.session.client().execute(ENV_JS, vec![]),
-            )
+            .timed("reading the page", cx.session.execute(ENV_JS, vec![]))
             .await;
+        // Never silently without facts: what could not be read is a recorded failure.
         let (url, env) = match read {
-            Ok(v) => parse_env(&v),
+            Ok(v) => {
+                let (url, env) = parse_env(&v);
+                if env.is_none() {
+                    let shown = v.get("url").and_then(Value::as_str).unwrap_or("nothing");
+                    ev.failed(
+                        self.name(),
+                        Hook::AfterDwell,
+                        format!(
+                            "page {}: no facts read, the tab shows {}",
+                            ev.page,
+                            shown.chars().take(200).collect::<String>()
+                        ),
+                    );
+                }
+                (url, env)
+            }
             Err(e) if e.is_lost() => return Err(e),
-            Err(_) => (current_url(cx.session).await, None),
+            Err(e) => {
+                ev.failed(
+                    self.name(),
+                    Hook::AfterDwell,
+                    format!("page {}: reading the page: {e}", ev.page),
+                );
+                (current_url(cx.session).await, None)
+            }
         };
         if let Some(env) = env {
             ev.envs.insert(ev.page, env);

@@ -515,10 +515,7 @@ struct PageState {
 
 async fn read_state(s: &Session) -> Result<PageState, BrowserError> {
     let v = match s
-        .timed(
-            "reading consent state",
-            s.client().execute(STATE_JS, vec![]),
-        )
+        .timed("reading consent state", s.execute(STATE_JS, vec![]))
         .await
     {
         Ok(v) => v,
@@ -662,7 +659,7 @@ pub async fn choose(
                 match s
                     .timed(
                         "answering the banner",
-                        s.client().execute(
+                        s.execute(
                             "if (window.__pcConsentCommand) window.__pcConsentCommand(arguments[0]);",
                             vec![json!(cmd)],
                         ),

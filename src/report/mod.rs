@@ -34,6 +34,16 @@ pub enum ReportError {
         /// The error.
         source: std::io::Error,
     },
+    /// The disk filled while writing a file: which file, and what the report had written.
+    #[error(
+        "writing {path}: no space left on the device ({taken}); the unfinished files were removed and the previous datasets kept: free space, then run `pixelcensus report` on the folder again"
+    )]
+    DiskFull {
+        /// The file whose write failed.
+        path: PathBuf,
+        /// What the files being written took when the disk filled.
+        taken: String,
+    },
     /// Reading a dataset back failed (compare).
     #[error("reading {path}: {reason}; run `pixelcensus report` on that crawl first")]
     Read {
@@ -102,7 +112,7 @@ pub const OTHER_FILES: [&str; 2] = ["manifest.json", "report.html"];
 /// its Parquet copy for the datasets that have one.
 pub struct Out {
     w: csv::Writer<std::fs::File>,
-    tmp: PathBuf,
+    tmp: TmpFile,
     path: PathBuf,
     rows: u64,
     parquet: Option<parquet::ParquetOut>,
@@ -111,12 +121,9 @@ pub struct Out {
 impl Out {
     fn create(dir: &Path, name: &str, header: &[&str]) -> Result<Out, ReportError> {
         let path = dir.join(name);
-        let tmp = tmp(&path);
-        let err = |e: csv::Error| ReportError::Write {
-            path: path.clone(),
-            source: e.into(),
-        };
-        let mut w = csv::Writer::from_path(&tmp).map_err(err)?;
+        let tmp = TmpFile::new(&path);
+        let err = |e: csv::Error| write_error(&path, csv_io(e));
+        let mut w = csv::Writer::from_path(&tmp.0).map_err(err)?;
         w.write_record(header).map_err(err)?;
         Ok(Out {
             w,
@@ -160,18 +167,12 @@ impl Out {
         for cell in rec {
             self.w
                 .write_field(cells::neutralise(cell.as_ref()))
-                .map_err(|e| ReportError::Write {
-                    path: self.path.clone(),
-                    source: e.into(),
-                })?;
+                .map_err(|e| write_error(&self.path, csv_io(e)))?;
         }
         self.rows += 1;
         self.w
             .write_record(None::<&[u8]>)
-            .map_err(|e| ReportError::Write {
-                path: self.path.clone(),
-                source: e.into(),
-            })
+            .map_err(|e| write_error(&self.path, csv_io(e)))
     }
 
     /// Flushes the file (and its Parquet copy) and renames it into place.
@@ -179,29 +180,95 @@ impl Out {
         if let Some(p) = self.parquet.take() {
             p.finish()?;
         }
-        self.w.flush().map_err(|source| ReportError::Write {
-            path: self.path.clone(),
-            source,
-        })?;
+        self.w
+            .flush()
+            .map_err(|source| write_error(&self.path, source))?;
         drop(self.w);
-        std::fs::rename(&self.tmp, &self.path).map_err(|source| ReportError::Write {
-            path: self.path.clone(),
-            source,
-        })
+        self.tmp.rename(&self.path)
     }
 }
 
 /// Writes a whole file atomically.
 pub(crate) fn write_file(path: &Path, bytes: &[u8]) -> Result<(), ReportError> {
-    let t = tmp(path);
-    std::fs::write(&t, bytes).map_err(|source| ReportError::Write {
+    let t = TmpFile::new(path);
+    std::fs::write(&t.0, bytes).map_err(|source| write_error(path, source))?;
+    t.rename(path)
+}
+
+/// A file being written under its temporary name (`sites.csv.tmp`): renamed into place, or
+/// removed when dropped first (a failed report leaves no `*.tmp` behind).
+pub(crate) struct TmpFile(pub(crate) PathBuf);
+
+impl TmpFile {
+    /// The temporary name of `path`.
+    pub(crate) fn new(path: &Path) -> TmpFile {
+        TmpFile(tmp(path))
+    }
+
+    /// Renames the finished file into place as `path`.
+    pub(crate) fn rename(self, path: &Path) -> Result<(), ReportError> {
+        let r = std::fs::rename(&self.0, path).map_err(|source| write_error(path, source));
+        if r.is_ok() {
+            std::mem::forget(self);
+        }
+        r
+    }
+}
+
+impl Drop for TmpFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+/// The I/O error inside a CSV error (its OS error kept, so a full disk is recognised).
+fn csv_io(e: csv::Error) -> std::io::Error {
+    match e.into_kind() {
+        csv::ErrorKind::Io(io) => io,
+        other => std::io::Error::other(format!("{other:?}")),
+    }
+}
+
+/// The error for a failed write of `path`. A full disk names the file whose write failed
+/// and what the report's files being written (`*.tmp` beside it) took by then, largest
+/// first: the file that filled the disk is seldom the one whose write failed.
+pub(crate) fn write_error(path: &Path, source: std::io::Error) -> ReportError {
+    let full = source.raw_os_error() == Some(libc::ENOSPC)
+        || source.kind() == std::io::ErrorKind::StorageFull
+        || source.to_string().contains("No space left");
+    if !full {
+        return ReportError::Write {
+            path: path.to_owned(),
+            source,
+        };
+    }
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let mut tmps: Vec<(u64, String)> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let name = name.strip_suffix(".tmp")?.to_string();
+            Some((e.metadata().ok()?.len(), name))
+        })
+        .collect();
+    tmps.sort_by(|a, b| b.cmp(a));
+    let mb = |b: u64| format!("{:.1} MB", b as f64 / 1e6);
+    let total: u64 = tmps.iter().map(|t| t.0).sum();
+    let largest: Vec<String> = tmps
+        .iter()
+        .take(3)
+        .map(|(b, n)| format!("{n} {}", mb(*b)))
+        .collect();
+    ReportError::DiskFull {
         path: path.to_owned(),
-        source,
-    })?;
-    std::fs::rename(&t, path).map_err(|source| ReportError::Write {
-        path: path.to_owned(),
-        source,
-    })
+        taken: format!(
+            "the files being written took {} by then: {}",
+            mb(total),
+            largest.join(", ")
+        ),
+    }
 }
 
 /// Per-tracker totals over the crawl, for prevalence.csv, fields.csv and report.html.
@@ -492,6 +559,8 @@ pub fn write_all(
     analyzer: &Analyzer,
     opts: &ReportOptions,
 ) -> Result<Written, ReportError> {
+    // One writer of a folder's datasets at a time (three `report`s at once take turns).
+    let _turn = crate::store::ReportLock::acquire(out)?;
     let mut sinks: Vec<(Box<dyn Dataset>, Out)> = Vec::new();
     for d in datasets::registry() {
         let spec = d.spec();

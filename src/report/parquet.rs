@@ -40,15 +40,19 @@ pub struct ParquetOut {
     schema: Arc<Schema>,
     builders: Vec<Builder>,
     pending: usize,
-    tmp: PathBuf,
+    tmp: super::TmpFile,
     path: PathBuf,
 }
 
-fn err(path: &Path, e: impl std::fmt::Display) -> ReportError {
-    ReportError::Write {
-        path: path.to_owned(),
-        source: std::io::Error::other(e.to_string()),
-    }
+fn err(path: &Path, e: impl Into<parquet::errors::ParquetError>) -> ReportError {
+    let source = match e.into() {
+        parquet::errors::ParquetError::External(e) => match e.downcast::<std::io::Error>() {
+            Ok(io) => *io,
+            Err(e) => std::io::Error::other(e.to_string()),
+        },
+        e => std::io::Error::other(e.to_string()),
+    };
+    super::write_error(path, source)
 }
 
 impl ParquetOut {
@@ -68,11 +72,9 @@ impl ParquetOut {
             })
             .collect();
         let schema = Arc::new(Schema::new(fields));
-        let tmp = super::tmp(&path);
-        let file = std::fs::File::create(&tmp).map_err(|source| ReportError::Write {
-            path: path.clone(),
-            source,
-        })?;
+        let tmp = super::TmpFile::new(&path);
+        let file =
+            std::fs::File::create(&tmp.0).map_err(|source| super::write_error(&path, source))?;
         let props = WriterProperties::builder()
             .set_compression(Compression::SNAPPY)
             .build();
@@ -144,10 +146,7 @@ impl ParquetOut {
         if let Some(w) = self.writer.take() {
             w.close().map_err(|e| err(&self.path, e))?;
         }
-        std::fs::rename(&self.tmp, &self.path).map_err(|source| ReportError::Write {
-            path: self.path.clone(),
-            source,
-        })
+        self.tmp.rename(&self.path)
     }
 }
 

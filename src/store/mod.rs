@@ -127,6 +127,59 @@ impl CrawlLock {
     }
 }
 
+/// The file a report holds while it writes a folder's datasets.
+pub const REPORT_LOCK_FILE: &str = "report.lock";
+
+/// Holds `<out>/report.lock` (flock, dropped by the kernel on death) while a process writes
+/// the folder's datasets, so two reports of one folder (`report` run twice, or beside a
+/// crawl's or merge's own) take turns instead of renaming each other's files away. Unlike
+/// [`CrawlLock`], it waits: a report ends in seconds to minutes.
+#[derive(Debug)]
+pub struct ReportLock {
+    _file: File,
+}
+
+impl ReportLock {
+    /// Takes the lock, waiting (with a message) while another process holds it.
+    pub fn acquire(dir: &Path) -> Result<ReportLock> {
+        use std::os::unix::io::AsRawFd;
+        let path = dir.join(REPORT_LOCK_FILE);
+        let mut file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .read(true)
+            .write(true)
+            .open(&path)
+            .map_err(|source| StoreError::Io {
+                what: "opening lock file",
+                path: path.clone(),
+                source,
+            })?;
+        // SAFETY: flock on a file descriptor we own.
+        let busy = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } != 0;
+        if busy {
+            let pid = std::fs::read_to_string(&path).unwrap_or_default();
+            tracing::warn!(
+                "{}: another report (pid {}) is writing this folder's datasets; waiting for it to finish",
+                dir.display(),
+                pid.trim()
+            );
+            // SAFETY: as above; blocks until the holder ends or dies.
+            let rc = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX) };
+            if rc != 0 {
+                return Err(StoreError::Io {
+                    what: "waiting for the report lock",
+                    path,
+                    source: std::io::Error::last_os_error(),
+                });
+            }
+        }
+        file.set_len(0).ok();
+        let _ = writeln!(file, "{}", std::process::id());
+        Ok(ReportLock { _file: file })
+    }
+}
+
 /// A target as held in the frontier.
 #[derive(Clone, Debug)]
 pub struct Claimed {

@@ -35,6 +35,8 @@ pub const HOSTS: &[&str] = &[
     "focus-flip.test",
     "formaction.test",
     "enter-hijack.test",
+    "mangled-text.test",
+    "huge-urls.test",
 ];
 
 /// The sites whose pages try to turn the visitor's search into another submission: every
@@ -310,3 +312,48 @@ document.querySelector('#search input').addEventListener('keydown', function (e)
   document.getElementById('newsletter').submit();
 });
 </script>"#;
+/// Text a page controls, broken the ways JavaScript's UTF-16 strings allow and UTF-8 does
+/// not: lone halves of surrogate pairs and NUL characters in the title, in the texts of the
+/// menu's links (the internal pages a visitor reaches), in a field's id and name, in a
+/// cookie and in Web Storage keys and values. None of it may cost the page its facts, its
+/// links or its internal pages.
+pub const MANGLED_TEXT: &str = r#"<nav id="menu"><a href="/recipes/soup">Soup</a></nav>
+<form id="contact" action="/never-submit?form=contact" method="post"><label>Email <input type="email" name="email"></label></form>
+<script>
+(function () {
+  var hi = String.fromCharCode(0xD83D), lo = String.fromCharCode(0xDE00), nul = String.fromCharCode(0);
+  document.title = 'Menu ' + hi + ' of the day' + nul + ' ' + lo + lo;
+  var menu = document.getElementById('menu');
+  menu.firstChild.textContent = 'Soup ' + lo + ' of ' + nul;
+  [['/recipes/bread', 'Br' + nul + 'ead ' + hi], ['/recipes/cake', hi + hi + 'Cake' + nul]].forEach(function (l) {
+    var a = document.createElement('a'); a.href = l[0]; a.textContent = l[1]; menu.appendChild(a);
+  });
+  var f = document.querySelector('input[name=email]'); f.id = 'mail' + hi; f.name = 'email' + nul + lo;
+  document.cookie = 'pc' + hi + 'id=v' + lo + nul + 'x; path=/';
+  try { localStorage.setItem('pref' + lo, 'dark' + nul + hi); sessionStorage.setItem('tab' + nul, hi + 'v'); } catch (e) {}
+})();
+</script>"#;
+
+/// The internal pages of [`MANGLED_TEXT`]'s site, whose titles are broken too.
+pub const MANGLED_INTERNAL: &str = r#"<script>
+document.title = 'Recipe ' + String.fromCharCode(0xDBFF) + String.fromCharCode(0) + ' card';
+</script>"#;
+
+/// Megabytes where a crawler expects a line: the page's own URL made 1.8 MB long, a pixel
+/// and a link whose URLs are 1.9 MB, a 200 KB request header, and a response header of
+/// 200 KB (the server's answer to `/echo-header.gif`). Each page request then names the
+/// megabyte document it came from.
+pub const HUGE_URLS: &str = r#"<nav><a href="/about/team">Team</a> <a id="long" href="/about/x">Long</a></nav>
+<script>
+(function () {
+  var mb = function (c, kb) { return new Array(kb * 1024 + 1).join(c); };
+  document.getElementById('long').href = '/about/long?k=' + mb('k', 1900);
+  history.replaceState(null, '', '/?state=' + mb('s', 1800));
+  new Image().src = '/pixel.gif?blob=' + mb('p', 1900);
+  new Image().src = '/echo-header.gif';
+  fetch('/api/collect', {method: 'POST', headers: {'X-Note': mb('h', 200)}, body: 'n=1'}).catch(function () {});
+})();
+</script>"#;
+
+/// The size of the response header `/echo-header.gif` answers with on [`HUGE_URLS`]'s site.
+pub const HUGE_RESPONSE_HEADER: usize = 200 * 1024;

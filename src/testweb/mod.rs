@@ -373,7 +373,9 @@ async fn serve_connection(
         }
         _ => {}
     }
-    let builder = hyper::server::conn::http1::Builder::new();
+    let mut builder = hyper::server::conn::http1::Builder::new();
+    // Requests of several megabytes (hostile::HUGE_URLS) are read, as some servers do.
+    builder.max_buf_size(8 * 1024 * 1024);
     if tls {
         let tls_stream = acceptor.accept(stream).await?;
         let svc = hyper::service::service_fn(move |req| handle(req, true, st.clone()));
@@ -629,6 +631,16 @@ fn route(host: &str, path_q: &str, method: &str, variant: u8, sec_gpc: bool) -> 
             return r;
         }
         ("adnet.test", _) => return respond(200, "image/gif", GIF),
+        ("huge-urls.test", "/pixel.gif") => return respond(200, "image/gif", GIF),
+        ("huge-urls.test", "/echo-header.gif") => {
+            let mut r = respond(200, "image/gif", GIF);
+            let echo = "e".repeat(hostile::HUGE_RESPONSE_HEADER);
+            r.headers_mut().insert(
+                "X-Echo",
+                hyper::header::HeaderValue::from_str(&echo).expect("ASCII"),
+            );
+            return r;
+        }
         (channels::TRACKER, channels::STREAM_PATH) => return channels::stream(),
         ("collect.recorder-demo.test", _) => return respond(204, "text/plain", ""),
         (

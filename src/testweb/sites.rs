@@ -670,6 +670,28 @@ pub const INTERNAL_PAGES: &[(&str, &str, &[Tracker], &str)] = &[
         &[Tracker::Other("pinterest", "2612345678901")],
         "",
     ),
+    // Hostile internal pages (super::hostile): broken titles, and pages reached through
+    // links with broken texts or megabyte URLs.
+    (
+        "mangled-text.test",
+        "/recipes/soup",
+        &[],
+        hostile::MANGLED_INTERNAL,
+    ),
+    (
+        "mangled-text.test",
+        "/recipes/bread",
+        &[],
+        hostile::MANGLED_INTERNAL,
+    ),
+    (
+        "mangled-text.test",
+        "/recipes/cake",
+        &[],
+        hostile::MANGLED_INTERNAL,
+    ),
+    ("huge-urls.test", "/about/team", &[], ""),
+    ("huge-urls.test", "/about/long", &[], ""),
 ];
 
 /// The internal page of `host` at `path`, if any.
@@ -1187,6 +1209,22 @@ pub const SITES: &[Site] = &[
         hostile::SOCKET_FLOOD,
     ),
     page("formula.test", 0, &[], false, false, hostile::FORMULA),
+    page(
+        "mangled-text.test",
+        0,
+        &[Tracker::Ga4],
+        false,
+        false,
+        hostile::MANGLED_TEXT,
+    ),
+    page(
+        "huge-urls.test",
+        0,
+        &[Tracker::Ga4],
+        false,
+        false,
+        hostile::HUGE_URLS,
+    ),
     page(
         "iframe-trap.test",
         0,
