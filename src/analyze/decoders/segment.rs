@@ -80,7 +80,12 @@ pub static RUDDERSTACK: Spec = Spec {
             "RudderStack",
             "analytics",
         ),
-        claim("api.rudderstack.com", "RudderStack", "RudderStack", "analytics"),
+        claim(
+            "api.rudderstack.com",
+            "RudderStack",
+            "RudderStack",
+            "analytics",
+        ),
     ],
     // The SDK's configuration, fetched with the write key (@rudderstack/analytics-js v3:
     // `api.rudderstack.com/sourceConfig/?p=npm&v=…&writeKey=…`).
