@@ -3,7 +3,9 @@
 //! or reads a crawl folder given as the argument, and prints per tracker the fields found of
 //! the fields its imitation sends (testweb::accuracy::SENT, written from the scripts), the
 //! fields reported that were not sent, and whether the pixel IDs are right; then every
-//! instance with a field missing or extra.
+//! instance with a field missing or extra; then the IDs inferred across the crawl
+//! (`id_source = inferred`): their precision, and their recall of the accounts only inference
+//! can find (testweb::sites::TAILBEAM_ACCOUNTS).
 //!
 //! `--real [FILE]` reads real captured requests instead (no browser; by default
 //! tests/data/real-requests.jsonl, see `testweb::real`) and prints per vendor named / account
@@ -100,8 +102,23 @@ fn main() {
             out
         }
     };
-    let m = accuracy::measure(&rows(&dir.join("site_trackers.csv")));
+    let trackers = rows(&dir.join("site_trackers.csv"));
+    let m = accuracy::measure(&trackers);
     print!("{}", accuracy::table(&m));
+    // IDs learned across the crawl (id_source = inferred), against the test web's truth.
+    let inf = accuracy::inferred_ids(&trackers);
+    println!(
+        "\ninferred IDs: precision {:.2} ({} of {} reported are right; target >= 0.95), recall {:.2} ({} of {} accounts only inference can find)",
+        inf.precision(),
+        inf.right,
+        inf.right + inf.wrong.len(),
+        inf.recall(),
+        inf.found,
+        inf.truth
+    );
+    for (site, tracker, id) in &inf.wrong {
+        println!("  wrong: {site} / {tracker}: {id}");
+    }
     let off: Vec<_> = m
         .iter()
         .filter(|x| !x.missing.is_empty() || !x.extra.is_empty() || !x.ids_right || !x.seen)

@@ -612,6 +612,22 @@ fn bench_analysis(n: usize) {
         total as f64 / secs / cores
     );
     drop((visits, found));
+    // The crawl-wide first pass (analyze::infer): every request URL with a query, every
+    // cookie and storage value, read from SQLite and learned from.
+    let start = Instant::now();
+    let mut learner = pixelcensus::analyze::infer::Learner::new();
+    store
+        .each_query_url(|site, visit, page, url| learner.request(site, visit, page, url))
+        .unwrap();
+    store
+        .each_visitor_value(|value| learner.visitor_value(value))
+        .unwrap();
+    let learned = learner.finish();
+    println!(
+        "  crawl-wide first pass (parameter roles): {:.2} s ({} account parameters)",
+        start.elapsed().as_secs_f64(),
+        learned.accounts().len()
+    );
     // The whole command: load from SQLite, analyse, write every CSV.
     let bin = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/release/pixelcensus");
     let start = Instant::now();

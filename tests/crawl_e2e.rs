@@ -352,6 +352,23 @@ async fn detection_on_the_test_web_is_exact() {
         ("generic", "generic"),
         "a vendor nothing knows: its ID and events from the generic reader"
     );
+    // A vendor nothing knows on three sites, with no ID-named parameter: its account on each
+    // site learned across the crawl (the same on every page of a site, different between
+    // sites), never its visitor's cookie, its session or its page view IDs.
+    for (site, account) in sites::TAILBEAM_ACCOUNTS {
+        let r = got[&(site.to_string(), "tailbeam.test".to_string())];
+        assert_eq!(
+            (r[ids].as_str(), r[col("id_source")].as_str()),
+            (account, "inferred"),
+            "{site}: the tail vendor's account"
+        );
+    }
+    let inferred =
+        pixelcensus::testweb::accuracy::inferred_ids(&common::rows(out, "site_trackers.csv"));
+    assert!(
+        inferred.precision() >= 0.95 && inferred.recall() == 1.0,
+        "inferred IDs: {inferred:?}"
+    );
     // Every field of every instance that fired, not only the visitor's values: exactly what
     // its imitation sends (testweb::accuracy::SENT, written from the scripts).
     let measured = pixelcensus::testweb::accuracy::measure(&common::rows(out, "site_trackers.csv"));

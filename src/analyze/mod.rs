@@ -10,6 +10,7 @@
 
 pub mod decoders;
 pub mod entities;
+pub mod infer;
 pub mod leaks;
 pub mod party;
 pub mod request;
@@ -130,6 +131,8 @@ pub struct RequestFinding {
     pub id_source: Option<Source>,
     /// Where its events came from (`None` when it names none).
     pub event_source: Option<Source>,
+    /// Pixel IDs were also inferred (beside the ones of `id_source`).
+    pub also_inferred: bool,
 }
 
 /// One tracker on one site.
@@ -272,7 +275,21 @@ impl Analyzer {
 
     /// Analyses one visit.
     pub fn visit(&self, v: &RawVisit, rank: u64) -> Findings {
-        analyze_visit_with(v, rank, self.rules.as_ref())
+        analyze_visit_with(v, rank, self.rules.as_ref(), &infer::Inferred::default())
+    }
+
+    /// Analyses visits in parallel across visits (rayon), keeping their order, with the
+    /// parameter roles `inferred` over their crawl.
+    pub fn visits_inferred(
+        &self,
+        visits: &[(u64, RawVisit)],
+        inferred: &infer::Inferred,
+    ) -> Vec<Findings> {
+        use rayon::prelude::*;
+        visits
+            .par_iter()
+            .map(|(rank, v)| analyze_visit_with(v, *rank, self.rules.as_ref(), inferred))
+            .collect()
     }
 
     /// Analyses visits in parallel across visits (rayon), keeping their order.
@@ -287,10 +304,20 @@ impl Analyzer {
 
 /// Analyses one visit without filter lists.
 pub fn analyze_visit(v: &RawVisit, rank: u64) -> Findings {
-    analyze_visit_with(v, rank, None)
+    analyze_visit_with(v, rank, None, &infer::Inferred::default())
 }
 
-fn analyze_visit_with(v: &RawVisit, rank: u64, rules: Option<&rules::Rules>) -> Findings {
+/// Analyses one visit with the parameter roles learned across its crawl ([`infer`]).
+pub fn analyze_visit_inferred(v: &RawVisit, rank: u64, inferred: &infer::Inferred) -> Findings {
+    analyze_visit_with(v, rank, None, inferred)
+}
+
+fn analyze_visit_with(
+    v: &RawVisit,
+    rank: u64,
+    rules: Option<&rules::Rules>,
+    inferred: &infer::Inferred,
+) -> Findings {
     let entities = Entities::get();
     let parties = Parties::new(&v.domain, v.final_url.as_deref());
     let matcher = visit_matcher(v, &parties);
@@ -356,6 +383,10 @@ fn analyze_visit_with(v: &RawVisit, rank: u64, rules: Option<&rules::Rules>) -> 
         // generic reader), and a hit when it carries something of the visitor or an event.
         if f.decoder.is_none() || f.unrecognised_endpoint {
             apply_generic(&mut f, &view);
+            // Account parameters learned across the crawl, for endpoints no decoder knows.
+            if !f.unrecognised_endpoint && third && !inferred.is_empty() {
+                apply_inferred(&mut f, &view, inferred);
+            }
         }
         requests.push(f);
     }
@@ -453,6 +484,7 @@ impl Base<'_> {
             },
             id_source: None,
             event_source: None,
+            also_inferred: false,
         }
     }
 }
@@ -564,6 +596,24 @@ fn apply_generic(f: &mut RequestFinding, view: &request::RequestView) {
     }
 }
 
+/// The account IDs the crawl-wide pass learned for this endpoint's parameters
+/// ([`infer::Inferred::account_ids`]), where the generic reader did not give them already.
+fn apply_inferred(f: &mut RequestFinding, view: &request::RequestView, inferred: &infer::Inferred) {
+    for i in inferred.account_ids(&view.site, &view.query) {
+        if !f.pixel_ids.contains(&i) {
+            f.pixel_ids.push(i);
+            f.decoder = f.decoder.or(Some("generic"));
+            f.id_source = match f.id_source {
+                None | Some(Source::Inferred) => Some(Source::Inferred),
+                Some(other) => {
+                    f.also_inferred = true;
+                    Some(other)
+                }
+            };
+        }
+    }
+}
+
 /// The requests' findings per tracker, sorted by name.
 fn site_trackers(requests: &[RequestFinding]) -> Vec<SiteTracker> {
     let mut by: BTreeMap<String, SiteTracker> = BTreeMap::new();
@@ -601,6 +651,9 @@ fn site_trackers(requests: &[RequestFinding]) -> Vec<SiteTracker> {
         t.channels.insert(f.channel);
         t.hosting.insert(f.hosting);
         t.id_sources.extend(f.id_source);
+        if f.also_inferred {
+            t.id_sources.insert(Source::Inferred);
+        }
         t.event_sources.extend(f.event_source);
     }
     for (name, hosting) in hit_hosting {
@@ -935,6 +988,61 @@ mod tests {
                 "track".to_string(),
                 "identify".to_string()
             ])
+        );
+    }
+
+    /// The account parameter the crawl-wide pass learned gives a pixel ID with `id_source =
+    /// inferred` on an endpoint no decoder knows, and only there (a decoded request with a
+    /// parameter of the same name is its decoder's).
+    #[test]
+    fn inferred_account_ids_for_unknown_endpoints() {
+        let mut l = infer::Learner::new();
+        for (site, k) in [("a.example", "tb-1234"), ("b.example", "tb-5678")] {
+            for page in 0..2 {
+                let u = format!("https://px.tailbeam.example/t?k={k}&pv=p{page}x9{site}");
+                l.request(site, 1, page, &u);
+            }
+        }
+        let t = l.finish();
+        let mut v = visit(None);
+        v.requests = vec![
+            at(
+                req(
+                    "GET",
+                    "https://px.tailbeam.example/t?k=tb-9999&pv=zz12",
+                    None,
+                    None,
+                ),
+                0,
+                1.0,
+            ),
+            at(
+                req(
+                    "GET",
+                    "https://www.facebook.com/tr/?id=1234567890123456&ev=PageView&k=tb-9999",
+                    None,
+                    None,
+                ),
+                1,
+                1.0,
+            ),
+        ];
+        let f = analyze_visit_inferred(&v, 1, &t);
+        let by: BTreeMap<&str, &SiteTracker> =
+            f.trackers.iter().map(|t| (t.tracker.as_str(), t)).collect();
+        let tb = by["tailbeam.example"];
+        assert_eq!(tb.pixel_ids, BTreeSet::from(["tb-9999".to_string()]));
+        assert_eq!(tb.id_sources, BTreeSet::from([Source::Inferred]));
+        let meta = by["Meta Pixel"];
+        assert_eq!(meta.id_sources, BTreeSet::from([Source::Decoder]));
+        assert!(!meta.pixel_ids.contains("tb-9999"));
+        // Without the first pass, nothing is inferred.
+        let plain = analyze_visit(&v, 1);
+        assert!(
+            plain
+                .trackers
+                .iter()
+                .all(|t| t.id_sources.is_empty() || !t.id_sources.contains(&Source::Inferred))
         );
     }
 

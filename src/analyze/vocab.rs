@@ -163,18 +163,27 @@ pub enum Source {
     Spec,
     /// The generic reader: ID- and event-shaped parameters of an endpoint no decoder knows.
     Generic,
+    /// Learned across the crawl (`analyze::infer`): a parameter of an endpoint no decoder
+    /// knows whose value is the same on every page of a site and different between sites.
+    Inferred,
 }
 
 impl Source {
     /// Every source, most specific first.
-    pub const ALL: [Source; 3] = [Source::Decoder, Source::Spec, Source::Generic];
+    pub const ALL: [Source; 4] = [
+        Source::Decoder,
+        Source::Spec,
+        Source::Generic,
+        Source::Inferred,
+    ];
 
-    /// The name in the datasets (`decoder`, `spec`, `generic`).
+    /// The name in the datasets (`decoder`, `spec`, `generic`, `inferred`).
     pub fn as_str(self) -> &'static str {
         match self {
             Source::Decoder => "decoder",
             Source::Spec => "spec",
             Source::Generic => "generic",
+            Source::Inferred => "inferred",
         }
     }
 

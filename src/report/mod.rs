@@ -393,6 +393,7 @@ pub struct ChoiceCounts {
 /// totals, the counts, and (beside a prescan) each site's trackers.
 struct Pass<'a> {
     analyzer: &'a Analyzer,
+    inferred: &'a crate::analyze::infer::Inferred,
     opts: &'a ReportOptions,
     crawl: &'a str,
     sinks: Vec<(Box<dyn Dataset>, Out)>,
@@ -412,6 +413,7 @@ impl Pass<'_> {
     ) -> Result<(), ReportError> {
         let Pass {
             analyzer,
+            inferred,
             opts,
             crawl,
             sinks,
@@ -421,7 +423,7 @@ impl Pass<'_> {
             browser,
         } = self;
         let (analyzer, opts, crawl, prescanned) = (*analyzer, *opts, *crawl, *prescanned);
-        let findings = analyzer.visits(visits);
+        let findings = analyzer.visits_inferred(visits, inferred);
         let mut next = visits.iter().zip(&findings);
         for (target, mode, id) in chunk {
             let visit = id.map(|_| {
@@ -572,8 +574,15 @@ pub fn write_all(
     }
     let meta = crate::store::meta::CrawlMeta::read(store)?;
     let crawl = meta.name.clone().unwrap_or_else(|| crawl_name(out));
+    // The crawl-wide first pass: parameter roles learned from how their values vary over
+    // every visit (analyze::infer), read by the per-visit analysis below.
+    let mut learner = crate::analyze::infer::Learner::new();
+    store.each_query_url(|site, visit, page, url| learner.request(site, visit, page, url))?;
+    store.each_visitor_value(|value| learner.visitor_value(value))?;
+    let inferred = learner.finish();
     let mut pass = Pass {
         analyzer,
+        inferred: &inferred,
         opts,
         crawl: &crawl,
         sinks,

@@ -747,6 +747,43 @@ impl Store {
             .map_err(self.sq())
     }
 
+    /// Every stored request URL with a query, with its listed site, visit and page (requests a
+    /// service worker answered left out), for the crawl-wide first pass of the analysis
+    /// (`analyze::infer`).
+    pub fn each_query_url(&self, mut url: impl FnMut(&str, i64, u32, &str)) -> Result<()> {
+        let mut st = self
+            .conn
+            .prepare(
+                "SELECT t.domain, r.visit_id, r.page, r.url FROM requests r
+                 JOIN visits v ON v.id = r.visit_id JOIN targets t ON t.id = v.target_id
+                 WHERE r.sw_response IS NULL AND instr(r.url, '?') > 0",
+            )
+            .map_err(self.sq())?;
+        let mut rows = st.query([]).map_err(self.sq())?;
+        while let Some(r) = rows.next().map_err(self.sq())? {
+            let site = r.get_ref(0).map_err(self.sq())?.as_str().unwrap_or("");
+            let visit: i64 = r.get(1).map_err(self.sq())?;
+            let page: i64 = r.get(2).map_err(self.sq())?;
+            let u = r.get_ref(3).map_err(self.sq())?.as_str().unwrap_or("");
+            url(site, visit, page as u32, u);
+        }
+        Ok(())
+    }
+
+    /// Every distinct cookie and storage value of every visit (for `analyze::infer`: a
+    /// parameter that carries one is a visitor's ID).
+    pub fn each_visitor_value(&self, mut visitor_value: impl FnMut(&str)) -> Result<()> {
+        let mut st = self
+            .conn
+            .prepare("SELECT value FROM cookies UNION SELECT value FROM storage")
+            .map_err(self.sq())?;
+        let mut rows = st.query([]).map_err(self.sq())?;
+        while let Some(r) = rows.next().map_err(self.sq())? {
+            visitor_value(r.get_ref(0).map_err(self.sq())?.as_str().unwrap_or(""));
+        }
+        Ok(())
+    }
+
     /// Reads one visit back in full.
     pub fn load_visit(&self, visit_id: i64) -> Result<StoredVisit> {
         let sq = self.sq();

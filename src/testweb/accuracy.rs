@@ -162,6 +162,8 @@ pub const SENT: &[Sent] = &[
         &["cookie_id", "screen", "storage_id"],
         false,
     ),
+    // sites::tailbeam!: its visitor in a cookie and its session in sessionStorage.
+    sent("tailbeam.test", &["cookie_id", "storage_id"], false),
     // sites::RECORDER (page: location.href) and channels::PAGE (url, ua).
     sent("recorder-demo.test", &["page_url"], false),
     // sites::COOKIE_SYNC: its own uid cookie back.
@@ -363,4 +365,78 @@ pub fn table(m: &[Measured]) -> String {
         format!("{:.1} %", 100.0 * found as f64 / sent.max(1) as f64)
     ));
     out
+}
+
+/// The IDs site_trackers.csv says were inferred (`id_source` has `inferred`), held to the
+/// truth: precision over every such ID reported (an ID of a row not in [`TRUTH`], or not among
+/// its IDs, is wrong), recall over the accounts only inference can find
+/// ([`sites::TAILBEAM_ACCOUNTS`]).
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct InferredIds {
+    /// Inferred IDs reported that are the truth's.
+    pub right: usize,
+    /// Inferred IDs reported that are not (site, tracker, ID).
+    pub wrong: Vec<(String, String, String)>,
+    /// Accounts only inference can find, found.
+    pub found: usize,
+    /// Accounts only inference can find.
+    pub truth: usize,
+}
+
+impl InferredIds {
+    /// Right of all reported (1 when none was reported).
+    pub fn precision(&self) -> f64 {
+        let n = self.right + self.wrong.len();
+        if n == 0 {
+            1.0
+        } else {
+            self.right as f64 / n as f64
+        }
+    }
+
+    /// Found of the truth's.
+    pub fn recall(&self) -> f64 {
+        self.found as f64 / self.truth.max(1) as f64
+    }
+}
+
+/// Measures the inferred IDs of site_trackers.csv's rows (mode `none`) against the truth.
+pub fn inferred_ids(rows: &[BTreeMap<String, String>]) -> InferredIds {
+    let mut m = InferredIds::default();
+    let rows: Vec<_> = rows
+        .iter()
+        .filter(|r| r.get("consent_mode").is_none_or(|x| x == "none"))
+        .collect();
+    for r in &rows {
+        if !r["id_source"].split(' ').any(|s| s == "inferred") {
+            continue;
+        }
+        let truth: BTreeSet<&str> = TRUTH
+            .iter()
+            .filter(|e| e.site == r["site"] && e.tracker == r["tracker"])
+            .flat_map(|e| e.ids.iter().copied())
+            .collect();
+        for id in r["pixel_ids"].split(';').filter(|i| !i.is_empty()) {
+            if truth.contains(id) {
+                m.right += 1;
+            } else {
+                m.wrong
+                    .push((r["site"].clone(), r["tracker"].clone(), id.to_string()));
+            }
+        }
+    }
+    let crawled: BTreeSet<&str> = rows.iter().map(|r| r["site"].as_str()).collect();
+    for (site, account) in sites::TAILBEAM_ACCOUNTS {
+        if !crawled.contains(site) {
+            continue;
+        }
+        m.truth += 1;
+        m.found += usize::from(rows.iter().any(|r| {
+            r["site"] == site
+                && r["tracker"] == "tailbeam.test"
+                && r["id_source"].split(' ').any(|s| s == "inferred")
+                && r["pixel_ids"].split(';').any(|i| i == account)
+        }));
+    }
+    m
 }

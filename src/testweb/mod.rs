@@ -244,6 +244,7 @@ const TRACKER_HOSTS: &[&str] = &[
     "collect.recorder-demo.test",
     "collect.nv-metrics.test",
     "collect.qx-insights.test",
+    "px.tailbeam.test",
     "stats.selfhosted-analytics.test",
     "cdn-static.test",
     "static.ads-twitter.com",
@@ -646,6 +647,7 @@ fn route(host: &str, path_q: &str, method: &str, variant: u8, sec_gpc: bool) -> 
         (
             "collect.nv-metrics.test"
             | "collect.qx-insights.test"
+            | "px.tailbeam.test"
             | "stats.selfhosted-analytics.test",
             _,
         ) => {

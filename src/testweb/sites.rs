@@ -646,8 +646,58 @@ const ARTICLE_FRONT: &str = concat!(
     decoy_links!()
 );
 
+/// A vendor nothing knows on several sites (`px.tailbeam.test`, issue 39): its account ID `k`
+/// is in no ID-named parameter, so only the crawl-wide inference finds it (the same on every
+/// page of a site, different between sites). Decoys: the visitor's ID `vid` (a first-party
+/// cookie), the session `s` (sessionStorage), a page view ID `pv` (new each page), a random
+/// `n` per request, the script's version `v`, the time `ts`.
+macro_rules! tailbeam {
+    ($account:literal) => {
+        concat!(
+            r#"<script>
+(function () {
+  var T = 'https://px.tailbeam.test/t/', K = '"#,
+            $account,
+            r#"';
+  function rnd() { return Math.random().toString(36).slice(2, 10); }
+  var m = document.cookie.match('(?:^|; )_tb_vid=([^;]*)'), vid = m ? m[1] : null;
+  if (!vid) { vid = 'tbv' + rnd() + '7'; document.cookie = '_tb_vid=' + vid + '; path=/; max-age=31536000'; }
+  var s = sessionStorage.getItem('tb_sid') || ('tbs' + rnd() + '3'); sessionStorage.setItem('tb_sid', s);
+  var pv = 'pv' + rnd() + '5';
+  new Image().src = T + 'hit?k=' + K + '&vid=' + vid + '&s=' + s + '&pv=' + pv + '&v=2.4.1&ts=' + Date.now() + '&n=' + rnd() + '1';
+  fetch(T + 'ping?k=' + K + '&pv=' + pv + '&n=' + rnd() + '2&ts=' + Date.now(), {mode: 'no-cors'});
+})();
+</script>"#
+        )
+    };
+}
+
+/// The tail vendor's account on each of its sites (`tailbeam!`), the truth inference is held to.
+pub const TAILBEAM_ACCOUNTS: [(&str, &str); 3] = [
+    ("tail-news.test", "tb4471k"),
+    ("tail-shop.test", "tb9902q"),
+    ("tail-blog.test", "tb1185z"),
+];
+
+/// tail-news.test's front page: the tail vendor, and two sections' stories (two internal
+/// pages with it too).
+const TAIL_NEWS_FRONT: &str = concat!(
+    r#"<nav><a href="/world/harbour-reopens">Harbour reopens</a> <a href="/sport/final-score">Final score</a></nav>"#,
+    tailbeam!("tb4471k")
+);
+const TAIL_NEWS_PAGE: &str = tailbeam!("tb4471k");
+/// tail-shop.test's front page: the tail vendor and one product page with it too.
+const TAIL_SHOP_FRONT: &str = concat!(
+    r#"<nav><a href="/products/kettle">Kettle</a></nav>"#,
+    tailbeam!("tb9902q")
+);
+const TAIL_SHOP_PAGE: &str = tailbeam!("tb9902q");
+/// tail-blog.test: the tail vendor on its only page (its account found by what the other
+/// sites taught).
+const TAIL_BLOG: &str = tailbeam!("tb1185z");
+
 /// The internal pages of the test web: host, path, trackers, extra HTML. Their trackers are
-/// on no front page.
+/// on no front page (but the tail vendor's).
 pub const INTERNAL_PAGES: &[(&str, &str, &[Tracker], &str)] = &[
     // A product page with a purchase-intent pixel.
     (
@@ -692,6 +742,15 @@ pub const INTERNAL_PAGES: &[(&str, &str, &[Tracker], &str)] = &[
     ),
     ("huge-urls.test", "/about/team", &[], ""),
     ("huge-urls.test", "/about/long", &[], ""),
+    // The tail vendor's sites' internal pages.
+    (
+        "tail-news.test",
+        "/world/harbour-reopens",
+        &[],
+        TAIL_NEWS_PAGE,
+    ),
+    ("tail-news.test", "/sport/final-score", &[], TAIL_NEWS_PAGE),
+    ("tail-shop.test", "/products/kettle", &[], TAIL_SHOP_PAGE),
 ];
 
 /// The internal page of `host` at `path`, if any.
@@ -1270,6 +1329,10 @@ pub const SITES: &[Site] = &[
     page("b2b-saas.test", 49, B2B, true, false, ""),
     // Collectors of the site's own and its owner's (issue 39).
     page("protocols.test", 50, &[], false, false, PROTOCOLS),
+    // A vendor nothing knows on three sites, its account found only by inference (issue 39).
+    page("tail-news.test", 51, &[], false, false, TAIL_NEWS_FRONT),
+    page("tail-shop.test", 52, &[], false, false, TAIL_SHOP_FRONT),
+    page("tail-blog.test", 53, &[], false, false, TAIL_BLOG),
     page("www.redirect.test", 0, &[Tracker::Meta], false, false, ""),
     page("elsewhere.test", 0, &[Tracker::Ga4], false, false, ""),
 ];
@@ -1759,6 +1822,11 @@ pub const TRUTH: &[Expect] = &[
     // A second one, by its storage-kept and dotted-cookie IDs (no ID parameter, no typed
     // value).
     e("invented.test", "qx-insights.test", &[], true, &[]),
+    // A vendor nothing knows on three sites: its account ID only by inference (the same on
+    // every page of a site, different between sites).
+    e("tail-news.test", "tailbeam.test", &["tb4471k"], true, &[]),
+    e("tail-shop.test", "tailbeam.test", &["tb9902q"], true, &[]),
+    e("tail-blog.test", "tailbeam.test", &["tb1185z"], true, &[]),
     // Vendors decoded from real requests (issue 11). On a site with a search box every
     // tracker that is sent the page URL gets the search term with the results page's URL.
     e(
