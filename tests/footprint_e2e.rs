@@ -240,7 +240,8 @@ async fn a_crawl_killed_with_sigkill_leaves_no_browser_behind() {
     child.wait().unwrap();
     let start = Instant::now();
     let mut left = processes_naming(dir.path());
-    while !left.is_empty() && start.elapsed() < Duration::from_secs(5) {
+    // Generous bounds: a loaded machine ends 20 processes slowly; they normally go in < 1 s.
+    while !left.is_empty() && start.elapsed() < Duration::from_secs(30) {
         tokio::time::sleep(Duration::from_millis(100)).await;
         left = processes_naming(dir.path());
     }
@@ -252,16 +253,16 @@ async fn a_crawl_killed_with_sigkill_leaves_no_browser_behind() {
     );
     assert!(
         left.is_empty(),
-        "still running 5 s after kill -9: {left:#?}"
+        "still running 30 s after kill -9: {left:#?}"
     );
     let mut folders: Vec<_> = std::fs::read_dir(&tmp).unwrap().flatten().collect();
-    while !folders.is_empty() && start.elapsed() < Duration::from_secs(5) {
+    while !folders.is_empty() && start.elapsed() < Duration::from_secs(30) {
         tokio::time::sleep(Duration::from_millis(100)).await;
         folders = std::fs::read_dir(&tmp).unwrap().flatten().collect();
     }
     assert!(
         folders.is_empty(),
-        "left in TMPDIR 5 s after kill -9: {folders:?}"
+        "left in TMPDIR 30 s after kill -9: {folders:?}"
     );
 }
 

@@ -165,9 +165,10 @@ fn socket_link(root: &Path) -> std::path::PathBuf {
 /// Ends a run's browsers: kills every process of the run folder `root`, removes it and its
 /// socket link.
 pub fn remove_run(root: &Path) {
-    // Killed processes may still write for a moment (SIGKILL is delivered asynchronously):
-    // again until the folder is gone, for two seconds at most.
-    for _ in 0..20 {
+    // Killed processes may still write for a moment (SIGKILL is delivered asynchronously,
+    // and a loaded machine takes its time to end 20 processes): again until the folder is
+    // gone, for thirty seconds at most.
+    for _ in 0..300 {
         kill_under(root);
         let _ = std::fs::remove_dir_all(root);
         if std::fs::symlink_metadata(root).is_err() {
