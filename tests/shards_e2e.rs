@@ -45,7 +45,8 @@ fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
             let name = p.file_name().unwrap().to_string_lossy().into_owned();
             (name, std::fs::read(&p).unwrap())
         })
-        .filter(|(n, _)| !n.starts_with("crawl."))
+        // The store and the folder's lock files (which name the process holding them).
+        .filter(|(n, _)| !n.starts_with("crawl.") && !n.ends_with(".lock"))
         .collect();
     v.sort();
     v
