@@ -392,8 +392,6 @@ pub struct ChoiceCounts {
 /// What the one pass over the store builds as it goes: the datasets' writers, the crawl
 /// totals, the counts, and (beside a prescan) each site's trackers.
 struct Pass<'a> {
-    analyzer: &'a Analyzer,
-    inferred: &'a crate::analyze::infer::Inferred,
     opts: &'a ReportOptions,
     crawl: &'a str,
     sinks: Vec<(Box<dyn Dataset>, Out)>,
@@ -404,16 +402,15 @@ struct Pass<'a> {
 }
 
 impl Pass<'_> {
-    /// One chunk of targets and their loaded visits: analysed in parallel, then each target
-    /// handed to every dataset and added to the totals.
+    /// One chunk of targets, their loaded visits and what the analysis found in each: each
+    /// target handed to every dataset and added to the totals.
     fn chunk(
         &mut self,
         chunk: &[(crate::list::Target, ConsentMode, Option<i64>)],
         visits: &[(u64, RawVisit)],
+        findings: &[crate::analyze::Findings],
     ) -> Result<(), ReportError> {
         let Pass {
-            analyzer,
-            inferred,
             opts,
             crawl,
             sinks,
@@ -422,9 +419,8 @@ impl Pass<'_> {
             prescanned,
             browser,
         } = self;
-        let (analyzer, opts, crawl, prescanned) = (*analyzer, *opts, *crawl, *prescanned);
-        let findings = analyzer.visits_inferred(visits, inferred);
-        let mut next = visits.iter().zip(&findings);
+        let (opts, crawl, prescanned) = (*opts, *crawl, *prescanned);
+        let mut next = visits.iter().zip(findings);
         for (target, mode, id) in chunk {
             let visit = id.map(|_| {
                 let ((_, v), f) = next.next().expect("one visit per visited target");
@@ -574,15 +570,7 @@ pub fn write_all(
     }
     let meta = crate::store::meta::CrawlMeta::read(store)?;
     let crawl = meta.name.clone().unwrap_or_else(|| crawl_name(out));
-    // The crawl-wide first pass: parameter roles learned from how their values vary over
-    // every visit (analyze::infer), read by the per-visit analysis below.
-    let mut learner = crate::analyze::infer::Learner::new();
-    store.each_query_url(|site, visit, page, url| learner.request(site, visit, page, url))?;
-    store.each_visitor_value(|value| learner.visitor_value(value))?;
-    let inferred = learner.finish();
     let mut pass = Pass {
-        analyzer,
-        inferred: &inferred,
         opts,
         crawl: &crawl,
         sinks,
@@ -598,31 +586,58 @@ pub fn write_all(
         browser: BTreeMap::new(),
     };
     let targets = store.targets()?;
-    // A second connection reads the next chunk of visits on its own thread while this one
-    // analyses and writes the current chunk: load, analysis and writing overlap.
+    // Three stages at once, each on its own thread: a second connection loads chunks of
+    // visits, the analysis reads each chunk in parallel, and this thread writes the datasets.
+    // The loader starts while this thread makes the crawl-wide first pass, which the analysis
+    // waits for.
     let reader = store.reader()?;
     std::thread::scope(|scope| -> Result<(), ReportError> {
-        let (tx, rx) = std::sync::mpsc::sync_channel(1);
+        let (tx, loaded) = std::sync::mpsc::sync_channel(2);
         let loader = scope.spawn(move || {
             for chunk in targets.chunks(256) {
-                let loaded: Result<Vec<_>, ReportError> = chunk
+                let visits: Result<Vec<_>, ReportError> = chunk
                     .iter()
                     .filter_map(|(t, _, id)| id.map(|id| (t.rank, id)))
                     .map(|(rank, id)| Ok((rank, reader.load_visit(id)?.visit)))
                     .collect();
-                let failed = loaded.is_err();
-                if tx.send((chunk.to_vec(), loaded)).is_err() || failed {
+                let failed = visits.is_err();
+                if tx.send((chunk.to_vec(), visits)).is_err() || failed {
                     break;
                 }
             }
         });
-        for (chunk, visits) in rx {
-            pass.chunk(&chunk, &visits?)?;
+        let inferred = first_pass(store)?;
+        let (tx, analysed) = std::sync::mpsc::sync_channel(1);
+        let analyst = scope.spawn(move || {
+            for (chunk, visits) in loaded {
+                let done = visits.map(|v| {
+                    let f = analyzer.visits_inferred(&v, &inferred);
+                    (v, f)
+                });
+                let failed = done.is_err();
+                if tx.send((chunk, done)).is_err() || failed {
+                    break;
+                }
+            }
+        });
+        for (chunk, done) in analysed {
+            let (visits, findings) = done?;
+            pass.chunk(&chunk, &visits, &findings)?;
         }
         loader.join().expect("the visit loader does not panic");
+        analyst.join().expect("the analysis does not panic");
         Ok(())
     })?;
     pass.finish(store, out)
+}
+
+/// The crawl-wide first pass: parameter roles learned from how their values vary over every
+/// visit (analyze::infer), read by the per-visit analysis.
+fn first_pass(store: &Store) -> Result<crate::analyze::infer::Inferred, ReportError> {
+    let mut learner = crate::analyze::infer::Learner::new();
+    store.each_query_url(|site, visit, page, url| learner.request(site, visit, page, url))?;
+    store.each_visitor_value(|value| learner.visitor_value(value))?;
+    Ok(learner.finish())
 }
 
 impl Pass<'_> {

@@ -656,17 +656,71 @@ pub fn catalogue() -> Vec<(&'static spec::Spec, &'static spec::Endpoint)> {
 
 /// The first decoder that recognises `r`, with its name.
 pub fn decode(r: &RequestView) -> Option<(&'static str, Decoded)> {
-    REGISTRY
-        .iter()
-        .find_map(|d| d.decode(r).map(|x| (d.name(), x)))
-        .or_else(|| {
-            REGISTRY.iter().find_map(|d| {
-                let c = d.claims().iter().find(|c| on(&r.host, c.domain))?;
-                let mut x = Decoded::new(c.tracker, c.company, c.category, Role::Loader);
-                x.unrecognised = true;
-                Some((d.name(), x))
-            })
+    let mut candidates = HOSTS.candidates(&r.host);
+    std::iter::from_fn(|| {
+        (candidates != 0).then(|| {
+            let i = candidates.trailing_zeros() as usize;
+            candidates &= candidates - 1;
+            REGISTRY[i]
         })
+    })
+    .find_map(|d| d.decode(r).map(|x| (d.name(), x)))
+    .or_else(|| {
+        REGISTRY.iter().find_map(|d| {
+            let c = d.claims().iter().find(|c| on(&r.host, c.domain))?;
+            let mut x = Decoded::new(c.tracker, c.company, c.category, Role::Loader);
+            x.unrecognised = true;
+            Some((d.name(), x))
+        })
+    })
+}
+
+/// Which decoders can know a request, by its host: compiled once from the specs' endpoints
+/// (adblock-rust's way: data compiled once, a request matched against few candidates). A
+/// spec whose endpoints all name a host is tried only on those hosts and their subdomains; a
+/// spec with an endpoint on any host (a protocol) and every hand-coded decoder are tried on
+/// every request. Bits are [`REGISTRY`] positions, so matching keeps the registry's order.
+struct HostIndex {
+    any: u128,
+    on: std::collections::HashMap<&'static str, u128>,
+}
+
+static HOSTS: std::sync::LazyLock<HostIndex> = std::sync::LazyLock::new(|| {
+    assert!(
+        REGISTRY.len() <= 128,
+        "decoders::HostIndex holds 128 decoders: widen its masks"
+    );
+    let mut index = HostIndex {
+        any: 0,
+        on: Default::default(),
+    };
+    for (i, d) in REGISTRY.iter().enumerate() {
+        let bit = 1u128 << i;
+        match d.spec() {
+            Some(s) if s.loaders.iter().chain(s.hits).all(|e| !e.host.is_empty()) => {
+                for e in s.loaders.iter().chain(s.hits) {
+                    *index.on.entry(e.host).or_default() |= bit;
+                }
+            }
+            _ => index.any |= bit,
+        }
+    }
+    index
+});
+
+impl HostIndex {
+    /// The decoders that may know a request to `host` ([`on`] one of their hosts, or any).
+    fn candidates(&self, host: &str) -> u128 {
+        let mut found = self.any;
+        let mut h = host;
+        loop {
+            found |= self.on.get(h).copied().unwrap_or(0);
+            match h.find('.') {
+                Some(i) => h = &h[i + 1..],
+                None => return found,
+            }
+        }
+    }
 }
 
 /// True when `host` is `domain` or a subdomain of it.
