@@ -5,11 +5,15 @@
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-/// How a visit ended. Failed sites are data, not errors.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+/// How a visit ended. Failed sites are data, not errors. The default (`ok`) only fills a
+/// literal; every recorded visit sets its own.
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     /// The page loaded (2xx/3xx HTML document).
+    #[default]
     Ok,
     /// The host name did not resolve.
     DnsError,
@@ -779,7 +783,7 @@ pub struct PageEnv {
 }
 
 /// The fictitious values the visitor types on a site, unique per site and crawl.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Canaries {
     /// An address under example.com.
     pub email: String,
@@ -796,7 +800,7 @@ pub struct Canaries {
 /// Everything captured on one visit: the core (outcome, URLs, times, canaries, actions) and
 /// each collector's evidence (`requests`: network; `consent`: the banner; `final_url`:
 /// page facts; `cookies`), with the collectors that failed.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct RawVisit {
     /// The listed domain.
     pub domain: String,
