@@ -11,7 +11,6 @@ use crate::capture::{
     Step,
 };
 use crate::collect::{Collectors, Ctx, Evidence, links};
-use crate::consent::ConsentConfig;
 use crate::list::Target;
 use fantoccini::actions::{InputSource, MOUSE_BUTTON_LEFT, MouseActions, PointerAction};
 use fantoccini::elements::{Element, ElementRef};
@@ -19,20 +18,7 @@ use serde_json::{Value, json};
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
-/// How a visit behaves.
-#[derive(Clone, Debug)]
-pub struct VisitConfig {
-    /// Page-load budget.
-    pub page_timeout: Duration,
-    /// Time spent on the page after load, and again on the search results.
-    pub dwell: Duration,
-    /// Type canary values and run a search.
-    pub interact: bool,
-    /// Global Privacy Control and how long to look for a consent banner.
-    pub consent: ConsentConfig,
-    /// Pages per site: the front page and up to `pages - 1` internal pages linked from it.
-    pub pages: u32,
-}
+pub use crate::collect::VisitConfig;
 
 /// Finds what a visitor may type into: visible, enabled, editable fields of the top document,
 /// classified as email, phone, name, search or text. Never password, hidden, file, choice,

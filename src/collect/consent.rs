@@ -4,11 +4,11 @@
 //! after the first dwell. All of it on the front page only: the choice carries over to the
 //! internal pages through the site's own cookies and storage, as it does for a person.
 
+use super::VisitConfig;
 use super::{Collector, Ctx, Evidence};
 use crate::browser::BrowserError;
 use crate::browser::session::Session;
 use crate::capture::{ConsentMode, Step};
-use crate::visit::VisitConfig;
 
 pub(super) struct Consent;
 

@@ -20,20 +20,37 @@
 mod consent;
 mod cookies;
 pub mod links;
+pub mod netlog;
 mod network;
 mod page;
 mod storage;
 mod workers;
 
 use crate::browser::BrowserError;
-use crate::browser::perflog::NetLog;
 use crate::browser::session::Session;
 use crate::capture::{
     CollectorFailure, ConsentRecord, Hook, RawCookie, RawStorage, Step, StorageArea, WallKind,
 };
-use crate::visit::VisitConfig;
+use crate::consent::ConsentConfig;
+use netlog::NetLog;
 use serde_json::Value;
 use std::collections::HashMap;
+use std::time::Duration;
+
+/// How a visit behaves.
+#[derive(Clone, Debug)]
+pub struct VisitConfig {
+    /// Page-load budget.
+    pub page_timeout: Duration,
+    /// Time spent on the page after load, and again on the search results.
+    pub dwell: Duration,
+    /// Type canary values and run a search.
+    pub interact: bool,
+    /// Global Privacy Control and how long to look for a consent banner.
+    pub consent: ConsentConfig,
+    /// Pages per site: the front page and up to `pages - 1` internal pages linked from it.
+    pub pages: u32,
+}
 
 /// What a hook sees: the browser and the visit's configuration.
 pub struct Ctx<'a> {

@@ -1,5 +1,5 @@
 //! Network requests: the page's CDP Network events assembled into requests
-//! ([`NetLog`](crate::browser::perflog::NetLog)), bodies Chromium only flagged fetched after
+//! ([`NetLog`](super::netlog::NetLog)), bodies Chromium only flagged fetched after
 //! each read of the log.
 
 use super::{Collector, Ctx, Evidence};

@@ -2,7 +2,7 @@
 //! workers, which chromedriver's log does not see. The browser's DevTools connection
 //! attaches to every worker as it starts (see [`crate::browser::devtools`]); after each read
 //! of the page's log this collector feeds the workers' Network events into the same
-//! [`NetLog`](crate::browser::perflog::NetLog) as the page's, marked with their context, and
+//! [`NetLog`](super::netlog::NetLog) as the page's, marked with their context, and
 //! fetches the bodies Chromium only flagged in the worker's own session.
 //!
 //! Without a DevTools endpoint (a remote WebDriver that offers no `se:cdp`) the collector

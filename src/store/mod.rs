@@ -635,17 +635,13 @@ impl Store {
         let sq = self.sq();
         let (rank, rank_is_bucket, mut visit) = self
             .conn
-            .query_row(
-                VISIT_ROW,
-                [visit_id],
-                |r| {
-                    Ok((
-                        r.get::<_, i64>(0)? as u64,
-                        r.get::<_, bool>(1)?,
-                        visit_row(r)?,
-                    ))
-                },
-            )
+            .query_row(VISIT_ROW, [visit_id], |r| {
+                Ok((
+                    r.get::<_, i64>(0)? as u64,
+                    r.get::<_, bool>(1)?,
+                    visit_row(r)?,
+                ))
+            })
             .map_err(&sq)?;
         for t in evidence::TABLES {
             t.load(&self.conn, visit_id, &mut visit).map_err(&sq)?;
@@ -713,15 +709,24 @@ fn visit_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawVisit> {
         duration_ms: r.get::<_, i64>(10)? as u64,
         canaries: serde_json::from_str::<Canaries>(&r.get::<_, String>(11)?).unwrap_or_default(),
         actions: from_json(r.get(12)?),
-        wall: r.get::<_, Option<String>>(21)?.as_deref().and_then(WallKind::parse),
-        walled_at_first: r.get::<_, Option<String>>(22)?.as_deref().and_then(WallKind::parse),
+        wall: r
+            .get::<_, Option<String>>(21)?
+            .as_deref()
+            .and_then(WallKind::parse),
+        walled_at_first: r
+            .get::<_, Option<String>>(22)?
+            .as_deref()
+            .and_then(WallKind::parse),
         link_candidates: r.get(23)?,
         consent: ConsentRecord {
             mode: ConsentMode::parse(&r.get::<_, String>(13)?).unwrap_or_default(),
             gpc: r.get(14)?,
             cmp: r.get(15)?,
             banner_found: r.get(16)?,
-            action: r.get::<_, Option<String>>(17)?.as_deref().and_then(ConsentMode::parse),
+            action: r
+                .get::<_, Option<String>>(17)?
+                .as_deref()
+                .and_then(ConsentMode::parse),
             action_ok: r.get(18)?,
             choice_at: r.get(19)?,
             log: from_json(r.get(20)?),
@@ -820,6 +825,7 @@ fn json<T: serde::Serialize + ?Sized>(x: &T) -> String {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+    use crate::capture::*;
 
     fn target(domain: &str, rank: u64) -> Target {
         Target {
@@ -838,13 +844,8 @@ pub(crate) mod tests {
             start_url: format!("https://{domain}/"),
             final_url: Some(format!("https://{domain}/")),
             redirect_chain: vec![format!("https://{domain}/")],
-            error: None,
             started_at: "2026-11-29T00:00:00Z".into(),
             duration_ms: 5,
-            collector_failures: Vec::new(),
-            frames: Vec::new(),
-            wall: None,
-            walled_at_first: None,
             pages: vec![
                 RawPage {
                     page: 0,
@@ -936,6 +937,7 @@ pub(crate) mod tests {
                 choice_at: Some(1.25),
                 log: vec!["popupFound Onetrust".into()],
             },
+            ..RawVisit::default()
         }
     }
 

@@ -46,7 +46,11 @@ impl Table for Requests {
     }
 }
 
-fn insert_requests(conn: &Connection, visit_id: i64, requests: &[RawRequest]) -> rusqlite::Result<()> {
+fn insert_requests(
+    conn: &Connection,
+    visit_id: i64,
+    requests: &[RawRequest],
+) -> rusqlite::Result<()> {
     let mut ins = conn.prepare_cached(
         "INSERT INTO requests(visit_id, seq, request_id, url, method, resource_type, headers, body, body_state, initiator, frame_id, frame_url, is_main_frame, status, mime_type, response_headers, failure, wall_time, step, page, context, sw_response, ended_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)",

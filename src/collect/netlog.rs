@@ -20,6 +20,7 @@
 //! - Event timestamps (monotonic, shared by every target of the browser) become wall-clock
 //!   times through the offset the latest `requestWillBeSent` gives (it carries both).
 
+use crate::browser::body::body_of;
 use crate::capture::{BodyState, RawRequest, ResourceType, Step};
 use crate::capture::{Context, Direction, FRAME_PAYLOAD_CAP, MAX_FRAMES, NOT_SENT, RawFrame};
 use base64::Engine;
@@ -604,42 +605,6 @@ fn headers(v: Option<&Value>) -> Vec<(String, String)> {
     };
     out.sort_by_key(|a| a.0.to_ascii_lowercase());
     out
-}
-
-/// The bytes of a CDP Request object's body when it carries them all (`postDataEntries`,
-/// byte-exact, or `postData`).
-pub fn body_bytes(req: &Value) -> Option<Vec<u8>> {
-    match body_of(req) {
-        (Some(b), BodyState::Complete) => Some(b),
-        _ => None,
-    }
-}
-
-fn body_of(req: &Value) -> (Option<Vec<u8>>, BodyState) {
-    if let Some(entries) = req.get("postDataEntries").and_then(Value::as_array) {
-        let mut bytes = Vec::new();
-        let mut complete = !entries.is_empty();
-        for e in entries {
-            match e
-                .get("bytes")
-                .and_then(Value::as_str)
-                .map(|b| base64::engine::general_purpose::STANDARD.decode(b))
-            {
-                Some(Ok(b)) => bytes.extend_from_slice(&b),
-                _ => complete = false, // a Blob or file part that Chromium did not inline
-            }
-        }
-        if complete {
-            return (Some(bytes), BodyState::Complete);
-        }
-    }
-    if let Some(s) = req.get("postData").and_then(Value::as_str) {
-        return (Some(s.as_bytes().to_vec()), BodyState::Complete);
-    }
-    if req.get("hasPostData").and_then(Value::as_bool) == Some(true) {
-        return (None, BodyState::Unavailable);
-    }
-    (None, BodyState::None)
 }
 
 #[cfg(test)]
