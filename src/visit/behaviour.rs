@@ -69,48 +69,84 @@ pub(super) async fn behave(
         Err(e) if e.is_lost() => return Err(e),
         Err(_) => Value::Null,
     };
-    if let Some(p) = look.get("point").and_then(Value::as_array)
-        && let (Some(x), Some(y)) = (
-            p.first().and_then(Value::as_f64),
-            p.get(1).and_then(Value::as_f64),
-        )
-    {
-        let click = MouseActions::new("mouse".into())
-            .then(PointerAction::MoveTo {
-                duration: None,
-                x,
-                y,
-            })
-            .then(PointerAction::Down {
-                button: MOUSE_BUTTON_LEFT,
-            })
-            .then(PointerAction::Up {
-                button: MOUSE_BUTTON_LEFT,
-            });
-        if s.timed("clicking", s.client().perform_actions(click))
-            .await
-            .is_ok()
-        {
-            ev.actions.push(format!("clicked at {x},{y}"));
-            // A click is a user gesture: a popup it opened is captured from here on.
-            s.attach_new_windows().await?;
-        }
-    }
+    click_neutral(s, ev, &look).await?;
     let fields = look
         .get("fields")
         .and_then(Value::as_array)
         .cloned()
         .unwrap_or_default();
-    let mut search: Option<(Value, String)> = None;
-    let mut typed = 0;
-    // While canaries are typed, no form may be submitted (see crate::browser::guard).
-    let values = [
+    let (search, stopped) = type_canaries(cx, ev, c, fields, search_allowed).await?;
+    cols.drain(cx, ev).await?;
+    note_own_navigation(ev, stopped);
+    let searched = search.is_some();
+    if let Some((el, desc)) = search {
+        search_in(cx, cols, ev, c, &el, &desc).await?;
+    }
+    cols.drain(cx, ev).await?;
+    Ok(searched)
+}
+
+/// Clicks the neutral spot the look found (`point`), if any: a user gesture on nothing that
+/// acts.
+async fn click_neutral(s: &Session, ev: &mut Evidence, look: &Value) -> Result<(), BrowserError> {
+    let Some(p) = look.get("point").and_then(Value::as_array) else {
+        return Ok(());
+    };
+    let (Some(x), Some(y)) = (
+        p.first().and_then(Value::as_f64),
+        p.get(1).and_then(Value::as_f64),
+    ) else {
+        return Ok(());
+    };
+    let click = MouseActions::new("mouse".into())
+        .then(PointerAction::MoveTo {
+            duration: None,
+            x,
+            y,
+        })
+        .then(PointerAction::Down {
+            button: MOUSE_BUTTON_LEFT,
+        })
+        .then(PointerAction::Up {
+            button: MOUSE_BUTTON_LEFT,
+        });
+    if s.timed("clicking", s.client().perform_actions(click))
+        .await
+        .is_ok()
+    {
+        ev.actions.push(format!("clicked at {x},{y}"));
+        // A click is a user gesture: a popup it opened is captured from here on.
+        s.attach_new_windows().await?;
+    }
+    Ok(())
+}
+
+/// The canaries in the order the guard knows them: email, phone, name, text, search.
+fn canary_values(c: &Canaries) -> [&str; 5] {
+    [
         c.email.as_str(),
         c.phone.as_str(),
         c.name.as_str(),
         c.text.as_str(),
         c.search.as_str(),
-    ];
+    ]
+}
+
+/// Types the canaries into the fields the look found (at most 12, under the guard), and picks
+/// the first search box when a search is allowed. Returns that box (its reference and
+/// description) and whether the guard stopped or cancelled anything the page did.
+async fn type_canaries(
+    cx: &Ctx<'_>,
+    ev: &mut Evidence,
+    c: &Canaries,
+    fields: Vec<Value>,
+    search_allowed: bool,
+) -> Result<(Option<(Value, String)>, bool), BrowserError> {
+    let (s, cfg) = (cx.session, cx.cfg);
+    let mut search: Option<(Value, String)> = None;
+    let mut typed = 0;
+    // While canaries are typed, no form may be submitted (see crate::browser::guard).
+    let values = canary_values(c);
     let to_type = fields
         .iter()
         .any(|f| f[1].as_str().is_some_and(|k| k != "search"));
@@ -162,65 +198,88 @@ pub(super) async fn behave(
         }
         None => false,
     };
-    cols.drain(cx, ev).await?;
-    // The visitor never submits these forms; a page whose own script navigates after the
-    // click or the typing (a form submitted on change or blur) is recorded as the page's doing.
+    Ok((search, stopped))
+}
+
+/// The visitor never submits these forms; a page whose own script navigates after the click
+/// or the typing (a form submitted on change or blur) is recorded as the page's doing.
+fn note_own_navigation(ev: &mut Evidence, stopped: bool) {
     let main_frame = ev.main_frame.as_deref();
     if let Some(doc) = ev.net.requests().iter().filter(|_| !stopped).find(|r| {
         r.step == Step::Interact
             && r.resource_type == ResourceType::Document
             && main_frame.is_none_or(|m| r.frame_id == m)
     }) {
-        ev.actions.push(format!(
+        let note = format!(
             "the page's own script navigated after the visitor's click or typing (not the visitor): {} {}",
             doc.method, doc.url
+        );
+        ev.actions.push(note);
+    }
+}
+
+/// Searches in the box `el` (described `desc`): types the search term, presses Enter under
+/// the guard; when the search went through, waits for the results, dwells and scrolls.
+async fn search_in(
+    cx: &Ctx<'_>,
+    cols: &mut Collectors,
+    ev: &mut Evidence,
+    c: &Canaries,
+    el: &Value,
+    desc: &str,
+) -> Result<(), BrowserError> {
+    let (s, cfg) = (cx.session, cx.cfg);
+    ev.step = Step::Search;
+    let pressed = if focus(s, el).await? && type_keys(s, el, &c.search).await? {
+        press_enter(s, ev, c, el, desc).await?
+    } else {
+        false
+    };
+    if pressed {
+        ev.actions.push(format!("searched in {desc}"));
+        wait_loaded(s, cfg.page_timeout).await?;
+        cols.drain(cx, ev).await?;
+        ev.step = Step::Results;
+        tokio::time::sleep(dwell_before_scroll(cfg)).await;
+        scroll(s, cfg).await.ok();
+    }
+    Ok(())
+}
+
+/// Presses Enter in the search box, only while the guard holds (checked at the moment it is
+/// armed, the box still focused, and at the moment a form is submitted: see
+/// crate::browser::guard). True when the search went through.
+async fn press_enter(
+    s: &Session,
+    ev: &mut Evidence,
+    c: &Canaries,
+    el: &Value,
+    desc: &str,
+) -> Result<bool, BrowserError> {
+    let values = canary_values(c);
+    let others = &values[..4];
+    let Some(mut g) = arm(s, ev, Some((&c.search, desc)), others).await? else {
+        return Ok(false);
+    };
+    let pressed = match s.press_enter(&mut g).await {
+        Ok(true) => Ok(true),
+        Ok(false) => type_keys(s, el, "\n").await,
+        Err(e) => Err(e),
+    };
+    // What the key set off (a page's handler answering it) happens now.
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    let form = g.action.is_some();
+    let rep = disarm(s, ev, g).await?;
+    // A form's search is seen as it is submitted; without it, Enter went elsewhere (the page
+    // moved the focus) and nothing was searched.
+    if pressed? && form && !rep.searched {
+        ev.actions.push(format!(
+            "pressed Enter in {desc}; its form was not submitted"
         ));
+        Ok(false)
+    } else {
+        Ok(true)
     }
-    let searched = search.is_some();
-    if let Some((el, desc)) = search {
-        ev.step = Step::Search;
-        // Enter only while the guard holds (checked at the moment it is armed, the box still
-        // focused, and at the moment a form is submitted: see crate::browser::guard).
-        let others = &values[..4];
-        let pressed = if focus(s, &el).await? && type_keys(s, &el, &c.search).await? {
-            match arm(s, ev, Some((&c.search, &desc)), others).await? {
-                Some(mut g) => {
-                    let pressed = match s.press_enter(&mut g).await {
-                        Ok(true) => Ok(true),
-                        Ok(false) => type_keys(s, &el, "\n").await,
-                        Err(e) => Err(e),
-                    };
-                    // What the key set off (a page's handler answering it) happens now.
-                    tokio::time::sleep(Duration::from_millis(150)).await;
-                    let form = g.action.is_some();
-                    let rep = disarm(s, ev, g).await?;
-                    // A form's search is seen as it is submitted; without it, Enter went
-                    // elsewhere (the page moved the focus) and nothing was searched.
-                    if pressed? && form && !rep.searched {
-                        ev.actions.push(format!(
-                            "pressed Enter in {desc}; its form was not submitted"
-                        ));
-                        false
-                    } else {
-                        true
-                    }
-                }
-                None => false,
-            }
-        } else {
-            false
-        };
-        if pressed {
-            ev.actions.push(format!("searched in {desc}"));
-            wait_loaded(s, cfg.page_timeout).await?;
-            cols.drain(cx, ev).await?;
-            ev.step = Step::Results;
-            tokio::time::sleep(dwell_before_scroll(cfg)).await;
-            scroll(s, cfg).await.ok();
-        }
-    }
-    cols.drain(cx, ev).await?;
-    Ok(searched)
 }
 
 /// Arms the submission guard (see crate::browser::guard) for the keys about to be delivered:

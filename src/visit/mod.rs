@@ -12,8 +12,8 @@
 use crate::browser::BrowserError;
 use crate::browser::session::Session;
 use crate::capture::{
-    Canaries, ConsentMode, ConsentRecord, Hook, Outcome, RawPage, RawVisit, Reached, ResourceType,
-    Step,
+    Canaries, CollectorFailure, ConsentMode, ConsentRecord, Hook, Outcome, RawPage, RawVisit,
+    Reached, ResourceType, Step,
 };
 use crate::collect::{Collectors, Ctx, Evidence};
 use crate::list::Target;
@@ -25,8 +25,8 @@ mod pages;
 
 pub use crate::collect::VisitConfig;
 use behaviour::behave;
+use navigation::{arrive, depart, wait_out_wall};
 pub use navigation::{classify, classify_error, document_origins, reset_state};
-use navigation::{leave, navigate, settle, short, wait_out_wall};
 use pages::internal_pages;
 
 /// The hard limit of one visit (the site's budget), enforced from outside the page: the
@@ -200,88 +200,7 @@ pub async fn visit(
         }
         Err(e) => return Err(e),
     }
-    let c = p.classify();
-    // A page that never answered leaves the tab on about:blank: the visit's URL is then the
-    // one it asked for (never a start page or a blank).
-    if p.ev.final_url.is_none() {
-        p.ev.final_url = Some(p.start_url.clone());
-    }
-    let mut failures = p.cols.into_failures();
-    failures.append(&mut p.ev.failures);
-    let dropped = p.ev.net.frames_dropped();
-    if dropped > 0 {
-        failures.push(crate::capture::CollectorFailure {
-            collector: "network".into(),
-            hook: crate::capture::Hook::Finish,
-            error: format!(
-                "{dropped} WebSocket/EventSource messages past the visit's first {} were counted, not kept",
-                crate::capture::MAX_FRAMES
-            ),
-        });
-    }
-    let mut notes: Vec<String> = c.error.into_iter().collect();
-    if let Some(why) = &cut {
-        notes.push(if notes.is_empty() {
-            format!(
-                "visit cut off: {why}; the tab was closed from outside and what it sent was kept"
-            )
-        } else {
-            format!("visit cut off: {why}")
-        });
-    }
-    notes.extend(failures.iter().map(|f| {
-        format!(
-            "{} collector failed ({}): {}",
-            f.collector,
-            f.hook.as_str(),
-            f.error
-        )
-    }));
-    let error = (!notes.is_empty()).then(|| notes.join("; "));
-    let mut pages = vec![RawPage {
-        page: 0,
-        url: p.start_url.clone(),
-        final_url: p.ev.final_url.clone(),
-        reached: Reached::Start,
-        link_text: None,
-        started_at: started_at.clone(),
-        duration_ms: p
-            .front_ms
-            .unwrap_or_else(|| started.elapsed().as_millis() as u64),
-        outcome: c.outcome,
-        http_status: c.http_status,
-        error: error.clone(),
-        env: None,
-    }];
-    pages.extend(p.internal);
-    let mut ev = p.ev;
-    for pg in &mut pages {
-        pg.env = ev.envs.remove(&pg.page);
-    }
-    let (requests, frames) = ev.net.finish(ev.main_frame.as_deref());
-    let mut v = RawVisit {
-        domain: target.domain.clone(),
-        outcome: c.outcome,
-        http_status: c.http_status,
-        start_url: p.start_url,
-        final_url: ev.final_url,
-        redirect_chain: c.redirect_chain,
-        error,
-        started_at,
-        duration_ms: started.elapsed().as_millis() as u64,
-        requests,
-        frames,
-        cookies: ev.cookies,
-        storage: ev.storage,
-        canaries,
-        actions: ev.actions,
-        consent: ev.consent,
-        collector_failures: failures,
-        wall: ev.wall,
-        walled_at_first: ev.walled_at_first,
-        pages,
-        link_candidates: p.link_candidates,
-    };
+    let mut v = p.into_visit(target, canaries, started, started_at, cut);
     // The capture boundary: megabyte URLs and headers are cut here, and the visit says so.
     let cut = v.cap_values();
     if cut > 0 {
@@ -296,6 +215,117 @@ pub async fn visit(
         });
     }
     Ok(v)
+}
+
+impl Partial {
+    /// The collectors' failures, those that ended a collector's part and those on one page,
+    /// and the messages the network log counted but did not keep.
+    fn failures(&mut self) -> Vec<CollectorFailure> {
+        let mut failures = std::mem::take(&mut self.cols).into_failures();
+        failures.append(&mut self.ev.failures);
+        let dropped = self.ev.net.frames_dropped();
+        if dropped > 0 {
+            failures.push(CollectorFailure {
+                collector: "network".into(),
+                hook: Hook::Finish,
+                error: format!(
+                    "{dropped} WebSocket/EventSource messages past the visit's first {} were counted, not kept",
+                    crate::capture::MAX_FRAMES
+                ),
+            });
+        }
+        failures
+    }
+
+    /// What went wrong, in one note: the outcome's error, the cut, each collector's failure.
+    fn notes(
+        error: Option<String>,
+        cut: Option<&str>,
+        failures: &[CollectorFailure],
+    ) -> Option<String> {
+        let mut notes: Vec<String> = error.into_iter().collect();
+        if let Some(why) = cut {
+            notes.push(if notes.is_empty() {
+                format!(
+                    "visit cut off: {why}; the tab was closed from outside and what it sent was kept"
+                )
+            } else {
+                format!("visit cut off: {why}")
+            });
+        }
+        notes.extend(failures.iter().map(|f| {
+            format!(
+                "{} collector failed ({}): {}",
+                f.collector,
+                f.hook.as_str(),
+                f.error
+            )
+        }));
+        (!notes.is_empty()).then(|| notes.join("; "))
+    }
+
+    /// The visit as captured: its outcome, its pages and each collector's evidence.
+    fn into_visit(
+        mut self,
+        target: &Target,
+        canaries: Canaries,
+        started: Instant,
+        started_at: String,
+        cut: Option<String>,
+    ) -> RawVisit {
+        let c = self.classify();
+        // A page that never answered leaves the tab on about:blank: the visit's URL is then
+        // the one it asked for (never a start page or a blank).
+        if self.ev.final_url.is_none() {
+            self.ev.final_url = Some(self.start_url.clone());
+        }
+        let failures = self.failures();
+        let error = Partial::notes(c.error, cut.as_deref(), &failures);
+        let mut pages = vec![RawPage {
+            page: 0,
+            url: self.start_url.clone(),
+            final_url: self.ev.final_url.clone(),
+            reached: Reached::Start,
+            link_text: None,
+            started_at: started_at.clone(),
+            duration_ms: self
+                .front_ms
+                .unwrap_or_else(|| started.elapsed().as_millis() as u64),
+            outcome: c.outcome,
+            http_status: c.http_status,
+            error: error.clone(),
+            env: None,
+        }];
+        pages.append(&mut self.internal);
+        let mut ev = self.ev;
+        for pg in &mut pages {
+            pg.env = ev.envs.remove(&pg.page);
+        }
+        let (requests, frames) = ev.net.finish(ev.main_frame.as_deref());
+        RawVisit {
+            domain: target.domain.clone(),
+            outcome: c.outcome,
+            http_status: c.http_status,
+            start_url: self.start_url,
+            final_url: ev.final_url,
+            redirect_chain: c.redirect_chain,
+            error,
+            started_at,
+            duration_ms: started.elapsed().as_millis() as u64,
+            requests,
+            frames,
+            cookies: ev.cookies,
+            storage: ev.storage,
+            canaries,
+            actions: ev.actions,
+            consent: ev.consent,
+            collector_failures: failures,
+            wall: ev.wall,
+            walled_at_first: ev.walled_at_first,
+            pages,
+            link_candidates: self.link_candidates,
+        }
+    }
 }
 
 /// The visit's steps: navigate, answer or note the banner, behave, close popups, leave, read
@@ -320,27 +350,7 @@ async fn steps(
         timings.push((name, lap.elapsed().as_millis()));
         lap = Instant::now();
     };
-    let https = p.start_url.clone();
-    let first = navigate(s, &https, cfg).await?;
-    p.cols.drain(&cx, &mut p.ev).await?;
-    p.first = first.clone();
-    p.nav_error = first.clone();
-    if let Some(err) = &first {
-        let class = classify_error(err);
-        if matches!(class, Outcome::ConnectionError | Outcome::TlsError) {
-            let http = format!("http://{}/", target.domain);
-            let second = navigate(s, &http, cfg).await?;
-            p.cols.drain(&cx, &mut p.ev).await?;
-            match second {
-                None => {
-                    p.start_url = http;
-                    p.nav_error = None;
-                    p.note = Some(format!("https failed ({}); visited over http", short(err)));
-                }
-                Some(e2) => p.note = Some(format!("https: {}; http: {}", short(err), short(&e2))),
-            }
-        }
-    }
+    arrive(&cx, target, p).await?;
     p.navigated = true;
     mark("navigate", &mut timings);
     p.cols.run(Hook::AfterNavigation, &cx, &mut p.ev).await?;
@@ -367,23 +377,8 @@ async fn steps(
     if p.front_ms.is_none() {
         p.front_ms = Some(t_visit.elapsed().as_millis() as u64);
     }
+    depart(&cx, p).await?;
     let Partial { ev, cols, .. } = p;
-    cols.run(Hook::Leaving, &cx, ev).await?;
-    // Popups and other windows: their requests so far belong to this site; then they go.
-    let closed = s.close_other_windows().await?;
-    if closed > 0 {
-        ev.actions.push(format!("closed {closed} other window(s)"));
-    }
-    // Leave: unload beacons are sent now, and still belong to this site.
-    ev.step = Step::Leave;
-    leave(s).await?;
-    settle(&cx, cols, ev).await?;
-    // The pages are gone: so are their workers (what they sent is already read).
-    let ended = s.end_workers().await?;
-    if ended > 0 {
-        ev.actions
-            .push(format!("ended {ended} worker(s) the pages left running"));
-    }
     mark("leave", &mut timings);
     cols.run(Hook::Finish, &cx, ev).await?;
     mark("cookies", &mut timings);

@@ -5,11 +5,68 @@
 use super::Partial;
 use crate::browser::BrowserError;
 use crate::browser::session::Session;
+use crate::capture::Step;
 use crate::capture::{Hook, Outcome, RawVisit, ResourceType};
 use crate::collect::{Collectors, Ctx, Evidence, VisitConfig};
+use crate::list::Target;
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
+
+/// Goes to the site's front page: https first, then http when https could not connect (a
+/// refused or reset connection, a TLS failure); the log read after each attempt.
+pub(super) async fn arrive(
+    cx: &Ctx<'_>,
+    target: &Target,
+    p: &mut Partial,
+) -> Result<(), BrowserError> {
+    let https = p.start_url.clone();
+    let first = navigate(cx.session, &https, cx.cfg).await?;
+    p.cols.drain(cx, &mut p.ev).await?;
+    p.first = first.clone();
+    p.nav_error = first.clone();
+    if let Some(err) = &first {
+        let class = classify_error(err);
+        if matches!(class, Outcome::ConnectionError | Outcome::TlsError) {
+            let http = format!("http://{}/", target.domain);
+            let second = navigate(cx.session, &http, cx.cfg).await?;
+            p.cols.drain(cx, &mut p.ev).await?;
+            match second {
+                None => {
+                    p.start_url = http;
+                    p.nav_error = None;
+                    p.note = Some(format!("https failed ({}); visited over http", short(err)));
+                }
+                Some(e2) => p.note = Some(format!("https: {}; http: {}", short(err), short(&e2))),
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Leaves the site: the collectors' `leaving`, other windows closed, the last page left for
+/// about:blank (its unload beacons still the site's), the log read until settled, the
+/// pages' workers ended.
+pub(super) async fn depart(cx: &Ctx<'_>, p: &mut Partial) -> Result<(), BrowserError> {
+    let (s, Partial { ev, cols, .. }) = (cx.session, p);
+    cols.run(Hook::Leaving, cx, ev).await?;
+    // Popups and other windows: their requests so far belong to this site; then they go.
+    let closed = s.close_other_windows().await?;
+    if closed > 0 {
+        ev.actions.push(format!("closed {closed} other window(s)"));
+    }
+    // Leave: unload beacons are sent now, and still belong to this site.
+    ev.step = Step::Leave;
+    leave(s).await?;
+    settle(cx, cols, ev).await?;
+    // The pages are gone: so are their workers (what they sent is already read).
+    let ended = s.end_workers().await?;
+    if ended > 0 {
+        ev.actions
+            .push(format!("ended {ended} worker(s) the pages left running"));
+    }
+    Ok(())
+}
 
 /// Reads the log after leaving a page, and again (every 100 ms, for at most a second) while
 /// a request the page sent as it was left is announced but not yet reported sent: Chromium
