@@ -51,59 +51,78 @@ pub(super) async fn internal_pages(
         s.set_deadline(Some(
             (Instant::now() + internal_page_budget(cfg)).min(until),
         ));
-        let Partial { ev, cols, .. } = &mut *p;
-        cols.run(Hook::NextPage, cx, ev).await?;
-        cols.drain(cx, ev).await?;
-        let t = Instant::now();
-        ev.page = page;
-        ev.step = Step::Load;
-        ev.page_url = None;
-        ev.actions.push(format!("followed a link to {}", link.url));
-        p.internal.push(RawPage {
-            page,
-            url: link.url.clone(),
-            final_url: None,
-            reached: Reached::Link,
-            link_text: (!link.text.is_empty()).then(|| link.text.clone()),
-            started_at: now_rfc3339(),
-            duration_ms: 0,
-            outcome: Outcome::Timeout,
-            http_status: None,
-            error: Some("the page did not finish loading before the visit's deadline".into()),
-            env: None,
-        });
-        let nav_error = navigate_link(s, &link.url, &referrer, cfg).await?;
-        let Partial { ev, cols, .. } = &mut *p;
-        cols.drain(cx, ev).await?;
-        cols.run(Hook::AfterNavigation, cx, ev).await?;
-        let doc = ev.net.requests().iter().rev().find(|r| {
-            r.resource_type == ResourceType::Document
-                && r.page == page
-                && r.step == Step::Load
-                && ev.main_frame.as_deref().is_none_or(|m| r.frame_id == m)
-        });
-        let (outcome, error) = classify(
-            nav_error.as_deref(),
-            doc.and_then(|d| d.status),
-            doc.and_then(|d| d.mime_type.as_deref()),
-            doc.and_then(|d| d.failure.as_deref()),
-        );
-        let http_status = doc.and_then(|d| d.status);
-        if outcome == Outcome::Ok {
-            if cols.run(Hook::AfterLoad, cx, ev).await? {
-                cols.drain(cx, ev).await?;
-            }
-            searched |= behave(cx, cols, ev, canaries, Duration::ZERO, !searched).await?;
-        }
-        let final_url = ev.page_url.take();
-        let rec = p.internal.last_mut().expect("pushed above");
-        rec.final_url = final_url;
-        rec.duration_ms = t.elapsed().as_millis() as u64;
-        rec.outcome = outcome;
-        rec.http_status = http_status;
-        rec.error = error;
+        searched |= follow(cx, p, canaries, link, page, &referrer, searched).await?;
     }
     Ok(())
+}
+
+/// Follows the chosen `link` as internal page `page`: the collectors' `next_page`, the page
+/// recorded as started (a timeout until it is done), the link followed, its outcome from its
+/// document; on a page that loaded, the visitor behaves as on the front page (searching only
+/// when it has not yet). Returns whether it searched here.
+async fn follow(
+    cx: &Ctx<'_>,
+    p: &mut Partial,
+    canaries: &Canaries,
+    link: &links::Link,
+    page: u32,
+    referrer: &str,
+    searched: bool,
+) -> Result<bool, BrowserError> {
+    let (s, cfg) = (cx.session, cx.cfg);
+    let mut searched_here = false;
+    let Partial { ev, cols, .. } = &mut *p;
+    cols.run(Hook::NextPage, cx, ev).await?;
+    cols.drain(cx, ev).await?;
+    let t = Instant::now();
+    ev.page = page;
+    ev.step = Step::Load;
+    ev.page_url = None;
+    ev.actions.push(format!("followed a link to {}", link.url));
+    p.internal.push(RawPage {
+        page,
+        url: link.url.clone(),
+        final_url: None,
+        reached: Reached::Link,
+        link_text: (!link.text.is_empty()).then(|| link.text.clone()),
+        started_at: now_rfc3339(),
+        duration_ms: 0,
+        outcome: Outcome::Timeout,
+        http_status: None,
+        error: Some("the page did not finish loading before the visit's deadline".into()),
+        env: None,
+    });
+    let nav_error = navigate_link(s, &link.url, referrer, cfg).await?;
+    let Partial { ev, cols, .. } = &mut *p;
+    cols.drain(cx, ev).await?;
+    cols.run(Hook::AfterNavigation, cx, ev).await?;
+    let doc = ev.net.requests().iter().rev().find(|r| {
+        r.resource_type == ResourceType::Document
+            && r.page == page
+            && r.step == Step::Load
+            && ev.main_frame.as_deref().is_none_or(|m| r.frame_id == m)
+    });
+    let (outcome, error) = classify(
+        nav_error.as_deref(),
+        doc.and_then(|d| d.status),
+        doc.and_then(|d| d.mime_type.as_deref()),
+        doc.and_then(|d| d.failure.as_deref()),
+    );
+    let http_status = doc.and_then(|d| d.status);
+    if outcome == Outcome::Ok {
+        if cols.run(Hook::AfterLoad, cx, ev).await? {
+            cols.drain(cx, ev).await?;
+        }
+        searched_here = behave(cx, cols, ev, canaries, Duration::ZERO, !searched).await?;
+    }
+    let final_url = ev.page_url.take();
+    let rec = p.internal.last_mut().expect("pushed above");
+    rec.final_url = final_url;
+    rec.duration_ms = t.elapsed().as_millis() as u64;
+    rec.outcome = outcome;
+    rec.http_status = http_status;
+    rec.error = error;
+    Ok(searched_here)
 }
 
 /// Follows a link to `url` as a person's click would: the referrer is the page the link was
