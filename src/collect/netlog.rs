@@ -145,6 +145,18 @@ impl NetLog {
                 }
             }
             "Network.webSocketCreated" => self.socket_created(id, raw_id, p, context),
+            _ => {
+                if !self.socket_event(method, id, p) {
+                    self.response_event(method, id, p);
+                }
+            }
+        }
+    }
+
+    /// A WebSocket's handshake, messages and errors, and an EventSource's messages; false
+    /// for any other event.
+    fn socket_event(&mut self, method: &str, id: &str, p: &Value) -> bool {
+        match method {
             "Network.webSocketWillSendHandshakeRequest" => {
                 let wall = p.get("wallTime").and_then(Value::as_f64);
                 if let Some(r) = self.last_hop(id) {
@@ -209,6 +221,14 @@ impl NetLog {
                     r.failure = Some(text);
                 }
             }
+            _ => return false,
+        }
+        true
+    }
+
+    /// A request's end, its extra-info headers, its response and its failure.
+    fn response_event(&mut self, method: &str, id: &str, p: &Value) {
+        match method {
             "Network.webSocketClosed" | "Network.loadingFinished" => {
                 let at = self.wall(p);
                 if let Some(r) = self.last_hop(id) {
