@@ -909,8 +909,8 @@ mod tests {
     // test web's workers.test (a WebSocket recorder, an EventSource, a service worker):
     // captured with a raw CDP client before this code was written.
 
-    #[test]
-    fn a_websocket_is_a_request_with_its_handshake_messages_and_close() {
+    /// A page whose WebSocket opens, sends two messages, receives one and closes.
+    fn websocket_log() -> NetLog {
         let mut n = NetLog::new(Step::Load);
         // Any requestWillBeSent sets the clock: wall = timestamp + 1000.
         n.feed(
@@ -959,6 +959,12 @@ mod tests {
             "Network.webSocketClosed",
             &json!({"requestId": id, "timestamp": 43420.0}),
         );
+        n
+    }
+
+    #[test]
+    fn a_websocket_is_a_request_with_its_handshake_messages_and_close() {
+        let n = websocket_log();
         let (r, f) = n.finish(Some("F1"));
         let ws = &r[1];
         assert_eq!(ws.resource_type, ResourceType::WebSocket);
