@@ -835,6 +835,73 @@ pub(crate) mod tests {
         }
     }
 
+    /// The front page and a failed internal page of `domain`.
+    fn pages(domain: &str, outcome: Outcome) -> Vec<RawPage> {
+        vec![
+            RawPage {
+                page: 0,
+                url: format!("https://{domain}/"),
+                final_url: Some(format!("https://{domain}/")),
+                reached: Reached::Start,
+                link_text: None,
+                started_at: "2026-11-29T00:00:00Z".into(),
+                duration_ms: 3,
+                outcome,
+                http_status: Some(200),
+                error: None,
+                env: Some(crate::capture::PageEnv {
+                    title: "Lamps \"&\" more".into(),
+                    referrer: String::new(),
+                    user_agent: "Mozilla/5.0 (X11; Linux x86_64) Chrome/156.0.0.0".into(),
+                    languages: vec!["en-US".into(), "en".into()],
+                    screen: [1280, 720],
+                    viewport: [1280, 633],
+                }),
+            },
+            RawPage {
+                page: 1,
+                url: format!("https://{domain}/shop/lamp"),
+                final_url: None,
+                reached: Reached::Link,
+                link_text: Some("Lamp".into()),
+                started_at: "2026-11-29T00:00:01Z".into(),
+                duration_ms: 2,
+                outcome: Outcome::HttpError,
+                http_status: Some(500),
+                error: Some("HTTP 500".into()),
+                env: None,
+            },
+        ]
+    }
+
+    /// The front page's document request, with a body that is not UTF-8.
+    fn document(domain: &str) -> RawRequest {
+        RawRequest {
+            seq: 0,
+            request_id: "1".into(),
+            url: format!("https://{domain}/"),
+            method: "POST".into(),
+            resource_type: ResourceType::Document,
+            headers: vec![("Cookie".into(), "a=b".into())],
+            body: Some(vec![0, 159, 146, 150, b'x']),
+            body_state: BodyState::Complete,
+            initiator: "{}".into(),
+            frame_id: "F".into(),
+            frame_url: format!("https://{domain}/"),
+            is_main_frame: true,
+            status: Some(200),
+            mime_type: Some("text/html".into()),
+            response_headers: vec![],
+            failure: None,
+            wall_time: 1.5,
+            step: Step::Load,
+            page: 0,
+            context: Default::default(),
+            sw_response: None,
+            ended_at: None,
+        }
+    }
+
     /// A visit with a page, a request and a cookie of each kind.
     pub(crate) fn visit(domain: &str, outcome: Outcome) -> RawVisit {
         RawVisit {
@@ -846,41 +913,7 @@ pub(crate) mod tests {
             redirect_chain: vec![format!("https://{domain}/")],
             started_at: "2026-11-29T00:00:00Z".into(),
             duration_ms: 5,
-            pages: vec![
-                RawPage {
-                    page: 0,
-                    url: format!("https://{domain}/"),
-                    final_url: Some(format!("https://{domain}/")),
-                    reached: Reached::Start,
-                    link_text: None,
-                    started_at: "2026-11-29T00:00:00Z".into(),
-                    duration_ms: 3,
-                    outcome,
-                    http_status: Some(200),
-                    error: None,
-                    env: Some(crate::capture::PageEnv {
-                        title: "Lamps \"&\" more".into(),
-                        referrer: String::new(),
-                        user_agent: "Mozilla/5.0 (X11; Linux x86_64) Chrome/156.0.0.0".into(),
-                        languages: vec!["en-US".into(), "en".into()],
-                        screen: [1280, 720],
-                        viewport: [1280, 633],
-                    }),
-                },
-                RawPage {
-                    page: 1,
-                    url: format!("https://{domain}/shop/lamp"),
-                    final_url: None,
-                    reached: Reached::Link,
-                    link_text: Some("Lamp".into()),
-                    started_at: "2026-11-29T00:00:01Z".into(),
-                    duration_ms: 2,
-                    outcome: Outcome::HttpError,
-                    http_status: Some(500),
-                    error: Some("HTTP 500".into()),
-                    env: None,
-                },
-            ],
+            pages: pages(domain, outcome),
             link_candidates: Some(5),
             storage: vec![crate::capture::RawStorage {
                 page: 1,
@@ -890,30 +923,7 @@ pub(crate) mod tests {
                 value: "\"4c1f7a52-3b0e-4f7e-9d54-0b6f1c2a9e11\"".into(),
                 truncated: false,
             }],
-            requests: vec![RawRequest {
-                seq: 0,
-                request_id: "1".into(),
-                url: format!("https://{domain}/"),
-                method: "POST".into(),
-                resource_type: ResourceType::Document,
-                headers: vec![("Cookie".into(), "a=b".into())],
-                body: Some(vec![0, 159, 146, 150, b'x']),
-                body_state: BodyState::Complete,
-                initiator: "{}".into(),
-                frame_id: "F".into(),
-                frame_url: format!("https://{domain}/"),
-                is_main_frame: true,
-                status: Some(200),
-                mime_type: Some("text/html".into()),
-                response_headers: vec![],
-                failure: None,
-                wall_time: 1.5,
-                step: Step::Load,
-                page: 0,
-                context: Default::default(),
-                sw_response: None,
-                ended_at: None,
-            }],
+            requests: vec![document(domain)],
             cookies: vec![RawCookie {
                 name: "_ttp".into(),
                 value: "v".into(),
