@@ -51,7 +51,7 @@ impl Collector for Workers {
     }
 
     async fn before_navigation(
-        &self,
+        &mut self,
         cx: &Ctx<'_>,
         _ev: &mut Evidence,
     ) -> Result<(), BrowserError> {
@@ -66,21 +66,21 @@ impl Collector for Workers {
         Ok(())
     }
 
-    async fn next_page(&self, cx: &Ctx<'_>, ev: &mut Evidence) -> Result<(), BrowserError> {
+    async fn next_page(&mut self, cx: &Ctx<'_>, ev: &mut Evidence) -> Result<(), BrowserError> {
         // Workers started from here on are the next page's.
         cx.session.set_worker_page(ev.page + 1).await;
         Ok(())
     }
 
-    async fn drained(&self, cx: &Ctx<'_>, ev: &mut Evidence) -> Result<(), BrowserError> {
+    async fn drained(&mut self, cx: &Ctx<'_>, ev: &mut Evidence) -> Result<(), BrowserError> {
         self.read(cx, ev).await
     }
 
-    async fn finish(&self, cx: &Ctx<'_>, ev: &mut Evidence) -> Result<(), BrowserError> {
+    async fn finish(&mut self, cx: &Ctx<'_>, ev: &mut Evidence) -> Result<(), BrowserError> {
         self.read(cx, ev).await
     }
 
-    async fn salvage(&self, cx: &Ctx<'_>, ev: &mut Evidence) -> Result<(), BrowserError> {
+    async fn salvage(&mut self, cx: &Ctx<'_>, ev: &mut Evidence) -> Result<(), BrowserError> {
         self.read(cx, ev).await
     }
 }

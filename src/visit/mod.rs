@@ -218,10 +218,9 @@ pub async fn visit(
 }
 
 impl Partial {
-    /// The collectors' failures, those that ended a collector's part and those on one page,
-    /// and the messages the network log counted but did not keep.
-    fn failures(&mut self) -> Vec<CollectorFailure> {
-        let mut failures = std::mem::take(&mut self.cols).into_failures();
+    /// The collectors' failures (`failures`: those that ended a collector's part), those on
+    /// one page, and the messages the network log counted but did not keep.
+    fn failures(&mut self, mut failures: Vec<CollectorFailure>) -> Vec<CollectorFailure> {
         failures.append(&mut self.ev.failures);
         let dropped = self.ev.net.frames_dropped();
         if dropped > 0 {
@@ -279,7 +278,10 @@ impl Partial {
         if self.ev.final_url.is_none() {
             self.ev.final_url = Some(self.start_url.clone());
         }
-        let failures = self.failures();
+        // What the collectors kept themselves, handed back into the visit.
+        let mut handed = RawVisit::default();
+        let ended = std::mem::take(&mut self.cols).hand_back(&mut handed);
+        let failures = self.failures(ended);
         let error = Partial::notes(c.error, cut.as_deref(), &failures);
         let mut pages = vec![RawPage {
             page: 0,
@@ -314,8 +316,6 @@ impl Partial {
             duration_ms: started.elapsed().as_millis() as u64,
             requests,
             frames,
-            cookies: ev.cookies,
-            storage: ev.storage,
             canaries,
             actions: ev.actions,
             consent: ev.consent,
@@ -324,6 +324,7 @@ impl Partial {
             walled_at_first: ev.walled_at_first,
             pages,
             link_candidates: self.link_candidates,
+            ..handed
         }
     }
 }
