@@ -12,8 +12,11 @@
 //! `finish` (the last page was left); `salvage` instead
 //! of `finish` when a stuck page was cut off. `setup` runs once per new browser.
 //!
-//! A collector keeps its evidence in its own field of [`Evidence`], which becomes the
-//! visit's [`RawVisit`](crate::capture::RawVisit). A collector that fails (any error but a
+//! Each collector is made afresh for every visit ([`REGISTRY`]). One that owns its evidence
+//! keeps it in its own state and hands it back into the visit's [`RawVisit`] at the end
+//! ([`Collector::hand_back`]); evidence the visit itself reads as it goes (the network log,
+//! page facts, the banner, the links) is in the shared [`Evidence`], which becomes the rest
+//! of the `RawVisit`. The store keeps each kind in its own table(s) (`store/evidence/`). A collector that fails (any error but a
 //! lost or stuck browser) is recorded in the visit's `collector_failures` and skipped for the
 //! rest of that visit; the other collectors and the visit go on.
 
