@@ -192,7 +192,7 @@ fn capabilities(cfg: &BrowserConfig, profile: &Path) -> serde_json::Map<String, 
         "goog:loggingPrefs": { "performance": "ALL", "browser": "OFF", "driver": "OFF" },
         "goog:chromeOptions": {
             "binary": cfg.chromium,
-            "args": chromium_args(cfg, &profile),
+            "args": chromium_args(cfg, profile),
             // Third-party cookies allowed, as a normal user has them.
             // No spelling dictionary downloads, no sign-in account checks, no search
             // engine start page: Chromium's own traffic stays off the wire.
