@@ -550,17 +550,9 @@ fn synthetic_store(dir: &Path, n: usize) -> usize {
             start_url: page.clone(),
             final_url: Some(page.clone()),
             redirect_chain: vec![page.clone()],
-            error: None,
             started_at: "2026-11-29T00:00:00Z".into(),
             duration_ms: 5000,
-            collector_failures: Vec::new(),
-            wall: None,
-            walled_at_first: None,
-            pages: Vec::new(),
-            link_candidates: None,
-            storage: Vec::new(),
             requests: reqs,
-            frames: Vec::new(),
             cookies: vec![RawCookie {
                 name: "_fbp".into(),
                 value: "fb.1.1732840000000.1234567890".into(),
@@ -573,8 +565,7 @@ fn synthetic_store(dir: &Path, n: usize) -> usize {
                 page: 0,
             }],
             canaries: can,
-            actions: vec![],
-            consent: Default::default(),
+            ..RawVisit::default()
         };
         store.record_visit(c.id, &v).unwrap();
     }

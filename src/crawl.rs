@@ -545,30 +545,17 @@ fn crash_visit(
     RawVisit {
         domain: c.target.domain.clone(),
         outcome,
-        http_status: None,
         start_url: format!("https://{}/", c.target.domain),
-        final_url: None,
-        redirect_chain: Vec::new(),
         error: Some(err),
         started_at: time::OffsetDateTime::now_utc()
             .format(&time::format_description::well_known::Rfc3339)
             .unwrap_or_default(),
-        duration_ms: 0,
-        requests: Vec::new(),
-        cookies: Vec::new(),
-        storage: Vec::new(),
         canaries,
-        actions: Vec::new(),
         consent: crate::capture::ConsentRecord {
             mode: c.mode,
             gpc,
             ..Default::default()
         },
-        collector_failures: Vec::new(),
-        frames: Vec::new(),
-        wall: None,
-        walled_at_first: None,
-        pages: Vec::new(),
-        link_candidates: None,
+        ..RawVisit::default()
     }
 }

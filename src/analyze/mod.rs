@@ -689,17 +689,6 @@ mod tests {
             http_status: Some(200),
             start_url: "https://shop.example/".into(),
             final_url: Some("https://shop.example/".into()),
-            redirect_chain: vec![],
-            error: None,
-            started_at: String::new(),
-            duration_ms: 0,
-            collector_failures: Vec::new(),
-            frames: Vec::new(),
-            wall: None,
-            walled_at_first: None,
-            pages: Vec::new(),
-            link_candidates: None,
-            storage: Vec::new(),
             requests: vec![
                 at(
                     req(
@@ -736,14 +725,13 @@ mod tests {
                     40.0,
                 ),
             ],
-            cookies: vec![],
             canaries,
-            actions: vec![],
             consent: ConsentRecord {
                 mode: ConsentMode::Reject,
                 choice_at,
                 ..Default::default()
             },
+            ..RawVisit::default()
         }
     }
 

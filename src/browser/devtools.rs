@@ -609,7 +609,7 @@ fn paused(
     let _ = out.send(msg.to_string());
     let (Some(network), Some(body)) = (
         p.get("networkId").and_then(Value::as_str),
-        super::perflog::body_bytes(&p["request"]),
+        super::body::body_bytes(&p["request"]),
     ) else {
         return;
     };

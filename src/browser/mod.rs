@@ -1,14 +1,14 @@
 //! The browser: one chromedriver process ([`driver`]), WebDriver sessions of headless
-//! Chromium with CDP passthrough and performance-log reads ([`session`]), and the assembly of
-//! performance-log events into [`crate::capture::RawRequest`]s ([`perflog`]).
+//! Chromium with CDP passthrough and performance-log reads ([`session`]); the assembly of those
+//! events into requests is the network collector's (`collect::netlog`).
 //!
 //! Nothing here knows about sites, canaries or datasets.
 
+pub mod body;
 pub mod devtools;
 pub mod driver;
 pub mod guard;
 pub mod keys;
-pub mod perflog;
 pub mod procs;
 pub mod session;
 pub mod snapshot;

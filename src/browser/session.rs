@@ -8,7 +8,7 @@ use fantoccini::wd::WebDriverCompatibleCommand;
 use fantoccini::{Client, ClientBuilder};
 use serde_json::{Value, json};
 use std::future::Future;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -181,6 +181,74 @@ pub fn classify(e: fantoccini::error::CmdError) -> BrowserError {
     }
 }
 
+/// The WebDriver capabilities of a new browser with its profile folder `profile`.
+fn capabilities(cfg: &BrowserConfig, profile: &Path) -> serde_json::Map<String, Value> {
+    let caps = json!({
+        "browserName": "chrome",
+        "acceptInsecureCerts": cfg.insecure,
+        "pageLoadStrategy": "normal",
+        // Alerts and confirms are dismissed; see visit/navigation.rs for beforeunload.
+        "unhandledPromptBehavior": "dismiss",
+        "goog:loggingPrefs": { "performance": "ALL", "browser": "OFF", "driver": "OFF" },
+        "goog:chromeOptions": {
+            "binary": cfg.chromium,
+            "args": chromium_args(cfg, profile),
+            // Third-party cookies allowed, as a normal user has them.
+            // No spelling dictionary downloads, no sign-in account checks, no search
+            // engine start page: Chromium's own traffic stays off the wire.
+            "prefs": {
+                "profile.cookie_controls_mode": 0,
+                "profile.block_third_party_cookies": false,
+                "browser.enable_spellchecking": false,
+                "spellcheck.use_spelling_service": false,
+                "spellcheck.dictionaries": [],
+                "signin.allowed": false,
+                "autofill.profile_enabled": false,
+                "autofill.credit_card_enabled": false,
+                "search.suggest_enabled": false,
+                "alternate_error_pages.enabled": false,
+                "net.network_prediction_options": 2,
+                "safebrowsing.enabled": false,
+                "translate.enabled": false,
+                "homepage": "about:blank",
+                "homepage_is_newtabpage": false,
+                "session.restore_on_startup": 4,
+                "session.startup_urls": ["about:blank"],
+                "default_search_provider.enabled": false,
+                // No downloads: a page that serves an attachment must not fill the disk
+                // (also denied per browser by CDP below); any that slipped through would
+                // land in the profile, which is removed with the browser.
+                "download_restrictions": 3,
+                "download.prompt_for_download": false,
+                "download.default_directory": profile.join("downloads"),
+            },
+            "perfLoggingPrefs": { "enableNetwork": true, "enablePage": false },
+            // chromedriver turns Chromium's popup blocker off; a visitor's browser has it on.
+            "excludeSwitches": ["enable-automation", "disable-popup-blocking"],
+        },
+    });
+    let Value::Object(caps) = caps else {
+        unreachable!()
+    };
+    caps
+}
+
+/// The browser's DevTools endpoint. Through a Selenium Grid it is the Grid's `se:cdp`
+/// WebSocket (the node's own address may not be reachable from here); from a local
+/// chromedriver, its `debuggerAddress`.
+fn debugger_endpoint(client: &Client) -> Option<Endpoint> {
+    let caps = client.capabilities();
+    caps.and_then(|c| c.get("se:cdp"))
+        .and_then(Value::as_str)
+        .map(|url| Endpoint::Grid(url.to_string()))
+        .or_else(|| {
+            caps.and_then(|c| c.get("goog:chromeOptions"))
+                .and_then(|o| o.get("debuggerAddress"))
+                .and_then(Value::as_str)
+                .map(|a| Endpoint::Local(a.to_string()))
+        })
+}
+
 impl Session {
     /// Resident memory of this browser's processes (the browser and its renderers), bytes.
     pub fn memory(&self) -> u64 {
@@ -201,53 +269,7 @@ impl Session {
                 profile.display()
             ))
         })?;
-        let caps = json!({
-            "browserName": "chrome",
-            "acceptInsecureCerts": cfg.insecure,
-            "pageLoadStrategy": "normal",
-            // Alerts and confirms are dismissed; see visit.rs for beforeunload.
-            "unhandledPromptBehavior": "dismiss",
-            "goog:loggingPrefs": { "performance": "ALL", "browser": "OFF", "driver": "OFF" },
-            "goog:chromeOptions": {
-                "binary": cfg.chromium,
-                "args": chromium_args(cfg, &profile),
-                // Third-party cookies allowed, as a normal user has them.
-                // No spelling dictionary downloads, no sign-in account checks, no search
-                // engine start page: Chromium's own traffic stays off the wire.
-                "prefs": {
-                    "profile.cookie_controls_mode": 0,
-                    "profile.block_third_party_cookies": false,
-                    "browser.enable_spellchecking": false,
-                    "spellcheck.use_spelling_service": false,
-                    "spellcheck.dictionaries": [],
-                    "signin.allowed": false,
-                    "autofill.profile_enabled": false,
-                    "autofill.credit_card_enabled": false,
-                    "search.suggest_enabled": false,
-                    "alternate_error_pages.enabled": false,
-                    "net.network_prediction_options": 2,
-                    "safebrowsing.enabled": false,
-                    "translate.enabled": false,
-                    "homepage": "about:blank",
-                    "homepage_is_newtabpage": false,
-                    "session.restore_on_startup": 4,
-                    "session.startup_urls": ["about:blank"],
-                    "default_search_provider.enabled": false,
-                    // No downloads: a page that serves an attachment must not fill the disk
-                    // (also denied per browser by CDP below); any that slipped through would
-                    // land in the profile, which is removed with the browser.
-                    "download_restrictions": 3,
-                    "download.prompt_for_download": false,
-                    "download.default_directory": profile.join("downloads"),
-                },
-                "perfLoggingPrefs": { "enableNetwork": true, "enablePage": false },
-                // chromedriver turns Chromium's popup blocker off; a visitor's browser has it on.
-                "excludeSwitches": ["enable-automation", "disable-popup-blocking"],
-            },
-        });
-        let Value::Object(caps) = caps else {
-            unreachable!()
-        };
+        let caps = capabilities(cfg, &profile);
         // Two rustls crypto providers are linked (ring, and aws-lc through fantoccini's
         // hyper-rustls); name one so building a client cannot panic.
         let _ = tokio_rustls::rustls::crypto::ring::default_provider().install_default();
@@ -270,20 +292,7 @@ impl Session {
                 ));
             }
         };
-        // Through a Selenium Grid the browser's DevTools endpoint is the Grid's `se:cdp`
-        // WebSocket (the node's own address may not be reachable from here); from a local
-        // chromedriver, its `debuggerAddress`.
-        let caps = client.capabilities();
-        let debugger = caps
-            .and_then(|c| c.get("se:cdp"))
-            .and_then(Value::as_str)
-            .map(|url| Endpoint::Grid(url.to_string()))
-            .or_else(|| {
-                caps.and_then(|c| c.get("goog:chromeOptions"))
-                    .and_then(|o| o.get("debuggerAddress"))
-                    .and_then(Value::as_str)
-                    .map(|a| Endpoint::Local(a.to_string()))
-            });
+        let debugger = debugger_endpoint(&client);
         let mut s = Session {
             client,
             profile,
@@ -304,26 +313,33 @@ impl Session {
             s.debugger.clone(),
             s.overgrown.clone(),
         ))));
-        s.main_window = s
-            .timed("reading the window handle", s.client.window())
+        s.prepare().await?;
+        Ok(s)
+    }
+
+    /// A new browser's first commands: its window, the network log's bodies, downloads
+    /// denied, dialogs answered before page scripts run.
+    async fn prepare(&mut self) -> Result<(), BrowserError> {
+        self.main_window = self
+            .timed("reading the window handle", self.client.window())
             .await
             .map(String::from)
             .unwrap_or_default();
-        s.cdp(
+        self.cdp(
             "Network.enable",
             json!({ "maxPostDataSize": super::INLINE_BODY_MAX }),
         )
         .await
         .ok();
-        s.cdp("Browser.setDownloadBehavior", json!({ "behavior": "deny" }))
+        self.cdp("Browser.setDownloadBehavior", json!({ "behavior": "deny" }))
             .await
             .ok();
-        s.cdp(
+        self.cdp(
             "Page.addScriptToEvaluateOnNewDocument",
             json!({ "source": NO_DIALOGS_JS }),
         )
         .await?;
-        Ok(s)
+        Ok(())
     }
 
     /// Sets (or clears) the instant after which no command of the visit may run.

@@ -4,11 +4,11 @@
 //! after the first dwell. All of it on the front page only: the choice carries over to the
 //! internal pages through the site's own cookies and storage, as it does for a person.
 
+use super::VisitConfig;
 use super::{Collector, Ctx, Evidence};
 use crate::browser::BrowserError;
 use crate::browser::session::Session;
 use crate::capture::{ConsentMode, Step};
-use crate::visit::VisitConfig;
 
 pub(super) struct Consent;
 
@@ -22,7 +22,7 @@ impl Collector for Consent {
         crate::consent::prepare_session(s, &cfg.consent).await
     }
 
-    async fn after_load(&self, cx: &Ctx<'_>, ev: &mut Evidence) -> Result<bool, BrowserError> {
+    async fn after_load(&mut self, cx: &Ctx<'_>, ev: &mut Evidence) -> Result<bool, BrowserError> {
         let mode = ev.consent.mode;
         if mode == ConsentMode::None || ev.page != 0 {
             return Ok(false);
@@ -43,7 +43,7 @@ impl Collector for Consent {
         Ok(true)
     }
 
-    async fn after_dwell(&self, cx: &Ctx<'_>, ev: &mut Evidence) -> Result<(), BrowserError> {
+    async fn after_dwell(&mut self, cx: &Ctx<'_>, ev: &mut Evidence) -> Result<(), BrowserError> {
         if ev.consent.mode == ConsentMode::None && ev.page == 0 {
             ev.consent = crate::consent::observe(cx.session, cx.cfg.consent.gpc).await?;
         }

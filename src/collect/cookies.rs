@@ -4,10 +4,18 @@
 
 use super::{Collector, Ctx, Evidence};
 use crate::browser::BrowserError;
-use crate::capture::RawCookie;
+use crate::capture::{RawCookie, RawVisit};
 use serde_json::{Value, json};
+use std::collections::HashMap;
 
-pub(super) struct Cookies;
+/// The visit's cookies so far.
+#[derive(Default)]
+pub(super) struct Cookies {
+    /// The jar once the visit's last page was left (the visit's `cookies`).
+    jar: Vec<RawCookie>,
+    /// The first page after which each cookie (name, domain, path) was present.
+    pages: HashMap<(String, String, String), u32>,
+}
 
 #[async_trait::async_trait]
 impl Collector for Cookies {
@@ -15,21 +23,25 @@ impl Collector for Cookies {
         "cookies"
     }
 
-    async fn next_page(&self, cx: &Ctx<'_>, ev: &mut Evidence) -> Result<(), BrowserError> {
+    fn hand_back(self: Box<Self>, v: &mut RawVisit) {
+        v.cookies = self.jar;
+    }
+
+    async fn next_page(&mut self, cx: &Ctx<'_>, ev: &mut Evidence) -> Result<(), BrowserError> {
         let jar = parse_cookies(&all_cookies(cx).await?);
-        note_pages(ev, &jar);
+        note_pages(&mut self.pages, ev.page, &jar);
         Ok(())
     }
 
-    async fn finish(&self, cx: &Ctx<'_>, ev: &mut Evidence) -> Result<(), BrowserError> {
+    async fn finish(&mut self, cx: &Ctx<'_>, ev: &mut Evidence) -> Result<(), BrowserError> {
         let jar = parse_cookies(&all_cookies(cx).await?);
-        ev.cookies = with_pages(ev, jar);
+        self.jar = with_pages(&mut self.pages, ev.page, jar);
         Ok(())
     }
 
-    async fn salvage(&self, cx: &Ctx<'_>, ev: &mut Evidence) -> Result<(), BrowserError> {
+    async fn salvage(&mut self, cx: &Ctx<'_>, ev: &mut Evidence) -> Result<(), BrowserError> {
         let jar = parse_cookies(&cx.session.browser_cookies().await?);
-        ev.cookies = with_pages(ev, jar);
+        self.jar = with_pages(&mut self.pages, ev.page, jar);
         Ok(())
     }
 }
@@ -44,19 +56,23 @@ async fn all_cookies(cx: &Ctx<'_>) -> Result<Value, BrowserError> {
 }
 
 /// Notes the cookies of the jar not seen before as the current page's.
-fn note_pages(ev: &mut Evidence, jar: &[RawCookie]) {
+fn note_pages(pages: &mut HashMap<(String, String, String), u32>, page: u32, jar: &[RawCookie]) {
     for c in jar {
-        ev.cookie_pages
+        pages
             .entry((c.name.clone(), c.domain.clone(), c.path.clone()))
-            .or_insert(ev.page);
+            .or_insert(page);
     }
 }
 
 /// The final jar, each cookie with the first page after which it was there.
-fn with_pages(ev: &mut Evidence, mut jar: Vec<RawCookie>) -> Vec<RawCookie> {
-    note_pages(ev, &jar);
+fn with_pages(
+    pages: &mut HashMap<(String, String, String), u32>,
+    page: u32,
+    mut jar: Vec<RawCookie>,
+) -> Vec<RawCookie> {
+    note_pages(pages, page, &jar);
     for c in &mut jar {
-        c.page = ev.cookie_pages[&(c.name.clone(), c.domain.clone(), c.path.clone())];
+        c.page = pages[&(c.name.clone(), c.domain.clone(), c.path.clone())];
     }
     jar
 }

@@ -206,7 +206,7 @@ impl Collector for Links {
         "links"
     }
 
-    async fn after_dwell(&self, cx: &Ctx<'_>, ev: &mut Evidence) -> Result<(), BrowserError> {
+    async fn after_dwell(&mut self, cx: &Ctx<'_>, ev: &mut Evidence) -> Result<(), BrowserError> {
         if ev.page != 0 || cx.cfg.pages < 2 {
             return Ok(());
         }

@@ -12,28 +12,46 @@
 //! `finish` (the last page was left); `salvage` instead
 //! of `finish` when a stuck page was cut off. `setup` runs once per new browser.
 //!
-//! A collector keeps its evidence in its own field of [`Evidence`], which becomes the
-//! visit's [`RawVisit`](crate::capture::RawVisit). A collector that fails (any error but a
+//! Each collector is made afresh for every visit ([`REGISTRY`]). One that owns its evidence
+//! keeps it in its own state and hands it back into the visit's [`RawVisit`] at the end
+//! ([`Collector::hand_back`]); evidence the visit itself reads as it goes (the network log,
+//! page facts, the banner, the links) is in the shared [`Evidence`], which becomes the rest
+//! of the `RawVisit`. The store keeps each kind in its own table(s) (`store/evidence/`). A collector that fails (any error but a
 //! lost or stuck browser) is recorded in the visit's `collector_failures` and skipped for the
 //! rest of that visit; the other collectors and the visit go on.
 
 mod consent;
 mod cookies;
 pub mod links;
+pub mod netlog;
 mod network;
 mod page;
 mod storage;
 mod workers;
 
 use crate::browser::BrowserError;
-use crate::browser::perflog::NetLog;
 use crate::browser::session::Session;
-use crate::capture::{
-    CollectorFailure, ConsentRecord, Hook, RawCookie, RawStorage, Step, StorageArea, WallKind,
-};
-use crate::visit::VisitConfig;
+use crate::capture::{CollectorFailure, ConsentRecord, Hook, RawVisit, Step, WallKind};
+use crate::consent::ConsentConfig;
+use netlog::NetLog;
 use serde_json::Value;
 use std::collections::HashMap;
+use std::time::Duration;
+
+/// How a visit behaves.
+#[derive(Clone, Debug)]
+pub struct VisitConfig {
+    /// Page-load budget.
+    pub page_timeout: Duration,
+    /// Time spent on the page after load, and again on the search results.
+    pub dwell: Duration,
+    /// Type canary values and run a search.
+    pub interact: bool,
+    /// Global Privacy Control and how long to look for a consent banner.
+    pub consent: ConsentConfig,
+    /// Pages per site: the front page and up to `pages - 1` internal pages linked from it.
+    pub pages: u32,
+}
 
 /// What a hook sees: the browser and the visit's configuration.
 pub struct Ctx<'a> {
@@ -67,14 +85,6 @@ pub struct Evidence {
     pub walled_at_first: Option<WallKind>,
     /// Consent: the visit's mode and what happened with the banner.
     pub consent: ConsentRecord,
-    /// Cookies in the browser at the end of the visit.
-    pub cookies: Vec<RawCookie>,
-    /// Cookies: the first page after which each cookie (name, domain, path) was present.
-    pub cookie_pages: HashMap<(String, String, String), u32>,
-    /// Storage: the first-party Web Storage items, each as first seen with its value.
-    pub storage: Vec<RawStorage>,
-    /// Storage: the value each item (origin, area, key) last had, and its index.
-    storage_seen: HashMap<(String, StorageArea, String), usize>,
     /// Internal links: the front page's candidates (`None` until looked for).
     pub links: Option<Vec<links::Link>>,
     /// Page facts: the URL of the current internal page after its dwell.
@@ -99,18 +109,6 @@ impl Evidence {
         });
     }
 
-    /// Records a storage item unless it was already seen with this value.
-    pub fn storage_item(&mut self, it: RawStorage) {
-        let k = (it.origin.clone(), it.area, it.key.clone());
-        if let Some(&i) = self.storage_seen.get(&k)
-            && self.storage[i].value == it.value
-        {
-            return;
-        }
-        self.storage_seen.insert(k, self.storage.len());
-        self.storage.push(it);
-    }
-
     /// Empty evidence for a visit answering banners with `consent.mode`.
     pub fn new(consent: ConsentRecord) -> Evidence {
         Evidence {
@@ -123,10 +121,6 @@ impl Evidence {
             wall: None,
             walled_at_first: None,
             consent,
-            cookies: Vec::new(),
-            cookie_pages: HashMap::new(),
-            storage: Vec::new(),
-            storage_seen: HashMap::new(),
             links: None,
             page_url: None,
             envs: Default::default(),
@@ -140,9 +134,12 @@ impl Evidence {
 /// the ones it needs. Errors other than [`BrowserError::is_lost`] are recorded against the
 /// collector and end its part of the visit only.
 #[async_trait::async_trait]
-pub trait Collector: Sync {
+pub trait Collector: Send + Sync {
     /// A stable name (`network`, `cookies`, …): recorded with its failures.
     fn name(&self) -> &'static str;
+    /// Hands back the evidence the collector kept itself (its fields of the visit), once the
+    /// visit is over — also after the collector failed (what it had is kept).
+    fn hand_back(self: Box<Self>, _v: &mut RawVisit) {}
     /// Once per new browser, before its first visit (scripts for every document, headers).
     /// A failure here replaces the browser, as a browser that fails to start is.
     async fn setup(&self, _s: &Session, _cfg: &VisitConfig) -> Result<(), BrowserError> {
@@ -150,22 +147,22 @@ pub trait Collector: Sync {
     }
     /// Before the visit's first navigation.
     async fn before_navigation(
-        &self,
+        &mut self,
         _cx: &Ctx<'_>,
         _ev: &mut Evidence,
     ) -> Result<(), BrowserError> {
         Ok(())
     }
     /// One event of the page's log (CDP method and params).
-    fn event(&self, _method: &str, _params: &Value, _ev: &mut Evidence) {}
+    fn event(&mut self, _method: &str, _params: &Value, _ev: &mut Evidence) {}
     /// After each read of the log: fetch what the events only announced.
-    async fn drained(&self, _cx: &Ctx<'_>, _ev: &mut Evidence) -> Result<(), BrowserError> {
+    async fn drained(&mut self, _cx: &Ctx<'_>, _ev: &mut Evidence) -> Result<(), BrowserError> {
         Ok(())
     }
     /// After navigation returned (the page loaded or failed), and again after each look
     /// while a bot wall is waited out (the page may have reloaded into the site).
     async fn after_navigation(
-        &self,
+        &mut self,
         _cx: &Ctx<'_>,
         _ev: &mut Evidence,
     ) -> Result<(), BrowserError> {
@@ -173,42 +170,47 @@ pub trait Collector: Sync {
     }
     /// The page loaded, before the dwell. Returns true when the collector acted on the page
     /// (the visit then reads the log, so what the action caused is attributed to its step).
-    async fn after_load(&self, _cx: &Ctx<'_>, _ev: &mut Evidence) -> Result<bool, BrowserError> {
+    async fn after_load(
+        &mut self,
+        _cx: &Ctx<'_>,
+        _ev: &mut Evidence,
+    ) -> Result<bool, BrowserError> {
         Ok(false)
     }
     /// After the first dwell and scroll.
-    async fn after_dwell(&self, _cx: &Ctx<'_>, _ev: &mut Evidence) -> Result<(), BrowserError> {
+    async fn after_dwell(&mut self, _cx: &Ctx<'_>, _ev: &mut Evidence) -> Result<(), BrowserError> {
         Ok(())
     }
     /// The visitor is about to follow a link to internal page `ev.page + 1`: the page it
     /// leaves is done.
-    async fn next_page(&self, _cx: &Ctx<'_>, _ev: &mut Evidence) -> Result<(), BrowserError> {
+    async fn next_page(&mut self, _cx: &Ctx<'_>, _ev: &mut Evidence) -> Result<(), BrowserError> {
         Ok(())
     }
     /// The visitor is about to leave the visit's last page (it is still shown).
-    async fn leaving(&self, _cx: &Ctx<'_>, _ev: &mut Evidence) -> Result<(), BrowserError> {
+    async fn leaving(&mut self, _cx: &Ctx<'_>, _ev: &mut Evidence) -> Result<(), BrowserError> {
         Ok(())
     }
     /// The page was left (about:blank) and the log read: read what outlives the page.
-    async fn finish(&self, _cx: &Ctx<'_>, _ev: &mut Evidence) -> Result<(), BrowserError> {
+    async fn finish(&mut self, _cx: &Ctx<'_>, _ev: &mut Evidence) -> Result<(), BrowserError> {
         Ok(())
     }
     /// Instead of `finish` when the page was cut off (its tab closed from outside):
     /// read what can still be read without the page.
-    async fn salvage(&self, _cx: &Ctx<'_>, _ev: &mut Evidence) -> Result<(), BrowserError> {
+    async fn salvage(&mut self, _cx: &Ctx<'_>, _ev: &mut Evidence) -> Result<(), BrowserError> {
         Ok(())
     }
 }
 
-/// Every collector, in the order their hooks run.
-pub static REGISTRY: &[&dyn Collector] = &[
-    &network::Network,
-    &workers::Workers,
-    &consent::Consent,
-    &page::Page,
-    &links::Links,
-    &cookies::Cookies,
-    &storage::Storage,
+/// Every collector, in the order their hooks run: each makes a collector for one visit (or
+/// for a new browser's `setup`), holding its own state.
+pub static REGISTRY: &[fn() -> Box<dyn Collector>] = &[
+    || Box::new(network::Network),
+    || Box::new(workers::Workers),
+    || Box::new(consent::Consent),
+    || Box::new(page::Page),
+    || Box::new(links::Links),
+    || Box::<cookies::Cookies>::default(),
+    || Box::<storage::Storage>::default(),
 ];
 
 /// The environment variable that makes one collector fail on purpose (its first hook of
@@ -220,14 +222,15 @@ const LOG: &str = "performance_log";
 
 /// Sets a new browser up: every collector's `setup`, in order.
 pub async fn setup(s: &Session, cfg: &VisitConfig) -> Result<(), BrowserError> {
-    for c in REGISTRY {
-        c.setup(s, cfg).await?;
+    for make in REGISTRY {
+        make().setup(s, cfg).await?;
     }
     Ok(())
 }
 
 /// Runs the collectors' hooks through one visit, keeping their failures.
 pub struct Collectors {
+    list: Vec<Box<dyn Collector>>,
     failed: Vec<bool>,
     failures: Vec<CollectorFailure>,
     inject: Option<String>,
@@ -243,6 +246,7 @@ impl Collectors {
     /// The collectors of a new visit, none failed yet.
     pub fn new() -> Collectors {
         Collectors {
+            list: REGISTRY.iter().map(|make| make()).collect(),
             failed: vec![false; REGISTRY.len()],
             failures: Vec::new(),
             inject: std::env::var(FAIL_ENV).ok().filter(|v| !v.is_empty()),
@@ -270,10 +274,12 @@ impl Collectors {
         ev: &mut Evidence,
     ) -> Result<bool, BrowserError> {
         let mut acted = false;
-        for (i, c) in REGISTRY.iter().enumerate() {
+        for i in 0..self.list.len() {
             if self.failed[i] {
                 continue;
             }
+            let c = &mut self.list[i];
+            let name = c.name();
             let r = if self.inject.as_deref() == Some(c.name()) {
                 Err(BrowserError::Command(format!(
                     "failure injected by {FAIL_ENV}={}",
@@ -296,7 +302,7 @@ impl Collectors {
             match r {
                 Ok(a) => acted |= a,
                 Err(e) if e.is_lost() && hook != Hook::Salvage => return Err(e),
-                Err(e) => self.fail(Some(i), c.name(), hook, &e),
+                Err(e) => self.fail(Some(i), name, hook, &e),
             }
         }
         Ok(acted)
@@ -307,7 +313,7 @@ impl Collectors {
         match cx.session.perf_log().await {
             Ok(events) => {
                 for (method, params) in &events {
-                    for (i, c) in REGISTRY.iter().enumerate() {
+                    for (i, c) in self.list.iter_mut().enumerate() {
                         if !self.failed[i] {
                             c.event(method, params, ev);
                         }
@@ -320,8 +326,12 @@ impl Collectors {
         self.run(Hook::Drained, cx, ev).await.map(|_| ())
     }
 
-    /// The failures recorded on this visit, in order.
-    pub fn into_failures(self) -> Vec<CollectorFailure> {
+    /// The visit is over: every collector hands back the evidence it kept into `v`; returns
+    /// the failures recorded on this visit, in order.
+    pub fn hand_back(self, v: &mut RawVisit) -> Vec<CollectorFailure> {
+        for c in self.list {
+            c.hand_back(v);
+        }
         self.failures
     }
 }

@@ -1,5 +1,5 @@
 //! Network requests: the page's CDP Network events assembled into requests
-//! ([`NetLog`](crate::browser::perflog::NetLog)), bodies Chromium only flagged fetched after
+//! ([`NetLog`](super::netlog::NetLog)), bodies Chromium only flagged fetched after
 //! each read of the log.
 
 use super::{Collector, Ctx, Evidence};
@@ -16,7 +16,7 @@ impl Collector for Network {
     }
 
     async fn before_navigation(
-        &self,
+        &mut self,
         cx: &Ctx<'_>,
         _ev: &mut Evidence,
     ) -> Result<(), BrowserError> {
@@ -27,13 +27,13 @@ impl Collector for Network {
         Ok(())
     }
 
-    fn event(&self, method: &str, params: &Value, ev: &mut Evidence) {
+    fn event(&mut self, method: &str, params: &Value, ev: &mut Evidence) {
         ev.net.set_step(ev.step);
         ev.net.set_page(ev.page);
         ev.net.feed(method, params);
     }
 
-    async fn drained(&self, cx: &Ctx<'_>, ev: &mut Evidence) -> Result<(), BrowserError> {
+    async fn drained(&mut self, cx: &Ctx<'_>, ev: &mut Evidence) -> Result<(), BrowserError> {
         // Bodies the browser held as the requests left (Blob and FormData parts, which the
         // log only flags and which are gone with their page); the rest asked for while the
         // page is there.

@@ -55,7 +55,11 @@ impl Collector for Page {
         "page"
     }
 
-    async fn after_navigation(&self, cx: &Ctx<'_>, ev: &mut Evidence) -> Result<(), BrowserError> {
+    async fn after_navigation(
+        &mut self,
+        cx: &Ctx<'_>,
+        ev: &mut Evidence,
+    ) -> Result<(), BrowserError> {
         if ev.page != 0 {
             // An internal page: its URL; the wall and the top frame are the front page's.
             ev.page_url = current_url(cx.session).await;
@@ -81,7 +85,7 @@ impl Collector for Page {
         Ok(())
     }
 
-    async fn after_dwell(&self, cx: &Ctx<'_>, ev: &mut Evidence) -> Result<(), BrowserError> {
+    async fn after_dwell(&mut self, cx: &Ctx<'_>, ev: &mut Evidence) -> Result<(), BrowserError> {
         // The URL after dwelling, before any search, and what the page's scripts could read
         // (one script call for both).
         let read = cx

@@ -10,14 +10,34 @@
 
 use super::{Collector, Ctx, Evidence};
 use crate::browser::BrowserError;
-use crate::capture::{RawStorage, STORAGE_ITEMS_CAP, STORAGE_VALUE_CAP, StorageArea};
+use crate::capture::{RawStorage, RawVisit, STORAGE_ITEMS_CAP, STORAGE_VALUE_CAP, StorageArea};
 use serde_json::{Value, json};
+use std::collections::HashMap;
 
-pub(super) struct Storage;
+/// The visit's storage items so far.
+#[derive(Default)]
+pub(super) struct Storage {
+    /// Each item as first seen with its value (the visit's `storage`).
+    items: Vec<RawStorage>,
+    /// The value each item (origin, area, key) last had: its index in `items`.
+    seen: HashMap<(String, StorageArea, String), usize>,
+}
 
 impl Storage {
+    /// Records an item unless it was already seen with this value.
+    fn keep(&mut self, it: RawStorage) {
+        let k = (it.origin.clone(), it.area, it.key.clone());
+        if let Some(&i) = self.seen.get(&k)
+            && self.items[i].value == it.value
+        {
+            return;
+        }
+        self.seen.insert(k, self.items.len());
+        self.items.push(it);
+    }
+
     /// Reads both areas of the page now shown and records what is new.
-    async fn read(&self, cx: &Ctx<'_>, ev: &mut Evidence) -> Result<(), BrowserError> {
+    async fn read(&mut self, cx: &Ctx<'_>, ev: &mut Evidence) -> Result<(), BrowserError> {
         let Some(frame) = ev.main_frame.clone() else {
             return Ok(()); // no document was ever shown
         };
@@ -53,7 +73,7 @@ impl Storage {
                 ) else {
                     continue;
                 };
-                ev.storage_item(item(ev.page, &origin, area, k, val));
+                self.keep(item(ev.page, &origin, area, k, val));
             }
         }
         Ok(())
@@ -85,11 +105,15 @@ impl Collector for Storage {
         "storage"
     }
 
-    async fn next_page(&self, cx: &Ctx<'_>, ev: &mut Evidence) -> Result<(), BrowserError> {
+    fn hand_back(self: Box<Self>, v: &mut RawVisit) {
+        v.storage = self.items;
+    }
+
+    async fn next_page(&mut self, cx: &Ctx<'_>, ev: &mut Evidence) -> Result<(), BrowserError> {
         self.read(cx, ev).await
     }
 
-    async fn leaving(&self, cx: &Ctx<'_>, ev: &mut Evidence) -> Result<(), BrowserError> {
+    async fn leaving(&mut self, cx: &Ctx<'_>, ev: &mut Evidence) -> Result<(), BrowserError> {
         self.read(cx, ev).await
     }
 }

@@ -2,7 +2,7 @@
 //! workers, which chromedriver's log does not see. The browser's DevTools connection
 //! attaches to every worker as it starts (see [`crate::browser::devtools`]); after each read
 //! of the page's log this collector feeds the workers' Network events into the same
-//! [`NetLog`](crate::browser::perflog::NetLog) as the page's, marked with their context, and
+//! [`NetLog`](super::netlog::NetLog) as the page's, marked with their context, and
 //! fetches the bodies Chromium only flagged in the worker's own session.
 //!
 //! Without a DevTools endpoint (a remote WebDriver that offers no `se:cdp`) the collector
@@ -51,7 +51,7 @@ impl Collector for Workers {
     }
 
     async fn before_navigation(
-        &self,
+        &mut self,
         cx: &Ctx<'_>,
         _ev: &mut Evidence,
     ) -> Result<(), BrowserError> {
@@ -66,21 +66,21 @@ impl Collector for Workers {
         Ok(())
     }
 
-    async fn next_page(&self, cx: &Ctx<'_>, ev: &mut Evidence) -> Result<(), BrowserError> {
+    async fn next_page(&mut self, cx: &Ctx<'_>, ev: &mut Evidence) -> Result<(), BrowserError> {
         // Workers started from here on are the next page's.
         cx.session.set_worker_page(ev.page + 1).await;
         Ok(())
     }
 
-    async fn drained(&self, cx: &Ctx<'_>, ev: &mut Evidence) -> Result<(), BrowserError> {
+    async fn drained(&mut self, cx: &Ctx<'_>, ev: &mut Evidence) -> Result<(), BrowserError> {
         self.read(cx, ev).await
     }
 
-    async fn finish(&self, cx: &Ctx<'_>, ev: &mut Evidence) -> Result<(), BrowserError> {
+    async fn finish(&mut self, cx: &Ctx<'_>, ev: &mut Evidence) -> Result<(), BrowserError> {
         self.read(cx, ev).await
     }
 
-    async fn salvage(&self, cx: &Ctx<'_>, ev: &mut Evidence) -> Result<(), BrowserError> {
+    async fn salvage(&mut self, cx: &Ctx<'_>, ev: &mut Evidence) -> Result<(), BrowserError> {
         self.read(cx, ev).await
     }
 }

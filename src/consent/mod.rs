@@ -631,14 +631,7 @@ pub async fn choose(
             // The page moved on (many platforms reload it after the choice): autoconsent's
             // result went with the old document; the click's moment was kept.
             if st.reloaded || commanded.is_some_and(|t| t.elapsed() >= cfg.wait) {
-                rec.choice_at = st.click_at.or(last_click);
-                rec.log = last_events;
-                rec.log.push(if st.reloaded {
-                    "the page reloaded after the click; result unknown".into()
-                } else {
-                    "the page navigated after the command; result unknown".into()
-                });
-                return Ok(rec);
+                return Ok(moved_on(rec, &st, last_click, last_events));
             }
             // Still navigating: look again.
             tokio::time::sleep(POLL).await;
@@ -656,20 +649,7 @@ pub async fn choose(
                     "optOut"
                 };
                 rec.action = Some(mode);
-                match s
-                    .timed(
-                        "answering the banner",
-                        s.execute(
-                            "if (window.__pcConsentCommand) window.__pcConsentCommand(arguments[0]);",
-                            vec![json!(cmd)],
-                        ),
-                    )
-                    .await
-                {
-                    Ok(_) => {}
-                    Err(e) if e.is_lost() => return Err(e),
-                    Err(_) => {}
-                }
+                command(s, cmd).await?;
                 commanded = Some(Instant::now());
             }
             if let Some(ok) = st.result {
@@ -703,6 +683,42 @@ pub async fn choose(
             }
         }
         tokio::time::sleep(POLL).await;
+    }
+}
+
+/// The record of a page that moved on after the command (reloaded, or navigated away):
+/// the click's moment as last seen, autoconsent's events before it went, result unknown.
+fn moved_on(
+    mut rec: ConsentRecord,
+    st: &PageState,
+    last_click: Option<f64>,
+    last_events: Vec<String>,
+) -> ConsentRecord {
+    rec.choice_at = st.click_at.or(last_click);
+    rec.log = last_events;
+    rec.log.push(if st.reloaded {
+        "the page reloaded after the click; result unknown".into()
+    } else {
+        "the page navigated after the command; result unknown".into()
+    });
+    rec
+}
+
+/// Commands autoconsent (through our shim) to answer the banner: `optIn` or `optOut`.
+/// Only a lost browser is an error; the result is read from the page's state.
+async fn command(s: &Session, cmd: &str) -> Result<(), BrowserError> {
+    match s
+        .timed(
+            "answering the banner",
+            s.execute(
+                "if (window.__pcConsentCommand) window.__pcConsentCommand(arguments[0]);",
+                vec![json!(cmd)],
+            ),
+        )
+        .await
+    {
+        Err(e) if e.is_lost() => Err(e),
+        _ => Ok(()),
     }
 }
 

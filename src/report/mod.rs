@@ -786,17 +786,9 @@ mod tests {
             http_status: Some(200),
             start_url: format!("https://{site}/"),
             final_url: Some("https://formula.example/=HYPERLINK(\"x\")".into()),
-            redirect_chain: vec![],
             error: Some("=error".into()),
             started_at: "2026-12-01T00:00:00Z".into(),
             duration_ms: 1,
-            collector_failures: Vec::new(),
-            frames: Vec::new(),
-            wall: None,
-            walled_at_first: None,
-            pages: Vec::new(),
-            link_candidates: None,
-            storage: Vec::new(),
             requests: vec![a, b, c],
             cookies: vec![RawCookie {
                 name: "@SUM(1+1)".into(),
@@ -810,11 +802,11 @@ mod tests {
                 page: 0,
             }],
             canaries: Canaries { ..canaries },
-            actions: vec![],
             consent: ConsentRecord {
                 cmp: Some("=cmp".into()),
                 ..Default::default()
             },
+            ..RawVisit::default()
         }
     }
 

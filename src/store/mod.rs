@@ -8,14 +8,11 @@
 //! - on start, `in_progress` targets (claimed by a process that died) go back to `pending`;
 //! - only one crawl process holds a store at a time ([`CrawlLock`]).
 
+mod evidence;
 pub mod meta;
 mod prescan;
 
-use crate::capture::{
-    BodyState, Canaries, CollectorFailure, ConsentMode, ConsentRecord, Context, Direction, Hook,
-    Outcome, RawCookie, RawFrame, RawPage, RawRequest, RawVisit, Reached, ResourceType, Step,
-    WallKind,
-};
+use crate::capture::{Canaries, ConsentMode, ConsentRecord, Outcome, RawVisit, WallKind};
 use crate::list::Target;
 use rusqlite::{Connection, OptionalExtension, params};
 use std::collections::BTreeMap;
@@ -483,7 +480,8 @@ impl Store {
     }
 
     /// Records a visit and marks its target done, atomically. Replaces an earlier visit of
-    /// the same target (`--retry-failed`).
+    /// the same target (`--retry-failed`). The visit's row, then each kind of evidence's rows
+    /// ([`evidence::TABLES`]).
     pub fn record_visit(&mut self, target_id: i64, v: &RawVisit) -> Result<i64> {
         let path = self.path.clone();
         let sq = |source| StoreError::Sqlite {
@@ -500,167 +498,14 @@ impl Store {
             .optional()
             .map_err(sq)?
         {
-            tx.execute("DELETE FROM requests WHERE visit_id = ?1", [old])
-                .map_err(sq)?;
-            tx.execute("DELETE FROM storage WHERE visit_id = ?1", [old])
-                .map_err(sq)?;
-            tx.execute("DELETE FROM cookies WHERE visit_id = ?1", [old])
-                .map_err(sq)?;
-            tx.execute("DELETE FROM frames WHERE visit_id = ?1", [old])
-                .map_err(sq)?;
-            tx.execute("DELETE FROM collector_failures WHERE visit_id = ?1", [old])
-                .map_err(sq)?;
-            tx.execute("DELETE FROM pages WHERE visit_id = ?1", [old])
-                .map_err(sq)?;
+            evidence::delete(&tx, old).map_err(sq)?;
             tx.execute("DELETE FROM visits WHERE id = ?1", [old])
                 .map_err(sq)?;
         }
-        tx.execute(
-            "INSERT INTO visits(target_id, status, http_status, start_url, final_url, redirect_chain, error, started_at, duration_ms, canaries, actions,
-                                consent_mode, gpc, cmp, banner_found, consent_action, action_ok, choice_at, consent_log, wall, walled_at_first, link_candidates)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)",
-            params![
-                target_id,
-                v.outcome.as_str(),
-                v.http_status,
-                v.start_url,
-                v.final_url,
-                json(&v.redirect_chain),
-                v.error,
-                v.started_at,
-                v.duration_ms as i64,
-                json(&v.canaries),
-                json(&v.actions),
-                v.consent.mode.as_str(),
-                v.consent.gpc,
-                v.consent.cmp,
-                v.consent.banner_found,
-                v.consent.action.map(ConsentMode::as_str),
-                v.consent.action_ok,
-                v.consent.choice_at,
-                json(&v.consent.log),
-                v.wall.map(WallKind::as_str),
-                v.walled_at_first.map(WallKind::as_str),
-                v.link_candidates,
-            ],
-        )
-        .map_err(sq)?;
+        insert_visit_row(&tx, target_id, v).map_err(sq)?;
         let visit_id = tx.last_insert_rowid();
-        {
-            let mut ins = tx
-                .prepare(
-                    "INSERT INTO requests(visit_id, seq, request_id, url, method, resource_type, headers, body, body_state, initiator, frame_id, frame_url, is_main_frame, status, mime_type, response_headers, failure, wall_time, step, page, context, sw_response, ended_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)",
-                )
-                .map_err(sq)?;
-            for r in &v.requests {
-                ins.execute(params![
-                    visit_id,
-                    r.seq,
-                    r.request_id,
-                    r.url,
-                    r.method,
-                    r.resource_type.as_str(),
-                    json(&r.headers),
-                    r.body,
-                    r.body_state.as_str(),
-                    r.initiator,
-                    r.frame_id,
-                    r.frame_url,
-                    r.is_main_frame,
-                    r.status,
-                    r.mime_type,
-                    json(&r.response_headers),
-                    r.failure,
-                    r.wall_time,
-                    r.step.as_str(),
-                    r.page,
-                    r.context.as_str(),
-                    r.sw_response,
-                    r.ended_at,
-                ])
-                .map_err(sq)?;
-            }
-            let mut ins = tx
-                .prepare("INSERT INTO frames(visit_id, request_seq, seq, direction, wall_time, opcode, size, payload, truncated, event) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)")
-                .map_err(sq)?;
-            for f in &v.frames {
-                ins.execute(params![
-                    visit_id,
-                    f.request_seq,
-                    f.seq,
-                    f.direction.as_str(),
-                    f.wall_time,
-                    f.opcode,
-                    f.size as i64,
-                    f.payload,
-                    f.truncated,
-                    f.event,
-                ])
-                .map_err(sq)?;
-            }
-            let mut ins = tx
-                .prepare("INSERT INTO cookies(visit_id, name, value, domain, path, expires, http_only, secure, same_site, page) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)")
-                .map_err(sq)?;
-            for c in &v.cookies {
-                ins.execute(params![
-                    visit_id,
-                    c.name,
-                    c.value,
-                    c.domain,
-                    c.path,
-                    c.expires,
-                    c.http_only,
-                    c.secure,
-                    c.same_site,
-                    c.page
-                ])
-                .map_err(sq)?;
-            }
-            let mut ins = tx
-                .prepare("INSERT INTO storage(visit_id, page, origin, area, key, value, truncated) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")
-                .map_err(sq)?;
-            for it in &v.storage {
-                ins.execute(params![
-                    visit_id,
-                    it.page,
-                    it.origin,
-                    it.area.as_str(),
-                    it.key,
-                    it.value,
-                    it.truncated
-                ])
-                .map_err(sq)?;
-            }
-            let mut ins = tx
-                .prepare("INSERT INTO pages(visit_id, page, url, final_url, reached, link_text, started_at, duration_ms, status, http_status, error, env) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)")
-                .map_err(sq)?;
-            for pg in &v.pages {
-                ins.execute(params![
-                    visit_id,
-                    pg.page,
-                    pg.url,
-                    pg.final_url,
-                    pg.reached.as_str(),
-                    pg.link_text,
-                    pg.started_at,
-                    pg.duration_ms as i64,
-                    pg.outcome.as_str(),
-                    pg.http_status,
-                    pg.error,
-                    pg.env
-                        .as_ref()
-                        .map(|e| serde_json::to_string(e).expect("an env serialises"))
-                ])
-                .map_err(sq)?;
-            }
-            let mut ins = tx
-                .prepare("INSERT INTO collector_failures(visit_id, collector, hook, error) VALUES (?1, ?2, ?3, ?4)")
-                .map_err(sq)?;
-            for f in &v.collector_failures {
-                ins.execute(params![visit_id, f.collector, f.hook.as_str(), f.error])
-                    .map_err(sq)?;
-            }
+        for t in evidence::TABLES {
+            t.insert(&tx, visit_id, v).map_err(sq)?;
         }
         tx.execute(
             "UPDATE targets SET state = 'done' WHERE id = ?1",
@@ -784,213 +629,23 @@ impl Store {
         Ok(())
     }
 
-    /// Reads one visit back in full.
+    /// Reads one visit back in full: the visit's row, then each kind of evidence's rows
+    /// ([`evidence::TABLES`]).
     pub fn load_visit(&self, visit_id: i64) -> Result<StoredVisit> {
         let sq = self.sq();
         let (rank, rank_is_bucket, mut visit) = self
             .conn
-            .query_row(
-                "SELECT t.rank, t.rank_is_bucket, t.domain, v.status, v.http_status, v.start_url, v.final_url, v.redirect_chain, v.error, v.started_at, v.duration_ms, v.canaries, v.actions,
-                        v.consent_mode, v.gpc, v.cmp, v.banner_found, v.consent_action, v.action_ok, v.choice_at, v.consent_log, v.wall, v.walled_at_first, v.link_candidates
-                 FROM visits v JOIN targets t ON t.id = v.target_id WHERE v.id = ?1",
-                [visit_id],
-                |r| {
-                    let canaries: String = r.get(11)?;
-                    Ok((
-                        r.get::<_, i64>(0)? as u64,
-                        r.get::<_, bool>(1)?,
-                        RawVisit {
-                            domain: r.get(2)?,
-                            outcome: Outcome::parse(&r.get::<_, String>(3)?).unwrap_or(Outcome::BrowserCrash),
-                            http_status: r.get(4)?,
-                            start_url: r.get(5)?,
-                            final_url: r.get(6)?,
-                            redirect_chain: from_json(r.get(7)?),
-                            error: r.get(8)?,
-                            started_at: r.get(9)?,
-                            duration_ms: r.get::<_, i64>(10)? as u64,
-                            requests: Vec::new(),
-                            cookies: Vec::new(),
-                            storage: Vec::new(),
-                            canaries: serde_json::from_str::<Canaries>(&canaries).unwrap_or(Canaries {
-                                email: String::new(),
-                                phone: String::new(),
-                                name: String::new(),
-                                text: String::new(),
-                                search: String::new(),
-                            }),
-                            actions: from_json(r.get(12)?),
-                            collector_failures: Vec::new(),
-            frames: Vec::new(),
-                            wall: r.get::<_, Option<String>>(21)?.as_deref().and_then(WallKind::parse),
-                            walled_at_first: r.get::<_, Option<String>>(22)?.as_deref().and_then(WallKind::parse),
-                            link_candidates: r.get(23)?,
-                            pages: Vec::new(),
-                            consent: ConsentRecord {
-                                mode: ConsentMode::parse(&r.get::<_, String>(13)?).unwrap_or_default(),
-                                gpc: r.get(14)?,
-                                cmp: r.get(15)?,
-                                banner_found: r.get(16)?,
-                                action: r.get::<_, Option<String>>(17)?.as_deref().and_then(ConsentMode::parse),
-                                action_ok: r.get(18)?,
-                                choice_at: r.get(19)?,
-                                log: from_json(r.get(20)?),
-                            },
-                        },
-                    ))
-                },
-            )
-            .map_err(&sq)?;
-        let mut st = self
-            .conn
-            .prepare_cached(
-                "SELECT seq, request_id, url, method, resource_type, headers, body, body_state, initiator, frame_id, frame_url, is_main_frame, status, mime_type, response_headers, failure, wall_time, step, page, context, sw_response, ended_at
-                 FROM requests WHERE visit_id = ?1 ORDER BY seq",
-            )
-            .map_err(&sq)?;
-        let rows = st
-            .query_map([visit_id], |r| {
-                Ok(RawRequest {
-                    seq: r.get(0)?,
-                    request_id: r.get(1)?,
-                    url: r.get(2)?,
-                    method: r.get(3)?,
-                    resource_type: ResourceType::parse(&r.get::<_, String>(4)?),
-                    headers: from_json(r.get(5)?),
-                    body: r.get(6)?,
-                    body_state: match r.get::<_, String>(7)?.as_str() {
-                        "complete" => BodyState::Complete,
-                        "unavailable" => BodyState::Unavailable,
-                        _ => BodyState::None,
-                    },
-                    initiator: r.get(8)?,
-                    frame_id: r.get(9)?,
-                    frame_url: r.get(10)?,
-                    is_main_frame: r.get(11)?,
-                    status: r.get(12)?,
-                    mime_type: r.get(13)?,
-                    response_headers: from_json(r.get(14)?),
-                    failure: r.get(15)?,
-                    wall_time: r.get(16)?,
-                    step: Step::parse(&r.get::<_, String>(17)?).unwrap_or(Step::Load),
-                    page: r.get(18)?,
-                    context: Context::parse(&r.get::<_, String>(19)?),
-                    sw_response: r.get(20)?,
-                    ended_at: r.get(21)?,
-                })
+            .query_row(VISIT_ROW, [visit_id], |r| {
+                Ok((
+                    r.get::<_, i64>(0)? as u64,
+                    r.get::<_, bool>(1)?,
+                    visit_row(r)?,
+                ))
             })
             .map_err(&sq)?;
-        visit.requests = rows.collect::<std::result::Result<_, _>>().map_err(&sq)?;
-        // Only a WebSocket or an EventSource has messages: most visits skip the query.
-        if visit.requests.iter().any(|r| {
-            matches!(
-                r.resource_type,
-                ResourceType::WebSocket | ResourceType::EventSource
-            )
-        }) {
-            let mut st = self
-                .conn
-                .prepare_cached("SELECT request_seq, seq, direction, wall_time, opcode, size, payload, truncated, event FROM frames WHERE visit_id = ?1 ORDER BY seq")
-                .map_err(&sq)?;
-            let rows = st
-                .query_map([visit_id], |r| {
-                    Ok(RawFrame {
-                        request_seq: r.get(0)?,
-                        seq: r.get(1)?,
-                        direction: Direction::parse(&r.get::<_, String>(2)?)
-                            .unwrap_or(Direction::Received),
-                        wall_time: r.get(3)?,
-                        opcode: r.get(4)?,
-                        size: r.get::<_, i64>(5)? as u64,
-                        payload: r.get(6)?,
-                        truncated: r.get(7)?,
-                        event: r.get(8)?,
-                    })
-                })
-                .map_err(&sq)?;
-            visit.frames = rows.collect::<std::result::Result<_, _>>().map_err(&sq)?;
+        for t in evidence::TABLES {
+            t.load(&self.conn, visit_id, &mut visit).map_err(&sq)?;
         }
-        let mut st = self
-            .conn
-            .prepare_cached("SELECT name, value, domain, path, expires, http_only, secure, same_site, page FROM cookies WHERE visit_id = ?1 ORDER BY id")
-            .map_err(&sq)?;
-        let rows = st
-            .query_map([visit_id], |r| {
-                Ok(RawCookie {
-                    name: r.get(0)?,
-                    value: r.get(1)?,
-                    domain: r.get(2)?,
-                    path: r.get(3)?,
-                    expires: r.get(4)?,
-                    http_only: r.get(5)?,
-                    secure: r.get(6)?,
-                    same_site: r.get(7)?,
-                    page: r.get(8)?,
-                })
-            })
-            .map_err(&sq)?;
-        visit.cookies = rows.collect::<std::result::Result<_, _>>().map_err(&sq)?;
-        let mut st = self
-            .conn
-            .prepare_cached("SELECT page, origin, area, key, value, truncated FROM storage WHERE visit_id = ?1 ORDER BY id")
-            .map_err(&sq)?;
-        let rows = st
-            .query_map([visit_id], |r| {
-                Ok(crate::capture::RawStorage {
-                    page: r.get(0)?,
-                    origin: r.get(1)?,
-                    area: crate::capture::StorageArea::parse(&r.get::<_, String>(2)?)
-                        .unwrap_or(crate::capture::StorageArea::Local),
-                    key: r.get(3)?,
-                    value: r.get(4)?,
-                    truncated: r.get(5)?,
-                })
-            })
-            .map_err(&sq)?;
-        visit.storage = rows.collect::<std::result::Result<_, _>>().map_err(&sq)?;
-        let mut st = self
-            .conn
-            .prepare_cached("SELECT page, url, final_url, reached, link_text, started_at, duration_ms, status, http_status, error, env FROM pages WHERE visit_id = ?1 ORDER BY page")
-            .map_err(&sq)?;
-        let rows = st
-            .query_map([visit_id], |r| {
-                Ok(RawPage {
-                    page: r.get(0)?,
-                    url: r.get(1)?,
-                    final_url: r.get(2)?,
-                    reached: Reached::parse(&r.get::<_, String>(3)?).unwrap_or_default(),
-                    link_text: r.get(4)?,
-                    started_at: r.get(5)?,
-                    duration_ms: r.get::<_, i64>(6)? as u64,
-                    outcome: Outcome::parse(&r.get::<_, String>(7)?)
-                        .unwrap_or(Outcome::BrowserCrash),
-                    http_status: r.get(8)?,
-                    error: r.get(9)?,
-                    env: r
-                        .get::<_, Option<String>>(10)?
-                        .and_then(|j| serde_json::from_str(&j).ok()),
-                })
-            })
-            .map_err(&sq)?;
-        visit.pages = rows.collect::<std::result::Result<_, _>>().map_err(&sq)?;
-        if visit.pages.is_empty() && visit.outcome.visited_site() {
-            // A visit recorded before schema 4: its front page only.
-            visit.pages.push(RawPage::front_of(&visit));
-        }
-        let mut st = self
-            .conn
-            .prepare_cached("SELECT collector, hook, error FROM collector_failures WHERE visit_id = ?1 ORDER BY id")
-            .map_err(&sq)?;
-        let rows = st
-            .query_map([visit_id], |r| {
-                Ok(CollectorFailure {
-                    collector: r.get(0)?,
-                    hook: Hook::parse(&r.get::<_, String>(1)?).unwrap_or(Hook::Event),
-                    error: r.get(2)?,
-                })
-            })
-            .map_err(&sq)?;
-        visit.collector_failures = rows.collect::<std::result::Result<_, _>>().map_err(&sq)?;
         Ok(StoredVisit {
             id: visit_id,
             rank,
@@ -998,6 +653,86 @@ impl Store {
             visit,
         })
     }
+}
+
+/// Writes a visit's own row (`visits`), its outcome and site-level evidence.
+fn insert_visit_row(tx: &Connection, target_id: i64, v: &RawVisit) -> rusqlite::Result<()> {
+    tx.execute(
+        "INSERT INTO visits(target_id, status, http_status, start_url, final_url, redirect_chain, error, started_at, duration_ms, canaries, actions,
+                            consent_mode, gpc, cmp, banner_found, consent_action, action_ok, choice_at, consent_log, wall, walled_at_first, link_candidates)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)",
+        params![
+            target_id,
+            v.outcome.as_str(),
+            v.http_status,
+            v.start_url,
+            v.final_url,
+            json(&v.redirect_chain),
+            v.error,
+            v.started_at,
+            v.duration_ms as i64,
+            json(&v.canaries),
+            json(&v.actions),
+            v.consent.mode.as_str(),
+            v.consent.gpc,
+            v.consent.cmp,
+            v.consent.banner_found,
+            v.consent.action.map(ConsentMode::as_str),
+            v.consent.action_ok,
+            v.consent.choice_at,
+            json(&v.consent.log),
+            v.wall.map(WallKind::as_str),
+            v.walled_at_first.map(WallKind::as_str),
+            v.link_candidates,
+        ],
+    )?;
+    Ok(())
+}
+
+/// The query [`visit_row`] reads: a visit's row and its target's rank.
+const VISIT_ROW: &str = "SELECT t.rank, t.rank_is_bucket, t.domain, v.status, v.http_status, v.start_url, v.final_url, v.redirect_chain, v.error, v.started_at, v.duration_ms, v.canaries, v.actions,
+                        v.consent_mode, v.gpc, v.cmp, v.banner_found, v.consent_action, v.action_ok, v.choice_at, v.consent_log, v.wall, v.walled_at_first, v.link_candidates
+                 FROM visits v JOIN targets t ON t.id = v.target_id WHERE v.id = ?1";
+
+/// A visit's row as selected by [`VISIT_ROW`] (its rank in columns 0 and 1), its evidence
+/// still empty.
+fn visit_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawVisit> {
+    Ok(RawVisit {
+        domain: r.get(2)?,
+        outcome: Outcome::parse(&r.get::<_, String>(3)?).unwrap_or(Outcome::BrowserCrash),
+        http_status: r.get(4)?,
+        start_url: r.get(5)?,
+        final_url: r.get(6)?,
+        redirect_chain: from_json(r.get(7)?),
+        error: r.get(8)?,
+        started_at: r.get(9)?,
+        duration_ms: r.get::<_, i64>(10)? as u64,
+        canaries: serde_json::from_str::<Canaries>(&r.get::<_, String>(11)?).unwrap_or_default(),
+        actions: from_json(r.get(12)?),
+        wall: r
+            .get::<_, Option<String>>(21)?
+            .as_deref()
+            .and_then(WallKind::parse),
+        walled_at_first: r
+            .get::<_, Option<String>>(22)?
+            .as_deref()
+            .and_then(WallKind::parse),
+        link_candidates: r.get(23)?,
+        consent: ConsentRecord {
+            mode: ConsentMode::parse(&r.get::<_, String>(13)?).unwrap_or_default(),
+            gpc: r.get(14)?,
+            cmp: r.get(15)?,
+            banner_found: r.get(16)?,
+            action: r
+                .get::<_, Option<String>>(17)?
+                .as_deref()
+                .and_then(ConsentMode::parse),
+            action_ok: r.get(18)?,
+            choice_at: r.get(19)?,
+            log: from_json(r.get(20)?),
+        },
+        ..RawVisit::default()
+    })
 }
 
 /// Brings a schema-2 or -3 store to schema 4 in place: the columns added since (the bot
@@ -1090,12 +825,80 @@ fn json<T: serde::Serialize + ?Sized>(x: &T) -> String {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+    use crate::capture::*;
 
     fn target(domain: &str, rank: u64) -> Target {
         Target {
             domain: domain.into(),
             rank,
             rank_is_bucket: false,
+        }
+    }
+
+    /// The front page and a failed internal page of `domain`.
+    fn pages(domain: &str, outcome: Outcome) -> Vec<RawPage> {
+        vec![
+            RawPage {
+                page: 0,
+                url: format!("https://{domain}/"),
+                final_url: Some(format!("https://{domain}/")),
+                reached: Reached::Start,
+                link_text: None,
+                started_at: "2026-11-29T00:00:00Z".into(),
+                duration_ms: 3,
+                outcome,
+                http_status: Some(200),
+                error: None,
+                env: Some(crate::capture::PageEnv {
+                    title: "Lamps \"&\" more".into(),
+                    referrer: String::new(),
+                    user_agent: "Mozilla/5.0 (X11; Linux x86_64) Chrome/156.0.0.0".into(),
+                    languages: vec!["en-US".into(), "en".into()],
+                    screen: [1280, 720],
+                    viewport: [1280, 633],
+                }),
+            },
+            RawPage {
+                page: 1,
+                url: format!("https://{domain}/shop/lamp"),
+                final_url: None,
+                reached: Reached::Link,
+                link_text: Some("Lamp".into()),
+                started_at: "2026-11-29T00:00:01Z".into(),
+                duration_ms: 2,
+                outcome: Outcome::HttpError,
+                http_status: Some(500),
+                error: Some("HTTP 500".into()),
+                env: None,
+            },
+        ]
+    }
+
+    /// The front page's document request, with a body that is not UTF-8.
+    fn document(domain: &str) -> RawRequest {
+        RawRequest {
+            seq: 0,
+            request_id: "1".into(),
+            url: format!("https://{domain}/"),
+            method: "POST".into(),
+            resource_type: ResourceType::Document,
+            headers: vec![("Cookie".into(), "a=b".into())],
+            body: Some(vec![0, 159, 146, 150, b'x']),
+            body_state: BodyState::Complete,
+            initiator: "{}".into(),
+            frame_id: "F".into(),
+            frame_url: format!("https://{domain}/"),
+            is_main_frame: true,
+            status: Some(200),
+            mime_type: Some("text/html".into()),
+            response_headers: vec![],
+            failure: None,
+            wall_time: 1.5,
+            step: Step::Load,
+            page: 0,
+            context: Default::default(),
+            sw_response: None,
+            ended_at: None,
         }
     }
 
@@ -1108,48 +911,9 @@ pub(crate) mod tests {
             start_url: format!("https://{domain}/"),
             final_url: Some(format!("https://{domain}/")),
             redirect_chain: vec![format!("https://{domain}/")],
-            error: None,
             started_at: "2026-11-29T00:00:00Z".into(),
             duration_ms: 5,
-            collector_failures: Vec::new(),
-            frames: Vec::new(),
-            wall: None,
-            walled_at_first: None,
-            pages: vec![
-                RawPage {
-                    page: 0,
-                    url: format!("https://{domain}/"),
-                    final_url: Some(format!("https://{domain}/")),
-                    reached: Reached::Start,
-                    link_text: None,
-                    started_at: "2026-11-29T00:00:00Z".into(),
-                    duration_ms: 3,
-                    outcome,
-                    http_status: Some(200),
-                    error: None,
-                    env: Some(crate::capture::PageEnv {
-                        title: "Lamps \"&\" more".into(),
-                        referrer: String::new(),
-                        user_agent: "Mozilla/5.0 (X11; Linux x86_64) Chrome/156.0.0.0".into(),
-                        languages: vec!["en-US".into(), "en".into()],
-                        screen: [1280, 720],
-                        viewport: [1280, 633],
-                    }),
-                },
-                RawPage {
-                    page: 1,
-                    url: format!("https://{domain}/shop/lamp"),
-                    final_url: None,
-                    reached: Reached::Link,
-                    link_text: Some("Lamp".into()),
-                    started_at: "2026-11-29T00:00:01Z".into(),
-                    duration_ms: 2,
-                    outcome: Outcome::HttpError,
-                    http_status: Some(500),
-                    error: Some("HTTP 500".into()),
-                    env: None,
-                },
-            ],
+            pages: pages(domain, outcome),
             link_candidates: Some(5),
             storage: vec![crate::capture::RawStorage {
                 page: 1,
@@ -1159,30 +923,7 @@ pub(crate) mod tests {
                 value: "\"4c1f7a52-3b0e-4f7e-9d54-0b6f1c2a9e11\"".into(),
                 truncated: false,
             }],
-            requests: vec![RawRequest {
-                seq: 0,
-                request_id: "1".into(),
-                url: format!("https://{domain}/"),
-                method: "POST".into(),
-                resource_type: ResourceType::Document,
-                headers: vec![("Cookie".into(), "a=b".into())],
-                body: Some(vec![0, 159, 146, 150, b'x']),
-                body_state: BodyState::Complete,
-                initiator: "{}".into(),
-                frame_id: "F".into(),
-                frame_url: format!("https://{domain}/"),
-                is_main_frame: true,
-                status: Some(200),
-                mime_type: Some("text/html".into()),
-                response_headers: vec![],
-                failure: None,
-                wall_time: 1.5,
-                step: Step::Load,
-                page: 0,
-                context: Default::default(),
-                sw_response: None,
-                ended_at: None,
-            }],
+            requests: vec![document(domain)],
             cookies: vec![RawCookie {
                 name: "_ttp".into(),
                 value: "v".into(),
@@ -1206,7 +947,45 @@ pub(crate) mod tests {
                 choice_at: Some(1.25),
                 log: vec!["popupFound Onetrust".into()],
             },
+            ..RawVisit::default()
         }
+    }
+
+    /// Megabyte URLs, headers and initiators are cut to VALUE_CAP with the cut said; short
+    /// ones, bodies and multibyte text at the boundary stay valid.
+    #[test]
+    fn long_values_are_cut_and_say_so() {
+        let mut v = visit("huge.example", Outcome::Ok);
+        let long = format!("https://huge.example/?q={}", "é".repeat(1_000_000));
+        v.final_url = Some(long.clone());
+        let mut r = v.requests[0].clone();
+        r.url = long.clone();
+        r.frame_url = long.clone();
+        r.headers = vec![
+            ("Referer".into(), long.clone()),
+            ("Accept".into(), "*/*".into()),
+        ];
+        r.initiator = serde_json::json!({"type": "script", "url": long}).to_string();
+        r.body = Some(vec![b'x'; 200_000]);
+        v.requests.push(r);
+        assert_eq!(v.cap_values(), 5);
+        let fin = v.final_url.as_deref().unwrap();
+        assert!(fin.len() <= VALUE_CAP + 40, "{}", fin.len());
+        assert!(
+            fin.ends_with(&format!("{CUT_MARK}{} bytes]", long.len())),
+            "{}",
+            &fin[fin.len() - 60..]
+        );
+        let r = v.requests.last().unwrap();
+        assert_eq!(r.headers[1].1, "*/*");
+        assert_eq!(
+            r.body.as_ref().unwrap().len(),
+            200_000,
+            "bodies are kept whole"
+        );
+        let init: serde_json::Value = serde_json::from_str(&r.initiator).expect("still JSON");
+        assert!(init["url"].as_str().unwrap().contains(CUT_MARK));
+        assert_eq!(v.cap_values(), 0, "a cut value is not cut again");
     }
 
     fn targets(n: u64) -> Vec<Target> {

@@ -13,9 +13,7 @@
 //! *fields* (each field of the truth reported, over all fields).
 
 use crate::analyze::{self, RequestFinding};
-use crate::capture::{
-    BodyState, ConsentRecord, Outcome, RawCookie, RawRequest, RawVisit, ResourceType, Step,
-};
+use crate::capture::{BodyState, Outcome, RawCookie, RawRequest, RawVisit, ResourceType, Step};
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -152,22 +150,10 @@ fn visit_of(r: &RealRequest) -> RawVisit {
         http_status: Some(200),
         start_url: page.clone().unwrap_or_else(|| format!("https://{host}/")),
         final_url: page,
-        redirect_chain: Vec::new(),
-        error: None,
-        started_at: String::new(),
-        duration_ms: 0,
         requests: vec![request],
-        frames: Vec::new(),
         cookies,
-        storage: Vec::new(),
         canaries: crate::canary::derive(b"real-requests", &domain),
-        actions: Vec::new(),
-        consent: ConsentRecord::default(),
-        collector_failures: Vec::new(),
-        wall: None,
-        walled_at_first: None,
-        pages: Vec::new(),
-        link_candidates: None,
+        ..RawVisit::default()
     }
 }
 

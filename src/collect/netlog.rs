@@ -20,6 +20,7 @@
 //! - Event timestamps (monotonic, shared by every target of the browser) become wall-clock
 //!   times through the offset the latest `requestWillBeSent` gives (it carries both).
 
+use crate::browser::body::body_of;
 use crate::capture::{BodyState, RawRequest, ResourceType, Step};
 use crate::capture::{Context, Direction, FRAME_PAYLOAD_CAP, MAX_FRAMES, NOT_SENT, RawFrame};
 use base64::Engine;
@@ -144,6 +145,18 @@ impl NetLog {
                 }
             }
             "Network.webSocketCreated" => self.socket_created(id, raw_id, p, context),
+            _ => {
+                if !self.socket_event(method, id, p) {
+                    self.response_event(method, id, p);
+                }
+            }
+        }
+    }
+
+    /// A WebSocket's handshake, messages and errors, and an EventSource's messages; false
+    /// for any other event.
+    fn socket_event(&mut self, method: &str, id: &str, p: &Value) -> bool {
+        match method {
             "Network.webSocketWillSendHandshakeRequest" => {
                 let wall = p.get("wallTime").and_then(Value::as_f64);
                 if let Some(r) = self.last_hop(id) {
@@ -208,6 +221,14 @@ impl NetLog {
                     r.failure = Some(text);
                 }
             }
+            _ => return false,
+        }
+        true
+    }
+
+    /// A request's end, its extra-info headers, its response and its failure.
+    fn response_event(&mut self, method: &str, id: &str, p: &Value) {
+        match method {
             "Network.webSocketClosed" | "Network.loadingFinished" => {
                 let at = self.wall(p);
                 if let Some(r) = self.last_hop(id) {
@@ -606,42 +627,6 @@ fn headers(v: Option<&Value>) -> Vec<(String, String)> {
     out
 }
 
-/// The bytes of a CDP Request object's body when it carries them all (`postDataEntries`,
-/// byte-exact, or `postData`).
-pub fn body_bytes(req: &Value) -> Option<Vec<u8>> {
-    match body_of(req) {
-        (Some(b), BodyState::Complete) => Some(b),
-        _ => None,
-    }
-}
-
-fn body_of(req: &Value) -> (Option<Vec<u8>>, BodyState) {
-    if let Some(entries) = req.get("postDataEntries").and_then(Value::as_array) {
-        let mut bytes = Vec::new();
-        let mut complete = !entries.is_empty();
-        for e in entries {
-            match e
-                .get("bytes")
-                .and_then(Value::as_str)
-                .map(|b| base64::engine::general_purpose::STANDARD.decode(b))
-            {
-                Some(Ok(b)) => bytes.extend_from_slice(&b),
-                _ => complete = false, // a Blob or file part that Chromium did not inline
-            }
-        }
-        if complete {
-            return (Some(bytes), BodyState::Complete);
-        }
-    }
-    if let Some(s) = req.get("postData").and_then(Value::as_str) {
-        return (Some(s.as_bytes().to_vec()), BodyState::Complete);
-    }
-    if req.get("hasPostData").and_then(Value::as_bool) == Some(true) {
-        return (None, BodyState::Unavailable);
-    }
-    (None, BodyState::None)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -924,8 +909,8 @@ mod tests {
     // test web's workers.test (a WebSocket recorder, an EventSource, a service worker):
     // captured with a raw CDP client before this code was written.
 
-    #[test]
-    fn a_websocket_is_a_request_with_its_handshake_messages_and_close() {
+    /// A page whose WebSocket opens, sends two messages, receives one and closes.
+    fn websocket_log() -> NetLog {
         let mut n = NetLog::new(Step::Load);
         // Any requestWillBeSent sets the clock: wall = timestamp + 1000.
         n.feed(
@@ -974,6 +959,12 @@ mod tests {
             "Network.webSocketClosed",
             &json!({"requestId": id, "timestamp": 43420.0}),
         );
+        n
+    }
+
+    #[test]
+    fn a_websocket_is_a_request_with_its_handshake_messages_and_close() {
+        let n = websocket_log();
         let (r, f) = n.finish(Some("F1"));
         let ws = &r[1];
         assert_eq!(ws.resource_type, ResourceType::WebSocket);
