@@ -123,7 +123,7 @@ pub fn extract(domain: &str, base: &url::Url, html: &str) -> Extracted {
         }
     }
     resources.truncate(MAX_RESOURCES);
-    let wall = wall(&doc, &sel, html);
+    let wall = wall(&doc, sel, html);
     Extracted { resources, wall }
 }
 
