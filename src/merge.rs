@@ -640,20 +640,22 @@ mod tests {
             .to_string()
     }
 
-    /// Three finished shards of one crawl under `r`.
-    fn three_shards(r: &Path) -> [PathBuf; 3] {
-        [
+    /// Three finished shards of one crawl in a temporary folder.
+    fn three_shards() -> (tempfile::TempDir, [PathBuf; 3]) {
+        let root = tempfile::tempdir().unwrap();
+        let r = root.path();
+        let shards = [
             shard(r, 1, 3, &["a.example", "d.example"], |_| {}),
             shard(r, 2, 3, &["b.example"], |_| {}),
             shard(r, 3, 3, &["c.example", "e.example"], |_| {}),
-        ]
+        ];
+        (root, shards)
     }
 
     #[test]
     fn refuses_missing_and_repeated_shards() {
-        let root = tempfile::tempdir().unwrap();
+        let (root, [s1, _, s3]) = three_shards();
         let r = root.path();
-        let [s1, _, s3] = three_shards(r);
         let out = r.join("merged");
         let e = refused(&[s1.clone(), s3.clone()], &out);
         assert!(e.contains("shard(s) 2 of 3 are missing"), "{e}");
@@ -667,9 +669,8 @@ mod tests {
 
     #[test]
     fn merges_shards_in_order() {
-        let root = tempfile::tempdir().unwrap();
+        let (root, [s1, s2, s3]) = three_shards();
         let r = root.path();
-        let [s1, s2, s3] = three_shards(r);
         let out = r.join("merged");
         let opts = MergeOptions::default();
         let mut calls = 0;
@@ -720,9 +721,8 @@ mod tests {
 
     #[test]
     fn refuses_what_is_not_one_crawl() {
-        let root = tempfile::tempdir().unwrap();
+        let (root, [s1, s2, s3]) = three_shards();
         let r = root.path();
-        let [s1, s2, s3] = three_shards(r);
         // Different settings, an overlap, a folder that is no shard.
         let other = r.join("other");
         let s2b = shard(&other, 2, 3, &["b.example"], |m| {
@@ -754,9 +754,8 @@ mod tests {
 
     #[test]
     fn refuses_an_unfinished_shard_unless_partial() {
-        let root = tempfile::tempdir().unwrap();
+        let (root, [s1, s2, s3]) = three_shards();
         let r = root.path();
-        let [s1, s2, s3] = three_shards(r);
         let out = r.join("merged");
         let s = Store::open(&s2).unwrap();
         s.add_target(

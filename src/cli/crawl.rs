@@ -1,7 +1,7 @@
 //! `pixelcensus crawl` (and the crawl of `demo`): read the list, plan the crawl, open the
 //! folder, run the crawl, write the datasets.
 
-use super::{StopSignal, analyzer, check_name, crawl_dir, interrupted, now, resume, stop_signal};
+use super::{StopSignal, analyzer, check_name, crawl_dir, ended, now, resume, stop_signal};
 use anyhow::{Context, Result};
 use clap::Args;
 use pixelcensus::browser;
@@ -124,16 +124,12 @@ fn finish(
         rules: plan.opts.rules.clone(),
     };
     let written = report::write_all(&store, out, analyzer, &opts)?;
-    match result {
-        Err(sig) => Ok(interrupted(&sig)),
-        Ok(Err(e)) => Err(e.into()),
-        Ok(Ok(summary)) => {
-            if !quiet {
-                print_summary(&summary, plan, &store, out, &written)?;
-            }
-            Ok(ExitCode::SUCCESS)
+    ended(result, |summary| {
+        if quiet {
+            return Ok(());
         }
-    }
+        print_summary(&summary, plan, &store, out, &written)
+    })
 }
 
 /// Reads and selects the list (and the shard's part of it), saying what was found.

@@ -276,6 +276,22 @@ fn interrupted(sig: &StopSignal) -> ExitCode {
     ExitCode::from(128 + sig.number)
 }
 
+/// How a run ended, as its exit status: the signal's, the error, or success once `done` has
+/// reported what the run did.
+fn ended<T, E: Into<anyhow::Error>>(
+    result: Result<Result<T, E>, StopSignal>,
+    done: impl FnOnce(T) -> Result<()>,
+) -> Result<ExitCode> {
+    match result {
+        Err(sig) => Ok(interrupted(&sig)),
+        Ok(Err(e)) => Err(e.into()),
+        Ok(Ok(summary)) => {
+            done(summary)?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
 /// Now, as RFC 3339.
 fn now() -> String {
     time::OffsetDateTime::now_utc()

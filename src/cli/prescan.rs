@@ -2,7 +2,7 @@
 //! browser, write the prescan's files (and, beside a crawl of the folder, every dataset with
 //! static_vs_browser.csv).
 
-use super::{StopSignal, analyzer, crawl_dir, describe_rows, interrupted, stop_signal};
+use super::{StopSignal, analyzer, crawl_dir, describe_rows, ended, stop_signal};
 use anyhow::{Context, Result};
 use clap::Args;
 use pixelcensus::browser;
@@ -142,16 +142,12 @@ fn finish(
         let sites = report::prescan::analyse(&store)?;
         describe_rows(&report::prescan::write(&sites, out, &name)?)
     };
-    match result {
-        Err(sig) => Ok(interrupted(&sig)),
-        Ok(Err(e)) => Err(e.into()),
-        Ok(Ok(s)) => {
-            if !quiet {
-                print_summary(&s, out, &written);
-            }
-            Ok(ExitCode::SUCCESS)
+    ended(result, |s| {
+        if !quiet {
+            print_summary(&s, out, &written);
         }
-    }
+        Ok(())
+    })
 }
 
 /// The end-of-prescan summary on stderr.
