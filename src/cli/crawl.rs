@@ -1,7 +1,7 @@
 //! `pixelcensus crawl` (and the crawl of `demo`): read the list, plan the crawl, open the
 //! folder, run the crawl, write the datasets.
 
-use super::{StopSignal, analyzer, check_name, crawl_dir, ended, now, resume, stop_signal};
+use super::{Ran, analyzer, check_name, crawl_dir, ended, now, resume, stop_signal};
 use anyhow::{Context, Result};
 use clap::Args;
 use pixelcensus::browser;
@@ -105,7 +105,7 @@ fn finish(
     out: &Path,
     plan: &CrawlPlan,
     analyzer: &pixelcensus::analyze::Analyzer,
-    result: Result<Result<Summary, CrawlError>, StopSignal>,
+    result: Ran<Summary, CrawlError>,
     quiet: bool,
 ) -> Result<ExitCode> {
     let store = Store::open(out)?;

@@ -276,10 +276,13 @@ fn interrupted(sig: &StopSignal) -> ExitCode {
     ExitCode::from(128 + sig.number)
 }
 
+/// What a run that a stop signal may cut short gives.
+type Ran<T, E> = Result<Result<T, E>, StopSignal>;
+
 /// How a run ended, as its exit status: the signal's, the error, or success once `done` has
 /// reported what the run did.
 fn ended<T, E: Into<anyhow::Error>>(
-    result: Result<Result<T, E>, StopSignal>,
+    result: Ran<T, E>,
     done: impl FnOnce(T) -> Result<()>,
 ) -> Result<ExitCode> {
     match result {

@@ -2,7 +2,7 @@
 //! browser, write the prescan's files (and, beside a crawl of the folder, every dataset with
 //! static_vs_browser.csv).
 
-use super::{StopSignal, analyzer, crawl_dir, describe_rows, ended, stop_signal};
+use super::{Ran, analyzer, crawl_dir, describe_rows, ended, stop_signal};
 use anyhow::{Context, Result};
 use clap::Args;
 use pixelcensus::browser;
@@ -123,11 +123,7 @@ fn config(a: &PrescanArgs, quiet: bool) -> Result<PrescanConfig> {
 }
 
 /// The files, from the store in every case, then what the run did.
-fn finish(
-    out: &Path,
-    result: Result<Result<PrescanSummary, PrescanError>, StopSignal>,
-    quiet: bool,
-) -> Result<ExitCode> {
+fn finish(out: &Path, result: Ran<PrescanSummary, PrescanError>, quiet: bool) -> Result<ExitCode> {
     let store = Store::open(out)?;
     if result.is_err() {
         store.reset_prescan_interrupted()?;
