@@ -6,24 +6,14 @@ use crate::browser::driver::Driver;
 use crate::browser::session::Session;
 use crate::browser::{BrowserConfig, BrowserError, procs};
 use crate::capture::{Outcome, RawVisit};
+pub use crate::progress::Progress;
 use crate::store::{Claimed, Counts, Store};
 use crate::visit::{self, VisitConfig};
-use indicatif::{ProgressBar, ProgressStyle};
-use std::path::PathBuf;
+use indicatif::ProgressBar;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-
-/// How progress is shown.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Progress {
-    /// An indicatif bar (stderr is a terminal).
-    Bar,
-    /// A plain log line every few seconds (stderr is not a terminal).
-    Lines,
-    /// Nothing.
-    Quiet,
-}
 
 /// Everything a crawl needs besides the store.
 #[derive(Clone, Debug)]
@@ -50,6 +40,32 @@ pub struct CrawlConfig {
     pub progress: Progress,
     /// The crawl's name, in progress lines.
     pub name: String,
+}
+
+impl CrawlConfig {
+    /// The crawler's configuration from the plan: the browsers it decided on, how each site
+    /// is visited and how browsers start (`user_agent` from the browser's version unless
+    /// `--user-agent`; `profile_root`: this run's temporary folder).
+    pub fn new(
+        plan: &crate::plan::CrawlPlan,
+        out: &Path,
+        user_agent: String,
+        profile_root: &Path,
+        progress: Progress,
+    ) -> CrawlConfig {
+        CrawlConfig {
+            out: out.to_owned(),
+            browsers: plan.browsers.workers,
+            auto: plan.browsers.controller,
+            recycle: plan.opts.recycle,
+            recycle_memory: plan.opts.recycle_memory,
+            max_attempts: plan.opts.max_attempts,
+            visit: plan.visit(),
+            browser: plan.browser(user_agent, profile_root),
+            progress,
+            name: crate::report::crawl_name(out),
+        }
+    }
 }
 
 /// What a crawl run did.
@@ -106,84 +122,13 @@ pub async fn run(store: Store, cfg: CrawlConfig) -> Result<Summary, CrawlError> 
     let start = Instant::now();
     let secret = store.secret()?;
     let counts = store.counts()?;
-    let driver = match &cfg.browser.webdriver {
-        Some(url) => Driver::external(url).await,
-        None => {
-            Driver::start(
-                &cfg.browser.chromedriver,
-                &cfg.out.join("chromedriver.log"),
-                &cfg.browser.profile_root.join("home"),
-            )
-            .await
-        }
-    }
-    .map_err(|e| CrawlError::Browser(e.to_string()))?;
-
+    let driver = start_driver(&cfg).await?;
     let bar = progress_bar(cfg.progress, &counts);
-    let shared = Arc::new(Shared {
-        store: Mutex::new(store),
-        driver: tokio::sync::Mutex::new(driver),
-        secret,
-        visited: AtomicU64::new(0),
-        replaced: AtomicU64::new(0),
-        session_no: AtomicU64::new(0),
-        ok: AtomicU64::new(counts.by_outcome.get(&Outcome::Ok).copied().unwrap_or(0)),
-        failed: AtomicU64::new(counts.failed()),
-        fatal: Mutex::new(None),
-        active: AtomicUsize::new(0),
-        allowed: AtomicUsize::new(match &cfg.auto {
-            Some((start, _)) => *start,
-            None => cfg.browsers.max(1),
-        }),
-        drained: std::sync::atomic::AtomicBool::new(false),
-        timeline: Mutex::new(Vec::new()),
-        cfg,
-    });
-    shared
-        .timeline
-        .lock()
-        .unwrap()
-        .push((0, shared.allowed.load(Ordering::Relaxed)));
-    // --browsers auto: the controller samples the machine and moves `allowed`.
-    let controller = shared.cfg.auto.map(|(first, limits)| {
-        let shared = shared.clone();
-        tokio::spawn(async move {
-            let mut c = crate::tune::Controller::new(first, limits);
-            let mut meter = crate::tune::Meter::new();
-            loop {
-                tokio::time::sleep(crate::tune::INTERVAL).await;
-                let busy = shared.active.load(Ordering::Relaxed);
-                // Reading /proc is blocking work: off the reactor.
-                let sample = tokio::task::spawn_blocking(move || {
-                    let s = meter.sample(busy);
-                    (s, meter)
-                })
-                .await;
-                let Ok((sample, m)) = sample else {
-                    return;
-                };
-                meter = m;
-                let before = c.current();
-                let now = c.decide(sample);
-                if now != before {
-                    tracing::info!(
-                        browsers = now,
-                        cause = ?c.last_cause(),
-                        cpu = format!("{:.0}%", sample.cpu_busy * 100.0),
-                        crawl_mib = sample.crawl_bytes >> 20,
-                        "browsers: {before} → {now}"
-                    );
-                    shared.allowed.store(now, Ordering::Relaxed);
-                    shared
-                        .timeline
-                        .lock()
-                        .unwrap()
-                        .push((start.elapsed().as_secs(), now));
-                }
-            }
-        })
-    });
-
+    let shared = Arc::new(Shared::new(store, secret, driver, cfg, &counts));
+    let controller = shared
+        .cfg
+        .auto
+        .map(|(first, limits)| tokio::spawn(control(shared.clone(), first, limits, start)));
     let mut workers = tokio::task::JoinSet::new();
     for w in 0..shared.cfg.browsers.max(1) {
         let shared = shared.clone();
@@ -202,11 +147,8 @@ pub async fn run(store: Store, cfg: CrawlConfig) -> Result<Summary, CrawlError> 
         })
     });
     while workers.join_next().await.is_some() {}
-    if let Some(t) = ticker {
-        t.abort();
-    }
-    if let Some(c) = controller {
-        c.abort();
+    for task in [ticker, controller].into_iter().flatten() {
+        task.abort();
     }
     if let Some(b) = &bar {
         b.finish_and_clear();
@@ -230,19 +172,99 @@ pub async fn run(store: Store, cfg: CrawlConfig) -> Result<Summary, CrawlError> 
     })
 }
 
-fn progress_bar(mode: Progress, counts: &Counts) -> Option<ProgressBar> {
-    if mode != Progress::Bar {
-        return None;
+/// chromedriver started for this crawl, or the `--webdriver` endpoint.
+async fn start_driver(cfg: &CrawlConfig) -> Result<Driver, CrawlError> {
+    match &cfg.browser.webdriver {
+        Some(url) => Driver::external(url).await,
+        None => {
+            Driver::start(
+                &cfg.browser.chromedriver,
+                &cfg.out.join("chromedriver.log"),
+                &cfg.browser.profile_root.join("home"),
+            )
+            .await
+        }
     }
-    let bar = ProgressBar::new(counts.total);
-    bar.set_style(
-        // The ETA is ours, in the message, once a site of this run is done (indicatif's own
-        // would guess from nothing at the start, and from sites done by earlier runs).
-        ProgressStyle::with_template("{spinner} [{elapsed_precise}] {wide_bar} {pos}/{len} {msg}")
-            .expect("valid template"),
-    );
-    bar.set_position(counts.done);
-    bar.enable_steady_tick(Duration::from_millis(250));
+    .map_err(|e| CrawlError::Browser(e.to_string()))
+}
+
+impl Shared {
+    fn new(
+        store: Store,
+        secret: Vec<u8>,
+        driver: Driver,
+        cfg: CrawlConfig,
+        counts: &Counts,
+    ) -> Shared {
+        let allowed = match &cfg.auto {
+            Some((start, _)) => *start,
+            None => cfg.browsers.max(1),
+        };
+        Shared {
+            secret,
+            store: Mutex::new(store),
+            driver: tokio::sync::Mutex::new(driver),
+            visited: AtomicU64::new(0),
+            replaced: AtomicU64::new(0),
+            session_no: AtomicU64::new(0),
+            ok: AtomicU64::new(counts.by_outcome.get(&Outcome::Ok).copied().unwrap_or(0)),
+            failed: AtomicU64::new(counts.failed()),
+            fatal: Mutex::new(None),
+            active: AtomicUsize::new(0),
+            allowed: AtomicUsize::new(allowed),
+            drained: std::sync::atomic::AtomicBool::new(false),
+            timeline: Mutex::new(vec![(0, allowed)]),
+            cfg,
+        }
+    }
+}
+
+/// `--browsers auto`: the controller samples the machine and moves `allowed`.
+async fn control(shared: Arc<Shared>, first: usize, limits: crate::tune::Limits, start: Instant) {
+    let mut c = crate::tune::Controller::new(first, limits);
+    let mut meter = crate::tune::Meter::new();
+    loop {
+        tokio::time::sleep(crate::tune::INTERVAL).await;
+        let busy = shared.active.load(Ordering::Relaxed);
+        // Reading /proc is blocking work: off the reactor.
+        let sample = tokio::task::spawn_blocking(move || {
+            let s = meter.sample(busy);
+            (s, meter)
+        })
+        .await;
+        let Ok((sample, m)) = sample else {
+            return;
+        };
+        meter = m;
+        let before = c.current();
+        let now = c.decide(sample);
+        if now != before {
+            tracing::info!(
+                browsers = now,
+                cause = ?c.last_cause(),
+                cpu = format!("{:.0}%", sample.cpu_busy * 100.0),
+                crawl_mib = sample.crawl_bytes >> 20,
+                "browsers: {before} → {now}"
+            );
+            shared.allowed.store(now, Ordering::Relaxed);
+            shared
+                .timeline
+                .lock()
+                .unwrap()
+                .push((start.elapsed().as_secs(), now));
+        }
+    }
+}
+
+fn progress_bar(mode: Progress, counts: &Counts) -> Option<ProgressBar> {
+    // The ETA is ours, in the message, once a site of this run is done (indicatif's own
+    // would guess from nothing at the start, and from sites done by earlier runs).
+    let bar = mode.bar(
+        counts.total,
+        counts.done,
+        "{spinner} [{elapsed_precise}] {wide_bar} {pos}/{len} {msg}",
+    )?;
+    bar.enable_steady_tick(crate::progress::TICK);
     Some(bar)
 }
 
@@ -306,31 +328,7 @@ fn log_line(shared: &Shared, start: Instant) {
 async fn worker(w: usize, shared: Arc<Shared>, bar: Option<ProgressBar>) {
     let start = Instant::now();
     let mut session: Option<Session> = None;
-    'sites: loop {
-        if shared.fatal.lock().unwrap().is_some() {
-            break;
-        }
-        // Beyond the number allowed (--browsers auto): park, with the browser closed.
-        while w >= shared.allowed.load(Ordering::Relaxed) {
-            if shared.drained.load(Ordering::Relaxed) || shared.fatal.lock().unwrap().is_some() {
-                break 'sites;
-            }
-            if let Some(s) = session.take() {
-                s.close().await;
-            }
-            tokio::time::sleep(Duration::from_millis(250)).await;
-        }
-        let claimed = match shared.store.lock().unwrap().claim_next() {
-            Ok(Some(c)) => c,
-            Ok(None) => {
-                shared.drained.store(true, Ordering::Relaxed);
-                break;
-            }
-            Err(e) => {
-                *shared.fatal.lock().unwrap() = Some(e.to_string());
-                break;
-            }
-        };
+    while let Some(claimed) = next_site(w, &shared, &mut session).await {
         shared.active.fetch_add(1, Ordering::Relaxed);
         let result = if claimed.attempts >= shared.cfg.max_attempts {
             // Every earlier visit of this site ended with the crawler itself dying: record it
@@ -358,42 +356,9 @@ async fn worker(w: usize, shared: Arc<Shared>, bar: Option<ProgressBar>) {
                 break;
             }
         };
-        let outcome = v.outcome;
-        // Analysis as visits finish, for the log (-v); the datasets come from the store.
-        let fired: Vec<String> = if tracing::enabled!(tracing::Level::INFO) {
-            crate::analyze::analyze_visit(&v, claimed.target.rank)
-                .trackers
-                .into_iter()
-                .filter(|t| t.fired)
-                .map(|t| t.tracker)
-                .collect()
-        } else {
-            Vec::new()
-        };
-        let store_shared = shared.clone();
-        let id = claimed.id;
-        let recorded = tokio::task::spawn_blocking(move || {
-            store_shared.store.lock().unwrap().record_visit(id, &v)
-        })
-        .await;
-        match recorded {
-            Ok(Ok(_)) => {}
-            Ok(Err(e)) => {
-                *shared.fatal.lock().unwrap() = Some(e.to_string());
-                break;
-            }
-            Err(e) => {
-                *shared.fatal.lock().unwrap() = Some(format!("recording a visit panicked: {e}"));
-                break;
-            }
+        if !record(&shared, &claimed, v).await {
+            break;
         }
-        shared.visited.fetch_add(1, Ordering::Relaxed);
-        if outcome == Outcome::Ok {
-            shared.ok.fetch_add(1, Ordering::Relaxed);
-        } else {
-            shared.failed.fetch_add(1, Ordering::Relaxed);
-        }
-        tracing::info!(site = %claimed.target.domain, %outcome, trackers = %fired.join(", "), "visited");
         if let Some(b) = &bar {
             b.inc(1);
             let left = b.length().unwrap_or(0).saturating_sub(b.position());
@@ -410,6 +375,74 @@ async fn worker(w: usize, shared: Arc<Shared>, bar: Option<ProgressBar>) {
     if let Some(s) = session.take() {
         s.close().await;
     }
+}
+
+/// The worker's next site, once it is allowed to visit (beyond the number allowed with
+/// `--browsers auto` it parks, its browser closed). None when the frontier is drained or the
+/// crawl cannot go on.
+async fn next_site(w: usize, shared: &Shared, session: &mut Option<Session>) -> Option<Claimed> {
+    if shared.fatal.lock().unwrap().is_some() {
+        return None;
+    }
+    while w >= shared.allowed.load(Ordering::Relaxed) {
+        if shared.drained.load(Ordering::Relaxed) || shared.fatal.lock().unwrap().is_some() {
+            return None;
+        }
+        if let Some(s) = session.take() {
+            s.close().await;
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    match shared.store.lock().unwrap().claim_next() {
+        Ok(Some(c)) => Some(c),
+        Ok(None) => {
+            shared.drained.store(true, Ordering::Relaxed);
+            None
+        }
+        Err(e) => {
+            *shared.fatal.lock().unwrap() = Some(e.to_string());
+            None
+        }
+    }
+}
+
+/// Records a visit and counts it; false when the store failed (the crawl cannot go on).
+async fn record(shared: &Arc<Shared>, claimed: &Claimed, v: RawVisit) -> bool {
+    let outcome = v.outcome;
+    // Analysis as visits finish, for the log (-v); the datasets come from the store.
+    let fired: Vec<String> = if tracing::enabled!(tracing::Level::INFO) {
+        crate::analyze::analyze_visit(&v, claimed.target.rank)
+            .trackers
+            .into_iter()
+            .filter(|t| t.fired)
+            .map(|t| t.tracker)
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let store_shared = shared.clone();
+    let id = claimed.id;
+    let recorded = tokio::task::spawn_blocking(move || {
+        store_shared.store.lock().unwrap().record_visit(id, &v)
+    })
+    .await;
+    let fatal = match recorded {
+        Ok(Ok(_)) => None,
+        Ok(Err(e)) => Some(e.to_string()),
+        Err(e) => Some(format!("recording a visit panicked: {e}")),
+    };
+    if let Some(f) = fatal {
+        *shared.fatal.lock().unwrap() = Some(f);
+        return false;
+    }
+    shared.visited.fetch_add(1, Ordering::Relaxed);
+    if outcome == Outcome::Ok {
+        shared.ok.fetch_add(1, Ordering::Relaxed);
+    } else {
+        shared.failed.fetch_add(1, Ordering::Relaxed);
+    }
+    tracing::info!(site = %claimed.target.domain, %outcome, trackers = %fired.join(", "), "visited");
+    true
 }
 
 /// Visits a claimed site, replacing a lost browser and retrying once; a second loss is

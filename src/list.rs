@@ -197,24 +197,7 @@ pub fn parse_list(text: &str, path: &Path, sel: &Selection) -> Result<ParsedList
         });
     }
 
-    // De-duplicate, keeping the best rank (first occurrence on ties).
-    let mut best: HashMap<String, usize> = HashMap::new();
-    let mut kept: Vec<Target> = Vec::new();
-    let mut duplicates = 0;
-    for (_, t) in entries {
-        match best.get(&t.domain) {
-            Some(&i) => {
-                duplicates += 1;
-                if t.rank < kept[i].rank {
-                    kept[i] = t;
-                }
-            }
-            None => {
-                best.insert(t.domain.clone(), kept.len());
-                kept.push(t);
-            }
-        }
-    }
+    let (mut kept, duplicates) = dedup(entries);
     let total = kept.len();
     kept.sort_by_key(|t| t.rank); // stable: file order within a bucket
     if let Some((a, b)) = sel.ranks {
@@ -241,6 +224,29 @@ pub fn parse_list(text: &str, path: &Path, sel: &Selection) -> Result<ParsedList
         skipped: bad,
         total,
     })
+}
+
+/// The targets once each, keeping the best rank (first occurrence on ties), and how many
+/// duplicates were dropped.
+fn dedup(entries: Vec<(usize, Target)>) -> (Vec<Target>, usize) {
+    let mut best: HashMap<String, usize> = HashMap::new();
+    let mut kept: Vec<Target> = Vec::new();
+    let mut duplicates = 0;
+    for (_, t) in entries {
+        match best.get(&t.domain) {
+            Some(&i) => {
+                duplicates += 1;
+                if t.rank < kept[i].rank {
+                    kept[i] = t;
+                }
+            }
+            None => {
+                best.insert(t.domain.clone(), kept.len());
+                kept.push(t);
+            }
+        }
+    }
+    (kept, duplicates)
 }
 
 fn detect(first: &str) -> ListFormat {

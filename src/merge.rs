@@ -59,7 +59,7 @@ pub enum MergeError {
     )]
     Differs {
         /// The key.
-        key: &'static str,
+        key: String,
         /// The first input.
         a: PathBuf,
         /// Its value.
@@ -156,20 +156,22 @@ struct Input {
     _lock: CrawlLock,
 }
 
-/// The keys that make stores shards of one crawl, as (name, value) — compared across inputs.
+/// The keys that make stores shards of one crawl, as (name, value) — compared across inputs:
+/// the crawl's identity, list, consent modes, GPC and version, then every option the plan
+/// says changes what is measured ([`CrawlPlan::measured`](crate::plan::CrawlPlan::measured)).
 pub fn identity_keys(
     meta: &CrawlMeta,
     secret: Option<&str>,
     modes: &[ConsentMode],
-) -> Vec<(&'static str, String)> {
-    let o = meta.options.clone().unwrap_or_default();
+) -> Vec<(String, String)> {
     let opt = |v: &dyn std::fmt::Debug| format!("{v:?}");
     let major = meta
         .pixelcensus_version
         .as_deref()
         .map(major_version)
         .unwrap_or_else(|| "unknown".into());
-    vec![
+    let modes = modes.iter().map(|m| m.as_str()).collect::<Vec<_>>();
+    let keys = [
         ("the crawl identity (--crawl-id)", opt(&meta.crawl_id)),
         (
             "the crawl secret",
@@ -177,29 +179,15 @@ pub fn identity_keys(
         ),
         ("the list (its SHA-256)", opt(&meta.list.sha256)),
         ("the number of shards", opt(&meta.shard.map(|s| s.n))),
-        (
-            "the consent modes",
-            modes
-                .iter()
-                .map(|m| m.as_str())
-                .collect::<Vec<_>>()
-                .join(","),
-        ),
+        ("the consent modes", modes.join(",")),
         ("Global Privacy Control (--gpc)", opt(&meta.gpc)),
         ("pixelcensus's major version", major),
-        ("--ranks", opt(&o.ranks)),
-        ("--limit", opt(&o.limit)),
-        ("--skip-bad-lines", opt(&o.skip_bad_lines)),
-        ("--pages", opt(&o.pages)),
-        ("--dwell", opt(&o.dwell_s)),
-        ("--page-timeout", opt(&o.page_timeout_s)),
-        ("--consent-wait", opt(&o.consent_wait_s)),
-        ("--no-interact", opt(&!o.interact)),
-        ("--user-agent", opt(&o.user_agent)),
-        ("--rules", opt(&o.rules)),
-        ("--host-map", opt(&o.host_map)),
-        ("--insecure", opt(&o.insecure)),
-    ]
+    ];
+    let plan = meta.options.clone().unwrap_or_default();
+    keys.into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .chain(plan.measured())
+        .collect()
 }
 
 /// The consent modes a shard was crawled in: those of its sites, or for a shard that drew no
@@ -209,16 +197,7 @@ fn crawl_modes(store: &Store, meta: &CrawlMeta) -> Result<Vec<ConsentMode>, Merg
     if !modes.is_empty() {
         return Ok(modes);
     }
-    let asked = meta
-        .options
-        .as_ref()
-        .map(|o| o.consent.as_str())
-        .unwrap_or("");
-    let mut modes: Vec<ConsentMode> = if asked == "all" {
-        ConsentMode::ALL.to_vec()
-    } else {
-        ConsentMode::parse(asked).into_iter().collect()
-    };
+    let mut modes = meta.options.as_ref().map(|p| p.modes()).unwrap_or_default();
     modes.sort();
     Ok(modes)
 }
@@ -249,20 +228,63 @@ pub fn merge(
     inputs: &[PathBuf],
     out: &Path,
     opts: &MergeOptions,
-    mut progress: impl FnMut(u64, u64),
+    progress: impl FnMut(u64, u64),
 ) -> Result<Merged, MergeError> {
     if inputs.is_empty() {
         return Err(MergeError::NoInputs);
     }
-    let io = |what: &'static str, path: &Path| {
-        let path = path.to_owned();
-        move |source| MergeError::Io { what, path, source }
-    };
     std::fs::create_dir_all(out).map_err(io("creating output folder", out))?;
     let out_abs = std::fs::canonicalize(out).map_err(io("opening", out))?;
     let _out_lock = CrawlLock::acquire(out)?;
+    let shards = open_inputs(inputs, &out_abs)?;
+    check_one_crawl(&shards)?;
+    let mut merged = Merged {
+        shards: check_complete(&shards, opts)?,
+        ..Merged::default()
+    };
+    let all = every_target(&shards)?;
+    // The outside world sees either the old complete folder or the new one: the folder's
+    // completion marks go first, the new store is built aside and renamed into place.
+    let existing = out.join(STORE_FILE);
+    if existing.exists() {
+        let old = Store::open(out)?;
+        if CrawlMeta::read(&old)?.merged_from.is_empty() {
+            return Err(MergeError::NotAMerge(out.to_owned()));
+        }
+    }
+    for f in crate::report::OTHER_FILES {
+        remove_file(&out.join(f))?;
+    }
+    let work = out.join(".merge.tmp");
+    if work.exists() {
+        std::fs::remove_dir_all(&work).map_err(io("removing", &work))?;
+    }
+    copy_into(&work, &shards, &all, &mut merged, progress)?;
+    for suffix in ["-wal", "-shm"] {
+        remove_file(&out.join(format!("{STORE_FILE}{suffix}")))?;
+    }
+    std::fs::rename(work.join(STORE_FILE), &existing).map_err(io("renaming into", &existing))?;
+    std::fs::remove_dir_all(&work).map_err(io("removing", &work))?;
+    Ok(merged)
+}
 
-    // Open every input (locked, so no crawl is writing to it), in shard order.
+/// A file error naming what was being done to which path.
+fn io(what: &'static str, path: &Path) -> impl FnOnce(std::io::Error) -> MergeError {
+    let path = path.to_owned();
+    move |source| MergeError::Io { what, path, source }
+}
+
+/// Removes `p` if it is there.
+fn remove_file(p: &Path) -> Result<(), MergeError> {
+    if p.exists() {
+        std::fs::remove_file(p).map_err(io("removing", p))?;
+    }
+    Ok(())
+}
+
+/// Opens every input (locked, so no crawl is writing to it), in shard order; each once, none
+/// the output, each a shard, no shard twice.
+fn open_inputs(inputs: &[PathBuf], out_abs: &Path) -> Result<Vec<Input>, MergeError> {
     let mut shards: Vec<Input> = Vec::new();
     let mut opened: Vec<(PathBuf, &PathBuf)> = Vec::new();
     for dir in inputs {
@@ -301,10 +323,13 @@ pub fn merge(
             });
         }
     }
+    Ok(shards)
+}
 
-    // One crawl: every key as the first shard's.
+/// One crawl: every key as the first shard's.
+fn check_one_crawl(shards: &[Input]) -> Result<(), MergeError> {
     let mut keys = Vec::new();
-    for s in &shards {
+    for s in shards {
         let secret = s.store.meta("crawl_secret")?;
         keys.push(identity_keys(
             &s.meta,
@@ -316,7 +341,7 @@ pub fn merge(
         for ((key, va), (_, vb)) in keys[0].iter().zip(k) {
             if va != vb {
                 return Err(MergeError::Differs {
-                    key,
+                    key: key.clone(),
                     a: shards[0].dir.clone(),
                     va: va.clone(),
                     b: shards[i].dir.clone(),
@@ -325,8 +350,11 @@ pub fn merge(
             }
         }
     }
+    Ok(())
+}
 
-    // Every shard, each finished.
+/// Every shard, each finished (unless `partial`): what each brings, in shard order.
+fn check_complete(shards: &[Input], opts: &MergeOptions) -> Result<Vec<MergedShard>, MergeError> {
     let n = shards[0].shard.n;
     let missing: Vec<String> = (1..=n)
         .filter(|k| !shards.iter().any(|s| s.shard.k == *k))
@@ -338,8 +366,8 @@ pub fn merge(
             n,
         });
     }
-    let mut merged = Merged::default();
-    for s in &shards {
+    let mut merged = Vec::new();
+    for s in shards {
         let c = s.store.counts()?;
         if c.done < c.total && !opts.partial {
             return Err(MergeError::Unfinished {
@@ -348,7 +376,7 @@ pub fn merge(
                 total: c.total,
             });
         }
-        merged.shards.push(MergedShard {
+        merged.push(MergedShard {
             shard: Some(s.shard),
             folder: crate::report::crawl_name(&s.dir),
             targets: c.total,
@@ -357,10 +385,16 @@ pub fn merge(
             finished_at: s.meta.finished_at.clone(),
         });
     }
+    Ok(merged)
+}
 
-    // Every target once, in the order the report lists them.
-    // A site (in a mode) in two inputs is an overlap, whatever rank each gave it.
-    let mut all: BTreeMap<SortKey, (usize, crate::list::Target, Option<i64>)> = BTreeMap::new();
+/// Every target of the inputs, with the input that holds it and its visit.
+type AllTargets = BTreeMap<SortKey, (usize, crate::list::Target, Option<i64>)>;
+
+/// Every target once, in the order the report lists them. A site (in a mode) in two inputs
+/// is an overlap, whatever rank each gave it.
+fn every_target(shards: &[Input]) -> Result<AllTargets, MergeError> {
+    let mut all = AllTargets::new();
     let mut holder: BTreeMap<(String, ConsentMode), usize> = BTreeMap::new();
     for (i, s) in shards.iter().enumerate() {
         for (t, mode, visit) in s.store.targets()? {
@@ -375,69 +409,56 @@ pub fn merge(
             all.insert((t.rank, t.domain.clone(), mode), (i, t, visit));
         }
     }
+    Ok(all)
+}
 
-    // The outside world sees either the old complete folder or the new one: the folder's
-    // completion marks go first, the new store is built aside and renamed into place.
-    let existing = out.join(STORE_FILE);
-    if existing.exists() {
-        let old = Store::open(out)?;
-        if CrawlMeta::read(&old)?.merged_from.is_empty() {
-            return Err(MergeError::NotAMerge(out.to_owned()));
-        }
+/// Builds the merged store in `work`: the secret, every target and visit, the metadata.
+/// Closed when it returns, so its write-ahead log is checkpointed into the file.
+fn copy_into(
+    work: &Path,
+    shards: &[Input],
+    all: &AllTargets,
+    merged: &mut Merged,
+    mut progress: impl FnMut(u64, u64),
+) -> Result<(), MergeError> {
+    let mut to = Store::create(work)?;
+    if let Some(secret) = shards[0].store.meta("crawl_secret")? {
+        to.set_meta("crawl_secret", &secret)?;
     }
-    for f in crate::report::OTHER_FILES {
-        let p = out.join(f);
-        if p.exists() {
-            std::fs::remove_file(&p).map_err(io("removing", &p))?;
+    let total = all.values().filter(|(_, _, v)| v.is_some()).count() as u64;
+    for ((_, _, mode), (i, t, visit)) in all {
+        let id = to.add_target(t, *mode)?;
+        if let Some(v) = visit {
+            let stored = shards[*i].store.load_visit(*v)?;
+            to.record_visit(id, &stored.visit)?;
+            merged.visits += 1;
+            progress(merged.visits, total);
         }
+        merged.targets += 1;
     }
-    let work = out.join(".merge.tmp");
-    if work.exists() {
-        std::fs::remove_dir_all(&work).map_err(io("removing", &work))?;
-    }
-    {
-        let mut to = Store::create(&work)?;
-        if let Some(secret) = shards[0].store.meta("crawl_secret")? {
-            to.set_meta("crawl_secret", &secret)?;
-        }
-        let total = all.values().filter(|(_, _, v)| v.is_some()).count() as u64;
-        for ((_, _, mode), (i, t, visit)) in &all {
-            let id = to.add_target(t, *mode)?;
-            if let Some(v) = visit {
-                let stored = shards[*i].store.load_visit(*v)?;
-                to.record_visit(id, &stored.visit)?;
-                merged.visits += 1;
-                progress(merged.visits, total);
-            }
-            merged.targets += 1;
-        }
-        let mut meta = shards[0].meta.clone();
-        meta.shard = None;
-        meta.browsers_over_time = Vec::new();
-        meta.started_at = shards
+    merged_meta(shards, merged).write(&to)?;
+    Ok(())
+}
+
+/// The merged crawl's metadata: the first shard's, over the shards' times, as no shard.
+fn merged_meta(shards: &[Input], merged: &Merged) -> CrawlMeta {
+    let mut meta = shards[0].meta.clone();
+    meta.shard = None;
+    meta.browsers_over_time = Vec::new();
+    meta.started_at = shards
+        .iter()
+        .filter_map(|s| s.meta.started_at.clone())
+        .min();
+    meta.finished_at = if shards.iter().all(|s| s.meta.finished_at.is_some()) {
+        shards
             .iter()
-            .filter_map(|s| s.meta.started_at.clone())
-            .min();
-        meta.finished_at = if shards.iter().all(|s| s.meta.finished_at.is_some()) {
-            shards
-                .iter()
-                .filter_map(|s| s.meta.finished_at.clone())
-                .max()
-        } else {
-            None
-        };
-        meta.merged_from = merged.shards.clone();
-        meta.write(&to)?;
-    } // closed: its write-ahead log is checkpointed into the file
-    for suffix in ["-wal", "-shm"] {
-        let p = out.join(format!("{STORE_FILE}{suffix}"));
-        if p.exists() {
-            std::fs::remove_file(&p).map_err(io("removing", &p))?;
-        }
-    }
-    std::fs::rename(work.join(STORE_FILE), &existing).map_err(io("renaming into", &existing))?;
-    std::fs::remove_dir_all(&work).map_err(io("removing", &work))?;
-    Ok(merged)
+            .filter_map(|s| s.meta.finished_at.clone())
+            .max()
+    } else {
+        None
+    };
+    meta.merged_from = merged.shards.clone();
+    meta
 }
 
 #[cfg(test)]
@@ -445,7 +466,8 @@ mod tests {
     use super::*;
     use crate::capture::Outcome;
     use crate::list::Target;
-    use crate::store::meta::{ListInfo, RunOptions};
+    use crate::plan::{ConsentArg, CrawlOpts, CrawlPlan};
+    use crate::store::meta::ListInfo;
 
     fn meta(shard: Shard) -> CrawlMeta {
         CrawlMeta {
@@ -458,10 +480,13 @@ mod tests {
                 sha256: Some("ab".into()),
                 ..Default::default()
             },
-            options: Some(RunOptions {
-                pages: 3,
-                dwell_s: 5.0,
-                consent: "none".into(),
+            options: Some(CrawlPlan {
+                opts: CrawlOpts {
+                    pages: 3,
+                    dwell: std::time::Duration::from_secs(5),
+                    consent: ConsentArg::None,
+                    ..Default::default()
+                },
                 ..Default::default()
             }),
             started_at: Some(format!("2026-12-0{}T00:00:00Z", shard.k)),
@@ -556,7 +581,7 @@ mod tests {
         // An empty shard started with another --consent is still refused, saying which.
         let other = r.join("other");
         let s2b = shard(&other, 2, 2, &[], |m| {
-            m.options.as_mut().unwrap().consent = "accept".into()
+            m.options.as_mut().unwrap().opts.consent = ConsentArg::Accept
         });
         let s1 = r.join("shard1");
         let e = merge(
@@ -574,11 +599,11 @@ mod tests {
     }
 
     /// The names of the keys whose values differ.
-    fn differing(a: &[(&'static str, String)], b: &[(&'static str, String)]) -> Vec<&'static str> {
+    fn differing(a: &[(String, String)], b: &[(String, String)]) -> Vec<String> {
         a.iter()
             .zip(b)
             .filter(|(x, y)| x != y)
-            .map(|(x, _)| x.0)
+            .map(|(x, _)| x.0.clone())
             .collect()
     }
 
@@ -588,7 +613,7 @@ mod tests {
         let mut b = meta(Shard { k: 2, n: 3 });
         let ka = identity_keys(&a, Some("00"), &[ConsentMode::None]);
         assert_eq!(ka, identity_keys(&b, Some("00"), &[ConsentMode::None]));
-        b.options.as_mut().unwrap().dwell_s = 2.0;
+        b.options.as_mut().unwrap().opts.dwell = std::time::Duration::from_secs(2);
         b.pixelcensus_version = Some("0.1.7".into()); // same major version
         let kb = identity_keys(&b, Some("00"), &[ConsentMode::None]);
         let diff = differing(&ka, &kb);
@@ -615,17 +640,23 @@ mod tests {
             .to_string()
     }
 
-    #[test]
-    fn merges_shards_in_order_and_refuses_what_is_not_one_crawl() {
+    /// Three finished shards of one crawl in a temporary folder.
+    fn three_shards() -> (tempfile::TempDir, [PathBuf; 3]) {
         let root = tempfile::tempdir().unwrap();
         let r = root.path();
-        let s1 = shard(r, 1, 3, &["a.example", "d.example"], |_| {});
-        let s2 = shard(r, 2, 3, &["b.example"], |_| {});
-        let s3 = shard(r, 3, 3, &["c.example", "e.example"], |_| {});
-        let out = r.join("merged");
-        let opts = MergeOptions::default();
+        let shards = [
+            shard(r, 1, 3, &["a.example", "d.example"], |_| {}),
+            shard(r, 2, 3, &["b.example"], |_| {}),
+            shard(r, 3, 3, &["c.example", "e.example"], |_| {}),
+        ];
+        (root, shards)
+    }
 
-        // Missing shard, then a shard given twice.
+    #[test]
+    fn refuses_missing_and_repeated_shards() {
+        let (root, [s1, _, s3]) = three_shards();
+        let r = root.path();
+        let out = r.join("merged");
         let e = refused(&[s1.clone(), s3.clone()], &out);
         assert!(e.contains("shard(s) 2 of 3 are missing"), "{e}");
         let e = refused(&[s1.clone(), s1.clone()], &out);
@@ -634,7 +665,14 @@ mod tests {
         shard(&copy, 1, 3, &["a.example"], |_| {});
         let e = refused(&[s1.clone(), copy.join("shard1")], &out);
         assert!(e.contains("are both shard 1/3"), "{e}");
+    }
 
+    #[test]
+    fn merges_shards_in_order() {
+        let (root, [s1, s2, s3]) = three_shards();
+        let r = root.path();
+        let out = r.join("merged");
+        let opts = MergeOptions::default();
         let mut calls = 0;
         let m = merge(
             &[s3.clone(), s1.clone(), s2.clone()],
@@ -678,18 +716,17 @@ mod tests {
         drop(store);
         assert!(!out.join(".merge.tmp").exists());
         // A merged folder may be merged into again.
-        merge(
-            &[s1.clone(), s2.clone(), s3.clone()],
-            &out,
-            &opts,
-            |_, _| {},
-        )
-        .unwrap();
+        merge(&[s1, s2, s3], &out, &opts, |_, _| {}).unwrap();
+    }
 
-        // Different settings, an overlap, a folder that is no shard, an unfinished shard.
+    #[test]
+    fn refuses_what_is_not_one_crawl() {
+        let (root, [s1, s2, s3]) = three_shards();
+        let r = root.path();
+        // Different settings, an overlap, a folder that is no shard.
         let other = r.join("other");
         let s2b = shard(&other, 2, 3, &["b.example"], |m| {
-            m.options.as_mut().unwrap().pages = 1
+            m.options.as_mut().unwrap().opts.pages = 1
         });
         let e = refused(&[s1.clone(), s2b, s3.clone()], &r.join("m2"));
         assert!(e.contains("--pages differs (3 vs 1)"), "{e}");
@@ -711,8 +748,15 @@ mod tests {
         drop(ws);
         let e = refused(std::slice::from_ref(&whole), &r.join("m4"));
         assert!(e.contains("is not a shard"), "{e}");
-        let e = refused(&[s1.clone(), s2.clone(), s3.clone()], &whole);
+        let e = refused(&[s1, s2, s3], &whole);
         assert!(e.contains("holds a crawl that is not a merge"), "{e}");
+    }
+
+    #[test]
+    fn refuses_an_unfinished_shard_unless_partial() {
+        let (root, [s1, s2, s3]) = three_shards();
+        let r = root.path();
+        let out = r.join("merged");
         let s = Store::open(&s2).unwrap();
         s.add_target(
             &Target {

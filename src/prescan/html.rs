@@ -123,12 +123,18 @@ pub fn extract(domain: &str, base: &url::Url, html: &str) -> Extracted {
         }
     }
     resources.truncate(MAX_RESOURCES);
+    let wall = wall(&doc, sel, html);
+    Extracted { resources, wall }
+}
+
+/// The bot wall a page is: Cloudflare's by its title or script, the others by their markers.
+fn wall(doc: &Html, sel: &Selectors, html: &str) -> Option<WallKind> {
     let title = doc
         .select(&sel.title)
         .next()
         .map(|t| t.text().collect::<String>().trim().to_lowercase())
         .unwrap_or_default();
-    let wall = if title.starts_with("just a moment")
+    if title.starts_with("just a moment")
         || (title.starts_with("attention required") && title.contains("cloudflare"))
         || html.contains("window._cf_chl_opt")
     {
@@ -138,8 +144,7 @@ pub fn extract(domain: &str, base: &url::Url, html: &str) -> Extracted {
             .iter()
             .find(|(s, _)| doc.select(s).next().is_some())
             .map(|(_, k)| *k)
-    };
-    Extracted { resources, wall }
+    }
 }
 
 #[cfg(test)]

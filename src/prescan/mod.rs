@@ -14,10 +14,10 @@ pub mod html;
 
 use crate::analyze::statics;
 use crate::capture::{Outcome, StaticPage};
-use crate::crawl::Progress;
+use crate::progress::Progress;
 use crate::store::{Store, StoreError};
 use fetch::{FetchConfig, Fetcher};
-use indicatif::{ProgressBar, ProgressStyle};
+use indicatif::ProgressBar;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -191,17 +191,11 @@ pub async fn run(store: Store, cfg: PrescanConfig) -> Result<PrescanSummary, Pre
         container_count: AtomicU64::new(0),
         outcomes: Mutex::new(BTreeMap::new()),
     });
-    let bar = (cfg.progress == Progress::Bar).then(|| {
-        let b = ProgressBar::new(total);
-        b.set_style(
-            ProgressStyle::with_template(
-                "{spinner} [{elapsed_precise}] {wide_bar} {pos}/{len} {per_sec}",
-            )
-            .expect("valid template"),
-        );
-        b.set_position(done);
-        b
-    });
+    let bar = cfg.progress.bar(
+        total,
+        done,
+        "{spinner} [{elapsed_precise}] {wide_bar} {pos}/{len} {per_sec}",
+    );
     let lines = (cfg.progress == Progress::Lines).then(|| {
         let shared = shared.clone();
         tokio::spawn(async move {

@@ -5,6 +5,7 @@
 //! old keys.
 
 use super::{Result, Store};
+use crate::plan::CrawlPlan;
 use serde::{Deserialize, Serialize};
 
 /// The meta key holding the record.
@@ -23,61 +24,6 @@ pub struct ListInfo {
     pub sha256: Option<String>,
 }
 
-/// The options that shaped the crawl (as the manifest shows them).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct RunOptions {
-    /// `--browsers N` (None: `auto`, or one per core in crawls made before it).
-    pub browsers: Option<usize>,
-    /// `--browsers auto`.
-    #[serde(default)]
-    pub browsers_auto: bool,
-    /// `--max-browsers` with `auto`.
-    #[serde(default)]
-    pub max_browsers: Option<usize>,
-    /// `--dwell`, seconds.
-    pub dwell_s: f64,
-    /// `--page-timeout`, seconds.
-    pub page_timeout_s: f64,
-    /// `--command-timeout`, seconds.
-    pub command_timeout_s: f64,
-    /// `--recycle`.
-    pub recycle: u32,
-    /// `--max-attempts`.
-    #[serde(default)]
-    pub max_attempts: u32,
-    /// Not `--no-interact`.
-    pub interact: bool,
-    /// `--pages` (stores made before it visited the front page only).
-    #[serde(default = "front_page_only")]
-    pub pages: u32,
-    /// `--limit`.
-    pub limit: Option<usize>,
-    /// `--ranks`.
-    pub ranks: Option<String>,
-    /// `--skip-bad-lines`.
-    pub skip_bad_lines: bool,
-    /// `--webdriver` was given.
-    pub webdriver: bool,
-    /// `--host-map`.
-    pub host_map: Option<String>,
-    /// `--insecure`.
-    pub insecure: bool,
-    /// `--user-agent`.
-    pub user_agent: Option<String>,
-    /// `--rules` files.
-    pub rules: Vec<String>,
-    /// `--consent`.
-    pub consent: String,
-    /// `--gpc`.
-    pub gpc: bool,
-    /// `--consent-wait`, seconds.
-    pub consent_wait_s: f64,
-}
-
-fn front_page_only() -> u32 {
-    1
-}
-
 /// Everything the store knows about how its crawl was made.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CrawlMeta {
@@ -88,8 +34,9 @@ pub struct CrawlMeta {
     pub name: Option<String>,
     /// The list.
     pub list: ListInfo,
-    /// The last run's options.
-    pub options: Option<RunOptions>,
+    /// The last run's plan: its options and the browsers it decided on (recorded under the
+    /// names of the options; see [`crate::plan`]).
+    pub options: Option<CrawlPlan>,
     /// Global Privacy Control sent (fixed for a crawl folder).
     pub gpc: Option<bool>,
     /// Chromium's version.
@@ -206,8 +153,22 @@ mod tests {
         let old = CrawlMeta::read(&store).unwrap();
         assert_eq!(old.list.bytes, Some(120));
         assert_eq!(old.gpc, Some(true));
-        assert_eq!(old.options.as_ref().unwrap().browsers, Some(2));
-        assert_eq!(old.options.as_ref().unwrap().max_attempts, 0);
+        let plan = old.options.as_ref().unwrap();
+        assert_eq!(plan.browsers.fixed, Some(2));
+        assert_eq!((plan.opts.max_attempts, plan.opts.pages), (0, 1));
+        assert_eq!(plan.opts.dwell, std::time::Duration::from_secs(5));
+        // The manifest shows the options as the older pixelcensus did (its defaults added).
+        let mut shown: serde_json::Value =
+            serde_json::from_str(&store.meta("options").unwrap().unwrap()).unwrap();
+        for (k, v) in [
+            ("browsers_auto", serde_json::json!(false)),
+            ("max_browsers", serde_json::json!(null)),
+            ("max_attempts", serde_json::json!(0)),
+            ("pages", serde_json::json!(1)),
+        ] {
+            shown[k] = v;
+        }
+        assert_eq!(serde_json::to_value(plan).unwrap(), shown);
         let mut m = old.clone();
         m.finished_at = Some("2026-11-02T00:00:00Z".into());
         m.write(&store).unwrap();

@@ -1,0 +1,43 @@
+//! `pixelcensus testweb`: the built-in test web on a loopback port until Ctrl-C.
+
+use anyhow::{Context, Result};
+use clap::Args;
+use pixelcensus::testweb;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Args)]
+pub struct TestwebArgs {
+    /// Port on 127.0.0.1 (0: any free port).
+    #[arg(long, default_value_t = 8443)]
+    port: u16,
+    /// Append every received request to this file as a JSON line.
+    #[arg(long)]
+    log: Option<PathBuf>,
+    /// Print the test web's site list (Tranco format, as in seeds/demo-sites.csv) and exit.
+    #[arg(long)]
+    print_list: bool,
+}
+
+/// `testweb`: serve until Ctrl-C (or print the site list).
+pub async fn run(a: TestwebArgs) -> Result<ExitCode> {
+    if a.print_list {
+        print!("{}", testweb::sites::tranco_csv());
+        return Ok(ExitCode::SUCCESS);
+    }
+    let port = a.port;
+    let web = testweb::TestWeb::start(port, a.log.as_deref())
+        .await
+        .with_context(|| format!("cannot listen on 127.0.0.1:{port}; pick another --port"))?;
+    eprintln!(
+        "pixelcensus: test web listening on 127.0.0.1:{} (https and http)",
+        web.port()
+    );
+    eprintln!(
+        "crawl it with:\n  pixelcensus crawl --list seeds/demo-sites.csv --out results/demo --insecure --host-map '{}'",
+        web.host_map()
+    );
+    tokio::signal::ctrl_c().await.ok();
+    web.stop();
+    Ok(ExitCode::SUCCESS)
+}
