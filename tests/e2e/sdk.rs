@@ -9,9 +9,7 @@
 //! Without the vendor files (`make sdk` not run) the tests skip with a message, except in CI
 //! (`CI` set), where they fail.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use pixelcensus::analyze::vocab::Field;
 use pixelcensus::testweb::sdk::{self, Sdk, measure};
 use std::sync::OnceLock;
@@ -40,10 +38,7 @@ fn have_sdks() -> bool {
 
 fn crawled() -> &'static Crawled {
     static C: OnceLock<Crawled> = OnceLock::new();
-    C.get_or_init(|| {
-        let rt = tokio::runtime::Runtime::new().unwrap();
-        rt.block_on(crawl())
-    })
+    shared(&C, crawl)
 }
 
 async fn crawl() -> Crawled {
