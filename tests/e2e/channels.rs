@@ -228,7 +228,7 @@ async fn sockets_and_streams_of_every_visit_are_captured() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_datasets_say_which_channel_carried_what() {
     let out = &crawled().out;
-    for r in rows(&out, "site_trackers.csv")
+    for r in rows(out, "site_trackers.csv")
         .iter()
         .filter(|r| r["site"] == SITE)
     {
@@ -237,7 +237,7 @@ async fn the_datasets_say_which_channel_carried_what() {
         assert_eq!(r["channels"], "eventsource http websocket");
         assert_eq!(r["pre_submit_capture"], "true");
     }
-    let email = rows(&out, "tracker_fields.csv")
+    let email = rows(out, "tracker_fields.csv")
         .into_iter()
         .filter(|r| r["site"] == SITE && r["field"] == "plain_email")
         .collect::<Vec<_>>();
@@ -246,7 +246,7 @@ async fn the_datasets_say_which_channel_carried_what() {
         email.iter().all(|r| r["locations"] == "body;frame"),
         "{email:?}"
     );
-    let reqs = rows(&out, "requests.csv");
+    let reqs = rows(out, "requests.csv");
     let ws_rows: Vec<_> = reqs
         .iter()
         .filter(|r| r["channel"] == "websocket")

@@ -37,7 +37,7 @@ fn trackers(out: &std::path::Path) -> Vec<String> {
 async fn a_failing_collector_loses_only_its_own_evidence() {
     let c = crawl_failing("cookies").await;
     let out = &c.out;
-    let v = visits(&out);
+    let v = visits(out);
     assert_eq!(v.len(), 3);
     for (site, visit) in &v {
         assert_eq!(visit.outcome, Outcome::Ok, "{site}: {:?}", visit.error);
@@ -51,15 +51,15 @@ async fn a_failing_collector_loses_only_its_own_evidence() {
         );
         assert!(f.error.contains(FAIL_ENV), "{}", f.error);
     }
-    assert_eq!(count(&out, "SELECT count(*) FROM cookies"), 0);
+    assert_eq!(count(out, "SELECT count(*) FROM cookies"), 0);
     assert_eq!(
         count(
-            &out,
+            out,
             "SELECT count(*) FROM collector_failures WHERE collector = 'cookies'"
         ),
         3
     );
-    let t = trackers(&out);
+    let t = trackers(out);
     assert!(
         t.contains(&"tiktok-shop.test TikTok Pixel".to_string()),
         "{t:?}"
@@ -92,7 +92,7 @@ async fn a_failing_collector_loses_only_its_own_evidence() {
 async fn a_failing_consent_collector_leaves_the_cookies_and_trackers() {
     let c = crawl_failing("consent").await;
     let out = &c.out;
-    let v = visits(&out);
+    let v = visits(out);
     assert_eq!(v.len(), 3);
     for (site, visit) in &v {
         assert_eq!(visit.outcome, Outcome::Ok, "{site}");
@@ -110,7 +110,7 @@ async fn a_failing_consent_collector_leaves_the_cookies_and_trackers() {
             .any(|c| c.name == "_ttp"),
         "the cookies collector works when it is not the one failing"
     );
-    let t = trackers(&out);
+    let t = trackers(out);
     assert!(
         t.contains(&"tiktok-shop.test TikTok Pixel".to_string()),
         "{t:?}"

@@ -87,10 +87,10 @@ async fn crawl_all_modes() -> Crawled {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn one_visit_per_site_and_mode_after_a_kill_and_a_resume() {
     let out = &all_modes().out;
-    assert_eq!(count(&out, "SELECT count(*) FROM visits"), VISITS);
+    assert_eq!(count(out, "SELECT count(*) FROM visits"), VISITS);
     assert_eq!(
         count(
-            &out,
+            out,
             "SELECT count(DISTINCT t.domain || v.consent_mode) FROM visits v JOIN targets t ON t.id = v.target_id WHERE v.consent_mode = t.consent_mode"
         ),
         VISITS
@@ -359,7 +359,7 @@ async fn gpc_is_sent_honoured_and_compared() {
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("--gpc"), "{}", stderr(&o));
     assert_eq!(
-        count(&gpc_out, "SELECT count(*) FROM visits"),
+        count(gpc_out, "SELECT count(*) FROM visits"),
         SITES.len() as i64
     );
     compare_per_mode(out, gpc_out, &c.dir.path().join("cmp")).await;

@@ -334,7 +334,7 @@ async fn no_csv_cell_is_a_formula() {
     let out = &crawled().out;
     // No CSV cell is a formula, and the page's formulas did reach the files (neutralised).
     let mut neutralised = 0;
-    for f in std::fs::read_dir(&out).unwrap().flatten() {
+    for f in std::fs::read_dir(out).unwrap().flatten() {
         if f.path().extension().is_none_or(|e| e != "csv") {
             continue;
         }
@@ -367,32 +367,26 @@ async fn no_csv_cell_is_a_formula() {
 /// not profile-10), so every site is recorded ok and no browser is lost or fails to start.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn twelve_browsers_recycled_after_every_site_are_told_apart() {
-    require_browser();
     let _one = BROWSERS.lock().await;
-    let web = web().await;
-    let dir = tempfile::tempdir().unwrap();
     // 36 sites that load: the bench pages of the test web.
     let hosts: Vec<String> = (0..36).map(|i| format!("bench-{i}.test")).collect();
-    let list = write_list(dir.path(), "many.txt", &hosts.join("\n"));
-    let out = dir.path().join("crawl");
-    let mut args = crawl_args(&web, &list, &out);
-    set_arg(&mut args, "--browsers", "12");
-    set_arg(&mut args, "--page-timeout", "60");
-    set_arg(&mut args, "--dwell", "3");
-    args.extend(["--recycle", "1", "--no-interact"].map(String::from));
-    let o = run(args).await;
-    assert!(o.status.success(), "{}", stderr(&o));
-    let err = stderr(&o);
+    let c = Scenario::sites("many.txt", hosts.join("\n"))
+        .set("--browsers", "12")
+        .set("--page-timeout", "60")
+        .set("--dwell", "3")
+        .args(&["--recycle", "1", "--no-interact"])
+        .crawl()
+        .await;
+    let err = &c.stderr;
     assert!(
         !err.contains("browsers replaced"),
         "a browser was lost: {err}"
     );
-    let v = visits(&out);
+    let v = visits(&c.out);
     assert_eq!(v.len(), 36);
     for (host, x) in &v {
         assert_eq!(x.outcome, Outcome::Ok, "{host}: {:?}", x.error);
     }
-    web.stop();
 }
 
 /// The crawl of the pages with broken and huge text.

@@ -44,7 +44,7 @@ fn deep() -> &'static Crawled {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn internal_pages_of_the_truth_and_no_others_are_visited() {
     let deep = &deep().out;
-    let pages = pages_csv(&deep);
+    let pages = pages_csv(deep);
     for (site, want, candidates) in PAGES_VISITED {
         let got: BTreeSet<String> = pages[*site].values().map(|r| path_of(&r["url"])).collect();
         let want: BTreeSet<String> = want.iter().map(|p| p.to_string()).collect();
@@ -61,7 +61,7 @@ async fn internal_pages_of_the_truth_and_no_others_are_visited() {
                 assert!(!r["link_text"].is_empty(), "{site}: {r:?}");
             }
         }
-        let s = rows(&deep, "sites.csv");
+        let s = rows(deep, "sites.csv");
         let s = s.iter().find(|r| r["site"] == *site).unwrap();
         assert_eq!(
             s["pages"],
@@ -76,7 +76,7 @@ async fn internal_pages_of_the_truth_and_no_others_are_visited() {
     }
     // A site without internal links: its front page only, and said so.
     assert_eq!(pages["ga4-blog.test"].len(), 1);
-    let v = visits(&deep);
+    let v = visits(deep);
     assert!(
         v["ga4-blog.test"]
             .actions
@@ -104,7 +104,7 @@ async fn trackers_are_attributed_to_their_pages() {
     // Each tracker is on the pages the test web put it on, and counts for its site once.
     let path_by_page =
         |site: &str, n: &str| path_of(&pages[site][&n.parse::<u32>().unwrap()]["url"]);
-    let st = rows(&deep, "site_trackers.csv");
+    let st = rows(deep, "site_trackers.csv");
     for (site, tracker, on) in PAGES_TRUTH {
         let hits: Vec<_> = st
             .iter()
@@ -170,7 +170,7 @@ async fn every_request_knows_its_page() {
             "{site}: a request on a page never visited"
         );
     }
-    for r in rows(&deep, "requests.csv") {
+    for r in rows(deep, "requests.csv") {
         let visit = &v[&r["site"]];
         let page: u32 = r["page"].parse().unwrap();
         assert!(
@@ -231,15 +231,15 @@ async fn one_page_per_site_and_compare_across_depths() {
         .crawl()
         .await;
     let (dir, shallow) = (&shallow.dir, &shallow.out);
-    let p1 = pages_csv(&shallow);
+    let p1 = pages_csv(shallow);
     assert!(p1.values().all(|p| p.len() == 1), "{p1:?}");
-    let s1 = rows(&shallow, "sites.csv");
+    let s1 = rows(shallow, "sites.csv");
     assert!(
         s1.iter()
             .all(|r| r["pages"] == "1" && r["internal_links"].is_empty()),
         "{s1:?}"
     );
-    let st1 = rows(&shallow, "site_trackers.csv");
+    let st1 = rows(shallow, "site_trackers.csv");
     assert!(
         !st1.iter().any(|r| r["site"] == "article-site.test"),
         "the article site's trackers are only on its internal pages"
@@ -280,7 +280,7 @@ async fn the_pages_followed_are_the_ones_the_secret_chooses() {
         .crawl()
         .await;
     let two = &c.out;
-    let secret = store(&two).secret().unwrap();
+    let secret = store(two).secret().unwrap();
     let cands: Vec<Link> = ["/members/offers", "/news/2026/city-council"]
         .iter()
         .map(|p| Link {
@@ -293,7 +293,7 @@ async fn the_pages_followed_are_the_ones_the_secret_chooses() {
         pixelcensus::canary::link_key(&secret, "article-site.test"),
         1,
     );
-    let got = pages_csv(&two);
+    let got = pages_csv(two);
     assert_eq!(got["article-site.test"].len(), 2);
     assert_eq!(got["article-site.test"][&1]["url"], want[0].url);
 }

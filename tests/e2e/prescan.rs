@@ -67,7 +67,7 @@ async fn the_html_shows_what_the_truth_says_and_the_browser_the_rest() {
 
 /// Outcomes as the test web's truth says (the browser's taxonomy).
 fn prescan_outcomes(out: &Path) {
-    let s = rows(&out, "prescan_sites.csv");
+    let s = rows(out, "prescan_sites.csv");
     let by_site: BTreeMap<&str, &BTreeMap<String, String>> =
         s.iter().map(|r| (r["site"].as_str(), r)).collect();
     for site in sites::listed() {
@@ -96,7 +96,7 @@ fn prescan_outcomes(out: &Path) {
 /// Every tracker of the truth is in the HTML unless the truth says why not, with no ID the
 /// truth does not have; nothing else but the consent-gated ones.
 fn prescan_trackers_are_the_truth(out: &Path) {
-    let p = rows(&out, "prescan.csv");
+    let p = rows(out, "prescan.csv");
     let found = by_pair(&p);
     let mut expected = BTreeSet::new();
     for e in TRUTH {
@@ -206,7 +206,7 @@ async fn browser_crawl_beside_the_prescan(
     );
     let o = run(a).await;
     assert!(o.status.success(), "{}", stderr(&o));
-    let cmp = rows(&out, "static_vs_browser.csv");
+    let cmp = rows(out, "static_vs_browser.csv");
     let seen: BTreeMap<(&str, &str), &str> = cmp
         .iter()
         .map(|r| {

@@ -42,23 +42,19 @@ fn crawled() -> &'static Crawled {
 }
 
 async fn crawl() -> Crawled {
-    require_browser();
-    let web = web().await;
-    let dir = tempfile::tempdir().unwrap();
-    let list = write_list(dir.path(), "sdk.csv", &sdk::tranco_csv());
-    let out = dir.path().join("out");
-    let mut args = crawl_args(&web, &list, &out);
-    set_arg(&mut args, "--dwell", "2");
-    set_arg(&mut args, "--page-timeout", "15");
-    args.extend(["--consent", "none", "--pages", "3"].map(String::from));
-    let o = run(args).await;
-    assert!(o.status.success(), "crawl failed: {}", stderr(&o));
+    let c = Scenario::sites("sdk.csv", sdk::tranco_csv())
+        .set("--dwell", "2")
+        .set("--page-timeout", "15")
+        .args(&["--consent", "none", "--pages", "3"])
+        .crawl()
+        .await;
+    let (web, out) = (&c.web, &c.out);
     let m = measure::measure(
         &web.requests(),
-        &visits(&out),
-        &rows(&out, "requests.csv"),
-        &rows(&out, "tracker_fields.csv"),
-        &rows(&out, "site_trackers.csv"),
+        &visits(out),
+        &rows(out, "requests.csv"),
+        &rows(out, "tracker_fields.csv"),
+        &rows(out, "site_trackers.csv"),
     );
     let table = measure::table(&m);
     eprintln!("{table}");

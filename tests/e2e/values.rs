@@ -48,7 +48,7 @@ async fn an_invented_vendor_gets_its_fields_by_value() {
     assert!(env.screen[0] > 0 && env.viewport[1] > 0, "{env:?}");
     assert!(!env.languages.is_empty());
 
-    let trackers = rows(&out, "site_trackers.csv");
+    let trackers = rows(out, "site_trackers.csv");
     let t = trackers
         .iter()
         .find(|r| r["site"] == "invented.test" && r["tracker"] == "nv-metrics.test")
@@ -62,7 +62,7 @@ async fn an_invented_vendor_gets_its_fields_by_value() {
         ("NV-4411", "view")
     );
     assert_eq!(t["cookie_ids"], "_nvm_s_invented;_nvm_uid");
-    let fields = rows(&out, "tracker_fields.csv");
+    let fields = rows(out, "tracker_fields.csv");
     let enc = |field: &str| -> BTreeSet<String> {
         fields
             .iter()
@@ -130,7 +130,7 @@ async fn storage_ids_the_generic_reader_and_a_cdn_that_receives_nothing() {
         .collect();
     assert_eq!(qf, BTreeSet::from(["cookie_id", "screen", "storage_id"]));
     // Its requests that name its ID were read by the generic reader.
-    let reqs = rows(&out, "requests.csv");
+    let reqs = rows(out, "requests.csv");
     let with_id: Vec<_> = reqs
         .iter()
         .filter(|r| r["url"].contains("nv-metrics.test") && r["url"].contains("pid=NV-4411"))
@@ -146,7 +146,7 @@ async fn storage_ids_the_generic_reader_and_a_cdn_that_receives_nothing() {
         .find(|r| r["site"] == "clean.test")
         .expect("clean.test's CDN");
     assert_eq!(cdn["tracker_reason"], "");
-    let sites = rows(&out, "sites.csv");
+    let sites = rows(out, "sites.csv");
     let clean = sites.iter().find(|r| r["site"] == "clean.test").unwrap();
     assert_eq!(clean["trackers"], "0");
 }
