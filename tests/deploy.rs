@@ -1,7 +1,7 @@
 //! The Kubernetes manifests and container image definition under deploy/: they parse, they
 //! are wired together (the same crawl identity, volume and shard count everywhere, the
 //! scripts the image installs), and the commands they run are the ones the end-to-end test
-//! runs (deploy/crawl-shard.sh and merge.sh, in tests/shards_e2e.rs) with options
+//! runs (deploy/crawl-shard.sh and merge.sh, in tests/e2e/shards.rs) with options
 //! `pixelcensus` accepts. No cluster is needed.
 
 use std::path::{Path, PathBuf};

@@ -1,5 +1,5 @@
 //! Pages that try to make the browser outlast or outgrow its visit (#43; crawled by
-//! `tests/footprint_e2e.rs`): one writes a gigabyte into the browser's profile through
+//! `tests/e2e/footprint.rs`): one writes a gigabyte into the browser's profile through
 //! Cache Storage, IndexedDB and the origin-private file system, one keeps a dedicated, a
 //! shared and a service worker spinning after the page is gone. Both report what they did
 //! to [`COLLECTOR`]; `silent.test` (a server that never answers) is in

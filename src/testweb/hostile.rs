@@ -2,7 +2,7 @@
 //! [`super::sites::SITES`] at rank 0, with the outcome a crawl must record): forms that must not
 //! be submitted, downloads, loops of dialogs, refreshes, redirects and history moves, popups,
 //! a refused beacon, floods of `document.write`, cookies and pings, focus stealing, a page that
-//! hangs on the first key typed, WebRTC, and values a spreadsheet would run as formulas. `tests/hostile_e2e.rs` crawls them all.
+//! hangs on the first key typed, WebRTC, and values a spreadsheet would run as formulas. `tests/e2e/hostile.rs` crawls them all.
 
 /// Paths a crawl must never cause: a submission of a form other than search.
 pub const NEVER_SUBMIT: &str = "/never-submit";

@@ -1132,7 +1132,7 @@ pub const SITES: &[Site] = &[
     failing("json-api.test", 22, Kind::Json, Outcome::NonHtml, Some(200)),
     failing("nxdomain.test", 23, Kind::NxDomain, Outcome::DnsError, None),
     // Reached from listed sites only, or listed by a test.
-    // Hostile pages (super::hostile; crawled by tests/hostile_e2e.rs).
+    // Hostile pages (super::hostile; crawled by tests/e2e/hostile.rs).
     // Spins its main thread after load: cut off from outside, recorded ok with its capture.
     page("hog.test", 0, &[Tracker::Ga4], false, false, HOG),
     page(
@@ -1190,7 +1190,7 @@ pub const SITES: &[Site] = &[
         hostile::DOWNLOAD_AFTER,
     ),
     page("popups.test", 0, &[], false, false, hostile::POPUPS),
-    // The browser's own footprint (#43; tests/footprint_e2e.rs).
+    // The browser's own footprint (#43; tests/e2e/footprint.rs).
     failing("silent.test", 0, Kind::Silent, Outcome::Timeout, None),
     page(
         "storage-flood.test",
@@ -1810,7 +1810,7 @@ pub const TRUTH: &[Expect] = &[
         true,
         &["plain_email", "plain_phone", "typed_text"],
     ),
-    // A vendor nothing knows: everything it receives is found by value (tests/values_e2e.rs
+    // A vendor nothing knows: everything it receives is found by value (tests/e2e/values.rs
     // checks every field); the generic reader gives its ID and event.
     e(
         "invented.test",

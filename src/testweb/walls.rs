@@ -2,7 +2,7 @@
 //! recognises, modelled on captured pages and the vendors' docs; the sources are listed in
 //! `collect/page.rs`), one that clears by itself (a JavaScript check that reloads into the
 //! site, as Cloudflare's managed challenge does) and ones that stay. The sites are in
-//! [`super::sites::SITES`] at rank 0; `tests/walls_e2e.rs` crawls them.
+//! [`super::sites::SITES`] at rank 0; `tests/e2e/walls.rs` crawls them.
 
 use crate::capture::WallKind;
 

@@ -6,6 +6,7 @@ use pixelcensus::store::{STORE_FILE, Store};
 use pixelcensus::testweb::TestWeb;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
+use std::sync::OnceLock;
 
 /// Browser tests run one at a time: each drives two browsers on a 2-core machine.
 pub static BROWSERS: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
@@ -204,36 +205,165 @@ pub async fn run_in(dir: &Path, args: Vec<String>) -> Output {
     .unwrap()
 }
 
-/// A finished crawl of the whole demo list against a fresh test web, holding the browser
-/// lock for the test's duration.
-pub struct DemoCrawl {
+/// A crawl of the test web as a test sets it up: which sites, and what differs from
+/// [`crawl_args`]. [`Scenario::crawl`] runs it to the end; [`shared`] makes it once for every
+/// test of a file.
+pub struct Scenario {
+    list: ListSource,
+    folder: &'static str,
+    set: Vec<(&'static str, String)>,
+    extra: Vec<String>,
+    env: Vec<(&'static str, String)>,
+}
+
+enum ListSource {
+    File(PathBuf),
+    Text(&'static str, String),
+}
+
+impl Scenario {
+    /// The sites of a list file's text, written as `name` in the crawl's temporary folder.
+    pub fn sites(name: &'static str, list: impl Into<String>) -> Scenario {
+        Scenario::with(ListSource::Text(name, list.into()))
+    }
+
+    /// The demo list shipped in seeds/ (the file itself, as a user would pass it).
+    pub fn demo() -> Scenario {
+        Scenario::with(ListSource::File(demo_list()))
+    }
+
+    fn with(list: ListSource) -> Scenario {
+        Scenario {
+            list,
+            folder: "crawl",
+            set: Vec::new(),
+            extra: Vec::new(),
+            env: Vec::new(),
+        }
+    }
+
+    /// Names the crawl folder (`crawl` unless told).
+    pub fn folder(mut self, name: &'static str) -> Scenario {
+        self.folder = name;
+        self
+    }
+
+    /// Sets an option [`crawl_args`] already has (e.g. `--browsers`).
+    pub fn set(mut self, flag: &'static str, value: &str) -> Scenario {
+        self.set.push((flag, value.to_string()));
+        self
+    }
+
+    /// Adds options.
+    pub fn args(mut self, extra: &[&str]) -> Scenario {
+        self.extra.extend(extra.iter().map(|a| a.to_string()));
+        self
+    }
+
+    /// Sets an environment variable of the crawl.
+    pub fn env(mut self, key: &'static str, value: &str) -> Scenario {
+        self.env.push((key, value.to_string()));
+        self
+    }
+
+    /// Starts a fresh test web and runs the crawl to the end into `<temporary folder>/<folder>`,
+    /// checking it succeeded. The caller holds [`BROWSERS`].
+    pub async fn crawl(self) -> Crawled {
+        require_browser();
+        let web = web().await;
+        let dir = tempfile::tempdir().unwrap();
+        let list = match self.list {
+            ListSource::File(p) => p,
+            ListSource::Text(name, text) => write_list(dir.path(), name, &text),
+        };
+        let out = dir.path().join(self.folder);
+        let mut args = crawl_args(&web, &list, &out);
+        for (flag, value) in &self.set {
+            set_arg(&mut args, flag, value);
+        }
+        args.extend(self.extra);
+        let o = run_env(args.clone(), self.env).await;
+        assert!(o.status.success(), "crawl failed: {}", stderr(&o));
+        Crawled::ran(web, dir, list, out, args, &o)
+    }
+}
+
+/// A finished crawl of a [`Scenario`].
+pub struct Crawled {
     /// The test web (still serving, with its request log).
     pub web: TestWeb,
     /// The crawl folder.
     pub out: PathBuf,
+    /// The list crawled.
+    pub list: PathBuf,
+    /// The crawl's arguments (to run it again, e.g. resumed).
+    pub args: Vec<String>,
     /// The crawl's stderr.
     pub stderr: String,
     /// The temporary folder holding everything.
     pub dir: tempfile::TempDir,
-    _lock: tokio::sync::MutexGuard<'static, ()>,
 }
 
-/// Crawls the demo list with two browsers (see [`crawl_args`]) and checks it ran.
-pub async fn crawl_demo() -> DemoCrawl {
-    require_browser();
-    let lock = BROWSERS.lock().await;
-    let web = web().await;
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("crawl");
-    let o = run(crawl_args(&web, &demo_list(), &out)).await;
-    assert!(o.status.success(), "crawl failed: {}", stderr(&o));
-    DemoCrawl {
-        web,
-        out,
-        stderr: stderr(&o),
-        dir,
-        _lock: lock,
+impl Crawled {
+    /// A crawl run by hand (a scenario [`Scenario`] cannot say) into `out`, as
+    /// [`Scenario::crawl`] hands one back.
+    pub fn ran(
+        web: TestWeb,
+        dir: tempfile::TempDir,
+        list: PathBuf,
+        out: PathBuf,
+        args: Vec<String>,
+        o: &Output,
+    ) -> Crawled {
+        Crawled {
+            web,
+            out,
+            list,
+            args,
+            stderr: stderr(o),
+            dir,
+        }
     }
+
+    /// A copy of the crawl folder, for a test that rewrites it (`analyze`, `report`): same
+    /// folder name, so the same crawl name, in a temporary folder of its own.
+    pub fn copy(&self) -> (tempfile::TempDir, PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let to = dir.path().join(self.out.file_name().unwrap());
+        std::fs::create_dir(&to).unwrap();
+        for e in std::fs::read_dir(&self.out).unwrap() {
+            let e = e.unwrap();
+            if e.file_type().unwrap().is_file() {
+                std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+            }
+        }
+        (dir, to)
+    }
+}
+
+/// The crawl `make` makes (usually [`Scenario::crawl`]), made once for every test that reads
+/// `cell` (one crawl per file, read by many checks). It runs on a runtime of its own that
+/// lives as long as the test binary, so its test web keeps serving; it takes [`BROWSERS`]
+/// while it crawls, so call it before taking the lock.
+pub fn shared<T, F>(cell: &'static OnceLock<T>, make: impl FnOnce() -> F + Send) -> &'static T
+where
+    T: Send + Sync,
+    F: std::future::Future<Output = T>,
+{
+    static RUNTIME: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
+    cell.get_or_init(|| {
+        let rt = RUNTIME.get_or_init(|| tokio::runtime::Runtime::new().unwrap());
+        std::thread::scope(|s| {
+            s.spawn(|| {
+                rt.block_on(async {
+                    let _one = BROWSERS.lock().await;
+                    make().await
+                })
+            })
+            .join()
+            .unwrap_or_else(|_| panic!("the shared crawl failed (its message is above)"))
+        })
+    })
 }
 
 /// Waits until a running crawl has recorded `n` visits; fails if it ends first or takes

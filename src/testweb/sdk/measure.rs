@@ -1,4 +1,4 @@
-//! The SDK web's measures (`make accuracy-sdk`, tests/sdk_e2e.rs): what the server received
+//! The SDK web's measures (`make accuracy-sdk`, tests/e2e/sdk.rs): what the server received
 //! from each vendor against what the crawl stored, and the server-side truth ([`truth`])
 //! against the datasets (site_trackers.csv, tracker_fields.csv, requests.csv).
 

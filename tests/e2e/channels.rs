@@ -7,14 +7,13 @@
 //! install again) and never in another site's visit; the datasets say which channel carried
 //! the typed values.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use pixelcensus::capture::{Context, Direction, RawVisit, ResourceType};
 use pixelcensus::testweb::channels::{
     CACHED_PATH, PROXIED_PATH, SERVER_BINARY, SERVER_HELLO, SITE, STREAM_EVENTS, TRACKER,
 };
 use std::collections::BTreeSet;
+use std::sync::OnceLock;
 
 const LIST: &str = "1,workers.test\n2,clean.test\n";
 
@@ -30,37 +29,42 @@ fn all_visits(out: &std::path::Path) -> Vec<(String, String, RawVisit)> {
         })
         .collect()
 }
+/// The one crawl of this file: workers.test in every consent mode, then a plain site, one
+/// browser.
+fn crawled() -> &'static Crawled {
+    static CRAWL: OnceLock<Crawled> = OnceLock::new();
+    shared(&CRAWL, || {
+        Scenario::sites("list.csv", LIST)
+            .set("--browsers", "1")
+            .args(&["--consent", "all", "--pages", "1"])
+            .crawl()
+    })
+}
 
+/// The visits of workers.test, by consent mode.
+fn site_visits() -> Vec<(String, RawVisit)> {
+    all_visits(&crawled().out)
+        .into_iter()
+        .filter(|(site, _, _)| site == SITE)
+        .map(|(_, mode, v)| (mode, v))
+        .collect()
+}
+
+/// Completeness against both ends: the server's request log and its socket log; no worker
+/// wakes up in another site's visit.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn workers_sockets_streams_and_pings_are_captured() {
-    require_browser();
-    let _one = BROWSERS.lock().await;
-    let web = web().await;
-    let dir = tempfile::tempdir().unwrap();
-    let list = write_list(dir.path(), "list.csv", LIST);
-    let out = dir.path().join("out");
-    let mut args = crawl_args(&web, &list, &out);
-    set_arg(&mut args, "--browsers", "1");
-    args.extend([
-        "--consent".into(),
-        "all".into(),
-        "--pages".into(),
-        "1".into(),
-    ]);
-    let o = run(args).await;
-    assert!(o.status.success(), "{}", stderr(&o));
-    let all = all_visits(&out);
+async fn every_request_and_message_both_ends_logged_is_captured() {
+    let (web, out) = (&crawled().web, &crawled().out);
+    let all = all_visits(out);
     assert_eq!(all.len(), 6);
-
-    // Completeness against both ends: the server's request log and its socket log.
     let by_key: std::collections::HashMap<String, RawVisit> = all
         .iter()
         .map(|(d, m, v)| (format!("{d} {m}"), v.clone()))
         .collect();
-    let (missing, logged) = uncaptured(&web, &by_key);
+    let (missing, logged) = uncaptured(web, &by_key);
     assert!(logged > 60, "the server saw {logged} requests");
     assert!(missing.is_empty(), "not captured:\n{}", missing.join("\n"));
-    let (missing, logged) = unframed(&web, &by_key);
+    let (missing, logged) = unframed(web, &by_key);
     assert!(
         logged >= 3 * 8,
         "the server logged {logged} socket messages"
@@ -70,7 +74,6 @@ async fn workers_sockets_streams_and_pings_are_captured() {
         "messages not captured:\n{}",
         missing.join("\n")
     );
-
     for (site, mode, v) in &all {
         let ctx = |c: Context| v.requests.iter().filter(move |r| r.context == c);
         if site != SITE {
@@ -80,8 +83,17 @@ async fn workers_sockets_streams_and_pings_are_captured() {
                 "{site} {mode}: a worker woke up here"
             );
             assert!(v.frames.is_empty());
-            continue;
         }
+    }
+}
+
+/// Each request knows its context: the service worker installs afresh on every visit,
+/// forwards and answers the page's requests; the typed e-mail leaves through the workers; the
+/// story link's ping.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn workers_and_pings_of_every_visit_are_captured() {
+    for (mode, v) in &site_visits() {
+        let ctx = |c: Context| v.requests.iter().filter(move |r| r.context == c);
         let at = |r: &pixelcensus::capture::RawRequest, path: &str| {
             r.url.starts_with(&format!("https://{TRACKER}{path}"))
         };
@@ -142,6 +154,15 @@ async fn workers_sockets_streams_and_pings_are_captured() {
                     && r.body.as_deref() == Some(b"PING")),
             "{mode}: <a ping>"
         );
+    }
+}
+
+/// The WebSocket (its handshake, the messages both ways, the typed e-mail sent, times on the
+/// requests' clock) and the EventSource (its request and both messages) of every visit.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sockets_and_streams_of_every_visit_are_captured() {
+    for (mode, v) in &site_visits() {
+        let email = v.canaries.email.as_bytes();
         // The WebSocket: its handshake, the messages both ways, the typed e-mail sent.
         let ws = v
             .requests
@@ -200,10 +221,14 @@ async fn workers_sockets_streams_and_pings_are_captured() {
             .collect();
         assert_eq!(events, want);
     }
+}
 
-    // The datasets: the channels and contexts that carried the tracker, the typed e-mail
-    // found in the socket's messages, each request's context and channel.
-    for r in rows(&out, "site_trackers.csv")
+/// The datasets: the channels and contexts that carried the tracker, the typed e-mail found
+/// in the socket's messages, each request's context and channel.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_datasets_say_which_channel_carried_what() {
+    let out = &crawled().out;
+    for r in rows(out, "site_trackers.csv")
         .iter()
         .filter(|r| r["site"] == SITE)
     {
@@ -212,7 +237,7 @@ async fn workers_sockets_streams_and_pings_are_captured() {
         assert_eq!(r["channels"], "eventsource http websocket");
         assert_eq!(r["pre_submit_capture"], "true");
     }
-    let email = rows(&out, "tracker_fields.csv")
+    let email = rows(out, "tracker_fields.csv")
         .into_iter()
         .filter(|r| r["site"] == SITE && r["field"] == "plain_email")
         .collect::<Vec<_>>();
@@ -221,7 +246,7 @@ async fn workers_sockets_streams_and_pings_are_captured() {
         email.iter().all(|r| r["locations"] == "body;frame"),
         "{email:?}"
     );
-    let reqs = rows(&out, "requests.csv");
+    let reqs = rows(out, "requests.csv");
     let ws_rows: Vec<_> = reqs
         .iter()
         .filter(|r| r["channel"] == "websocket")

@@ -7,9 +7,7 @@
 //! `make test` fetches the jar (`make grid-deps`) and passes its path in
 //! `PIXELCENSUS_SELENIUM_JAR`.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use pixelcensus::capture::Outcome;
 use pixelcensus::testweb::sites;
 use std::io::{Read, Write};
@@ -230,52 +228,7 @@ async fn a_crawl_through_selenium_grid_captures_what_the_server_saw() {
         "{err}"
     );
 
-    // Each site's outcome as the test web dictates.
-    let v = visits(&out);
-    assert_eq!(v.len(), LIST.lines().count());
-    for s in sites::listed().filter(|s| v.contains_key(s.domain)) {
-        let got = &v[s.domain];
-        assert_eq!(got.outcome, s.expect, "{}: {:?}", s.domain, got.error);
-        assert_eq!(got.http_status, s.expect_status, "{}", s.domain);
-    }
-    // Every request the server received from these sites' pages is in the capture, same
-    // method, URL and body.
-    let (missing, logged) = uncaptured(&web, &v);
-    assert!(logged > 30, "the server saw only {logged}");
-    assert!(
-        missing.is_empty(),
-        "not captured through the Grid:\n{}",
-        missing.join("\n")
-    );
-    // The workers and the WebSocket are captured through the Grid's DevTools endpoint as
-    // locally: every message either end logged, each worker kind's requests.
-    let (missing, logged) = unframed(&web, &v);
-    assert!(logged >= 8, "the server logged {logged} socket messages");
-    assert!(
-        missing.is_empty(),
-        "messages not captured through the Grid:\n{}",
-        missing.join("\n")
-    );
-    let contexts: std::collections::BTreeSet<_> = v["workers.test"]
-        .requests
-        .iter()
-        .map(|r| r.context)
-        .collect();
-    assert_eq!(contexts.len(), 4, "{contexts:?}");
-    // The pixels and the typed values are found as with a local chromedriver.
-    let t = rows(&out, "site_trackers.csv");
-    let has = |site: &str, tracker: &str| {
-        t.iter()
-            .any(|r| r["site"] == site && r["tracker"] == tracker)
-    };
-    assert!(has("tiktok-shop.test", "TikTok Pixel"), "{t:?}");
-    assert!(has("product-page.test", "TikTok Pixel"), "{t:?}");
-    let f = rows(&out, "tracker_fields.csv");
-    assert!(
-        f.iter()
-            .any(|r| r["site"] == "tiktok-shop.test" && r["field"] == "hashed_email"),
-        "{f:?}"
-    );
+    grid_capture_is_the_local_one(&web, &out);
     // Every session was ended: the Grid holds none.
     wait_for(p, &dead, 30, "no session left", |_, s| s == 0).await;
 
@@ -293,15 +246,67 @@ async fn a_crawl_through_selenium_grid_captures_what_the_server_saw() {
     );
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_grid_node_that_dies_costs_a_retry_and_a_killed_crawlers_sessions_are_freed() {
-    require_browser();
-    let _one = BROWSERS.lock().await;
-    let web = web().await;
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
-    let (hub, publish, subscribe) = (port(), port(), port());
-    let mut dead: Vec<String> = Vec::new();
+/// Through the Grid as locally: each site's outcome as the test web dictates; every request
+/// the server received from these sites' pages, every socket message and each worker kind's
+/// requests are in the capture; the pixels and typed values are found.
+fn grid_capture_is_the_local_one(web: &pixelcensus::testweb::TestWeb, out: &Path) {
+    // Each site's outcome as the test web dictates.
+    let v = visits(out);
+    assert_eq!(v.len(), LIST.lines().count());
+    for s in sites::listed().filter(|s| v.contains_key(s.domain)) {
+        let got = &v[s.domain];
+        assert_eq!(got.outcome, s.expect, "{}: {:?}", s.domain, got.error);
+        assert_eq!(got.http_status, s.expect_status, "{}", s.domain);
+    }
+    // Every request the server received from these sites' pages is in the capture, same
+    // method, URL and body.
+    let (missing, logged) = uncaptured(web, &v);
+    assert!(logged > 30, "the server saw only {logged}");
+    assert!(
+        missing.is_empty(),
+        "not captured through the Grid:\n{}",
+        missing.join("\n")
+    );
+    // The workers and the WebSocket are captured through the Grid's DevTools endpoint as
+    // locally: every message either end logged, each worker kind's requests.
+    let (missing, logged) = unframed(web, &v);
+    assert!(logged >= 8, "the server logged {logged} socket messages");
+    assert!(
+        missing.is_empty(),
+        "messages not captured through the Grid:\n{}",
+        missing.join("\n")
+    );
+    let contexts: std::collections::BTreeSet<_> = v["workers.test"]
+        .requests
+        .iter()
+        .map(|r| r.context)
+        .collect();
+    assert_eq!(contexts.len(), 4, "{contexts:?}");
+    // The pixels and the typed values are found as with a local chromedriver.
+    let t = rows(out, "site_trackers.csv");
+    let has = |site: &str, tracker: &str| {
+        t.iter()
+            .any(|r| r["site"] == site && r["tracker"] == tracker)
+    };
+    assert!(has("tiktok-shop.test", "TikTok Pixel"), "{t:?}");
+    assert!(has("product-page.test", "TikTok Pixel"), "{t:?}");
+    let f = rows(out, "tracker_fields.csv");
+    assert!(
+        f.iter()
+            .any(|r| r["site"] == "tiktok-shop.test" && r["field"] == "hashed_email"),
+        "{f:?}"
+    );
+}
+
+/// A Grid hub on `hub` (its event bus on `publish` and `subscribe`) and two nodes of two
+/// browsers each; a session without a command for 10 s is ended by its node
+/// (`--session-timeout`), which is how a killed crawler's sessions are freed.
+fn hub_and_two_nodes(
+    d: &Path,
+    hub_port: u16,
+    publish: u16,
+    subscribe: u16,
+) -> (Java, Vec<(String, Java)>) {
     let bus = |extra: &[&str]| {
         let mut v = vec![
             "--publish-events".to_string(),
@@ -312,23 +317,21 @@ async fn a_grid_node_that_dies_costs_a_retry_and_a_killed_crawlers_sessions_are_
         v.extend(extra.iter().map(|s| s.to_string()));
         v
     };
-    let _hub = Java::start(
+    let hub = Java::start(
         &[
             vec![
                 "hub".to_string(),
                 "--host".into(),
                 "127.0.0.1".into(),
                 "--port".into(),
-                hub.to_string(),
+                hub_port.to_string(),
             ],
             bus(&[]),
         ]
         .concat(),
         &d.join("hub.log"),
     );
-    // Two nodes of two browsers each; a session without a command for 10 s is ended by its
-    // node (`--session-timeout`), which is how a killed crawler's sessions are freed.
-    let mut nodes: Vec<(String, Java)> = (0..2)
+    let nodes: Vec<(String, Java)> = (0..2)
         .map(|i| {
             let np = port().to_string();
             let uri = format!("http://127.0.0.1:{np}");
@@ -351,6 +354,19 @@ async fn a_grid_node_that_dies_costs_a_retry_and_a_killed_crawlers_sessions_are_
             (uri, java)
         })
         .collect();
+    (hub, nodes)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_grid_node_that_dies_costs_a_retry_and_a_killed_crawlers_sessions_are_freed() {
+    require_browser();
+    let _one = BROWSERS.lock().await;
+    let web = web().await;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let (hub, publish, subscribe) = (port(), port(), port());
+    let mut dead: Vec<String> = Vec::new();
+    let (_hub, mut nodes) = hub_and_two_nodes(d, hub, publish, subscribe);
     wait_for(hub, &dead, 120, "two nodes up", |up, _| up == 2).await;
 
     let list = write_list(

@@ -6,12 +6,11 @@
 //! body from `pagehide`, `visibilitychange`, `beforeunload` and `unload`. The store must hold
 //! every request the test web received, byte for byte, each on the page that sent it.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use pixelcensus::capture::{RawVisit, Step};
 use pixelcensus::testweb::leave::{COLLECTOR, SITES};
 use std::collections::{BTreeSet, HashMap};
+use std::sync::OnceLock;
 
 /// The handlers that run as a document is left.
 const LEAVING: [&str; 4] = ["pagehide", "visibilitychange", "beforeunload", "unload"];
@@ -31,31 +30,32 @@ fn page_of(v: &RawVisit, path: &str) -> u32 {
         .find(|p| url::Url::parse(&p.url).is_ok_and(|u| u.path() == path))
         .map_or(0, |p| p.page)
 }
+/// The one crawl of this file: the four sites, `--consent accept`.
+fn crawled() -> &'static Crawled {
+    static CRAWL: OnceLock<Crawled> = OnceLock::new();
+    shared(&CRAWL, || {
+        let text: String = SITES
+            .iter()
+            .enumerate()
+            .map(|(i, (h, _))| format!("{},{h}\n", i + 1))
+            .collect();
+        Scenario::sites("list.csv", text)
+            .args(&["--consent", "accept"])
+            .crawl()
+    })
+}
 
+/// Every request the test web received is in the store, byte for byte.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn everything_a_page_sends_as_it_is_left_is_stored_with_its_page() {
-    require_browser();
-    let _one = BROWSERS.lock().await;
-    let web = web().await;
-    let dir = tempfile::tempdir().unwrap();
-    let text: String = SITES
-        .iter()
-        .enumerate()
-        .map(|(i, (h, _))| format!("{},{h}\n", i + 1))
-        .collect();
-    let list = write_list(dir.path(), "list.csv", &text);
-    let out = dir.path().join("out");
-    let mut args = crawl_args(&web, &list, &out);
-    args.extend(["--consent".into(), "accept".into()]);
-    let o = run(args).await;
-    assert!(o.status.success(), "{}", stderr(&o));
-    let visits = visits(&out);
+async fn everything_a_page_sends_as_it_is_left_is_stored() {
+    let web = &crawled().web;
+    let visits = visits(&crawled().out);
 
     // 1. The server's log against the store: same method, URL and body bytes. A dedicated
     // worker's request made after its page began to be left is the one exception Chromium
     // imposes (it ends the worker with the document and reports the request to no DevTools
     // target); its requests at load must all be there.
-    let (missing, logged) = uncaptured(&web, &visits);
+    let (missing, logged) = uncaptured(web, &visits);
     assert!(logged > 150, "the server saw only {logged} requests");
     let unreportable = |line: &str| {
         probe(line.split(' ').nth(1).unwrap_or_default())
@@ -63,11 +63,14 @@ async fn everything_a_page_sends_as_it_is_left_is_stored_with_its_page() {
     };
     let lost: Vec<_> = missing.iter().filter(|l| !unreportable(l)).collect();
     assert!(lost.is_empty(), "not stored:\n{lost:#?}");
+}
 
-    // 2. Each probe on the page that sent it, in the site's visit; what a page sent once the
-    // visitor had moved on is labelled `leave`.
+/// Each probe on the page that sent it, in the site's visit; what a page sent once the
+/// visitor had moved on is labelled `leave`. Returns the probes sent as a page was left:
+/// (site, page path, transport).
+fn left_probes(visits: &HashMap<String, RawVisit>) -> BTreeSet<(String, String, String)> {
     let mut left: BTreeSet<(String, String, String)> = BTreeSet::new();
-    for (site, v) in &visits {
+    for (site, v) in visits {
         for r in &v.requests {
             let Some(q) = probe(&r.url) else { continue };
             if r.url.contains("/ping?") {
@@ -85,7 +88,15 @@ async fn everything_a_page_sends_as_it_is_left_is_stored_with_its_page() {
             }
         }
     }
+    left
+}
 
+/// Each probe is stored with the page that sent it; every way of leaving was exercised, and
+/// every transport of the page seen as it left.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn everything_a_page_sends_as_it_is_left_is_stored_with_its_page() {
+    let visits = visits(&crawled().out);
+    let left = left_probes(&visits);
     // 3. Every way of leaving was exercised, and every transport of the page seen as it left.
     let last_page = |site: &str| {
         let v = &visits[site];

@@ -8,43 +8,47 @@
 //! as a tracker for what it received (`tracker_reason`), the generic reader gives its ID and
 //! event, and the CDN on clean.test, which receives nothing, is no tracker.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use std::collections::BTreeSet;
+use std::sync::OnceLock;
 
 const LIST: &str = "1,invented.test\n2,clean.test\n";
+/// The one crawl of this file: invented.test and clean.test, one browser, front pages only.
+fn crawled() -> &'static Crawled {
+    static CRAWL: OnceLock<Crawled> = OnceLock::new();
+    shared(&CRAWL, || {
+        Scenario::sites("list.csv", LIST)
+            .set("--browsers", "1")
+            .args(&["--pages", "1"])
+            .crawl()
+    })
+}
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_invented_vendor_gets_its_fields_by_value() {
-    require_browser();
-    let _one = BROWSERS.lock().await;
-    let web = web().await;
-    let dir = tempfile::tempdir().unwrap();
-    let list = write_list(dir.path(), "list.csv", LIST);
-    let out = dir.path().join("out");
-    let mut args = crawl_args(&web, &list, &out);
-    set_arg(&mut args, "--browsers", "1");
-    args.extend(["--pages".into(), "1".into()]);
-    let o = run(args).await;
-    assert!(o.status.success(), "{}", stderr(&o));
-
-    // What the page's scripts could read is in the store with the front page.
-    let s = store(&out);
+/// invented.test's visit, from the store.
+fn invented() -> pixelcensus::capture::RawVisit {
+    let s = store(&crawled().out);
     let (_, _, id) = s
         .targets()
         .unwrap()
         .into_iter()
         .find(|(t, _, _)| t.domain == "invented.test")
         .unwrap();
-    let v = s.load_visit(id.expect("visited")).unwrap().visit;
+    s.load_visit(id.expect("visited")).unwrap().visit
+}
+
+/// Every value the invented vendor's script sends is reported with the encoding it travelled
+/// in, and what the page's scripts could read is in the store with the front page.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_invented_vendor_gets_its_fields_by_value() {
+    let out = &crawled().out;
+    let v = invented();
     let env = v.pages[0].env.clone().expect("the front page's env");
     assert_eq!(env.title, "Welcome to invented.test");
     assert!(env.user_agent.contains("Chrome"), "{}", env.user_agent);
     assert!(env.screen[0] > 0 && env.viewport[1] > 0, "{env:?}");
     assert!(!env.languages.is_empty());
 
-    let trackers = rows(&out, "site_trackers.csv");
+    let trackers = rows(out, "site_trackers.csv");
     let t = trackers
         .iter()
         .find(|r| r["site"] == "invented.test" && r["tracker"] == "nv-metrics.test")
@@ -58,7 +62,7 @@ async fn an_invented_vendor_gets_its_fields_by_value() {
         ("NV-4411", "view")
     );
     assert_eq!(t["cookie_ids"], "_nvm_s_invented;_nvm_uid");
-    let fields = rows(&out, "tracker_fields.csv");
+    let fields = rows(out, "tracker_fields.csv");
     let enc = |field: &str| -> BTreeSet<String> {
         fields
             .iter()
@@ -92,6 +96,16 @@ async fn an_invented_vendor_gets_its_fields_by_value() {
             .iter()
             .all(|r| r["site"] != "invented.test" || r["is_tracker"] == "true")
     );
+}
+
+/// The second vendor's storage and cookie IDs; the generic reader's IDs; a CDN that received
+/// nothing is no tracker.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn storage_ids_the_generic_reader_and_a_cdn_that_receives_nothing() {
+    let out = &crawled().out;
+    let v = invented();
+    let trackers = rows(out, "site_trackers.csv");
+    let fields = rows(out, "tracker_fields.csv");
     // The second vendor: its visitor kept in localStorage and its session in sessionStorage
     // (in the store with the page), an ID at the head of a dotted cookie, the screen as two
     // numbers.
@@ -116,7 +130,7 @@ async fn an_invented_vendor_gets_its_fields_by_value() {
         .collect();
     assert_eq!(qf, BTreeSet::from(["cookie_id", "screen", "storage_id"]));
     // Its requests that name its ID were read by the generic reader.
-    let reqs = rows(&out, "requests.csv");
+    let reqs = rows(out, "requests.csv");
     let with_id: Vec<_> = reqs
         .iter()
         .filter(|r| r["url"].contains("nv-metrics.test") && r["url"].contains("pid=NV-4411"))
@@ -132,7 +146,7 @@ async fn an_invented_vendor_gets_its_fields_by_value() {
         .find(|r| r["site"] == "clean.test")
         .expect("clean.test's CDN");
     assert_eq!(cdn["tracker_reason"], "");
-    let sites = rows(&out, "sites.csv");
+    let sites = rows(out, "sites.csv");
     let clean = sites.iter().find(|r| r["site"] == "clean.test").unwrap();
     assert_eq!(clean["trackers"], "0");
 }

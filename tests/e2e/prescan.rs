@@ -6,9 +6,7 @@
 //! folder and static_vs_browser.csv; and a prescan killed with SIGKILL resumed with nothing
 //! lost or doubled.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use pixelcensus::testweb::sites::{self, BROWSER_ONLY, PRESCAN_PAGES, STATIC_ONLY, TRUTH};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -32,6 +30,15 @@ fn prescan_args(web: &pixelcensus::testweb::TestWeb, list: &Path, out: &Path) ->
     .map(|s| s.to_string())
     .collect()
 }
+/// prescan.csv's rows by site × tracker.
+type Found<'a> = BTreeMap<(&'a str, &'a str), &'a BTreeMap<String, String>>;
+
+/// prescan.csv's rows by site × tracker.
+fn by_pair(p: &[BTreeMap<String, String>]) -> Found<'_> {
+    p.iter()
+        .map(|r| ((r["site"].as_str(), r["tracker"].as_str()), r))
+        .collect()
+}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_html_shows_what_the_truth_says_and_the_browser_the_rest() {
@@ -52,9 +59,15 @@ async fn the_html_shows_what_the_truth_says_and_the_browser_the_rest() {
     let out = dir.path().join("pre");
     let o = run(prescan_args(&web, &list, &out)).await;
     assert!(o.status.success(), "{}", stderr(&o));
+    prescan_outcomes(&out);
+    prescan_trackers_are_the_truth(&out);
+    prescan_ids_and_the_container(&out, &web);
+    browser_crawl_beside_the_prescan(&web, &list, &out, dir.path()).await;
+}
 
-    // Outcomes as the test web's truth says (the browser's taxonomy).
-    let s = rows(&out, "prescan_sites.csv");
+/// Outcomes as the test web's truth says (the browser's taxonomy).
+fn prescan_outcomes(out: &Path) {
+    let s = rows(out, "prescan_sites.csv");
     let by_site: BTreeMap<&str, &BTreeMap<String, String>> =
         s.iter().map(|r| (r["site"].as_str(), r)).collect();
     for site in sites::listed() {
@@ -78,14 +91,13 @@ async fn the_html_shows_what_the_truth_says_and_the_browser_the_rest() {
         huge["error"].contains("page cut at 1048576 bytes"),
         "{huge:?}"
     );
+}
 
-    // Every tracker of the truth is in the HTML unless the truth says why not, with no ID
-    // the truth does not have; nothing else but the consent-gated ones.
-    let p = rows(&out, "prescan.csv");
-    let found: BTreeMap<(&str, &str), &BTreeMap<String, String>> = p
-        .iter()
-        .map(|r| ((r["site"].as_str(), r["tracker"].as_str()), r))
-        .collect();
+/// Every tracker of the truth is in the HTML unless the truth says why not, with no ID the
+/// truth does not have; nothing else but the consent-gated ones.
+fn prescan_trackers_are_the_truth(out: &Path) {
+    let p = rows(out, "prescan.csv");
+    let found = by_pair(&p);
     let mut expected = BTreeSet::new();
     for e in TRUTH {
         // Third parties named by their domain (no decoder, not in the entity list): the
@@ -134,7 +146,13 @@ async fn the_html_shows_what_the_truth_says_and_the_browser_the_rest() {
             "{k:?} found but not in the truth: {r:?}"
         );
     }
-    // IDs the snippets carry.
+}
+
+/// IDs the snippets carry; what the container injects, through the container; huge,
+/// non-UTF-8 and malformed pages; one container fetch for the run.
+fn prescan_ids_and_the_container(out: &Path, web: &pixelcensus::testweb::TestWeb) {
+    let p = rows(out, "prescan.csv");
+    let found = by_pair(&p);
     let id = |s: &str, t: &str| found[&(s, t)]["pixel_ids"].clone();
     assert_eq!(id("tiktok-shop.test", "TikTok Pixel"), sites::TIKTOK_CODE);
     assert_eq!(id("meta-news.test", "Meta Pixel"), sites::META_ID);
@@ -169,19 +187,26 @@ async fn the_html_shows_what_the_truth_says_and_the_browser_the_rest() {
         .filter(|r| r.host == "www.googletagmanager.com" && r.path.starts_with("/gtm.js"))
         .count();
     assert_eq!(containers, 1);
+}
 
-    // A browser crawl of the same folder: the comparison.
-    let mut a = crawl_args(&web, &list, &out);
+/// A browser crawl of the same folder: the comparison.
+async fn browser_crawl_beside_the_prescan(
+    web: &pixelcensus::testweb::TestWeb,
+    list: &Path,
+    out: &Path,
+    dir: &Path,
+) {
+    let mut a = crawl_args(web, list, out);
     set_arg(
         &mut a,
         "--list",
-        &write_list(dir.path(), "demo.csv", &sites::tranco_csv())
+        &write_list(dir, "demo.csv", &sites::tranco_csv())
             .display()
             .to_string(),
     );
     let o = run(a).await;
     assert!(o.status.success(), "{}", stderr(&o));
-    let cmp = rows(&out, "static_vs_browser.csv");
+    let cmp = rows(out, "static_vs_browser.csv");
     let seen: BTreeMap<(&str, &str), &str> = cmp
         .iter()
         .map(|r| {

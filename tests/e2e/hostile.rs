@@ -3,13 +3,12 @@
 //! submitted, nothing is written outside the output folder, no CSV cell is a formula, popups
 //! die with their visit, and browsers are told apart exactly (12 at once, recycled).
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use pixelcensus::capture::Outcome;
 use pixelcensus::testweb::{hostile, sites};
 use std::path::Path;
 use std::process::{Command, Stdio};
+use std::sync::OnceLock;
 
 /// Every file and folder under `dir`, relative, sorted.
 fn listing(dir: &Path) -> Vec<String> {
@@ -28,27 +27,29 @@ fn listing(dir: &Path) -> Vec<String> {
     out
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn hostile_pages_are_bounded_classified_and_harmless() {
+/// The one crawl of the hostile pages. The crawler's whole world is a home and a temporary
+/// folder of its own (`home` and `tmp` beside the crawl folder), listed before and after.
+fn crawled() -> &'static Crawled {
+    static CRAWL: OnceLock<Crawled> = OnceLock::new();
+    shared(&CRAWL, crawl_hostile)
+}
+
+/// Crawls the hostile pages with HOME and TMPDIR in the crawl's temporary folder.
+async fn crawl_hostile() -> Crawled {
     require_browser();
-    let _one = BROWSERS.lock().await;
     let web = web().await;
     let dir = tempfile::tempdir().unwrap();
     let list = write_list(dir.path(), "hostile.txt", &hostile::HOSTS.join("\n"));
     let out = dir.path().join("crawl");
-    // The crawler's whole world: a home and a temporary folder of its own, listed before and
-    // after. Chromium, chromedriver and their downloads, caches and crash reports must stay
-    // inside the output folder and the temporary profile root (removed at the end).
     let home = dir.path().join("home");
     let tmp = dir.path().join("tmp");
     std::fs::create_dir_all(home.join("Downloads")).unwrap();
     std::fs::create_dir_all(&tmp).unwrap();
-    let home_before = listing(&home);
     let args = crawl_args(&web, &list, &out);
-    let (h, t) = (home.clone(), tmp.clone());
+    let (h, t, a) = (home.clone(), tmp.clone(), args.clone());
     let o = tokio::task::spawn_blocking(move || {
         Command::new(bin())
-            .args(&args)
+            .args(&a)
             .env("HOME", &h)
             .env("TMPDIR", &t)
             .env_remove("XDG_CONFIG_HOME")
@@ -60,6 +61,17 @@ async fn hostile_pages_are_bounded_classified_and_harmless() {
     .await
     .unwrap();
     assert!(o.status.success(), "{}", stderr(&o));
+    Crawled::ran(web, dir, list, out, args, &o)
+}
+
+/// Chromium, chromedriver and their downloads, caches and crash reports stay inside the
+/// output folder and the temporary profile root (removed at the end): nothing is written to
+/// the home folder, nothing left in TMPDIR.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn nothing_is_written_outside_the_output_folder() {
+    let dir = crawled().dir.path();
+    let (home, tmp) = (dir.join("home"), dir.join("tmp"));
+    let home_before = vec!["Downloads".to_string()];
     assert_eq!(
         listing(&home),
         home_before,
@@ -70,11 +82,14 @@ async fn hostile_pages_are_bounded_classified_and_harmless() {
         Vec::<String>::new(),
         "nothing left in TMPDIR"
     );
+}
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_hostile_page_is_bounded_and_classified() {
     // Every case bounded (the visit's deadline: page budget 8 s + 2 × dwell 1 s + consent
     // wait 4 s + 20 s = 34 s, plus the time to close a stuck tab and read its capture) and
     // classified as the test web says.
-    let v = visits(&out);
+    let v = visits(&crawled().out);
     for host in hostile::HOSTS {
         let site = sites::SITES.iter().find(|s| s.domain == *host).unwrap();
         let x = &v[*host];
@@ -143,9 +158,11 @@ async fn hostile_pages_are_bounded_classified_and_harmless() {
             "{host}: the GA4 hit was not captured"
         );
     }
+}
 
-    // No form submitted by the visitor; the search form was still used, with the search term.
-    let log = web.requests();
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_form_but_search_is_submitted_and_typed_values_go_where_they_belong() {
+    let (log, v) = (crawled().web.requests(), visits(&crawled().out));
     let never: Vec<_> = log
         .iter()
         .filter(|r| r.path.starts_with(hostile::NEVER_SUBMIT))
@@ -201,6 +218,11 @@ async fn hostile_pages_are_bounded_classified_and_harmless() {
     );
     assert!(value_in("login", "pw").is_empty());
     assert!(value_in("checkout", "cardnumber").is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_that_submit_on_the_visitors_keys_are_stopped() {
+    let (log, v) = (crawled().web.requests(), visits(&crawled().out));
     // A page that submits its own form when a typed field changes: the visitor's keys set it
     // off, so the guard stopped it, and the visit says so.
     let own = &v["self-submit.test"];
@@ -253,7 +275,11 @@ async fn hostile_pages_are_bounded_classified_and_harmless() {
             && (flip.contains("form#signin") || flip.contains("did not search in")),
         "{flip}"
     );
+}
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn popups_die_with_their_visit_and_a_refused_beacon_is_kept_unsent() {
+    let (log, v) = (crawled().web.requests(), visits(&crawled().out));
     // Popups: the 50 opened at load were blocked, the one a click opened was closed before
     // the browser left the site: no popup beacon after the visit ended.
     let popups = &v["popups.test"];
@@ -301,10 +327,14 @@ async fn hostile_pages_are_bounded_classified_and_harmless() {
         log.iter()
             .any(|r| r.path == "/v1/small-beacon?big_sent=false")
     );
+}
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_csv_cell_is_a_formula() {
+    let out = &crawled().out;
     // No CSV cell is a formula, and the page's formulas did reach the files (neutralised).
     let mut neutralised = 0;
-    for f in std::fs::read_dir(&out).unwrap().flatten() {
+    for f in std::fs::read_dir(out).unwrap().flatten() {
         if f.path().extension().is_none_or(|e| e != "csv") {
             continue;
         }
@@ -330,7 +360,6 @@ async fn hostile_pages_are_bounded_classified_and_harmless() {
         "the hostile method is in requests.csv, neutralised"
     );
     assert!(neutralised >= 6, "{neutralised} neutralised cells");
-    web.stop();
 }
 
 /// Twelve browsers at once, each replaced after every site (each dwelling 3 s, so closings
@@ -338,32 +367,34 @@ async fn hostile_pages_are_bounded_classified_and_harmless() {
 /// not profile-10), so every site is recorded ok and no browser is lost or fails to start.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn twelve_browsers_recycled_after_every_site_are_told_apart() {
-    require_browser();
     let _one = BROWSERS.lock().await;
-    let web = web().await;
-    let dir = tempfile::tempdir().unwrap();
     // 36 sites that load: the bench pages of the test web.
     let hosts: Vec<String> = (0..36).map(|i| format!("bench-{i}.test")).collect();
-    let list = write_list(dir.path(), "many.txt", &hosts.join("\n"));
-    let out = dir.path().join("crawl");
-    let mut args = crawl_args(&web, &list, &out);
-    set_arg(&mut args, "--browsers", "12");
-    set_arg(&mut args, "--page-timeout", "60");
-    set_arg(&mut args, "--dwell", "3");
-    args.extend(["--recycle", "1", "--no-interact"].map(String::from));
-    let o = run(args).await;
-    assert!(o.status.success(), "{}", stderr(&o));
-    let err = stderr(&o);
+    let c = Scenario::sites("many.txt", hosts.join("\n"))
+        .set("--browsers", "12")
+        .set("--page-timeout", "60")
+        .set("--dwell", "3")
+        .args(&["--recycle", "1", "--no-interact"])
+        .crawl()
+        .await;
+    let err = &c.stderr;
     assert!(
         !err.contains("browsers replaced"),
         "a browser was lost: {err}"
     );
-    let v = visits(&out);
+    let v = visits(&c.out);
     assert_eq!(v.len(), 36);
     for (host, x) in &v {
         assert_eq!(x.outcome, Outcome::Ok, "{host}: {:?}", x.error);
     }
-    web.stop();
+}
+
+/// The crawl of the pages with broken and huge text.
+fn text_crawl() -> &'static Crawled {
+    static CRAWL: OnceLock<Crawled> = OnceLock::new();
+    shared(&CRAWL, || {
+        Scenario::sites("text.txt", "mangled-text.test\nhuge-urls.test\n").crawl()
+    })
 }
 
 /// Text a page controls, broken (lone surrogates, NUL) or megabytes long, costs nothing of
@@ -372,22 +403,8 @@ async fn twelve_browsers_recycled_after_every_site_are_told_apart() {
 /// is cut to 64 KiB in the store and in requests.csv (the cut said), and the page with a
 /// megabyte URL has its final URL.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn broken_and_huge_text_loses_nothing_and_is_capped() {
-    use pixelcensus::capture::{CUT_MARK, VALUE_CAP};
-    require_browser();
-    let _one = BROWSERS.lock().await;
-    let web = web().await;
-    let dir = tempfile::tempdir().unwrap();
-    let list = write_list(
-        dir.path(),
-        "text.txt",
-        "mangled-text.test\nhuge-urls.test\n",
-    );
-    let out = dir.path().join("crawl");
-    let o = run(crawl_args(&web, &list, &out)).await;
-    assert!(o.status.success(), "{}", stderr(&o));
-    let v = visits(&out);
-    let capped = |s: &str| s.len() <= VALUE_CAP + CUT_MARK.len() + 32;
+async fn broken_text_loses_nothing() {
+    let v = visits(&text_crawl().out);
 
     // Broken text: the front page's three links are candidates, two are followed (the
     // default --pages 3), and every page's facts were read, the broken characters as U+FFFD.
@@ -417,8 +434,16 @@ async fn broken_and_huge_text_loses_nothing_and_is_capped() {
     let title = &m.pages[0].env.as_ref().unwrap().title;
     assert!(title.starts_with("Menu \u{FFFD} of the day"), "{title}");
     assert!(title.ends_with("\u{FFFD}\u{FFFD}"), "{title}");
+}
 
-    // Megabyte URLs and headers: cut in the capture, the cut said, the page's facts there.
+/// Megabyte URLs and headers: cut in the capture and in requests.csv, the cut said, the
+/// page's facts and final URL there; no file grows by megabytes per request.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn huge_text_is_capped() {
+    use pixelcensus::capture::{CUT_MARK, VALUE_CAP};
+    let out = &text_crawl().out;
+    let v = visits(out);
+    let capped = |s: &str| s.len() <= VALUE_CAP + CUT_MARK.len() + 32;
     let h = &v["huge-urls.test"];
     assert_eq!(h.outcome, Outcome::Ok, "{:?}", h.error);
     let fin = h.final_url.as_deref().expect("a final URL");
@@ -492,5 +517,4 @@ async fn broken_and_huge_text_loses_nothing_and_is_capped() {
     );
     assert!(store_bytes < 8_000_000, "store of {store_bytes} bytes");
     assert!(csv_bytes < 4_000_000, "requests.csv of {csv_bytes} bytes");
-    web.stop();
 }

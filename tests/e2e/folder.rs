@@ -1,11 +1,10 @@
 //! End-to-end: what a user meets around a crawl folder (issue #43, item 7) — a report that
 //! fills the disk names the file whose write failed and leaves no `*.tmp`, three reports of
-//! one folder at once all finish, a list line with a port is refused by its line. A crawl of
-//! three test-web sites (real Chromium and chromedriver) is the folder reported on.
+//! one folder at once all finish. A crawl of three test-web sites (real Chromium and
+//! chromedriver) is the folder reported on. (A list line with a port, refused before any
+//! browser starts, is checked in the fast tier: tests/cli.rs.)
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use pixelcensus::report::datasets::registry;
 use pixelcensus::store::STORE_FILE;
 use std::path::{Path, PathBuf};
@@ -144,30 +143,4 @@ async fn three_reports_at_once_all_finish() {
         .filter(|n| n.ends_with(".tmp"))
         .collect();
     assert!(left.is_empty(), "{left:?}");
-}
-
-/// A port in a list line would be dropped and another server visited: the crawl refuses the
-/// line, naming it and the port, before any browser starts.
-#[tokio::test]
-async fn a_port_in_a_list_line_is_refused_by_its_line() {
-    let dir = tempfile::tempdir().unwrap();
-    let list = write_list(
-        dir.path(),
-        "ports.csv",
-        "1,example.com\n2,example.com:443\n3,example.org:8080\n",
-    );
-    let out = dir.path().join("crawl");
-    let o = run(vec![
-        "crawl".into(),
-        "--list".into(),
-        list.display().to_string(),
-        "--out".into(),
-        out.display().to_string(),
-    ])
-    .await;
-    let err = stderr(&o);
-    assert_eq!(o.status.code(), Some(1), "{err}");
-    assert!(err.contains("line 3"), "{err}");
-    assert!(err.contains("port 8080 cannot be kept"), "{err}");
-    assert!(!out.join(STORE_FILE).exists());
 }

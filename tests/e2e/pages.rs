@@ -5,13 +5,12 @@
 //! front page only; `compare` between the two depths works and says they differ; and the
 //! pages followed are the ones the crawl's secret chooses.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use pixelcensus::collect::links::{Link, choose};
 use pixelcensus::testweb::sites::{NEVER_CLICK, NEVER_FOLLOW, PAGES_TRUTH, PAGES_VISITED};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
+use std::sync::OnceLock;
 
 const LIST: &str = "1,product-page.test\n2,article-site.test\n3,ga4-blog.test\n";
 
@@ -32,22 +31,20 @@ fn pages_csv(out: &Path) -> BTreeMap<String, BTreeMap<u32, BTreeMap<String, Stri
     }
     m
 }
+/// The one crawl of the list at the default depth (three pages per site).
+fn deep() -> &'static Crawled {
+    static CRAWL: OnceLock<Crawled> = OnceLock::new();
+    shared(&CRAWL, || {
+        Scenario::sites("list.csv", LIST).folder("deep").crawl()
+    })
+}
 
+/// Every internal page of the truth, and no other, was visited; the front page first; a site
+/// without internal links has its front page only, and says so.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn internal_pages_are_followed_attributed_and_decoys_never() {
-    require_browser();
-    let _one = BROWSERS.lock().await;
-    let web = web().await;
-    let dir = tempfile::tempdir().unwrap();
-    let list = write_list(dir.path(), "list.csv", LIST);
-
-    // The default: three pages per site.
-    let deep = dir.path().join("deep");
-    let o = run(crawl_args(&web, &list, &deep)).await;
-    assert!(o.status.success(), "{}", stderr(&o));
-
-    // Every internal page of the truth, and no other, was visited; the front page first.
-    let pages = pages_csv(&deep);
+async fn internal_pages_of_the_truth_and_no_others_are_visited() {
+    let deep = &deep().out;
+    let pages = pages_csv(deep);
     for (site, want, candidates) in PAGES_VISITED {
         let got: BTreeSet<String> = pages[*site].values().map(|r| path_of(&r["url"])).collect();
         let want: BTreeSet<String> = want.iter().map(|p| p.to_string()).collect();
@@ -64,7 +61,7 @@ async fn internal_pages_are_followed_attributed_and_decoys_never() {
                 assert!(!r["link_text"].is_empty(), "{site}: {r:?}");
             }
         }
-        let s = rows(&deep, "sites.csv");
+        let s = rows(deep, "sites.csv");
         let s = s.iter().find(|r| r["site"] == *site).unwrap();
         assert_eq!(
             s["pages"],
@@ -79,7 +76,7 @@ async fn internal_pages_are_followed_attributed_and_decoys_never() {
     }
     // A site without internal links: its front page only, and said so.
     assert_eq!(pages["ga4-blog.test"].len(), 1);
-    let v = visits(&deep);
+    let v = visits(deep);
     assert!(
         v["ga4-blog.test"]
             .actions
@@ -96,11 +93,18 @@ async fn internal_pages_are_followed_attributed_and_decoys_never() {
         "{:?}",
         v["product-page.test"].actions
     );
+}
 
+/// Each tracker is on the pages the test web put it on, and counts for its site once;
+/// pages.csv names the same trackers per page.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn trackers_are_attributed_to_their_pages() {
+    let deep = &deep().out;
+    let pages = pages_csv(deep);
     // Each tracker is on the pages the test web put it on, and counts for its site once.
     let path_by_page =
         |site: &str, n: &str| path_of(&pages[site][&n.parse::<u32>().unwrap()]["url"]);
-    let st = rows(&deep, "site_trackers.csv");
+    let st = rows(deep, "site_trackers.csv");
     for (site, tracker, on) in PAGES_TRUTH {
         let hits: Vec<_> = st
             .iter()
@@ -132,9 +136,14 @@ async fn internal_pages_are_followed_attributed_and_decoys_never() {
         .find(|r| r["site"] == "product-page.test" && r["tracker"] == "TikTok Pixel")
         .unwrap();
     assert!(tiktok["events"].contains("AddToCart"), "{tiktok:?}");
+}
 
-    // Every request knows its page: the page's own document is on it, and requests.csv
-    // agrees with the store.
+/// Every request knows its page: the page's own document is on it, and requests.csv agrees
+/// with the store.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_request_knows_its_page() {
+    let deep = &deep().out;
+    let v = visits(deep);
     for (site, visit) in &v {
         for p in &visit.pages {
             let doc = visit
@@ -161,7 +170,7 @@ async fn internal_pages_are_followed_attributed_and_decoys_never() {
             "{site}: a request on a page never visited"
         );
     }
-    for r in rows(&deep, "requests.csv") {
+    for r in rows(deep, "requests.csv") {
         let visit = &v[&r["site"]];
         let page: u32 = r["page"].parse().unwrap();
         assert!(
@@ -173,6 +182,14 @@ async fn internal_pages_are_followed_attributed_and_decoys_never() {
             r["url"]
         );
     }
+}
+
+/// The state is kept from page to page, the cookies know their page, and no decoy is
+/// followed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cookies_know_their_page_and_decoys_are_never_followed() {
+    let (deep, web) = (&deep().out, &deep().web);
+    let (v, pages) = (visits(deep), pages_csv(deep));
     // The cookie the product page's TikTok pixel set is the product page's; the state was kept
     // from page to page (the article's Meta cookie was sent to the next page of the site).
     let product = &v["product-page.test"];
@@ -200,22 +217,29 @@ async fn internal_pages_are_followed_attributed_and_decoys_never() {
         .map(|r| r.url())
         .collect();
     assert!(followed.is_empty(), "decoys followed: {followed:?}");
+}
 
-    // --pages 1: today's front-page-only crawl.
-    let shallow = dir.path().join("shallow");
-    let mut a = crawl_args(&web, &list, &shallow);
-    a.extend(["--pages".to_string(), "1".to_string()]);
-    let o = run(a).await;
-    assert!(o.status.success(), "{}", stderr(&o));
-    let p1 = pages_csv(&shallow);
+/// `--pages 1`: today's front-page-only crawl; compare works across depths and says they
+/// differ.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_page_per_site_and_compare_across_depths() {
+    let deep = &deep().out;
+    let _one = BROWSERS.lock().await;
+    let shallow = Scenario::sites("list.csv", LIST)
+        .folder("shallow")
+        .args(&["--pages", "1"])
+        .crawl()
+        .await;
+    let (dir, shallow) = (&shallow.dir, &shallow.out);
+    let p1 = pages_csv(shallow);
     assert!(p1.values().all(|p| p.len() == 1), "{p1:?}");
-    let s1 = rows(&shallow, "sites.csv");
+    let s1 = rows(shallow, "sites.csv");
     assert!(
         s1.iter()
             .all(|r| r["pages"] == "1" && r["internal_links"].is_empty()),
         "{s1:?}"
     );
-    let st1 = rows(&shallow, "site_trackers.csv");
+    let st1 = rows(shallow, "site_trackers.csv");
     assert!(
         !st1.iter().any(|r| r["site"] == "article-site.test"),
         "the article site's trackers are only on its internal pages"
@@ -244,15 +268,19 @@ async fn internal_pages_are_followed_attributed_and_decoys_never() {
         .find(|r| r["site"] == "article-site.test")
         .expect("article-site.test gained trackers");
     assert_eq!(article["added"], "Meta Pixel;Pinterest Tag;X Pixel");
+}
 
-    // --pages 2 on a site with two candidates: the one the crawl's secret chooses.
-    let two = dir.path().join("two");
-    let list2 = write_list(dir.path(), "list2.csv", "1,article-site.test\n");
-    let mut a = crawl_args(&web, &list2, &two);
-    a.extend(["--pages".to_string(), "2".to_string()]);
-    let o = run(a).await;
-    assert!(o.status.success(), "{}", stderr(&o));
-    let secret = store(&two).secret().unwrap();
+/// `--pages 2` on a site with two candidates: the one the crawl's secret chooses.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_pages_followed_are_the_ones_the_secret_chooses() {
+    let _one = BROWSERS.lock().await;
+    let c = Scenario::sites("list2.csv", "1,article-site.test\n")
+        .folder("two")
+        .args(&["--pages", "2"])
+        .crawl()
+        .await;
+    let two = &c.out;
+    let secret = store(two).secret().unwrap();
     let cands: Vec<Link> = ["/members/offers", "/news/2026/city-council"]
         .iter()
         .map(|p| Link {
@@ -265,7 +293,7 @@ async fn internal_pages_are_followed_attributed_and_decoys_never() {
         pixelcensus::canary::link_key(&secret, "article-site.test"),
         1,
     );
-    let got = pages_csv(&two);
+    let got = pages_csv(two);
     assert_eq!(got["article-site.test"].len(), 2);
     assert_eq!(got["article-site.test"][&1]["url"], want[0].url);
 }

@@ -2,9 +2,7 @@
 //! own browser), then merged, gives the same datasets. Real Chromium and chromedriver on the
 //! test web; the shards' and the merge's stores are the real SQLite files.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use std::collections::BTreeSet;
 use std::path::Path;
 
@@ -51,6 +49,48 @@ fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
     v.sort();
     v
 }
+/// `args` and `extra`.
+fn with(mut args: Vec<String>, extra: &[&str]) -> Vec<String> {
+    args.extend(extra.iter().map(|s| s.to_string()));
+    args
+}
+
+/// The folders of the three shards of crawl `pc-e2e` under `d`.
+fn shard_dirs(d: &Path) -> Vec<std::path::PathBuf> {
+    (1..=3)
+        .map(|k| d.join("pc-e2e").join(format!("shard-{k}")))
+        .collect()
+}
+
+/// Starts a script of deploy/ as the Kubernetes Jobs' pods run it, results under `d`.
+fn script(d: &Path, name: &str, args: &[String], env: &[(&str, String)]) -> std::process::Child {
+    let deploy = Path::new(env!("CARGO_MANIFEST_DIR")).join("deploy");
+    let mut c = std::process::Command::new("bash");
+    c.arg(deploy.join(name))
+        .args(args)
+        .env("PIXELCENSUS", bin())
+        .env("CRAWL_ID", "pc-e2e")
+        .env("RESULTS", d)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped());
+    for (k, v) in env {
+        c.env(k, v);
+    }
+    c.spawn().expect("bash runs")
+}
+
+/// `merge --out OUT` of the shards of `d` in `order`.
+fn merge(d: &Path, out: &Path, order: [usize; 3]) -> Vec<String> {
+    let shard_dirs = shard_dirs(d);
+    let mut args = vec![
+        "merge".to_string(),
+        "--out".into(),
+        out.display().to_string(),
+    ];
+    args.extend(order.iter().map(|&i| shard_dirs[i].display().to_string()));
+    args
+}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn three_shards_merged_are_the_whole_crawl() {
@@ -64,10 +104,6 @@ async fn three_shards_merged_are_the_whole_crawl() {
         .lines()
         .map(|l| l.split(',').nth(1).unwrap().to_string())
         .collect();
-    let with = |mut args: Vec<String>, extra: &[&str]| {
-        args.extend(extra.iter().map(|s| s.to_string()));
-        args
-    };
 
     // A shard needs the crawl's identity (a usage error otherwise).
     let o = run(with(
@@ -77,47 +113,8 @@ async fn three_shards_merged_are_the_whole_crawl() {
     .await;
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(stderr(&o).contains("--crawl-id"), "{}", stderr(&o));
-
-    // The three shards at once, one browser each, through the script the Kubernetes Job's
-    // pods run (deploy/crawl-shard.sh, JOB_COMPLETION_INDEX 0 to 2).
-    let deploy = Path::new(env!("CARGO_MANIFEST_DIR")).join("deploy");
-    let shard_dirs: Vec<_> = (1..=3)
-        .map(|k| d.join("pc-e2e").join(format!("shard-{k}")))
-        .collect();
-    let script = |name: &str, args: &[String], env: &[(&str, String)]| {
-        let mut c = std::process::Command::new("bash");
-        c.arg(deploy.join(name))
-            .args(args)
-            .env("PIXELCENSUS", bin())
-            .env("CRAWL_ID", "pc-e2e")
-            .env("RESULTS", d)
-            .stdin(std::process::Stdio::null())
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::piped());
-        for (k, v) in env {
-            c.env(k, v);
-        }
-        c.spawn().expect("bash runs")
-    };
-    let children: Vec<_> = (0..3)
-        .map(|i| {
-            // The crawl options after `crawl --list L --out O`.
-            let mut args = crawl_args(&web, &list, &shard_dirs[i])[5..].to_vec();
-            set_arg(&mut args, "--browsers", "1");
-            let env = [
-                ("JOB_COMPLETION_INDEX", i.to_string()),
-                ("SHARDS", "3".to_string()),
-                ("LIST", list.display().to_string()),
-            ];
-            script("crawl-shard.sh", &args, &env)
-        })
-        .collect();
-    for c in children {
-        let o = tokio::task::spawn_blocking(move || c.wait_with_output().unwrap())
-            .await
-            .unwrap();
-        assert!(o.status.success(), "{}", stderr(&o));
-    }
+    crawl_three_shards(&web, &list, d).await;
+    let shard_dirs = shard_dirs(d);
     // The shards split the list exactly: every site in one of them, none in two.
     let mut seen = BTreeSet::new();
     for out in &shard_dirs {
@@ -157,20 +154,40 @@ async fn three_shards_merged_are_the_whole_crawl() {
     ))
     .await;
     assert!(o.status.success(), "{}", stderr(&o));
+    merged_is_the_whole(d, &whole).await;
+    merge_refuses_what_is_not_shards(d, &whole).await;
+}
 
-    // Merged (the shards given in any order), the datasets are the whole crawl's.
-    // Merged by the merge Job's script, then again by hand with the shards in another order.
+/// The three shards at once, one browser each, through the script the Kubernetes Job's pods
+/// run (deploy/crawl-shard.sh, JOB_COMPLETION_INDEX 0 to 2).
+async fn crawl_three_shards(web: &pixelcensus::testweb::TestWeb, list: &Path, d: &Path) {
+    let shard_dirs = shard_dirs(d);
+    let children: Vec<_> = (0..3)
+        .map(|i| {
+            // The crawl options after `crawl --list L --out O`.
+            let mut args = crawl_args(web, list, &shard_dirs[i])[5..].to_vec();
+            set_arg(&mut args, "--browsers", "1");
+            let env = [
+                ("JOB_COMPLETION_INDEX", i.to_string()),
+                ("SHARDS", "3".to_string()),
+                ("LIST", list.display().to_string()),
+            ];
+            script(d, "crawl-shard.sh", &args, &env)
+        })
+        .collect();
+    for c in children {
+        let o = tokio::task::spawn_blocking(move || c.wait_with_output().unwrap())
+            .await
+            .unwrap();
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+}
+
+/// Merged (the shards given in any order), the datasets are the whole crawl's. Merged by the
+/// merge Job's script, then again by hand with the shards in another order: byte-identical.
+async fn merged_is_the_whole(d: &Path, whole: &Path) {
     let merged = d.join("pc-e2e").join("merged");
-    let merge = |out: &Path, order: [usize; 3]| {
-        let mut args = vec![
-            "merge".to_string(),
-            "--out".into(),
-            out.display().to_string(),
-        ];
-        args.extend(order.iter().map(|&i| shard_dirs[i].display().to_string()));
-        args
-    };
-    let c = script("merge.sh", &[], &[]);
+    let c = script(d, "merge.sh", &[], &[]);
     let o = tokio::task::spawn_blocking(move || c.wait_with_output().unwrap())
         .await
         .unwrap();
@@ -182,7 +199,7 @@ async fn three_shards_merged_are_the_whole_crawl() {
         "tracker_fields.csv",
         "prevalence.csv",
     ] {
-        let (a, b) = (comparable(&whole, file), comparable(&merged, file));
+        let (a, b) = (comparable(whole, file), comparable(&merged, file));
         assert!(!a.is_empty(), "{file} is empty");
         assert_eq!(a.len(), b.len(), "{file}: rows");
         for (x, y) in a.iter().zip(&b) {
@@ -200,7 +217,7 @@ async fn three_shards_merged_are_the_whole_crawl() {
 
     // The same shards merged again: byte-identical files.
     let again = d.join("again");
-    let o = run(merge(&again, [2, 0, 1])).await;
+    let o = run(merge(d, &again, [2, 0, 1])).await;
     assert!(o.status.success(), "{}", stderr(&o));
     let (a, b) = (files(&merged), files(&again));
     assert_eq!(
@@ -213,8 +230,10 @@ async fn three_shards_merged_are_the_whole_crawl() {
             "{name} differs between two merges of the same shards"
         );
     }
+}
 
-    // Not a crawl of shards: refused, naming why; the output is not touched.
+/// Not a crawl of shards: refused, naming why; the output is not touched.
+async fn merge_refuses_what_is_not_shards(d: &Path, whole: &Path) {
     let o = run(vec![
         "merge".into(),
         "--out".into(),
@@ -224,7 +243,7 @@ async fn three_shards_merged_are_the_whole_crawl() {
     .await;
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     assert!(stderr(&o).contains("is not a shard"), "{}", stderr(&o));
-    let o = run(merge(&whole, [0, 1, 2])).await;
+    let o = run(merge(d, whole, [0, 1, 2])).await;
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     assert!(
         stderr(&o).contains("holds a crawl that is not a merge"),

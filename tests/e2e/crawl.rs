@@ -1,32 +1,47 @@
 //! End-to-end: the real binary drives real headless Chromium through chromedriver over the
-//! project's test web; the store is the real SQLite file; the CSVs are read back.
+//! project's test web; the store is the real SQLite file; the CSVs are read back. One crawl
+//! of the whole demo list, shared by every test of this file (checks that rewrite the folder
+//! work on a copy).
 
-mod common;
-
-use common::*;
+use crate::common::{self, *};
 use pixelcensus::capture::{Outcome, RawVisit, ResourceType};
 use pixelcensus::testweb::sites::{self, SITES};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::Path;
+use std::sync::OnceLock;
 
-/// One crawl of the whole demo list, checked against the test web's truth and its own log.
+/// The one crawl of the whole demo list with two browsers (see [`crawl_args`]).
+fn demo() -> &'static Crawled {
+    static CRAWL: OnceLock<Crawled> = OnceLock::new();
+    shared(&CRAWL, || Scenario::demo().crawl())
+}
+
+/// Every recorded visit of the demo crawl, by site.
+fn demo_visits() -> &'static HashMap<String, RawVisit> {
+    static VISITS: OnceLock<HashMap<String, RawVisit>> = OnceLock::new();
+    VISITS.get_or_init(|| visits(&demo().out))
+}
+
+/// Every listed site is recorded once, with the outcome and status the test web dictates.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn crawl_of_the_test_web_captures_what_the_server_saw() {
-    // Keep `demo` whole: it holds the browser lock and the temporary folder.
-    let demo = crawl_demo().await;
-    let (web, out, err) = (&demo.web, &demo.out, &demo.stderr);
+async fn every_site_is_recorded_with_the_outcome_the_test_web_dictates() {
+    let (err, v) = (&demo().stderr, demo_visits());
     let n = sites_in_demo();
     assert!(err.contains(&format!("{n} of {n} sites recorded")), "{err}");
-    let v = visits(out);
-
-    // Every listed site is recorded once, with the outcome and status the test web dictates.
     for s in sites::listed() {
         let got = &v[s.domain];
         assert_eq!(got.outcome, s.expect, "{}: {:?}", s.domain, got.error);
         assert_eq!(got.http_status, s.expect_status, "{}", s.domain);
     }
     assert_eq!(v.len(), sites::listed().count());
+}
 
-    // Every request the server received from a page is in the capture, same method and body.
-    let captured = captured(&v);
+/// Every request the server received from a page is in the capture, same method and body;
+/// every socket message either end logged is stored; workers stay with their site.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_capture_holds_what_the_server_saw() {
+    let (web, v) = (&demo().web, demo_visits());
+    let captured = captured(v);
     // Chromium's own background traffic also reaches the server (the host map sends every
     // name there); it belongs to no page and must stay out of the capture.
     let (logged, background): (Vec<_>, Vec<_>) = web
@@ -45,14 +60,14 @@ async fn crawl_of_the_test_web_captures_what_the_server_saw() {
             b.url()
         );
     }
-    let (missing, _) = uncaptured(web, &v);
+    let (missing, _) = uncaptured(web, v);
     assert!(
         missing.is_empty(),
         "requests the server saw but the capture lacks:\n{}",
         missing.join("\n")
     );
     // Every WebSocket message either end logged is stored, byte for byte.
-    let (missing, messages) = unframed(web, &v);
+    let (missing, messages) = unframed(web, v);
     assert!(
         messages >= 8,
         "the server logged {messages} socket messages"
@@ -63,7 +78,7 @@ async fn crawl_of_the_test_web_captures_what_the_server_saw() {
         missing.join("\n")
     );
     // Workers run only on the site that starts them: none wakes up in another site's visit.
-    for (site, vis) in &v {
+    for (site, vis) in v {
         let workers = vis
             .requests
             .iter()
@@ -78,7 +93,12 @@ async fn crawl_of_the_test_web_captures_what_the_server_saw() {
             );
         }
     }
+}
 
+/// Hard transports, a cross-site iframe's pixel and third-party cookies are captured.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn beacons_iframes_and_third_party_cookies_are_captured() {
+    let v = demo_visits();
     // Hard transports: Blob beacon, string beacon, keepalive fetch, multipart FormData with a Blob.
     let b = &v["beacons.test"];
     let find = |pred: &dyn Fn(&pixelcensus::capture::RawRequest) -> bool| {
@@ -155,8 +175,13 @@ async fn crawl_of_the_test_web_captures_what_the_server_saw() {
         "third-party cookie sent back: {:?}",
         sync_back.headers
     );
+}
 
-    // The visitor typed canaries (Tab after each) and searched, and submitted no other form.
+/// The visitor typed canaries (Tab after each) and searched, and submitted no other form.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_visitor_types_canaries_and_searches_and_submits_nothing_else() {
+    let v = demo_visits();
+    let logged = demo().web.requests();
     let shop = &v["tiktok-shop.test"];
     assert!(
         shop.actions.iter().any(|a| a.starts_with("typed email")),
@@ -195,8 +220,13 @@ async fn crawl_of_the_test_web_captures_what_the_server_saw() {
         shop.canaries.email, v["meta-news.test"].canaries.email,
         "canaries are per site"
     );
+}
 
-    // Redirects, fallbacks and pages that move themselves.
+/// Redirects, fallbacks and pages that move themselves; dialogs; no visit is credited with
+/// another site's traffic.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn redirects_and_dialogs_are_followed_and_traffic_stays_with_its_site() {
+    let v = demo_visits();
     assert_eq!(
         v["redirect.test"].redirect_chain,
         vec!["https://redirect.test/", "https://www.redirect.test/"]
@@ -225,7 +255,7 @@ async fn crawl_of_the_test_web_captures_what_the_server_saw() {
             .any(|r| r.url.contains("en=after_dialogs"))
     );
     // No visit is credited with another site's traffic.
-    for (site, vis) in &v {
+    for (site, vis) in v {
         for r in &vis.requests {
             let other = SITES.iter().find(|s| {
                 s.rank > 0
@@ -240,8 +270,12 @@ async fn crawl_of_the_test_web_captures_what_the_server_saw() {
             );
         }
     }
+}
 
-    // The CSVs read back with the documented columns, one row per site and per request.
+/// The CSVs read back with the documented columns, one row per site and per request.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_csvs_hold_one_row_per_site_and_the_third_party_requests() {
+    let (out, v) = (&demo().out, demo_visits());
     let (h, rows) = read_csv(&out.join("sites.csv"));
     assert_eq!(h, pixelcensus::report::SITES_COLUMNS);
     assert_eq!(rows.len(), sites_in_demo());
@@ -268,34 +302,40 @@ async fn crawl_of_the_test_web_captures_what_the_server_saw() {
         && r[c("is_third_party")] == "true"));
 }
 
+/// site_trackers.csv's rows by site × tracker.
+fn by_pair<'a>(
+    h: &[String],
+    rows: &'a [Vec<String>],
+) -> BTreeMap<(String, String), &'a Vec<String>> {
+    let col = |name: &str| h.iter().position(|c| c == name).unwrap();
+    let (site, tracker) = (col("site"), col("tracker"));
+    rows.iter()
+        .map(|r| ((r[site].clone(), r[tracker].clone()), r))
+        .collect()
+}
+
+/// The parts of a `;`-separated cell.
+fn split(s: &str) -> BTreeSet<String> {
+    s.split(';')
+        .filter(|x| !x.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
 /// Detection on the test web: site × tracker, pixel IDs, loaded/fired, proxy and the
 /// visitor's values received are exactly the test web's truth, read back from the CSV.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn detection_on_the_test_web_is_exact() {
-    use std::collections::{BTreeMap, BTreeSet};
-    let demo = crawl_demo().await;
-    let (out, dir) = (&demo.out, &demo.dir);
-    let (h, rows) = read_csv(&out.join("site_trackers.csv"));
-    assert_eq!(h, pixelcensus::report::SITE_TRACKERS_COLUMNS);
+    let (h, rows) = read_csv(&demo().out.join("site_trackers.csv"));
     let col = |name: &str| h.iter().position(|c| c == name).unwrap();
-    let (site, tracker, ids, fired, proxy, fields) = (
-        col("site"),
-        col("tracker"),
+    let got = by_pair(&h, &rows);
+    assert_eq!(h, pixelcensus::report::SITE_TRACKERS_COLUMNS);
+    let (ids, fired, proxy, fields) = (
         col("pixel_ids"),
         col("fired"),
         col("first_party_proxy"),
         col("fields"),
     );
-    let split = |s: &str| {
-        s.split(';')
-            .filter(|x| !x.is_empty())
-            .map(str::to_string)
-            .collect::<BTreeSet<_>>()
-    };
-    let got: BTreeMap<(String, String), &Vec<String>> = rows
-        .iter()
-        .map(|r| ((r[site].clone(), r[tracker].clone()), r))
-        .collect();
     assert_eq!(got.len(), rows.len(), "one row per site × tracker");
     let want: BTreeSet<(String, String)> = sites::TRUTH
         .iter()
@@ -334,8 +374,18 @@ async fn detection_on_the_test_web_is_exact() {
             r[fields]
         );
     }
-    // Where the collectors sit (issue 39): the site's own subdomains and reverse proxy, the
-    // owner's self-hosted Matomo, the vendors' own hosts; and where the IDs came from.
+}
+
+/// Where the collectors sit (issue 39): the site's own subdomains and reverse proxy, the
+/// owner's self-hosted Matomo, the vendors' own hosts; and where the IDs came from, a
+/// vendor nothing knows included; every field of every instance that fired.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hosting_id_sources_and_every_field_sent_are_exact() {
+    let out = &demo().out;
+    let (h, rows) = read_csv(&demo().out.join("site_trackers.csv"));
+    let col = |name: &str| h.iter().position(|c| c == name).unwrap();
+    let got = by_pair(&h, &rows);
+    let ids = col("pixel_ids");
     for (s, t, hosting) in sites::HOSTING {
         let r = got[&(s.to_string(), t.to_string())];
         assert_eq!(r[col("hosting")], *hosting, "{s} × {t}: hosting");
@@ -388,7 +438,15 @@ async fn detection_on_the_test_web_is_exact() {
         })
         .collect();
     assert!(off.is_empty(), "fields not exact:\n{}", off.join("\n"));
-    // Encodings as each imitation sends them.
+}
+
+/// Encodings as each imitation sends them; cookie IDs; capture before submit.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn encodings_cookie_ids_and_capture_before_submit_are_exact() {
+    let (h, rows) = read_csv(&demo().out.join("site_trackers.csv"));
+    let col = |name: &str| h.iter().position(|c| c == name).unwrap();
+    let got = by_pair(&h, &rows);
+    let fields = col("fields");
     let has = |s: &str, t: &str, token: &str| {
         split(&got[&(s.to_string(), t.to_string())][fields]).contains(token)
     };
@@ -428,8 +486,15 @@ async fn detection_on_the_test_web_is_exact() {
         "true"
     );
     assert_eq!(got[&("x-news.test".into(), "X Pixel".into())][pre], "false");
+}
 
-    // Re-analysis of the stored crawl writes the same dataset.
+/// On a copy of the crawl: re-analysis writes the same dataset; a user filter list's matches
+/// are recorded per request, exceptions honoured; then the datasets of `report`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reanalysis_filter_lists_and_the_datasets() {
+    let (dir, out) = demo().copy();
+    let out = &out;
+    let _one = BROWSERS.lock().await;
     let before = std::fs::read(out.join("site_trackers.csv")).unwrap();
     let a = run(vec!["analyze".into(), out.display().to_string()]).await;
     assert!(a.status.success(), "{}", stderr(&a));
@@ -487,12 +552,38 @@ async fn detection_on_the_test_web_is_exact() {
 
 /// The analyst datasets of a demo crawl: truth, types, hostile strings, determinism,
 /// manifest, and the report page rendered in headless Chromium.
-async fn check_datasets(out: &std::path::Path) {
-    use pixelcensus::report::{
-        COMPANIES_COLUMNS, FIELDS_COLUMNS, PREVALENCE_COLUMNS, SITE_TRACKERS_COLUMNS,
-        SITES_COLUMNS, TRACKER_FIELDS_COLUMNS,
-    };
-    use std::collections::{BTreeMap, BTreeSet};
+async fn check_datasets(out: &Path) {
+    report_twice_identically(out).await;
+    let t = typed_tables(out);
+    prevalence_from_the_truth(&t);
+    parquet_copies_hold_the_csv_rows(out);
+    numbers_add_up(out, &t);
+    tidy_and_hostile_rows(out, &t);
+    manifest_makes_the_crawl_reproducible(out);
+    report_page_shows_the_numbers(out, &t).await;
+}
+
+/// The datasets read back: each file's header and rows.
+struct Tables(BTreeMap<&'static str, (Vec<String>, Vec<Vec<String>>)>);
+
+impl Tables {
+    /// A cell of `file` by column name.
+    fn get(&self, file: &str, row: &[String], col: &str) -> String {
+        let h = &self.0[file].0;
+        row[h.iter().position(|x| x == col).unwrap()].clone()
+    }
+}
+
+/// The OK sites of the test web's truth.
+fn ok_sites() -> BTreeSet<&'static str> {
+    sites::listed()
+        .filter(|s| s.expect == Outcome::Ok)
+        .map(|s| s.domain)
+        .collect()
+}
+
+/// `report` writes every file of the registry, the same twice.
+async fn report_twice_identically(out: &Path) {
     let r = run(vec!["report".into(), out.display().to_string()]).await;
     assert!(r.status.success(), "{}", stderr(&r));
     // Every file the report writes, from the registry (a new dataset is checked too).
@@ -512,26 +603,46 @@ async fn check_datasets(out: &std::path::Path) {
             "{f} differs between two report runs"
         );
     }
+}
 
-    // Every CSV loads with its documented columns and typed cells.
-    type Check = fn(&str) -> bool;
-    fn int(v: &str) -> bool {
-        v.is_empty() || v.parse::<u64>().is_ok()
+/// A CSV cell's type check.
+type Check = fn(&str) -> bool;
+
+/// A whole number, or empty.
+fn int(v: &str) -> bool {
+    v.is_empty() || v.parse::<u64>().is_ok()
+}
+
+/// `true` or `false`.
+fn boolean(v: &str) -> bool {
+    v == "true" || v == "false"
+}
+
+/// `true`, `false`, or empty (a null).
+fn null_or_boolean(v: &str) -> bool {
+    v.is_empty() || boolean(v)
+}
+
+/// A fraction, or empty.
+fn frac(v: &str) -> bool {
+    v.is_empty() || v.parse::<f64>().is_ok_and(|x| (0.0..=1.0).contains(&x))
+}
+
+/// The typed columns of the CSV-only datasets, whose Specs carry no types.
+fn csv_only_types() -> BTreeMap<&'static str, Vec<(&'static str, Check)>> {
+    /// `sites`, `sites_ok` (counts), `share`, `ci_low`, `ci_high` and `more` (fractions).
+    fn shares(more: &[&'static str]) -> Vec<(&'static str, Check)> {
+        let mut v: Vec<(&str, Check)> = vec![("sites", int), ("sites_ok", int)];
+        for c in ["share", "ci_low", "ci_high"].iter().chain(more) {
+            v.push((c, frac));
+        }
+        v
     }
-    fn boolean(v: &str) -> bool {
-        v == "true" || v == "false"
-    }
-    fn frac(v: &str) -> bool {
-        v.is_empty() || v.parse::<f64>().is_ok_and(|x| (0.0..=1.0).contains(&x))
-    }
-    // (file, documented columns, typed columns)
-    type Spec<'a> = (&'a str, &'a [&'a str], Vec<(&'a str, Check)>);
-    let typed: Vec<Spec> = vec![
+    BTreeMap::from([
         (
             "sites.csv",
-            &SITES_COLUMNS,
             vec![
-                ("rank", int),
+                ("rank", int as Check),
                 ("rank_is_bucket", boolean),
                 ("http_status", int),
                 ("duration_ms", int),
@@ -540,66 +651,53 @@ async fn check_datasets(out: &std::path::Path) {
                 ("trackers", int),
             ],
         ),
-        (
-            "site_trackers.csv",
-            &SITE_TRACKERS_COLUMNS,
-            vec![
-                ("rank", int),
-                ("loaded", boolean),
-                ("fired", boolean),
-                ("requests", int),
-                ("first_party_proxy", boolean),
-                ("pre_submit_capture", boolean),
-            ],
-        ),
-        (
-            "tracker_fields.csv",
-            &TRACKER_FIELDS_COLUMNS,
-            vec![("rank", int), ("is_tracker", boolean)],
-        ),
-        (
-            "prevalence.csv",
-            &PREVALENCE_COLUMNS,
-            vec![
-                ("is_tracker", boolean),
-                ("sites", int),
-                ("sites_ok", int),
-                ("share", frac),
-                ("ci_low", frac),
-                ("ci_high", frac),
-                ("share_top1k", frac),
-                ("share_top1m", frac),
-            ],
-        ),
-        (
-            "fields.csv",
-            &FIELDS_COLUMNS,
-            vec![
-                ("sites", int),
-                ("sites_ok", int),
-                ("share", frac),
-                ("ci_low", frac),
-                ("ci_high", frac),
-                ("tracker_sites", int),
-                ("share_of_tracker_sites", frac),
-            ],
-        ),
-        (
-            "companies.csv",
-            &COMPANIES_COLUMNS,
-            vec![
-                ("sites", int),
-                ("sites_ok", int),
-                ("share", frac),
-                ("ci_low", frac),
-                ("ci_high", frac),
-            ],
-        ),
+        ("prevalence.csv", {
+            let mut v: Vec<(&str, Check)> = vec![("is_tracker", boolean)];
+            v.extend(shares(&["share_top1k", "share_top1m"]));
+            v
+        }),
+        ("fields.csv", {
+            let mut v = shares(&["share_of_tracker_sites"]);
+            v.push(("tracker_sites", int));
+            v
+        }),
+        ("companies.csv", shares(&[])),
+    ])
+}
+
+/// Every dataset of the registry loads with its Spec's columns, in order, and typed cells:
+/// the types of a dataset with a Parquet copy are its Spec's; the CSV-only datasets' Specs
+/// carry none, so theirs are in [`csv_only_types`].
+fn typed_tables(out: &Path) -> Tables {
+    use pixelcensus::report::parquet::ColType;
+    // Flags always decided (their Parquet type allows a null; these never are).
+    const DECIDED: [&str; 5] = [
+        "loaded",
+        "fired",
+        "first_party_proxy",
+        "pre_submit_capture",
+        "is_tracker",
     ];
+    let csv_only = csv_only_types();
     let mut tables = BTreeMap::new();
-    for (file, cols, checks) in typed {
+    for d in pixelcensus::report::datasets::registry() {
+        let spec = d.spec();
+        let file = spec.file;
         let (h, rows) = read_csv(&out.join(file));
-        assert_eq!(h, cols, "{file}: column order");
+        assert_eq!(h, spec.columns, "{file}: column order");
+        let mut checks = csv_only.get(file).cloned().unwrap_or_default();
+        for (c, t) in spec
+            .columns
+            .iter()
+            .zip(spec.parquet.map_or(&[][..], |p| p.1))
+        {
+            checks.push(match t {
+                ColType::Int => (*c, int as Check),
+                ColType::Bool if DECIDED.contains(c) => (*c, boolean as Check),
+                ColType::Bool => (*c, null_or_boolean as Check),
+                ColType::Text => continue,
+            });
+        }
         for (c, ok) in checks {
             let i = h.iter().position(|x| x == c).unwrap();
             for r in &rows {
@@ -608,16 +706,14 @@ async fn check_datasets(out: &std::path::Path) {
         }
         tables.insert(file, (h, rows));
     }
-    let get = |file: &str, row: &Vec<String>, col: &str| -> String {
-        let h = &tables[file].0;
-        row[h.iter().position(|x| x == col).unwrap()].clone()
-    };
+    Tables(tables)
+}
 
-    // Prevalence from the truth: OK sites on which each tracker loaded.
-    let ok: BTreeSet<&str> = sites::listed()
-        .filter(|s| s.expect == Outcome::Ok)
-        .map(|s| s.domain)
-        .collect();
+/// Prevalence from the truth: OK sites on which each tracker loaded.
+fn prevalence_from_the_truth(t: &Tables) {
+    let tables = &t.0;
+    let get = |file: &str, row: &Vec<String>, col: &str| t.get(file, row, col);
+    let ok = ok_sites();
     let mut want: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
     for e in sites::TRUTH.iter().filter(|e| ok.contains(e.site)) {
         want.entry(e.tracker).or_default().insert(e.site);
@@ -666,17 +762,31 @@ async fn check_datasets(out: &std::path::Path) {
         })
         .expect("Meta × hashed_email");
     assert_eq!(get("fields.csv", f, "sites"), "2");
+}
 
-    // The Parquet copies hold the same rows as the CSVs, with typed columns.
-    for name in ["requests", "site_trackers", "tracker_fields"] {
-        let (h, csv_rows) = read_csv(&out.join(format!("{name}.csv")));
-        let (ph, types, rows) = read_parquet(&out.join(format!("{name}.parquet")));
-        assert_eq!(ph, h, "{name}.parquet: columns");
-        assert_eq!(rows.len(), csv_rows.len(), "{name}.parquet: rows");
-        let ty = |c: &str| types[h.iter().position(|x| x == c).unwrap()].clone();
-        assert_eq!(ty("rank"), arrow_schema::DataType::Int64, "{name}");
-        assert_eq!(ty("gpc"), arrow_schema::DataType::Boolean, "{name}");
-        assert_eq!(ty("site"), arrow_schema::DataType::Utf8, "{name}");
+/// The Parquet copies hold the same rows as the CSVs, with their Spec's column types.
+fn parquet_copies_hold_the_csv_rows(out: &Path) {
+    use arrow_schema::DataType;
+    use pixelcensus::report::parquet::ColType;
+    for d in pixelcensus::report::datasets::registry() {
+        let spec = d.spec();
+        let Some((parquet, types)) = spec.parquet else {
+            continue;
+        };
+        let name = parquet;
+        let (h, csv_rows) = read_csv(&out.join(spec.file));
+        let (ph, ptypes, rows) = read_parquet(&out.join(parquet));
+        assert_eq!(ph, h, "{name}: columns");
+        assert_eq!(rows.len(), csv_rows.len(), "{name}: rows");
+        let want: Vec<DataType> = types
+            .iter()
+            .map(|t| match t {
+                ColType::Int => DataType::Int64,
+                ColType::Bool => DataType::Boolean,
+                ColType::Text => DataType::Utf8,
+            })
+            .collect();
+        assert_eq!(ptypes, want, "{name}: column types");
         for (p, c) in rows.iter().zip(&csv_rows) {
             let as_csv: Vec<String> = p
                 .iter()
@@ -688,15 +798,20 @@ async fn check_datasets(out: &std::path::Path) {
                     .unwrap()
                 })
                 .collect();
-            assert_eq!(&as_csv, c, "{name}.parquet row");
+            assert_eq!(&as_csv, c, "{name} row");
         }
     }
+}
 
-    // The numbers add up. Every row carries the crawl's name; site_trackers.csv filtered on
-    // `status = 'ok'` (the query in docs/schema.md) gives prevalence.csv's `sites`, while its
-    // failed visits' rows are there and marked.
+/// The numbers add up. Every row carries the crawl's name; site_trackers.csv filtered on
+/// `status = 'ok'` (the query in docs/schema.md) gives prevalence.csv's `sites`, while its
+/// failed visits' rows are there and marked; fields.csv's and companies.csv's shares.
+fn numbers_add_up(out: &Path, t: &Tables) {
+    let tables = &t.0;
+    let get = |file: &str, row: &Vec<String>, col: &str| t.get(file, row, col);
+    let prev = &tables["prevalence.csv"].1;
     let crawl = out.file_name().unwrap().to_str().unwrap();
-    for (file, (h, rows)) in &tables {
+    for (file, (h, rows)) in tables {
         let i = h.iter().position(|c| c == "crawl").expect("a crawl column");
         assert!(
             rows.iter().all(|r| r[i] == crawl),
@@ -760,6 +875,13 @@ async fn check_datasets(out: &std::path::Path) {
         let key = (gc("consent_mode"), gc("company"));
         assert_eq!(gc("sites"), by_company[&key].len().to_string(), "{key:?}");
     }
+}
+
+/// tracker_fields.csv's tidy form; hostile strings survive with one row per record,
+/// formulas neutralised.
+fn tidy_and_hostile_rows(out: &Path, t: &Tables) {
+    let tables = &t.0;
+    let get = |file: &str, row: &Vec<String>, col: &str| t.get(file, row, col);
     // tracker_fields.csv: the tidy form, with a request that carried the field.
     let tf = tables["tracker_fields.csv"]
         .1
@@ -819,8 +941,12 @@ async fn check_datasets(out: &std::path::Path) {
             .all(|r| r[c("is_third_party")] == "true" || !r[c("tracker")].is_empty()),
         "by default only third-party or pixel requests"
     );
+}
 
-    // The manifest makes the crawl reproducible.
+/// The manifest makes the crawl reproducible.
+fn manifest_makes_the_crawl_reproducible(out: &Path) {
+    let ok = ok_sites();
+    let crawl = out.file_name().unwrap().to_str().unwrap();
     let m: serde_json::Value =
         serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
     let list = std::fs::read(demo_list()).unwrap();
@@ -853,9 +979,14 @@ async fn check_datasets(out: &std::path::Path) {
         pixelcensus::analyze::entities::SHA256
     );
     assert!(m["started_at"].is_string() && m["finished_at"].is_string());
+}
 
-    // report.html renders in headless Chromium with nothing fetched, and a reader sees the
-    // crawl's numbers: what is expected, from the datasets.
+/// report.html renders in headless Chromium with nothing fetched, and a reader sees the
+/// crawl's numbers: what is expected, from the datasets.
+async fn report_page_shows_the_numbers(out: &Path, t: &Tables) {
+    let tables = &t.0;
+    let get = |file: &str, row: &Vec<String>, col: &str| t.get(file, row, col);
+    let prev = &tables["prevalence.csv"].1;
     let page = out.join("report.html");
     let html = std::fs::read_to_string(&page).unwrap();
     assert!(
@@ -975,13 +1106,18 @@ struct ReportExpect {
     max_rank: u64,
 }
 
-/// Opens a local page in headless Chromium through chromedriver and returns a screenshot,
-/// after checking what a reader sees (heading, the top-trackers chart's bars, the sites
-/// table, its filter box and sorting) and that it fetched nothing.
-async fn screenshot(page: &std::path::Path, expect: &ReportExpect) -> Vec<u8> {
+/// A local page opened in headless Chromium through chromedriver, with the network cut off
+/// and the performance log on; its title checked. The folder holds the browser's profile.
+async fn open_report(
+    page: &Path,
+) -> (
+    tempfile::TempDir,
+    pixelcensus::browser::driver::Driver,
+    pixelcensus::browser::session::Session,
+) {
     use pixelcensus::browser::{self, BrowserConfig, driver::Driver, session::Session};
     let root = tempfile::tempdir().unwrap();
-    let mut d = Driver::start(
+    let d = Driver::start(
         std::path::Path::new(browser::DEFAULT_CHROMEDRIVER),
         &root.path().join("cd.log"),
         &root.path().join("home"),
@@ -1012,6 +1148,14 @@ async fn screenshot(page: &std::path::Path, expect: &ReportExpect) -> Vec<u8> {
             .unwrap()
             .starts_with("pixelcensus report: ")
     );
+    (root, d, s)
+}
+
+/// Opens a local page in headless Chromium through chromedriver and returns a screenshot,
+/// after checking what a reader sees (heading, the top-trackers chart's bars, the sites
+/// table, its filter box and sorting) and that it fetched nothing.
+async fn screenshot(page: &Path, expect: &ReportExpect) -> Vec<u8> {
+    let (_root, mut d, s) = open_report(page).await;
     let js = |code: &'static str| {
         let c = s.client().clone();
         async move { c.execute(code, vec![]).await.unwrap() }

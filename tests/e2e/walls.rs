@@ -4,26 +4,39 @@
 //! the site within the wait is followed and recorded `ok`, with `walled_at_first`. And the
 //! visitor does not announce itself as a robot to the pages it visits.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use pixelcensus::capture::Outcome;
 use pixelcensus::testweb::walls::WALLS;
+use std::sync::OnceLock;
 
+/// The one crawl of this file: every wall, then probe.test (which reports what a page sees).
+fn crawled() -> &'static Crawled {
+    static CRAWL: OnceLock<Crawled> = OnceLock::new();
+    shared(&CRAWL, || {
+        let mut text: String = WALLS.iter().map(|(h, _, _)| format!("{h}\n")).collect();
+        text.push_str("probe.test\n");
+        Scenario::sites("walls.txt", text).crawl()
+    })
+}
+
+/// The JSON probe.test's page sent to a path of its recorder.
+fn probe_report(path: &str) -> serde_json::Value {
+    let v = visits(&crawled().out);
+    let body = v["probe.test"]
+        .requests
+        .iter()
+        .find(|r| r.url.ends_with(path))
+        .and_then(|r| r.body.clone())
+        .unwrap_or_else(|| panic!("the probe reported to {path}"));
+    serde_json::from_slice(&body).unwrap()
+}
+
+/// A wall that stays is `bot_wall` with its kind and its requests; a challenge that reloads
+/// into the site is followed and recorded `ok`, with `walled_at_first`.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bot_walls_are_recorded_with_their_kind_and_a_clearing_challenge_is_followed() {
-    require_browser();
-    let _one = BROWSERS.lock().await;
-    let web = web().await;
-    let dir = tempfile::tempdir().unwrap();
-    let mut text: String = WALLS.iter().map(|(h, _, _)| format!("{h}\n")).collect();
-    text.push_str("probe.test\n");
-    let list = write_list(dir.path(), "walls.txt", &text);
-    let out = dir.path().join("crawl");
-    let o = run(crawl_args(&web, &list, &out)).await;
-    assert!(o.status.success(), "{}", stderr(&o));
-
-    let v = visits(&out);
+    let out = &crawled().out;
+    let v = visits(out);
     for (host, wall, first) in WALLS {
         let x = &v[*host];
         assert_eq!(x.wall, *wall, "{host}: {:?}", x.error);
@@ -63,7 +76,13 @@ async fn bot_walls_are_recorded_with_their_kind_and_a_clearing_challenge_is_foll
             }
         }
     }
+}
 
+/// sites.csv: the kind in its own column; prevalence counts no wall; the manifest and the
+/// report say so.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_datasets_count_walls_apart() {
+    let out = &crawled().out;
     // sites.csv: the kind in its own column; prevalence counts no wall: GA4 (behind the
     // cleared wall) is on 1 of the 2 OK sites.
     let (h, rows) = read_csv(&out.join("sites.csv"));
@@ -103,20 +122,18 @@ async fn bot_walls_are_recorded_with_their_kind_and_a_clearing_challenge_is_foll
         "the manifest says what the browser changes: {}",
         m["browser"]
     );
-    // What a page sees of the visitor (probe.test reports it): no robot flag, no headless
-    // name anywhere, the window the crawl set.
-    let probe = &v["probe.test"];
-    // The JSON the probe sent to a path of its recorder.
-    let report = |path: &str| -> serde_json::Value {
-        let body = probe
-            .requests
-            .iter()
-            .find(|r| r.url.ends_with(path))
-            .and_then(|r| r.body.as_deref())
-            .unwrap_or_else(|| panic!("the probe reported to {path}"));
-        serde_json::from_slice(body).unwrap()
-    };
-    let facts = report("/v1/probe");
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(
+        html.contains("bot_wall"),
+        "report.html shows walls among the outcomes"
+    );
+}
+
+/// What a page sees of the visitor (probe.test reports it): no robot flag, no headless name
+/// anywhere, the window the crawl set.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_visitor_does_not_announce_a_robot() {
+    let facts = probe_report("/v1/probe");
     assert_eq!(facts["webdriver"], false, "{facts}");
     assert!(
         !facts.to_string().to_lowercase().contains("headless"),
@@ -124,12 +141,16 @@ async fn bot_walls_are_recorded_with_their_kind_and_a_clearing_challenge_is_foll
     );
     assert_eq!(facts["window"], serde_json::json!([1366, 768]), "{facts}");
     assert_eq!(facts["languages"][0], "en-US", "{facts}");
-    // The visitor types as a keyboard does (its keys go through DevTools, all of a value's
-    // at once): for every character, in order, a trusted keydown with the US keyboard's key,
-    // code and Shift, a keypress, beforeinput and input with the character, a keyup; then
-    // Tab, which types nothing and moves on (the probe's `change` report).
-    let keys = report("/v1/probe-keys");
-    let email = &probe.canaries.email;
+}
+
+/// The visitor types as a keyboard does (its keys go through DevTools, all of a value's at
+/// once): for every character, in order, a trusted keydown with the US keyboard's key, code
+/// and Shift, a keypress, beforeinput and input with the character, a keyup; then Tab, which
+/// types nothing and moves on (the probe's `change` report).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_visitor_types_as_a_keyboard_does() {
+    let keys = probe_report("/v1/probe-keys");
+    let email = &visits(&crawled().out)["probe.test"].canaries.email.clone();
     assert_eq!(keys["value"], email.as_str(), "{keys}");
     let log: Vec<Vec<serde_json::Value>> = serde_json::from_value(keys["log"].clone()).unwrap();
     assert!(
@@ -176,10 +197,5 @@ async fn bot_walls_are_recorded_with_their_kind_and_a_clearing_challenge_is_foll
             .iter()
             .all(|e| e[0] != "keypress" && e[0] != "input"),
         "Tab types nothing: {log:?}"
-    );
-    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
-    assert!(
-        html.contains("bot_wall"),
-        "report.html shows walls among the outcomes"
     );
 }

@@ -1,9 +1,7 @@
 //! End-to-end: two monthly crawls of a test web whose trackers change between them, named
 //! with --name, compared with `pixelcensus compare`: exactly the changes the test web made.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use pixelcensus::testweb::TestWeb;
 
 fn args(web: &TestWeb, list: &std::path::Path, name: &str) -> Vec<String> {
@@ -63,6 +61,12 @@ async fn compare_reports_exactly_what_changed_between_two_crawls() {
     );
     assert!(summary.contains("X Pixel"), "{summary}");
 
+    compare_files_hold_exactly_the_changes(&new);
+}
+
+/// compare_trackers.csv, compare_sites.csv and compare.html: exactly the changes the test web
+/// made.
+fn compare_files_hold_exactly_the_changes(new: &std::path::Path) {
     let (h, rows) = read_csv(&new.join("compare_trackers.csv"));
     assert_eq!(h, pixelcensus::report::compare::TRACKERS_COLUMNS);
     let row = |t: &str| {

@@ -2,18 +2,21 @@
 //! chromedriver on the test web; the failure is injected with `PIXELCENSUS_FAIL_COLLECTOR`
 //! (the collector's first hook of every visit fails as a CDP command would).
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use pixelcensus::capture::{Hook, Outcome};
 use pixelcensus::collect::FAIL_ENV;
 
-fn list(dir: &std::path::Path) -> std::path::PathBuf {
-    write_list(
-        dir,
+/// The three sites crawled, `--consent accept`, with `collector` failing on every visit.
+async fn crawl_failing(collector: &str) -> Crawled {
+    let _one = BROWSERS.lock().await;
+    Scenario::sites(
         "list.csv",
         "1,tiktok-shop.test\n2,meta-news.test\n35,consent-onetrust.test\n",
     )
+    .args(&["--consent", "accept"])
+    .env(FAIL_ENV, collector)
+    .crawl()
+    .await
 }
 
 /// Trackers found on a crawl, as `site tracker` pairs from site_trackers.csv.
@@ -27,24 +30,14 @@ fn trackers(out: &std::path::Path) -> Vec<String> {
         .map(|r| format!("{} {}", r[site], r[tracker]))
         .collect()
 }
-
+/// The cookies collector fails on every visit: the visits, their requests, the trackers and
+/// the consent click are all still there; the cookies are not, and the failure is recorded
+/// against the collector in the store and in sites.csv's error.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_failing_collector_loses_only_its_own_evidence() {
-    require_browser();
-    let _one = BROWSERS.lock().await;
-    let web = web().await;
-    let dir = tempfile::tempdir().unwrap();
-    let list = list(dir.path());
-
-    // The cookies collector fails on every visit: the visits, their requests, the trackers
-    // and the consent click are all still there; the cookies are not, and the failure is
-    // recorded against the collector in the store and in sites.csv's error.
-    let out = dir.path().join("no-cookies");
-    let mut args = crawl_args(&web, &list, &out);
-    args.extend(["--consent".into(), "accept".into()]);
-    let o = run_env(args, vec![(FAIL_ENV, "cookies".into())]).await;
-    assert!(o.status.success(), "{}", stderr(&o));
-    let v = visits(&out);
+    let c = crawl_failing("cookies").await;
+    let out = &c.out;
+    let v = visits(out);
     assert_eq!(v.len(), 3);
     for (site, visit) in &v {
         assert_eq!(visit.outcome, Outcome::Ok, "{site}: {:?}", visit.error);
@@ -58,15 +51,15 @@ async fn a_failing_collector_loses_only_its_own_evidence() {
         );
         assert!(f.error.contains(FAIL_ENV), "{}", f.error);
     }
-    assert_eq!(count(&out, "SELECT count(*) FROM cookies"), 0);
+    assert_eq!(count(out, "SELECT count(*) FROM cookies"), 0);
     assert_eq!(
         count(
-            &out,
+            out,
             "SELECT count(*) FROM collector_failures WHERE collector = 'cookies'"
         ),
         3
     );
-    let t = trackers(&out);
+    let t = trackers(out);
     assert!(
         t.contains(&"tiktok-shop.test TikTok Pixel".to_string()),
         "{t:?}"
@@ -91,15 +84,15 @@ async fn a_failing_collector_loses_only_its_own_evidence() {
             "{r:?}"
         );
     }
+}
 
-    // The consent collector fails instead: no banner is answered or noted, and the cookies
-    // (which the first crawl lacked) and trackers are back.
-    let out = dir.path().join("no-consent");
-    let mut args = crawl_args(&web, &list, &out);
-    args.extend(["--consent".into(), "accept".into()]);
-    let o = run_env(args, vec![(FAIL_ENV, "consent".into())]).await;
-    assert!(o.status.success(), "{}", stderr(&o));
-    let v = visits(&out);
+/// The consent collector fails instead: no banner is answered or noted, and the cookies
+/// (which the first crawl lacked) and trackers are back.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failing_consent_collector_leaves_the_cookies_and_trackers() {
+    let c = crawl_failing("consent").await;
+    let out = &c.out;
+    let v = visits(out);
     assert_eq!(v.len(), 3);
     for (site, visit) in &v {
         assert_eq!(visit.outcome, Outcome::Ok, "{site}");
@@ -117,7 +110,7 @@ async fn a_failing_collector_loses_only_its_own_evidence() {
             .any(|c| c.name == "_ttp"),
         "the cookies collector works when it is not the one failing"
     );
-    let t = trackers(&out);
+    let t = trackers(out);
     assert!(
         t.contains(&"tiktok-shop.test TikTok Pixel".to_string()),
         "{t:?}"

@@ -3,9 +3,35 @@
 //! crawls into results/<year>-<month> without building; the next day's run of a finished
 //! month is a no-op that rewrites nothing.
 
-mod common;
+use crate::common::*;
 
-use common::*;
+/// `make monthly` as cron runs it: `env -i PATH=/usr/bin:/bin`, HOME in `dir`, the built
+/// binary, the test web's host map.
+fn make_monthly(
+    dir: &std::path::Path,
+    list: &std::path::Path,
+    map: String,
+) -> tokio::task::JoinHandle<std::process::Output> {
+    let makefile = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("Makefile");
+    let (dir, list) = (dir.to_owned(), list.to_owned());
+    tokio::task::spawn_blocking(move || {
+        std::process::Command::new("/usr/bin/env")
+            .args(["-i", "PATH=/usr/bin:/bin"])
+            .arg(format!("HOME={}", dir.display()))
+            .args(["make", "--no-print-directory", "-f"])
+            .arg(&makefile)
+            .arg("-C")
+            .arg(&dir)
+            .arg("monthly")
+            .arg(format!("LIST={}", list.display()))
+            .arg(format!("BIN={}", bin().display()))
+            .arg(format!(
+                "MONTHLY_ARGS=--host-map='{map}' --insecure --dwell 0 --page-timeout 8 --browsers 2 -v"
+            ))
+            .output()
+            .unwrap()
+    })
+}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn monthly_runs_in_crons_environment_and_a_finished_month_is_a_no_op() {
@@ -18,32 +44,7 @@ async fn monthly_runs_in_crons_environment_and_a_finished_month_is_a_no_op() {
     let web = web().await;
     let dir = tempfile::tempdir().unwrap();
     let list = write_list(dir.path(), "top.csv", "1,tiktok-shop.test\n2,clean.test\n");
-    let makefile = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("Makefile");
-    let monthly = || {
-        let (dir, list, makefile, map) = (
-            dir.path().to_owned(),
-            list.clone(),
-            makefile.clone(),
-            web.host_map(),
-        );
-        tokio::task::spawn_blocking(move || {
-            std::process::Command::new("/usr/bin/env")
-                .args(["-i", "PATH=/usr/bin:/bin"])
-                .arg(format!("HOME={}", dir.display()))
-                .args(["make", "--no-print-directory", "-f"])
-                .arg(&makefile)
-                .arg("-C")
-                .arg(&dir)
-                .arg("monthly")
-                .arg(format!("LIST={}", list.display()))
-                .arg(format!("BIN={}", bin().display()))
-                .arg(format!(
-                    "MONTHLY_ARGS=--host-map='{map}' --insecure --dwell 0 --page-timeout 8 --browsers 2 -v"
-                ))
-                .output()
-                .unwrap()
-        })
-    };
+    let monthly = || make_monthly(dir.path(), &list, web.host_map());
     let o = monthly().await.unwrap();
     let err = format!("{}{}", String::from_utf8_lossy(&o.stdout), stderr(&o));
     assert!(o.status.success(), "{err}");

@@ -9,9 +9,7 @@
 //! Without the vendor files (`make sdk` not run) the tests skip with a message, except in CI
 //! (`CI` set), where they fail.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use pixelcensus::analyze::vocab::Field;
 use pixelcensus::testweb::sdk::{self, Sdk, measure};
 use std::sync::OnceLock;
@@ -40,30 +38,23 @@ fn have_sdks() -> bool {
 
 fn crawled() -> &'static Crawled {
     static C: OnceLock<Crawled> = OnceLock::new();
-    C.get_or_init(|| {
-        let rt = tokio::runtime::Runtime::new().unwrap();
-        rt.block_on(crawl())
-    })
+    shared(&C, crawl)
 }
 
 async fn crawl() -> Crawled {
-    require_browser();
-    let web = web().await;
-    let dir = tempfile::tempdir().unwrap();
-    let list = write_list(dir.path(), "sdk.csv", &sdk::tranco_csv());
-    let out = dir.path().join("out");
-    let mut args = crawl_args(&web, &list, &out);
-    set_arg(&mut args, "--dwell", "2");
-    set_arg(&mut args, "--page-timeout", "15");
-    args.extend(["--consent", "none", "--pages", "3"].map(String::from));
-    let o = run(args).await;
-    assert!(o.status.success(), "crawl failed: {}", stderr(&o));
+    let c = Scenario::sites("sdk.csv", sdk::tranco_csv())
+        .set("--dwell", "2")
+        .set("--page-timeout", "15")
+        .args(&["--consent", "none", "--pages", "3"])
+        .crawl()
+        .await;
+    let (web, out) = (&c.web, &c.out);
     let m = measure::measure(
         &web.requests(),
-        &visits(&out),
-        &rows(&out, "requests.csv"),
-        &rows(&out, "tracker_fields.csv"),
-        &rows(&out, "site_trackers.csv"),
+        &visits(out),
+        &rows(out, "requests.csv"),
+        &rows(out, "tracker_fields.csv"),
+        &rows(out, "site_trackers.csv"),
     );
     let table = measure::table(&m);
     eprintln!("{table}");

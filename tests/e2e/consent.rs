@@ -3,12 +3,11 @@
 //! with no reject button) and its two GPC sites in every consent mode, and the datasets are
 //! read back and checked against the test web's truth.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use pixelcensus::testweb::sites::{self, CONSENT_TRUTH, GPC_TRUTH, NEVER_CLICK};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
+use std::sync::OnceLock;
 
 const SITES: [&str; 8] = [
     "consent-onetrust.test",
@@ -23,17 +22,20 @@ const SITES: [&str; 8] = [
 /// Visits of a `--consent all` crawl of [`SITES`].
 const VISITS: i64 = 3 * SITES.len() as i64;
 
-fn list(dir: &Path) -> std::path::PathBuf {
-    let p = dir.join("consent.csv");
-    let text: String = SITES
+/// The list of [`SITES`], with their ranks.
+fn list_text() -> String {
+    SITES
         .iter()
         .map(|d| {
             let s = sites::SITES.iter().find(|s| s.domain == *d).unwrap();
             format!("{},{}\n", s.rank, s.domain)
         })
-        .collect();
-    std::fs::write(&p, text).unwrap();
-    p
+        .collect()
+}
+
+/// Writes [`list_text`] as `consent.csv` in `dir`.
+fn list(dir: &Path) -> std::path::PathBuf {
+    write_list(dir, "consent.csv", &list_text())
 }
 
 fn set(cell: &str) -> BTreeSet<String> {
@@ -54,16 +56,18 @@ fn rows_by_name(path: &Path) -> Vec<BTreeMap<String, String>> {
         .map(|r| h.iter().cloned().zip(r).collect())
         .collect()
 }
+/// The one crawl of every mode, no GPC ([`crawl_all_modes`]).
+fn all_modes() -> &'static Crawled {
+    static CRAWL: OnceLock<Crawled> = OnceLock::new();
+    shared(&CRAWL, crawl_all_modes)
+}
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn consent_modes_and_gpc_match_the_test_web() {
+/// Every mode, no GPC; killed (-9) part-way and resumed.
+async fn crawl_all_modes() -> Crawled {
     require_browser();
-    let _lock = BROWSERS.lock().await;
     let web = web().await;
     let dir = tempfile::tempdir().unwrap();
     let list = list(dir.path());
-
-    // 1. Every mode, no GPC; killed (-9) part-way and resumed.
     let out = dir.path().join("all");
     let mut args = crawl_args(&web, &list, &out);
     args.extend(["--consent", "all", "--consent-wait", "3"].map(String::from));
@@ -72,22 +76,31 @@ async fn consent_modes_and_gpc_match_the_test_web() {
     child.kill().unwrap();
     child.wait().unwrap();
     assert!(count(&out, "SELECT count(*) FROM visits") < VISITS);
-    let o = run(args).await;
+    let o = run(args.clone()).await;
     assert!(o.status.success(), "crawl failed: {}", stderr(&o));
     assert!(stderr(&o).contains("resuming"), "{}", stderr(&o));
     assert!(stderr(&o).contains("counts are visits"), "{}", stderr(&o));
+    Crawled::ran(web, dir, list, out, args, &o)
+}
 
-    // One visit per site and mode in the store, each with its mode, none lost or doubled.
-    assert_eq!(count(&out, "SELECT count(*) FROM visits"), VISITS);
+/// One visit per site and mode in the store, each with its mode, none lost or doubled.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_visit_per_site_and_mode_after_a_kill_and_a_resume() {
+    let out = &all_modes().out;
+    assert_eq!(count(out, "SELECT count(*) FROM visits"), VISITS);
     assert_eq!(
         count(
-            &out,
+            out,
             "SELECT count(DISTINCT t.domain || v.consent_mode) FROM visits v JOIN targets t ON t.id = v.target_id WHERE v.consent_mode = t.consent_mode"
         ),
         VISITS
     );
+}
 
-    // consent.csv: exactly the truth.
+/// consent.csv: exactly the truth.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn consent_csv_is_the_truth() {
+    let out = &all_modes().out;
     let (h, _) = read_csv(&out.join("consent.csv"));
     assert_eq!(h, pixelcensus::report::CONSENT_COLUMNS);
     let rows = rows_by_name(&out.join("consent.csv"));
@@ -161,8 +174,13 @@ async fn consent_modes_and_gpc_match_the_test_web() {
             assert!(r["trackers_after_choice"].is_empty());
         }
     }
+}
 
-    // Nothing but the accept / reject buttons was ever clicked, and no form was submitted.
+/// Nothing but the accept / reject buttons was ever clicked, and no form was submitted;
+/// without --gpc no request says Sec-GPC.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn only_the_banner_buttons_are_clicked() {
+    let web = &all_modes().web;
     let reqs = web.requests();
     assert!(
         !reqs
@@ -180,7 +198,13 @@ async fn consent_modes_and_gpc_match_the_test_web() {
             .iter()
             .any(|(k, _)| k.eq_ignore_ascii_case("sec-gpc"))
     }));
+}
 
+/// site_trackers.csv per mode, consistent with consent.csv; the TikTok hits after "reject"
+/// are marked in requests.csv.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn trackers_and_requests_per_mode() {
+    let out = &all_modes().out;
     // site_trackers.csv: per mode, consistent with consent.csv.
     let st = rows_by_name(&out.join("site_trackers.csv"));
     for e in CONSENT_TRUTH {
@@ -221,7 +245,13 @@ async fn consent_modes_and_gpc_match_the_test_web() {
             .all(|r| r["after_choice"].is_empty()),
         "no choice, no before/after"
     );
+}
 
+/// prevalence.csv per mode from the truth; report.html's shares per mode and the sites where
+/// trackers fire after "reject all"; the manifest's modes, GPC and autoconsent.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn prevalence_report_and_manifest_per_mode() {
+    let out = &all_modes().out;
     // prevalence.csv per mode: sites where each tracker was present, from the truth.
     let prev = rows_by_name(&out.join("prevalence.csv"));
     for mode in ["none", "accept", "reject"] {
@@ -278,14 +308,20 @@ async fn consent_modes_and_gpc_match_the_test_web() {
         m["consent"]["autoconsent"]["version"],
         pixelcensus::consent::AUTOCONSENT_VERSION
     );
+}
 
-    // 2. Global Privacy Control.
-    let gpc_out = dir.path().join("gpc");
-    let before = web.requests().len();
-    let mut args = crawl_args(&web, &list, &gpc_out);
-    args.push("--gpc".into());
-    let o = run(args).await;
-    assert!(o.status.success(), "gpc crawl failed: {}", stderr(&o));
+/// Global Privacy Control: the sites that honour it, the header on every page request, the
+/// manifest; resuming without --gpc is refused; compare per mode against the crawl without.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn gpc_is_sent_honoured_and_compared() {
+    let out = &all_modes().out;
+    let _one = BROWSERS.lock().await;
+    let c = Scenario::sites("consent.csv", list_text())
+        .folder("gpc")
+        .args(&["--gpc"])
+        .crawl()
+        .await;
+    let (web, gpc_out) = (&c.web, &c.out);
     let rows = rows_by_name(&gpc_out.join("consent.csv"));
     for (site, _, with) in GPC_TRUTH {
         let r = rows.iter().find(|r| r["site"] == *site).unwrap();
@@ -297,7 +333,8 @@ async fn consent_modes_and_gpc_match_the_test_web() {
         );
     }
     // Every page request of the GPC crawl carried Sec-GPC: 1.
-    let pages: Vec<_> = web.requests()[before..]
+    let pages: Vec<_> = web
+        .requests()
         .iter()
         .filter(|r| SITES.contains(&r.host.as_str()) && r.path == "/")
         .cloned()
@@ -318,16 +355,18 @@ async fn consent_modes_and_gpc_match_the_test_web() {
     assert_eq!(m["options"]["gpc"], true);
 
     // Resuming a GPC crawl without --gpc is refused, and changes nothing.
-    let o = run(crawl_args(&web, &list, &gpc_out)).await;
+    let o = run(crawl_args(web, &c.list, gpc_out)).await;
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("--gpc"), "{}", stderr(&o));
     assert_eq!(
-        count(&gpc_out, "SELECT count(*) FROM visits"),
+        count(gpc_out, "SELECT count(*) FROM visits"),
         SITES.len() as i64
     );
+    compare_per_mode(out, gpc_out, &c.dir.path().join("cmp")).await;
+}
 
-    // compare works per mode; a mode one crawl lacks is a clear error.
-    let cmp_dir = dir.path().join("cmp");
+/// compare works per mode; a mode one crawl lacks is a clear error.
+async fn compare_per_mode(out: &Path, gpc_out: &Path, cmp_dir: &Path) {
     let c = run(vec![
         "compare".into(),
         out.display().to_string(),

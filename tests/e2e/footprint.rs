@@ -4,9 +4,7 @@
 //! past its limit, a crawl killed with -9 leaves no browser or folder behind, and a long
 //! TMPDIR still starts browsers.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use pixelcensus::browser::PROFILE_LIMIT;
 use pixelcensus::browser::session::disk_usage;
 use pixelcensus::capture::Outcome;
@@ -56,18 +54,13 @@ fn processes_naming(needle: &Path) -> Vec<String> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_browser_sends_only_what_pages_send_and_workers_end_with_their_visit() {
-    require_browser();
     let _one = BROWSERS.lock().await;
-    let web = web().await;
-    let dir = tempfile::tempdir().unwrap();
-    let list = write_list(dir.path(), "list.txt", "worker-spin.test\nsilent.test\n");
-    let out = dir.path().join("crawl");
     // One browser: the silent site is visited after the spinning one, in the same browser.
-    let mut args = crawl_args(&web, &list, &out);
-    set_arg(&mut args, "--browsers", "1");
-    let o = run(args).await;
-    assert!(o.status.success(), "{}", stderr(&o));
-    let v = visits(&out);
+    let c = Scenario::sites("list.txt", "worker-spin.test\nsilent.test\n")
+        .set("--browsers", "1")
+        .crawl()
+        .await;
+    let (web, v) = (&c.web, visits(&c.out));
 
     // A server that never answered: timeout, at the URL asked for (never a start page).
     let silent = &v["silent.test"];
