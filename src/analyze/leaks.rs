@@ -870,7 +870,7 @@ impl Matcher {
                 if v.starts_with(['{', '['])
                     && let Ok(j) = serde_json::from_str::<serde_json::Value>(v)
                 {
-                    inner.push((crate::analyze::request::flattened(k, &j), loc));
+                    inner.push((crate::analyze::records::flattened(k, &j), loc));
                 }
             }
         }

@@ -13,6 +13,7 @@ pub mod entities;
 pub mod infer;
 pub mod leaks;
 pub mod party;
+pub mod records;
 pub mod request;
 pub mod rules;
 pub mod statics;

@@ -73,7 +73,7 @@ mod x;
 mod yahoo;
 mod yandex;
 
-use super::request::{self, RequestView};
+use super::request::RequestView;
 use super::vocab::{Algo, Digits, Encoding, Field, Source};
 
 /// What a recognised request is.
@@ -451,11 +451,11 @@ pub static REGISTRY: &[&dyn Decoder] = &[
     &meta::Meta,
     &google::Google,
     &x::X,
-    &microsoft::Uet,
-    &linkedin::LinkedIn,
-    &pinterest::Pinterest,
-    &snap::Snap,
-    &reddit::Reddit,
+    &microsoft::UET,
+    &linkedin::LINKEDIN,
+    &pinterest::PINTEREST,
+    &snap::SNAP,
+    &reddit::REDDIT,
     &recorders::Recorders,
     &criteo::CRITEO,
     &floodlight::FLOODLIGHT,
@@ -613,7 +613,7 @@ fn kind_like(v: &str) -> bool {
 /// batch's events one by one) and the JSON or base64 JSON inside [`GENERIC_NESTED`] values
 /// (recorded with `decoder = generic`). `None` when neither is there.
 pub fn generic(r: &RequestView) -> Option<(Vec<String>, Vec<String>)> {
-    let nested: Vec<request::Params> = r
+    let nested: Vec<super::records::Params> = r
         .query
         .iter()
         .chain(r.body.iter().flatten())
