@@ -12,9 +12,15 @@ pub static UET: Spec = Spec {
     company: "Microsoft",
     category: "ad",
     claims: &[claim("bat.bing.com", "Microsoft UET", "Microsoft", "ad")],
-    loaders: &[at("bat.bing.com", "/bat.js"), at("bat.bing.com", "/p/action/")],
+    loaders: &[
+        at("bat.bing.com", "/bat.js"),
+        at("bat.bing.com", "/p/action/"),
+    ],
     // `/actionp/0` is the page-hide beacon (sent when the tab is hidden or left).
-    hits: &[at("bat.bing.com", "/action/"), at("bat.bing.com", "/actionp/")],
+    hits: &[
+        at("bat.bing.com", "/action/"),
+        at("bat.bing.com", "/actionp/"),
+    ],
     ids: &["ti"],
     events: &["evt", "ea"],
     fields: &[

@@ -19,7 +19,10 @@ pub static PINTEREST: Spec = Spec {
         "ad",
     )],
     loaders: &[at("s.pinimg.com", "/ct/")],
-    hits: &[at("ct.pinterest.com", "/v3"), at("ct.pinterest.com", "/user")],
+    hits: &[
+        at("ct.pinterest.com", "/v3"),
+        at("ct.pinterest.com", "/user"),
+    ],
     ids: &["tid"],
     events: &["event"],
     // `ad` and `pd` are JSON inside a query parameter (the screen's sizes numbers).
