@@ -1230,16 +1230,14 @@ mod tests {
 
     /// Every encoding in every channel. Each channel carries the value as it would on the
     /// wire (percent-encoded in URLs, form bodies and cookies; as is in JSON and headers).
-    #[test]
-    fn every_encoding_in_every_channel() {
-        let c = canaries();
-        let m = Matcher::new(&c, &[], |_, _| false);
+    /// The canaries in every encoding a tracker sends them: field, encoding, the value.
+    fn canary_encodings(c: &Canaries) -> Vec<(&'static str, &'static str, String)> {
         let email_n = c.email.to_lowercase();
         let digits: String = c.phone.chars().filter(char::is_ascii_digit).collect();
         let sha = |s: &str| hex::encode(Sha256::digest(s.as_bytes()));
         let url1: String = url::form_urlencoded::byte_serialize(c.email.as_bytes()).collect();
         let url2: String = url::form_urlencoded::byte_serialize(url1.as_bytes()).collect();
-        let encodings: Vec<(&str, &str, String)> = vec![
+        vec![
             ("plain_email", "plain", c.email.clone()),
             ("plain_email", "url", url1.clone()),
             ("plain_email", "url2", url2),
@@ -1286,7 +1284,14 @@ mod tests {
             ("plain_phone", "digits", digits.clone()),
             ("search_query", "plain", c.search.clone()),
             ("typed_text", "base64", STANDARD.encode(&c.name)),
-        ];
+        ]
+    }
+
+    #[test]
+    fn every_encoding_in_every_channel() {
+        let c = canaries();
+        let m = Matcher::new(&c, &[], |_, _| false);
+        let encodings = canary_encodings(&c);
         for (field, enc, value) in encodings {
             let q: String = url::form_urlencoded::byte_serialize(value.as_bytes()).collect();
             let channels: Vec<(RawRequest, &str)> = vec![
@@ -1368,6 +1373,110 @@ mod tests {
 
     use crate::analyze::decoders::testutil::cookie;
 
+    /// Requests carrying the page's URL in the forms issue 11 lists: the request, field,
+    /// encoding and where.
+    fn page_url_cases(page: &str) -> Vec<(RawRequest, &'static str, &'static str, &'static str)> {
+        let enc = |v: &str| url::form_urlencoded::byte_serialize(v.as_bytes()).collect::<String>();
+        let get = |url: String| req(&url, None, &[]);
+        let post = |body: String, ctype: &str| {
+            req(
+                "https://t.example/c",
+                Some(body.as_bytes()),
+                &[("Content-Type", ctype)],
+            )
+        };
+        let b64json = STANDARD.encode(format!("{{\"href\":\"{page}\",\"n\":1}}"));
+        let json = "application/json";
+        vec![
+            (
+                get(format!(
+                    "https://t.example/b?u={}",
+                    enc("shop.example/p/lamp?x=1")
+                )),
+                "page_url",
+                "no-scheme",
+                "query",
+            ),
+            (
+                post(format!("{{\"loc\":\"{}\"}}", enc(&enc(page))), "text/plain"),
+                "page_url",
+                "url2",
+                "body",
+            ),
+            (
+                post(
+                    format!("{{\"loc\":\"{}\"}}", page.replace('/', "%2F")),
+                    json,
+                ),
+                "page_url",
+                "url",
+                "body",
+            ),
+            (
+                post(
+                    format!("{{\"loc\":\"{}\"}}", page.replace('/', "\\/")),
+                    json,
+                ),
+                "page_url",
+                "plain",
+                "body",
+            ),
+            (
+                get(format!("https://t.example/p?d={}", enc(&b64json))),
+                "page_url",
+                "base64",
+                "query",
+            ),
+            (
+                get(format!(
+                    "https://t.example/s?h=shop.example&p={}",
+                    enc("/p/lamp")
+                )),
+                "page_url",
+                "split",
+                "query",
+            ),
+        ]
+    }
+
+    /// Requests carrying the page's title, sizes, language and `user_agent`.
+    fn page_env_cases(
+        user_agent: &str,
+    ) -> Vec<(RawRequest, &'static str, &'static str, &'static str)> {
+        let enc = |v: &str| url::form_urlencoded::byte_serialize(v.as_bytes()).collect::<String>();
+        let get = |url: String| req(&url, None, &[]);
+        vec![
+            (
+                get(format!("https://t.example/b?t={}", enc("Lamps and more"))),
+                "page_title",
+                "plain",
+                "query",
+            ),
+            (
+                get("https://t.example/b?sr=1280x720&vp=1280x633".into()),
+                "screen",
+                "plain",
+                "query",
+            ),
+            (
+                get("https://t.example/b?lang=en-US".into()),
+                "language",
+                "plain",
+                "query",
+            ),
+            (
+                req(
+                    "https://t.example/b",
+                    Some(format!("{{\"ua\":\"{user_agent}\"}}").as_bytes()),
+                    &[("Content-Type", "application/json")],
+                ),
+                "user_agent",
+                "plain",
+                "body",
+            ),
+        ]
+    }
+
     /// The page's own values in every form issue 11 lists, for a vendor nothing knows: the
     /// page URL without its scheme, twice encoded inside JSON, with only its slashes
     /// encoded, inside base64 JSON and split over two parameters; title, screen, language
@@ -1390,102 +1499,8 @@ mod tests {
             storage: Vec::new(),
         };
         let m = Matcher::with_pages(&c, &[], |_, _| false, &pages);
-        let enc = |v: &str| url::form_urlencoded::byte_serialize(v.as_bytes()).collect::<String>();
-        let b64json = STANDARD.encode(format!("{{\"href\":\"{page}\",\"n\":1}}"));
-        let cases: Vec<(RawRequest, &str, &str, &str)> = vec![
-            (
-                req(
-                    &format!("https://t.example/b?u={}", enc("shop.example/p/lamp?x=1")),
-                    None,
-                    &[],
-                ),
-                "page_url",
-                "no-scheme",
-                "query",
-            ),
-            (
-                req(
-                    "https://t.example/c",
-                    Some(format!("{{\"loc\":\"{}\"}}", enc(&enc(page))).as_bytes()),
-                    &[("Content-Type", "text/plain")],
-                ),
-                "page_url",
-                "url2",
-                "body",
-            ),
-            (
-                req(
-                    "https://t.example/c",
-                    Some(format!("{{\"loc\":\"{}\"}}", page.replace('/', "%2F")).as_bytes()),
-                    &[("Content-Type", "application/json")],
-                ),
-                "page_url",
-                "url",
-                "body",
-            ),
-            (
-                req(
-                    "https://t.example/c",
-                    Some(format!("{{\"loc\":\"{}\"}}", page.replace('/', "\\/")).as_bytes()),
-                    &[("Content-Type", "application/json")],
-                ),
-                "page_url",
-                "plain",
-                "body",
-            ),
-            (
-                req(
-                    &format!("https://t.example/p?d={}", enc(&b64json)),
-                    None,
-                    &[],
-                ),
-                "page_url",
-                "base64",
-                "query",
-            ),
-            (
-                req(
-                    &format!("https://t.example/s?h=shop.example&p={}", enc("/p/lamp")),
-                    None,
-                    &[],
-                ),
-                "page_url",
-                "split",
-                "query",
-            ),
-            (
-                req(
-                    &format!("https://t.example/b?t={}", enc("Lamps and more")),
-                    None,
-                    &[],
-                ),
-                "page_title",
-                "plain",
-                "query",
-            ),
-            (
-                req("https://t.example/b?sr=1280x720&vp=1280x633", None, &[]),
-                "screen",
-                "plain",
-                "query",
-            ),
-            (
-                req("https://t.example/b?lang=en-US", None, &[]),
-                "language",
-                "plain",
-                "query",
-            ),
-            (
-                req(
-                    "https://t.example/b",
-                    Some(format!("{{\"ua\":\"{}\"}}", env.user_agent).as_bytes()),
-                    &[("Content-Type", "application/json")],
-                ),
-                "user_agent",
-                "plain",
-                "body",
-            ),
-        ];
+        let mut cases = page_url_cases(page);
+        cases.extend(page_env_cases(&env.user_agent));
         for (r, field, encoding, location) in cases {
             let found = find(&m, &r);
             assert!(
