@@ -1373,9 +1373,12 @@ mod tests {
 
     use crate::analyze::decoders::testutil::cookie;
 
+    /// A request, the field it carries, in which encoding, and where.
+    type Case = (RawRequest, &'static str, &'static str, &'static str);
+
     /// Requests carrying the page's URL in the forms issue 11 lists: the request, field,
     /// encoding and where.
-    fn page_url_cases(page: &str) -> Vec<(RawRequest, &'static str, &'static str, &'static str)> {
+    fn page_url_cases(page: &str) -> Vec<Case> {
         let enc = |v: &str| url::form_urlencoded::byte_serialize(v.as_bytes()).collect::<String>();
         let get = |url: String| req(&url, None, &[]);
         let post = |body: String, ctype: &str| {
@@ -1440,9 +1443,7 @@ mod tests {
     }
 
     /// Requests carrying the page's title, sizes, language and `user_agent`.
-    fn page_env_cases(
-        user_agent: &str,
-    ) -> Vec<(RawRequest, &'static str, &'static str, &'static str)> {
+    fn page_env_cases(user_agent: &str) -> Vec<Case> {
         let enc = |v: &str| url::form_urlencoded::byte_serialize(v.as_bytes()).collect::<String>();
         let get = |url: String| req(&url, None, &[]);
         vec![

@@ -51,13 +51,16 @@ pub struct Change {
     pub significant: bool,
 }
 
+/// A site whose trackers changed: the site, the trackers added, the trackers dropped.
+pub type SiteChange = (String, Vec<String>, Vec<String>);
+
 /// What a comparison found.
 #[derive(Clone, Debug, Default)]
 pub struct Comparison {
     /// Per tracker, largest change first.
     pub trackers: Vec<Change>,
     /// Sites whose trackers changed: (site, added, dropped).
-    pub sites: Vec<(String, Vec<String>, Vec<String>)>,
+    pub sites: Vec<SiteChange>,
     /// Pages per site each crawl was asked to visit (`--pages`; 1 for crawls made before it).
     pub pages: (u32, u32),
 }
@@ -295,7 +298,7 @@ fn compare_sites(
     new: &Path,
     out: &Path,
     mode: &str,
-) -> Result<Vec<(String, Vec<String>, Vec<String>)>, ReportError> {
+) -> Result<Vec<SiteChange>, ReportError> {
     let (so, sn) = (site_trackers(old, mode)?, site_trackers(new, mode)?);
     let mut sw = Out::create(out, "compare_sites.csv", &SITES_COLUMNS)?;
     let mut sites = Vec::new();
