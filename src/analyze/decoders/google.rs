@@ -146,6 +146,15 @@ fn loader(r: &RequestView) -> Option<Decoded> {
     Some(d)
 }
 
+/// The page's parameters GA4, Universal Analytics and `ccm/collect` share: location,
+/// referrer, title, language.
+const PAGE: &[(&str, Field)] = &[
+    ("dl", Field::PageUrl),
+    ("dr", Field::Referrer),
+    ("dt", Field::PageTitle),
+    ("ul", Field::Language),
+];
+
 /// GA4 hits, recognised by path and parameters whatever the host.
 fn ga4(r: &RequestView) -> Option<Decoded> {
     if !(r.path.ends_with("/g/collect") && r.param("v") == Some("2") && r.param("tid").is_some()) {
@@ -154,18 +163,15 @@ fn ga4(r: &RequestView) -> Option<Decoded> {
     let mut d = Decoded::new(GA4, "Google", "analytics", Role::Hit);
     r.params("tid").for_each(|t| d.id(t));
     r.params("en").for_each(|e| d.event(e));
-    for (param, field) in [
-        ("dl", Field::PageUrl),
-        ("dr", Field::Referrer),
-        ("dt", Field::PageTitle),
-        ("cid", Field::CookieId),
-        ("uid", Field::ExternalId),
-        ("ul", Field::Language),
-        ("sr", Field::Screen),
-        ("ep.search_term", Field::SearchQuery),
-    ] {
-        d.field(r, param, field);
-    }
+    d.read_fields(r, PAGE);
+    d.read_fields(r, &[("cid", Field::CookieId), ("uid", Field::ExternalId)]);
+    d.read_fields(
+        r,
+        &[
+            ("sr", Field::Screen),
+            ("ep.search_term", Field::SearchQuery),
+        ],
+    );
     // User-provided data: em=tv.1~em.<hash>~pn.<hash> (base64url or hex SHA-256).
     if let Some(em) = r.param("em") {
         let location = r
@@ -200,18 +206,9 @@ fn universal(r: &RequestView) -> Option<Decoded> {
     );
     r.params("tid").for_each(|t| d.id(t));
     r.params("t").for_each(|e| d.event(e));
-    for (param, field) in [
-        ("dl", Field::PageUrl),
-        ("dr", Field::Referrer),
-        ("dt", Field::PageTitle),
-        ("cid", Field::CookieId),
-        ("uid", Field::ExternalId),
-        ("ul", Field::Language),
-        ("sr", Field::Screen),
-        ("vp", Field::Screen),
-    ] {
-        d.field(r, param, field);
-    }
+    d.read_fields(r, PAGE);
+    d.read_fields(r, &[("cid", Field::CookieId), ("uid", Field::ExternalId)]);
+    d.read_fields(r, &[("sr", Field::Screen), ("vp", Field::Screen)]);
     Some(d)
 }
 
@@ -233,15 +230,8 @@ fn ccm(r: &RequestView) -> Option<Decoded> {
     let mut d = Decoded::new(tracker, "Google", category, Role::Hit);
     d.id(tid);
     r.params("en").for_each(|e| d.event(e));
-    for (param, field) in [
-        ("dl", Field::PageUrl),
-        ("dr", Field::Referrer),
-        ("dt", Field::PageTitle),
-        ("auid", Field::CookieId),
-        ("ul", Field::Language),
-    ] {
-        d.field(r, param, field);
-    }
+    d.read_fields(r, PAGE);
+    d.read_fields(r, &[("auid", Field::CookieId)]);
     Some(d)
 }
 

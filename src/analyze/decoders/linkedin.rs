@@ -18,20 +18,17 @@ fn conversions(r: &RequestView, d: &mut Decoded) {
     }
 }
 
+const TAG: &str = "LinkedIn Insight Tag";
+
 /// The LinkedIn decoder.
 pub static LINKEDIN: Spec = Spec {
     name: "linkedin",
-    tracker: "LinkedIn Insight Tag",
+    tracker: TAG,
     company: "Microsoft",
     category: "ad",
     claims: &[
-        claim(
-            "px.ads.linkedin.com",
-            "LinkedIn Insight Tag",
-            "Microsoft",
-            "ad",
-        ),
-        claim("snap.licdn.com", "LinkedIn Insight Tag", "Microsoft", "ad"),
+        claim("px.ads.linkedin.com", TAG, "Microsoft", "ad"),
+        claim("snap.licdn.com", TAG, "Microsoft", "ad"),
     ],
     loaders: &[at("snap.licdn.com", "*insight")],
     hits: &[at("px.ads.linkedin.com", ""), at("linkedin.com", "/px")],

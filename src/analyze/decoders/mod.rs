@@ -195,6 +195,13 @@ impl Decoded {
         }
     }
 
+    /// Records the fields of a table of parameters and the field each carries ([`Decoded::field`]).
+    pub fn read_fields(&mut self, r: &RequestView, table: &[(&str, Field)]) {
+        for (param, name) in table {
+            self.field(r, param, *name);
+        }
+    }
+
     /// Records `field` for a value found at `location` (inside a parameter the decoder has
     /// taken apart itself). Hashed fields get the hash recognised from the value's shape.
     pub fn value(&mut self, name: Field, v: &str, location: crate::analyze::Location) {
