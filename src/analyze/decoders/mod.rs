@@ -964,6 +964,38 @@ mod tests {
         assert_eq!(d.events, ["pageHide"]);
     }
 
+    /// The first vendors' decoders that became tables in #42 read as they did: `id_source =
+    /// decoder`, and a loader's URL names no ID (the test web's loaders carry theirs).
+    #[test]
+    fn first_vendors_as_tables_keep_their_datasets() {
+        for (name, loader) in [
+            ("microsoft-uet", "https://bat.bing.com/bat.js?ti=5123456"),
+            (
+                "linkedin",
+                "https://snap.licdn.com/li.lms-analytics/insight.min.js?pid=1234567",
+            ),
+            (
+                "pinterest",
+                "https://s.pinimg.com/ct/core.js?tid=2612345678901",
+            ),
+            ("snap", "https://sc-static.net/scevent.min.js?pid=a1b2c3d4"),
+            (
+                "reddit",
+                "https://www.redditstatic.com/ads/pixel.js?id=t2_demo",
+            ),
+        ] {
+            let d = find(name).unwrap();
+            assert!(d.spec().is_some(), "{name} is a table");
+            assert_eq!(d.source(), Source::Decoder, "{name}");
+            let got = testutil::decode(&testutil::req("GET", loader, None, None)).unwrap();
+            assert_eq!(
+                (got.role, got.pixel_ids.len()),
+                (Role::Loader, 0),
+                "{loader}"
+            );
+        }
+    }
+
     /// docs/decoders.md names every decoder of the registry (by its name in backquotes).
     #[test]
     fn every_decoder_is_documented() {
