@@ -455,7 +455,7 @@ pub fn is_id_cookie(name: &str) -> bool {
 /// Every decoder, in matching order. Adding a vendor: one file and one line here.
 pub static REGISTRY: &[&dyn Decoder] = &[
     &tiktok::TikTok,
-    &meta::Meta,
+    &meta::META,
     &google::Google,
     &x::X,
     &microsoft::UET,
@@ -913,7 +913,9 @@ mod tests {
         let cat = catalogue();
         assert!(cat.len() >= 30, "{} protocols", cat.len());
         for (s, e) in cat {
-            let path = if let Some(x) = e.path.strip_prefix('*') {
+            let path = if let Some(x) = e.path.strip_prefix('=') {
+                x.to_string()
+            } else if let Some(x) = e.path.strip_prefix('*') {
                 format!("/pc{x}")
             } else if let Some(x) = e.path.strip_suffix('$') {
                 format!("/pc7{x}")
@@ -969,6 +971,10 @@ mod tests {
     #[test]
     fn first_vendors_as_tables_keep_their_datasets() {
         for (name, loader) in [
+            (
+                "meta",
+                "https://connect.facebook.net/en_US/fbevents.js?id=1234567890123456",
+            ),
             ("microsoft-uet", "https://bat.bing.com/bat.js?ti=5123456"),
             (
                 "linkedin",

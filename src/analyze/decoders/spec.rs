@@ -13,7 +13,8 @@ use crate::analyze::request::RequestView;
 use crate::analyze::{Field, Location, Source};
 
 /// Where a vendor's requests go: a host (and its subdomains; empty for any host, a protocol)
-/// and a path (a prefix; `*x` for a path containing `x`; `x$` for a path ending in `x`), what
+/// and a path (a prefix; `*x` for a path containing `x`; `x$` for a path ending in `x`; `=x`
+/// for `x` exactly), what
 /// a request there must carry ([`Endpoint::needs`]) and the event it is when it names none.
 #[derive(Clone, Copy, Debug)]
 pub struct Endpoint {
@@ -61,7 +62,9 @@ impl Endpoint {
 
     /// The host and path match (what it must carry not yet checked).
     fn places(&self, r: &RequestView) -> bool {
-        let path = if let Some(x) = self.path.strip_prefix('*') {
+        let path = if let Some(x) = self.path.strip_prefix('=') {
+            r.path == x
+        } else if let Some(x) = self.path.strip_prefix('*') {
             r.path.contains(x)
         } else if let Some(x) = self.path.strip_suffix('$') {
             r.path.ends_with(x)
