@@ -13,7 +13,7 @@ pub static UET: Spec = Spec {
     category: "ad",
     claims: &[claim("bat.bing.com", "Microsoft UET", "Microsoft", "ad")],
     loaders: &[
-        at("bat.bing.com", "/bat.js"),
+        at("bat.bing.com", "=/bat.js"),
         at("bat.bing.com", "/p/action/"),
     ],
     // `/actionp/0` is the page-hide beacon (sent when the tab is hidden or left).
