@@ -8,7 +8,7 @@
 use super::Location;
 use super::request::RequestView;
 use super::vocab::{Algo, Digits, Encoding, Field};
-use crate::capture::{Canaries, PageEnv, RawCookie, RawStorage};
+use crate::capture::{Canaries, PageEnv, RawCookie, RawRequest, RawStorage};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use base64::Engine;
 use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE_NO_PAD};
@@ -521,114 +521,11 @@ impl Matcher {
             .iter()
             .map(|u| without_fragment(u).to_string())
             .collect();
-        let mut url_needles = Vec::new();
-        for (k, u) in pages.urls.iter().enumerate() {
-            let mut forms = Vec::new();
-            url_forms(Field::PageUrl, u, &mut forms);
-            url_needles.extend(forms.into_iter().map(|f| (f, Some(k))));
-        }
-        let mut needles: Vec<(String, Pattern)> = canary_forms(canaries)
-            .into_iter()
-            .map(|f| (f, None))
-            .chain(url_needles)
-            .chain(env_forms(pages).into_iter().map(|f| (f, None)))
-            .map(|((n, field, encoding), url)| {
-                (
-                    n,
-                    Pattern {
-                        field,
-                        encoding,
-                        detail: None,
-                        url,
-                    },
-                )
-            })
-            .collect();
+        let mut needles = value_needles(canaries, pages);
         let mut seen = BTreeSet::new();
-        for c in cookies {
-            // Each cookie taken apart once, for the decision and the needles.
-            let values = cookie_values(&c.value);
-            if !is_id_cookie(c, &values) {
-                continue;
-            }
-            for v in values {
-                if v.len() >= 6 && seen.insert(v.clone()) {
-                    let enc: String = url::form_urlencoded::byte_serialize(v.as_bytes()).collect();
-                    if enc != v {
-                        needles.push((
-                            enc,
-                            Pattern {
-                                field: Field::CookieId,
-                                encoding: Encoding::Url,
-                                detail: Some(c.name.clone()),
-                                url: None,
-                            },
-                        ));
-                    }
-                    needles.push((
-                        v,
-                        Pattern {
-                            field: Field::CookieId,
-                            encoding: Encoding::Plain,
-                            detail: Some(c.name.clone()),
-                            url: None,
-                        },
-                    ));
-                }
-            }
-        }
-        for it in &pages.storage {
-            for v in storage_values(it) {
-                if v.len() >= 6 && seen.insert(v.clone()) {
-                    needles.push((
-                        v,
-                        Pattern {
-                            field: Field::StorageId,
-                            encoding: Encoding::Plain,
-                            detail: Some(format!("{}:{}", it.area.as_str(), it.key)),
-                            url: None,
-                        },
-                    ));
-                }
-            }
-        }
-        let splits = pages
-            .urls
-            .iter()
-            .filter_map(|u| url::Url::parse(u).ok())
-            .filter_map(|u| {
-                let host = u.host_str()?.to_ascii_lowercase();
-                let path = u.path().to_string();
-                let full = match u.query() {
-                    Some(q) => format!("{path}?{q}"),
-                    None => path.clone(),
-                };
-                Some((host, path, full))
-            })
-            .collect::<BTreeSet<_>>()
-            .into_iter()
-            .collect();
-        // Short needles would match by chance; a needle under two labels (base64url is
-        // base64 when the value has no `+` or `/`) keeps its first.
-        let mut distinct = BTreeSet::new();
-        needles.retain(|(n, _)| n.len() >= 6 && distinct.insert(n.clone()));
-        let mut digests = HashMap::new();
-        needles.retain(|(n, p)| {
-            if !matches!(p.encoding, Encoding::Hash { .. }) {
-                return true;
-            }
-            let key = match p.encoding {
-                Encoding::Hash {
-                    digits: Digits::Hex,
-                    ..
-                } => n.to_ascii_lowercase(),
-                _ => n.clone(),
-            };
-            digests
-                .entry(key.into_bytes().into_boxed_slice())
-                .or_insert_with(|| p.clone());
-            false
-        });
+        cookie_needles(cookies, is_id_cookie, &mut seen, &mut needles);
+        storage_needles(pages, &mut seen, &mut needles);
+        let digests = take_digests(&mut needles);
         let ac = (!needles.is_empty()).then(|| {
             // One automaton per visit: a contiguous NFA builds far faster than a DFA (which
             // took half the analysis time) and searches these short haystacks about as fast.
@@ -638,130 +535,317 @@ impl Matcher {
                 .build(needles.iter().map(|(n, _)| n.as_bytes()))
                 .expect("patterns build")
         });
-        let mut sizes: Vec<[String; 2]> = pages
-            .envs
-            .iter()
-            .flat_map(|e| [e.screen, e.viewport])
-            .filter(|[w, h]| *w > 0 && *h > 0)
-            .map(|[w, h]| [w.to_string(), h.to_string()])
-            .collect();
-        sizes.sort();
-        sizes.dedup();
         Matcher {
             ac,
             patterns: needles.into_iter().map(|(_, p)| p).collect(),
             digests,
-            splits,
-            sizes,
+            splits: url_splits(pages),
+            sizes: sizes(pages),
             page_urls,
         }
     }
 
     /// Everything of the visitor that the request carries.
     pub fn find(&self, view: &RequestView) -> BTreeSet<Leak> {
-        let r = view.raw;
-        let mut out = BTreeSet::new();
         if self.ac.is_none() && self.digests.is_empty() {
-            return out;
+            return BTreeSet::new();
         }
-        let query_at = r.url.find('?').unwrap_or(r.url.len());
         // A request from one of the visit's pages: the URL of a page seen before it, whole, is
         // where the visitor came from (its referrer).
-        let doc = without_fragment(&r.frame_url);
-        let seen_before = self.page_urls.iter().position(|u| u == doc).unwrap_or(0);
-        let scan = |hay: &[u8], location: &dyn Fn(usize) -> Location, out: &mut BTreeSet<Leak>| {
-            let mut hit = |p: &Pattern, at: usize, end: usize| {
-                // Another page's URL, whole (not the start of this page's own longer one).
-                let referrer = p.url.is_some_and(|k| k < seen_before)
-                    && hay.get(end).is_none_or(|c| URL_ENDS.contains(c));
-                out.insert(Leak {
-                    field: if referrer { Field::Referrer } else { p.field },
-                    encoding: p.encoding,
-                    location: location(at),
-                    detail: p.detail.clone(),
-                });
-            };
-            if let Some(ac) = &self.ac {
-                for m in ac.find_iter(hay) {
-                    hit(&self.patterns[m.pattern().as_usize()], m.start(), m.end());
-                }
-            }
-            if !self.digests.is_empty() {
-                digest_tokens(hay, |at, token| {
-                    if let Some(p) = self.digests.get(token) {
-                        hit(p, at, at + token.len());
-                    }
-                });
-            }
+        let doc = without_fragment(&view.raw.frame_url);
+        let s = Scan {
+            m: self,
+            seen_before: self.page_urls.iter().position(|u| u == doc).unwrap_or(0),
+            primary: BTreeSet::new(),
+            secondary: BTreeSet::new(),
         };
+        s.search(view)
+    }
+}
+
+/// The needles of what the visitor typed (the canaries' forms), the visit's page URLs (each
+/// with its page's position) and the page's environment.
+fn value_needles(canaries: &Canaries, pages: &PageValues) -> Vec<(String, Pattern)> {
+    let mut url_needles = Vec::new();
+    for (k, u) in pages.urls.iter().enumerate() {
+        let mut forms = Vec::new();
+        url_forms(Field::PageUrl, u, &mut forms);
+        url_needles.extend(forms.into_iter().map(|f| (f, Some(k))));
+    }
+    canary_forms(canaries)
+        .into_iter()
+        .map(|f| (f, None))
+        .chain(url_needles)
+        .chain(env_forms(pages).into_iter().map(|f| (f, None)))
+        .map(|((n, field, encoding), url)| {
+            (
+                n,
+                Pattern {
+                    field,
+                    encoding,
+                    detail: None,
+                    url,
+                },
+            )
+        })
+        .collect()
+}
+
+/// The needles of the identifier cookies (as they are and URL-encoded), each value once
+/// (`seen`).
+fn cookie_needles(
+    cookies: &[RawCookie],
+    is_id_cookie: impl Fn(&RawCookie, &[String]) -> bool,
+    seen: &mut BTreeSet<String>,
+    needles: &mut Vec<(String, Pattern)>,
+) {
+    for c in cookies {
+        // Each cookie taken apart once, for the decision and the needles.
+        let values = cookie_values(&c.value);
+        if !is_id_cookie(c, &values) {
+            continue;
+        }
+        for v in values {
+            if v.len() >= 6 && seen.insert(v.clone()) {
+                let enc: String = url::form_urlencoded::byte_serialize(v.as_bytes()).collect();
+                if enc != v {
+                    needles.push((
+                        enc,
+                        Pattern {
+                            field: Field::CookieId,
+                            encoding: Encoding::Url,
+                            detail: Some(c.name.clone()),
+                            url: None,
+                        },
+                    ));
+                }
+                needles.push((
+                    v,
+                    Pattern {
+                        field: Field::CookieId,
+                        encoding: Encoding::Plain,
+                        detail: Some(c.name.clone()),
+                        url: None,
+                    },
+                ));
+            }
+        }
+    }
+}
+
+/// The needles of the identifier values kept in the pages' storage, each value once (`seen`,
+/// after the cookies').
+fn storage_needles(
+    pages: &PageValues,
+    seen: &mut BTreeSet<String>,
+    needles: &mut Vec<(String, Pattern)>,
+) {
+    for it in &pages.storage {
+        for v in storage_values(it) {
+            if v.len() >= 6 && seen.insert(v.clone()) {
+                needles.push((
+                    v,
+                    Pattern {
+                        field: Field::StorageId,
+                        encoding: Encoding::Plain,
+                        detail: Some(format!("{}:{}", it.area.as_str(), it.key)),
+                        url: None,
+                    },
+                ));
+            }
+        }
+    }
+}
+
+/// Drops the needles too short to mean anything and repeated ones, and takes the digests out
+/// to be looked up by token (hex in lower case).
+fn take_digests(needles: &mut Vec<(String, Pattern)>) -> HashMap<Box<[u8]>, Pattern> {
+    // Short needles would match by chance; a needle under two labels (base64url is
+    // base64 when the value has no `+` or `/`) keeps its first.
+    let mut distinct = BTreeSet::new();
+    needles.retain(|(n, _)| n.len() >= 6 && distinct.insert(n.clone()));
+    let mut digests = HashMap::new();
+    needles.retain(|(n, p)| {
+        if !matches!(p.encoding, Encoding::Hash { .. }) {
+            return true;
+        }
+        let key = match p.encoding {
+            Encoding::Hash {
+                digits: Digits::Hex,
+                ..
+            } => n.to_ascii_lowercase(),
+            _ => n.clone(),
+        };
+        digests
+            .entry(key.into_bytes().into_boxed_slice())
+            .or_insert_with(|| p.clone());
+        false
+    });
+    digests
+}
+
+/// The page URLs taken apart: host, path, path with query.
+fn url_splits(pages: &PageValues) -> Vec<(String, String, String)> {
+    pages
+        .urls
+        .iter()
+        .filter_map(|u| url::Url::parse(u).ok())
+        .filter_map(|u| {
+            let host = u.host_str()?.to_ascii_lowercase();
+            let path = u.path().to_string();
+            let full = match u.query() {
+                Some(q) => format!("{path}?{q}"),
+                None => path.clone(),
+            };
+            Some((host, path, full))
+        })
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect()
+}
+
+/// The pages' screen and window sizes, as text, once each.
+fn sizes(pages: &PageValues) -> Vec<[String; 2]> {
+    let mut sizes: Vec<[String; 2]> = pages
+        .envs
+        .iter()
+        .flat_map(|e| [e.screen, e.viewport])
+        .filter(|[w, h]| *w > 0 && *h > 0)
+        .map(|[w, h]| [w.to_string(), h.to_string()])
+        .collect();
+    sizes.sort();
+    sizes.dedup();
+    sizes
+}
+
+/// One request's search: what each channel carries as its own format decodes it
+/// (`primary`), and what only another layer shows (`secondary`: raw, decoded twice, base64,
+/// split, sizes), kept where the first found nothing of the same field in the same place.
+struct Scan<'m> {
+    m: &'m Matcher,
+    seen_before: usize,
+    primary: BTreeSet<Leak>,
+    secondary: BTreeSet<Leak>,
+}
+
+/// Which of a [`Scan`]'s sets a layer's finds go to.
+#[derive(Clone, Copy)]
+enum Layer {
+    Primary,
+    Secondary,
+}
+
+impl Scan<'_> {
+    fn search(mut self, view: &RequestView) -> BTreeSet<Leak> {
         // Each channel is first searched as its own format decodes it: the URL, form bodies
         // and cookies percent-decoded once (that layer is the transport's, not the value's);
         // JSON, text and other headers as sent. The other layers (raw, decoded twice) then add
         // only values not already found in the same place, so a value URL-encoded once more
         // than its channel needs is `url`, twice `url2`, and a JSON "+1…" stays E.164.
+        self.url(view.raw);
+        self.body(view);
+        self.headers(view.raw);
+        self.base64(view);
+        self.split_url(view);
+        if !self.primary.iter().any(|l| l.field == Field::Screen)
+            && let Some(location) = self.m.size_numbers(view)
+        {
+            self.secondary.insert(Leak {
+                field: Field::Screen,
+                encoding: Encoding::Plain,
+                location,
+                detail: None,
+            });
+        }
+        let mut out = self.primary;
+        for l in self.secondary {
+            if !out
+                .iter()
+                .any(|o| o.field == l.field && o.location == l.location && o.detail == l.detail)
+            {
+                out.insert(l);
+            }
+        }
+        out
+    }
+
+    /// Searches `hay` for every needle; `location` says where an offset is.
+    fn scan(&mut self, hay: &[u8], location: &dyn Fn(usize) -> Location, layer: Layer) {
+        let out = match layer {
+            Layer::Primary => &mut self.primary,
+            Layer::Secondary => &mut self.secondary,
+        };
+        scan_into(self.m, self.seen_before, hay, location, out);
+    }
+
+    /// The URL after its host: decoded once, then raw and decoded twice.
+    fn url(&mut self, r: &RawRequest) {
+        let query_at = r.url.find('?').unwrap_or(r.url.len());
         let dec1 = pct(r.url.as_bytes());
         let q1 = dec1.iter().position(|&b| b == b'?').unwrap_or(dec1.len());
         // The request's own scheme and host are not something it carries (a page URL would
         // match a first-party request's own address).
         let (url_raw, url_dec) = (after_authority(r.url.as_bytes()), after_authority(&dec1));
-        let loc_dec = |at: usize| {
-            if at >= q1 {
+        let in_query = |at: usize, q: usize| {
+            if at >= q {
                 Location::Query
             } else {
                 Location::Path
             }
         };
-        let loc_raw = |at: usize| {
-            if at >= query_at {
-                Location::Query
-            } else {
-                Location::Path
-            }
-        };
-        let mut primary = BTreeSet::new();
-        let mut secondary = BTreeSet::new();
         let (skip_raw, skip_dec) = (r.url.len() - url_raw.len(), dec1.len() - url_dec.len());
-        let at_dec = |at: usize| loc_dec(at + skip_dec);
+        let at_dec = |at: usize| in_query(at + skip_dec, q1);
         // A layer that decoding leaves unchanged holds nothing the first scan did not find.
-        scan(url_dec, &at_dec, &mut primary);
+        self.scan(url_dec, &at_dec, Layer::Primary);
         if let Cow::Owned(_) = dec1 {
-            scan(url_raw, &|at| loc_raw(at + skip_raw), &mut secondary);
+            let at_raw = |at: usize| in_query(at + skip_raw, query_at);
+            self.scan(url_raw, &at_raw, Layer::Secondary);
             if let Cow::Owned(twice) = pct(url_dec) {
-                scan(&twice, &at_dec, &mut secondary);
+                self.scan(&twice, &at_dec, Layer::Secondary);
             }
         }
-        if let Some(raw_body) = &r.body {
-            // A packed body is searched as it decoded (its text holds every part of it, the
-            // packed ones replaced by what they held); a plain one byte for byte.
-            let body: &[u8] = match view.body_encoding.is_empty() {
-                true => raw_body,
-                false => view.body_text.as_bytes(),
-            };
-            let t = &view.body_text;
-            let form = view
-                .content_type
-                .to_ascii_lowercase()
-                .contains("x-www-form-urlencoded")
-                || (!t.trim_start().starts_with(['{', '['])
-                    && t.contains('=')
-                    && !t.contains(' ')
-                    && !t.starts_with("--"));
-            let dec = pct(body);
-            if let Cow::Owned(dec) = dec {
+    }
+
+    /// The body: a form decoded once first, anything else as sent first.
+    fn body(&mut self, view: &RequestView) {
+        let Some(raw_body) = &view.raw.body else {
+            return;
+        };
+        // A packed body is searched as it decoded (its text holds every part of it, the
+        // packed ones replaced by what they held); a plain one byte for byte.
+        let body: &[u8] = match view.body_encoding.is_empty() {
+            true => raw_body,
+            false => view.body_text.as_bytes(),
+        };
+        let t = &view.body_text;
+        let form = view
+            .content_type
+            .to_ascii_lowercase()
+            .contains("x-www-form-urlencoded")
+            || (!t.trim_start().starts_with(['{', '['])
+                && t.contains('=')
+                && !t.contains(' ')
+                && !t.starts_with("--"));
+        let in_body = |_| Location::Body;
+        match pct(body) {
+            Cow::Owned(dec) => {
                 let (first, other) = if form {
                     (dec.as_slice(), body)
                 } else {
                     (body, dec.as_slice())
                 };
-                scan(first, &|_| Location::Body, &mut primary);
-                scan(other, &|_| Location::Body, &mut secondary);
+                self.scan(first, &in_body, Layer::Primary);
+                self.scan(other, &in_body, Layer::Secondary);
                 if let Cow::Owned(twice) = pct(&dec) {
-                    scan(&twice, &|_| Location::Body, &mut secondary);
+                    self.scan(&twice, &in_body, Layer::Secondary);
                 }
-            } else {
-                scan(body, &|_| Location::Body, &mut primary);
             }
+            Cow::Borrowed(_) => self.scan(body, &in_body, Layer::Primary),
         }
+    }
+
+    /// The headers the page's code chose (the Cookie header decoded once first).
+    fn headers(&mut self, r: &RawRequest) {
         for (k, v) in &r.headers {
             // What the browser itself sends with every request is not the tracker's doing.
             if BROWSER_HEADERS.iter().any(|h| k.eq_ignore_ascii_case(h))
@@ -783,14 +867,17 @@ impl Matcher {
                     } else {
                         (v.as_bytes(), dec.as_slice())
                     };
-                    scan(first, &|_| loc, &mut primary);
-                    scan(other, &|_| loc, &mut secondary);
+                    self.scan(first, &|_| loc, Layer::Primary);
+                    self.scan(other, &|_| loc, Layer::Secondary);
                 }
-                Cow::Borrowed(same) => scan(same, &|_| loc, &mut primary),
+                Cow::Borrowed(same) => self.scan(same, &|_| loc, Layer::Primary),
             }
         }
-        // Base64 parameters and bodies (a recorder's or beacon's JSON, base64-encoded whole):
-        // what they hold, found inside, travelled as base64.
+    }
+
+    /// Base64 parameters and bodies (a recorder's or beacon's JSON, base64-encoded whole):
+    /// what they hold, found inside, travelled as base64.
+    fn base64(&mut self, view: &RequestView) {
         let params = view
             .query
             .iter()
@@ -799,11 +886,17 @@ impl Matcher {
         let mut b64 = BTreeSet::new();
         for ((_, v), loc) in params {
             if let Some(inner) = base64_text(v) {
-                scan(&inner, &|_| loc, &mut b64);
+                scan_into(self.m, self.seen_before, &inner, &|_| loc, &mut b64);
             }
         }
         if let Some(inner) = base64_text(view.body_text.trim()) {
-            scan(&inner, &|_| Location::Body, &mut b64);
+            scan_into(
+                self.m,
+                self.seen_before,
+                &inner,
+                &|_| Location::Body,
+                &mut b64,
+            );
         }
         for mut l in b64 {
             if matches!(
@@ -812,46 +905,64 @@ impl Matcher {
             ) {
                 l.encoding = Encoding::Base64;
             }
-            secondary.insert(l);
+            self.secondary.insert(l);
         }
-        // A page URL split over two parameters: its host in one, its path in another.
-        if !self.splits.is_empty() && !primary.iter().any(|l| l.field == Field::PageUrl) {
-            let all = || view.query.iter().chain(view.body.iter().flatten());
-            for (host, path, full) in &self.splits {
-                let Some((k, _)) = all().find(|(_, v)| v.eq_ignore_ascii_case(host)) else {
-                    continue;
-                };
-                if let Some((pk, _)) = all().find(|(pk, v)| pk != k && (v == path || v == full)) {
-                    secondary.insert(Leak {
-                        field: Field::PageUrl,
-                        encoding: Encoding::Split,
-                        location: view.param_location(pk).unwrap_or(Location::Query),
-                        detail: None,
-                    });
-                    break;
-                }
+    }
+
+    /// A page URL split over two parameters: its host in one, its path in another.
+    fn split_url(&mut self, view: &RequestView) {
+        if self.m.splits.is_empty() || self.primary.iter().any(|l| l.field == Field::PageUrl) {
+            return;
+        }
+        let all = || view.query.iter().chain(view.body.iter().flatten());
+        for (host, path, full) in &self.m.splits {
+            let Some((k, _)) = all().find(|(_, v)| v.eq_ignore_ascii_case(host)) else {
+                continue;
+            };
+            if let Some((pk, _)) = all().find(|(pk, v)| pk != k && (v == path || v == full)) {
+                self.secondary.insert(Leak {
+                    field: Field::PageUrl,
+                    encoding: Encoding::Split,
+                    location: view.param_location(pk).unwrap_or(Location::Query),
+                    detail: None,
+                });
+                break;
             }
         }
-        if !primary.iter().any(|l| l.field == Field::Screen)
-            && let Some(location) = self.size_numbers(view)
-        {
-            secondary.insert(Leak {
-                field: Field::Screen,
-                encoding: Encoding::Plain,
-                location,
-                detail: None,
-            });
+    }
+}
+
+/// Searches `hay` for every needle of `m` into `out`; `location` says where an offset is. A
+/// page URL seen before the request's own page (`seen_before`), whole, is its referrer.
+fn scan_into(
+    m: &Matcher,
+    seen_before: usize,
+    hay: &[u8],
+    location: &dyn Fn(usize) -> Location,
+    out: &mut BTreeSet<Leak>,
+) {
+    let mut hit = |p: &Pattern, at: usize, end: usize| {
+        // Another page's URL, whole (not the start of this page's own longer one).
+        let referrer = p.url.is_some_and(|k| k < seen_before)
+            && hay.get(end).is_none_or(|c| URL_ENDS.contains(c));
+        out.insert(Leak {
+            field: if referrer { Field::Referrer } else { p.field },
+            encoding: p.encoding,
+            location: location(at),
+            detail: p.detail.clone(),
+        });
+    };
+    if let Some(ac) = &m.ac {
+        for x in ac.find_iter(hay) {
+            hit(&m.patterns[x.pattern().as_usize()], x.start(), x.end());
         }
-        out = primary;
-        for l in secondary {
-            if !out
-                .iter()
-                .any(|o| o.field == l.field && o.location == l.location && o.detail == l.detail)
-            {
-                out.insert(l);
+    }
+    if !m.digests.is_empty() {
+        digest_tokens(hay, |at, token| {
+            if let Some(p) = m.digests.get(token) {
+                hit(p, at, at + token.len());
             }
-        }
-        out
+        });
     }
 }
 
@@ -870,7 +981,7 @@ impl Matcher {
                 if v.starts_with(['{', '['])
                     && let Ok(j) = serde_json::from_str::<serde_json::Value>(v)
                 {
-                    inner.push((crate::analyze::request::flattened(k, &j), loc));
+                    inner.push((crate::analyze::records::flattened(k, &j), loc));
                 }
             }
         }
@@ -1119,16 +1230,14 @@ mod tests {
 
     /// Every encoding in every channel. Each channel carries the value as it would on the
     /// wire (percent-encoded in URLs, form bodies and cookies; as is in JSON and headers).
-    #[test]
-    fn every_encoding_in_every_channel() {
-        let c = canaries();
-        let m = Matcher::new(&c, &[], |_, _| false);
+    /// The canaries in every encoding a tracker sends them: field, encoding, the value.
+    fn canary_encodings(c: &Canaries) -> Vec<(&'static str, &'static str, String)> {
         let email_n = c.email.to_lowercase();
         let digits: String = c.phone.chars().filter(char::is_ascii_digit).collect();
         let sha = |s: &str| hex::encode(Sha256::digest(s.as_bytes()));
         let url1: String = url::form_urlencoded::byte_serialize(c.email.as_bytes()).collect();
         let url2: String = url::form_urlencoded::byte_serialize(url1.as_bytes()).collect();
-        let encodings: Vec<(&str, &str, String)> = vec![
+        vec![
             ("plain_email", "plain", c.email.clone()),
             ("plain_email", "url", url1.clone()),
             ("plain_email", "url2", url2),
@@ -1175,7 +1284,14 @@ mod tests {
             ("plain_phone", "digits", digits.clone()),
             ("search_query", "plain", c.search.clone()),
             ("typed_text", "base64", STANDARD.encode(&c.name)),
-        ];
+        ]
+    }
+
+    #[test]
+    fn every_encoding_in_every_channel() {
+        let c = canaries();
+        let m = Matcher::new(&c, &[], |_, _| false);
+        let encodings = canary_encodings(&c);
         for (field, enc, value) in encodings {
             let q: String = url::form_urlencoded::byte_serialize(value.as_bytes()).collect();
             let channels: Vec<(RawRequest, &str)> = vec![
@@ -1257,6 +1373,111 @@ mod tests {
 
     use crate::analyze::decoders::testutil::cookie;
 
+    /// A request, the field it carries, in which encoding, and where.
+    type Case = (RawRequest, &'static str, &'static str, &'static str);
+
+    /// Requests carrying the page's URL in the forms issue 11 lists: the request, field,
+    /// encoding and where.
+    fn page_url_cases(page: &str) -> Vec<Case> {
+        let enc = |v: &str| url::form_urlencoded::byte_serialize(v.as_bytes()).collect::<String>();
+        let get = |url: String| req(&url, None, &[]);
+        let post = |body: String, ctype: &str| {
+            req(
+                "https://t.example/c",
+                Some(body.as_bytes()),
+                &[("Content-Type", ctype)],
+            )
+        };
+        let b64json = STANDARD.encode(format!("{{\"href\":\"{page}\",\"n\":1}}"));
+        let json = "application/json";
+        vec![
+            (
+                get(format!(
+                    "https://t.example/b?u={}",
+                    enc("shop.example/p/lamp?x=1")
+                )),
+                "page_url",
+                "no-scheme",
+                "query",
+            ),
+            (
+                post(format!("{{\"loc\":\"{}\"}}", enc(&enc(page))), "text/plain"),
+                "page_url",
+                "url2",
+                "body",
+            ),
+            (
+                post(
+                    format!("{{\"loc\":\"{}\"}}", page.replace('/', "%2F")),
+                    json,
+                ),
+                "page_url",
+                "url",
+                "body",
+            ),
+            (
+                post(
+                    format!("{{\"loc\":\"{}\"}}", page.replace('/', "\\/")),
+                    json,
+                ),
+                "page_url",
+                "plain",
+                "body",
+            ),
+            (
+                get(format!("https://t.example/p?d={}", enc(&b64json))),
+                "page_url",
+                "base64",
+                "query",
+            ),
+            (
+                get(format!(
+                    "https://t.example/s?h=shop.example&p={}",
+                    enc("/p/lamp")
+                )),
+                "page_url",
+                "split",
+                "query",
+            ),
+        ]
+    }
+
+    /// Requests carrying the page's title, sizes, language and `user_agent`.
+    fn page_env_cases(user_agent: &str) -> Vec<Case> {
+        let enc = |v: &str| url::form_urlencoded::byte_serialize(v.as_bytes()).collect::<String>();
+        let get = |url: String| req(&url, None, &[]);
+        vec![
+            (
+                get(format!("https://t.example/b?t={}", enc("Lamps and more"))),
+                "page_title",
+                "plain",
+                "query",
+            ),
+            (
+                get("https://t.example/b?sr=1280x720&vp=1280x633".into()),
+                "screen",
+                "plain",
+                "query",
+            ),
+            (
+                get("https://t.example/b?lang=en-US".into()),
+                "language",
+                "plain",
+                "query",
+            ),
+            (
+                req(
+                    "https://t.example/b",
+                    Some(format!("{{\"ua\":\"{user_agent}\"}}").as_bytes()),
+                    &[("Content-Type", "application/json")],
+                ),
+                "user_agent",
+                "plain",
+                "body",
+            ),
+        ]
+    }
+
     /// The page's own values in every form issue 11 lists, for a vendor nothing knows: the
     /// page URL without its scheme, twice encoded inside JSON, with only its slashes
     /// encoded, inside base64 JSON and split over two parameters; title, screen, language
@@ -1279,102 +1500,8 @@ mod tests {
             storage: Vec::new(),
         };
         let m = Matcher::with_pages(&c, &[], |_, _| false, &pages);
-        let enc = |v: &str| url::form_urlencoded::byte_serialize(v.as_bytes()).collect::<String>();
-        let b64json = STANDARD.encode(format!("{{\"href\":\"{page}\",\"n\":1}}"));
-        let cases: Vec<(RawRequest, &str, &str, &str)> = vec![
-            (
-                req(
-                    &format!("https://t.example/b?u={}", enc("shop.example/p/lamp?x=1")),
-                    None,
-                    &[],
-                ),
-                "page_url",
-                "no-scheme",
-                "query",
-            ),
-            (
-                req(
-                    "https://t.example/c",
-                    Some(format!("{{\"loc\":\"{}\"}}", enc(&enc(page))).as_bytes()),
-                    &[("Content-Type", "text/plain")],
-                ),
-                "page_url",
-                "url2",
-                "body",
-            ),
-            (
-                req(
-                    "https://t.example/c",
-                    Some(format!("{{\"loc\":\"{}\"}}", page.replace('/', "%2F")).as_bytes()),
-                    &[("Content-Type", "application/json")],
-                ),
-                "page_url",
-                "url",
-                "body",
-            ),
-            (
-                req(
-                    "https://t.example/c",
-                    Some(format!("{{\"loc\":\"{}\"}}", page.replace('/', "\\/")).as_bytes()),
-                    &[("Content-Type", "application/json")],
-                ),
-                "page_url",
-                "plain",
-                "body",
-            ),
-            (
-                req(
-                    &format!("https://t.example/p?d={}", enc(&b64json)),
-                    None,
-                    &[],
-                ),
-                "page_url",
-                "base64",
-                "query",
-            ),
-            (
-                req(
-                    &format!("https://t.example/s?h=shop.example&p={}", enc("/p/lamp")),
-                    None,
-                    &[],
-                ),
-                "page_url",
-                "split",
-                "query",
-            ),
-            (
-                req(
-                    &format!("https://t.example/b?t={}", enc("Lamps and more")),
-                    None,
-                    &[],
-                ),
-                "page_title",
-                "plain",
-                "query",
-            ),
-            (
-                req("https://t.example/b?sr=1280x720&vp=1280x633", None, &[]),
-                "screen",
-                "plain",
-                "query",
-            ),
-            (
-                req("https://t.example/b?lang=en-US", None, &[]),
-                "language",
-                "plain",
-                "query",
-            ),
-            (
-                req(
-                    "https://t.example/b",
-                    Some(format!("{{\"ua\":\"{}\"}}", env.user_agent).as_bytes()),
-                    &[("Content-Type", "application/json")],
-                ),
-                "user_agent",
-                "plain",
-                "body",
-            ),
-        ];
+        let mut cases = page_url_cases(page);
+        cases.extend(page_env_cases(&env.user_agent));
         for (r, field, encoding, location) in cases {
             let found = find(&m, &r);
             assert!(

@@ -13,6 +13,7 @@ pub mod entities;
 pub mod infer;
 pub mod leaks;
 pub mod party;
+pub mod records;
 pub mod request;
 pub mod rules;
 pub mod statics;
@@ -318,9 +319,13 @@ fn analyze_visit_with(
     rules: Option<&rules::Rules>,
     inferred: &infer::Inferred,
 ) -> Findings {
-    let entities = Entities::get();
     let parties = Parties::new(&v.domain, v.final_url.as_deref());
-    let matcher = visit_matcher(v, &parties);
+    let cx = VisitReaders {
+        entities: Entities::get(),
+        matcher: visit_matcher(v, &parties),
+        rules,
+        inferred,
+    };
 
     // Each request is taken apart once (host, registrable domain, party, body) and that view
     // is handed to the decoders, the filter rules, canary matching and the datasets' party.
@@ -345,8 +350,7 @@ fn analyze_visit_with(
             _ => (orig, false),
         };
         let view = request::RequestView::new(r, &parties);
-        let third = view.as_ref().is_some_and(|w| w.third_party);
-        third_party.push(third);
+        third_party.push(view.as_ref().is_some_and(|w| w.third_party));
         body_encoding.push(
             view.as_ref()
                 .map(|w| w.body_encoding.clone())
@@ -357,38 +361,9 @@ fn analyze_visit_with(
         let Some(view) = view.filter(|_| r.reached_server()) else {
             continue;
         };
-        let decoded = decoders::decode(&view);
-        let matched_rule = rules.and_then(|x| {
-            let page = page_of(v, orig);
-            let page = pages
-                .entry(page)
-                .or_insert_with(|| rules::Page::parse(page));
-            x.matched(&view, page)
-        });
-        if !third && decoded.is_none() && matched_rule.is_none() {
-            continue;
+        if let Some(f) = request_finding(&cx, v, orig, &view, socket, &mut pages) {
+            requests.push(f);
         }
-        let base = Base {
-            r,
-            third,
-            matched_rule,
-            after_choice: v.consent.after_choice(r.wall_time),
-        };
-        let mut f = match decoded {
-            Some((name, d)) => decoded_finding(base, &view, name, d),
-            None => entity_finding(base, &view, entities),
-        };
-        apply_leaks(&mut f, matcher.find(&view), socket);
-        // A request no decoder endpoint knows: its ID- and event-shaped parameters (the
-        // generic reader), and a hit when it carries something of the visitor or an event.
-        if f.decoder.is_none() || f.unrecognised_endpoint {
-            apply_generic(&mut f, &view);
-            // Account parameters learned across the crawl, for endpoints no decoder knows.
-            if !f.unrecognised_endpoint && third && !inferred.is_empty() {
-                apply_inferred(&mut f, &view, inferred);
-            }
-        }
-        requests.push(f);
     }
 
     let trackers = site_trackers(&requests);
@@ -400,6 +375,60 @@ fn analyze_visit_with(
         body_encoding,
         trackers,
     }
+}
+
+/// What a visit's requests are read with: the entity list, the visit's value matcher, the
+/// filter rules and the parameter roles learned across the crawl.
+struct VisitReaders<'a> {
+    entities: &'a Entities,
+    matcher: leaks::Matcher,
+    rules: Option<&'a rules::Rules>,
+    inferred: &'a infer::Inferred,
+}
+
+/// One request that reached a server, read: `None` when it is first party and neither a
+/// decoder nor a filter rule knows it. `socket`: a WebSocket read with its sent messages.
+fn request_finding<'v>(
+    cx: &VisitReaders<'_>,
+    v: &'v RawVisit,
+    orig: &'v crate::capture::RawRequest,
+    view: &request::RequestView,
+    socket: bool,
+    pages: &mut HashMap<&'v str, rules::Page>,
+) -> Option<RequestFinding> {
+    let (r, third) = (view.raw, view.third_party);
+    let decoded = decoders::decode(view);
+    let matched_rule = cx.rules.and_then(|x| {
+        let page = page_of(v, orig);
+        let page = pages
+            .entry(page)
+            .or_insert_with(|| rules::Page::parse(page));
+        x.matched(view, page)
+    });
+    if !third && decoded.is_none() && matched_rule.is_none() {
+        return None;
+    }
+    let base = Base {
+        r,
+        third,
+        matched_rule,
+        after_choice: v.consent.after_choice(r.wall_time),
+    };
+    let mut f = match decoded {
+        Some((name, d)) => decoded_finding(base, view, name, d),
+        None => entity_finding(base, view, cx.entities),
+    };
+    apply_leaks(&mut f, cx.matcher.find(view), socket);
+    // A request no decoder endpoint knows: its ID- and event-shaped parameters (the
+    // generic reader), and a hit when it carries something of the visitor or an event.
+    if f.decoder.is_none() || f.unrecognised_endpoint {
+        apply_generic(&mut f, view);
+        // Account parameters learned across the crawl, for endpoints no decoder knows.
+        if !f.unrecognised_endpoint && third && !cx.inferred.is_empty() {
+            apply_inferred(&mut f, view, cx.inferred);
+        }
+    }
+    Some(f)
 }
 
 /// The visit's value matcher: its canaries, its identifier cookies and storage items, its page

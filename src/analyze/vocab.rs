@@ -157,7 +157,9 @@ impl TrackerReason {
 /// come after `generic`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Source {
-    /// A decoder written as code for its vendor (`decoders/*.rs` behind `Decoder`).
+    /// The reader of one of the first vendors (TikTok, Meta, Google, X, Microsoft UET,
+    /// LinkedIn, Pinterest, Snap, Reddit, the session recorders): written as code, or since #42
+    /// as a `Spec` that keeps this name (`Spec::source`) so the datasets stay comparable.
     Decoder,
     /// A vendor's declarative table (`decoders::spec::Spec`): its parameter names.
     Spec,

@@ -51,13 +51,16 @@ pub struct Change {
     pub significant: bool,
 }
 
+/// A site whose trackers changed: the site, the trackers added, the trackers dropped.
+pub type SiteChange = (String, Vec<String>, Vec<String>);
+
 /// What a comparison found.
 #[derive(Clone, Debug, Default)]
 pub struct Comparison {
     /// Per tracker, largest change first.
     pub trackers: Vec<Change>,
     /// Sites whose trackers changed: (site, added, dropped).
-    pub sites: Vec<(String, Vec<String>, Vec<String>)>,
+    pub sites: Vec<SiteChange>,
     /// Pages per site each crawl was asked to visit (`--pages`; 1 for crawls made before it).
     pub pages: (u32, u32),
 }
@@ -211,6 +214,26 @@ fn site_trackers(
 /// Compares the visits of one consent mode (`none`, `accept`, `reject`) of two crawl
 /// folders and writes the comparison into `out`.
 pub fn compare(old: &Path, new: &Path, out: &Path, mode: &str) -> Result<Comparison, ReportError> {
+    let changes = compare_trackers(old, new, out, mode)?;
+    let sites = compare_sites(old, new, out, mode)?;
+    let pages = (pages_per_site(old), pages_per_site(new));
+    let page = comparison_page(old, new, pages, &changes, sites.len());
+    write_file(&out.join("compare.html"), page.as_bytes())?;
+    Ok(Comparison {
+        trackers: changes,
+        sites,
+        pages,
+    })
+}
+
+/// Writes compare_trackers.csv: each tracker's share in both crawls, the change and whether
+/// it is significant; returns the changes, biggest first.
+fn compare_trackers(
+    old: &Path,
+    new: &Path,
+    out: &Path,
+    mode: &str,
+) -> Result<Vec<Change>, ReportError> {
     // A tracker absent from a crawl was on 0 of its OK sites: its interval is Wilson's for 0.
     let (ok_old, ok_new) = (ok_sites(old, mode)?, ok_sites(new, mode)?);
     let (po, pn) = (prevalence(old, mode)?, prevalence(new, mode)?);
@@ -225,7 +248,6 @@ pub fn compare(old: &Path, new: &Path, out: &Path, mode: &str) -> Result<Compari
     let mut tw = Out::create(out, "compare_trackers.csv", &TRACKERS_COLUMNS)?;
     let names: BTreeSet<&String> = po.keys().chain(pn.keys()).collect();
     let mut changes = Vec::new();
-    let mut rows = Vec::new();
     for name in names {
         let (a, b) = (
             po.get(name).cloned().unwrap_or_else(|| absent(ok_old)),
@@ -233,37 +255,31 @@ pub fn compare(old: &Path, new: &Path, out: &Path, mode: &str) -> Result<Compari
         );
         let significant = (b.share < a.lo || b.share > a.hi) && (a.share < b.lo || a.share > b.hi);
         let meta = if pn.contains_key(name) { &b } else { &a };
-        rows.push((
+        tw.row(vec![
             name.clone(),
-            vec![
-                name.clone(),
-                meta.company.clone(),
-                meta.category.clone(),
-                a.sites.to_string(),
-                cells::share(a.share),
-                cells::share(a.lo),
-                cells::share(a.hi),
-                b.sites.to_string(),
-                cells::share(b.share),
-                cells::share(b.lo),
-                cells::share(b.hi),
-                format!("{:+.6}", b.share - a.share),
-                if significant {
-                    "true".into()
-                } else {
-                    "false".into()
-                },
-            ],
-        ));
+            meta.company.clone(),
+            meta.category.clone(),
+            a.sites.to_string(),
+            cells::share(a.share),
+            cells::share(a.lo),
+            cells::share(a.hi),
+            b.sites.to_string(),
+            cells::share(b.share),
+            cells::share(b.lo),
+            cells::share(b.hi),
+            format!("{:+.6}", b.share - a.share),
+            if significant {
+                "true".into()
+            } else {
+                "false".into()
+            },
+        ])?;
         changes.push(Change {
             tracker: name.clone(),
             old: a.share,
             new: b.share,
             significant,
         });
-    }
-    for (_, r) in rows {
-        tw.row(r)?;
     }
     tw.finish()?;
     changes.sort_by(|x, y| {
@@ -272,7 +288,17 @@ pub fn compare(old: &Path, new: &Path, out: &Path, mode: &str) -> Result<Compari
             .total_cmp(&(x.new - x.old).abs())
             .then(x.tracker.cmp(&y.tracker))
     });
+    Ok(changes)
+}
 
+/// Writes compare_sites.csv: the sites both crawls visited that gained or lost a tracker, by
+/// rank; returns them with the trackers added and dropped.
+fn compare_sites(
+    old: &Path,
+    new: &Path,
+    out: &Path,
+    mode: &str,
+) -> Result<Vec<SiteChange>, ReportError> {
     let (so, sn) = (site_trackers(old, mode)?, site_trackers(new, mode)?);
     let mut sw = Out::create(out, "compare_sites.csv", &SITES_COLUMNS)?;
     let mut sites = Vec::new();
@@ -298,14 +324,22 @@ pub fn compare(old: &Path, new: &Path, out: &Path, mode: &str) -> Result<Compari
         sites.push((site.clone(), added, dropped));
     }
     sw.finish()?;
+    Ok(sites)
+}
 
-    let pages = (pages_per_site(old), pages_per_site(new));
+/// compare.html: the biggest changes, and how many sites gained or lost a tracker.
+fn comparison_page(
+    old: &Path,
+    new: &Path,
+    pages: (u32, u32),
+    changes: &[Change],
+    sites: usize,
+) -> String {
     let note = Comparison {
         pages,
         ..Default::default()
     }
     .depth_note();
-    // The page: the biggest changes.
     let mut page = String::from(
         "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>pixelcensus comparison</title></head><body style=\"font:15px system-ui,sans-serif;max-width:62em;margin:2em auto\">\n",
     );
@@ -342,15 +376,9 @@ pub fn compare(old: &Path, new: &Path, out: &Path, mode: &str) -> Result<Compari
     page.push_str(&html::bars(&items));
     let _ = writeln!(
         page,
-        "<h2>Sites</h2>\n<p>{} sites gained or lost a tracker (compare_sites.csv).</p>\n</body></html>",
-        sites.len()
+        "<h2>Sites</h2>\n<p>{sites} sites gained or lost a tracker (compare_sites.csv).</p>\n</body></html>"
     );
-    write_file(&out.join("compare.html"), page.as_bytes())?;
-    Ok(Comparison {
-        trackers: changes,
-        sites,
-        pages,
-    })
+    page
 }
 
 #[cfg(test)]

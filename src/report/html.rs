@@ -5,7 +5,7 @@
 //! visitor typed or searched and the page URL (a filterable, sortable table), pixel IDs
 //! shared across sites, and the consent comparison when the crawl had several modes.
 
-use super::{CrawlTotals, ReportError, cells, ranked};
+use super::{CrawlTotals, ReportError, Totals, TrackerTotals, cells, ranked};
 use crate::analyze::Field;
 use crate::capture::ConsentMode;
 use crate::store::Store;
@@ -108,7 +108,25 @@ pub fn render(store: &Store, all: &CrawlTotals) -> Result<String, ReportError> {
     let t = &t;
     let meta = crate::store::meta::CrawlMeta::read(store)?;
     let mut h = String::new();
-    let list = meta.list.file.unwrap_or_default();
+    heading(&mut h, all, t, &meta);
+    outcomes(&mut h, t);
+    let top = top_trackers(&mut h, t, primary);
+    field_matrix(&mut h, t, &top);
+    sites_table(&mut h, t);
+    shared_ids(&mut h, t);
+    consent_sections(&mut h, all);
+    static_section(&mut h, all);
+    let _ = writeln!(
+        h,
+        "<p class=\"m\">Datasets beside this page: {}, manifest.json (columns in docs/schema.md).</p>\n<script>{TABLE_JS}</script>\n</body></html>",
+        super::datasets::files().join(", ")
+    );
+    Ok(h)
+}
+
+/// The document's head and the crawl's title line.
+fn heading(h: &mut String, all: &CrawlTotals, t: &Totals, meta: &crate::store::meta::CrawlMeta) {
+    let list = meta.list.file.clone().unwrap_or_default();
     let listed: u64 = t.outcomes.values().sum::<u64>() + t.pending;
     let finished = match &meta.finished_at {
         Some(f) => format!(" to {}", readable(f)),
@@ -125,8 +143,10 @@ pub fn render(store: &Store, all: &CrawlTotals) -> Result<String, ReportError> {
         esc(&readable(meta.started_at.as_deref().unwrap_or(""))),
         esc(super::manifest::version().0),
     );
+}
 
-    // Outcomes.
+/// How the visits ended.
+fn outcomes(h: &mut String, t: &Totals) {
     h.push_str("<h2>Outcomes</h2>\n");
     let total: u64 = t.outcomes.values().sum::<u64>() + t.pending;
     let mut rows: Vec<(String, u64)> = t
@@ -143,8 +163,14 @@ pub fn render(store: &Store, all: &CrawlTotals) -> Result<String, ReportError> {
             .map(|(k, n)| (k.clone(), frac(*n, total), None, format!("{n}")))
             .collect::<Vec<_>>(),
     ));
+}
 
-    // Top trackers.
+/// The 20 trackers on most sites, as bars; returns them.
+fn top_trackers<'t>(
+    h: &mut String,
+    t: &'t Totals,
+    primary: ConsentMode,
+) -> Vec<(&'t String, &'t TrackerTotals)> {
     let top: Vec<_> = ranked(t)
         .into_iter()
         .filter(|(_, x)| x.is_tracker)
@@ -173,8 +199,11 @@ pub fn render(store: &Store, all: &CrawlTotals) -> Result<String, ReportError> {
         })
         .collect();
     h.push_str(&bars(&items));
+    top
+}
 
-    // Tracker × field matrix: shares of OK sites with their intervals.
+/// Tracker × field matrix: shares of OK sites with their intervals.
+fn field_matrix(h: &mut String, t: &Totals, top: &[(&String, &TrackerTotals)]) {
     let _ = writeln!(
         h,
         "<h2>What they receive</h2>\n<p class=\"m\">Share of the {} sites that loaded on which each tracker received the field, in any encoding; below it the Wilson 95 % interval.</p>\n<div class=\"wide\"><table class=\"x\"><tr><th>tracker</th>",
@@ -184,7 +213,7 @@ pub fn render(store: &Store, all: &CrawlTotals) -> Result<String, ReportError> {
         let _ = write!(h, "<th>{}</th>", esc(field_label(f)));
     }
     h.push_str("</tr>\n");
-    for (name, x) in &top {
+    for (name, x) in top {
         let _ = write!(h, "<tr><td>{}</td>", esc(&label(name, &x.company)));
         for f in MATRIX_FIELDS {
             match x.fields.get(&f) {
@@ -205,9 +234,10 @@ pub fn render(store: &Store, all: &CrawlTotals) -> Result<String, ReportError> {
         h.push_str("</tr>\n");
     }
     h.push_str("</table></div>\n");
-    sites_table(&mut h, t);
+}
 
-    // Shared pixel IDs.
+/// Pixel IDs seen on more than one site.
+fn shared_ids(h: &mut String, t: &Totals) {
     let mut shared: Vec<(&String, &String, u64)> = t
         .trackers
         .iter()
@@ -230,14 +260,6 @@ pub fn render(store: &Store, all: &CrawlTotals) -> Result<String, ReportError> {
         }
         h.push_str("</table>\n");
     }
-    consent_sections(&mut h, all);
-    static_section(&mut h, all);
-    let _ = writeln!(
-        h,
-        "<p class=\"m\">Datasets beside this page: {}, manifest.json (columns in docs/schema.md).</p>\n<script>{TABLE_JS}</script>\n</body></html>",
-        super::datasets::files().join(", ")
-    );
-    Ok(h)
 }
 
 /// Beside a prescan: how much a census of the HTML alone misses, per tracker.

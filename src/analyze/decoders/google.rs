@@ -119,145 +119,159 @@ impl Decoder for Google {
     }
 
     fn decode(&self, r: &RequestView) -> Option<Decoded> {
-        // Loaders.
+        // Tag Manager's host serves the loaders only.
         if on(&r.host, "googletagmanager.com") {
-            let id = r.param("id").unwrap_or_default();
-            let (tracker, category) = match r.path.as_str() {
-                "/gtm.js" => (GTM, "tag-manager"),
-                "/gtag/js" if id.starts_with("AW-") => (ADS, "ad"),
-                "/gtag/js" if id.starts_with("GTM-") => (GTM, "tag-manager"),
-                "/gtag/js" if id.starts_with("DC-") => ("Google Floodlight", "ad"),
-                "/gtag/js" => (GA4, "analytics"),
-                _ => return None,
-            };
-            let mut d = Decoded::new(tracker, "Google", category, Role::Loader);
-            d.id(id);
-            return Some(d);
+            return loader(r);
         }
-        // GA4 hits, recognised by path and parameters whatever the host.
-        if r.path.ends_with("/g/collect") && r.param("v") == Some("2") && r.param("tid").is_some() {
-            let mut d = Decoded::new(GA4, "Google", "analytics", Role::Hit);
-            r.params("tid").for_each(|t| d.id(t));
-            r.params("en").for_each(|e| d.event(e));
-            for (param, field) in [
-                ("dl", Field::PageUrl),
-                ("dr", Field::Referrer),
-                ("dt", Field::PageTitle),
-                ("cid", Field::CookieId),
-                ("uid", Field::ExternalId),
-                ("ul", Field::Language),
-                ("sr", Field::Screen),
-                ("ep.search_term", Field::SearchQuery),
-            ] {
-                d.field(r, param, field);
-            }
-            // User-provided data: em=tv.1~em.<hash>~pn.<hash> (base64url or hex SHA-256).
-            if let Some(em) = r.param("em") {
-                let location = r
-                    .param_location("em")
-                    .unwrap_or(crate::analyze::Location::Query);
-                for part in em.split('~') {
-                    let (name, v) = match part.split_once('.') {
-                        Some(("em", v)) => (Field::HashedEmail, v),
-                        Some(("pn", v)) => (Field::HashedPhone, v),
-                        _ => continue,
-                    };
-                    d.value(name, v, location);
-                }
-            }
-            return Some(d);
-        }
-        // Universal Analytics (legacy).
-        if r.path.ends_with("/collect")
-            && r.param("v") == Some("1")
-            && r.param("tid").is_some_and(|t| t.starts_with("UA-"))
-            && r.param("cid").is_some()
-        {
-            let mut d = Decoded::new(
-                "Google Universal Analytics",
-                "Google",
-                "analytics",
-                Role::Hit,
-            );
-            r.params("tid").for_each(|t| d.id(t));
-            r.params("t").for_each(|e| d.event(e));
-            for (param, field) in [
-                ("dl", Field::PageUrl),
-                ("dr", Field::Referrer),
-                ("dt", Field::PageTitle),
-                ("cid", Field::CookieId),
-                ("uid", Field::ExternalId),
-                ("ul", Field::Language),
-                ("sr", Field::Screen),
-                ("vp", Field::Screen),
-            ] {
-                d.field(r, param, field);
-            }
-            return Some(d);
-        }
-        // The Google tag's consent-mode collect (`/ccm/collect`, on www.google.com or a
-        // first-party tag gateway): the product is its tag ID's (`tid`), Google Ads without.
-        if r.path.ends_with("/ccm/collect")
-            && (r.param("en").is_some() || r.param("auid").is_some())
-        {
-            let tid = r.param("tid").unwrap_or_default();
-            let (tracker, category) = if tid.starts_with("G-") {
-                (GA4, "analytics")
-            } else if tid.starts_with("DC-") {
-                ("Google Floodlight", "ad")
-            } else {
-                (ADS, "ad")
-            };
-            let mut d = Decoded::new(tracker, "Google", category, Role::Hit);
-            d.id(tid);
-            r.params("en").for_each(|e| d.event(e));
-            for (param, field) in [
-                ("dl", Field::PageUrl),
-                ("dr", Field::Referrer),
-                ("dt", Field::PageTitle),
-                ("auid", Field::CookieId),
-                ("ul", Field::Language),
-            ] {
-                d.field(r, param, field);
-            }
-            return Some(d);
-        }
-        // Google Ads conversions and remarketing: /pagead/(viewthrough)conversion/<id>/.
-        if google_host(&r.host) {
-            for prefix in [
-                "/pagead/conversion/",
-                "/pagead/viewthroughconversion/",
-                "/pagead/1p-conversion/",
-                "/pagead/1p-user-list/",
-            ] {
-                if let Some(rest) = r.path.strip_prefix(prefix) {
-                    let mut d = Decoded::new(ADS, "Google", "ad", Role::Hit);
-                    d.id(format!("AW-{}", rest.split('/').next().unwrap_or_default()));
-                    r.params("en").for_each(|e| d.event(e));
-                    // `data=event=purchase;allow_custom_scripts=true`: the gtag event.
-                    for data in r.params("data") {
-                        for kv in data.split(';') {
-                            if let Some(("event", e)) = kv.split_once('=') {
-                                d.event(e);
-                            }
-                        }
-                    }
-                    for (param, field) in [
-                        ("url", Field::PageUrl),
-                        ("ref", Field::Referrer),
-                        ("tiba", Field::PageTitle),
-                        ("u_w", Field::Screen),
-                        ("u_h", Field::Screen),
-                        ("auid", Field::CookieId),
-                    ] {
-                        d.field(r, param, field);
-                    }
-                    return Some(d);
-                }
-            }
-        }
-        None
+        ga4(r)
+            .or_else(|| universal(r))
+            .or_else(|| ccm(r))
+            .or_else(|| ads(r))
     }
+}
+
+/// The Tag Manager and gtag.js loaders, the product by the ID they load.
+fn loader(r: &RequestView) -> Option<Decoded> {
+    let id = r.param("id").unwrap_or_default();
+    let (tracker, category) = match r.path.as_str() {
+        "/gtm.js" => (GTM, "tag-manager"),
+        "/gtag/js" if id.starts_with("AW-") => (ADS, "ad"),
+        "/gtag/js" if id.starts_with("GTM-") => (GTM, "tag-manager"),
+        "/gtag/js" if id.starts_with("DC-") => ("Google Floodlight", "ad"),
+        "/gtag/js" => (GA4, "analytics"),
+        _ => return None,
+    };
+    let mut d = Decoded::new(tracker, "Google", category, Role::Loader);
+    d.id(id);
+    Some(d)
+}
+
+/// The page's parameters GA4, Universal Analytics and `ccm/collect` share: location,
+/// referrer, title, language.
+const PAGE: &[(&str, Field)] = &[
+    ("dl", Field::PageUrl),
+    ("dr", Field::Referrer),
+    ("dt", Field::PageTitle),
+    ("ul", Field::Language),
+];
+
+/// GA4 hits, recognised by path and parameters whatever the host.
+fn ga4(r: &RequestView) -> Option<Decoded> {
+    if !(r.path.ends_with("/g/collect") && r.param("v") == Some("2") && r.param("tid").is_some()) {
+        return None;
+    }
+    let mut d = Decoded::new(GA4, "Google", "analytics", Role::Hit);
+    r.params("tid").for_each(|t| d.id(t));
+    r.params("en").for_each(|e| d.event(e));
+    d.read_fields(r, PAGE);
+    d.read_fields(r, &[("cid", Field::CookieId), ("uid", Field::ExternalId)]);
+    d.read_fields(
+        r,
+        &[
+            ("sr", Field::Screen),
+            ("ep.search_term", Field::SearchQuery),
+        ],
+    );
+    // User-provided data: em=tv.1~em.<hash>~pn.<hash> (base64url or hex SHA-256).
+    if let Some(em) = r.param("em") {
+        let location = r
+            .param_location("em")
+            .unwrap_or(crate::analyze::Location::Query);
+        for part in em.split('~') {
+            let (name, v) = match part.split_once('.') {
+                Some(("em", v)) => (Field::HashedEmail, v),
+                Some(("pn", v)) => (Field::HashedPhone, v),
+                _ => continue,
+            };
+            d.value(name, v, location);
+        }
+    }
+    Some(d)
+}
+
+/// Universal Analytics (legacy).
+fn universal(r: &RequestView) -> Option<Decoded> {
+    if !(r.path.ends_with("/collect")
+        && r.param("v") == Some("1")
+        && r.param("tid").is_some_and(|t| t.starts_with("UA-"))
+        && r.param("cid").is_some())
+    {
+        return None;
+    }
+    let mut d = Decoded::new(
+        "Google Universal Analytics",
+        "Google",
+        "analytics",
+        Role::Hit,
+    );
+    r.params("tid").for_each(|t| d.id(t));
+    r.params("t").for_each(|e| d.event(e));
+    d.read_fields(r, PAGE);
+    d.read_fields(r, &[("cid", Field::CookieId), ("uid", Field::ExternalId)]);
+    d.read_fields(r, &[("sr", Field::Screen), ("vp", Field::Screen)]);
+    Some(d)
+}
+
+/// The Google tag's consent-mode collect (`/ccm/collect`, on www.google.com or a first-party
+/// tag gateway): the product is its tag ID's (`tid`), Google Ads without.
+fn ccm(r: &RequestView) -> Option<Decoded> {
+    if !(r.path.ends_with("/ccm/collect") && (r.param("en").is_some() || r.param("auid").is_some()))
+    {
+        return None;
+    }
+    let tid = r.param("tid").unwrap_or_default();
+    let (tracker, category) = if tid.starts_with("G-") {
+        (GA4, "analytics")
+    } else if tid.starts_with("DC-") {
+        ("Google Floodlight", "ad")
+    } else {
+        (ADS, "ad")
+    };
+    let mut d = Decoded::new(tracker, "Google", category, Role::Hit);
+    d.id(tid);
+    r.params("en").for_each(|e| d.event(e));
+    d.read_fields(r, PAGE);
+    d.read_fields(r, &[("auid", Field::CookieId)]);
+    Some(d)
+}
+
+/// Google Ads conversions and remarketing: /pagead/(viewthrough)conversion/<id>/.
+fn ads(r: &RequestView) -> Option<Decoded> {
+    if !google_host(&r.host) {
+        return None;
+    }
+    for prefix in [
+        "/pagead/conversion/",
+        "/pagead/viewthroughconversion/",
+        "/pagead/1p-conversion/",
+        "/pagead/1p-user-list/",
+    ] {
+        if let Some(rest) = r.path.strip_prefix(prefix) {
+            let mut d = Decoded::new(ADS, "Google", "ad", Role::Hit);
+            d.id(format!("AW-{}", rest.split('/').next().unwrap_or_default()));
+            r.params("en").for_each(|e| d.event(e));
+            // `data=event=purchase;allow_custom_scripts=true`: the gtag event.
+            for data in r.params("data") {
+                for kv in data.split(';') {
+                    if let Some(("event", e)) = kv.split_once('=') {
+                        d.event(e);
+                    }
+                }
+            }
+            for (param, field) in [
+                ("url", Field::PageUrl),
+                ("ref", Field::Referrer),
+                ("tiba", Field::PageTitle),
+                ("u_w", Field::Screen),
+                ("u_h", Field::Screen),
+                ("auid", Field::CookieId),
+            ] {
+                d.field(r, param, field);
+            }
+            return Some(d);
+        }
+    }
+    None
 }
 
 #[cfg(test)]

@@ -1,92 +1,63 @@
 //! LinkedIn Insight Tag: loader `snap.licdn.com/li.lms-analytics/insight.min.js`, hits to
 //! `px.ads.linkedin.com/collect` (also `/wa/`, `/attribution_trigger`) with `pid`, `url`.
 
-use super::{Claim, Decoded, Decoder, Role, assigned, calls, claim, on, spec};
-use crate::analyze::Field;
+use super::spec::{NONE, Spec, assign, at, call};
+use super::{Decoded, Role, claim};
 use crate::analyze::request::RequestView;
+use crate::analyze::{Field, Source};
 
-/// The LinkedIn decoder.
-pub struct LinkedIn;
-
-impl Decoder for LinkedIn {
-    /// The hosts only this tag uses.
-    fn claims(&self) -> &'static [Claim] {
-        const C: &[Claim] = &[
-            claim(
-                "px.ads.linkedin.com",
-                "LinkedIn Insight Tag",
-                "Microsoft",
-                "ad",
-            ),
-            claim("snap.licdn.com", "LinkedIn Insight Tag", "Microsoft", "ad"),
-        ];
-        C
+/// A hit's events: each `conversionId` as `conversion:<id>`, else `pageview`.
+fn conversions(r: &RequestView, d: &mut Decoded) {
+    if d.role != Role::Hit {
+        return;
     }
-
-    fn name(&self) -> &'static str {
-        "linkedin"
-    }
-
-    /// The Insight Tag: `_linkedin_partner_id = "<partner id>"` (LinkedIn Campaign Manager's
-    /// tag), or the partner pushed straight onto `_linkedin_data_partner_ids`.
-    fn inline(&self, script: &str) -> Vec<Decoded> {
-        let mut ids = assigned(script, "_linkedin_partner_id");
-        let pushed = calls(script, "_linkedin_data_partner_ids.push").into_iter();
-        ids.extend(
-            pushed
-                .filter_map(|a| a.into_iter().next())
-                .filter(|i| spec::id_shaped(i)),
-        );
-        if ids.is_empty() {
-            return Vec::new();
-        }
-        let mut d = Decoded::new("LinkedIn Insight Tag", "Microsoft", "ad", Role::Loader);
-        ids.into_iter().for_each(|i| d.id(i));
-        vec![d]
-    }
-
-    /// The vendor's own domains (its hits there are `hosting = vendor`).
-    fn domains(&self) -> &'static [&'static str] {
-        &["linkedin.com", "licdn.com"]
-    }
-
-    /// LinkedIn's first-party ad tracking ID.
-    fn id_cookies(&self) -> &'static [&'static str] {
-        &["li_fat_id", "li_adsId"]
-    }
-
-    fn decode(&self, r: &RequestView) -> Option<Decoded> {
-        let new = |role| Decoded::new("LinkedIn Insight Tag", "Microsoft", "ad", role);
-        if on(&r.host, "snap.licdn.com") && r.path.contains("insight") {
-            return Some(new(Role::Loader));
-        }
-        let hit = on(&r.host, "px.ads.linkedin.com")
-            || (on(&r.host, "linkedin.com") && r.path.starts_with("/px"));
-        if !hit {
-            return None;
-        }
-        let mut d = new(Role::Hit);
-        r.params("pid").for_each(|v| d.id(v));
-        r.params("conversionId")
-            .for_each(|v| d.event(format!("conversion:{v}")));
-        if d.events.is_empty() {
-            d.event("pageview");
-        }
-        for (param, field) in [
-            ("url", Field::PageUrl),
-            ("href", Field::PageUrl),
-            ("liFatId", Field::CookieId),
-            ("li_fat_id", Field::CookieId),
-        ] {
-            d.field(r, param, field);
-        }
-        Some(d)
+    r.params("conversionId")
+        .for_each(|v| d.event(format!("conversion:{v}")));
+    if d.events.is_empty() {
+        d.event("pageview");
     }
 }
+
+const TAG: &str = "LinkedIn Insight Tag";
+
+/// The LinkedIn decoder.
+pub static LINKEDIN: Spec = Spec {
+    name: "linkedin",
+    tracker: TAG,
+    company: "Microsoft",
+    category: "ad",
+    claims: &[
+        claim("px.ads.linkedin.com", TAG, "Microsoft", "ad"),
+        claim("snap.licdn.com", TAG, "Microsoft", "ad"),
+    ],
+    loaders: &[at("snap.licdn.com", "*insight")],
+    hits: &[at("px.ads.linkedin.com", ""), at("linkedin.com", "/px")],
+    ids: &["pid"],
+    fields: &[
+        ("url", Field::PageUrl),
+        ("href", Field::PageUrl),
+        ("liFatId", Field::CookieId),
+        ("li_fat_id", Field::CookieId),
+    ],
+    // LinkedIn's first-party ad tracking ID.
+    id_cookies: &["li_fat_id", "li_adsId"],
+    domains: &["linkedin.com", "licdn.com"],
+    // The Insight Tag: `_linkedin_partner_id = "<partner id>"` (LinkedIn Campaign Manager's
+    // tag), or the partner pushed straight onto `_linkedin_data_partner_ids`.
+    inline: &[
+        assign("_linkedin_partner_id", "_linkedin_partner_id"),
+        call("_linkedin_data_partner_ids.push", "", 0),
+    ],
+    extra: Some(conversions),
+    ids_on_loaders: false,
+    source: Source::Decoder,
+    ..NONE
+};
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::analyze::decoders::Decoder;
     use crate::analyze::decoders::testutil::*;
 
     #[test]
@@ -119,6 +90,6 @@ mod tests {
     #[test]
     fn the_tag_names_its_partner() {
         let tag = "_linkedin_partner_id = \"1234567\";\nwindow._linkedin_data_partner_ids = window._linkedin_data_partner_ids || [];\nwindow._linkedin_data_partner_ids.push(_linkedin_partner_id);";
-        assert_eq!(LinkedIn.inline(tag).remove(0).pixel_ids, ["1234567"]);
+        assert_eq!(LINKEDIN.inline(tag).remove(0).pixel_ids, ["1234567"]);
     }
 }

@@ -1,89 +1,62 @@
 //! Meta pixel: loader `connect.facebook.net/<locale>/fbevents.js`, per-pixel config
 //! `connect.facebook.net/signals/config/<ID>`, hits to `www.facebook.com/tr` (image GET,
-//! beacon, urlencoded `rqm=formPOST`, multipart).
+//! beacon, urlencoded `rqm=formPOST`, multipart), and `/tr` with `id` and `ev` on any host (a
+//! proxied pixel).
 
-use super::{Decoded, Decoder, Role, ids_of_calls, on};
-use crate::analyze::Field;
-use crate::analyze::request::RequestView;
+use super::spec::{NONE, Spec, anywhere, at, call};
+use crate::analyze::{Field, Source};
 
 /// The Meta decoder.
-pub struct Meta;
-
-impl Decoder for Meta {
-    fn name(&self) -> &'static str {
-        "meta"
-    }
-
-    /// The Meta pixel base code: `fbq('init', '<pixel id>')` (Meta for Developers, "Meta
-    /// Pixel: get started").
-    fn inline(&self, script: &str) -> Vec<Decoded> {
-        let ids = ids_of_calls(script, "fbq", &["init"]);
-        if ids.is_empty() {
-            return Vec::new();
-        }
-        let mut d = Decoded::new("Meta Pixel", "Meta", "ad", Role::Loader);
-        ids.into_iter().for_each(|i| d.id(i));
-        vec![d]
-    }
-
-    /// The vendor's own domains (its hits there are `hosting = vendor`).
-    fn domains(&self) -> &'static [&'static str] {
-        &["facebook.com", "facebook.net"]
-    }
-
-    /// Meta's browser ID and click ID.
-    fn id_cookies(&self) -> &'static [&'static str] {
-        &["_fbp", "_fbc"]
-    }
-
-    fn decode(&self, r: &RequestView) -> Option<Decoded> {
-        let new = |role| Decoded::new("Meta Pixel", "Meta", "ad", role);
-        if on(&r.host, "connect.facebook.net") {
-            if r.path.ends_with("/fbevents.js") {
-                return Some(new(Role::Loader));
-            }
-            if let Some(id) = r.path.strip_prefix("/signals/config/") {
-                let mut d = new(Role::Loader);
-                d.id(id.trim_end_matches('/'));
-                return Some(d);
-            }
-            return None;
-        }
-        let tr = r.path == "/tr" || r.path == "/tr/";
-        let facebook = on(&r.host, "facebook.com");
-        // By path and parameters too (a proxied pixel): `/tr` with `id` and `ev`.
-        if !(tr && (facebook || (r.param("id").is_some() && r.param("ev").is_some()))) {
-            return None;
-        }
-        let mut d = new(Role::Hit);
-        r.params("id").for_each(|v| d.id(v));
-        r.params("ev").for_each(|v| d.event(v));
-        for (param, field) in [
-            ("dl", Field::PageUrl),
-            ("rl", Field::Referrer),
-            ("fbp", Field::CookieId),
-            ("fbc", Field::CookieId),
-            ("sw", Field::Screen),
-            ("sh", Field::Screen),
-            ("ud[em]", Field::HashedEmail),
-            ("udff[em]", Field::HashedEmail),
-            ("ud[ph]", Field::HashedPhone),
-            ("udff[ph]", Field::HashedPhone),
-            ("ud[external_id]", Field::ExternalId),
-            ("udff[external_id]", Field::ExternalId),
-            ("cd[search_string]", Field::SearchQuery),
-            ("cd[buttonText]", Field::ButtonText),
-            ("cd[formFeatures]", Field::FormFields),
-        ] {
-            d.field(r, param, field);
-        }
-        Some(d)
-    }
-}
+pub static META: Spec = Spec {
+    name: "meta",
+    tracker: "Meta Pixel",
+    company: "Meta",
+    category: "ad",
+    loaders: &[
+        at("connect.facebook.net", "/fbevents.js$"),
+        at("connect.facebook.net", "/signals/config/"),
+    ],
+    hits: &[
+        at("facebook.com", "=/tr"),
+        at("facebook.com", "=/tr/"),
+        anywhere("=/tr", &["id", "ev"]),
+        anywhere("=/tr/", &["id", "ev"]),
+    ],
+    ids: &["id"],
+    path_ids: &["/signals/config/{}"],
+    events: &["ev"],
+    fields: &[
+        ("dl", Field::PageUrl),
+        ("rl", Field::Referrer),
+        ("fbp", Field::CookieId),
+        ("fbc", Field::CookieId),
+        ("sw", Field::Screen),
+        ("sh", Field::Screen),
+        ("ud[em]", Field::HashedEmail),
+        ("udff[em]", Field::HashedEmail),
+        ("ud[ph]", Field::HashedPhone),
+        ("udff[ph]", Field::HashedPhone),
+        ("ud[external_id]", Field::ExternalId),
+        ("udff[external_id]", Field::ExternalId),
+        ("cd[search_string]", Field::SearchQuery),
+        ("cd[buttonText]", Field::ButtonText),
+        ("cd[formFeatures]", Field::FormFields),
+    ],
+    // Meta's browser ID and click ID.
+    id_cookies: &["_fbp", "_fbc"],
+    domains: &["facebook.com", "facebook.net"],
+    // The Meta pixel base code: `fbq('init', '<pixel id>')` (Meta for Developers, "Meta
+    // Pixel: get started").
+    inline: &[call("fbq", "init", 1)],
+    ids_on_loaders: false,
+    source: Source::Decoder,
+    ..NONE
+};
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::analyze::decoders::Decoder;
     use crate::analyze::decoders::Role;
     use crate::analyze::decoders::testutil::*;
 
@@ -219,7 +192,7 @@ mod tests {
     #[test]
     fn the_base_code_names_its_pixel() {
         let base = "!function(f,b,e,v,n,t,s){if(f.fbq)return;n=f.fbq=function(){n.callMethod?n.callMethod.apply(n,arguments):n.queue.push(arguments)};}(window, document,'script','https://connect.facebook.net/en_US/fbevents.js');\nfbq('init', '1234567890123456');\nfbq('track', 'PageView');";
-        assert_eq!(Meta.inline(base).remove(0).pixel_ids, ["1234567890123456"]);
-        assert!(Meta.inline("fbq('track', 'PageView');").is_empty());
+        assert_eq!(META.inline(base).remove(0).pixel_ids, ["1234567890123456"]);
+        assert!(META.inline("fbq('track', 'PageView');").is_empty());
     }
 }

@@ -73,7 +73,7 @@ mod x;
 mod yahoo;
 mod yandex;
 
-use super::request::{self, RequestView};
+use super::request::RequestView;
 use super::vocab::{Algo, Digits, Encoding, Field, Source};
 
 /// What a recognised request is.
@@ -192,6 +192,13 @@ impl Decoded {
         };
         if let Some(location) = r.param_location(param) {
             self.value(name, v, location);
+        }
+    }
+
+    /// Records the fields of a table of parameters and the field each carries ([`Decoded::field`]).
+    pub fn read_fields(&mut self, r: &RequestView, table: &[(&str, Field)]) {
+        for (param, name) in table {
+            self.field(r, param, *name);
         }
     }
 
@@ -448,14 +455,14 @@ pub fn is_id_cookie(name: &str) -> bool {
 /// Every decoder, in matching order. Adding a vendor: one file and one line here.
 pub static REGISTRY: &[&dyn Decoder] = &[
     &tiktok::TikTok,
-    &meta::Meta,
+    &meta::META,
     &google::Google,
     &x::X,
-    &microsoft::Uet,
-    &linkedin::LinkedIn,
-    &pinterest::Pinterest,
-    &snap::Snap,
-    &reddit::Reddit,
+    &microsoft::UET,
+    &linkedin::LINKEDIN,
+    &pinterest::PINTEREST,
+    &snap::SNAP,
+    &reddit::REDDIT,
     &recorders::Recorders,
     &criteo::CRITEO,
     &floodlight::FLOODLIGHT,
@@ -613,7 +620,7 @@ fn kind_like(v: &str) -> bool {
 /// batch's events one by one) and the JSON or base64 JSON inside [`GENERIC_NESTED`] values
 /// (recorded with `decoder = generic`). `None` when neither is there.
 pub fn generic(r: &RequestView) -> Option<(Vec<String>, Vec<String>)> {
-    let nested: Vec<request::Params> = r
+    let nested: Vec<super::records::Params> = r
         .query
         .iter()
         .chain(r.body.iter().flatten())
@@ -906,7 +913,9 @@ mod tests {
         let cat = catalogue();
         assert!(cat.len() >= 30, "{} protocols", cat.len());
         for (s, e) in cat {
-            let path = if let Some(x) = e.path.strip_prefix('*') {
+            let path = if let Some(x) = e.path.strip_prefix('=') {
+                x.to_string()
+            } else if let Some(x) = e.path.strip_prefix('*') {
                 format!("/pc{x}")
             } else if let Some(x) = e.path.strip_suffix('$') {
                 format!("/pc7{x}")
@@ -955,6 +964,42 @@ mod tests {
         );
         assert_eq!(d.pixel_ids, ["5123456"]);
         assert_eq!(d.events, ["pageHide"]);
+    }
+
+    /// The first vendors' decoders that became tables in #42 read as they did: `id_source =
+    /// decoder`, and a loader's URL names no ID (the test web's loaders carry theirs).
+    #[test]
+    fn first_vendors_as_tables_keep_their_datasets() {
+        for (name, loader) in [
+            (
+                "meta",
+                "https://connect.facebook.net/en_US/fbevents.js?id=1234567890123456",
+            ),
+            ("microsoft-uet", "https://bat.bing.com/bat.js?ti=5123456"),
+            (
+                "linkedin",
+                "https://snap.licdn.com/li.lms-analytics/insight.min.js?pid=1234567",
+            ),
+            (
+                "pinterest",
+                "https://s.pinimg.com/ct/core.js?tid=2612345678901",
+            ),
+            ("snap", "https://sc-static.net/scevent.min.js?pid=a1b2c3d4"),
+            (
+                "reddit",
+                "https://www.redditstatic.com/ads/pixel.js?id=t2_demo",
+            ),
+        ] {
+            let d = find(name).unwrap();
+            assert!(d.spec().is_some(), "{name} is a table");
+            assert_eq!(d.source(), Source::Decoder, "{name}");
+            let got = testutil::decode(&testutil::req("GET", loader, None, None)).unwrap();
+            assert_eq!(
+                (got.role, got.pixel_ids.len()),
+                (Role::Loader, 0),
+                "{loader}"
+            );
+        }
     }
 
     /// docs/decoders.md names every decoder of the registry (by its name in backquotes).

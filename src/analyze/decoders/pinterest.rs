@@ -2,96 +2,52 @@
 //! `/user/`) with `tid`, `event`, `ad` (JSON with the page URL in `loc`), `pd` (JSON with
 //! the hashed email `em`).
 
-use super::{Claim, Decoded, Decoder, Role, claim, ids_of_calls, on};
-use crate::analyze::Field;
-use crate::analyze::request::RequestView;
+use super::claim;
+use super::spec::{NONE, Spec, at, call};
+use crate::analyze::{Field, Source};
 
 /// The Pinterest decoder.
-pub struct Pinterest;
-
-impl Decoder for Pinterest {
-    /// The hosts only this tag uses.
-    fn claims(&self) -> &'static [Claim] {
-        const C: &[Claim] = &[claim(
-            "ct.pinterest.com",
-            "Pinterest Tag",
-            "Pinterest",
-            "ad",
-        )];
-        C
-    }
-
-    fn name(&self) -> &'static str {
-        "pinterest"
-    }
-
-    /// The Pinterest base code: `pintrk('load', '<tag id>')`.
-    fn inline(&self, script: &str) -> Vec<Decoded> {
-        let ids = ids_of_calls(script, "pintrk", &["load"]);
-        if ids.is_empty() {
-            return Vec::new();
-        }
-        let mut d = Decoded::new("Pinterest Tag", "Pinterest", "ad", Role::Loader);
-        ids.into_iter().for_each(|i| d.id(i));
-        vec![d]
-    }
-
-    /// The vendor's own domains (its hits there are `hosting = vendor`).
-    fn domains(&self) -> &'static [&'static str] {
-        &["pinterest.com", "pinimg.com"]
-    }
-
-    /// Pinterest's unauthenticated visitor ID.
-    fn id_cookies(&self) -> &'static [&'static str] {
-        &["_pin_unauth"]
-    }
-
-    fn decode(&self, r: &RequestView) -> Option<Decoded> {
-        let new = |role| Decoded::new("Pinterest Tag", "Pinterest", "ad", role);
-        if on(&r.host, "s.pinimg.com") && r.path.starts_with("/ct/") {
-            return Some(new(Role::Loader));
-        }
-        if !(on(&r.host, "ct.pinterest.com")
-            && (r.path.starts_with("/v3") || r.path.starts_with("/user")))
-        {
-            return None;
-        }
-        let mut d = new(Role::Hit);
-        r.params("tid").for_each(|v| d.id(v));
-        r.params("event").for_each(|v| d.event(v));
-        // `ad` and `pd` are JSON inside a query parameter.
-        for (param, key, name) in [
-            ("ad", "loc", Field::PageUrl),
-            ("ad", "ref", Field::Referrer),
-            ("ad", "sw", Field::Screen),
-            ("ad", "sh", Field::Screen),
-            ("pd", "em", Field::HashedEmail),
-        ] {
-            let location = r
-                .param_location(param)
-                .unwrap_or(crate::analyze::Location::Query);
-            for v in r.params(param) {
-                let Ok(j) = serde_json::from_str::<serde_json::Value>(v) else {
-                    continue;
-                };
-                // Strings, and the screen's numbers (`"sw":1280`).
-                let text = j.get(key).and_then(|x| match x {
-                    serde_json::Value::String(s) => Some(s.clone()),
-                    serde_json::Value::Number(n) => Some(n.to_string()),
-                    _ => None,
-                });
-                if let Some(s) = text.as_deref().filter(|s| !super::is_empty_value(s)) {
-                    d.value(name, s, location);
-                }
-            }
-        }
-        Some(d)
-    }
-}
+pub static PINTEREST: Spec = Spec {
+    name: "pinterest",
+    tracker: "Pinterest Tag",
+    company: "Pinterest",
+    category: "ad",
+    claims: &[claim(
+        "ct.pinterest.com",
+        "Pinterest Tag",
+        "Pinterest",
+        "ad",
+    )],
+    loaders: &[at("s.pinimg.com", "/ct/")],
+    hits: &[
+        at("ct.pinterest.com", "/v3"),
+        at("ct.pinterest.com", "/user"),
+    ],
+    ids: &["tid"],
+    events: &["event"],
+    // `ad` and `pd` are JSON inside a query parameter (the screen's sizes numbers).
+    unpack: &["ad", "pd"],
+    fields: &[
+        ("loc", Field::PageUrl),
+        ("ref", Field::Referrer),
+        ("sw", Field::Screen),
+        ("sh", Field::Screen),
+        ("em", Field::HashedEmail),
+    ],
+    // Pinterest's unauthenticated visitor ID.
+    id_cookies: &["_pin_unauth"],
+    domains: &["pinterest.com", "pinimg.com"],
+    // The Pinterest base code: `pintrk('load', '<tag id>')`.
+    inline: &[call("pintrk", "load", 1)],
+    ids_on_loaders: false,
+    source: Source::Decoder,
+    ..NONE
+};
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::analyze::decoders::Decoder;
     use crate::analyze::decoders::testutil::*;
 
     #[test]
@@ -133,7 +89,7 @@ mod tests {
     fn the_base_code_names_its_tag() {
         let base = "!function(e){if(!window.pintrk){window.pintrk = function () {window.pintrk.queue.push(Array.prototype.slice.call(arguments))};}}(\"https://s.pinimg.com/ct/core.js\");\npintrk('load', '2612345678901', {em: '<user_email_address>'});\npintrk('page');";
         assert_eq!(
-            Pinterest.inline(base).remove(0).pixel_ids,
+            PINTEREST.inline(base).remove(0).pixel_ids,
             ["2612345678901"]
         );
     }

@@ -1,75 +1,45 @@
 //! Reddit pixel: loader `www.redditstatic.com/ads/pixel.js` (and `v2.js`), hits
 //! `alb.reddit.com/rp.gif?id=<pixel>&event=…`.
 
-use super::{Claim, Decoded, Decoder, Role, claim, ids_of_calls, on};
-use crate::analyze::Field;
-use crate::analyze::request::RequestView;
+use super::claim;
+use super::spec::{NONE, Spec, at, call};
+use crate::analyze::{Field, Source};
 
 /// The Reddit decoder.
-pub struct Reddit;
-
-impl Decoder for Reddit {
-    /// The hosts only this tag uses.
-    fn claims(&self) -> &'static [Claim] {
-        const C: &[Claim] = &[
-            claim("alb.reddit.com", "Reddit Pixel", "Reddit", "ad"),
-            claim("pixel-config.reddit.com", "Reddit Pixel", "Reddit", "ad"),
-        ];
-        C
-    }
-
-    fn name(&self) -> &'static str {
-        "reddit"
-    }
-
-    /// The Reddit pixel base code: `rdt('init', '<pixel id>')`.
-    fn inline(&self, script: &str) -> Vec<Decoded> {
-        let ids = ids_of_calls(script, "rdt", &["init"]);
-        if ids.is_empty() {
-            return Vec::new();
-        }
-        let mut d = Decoded::new("Reddit Pixel", "Reddit", "ad", Role::Loader);
-        ids.into_iter().for_each(|i| d.id(i));
-        vec![d]
-    }
-
-    /// The vendor's own domains (its hits there are `hosting = vendor`).
-    fn domains(&self) -> &'static [&'static str] {
-        &["reddit.com", "redditstatic.com"]
-    }
-
-    /// Reddit's visitor ID.
-    fn id_cookies(&self) -> &'static [&'static str] {
-        &["_rdt_uuid"]
-    }
-
-    fn decode(&self, r: &RequestView) -> Option<Decoded> {
-        let new = |role| Decoded::new("Reddit Pixel", "Reddit", "ad", role);
-        if on(&r.host, "redditstatic.com") && r.path.starts_with("/ads/") {
-            return Some(new(Role::Loader));
-        }
-        if !(on(&r.host, "alb.reddit.com") && r.path.starts_with("/rp.gif")) {
-            return None;
-        }
-        let mut d = new(Role::Hit);
-        r.params("id").for_each(|v| d.id(v));
-        r.params("event").for_each(|v| d.event(v));
-        for (param, field) in [
-            ("m.url", Field::PageUrl),
-            ("uuid", Field::CookieId),
-            ("em", Field::HashedEmail),
-            ("sh", Field::Screen),
-            ("sw", Field::Screen),
-        ] {
-            d.field(r, param, field);
-        }
-        Some(d)
-    }
-}
+pub static REDDIT: Spec = Spec {
+    name: "reddit",
+    tracker: "Reddit Pixel",
+    company: "Reddit",
+    category: "ad",
+    claims: &[
+        claim("alb.reddit.com", "Reddit Pixel", "Reddit", "ad"),
+        claim("pixel-config.reddit.com", "Reddit Pixel", "Reddit", "ad"),
+    ],
+    loaders: &[at("redditstatic.com", "/ads/")],
+    hits: &[at("alb.reddit.com", "/rp.gif")],
+    ids: &["id"],
+    events: &["event"],
+    fields: &[
+        ("m.url", Field::PageUrl),
+        ("uuid", Field::CookieId),
+        ("em", Field::HashedEmail),
+        ("sh", Field::Screen),
+        ("sw", Field::Screen),
+    ],
+    // Reddit's visitor ID.
+    id_cookies: &["_rdt_uuid"],
+    domains: &["reddit.com", "redditstatic.com"],
+    // The Reddit pixel base code: `rdt('init', '<pixel id>')`.
+    inline: &[call("rdt", "init", 1)],
+    ids_on_loaders: false,
+    source: Source::Decoder,
+    ..NONE
+};
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::analyze::decoders::Decoder;
     use crate::analyze::decoders::testutil::*;
 
     #[test]
@@ -90,7 +60,7 @@ mod tests {
     #[test]
     fn the_base_code_names_its_pixel() {
         let base = "!function(w,d){if(!w.rdt){var p=w.rdt=function(){p.sendEvent?p.sendEvent.apply(p,arguments):p.callQueue.push(arguments)};p.callQueue=[];var t=d.createElement(\"script\");t.src=\"https://www.redditstatic.com/ads/pixel.js\",t.async=!0;}}(window,document);rdt('init','a2_demo123');rdt('track', 'PageVisit');";
-        assert_eq!(Reddit.inline(base).remove(0).pixel_ids, ["a2_demo123"]);
+        assert_eq!(REDDIT.inline(base).remove(0).pixel_ids, ["a2_demo123"]);
     }
 
     /// An AddToCart hit as Omnibug's test suite has it (MisterPhilip/omnibug,

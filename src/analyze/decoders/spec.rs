@@ -8,11 +8,13 @@
 //! The protocols of every spec make the catalogue [`super::catalogue`] lists.
 
 use super::{Claim, Decoded, Decoder, Role, assigned, calls, is_empty_value, on};
-use crate::analyze::request::{Params as Record, RequestView, json_records};
+use crate::analyze::records::{Params as Record, json_records};
+use crate::analyze::request::RequestView;
 use crate::analyze::{Field, Location, Source};
 
 /// Where a vendor's requests go: a host (and its subdomains; empty for any host, a protocol)
-/// and a path (a prefix; `*x` for a path containing `x`; `x$` for a path ending in `x`), what
+/// and a path (a prefix; `*x` for a path containing `x`; `x$` for a path ending in `x`; `=x`
+/// for `x` exactly), what
 /// a request there must carry ([`Endpoint::needs`]) and the event it is when it names none.
 #[derive(Clone, Copy, Debug)]
 pub struct Endpoint {
@@ -60,7 +62,9 @@ impl Endpoint {
 
     /// The host and path match (what it must carry not yet checked).
     fn places(&self, r: &RequestView) -> bool {
-        let path = if let Some(x) = self.path.strip_prefix('*') {
+        let path = if let Some(x) = self.path.strip_prefix('=') {
+            r.path == x
+        } else if let Some(x) = self.path.strip_prefix('*') {
             r.path.contains(x)
         } else if let Some(x) = self.path.strip_suffix('$') {
             r.path.ends_with(x)
@@ -166,6 +170,13 @@ pub struct Spec {
     pub inline: &'static [Inline],
     /// What the table cannot say (IDs in the path, events packed in a parameter).
     pub extra: Option<fn(&RequestView, &mut Decoded)>,
+    /// A loader's URL is read for [`Spec::ids`] too (`klaviyo.js?company_id=…`). Off for the
+    /// vendors whose decoders were code until #42 (their loaders' rows name no ID in
+    /// requests.csv; a crawl's datasets stay as they were).
+    pub ids_on_loaders: bool,
+    /// What site_trackers.csv's `id_source` and `event_source` say of it: `spec`, or
+    /// `decoder` for a first vendor whose decoder was code until #42 (see [`Source::Decoder`]).
+    pub source: Source,
 }
 
 /// A spec with nothing in it, for the fields a vendor does not need (`..NONE`).
@@ -188,6 +199,8 @@ pub const NONE: Spec = Spec {
     domains: &[],
     inline: &[],
     extra: None,
+    ids_on_loaders: true,
+    source: Source::Spec,
 };
 
 impl Spec {
@@ -258,7 +271,7 @@ impl Decoder for Spec {
     }
 
     fn source(&self) -> Source {
-        Source::Spec
+        self.source
     }
 
     fn spec(&self) -> Option<&Spec> {
@@ -302,7 +315,7 @@ impl Decoder for Spec {
         if self.loaders.iter().any(|e| e.places(r)) {
             let mut d = self.decoded(Role::Loader);
             // A loader's URL often names the account too (`klaviyo.js?company_id=…`).
-            for k in self.ids {
+            for k in self.ids.iter().filter(|_| self.ids_on_loaders) {
                 let query = r.query.iter().filter(|(q, _)| key_matches(k, q));
                 query.for_each(|(_, v)| v.split(',').for_each(|i| d.id(i.trim())));
             }

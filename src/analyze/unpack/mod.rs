@@ -18,7 +18,7 @@ mod tests;
 
 pub use inflate::{Cap, Codec, MAX_DECODED, MAX_RATIO, RATIO_FROM};
 
-use super::request::{self, Format, Params};
+use super::records::{self, Format, Params};
 use base64::Engine;
 use base64::engine::general_purpose::{STANDARD_NO_PAD, URL_SAFE_NO_PAD};
 use lzstring::Form;
@@ -52,7 +52,7 @@ pub struct Unpacked<'a> {
     /// decoded to, the packed parts of a container replaced by (or, where they cannot be
     /// placed, followed by) what they held. Invalid UTF-8 replaced.
     pub text: Cow<'a, str>,
-    /// Its records (one per event for batched bodies, see [`request::parse_body`]); a
+    /// Its records (one per event for batched bodies, see [`records::parse_body`]); a
     /// container's own records come first, then those of each packed part.
     pub records: Vec<Params>,
     /// How it was read: empty for a plain body; else its layers from the outside in, joined
@@ -183,7 +183,7 @@ impl Reader {
     }
 
     /// Reads a text: whole packed (base64 of compressed bytes, lz-string), JSON,
-    /// newline-delimited JSON or an envelope, or the formats [`request::parse`] knows; then
+    /// newline-delimited JSON or an envelope, or the formats [`records::parse`] knows; then
     /// the packed values inside it.
     fn text<'a>(&mut self, t: &'a str, ctype: &str) -> Layer<'a> {
         let trimmed = t.trim();
@@ -195,16 +195,16 @@ impl Reader {
         }
         let (format, records) = if trimmed.starts_with(['{', '[']) {
             match serde_json::from_str::<serde_json::Value>(trimmed) {
-                Ok(v) => (Format::Json, request::json_records(&v)),
+                Ok(v) => (Format::Json, records::json_records(&v)),
                 Err(_) => {
                     if let Some(l) = self.lines(t.as_bytes()) {
                         return l;
                     }
-                    request::parse_not_json(t, ctype)
+                    records::parse_not_json(t, ctype)
                 }
             }
         } else {
-            request::parse(t, ctype)
+            records::parse(t, ctype)
         };
         self.values(Cow::Borrowed(t), format, records)
     }
@@ -283,7 +283,7 @@ impl Reader {
     fn binary<'a>(&mut self, bytes: &'a [u8], ctype: &str) -> Layer<'a> {
         if self.depth < MAX_DEPTH {
             let start = bytes.trim_ascii_start();
-            if let Some(boundary) = request::multipart_boundary(ctype, start)
+            if let Some(boundary) = records::multipart_boundary(ctype, start)
                 && let Some(l) = self.multipart(bytes, &boundary)
             {
                 return l;
@@ -296,7 +296,7 @@ impl Reader {
             }
         }
         let text = String::from_utf8_lossy(bytes).into_owned();
-        let (_, records) = request::parse(&text, ctype);
+        let (_, records) = records::parse(&text, ctype);
         Layer::plain(Cow::Owned(text), records)
     }
 
@@ -436,7 +436,7 @@ impl Reader {
                 return None;
             }
             let v: serde_json::Value = serde_json::from_slice(line).ok()?;
-            records.extend(request::json_records(&v));
+            records.extend(records::json_records(&v));
             lines += 1;
         }
         let container = if lines >= 2 { "ndjson" } else { "" };
@@ -472,7 +472,7 @@ impl Reader {
         if !header.keys().all(|k| ENVELOPE_KEYS.contains(&k.as_str())) {
             return None;
         }
-        let mut records = request::json_records(&serde_json::Value::Object(header));
+        let mut records = records::json_records(&serde_json::Value::Object(header));
         records.retain(|r| !r.is_empty());
         let (mut items, mut labels, mut spans) = (0, Vec::new(), Vec::new());
         while !rest.trim_ascii().is_empty() {

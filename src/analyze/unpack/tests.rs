@@ -468,7 +468,7 @@ fn a_decompression_bomb_is_capped_while_it_streams() {
 }
 
 /// A plain body costs what it did: its text is the capture itself (borrowed, not copied),
-/// no label is allocated, and its records are [`request::parse_body`]'s.
+/// no label is allocated, and its records are [`records::parse_body`]'s.
 #[test]
 fn a_plain_body_is_borrowed_and_unlabelled() {
     let bodies = [
@@ -495,7 +495,7 @@ fn a_plain_body_is_borrowed_and_unlabelled() {
         let u = unpack(body.as_bytes(), &with_type(ctype));
         assert!(matches!(u.text, Cow::Borrowed(t) if t == body), "{body}");
         assert_eq!(u.encoding.capacity(), 0, "{body}");
-        assert_eq!(u.records, request::parse_body(body, ctype), "{body}");
+        assert_eq!(u.records, records::parse_body(body, ctype), "{body}");
     }
     // A header that says gzip over a body that is not: the body as it is.
     let json = r#"{"event":"Pageview"}"#;

@@ -5,7 +5,7 @@
 
 use super::{Dataset, Site, Spec, bool_text, join, per_site_types};
 use crate::analyze::{RequestFinding, fields_text};
-use crate::capture::{Direction, ResourceType};
+use crate::capture::{Direction, RawFrame, ResourceType};
 use crate::report::parquet::ColType;
 use crate::report::{Out, ReportError, body_text, initiator_text};
 use std::collections::BTreeMap;
@@ -74,14 +74,7 @@ impl Dataset for Requests {
         let by_seq: BTreeMap<u32, &RequestFinding> =
             f.requests.iter().map(|x| (x.seq, x)).collect();
         // Per connection: messages sent and received, and what the page sent.
-        let mut messages: BTreeMap<u32, (u32, u32)> = BTreeMap::new();
-        for m in &v.frames {
-            let e = messages.entry(m.request_seq).or_default();
-            match m.direction {
-                Direction::Sent => e.0 += 1,
-                Direction::Received => e.1 += 1,
-            }
-        }
+        let messages = message_counts(&v.frames);
         let sent = v.sent_messages();
         let read_as = f
             .body_encoding
@@ -137,15 +130,33 @@ impl Dataset for Requests {
                     r.sw_response.as_deref().unwrap_or(""),
                     &count(m.map(|x| x.0)),
                     &count(m.map(|x| x.1)),
-                    match a {
-                        Some(x) if x.unrecognised_endpoint => "unrecognised",
-                        Some(x) if x.decoder == Some("generic") => "generic",
-                        Some(x) if x.decoder.is_some() => "known",
-                        _ => "",
-                    },
+                    endpoint(a.copied()),
                 ]),
             )?;
         }
         Ok(())
+    }
+}
+
+/// Messages sent and received per connection (by the request's `seq`).
+fn message_counts(frames: &[RawFrame]) -> BTreeMap<u32, (u32, u32)> {
+    let mut messages: BTreeMap<u32, (u32, u32)> = BTreeMap::new();
+    for m in frames {
+        let e = messages.entry(m.request_seq).or_default();
+        match m.direction {
+            Direction::Sent => e.0 += 1,
+            Direction::Received => e.1 += 1,
+        }
+    }
+    messages
+}
+
+/// The `endpoint` cell: whether a decoder knew the request's endpoint.
+fn endpoint(a: Option<&RequestFinding>) -> &'static str {
+    match a {
+        Some(x) if x.unrecognised_endpoint => "unrecognised",
+        Some(x) if x.decoder == Some("generic") => "generic",
+        Some(x) if x.decoder.is_some() => "known",
+        _ => "",
     }
 }
