@@ -69,6 +69,18 @@ struct State {
     variant: u8,
 }
 
+impl State {
+    /// Keeps a request in the log (and its file, one JSON line each).
+    fn keep(&self, logged: Logged) {
+        if let Some(f) = &self.file
+            && let Ok(line) = serde_json::to_string(&logged)
+        {
+            let _ = writeln!(f.lock().unwrap(), "{line}");
+        }
+        self.log.lock().unwrap().push(logged);
+    }
+}
+
 /// A running test web.
 pub struct TestWeb {
     port: u16,
@@ -434,18 +446,8 @@ fn now() -> f64 {
         .unwrap_or(0.0)
 }
 
-async fn handle(
-    mut req: Request<hyper::body::Incoming>,
-    tls: bool,
-    st: Arc<State>,
-) -> Result<Response<Body>, Infallible> {
-    let upgrade = channels::wants_websocket(req.headers()).then(|| hyper::upgrade::on(&mut req));
-    let (parts, body) = req.into_parts();
-    let body = body
-        .collect()
-        .await
-        .map(|b| b.to_bytes().to_vec())
-        .unwrap_or_default();
+/// The request as the log keeps it: host without port, lower-cased; path with query.
+fn logged(parts: &http::request::Parts, body: Vec<u8>, tls: bool) -> Logged {
     let host = parts
         .headers
         .get("host")
@@ -460,12 +462,12 @@ async fn handle(
         .path_and_query()
         .map(|p| p.to_string())
         .unwrap_or_else(|| "/".into());
-    let logged = Logged {
+    Logged {
         time: now(),
         tls,
-        host: host.clone(),
+        host,
         method: parts.method.to_string(),
-        path: path.clone(),
+        path,
         headers: parts
             .headers
             .iter()
@@ -477,20 +479,45 @@ async fn handle(
             })
             .collect(),
         body,
-    };
-    let from_sdk_web = sdk::route(&logged.method, &host, &path, &parts.headers, &logged.body);
-    if let Some(f) = &st.file
-        && let Ok(line) = serde_json::to_string(&logged)
-    {
-        let _ = writeln!(f.lock().unwrap(), "{line}");
     }
-    st.log.lock().unwrap().push(logged);
-    let origin = parts
-        .headers
+}
+
+/// Every answer allows the requesting origin, with credentials.
+fn with_cors(resp: &mut Response<Body>, headers: &http::HeaderMap) {
+    let origin = headers
         .get("origin")
         .and_then(|o| o.to_str().ok())
         .unwrap_or("*")
         .to_string();
+    let h = resp.headers_mut();
+    h.insert(
+        "Access-Control-Allow-Origin",
+        origin
+            .parse()
+            .unwrap_or(hyper::header::HeaderValue::from_static("*")),
+    );
+    h.insert(
+        "Access-Control-Allow-Credentials",
+        hyper::header::HeaderValue::from_static("true"),
+    );
+}
+
+async fn handle(
+    mut req: Request<hyper::body::Incoming>,
+    tls: bool,
+    st: Arc<State>,
+) -> Result<Response<Body>, Infallible> {
+    let upgrade = channels::wants_websocket(req.headers()).then(|| hyper::upgrade::on(&mut req));
+    let (parts, body) = req.into_parts();
+    let body = body
+        .collect()
+        .await
+        .map(|b| b.to_bytes().to_vec())
+        .unwrap_or_default();
+    let logged = logged(&parts, body, tls);
+    let (host, path) = (logged.host.clone(), logged.path.clone());
+    let from_sdk_web = sdk::route(&logged.method, &host, &path, &parts.headers, &logged.body);
+    st.keep(logged);
     let sec_gpc = parts.headers.get("sec-gpc").and_then(|v| v.to_str().ok()) == Some("1");
     if let Some(up) = upgrade
         && host == channels::TRACKER
@@ -510,17 +537,7 @@ async fn handle(
         Some(r) => r,
         None => route(&host, &path, parts.method.as_str(), st.variant, sec_gpc),
     };
-    let h = resp.headers_mut();
-    h.insert(
-        "Access-Control-Allow-Origin",
-        origin
-            .parse()
-            .unwrap_or(hyper::header::HeaderValue::from_static("*")),
-    );
-    h.insert(
-        "Access-Control-Allow-Credentials",
-        hyper::header::HeaderValue::from_static("true"),
-    );
+    with_cors(&mut resp, &parts.headers);
     Ok(resp)
 }
 
@@ -545,135 +562,13 @@ fn route(host: &str, path_q: &str, method: &str, variant: u8, sec_gpc: bool) -> 
         None => (path_q, None),
     };
     if method == "OPTIONS" {
-        let mut r = respond(204, "text/plain", "");
-        r.headers_mut().insert(
-            "Access-Control-Allow-Methods",
-            hyper::header::HeaderValue::from_static("GET, POST"),
-        );
-        r.headers_mut().insert(
-            "Access-Control-Allow-Headers",
-            hyper::header::HeaderValue::from_static("Content-Type"),
-        );
+        return preflight();
+    }
+    if let Some(r) = leave::route(host, path)
+        .or_else(|| tracker_route(host, path, query))
+        .or_else(|| other_host_route(host, path))
+    {
         return r;
-    }
-    if let Some(r) = leave::route(host, path) {
-        return r;
-    }
-    let js = |lib: &str| {
-        respond(
-            200,
-            "application/javascript",
-            format!("{}\n{}", include_str!("assets/common.js"), lib),
-        )
-    };
-    if let Some((vendor, id)) = sites::loader_of(host, path, query) {
-        let call = format!(
-            "{}\n__pcVendor({}, {});",
-            include_str!("assets/others.js"),
-            serde_json::json!(vendor),
-            serde_json::json!(id)
-        );
-        return js(&call);
-    }
-    match (host, path) {
-        ("analytics.tiktok.com", "/i18n/pixel/events.js") => {
-            return js(include_str!("assets/tiktok.js"));
-        }
-        ("analytics.tiktok.com", _) => {
-            return respond(200, "application/json", r#"{"code":0,"message":"OK"}"#);
-        }
-        ("connect.facebook.net", "/en_US/fbevents.js") => {
-            return js(include_str!("assets/meta.js"));
-        }
-        ("connect.facebook.net", p) if p.starts_with("/signals/config/") => {
-            return respond(
-                200,
-                "application/javascript",
-                "/* pixel configuration */ window.__fbConfigLoaded = true;",
-            );
-        }
-        ("www.facebook.com", "/tr" | "/tr/") => {
-            let mut r = respond(200, "image/gif", GIF);
-            r.headers_mut().insert(
-                "Set-Cookie",
-                hyper::header::HeaderValue::from_static("fr=0demo.fr.cookie; Domain=.facebook.com; Path=/; Max-Age=7776000; Secure; HttpOnly; SameSite=None"),
-            );
-            return r;
-        }
-        ("www.googletagmanager.com", "/gtag/js") => return js(include_str!("assets/gtag.js")),
-        ("www.googletagmanager.com", "/gtm.js") => {
-            let lib = include_str!("assets/gtm.js")
-                .replace("__GA4__", sites::GA4_GTM_ID)
-                .replace("__TIKTOK__", sites::TIKTOK_GTM_CODE)
-                .replace("__META__", sites::META_GTM_ID);
-            return js(&lib);
-        }
-        (h, "/g/collect") if h.ends_with("google-analytics.com") || h.starts_with("metrics.") => {
-            return respond(204, "text/plain", "");
-        }
-        ("widgets-thirdparty.test", "/embed") => {
-            let mut r = respond(200, "text/html; charset=utf-8", sites::widget_html());
-            r.headers_mut().insert(
-                "Set-Cookie",
-                hyper::header::HeaderValue::from_static(
-                    "widget_uid=w-4f1c9a; Path=/; Max-Age=31536000; Secure; SameSite=None",
-                ),
-            );
-            return r;
-        }
-        ("adnet.test", "/sync.gif") => {
-            let mut r = respond(200, "image/gif", GIF);
-            r.headers_mut().insert(
-                "Set-Cookie",
-                hyper::header::HeaderValue::from_static(
-                    "uid=adnet-7731; Path=/; Max-Age=31536000; Secure; SameSite=None",
-                ),
-            );
-            return r;
-        }
-        ("adnet.test", _) => return respond(200, "image/gif", GIF),
-        ("huge-urls.test", "/pixel.gif") => return respond(200, "image/gif", GIF),
-        ("huge-urls.test", "/echo-header.gif") => {
-            let mut r = respond(200, "image/gif", GIF);
-            let echo = "e".repeat(hostile::HUGE_RESPONSE_HEADER);
-            r.headers_mut().insert(
-                "X-Echo",
-                hyper::header::HeaderValue::from_str(&echo).expect("ASCII"),
-            );
-            return r;
-        }
-        (channels::TRACKER, channels::STREAM_PATH) => return channels::stream(),
-        ("collect.recorder-demo.test", _) => return respond(204, "text/plain", ""),
-        (
-            "collect.nv-metrics.test"
-            | "collect.qx-insights.test"
-            | "px.tailbeam.test"
-            | "stats.selfhosted-analytics.test",
-            _,
-        ) => {
-            return respond(204, "text/plain", "");
-        }
-        (channels::SITE, p) if channels::site_file(p).is_some() => {
-            return channels::site_file(p).expect("checked");
-        }
-        ("cdn-static.test", p) if p.starts_with("/img/") => {
-            return respond(200, "image/png", vec![0u8; 8 * 1024]);
-        }
-        ("cdn-static.test", p) if p.starts_with("/js/") => {
-            let mut js = String::from("/* a library */\n");
-            while js.len() < 30 * 1024 {
-                js.push_str("var pcFiller = (function (x) { return x * 2; })(21);\n");
-            }
-            return respond(200, "application/javascript", js);
-        }
-        ("cdn-static.test", _) => {
-            return respond(
-                200,
-                "text/css",
-                "body { font-family: sans-serif; max-width: 60em; margin: auto; }",
-            );
-        }
-        _ => {}
     }
     if TRACKER_HOSTS.contains(&host) && !host.ends_with(".test") {
         // Other vendors' hits: a pixel image answers them all.
@@ -692,7 +587,163 @@ fn route(host: &str, path_q: &str, method: &str, variant: u8, sec_gpc: bool) -> 
             sites::page_html(host, kind, path, None),
         );
     }
-    let kind = match (sites::find(host), sites::bench_kind(host)) {
+    let Some(kind) = site_kind(host, sec_gpc) else {
+        return respond(
+            404,
+            "text/html",
+            "<!doctype html><title>Unknown host</title><h1>Unknown host</h1>",
+        );
+    };
+    match kind {
+        Kind::Page { .. } => page_route(host, path, query, kind, variant),
+        Kind::Wall {
+            vendor,
+            status,
+            clears,
+        } => wall_route(host, path, query, vendor, status, clears),
+        _ => other_route(host, query, kind),
+    }
+}
+
+/// The answer to a CORS preflight.
+fn preflight() -> Response<Body> {
+    let mut r = respond(204, "text/plain", "");
+    r.headers_mut().insert(
+        "Access-Control-Allow-Methods",
+        hyper::header::HeaderValue::from_static("GET, POST"),
+    );
+    r.headers_mut().insert(
+        "Access-Control-Allow-Headers",
+        hyper::header::HeaderValue::from_static("Content-Type"),
+    );
+    r
+}
+
+/// The imitation trackers' scripts and endpoints.
+fn tracker_route(host: &str, path: &str, query: Option<&str>) -> Option<Response<Body>> {
+    let js = |lib: &str| {
+        respond(
+            200,
+            "application/javascript",
+            format!("{}\n{}", include_str!("assets/common.js"), lib),
+        )
+    };
+    if let Some((vendor, id)) = sites::loader_of(host, path, query) {
+        let call = format!(
+            "{}\n__pcVendor({}, {});",
+            include_str!("assets/others.js"),
+            serde_json::json!(vendor),
+            serde_json::json!(id)
+        );
+        return Some(js(&call));
+    }
+    match (host, path) {
+        ("analytics.tiktok.com", "/i18n/pixel/events.js") => {
+            Some(js(include_str!("assets/tiktok.js")))
+        }
+        ("analytics.tiktok.com", _) => Some(respond(
+            200,
+            "application/json",
+            r#"{"code":0,"message":"OK"}"#,
+        )),
+        ("connect.facebook.net", "/en_US/fbevents.js") => Some(js(include_str!("assets/meta.js"))),
+        ("connect.facebook.net", p) if p.starts_with("/signals/config/") => Some(respond(
+            200,
+            "application/javascript",
+            "/* pixel configuration */ window.__fbConfigLoaded = true;",
+        )),
+        ("www.facebook.com", "/tr" | "/tr/") => {
+            let mut r = respond(200, "image/gif", GIF);
+            r.headers_mut().insert(
+                "Set-Cookie",
+                hyper::header::HeaderValue::from_static("fr=0demo.fr.cookie; Domain=.facebook.com; Path=/; Max-Age=7776000; Secure; HttpOnly; SameSite=None"),
+            );
+            Some(r)
+        }
+        ("www.googletagmanager.com", "/gtag/js") => Some(js(include_str!("assets/gtag.js"))),
+        ("www.googletagmanager.com", "/gtm.js") => {
+            let lib = include_str!("assets/gtm.js")
+                .replace("__GA4__", sites::GA4_GTM_ID)
+                .replace("__TIKTOK__", sites::TIKTOK_GTM_CODE)
+                .replace("__META__", sites::META_GTM_ID);
+            Some(js(&lib))
+        }
+        (h, "/g/collect") if h.ends_with("google-analytics.com") || h.starts_with("metrics.") => {
+            Some(respond(204, "text/plain", ""))
+        }
+        _ => None,
+    }
+}
+
+/// The other third parties' and special hosts' answers (widgets, ad syncs, huge headers,
+/// channels, self-hosted collectors, a CDN).
+fn other_host_route(host: &str, path: &str) -> Option<Response<Body>> {
+    match (host, path) {
+        ("widgets-thirdparty.test", "/embed") => {
+            let mut r = respond(200, "text/html; charset=utf-8", sites::widget_html());
+            r.headers_mut().insert(
+                "Set-Cookie",
+                hyper::header::HeaderValue::from_static(
+                    "widget_uid=w-4f1c9a; Path=/; Max-Age=31536000; Secure; SameSite=None",
+                ),
+            );
+            Some(r)
+        }
+        ("adnet.test", "/sync.gif") => {
+            let mut r = respond(200, "image/gif", GIF);
+            r.headers_mut().insert(
+                "Set-Cookie",
+                hyper::header::HeaderValue::from_static(
+                    "uid=adnet-7731; Path=/; Max-Age=31536000; Secure; SameSite=None",
+                ),
+            );
+            Some(r)
+        }
+        ("adnet.test", _) => Some(respond(200, "image/gif", GIF)),
+        ("huge-urls.test", "/pixel.gif") => Some(respond(200, "image/gif", GIF)),
+        ("huge-urls.test", "/echo-header.gif") => {
+            let mut r = respond(200, "image/gif", GIF);
+            let echo = "e".repeat(hostile::HUGE_RESPONSE_HEADER);
+            r.headers_mut().insert(
+                "X-Echo",
+                hyper::header::HeaderValue::from_str(&echo).expect("ASCII"),
+            );
+            Some(r)
+        }
+        (channels::TRACKER, channels::STREAM_PATH) => Some(channels::stream()),
+        ("collect.recorder-demo.test", _) => Some(respond(204, "text/plain", "")),
+        (
+            "collect.nv-metrics.test"
+            | "collect.qx-insights.test"
+            | "px.tailbeam.test"
+            | "stats.selfhosted-analytics.test",
+            _,
+        ) => Some(respond(204, "text/plain", "")),
+        (channels::SITE, p) if channels::site_file(p).is_some() => {
+            Some(channels::site_file(p).expect("checked"))
+        }
+        ("cdn-static.test", p) if p.starts_with("/img/") => {
+            Some(respond(200, "image/png", vec![0u8; 8 * 1024]))
+        }
+        ("cdn-static.test", p) if p.starts_with("/js/") => {
+            let mut js = String::from("/* a library */\n");
+            while js.len() < 30 * 1024 {
+                js.push_str("var pcFiller = (function (x) { return Some(x * 2); })(21);\n");
+            }
+            Some(respond(200, "application/javascript", js))
+        }
+        ("cdn-static.test", _) => Some(respond(
+            200,
+            "text/css",
+            "body { font-family: sans-serif; max-width: 60em; margin: auto; }",
+        )),
+        _ => None,
+    }
+}
+
+/// What a listed or generated site is, as its visitor (GPC or not) gets it.
+fn site_kind(host: &str, sec_gpc: bool) -> Option<Kind> {
+    Some(match (sites::find(host), sites::bench_kind(host)) {
         // A site that honours Global Privacy Control leaves its trackers out.
         (Some(site), _) if sec_gpc && sites::HONOURS_SEC_GPC.contains(&site.domain) => {
             match site.kind {
@@ -712,74 +763,105 @@ fn route(host: &str, path_q: &str, method: &str, variant: u8, sec_gpc: bool) -> 
         }
         (Some(site), _) => site.kind,
         (None, Some(kind)) => kind,
-        (None, None) => {
-            return respond(
-                404,
-                "text/html",
-                "<!doctype html><title>Unknown host</title><h1>Unknown host</h1>",
-            );
-        }
-    };
-    match kind {
-        Kind::Page { .. } => match path {
-            "/" | "/landing" => respond(
+        (None, None) => return None,
+    })
+}
+
+/// A site page's paths: its pages, search results, its own endpoints and hostile pages' targets.
+fn page_route(
+    host: &str,
+    path: &str,
+    query: Option<&str>,
+    kind: Kind,
+    variant: u8,
+) -> Response<Body> {
+    match path {
+        "/" | "/landing" => respond(
+            200,
+            "text/html; charset=utf-8",
+            sites::page_html(
+                host,
+                sites::variant_trackers(host, kind, variant),
+                "/",
+                None,
+            ),
+        ),
+        "/search" => {
+            let q = query.and_then(|q| {
+                url::form_urlencoded::parse(q.as_bytes())
+                    .find(|(k, _)| k == "q")
+                    .map(|(_, v)| v.into_owned())
+            });
+            respond(
                 200,
                 "text/html; charset=utf-8",
                 sites::page_html(
                     host,
                     sites::variant_trackers(host, kind, variant),
-                    "/",
-                    None,
+                    "/search",
+                    q.as_deref(),
                 ),
-            ),
-            "/search" => {
-                let q = query.and_then(|q| {
-                    url::form_urlencoded::parse(q.as_bytes())
-                        .find(|(k, _)| k == "q")
-                        .map(|(_, v)| v.into_owned())
-                });
-                respond(
-                    200,
-                    "text/html; charset=utf-8",
-                    sites::page_html(
-                        host,
-                        sites::variant_trackers(host, kind, variant),
-                        "/search",
-                        q.as_deref(),
-                    ),
-                )
-            }
-            "/api/collect" => respond(200, "application/json", r#"{"ok":true}"#),
-            "/attachment.bin" => attachment(),
-            "/popup" => respond(200, "text/html; charset=utf-8", hostile::POPUP_PAGE),
-            "/nest" => {
-                let d = query
-                    .and_then(|q| q.strip_prefix("d="))
-                    .and_then(|d| d.parse().ok())
-                    .unwrap_or(1);
-                respond(200, "text/html; charset=utf-8", hostile::nest_page(d))
-            }
-            p if p == footprint::SPIN_SW_PATH => {
-                respond(200, "application/javascript", footprint::SPIN_SW)
-            }
-            "/popup-beacon" | "/after-cookies.gif" => respond(204, "text/plain", ""),
-            "/self-submit" => respond(
-                200,
-                "text/html",
-                "<!doctype html><title>Saved</title><p>The page submitted its own form.</p>",
-            ),
-            p if p == hostile::NEVER_SUBMIT => respond(
-                200,
-                "text/html",
-                "<!doctype html><title>Submitted</title><p>A form was submitted.</p>",
-            ),
-            "/subscribe" => respond(
-                200,
-                "text/html",
-                "<!doctype html><title>Subscribed</title><p>A form was submitted.</p>",
-            ),
-            _ => respond(404, "text/html", "<!doctype html><title>Not found</title>"),
-        },
+            )
+        }
+        "/api/collect" => respond(200, "application/json", r#"{"ok":true}"#),
+        "/attachment.bin" => attachment(),
+        "/popup" => respond(200, "text/html; charset=utf-8", hostile::POPUP_PAGE),
+        "/nest" => {
+            let d = query
+                .and_then(|q| q.strip_prefix("d="))
+                .and_then(|d| d.parse().ok())
+                .unwrap_or(1);
+            respond(200, "text/html; charset=utf-8", hostile::nest_page(d))
+        }
+        p if p == footprint::SPIN_SW_PATH => {
+            respond(200, "application/javascript", footprint::SPIN_SW)
+        }
+        "/popup-beacon" | "/after-cookies.gif" => respond(204, "text/plain", ""),
+        "/self-submit" => respond(
+            200,
+            "text/html",
+            "<!doctype html><title>Saved</title><p>The page submitted its own form.</p>",
+        ),
+        p if p == hostile::NEVER_SUBMIT => respond(
+            200,
+            "text/html",
+            "<!doctype html><title>Submitted</title><p>A form was submitted.</p>",
+        ),
+        "/subscribe" => respond(
+            200,
+            "text/html",
+            "<!doctype html><title>Subscribed</title><p>A form was submitted.</p>",
+        ),
+        _ => respond(404, "text/html", "<!doctype html><title>Not found</title>"),
+    }
+}
+
+/// A bot wall's page (cleared or not) and its challenge's resources.
+fn wall_route(
+    host: &str,
+    path: &str,
+    query: Option<&str>,
+    vendor: crate::capture::WallKind,
+    status: u16,
+    clears: bool,
+) -> Response<Body> {
+    match path {
+        "/" if clears && query.is_some_and(|q| q.contains(walls::CLEARED)) => ga4_page(host),
+        "/" => respond(
+            status,
+            "text/html; charset=utf-8",
+            walls::page(vendor, host, clears),
+        ),
+        // The challenge's own scripts and frames.
+        p if p.ends_with(".js") => respond(200, "application/javascript", "/* challenge */"),
+        _ => respond(200, "text/html", "<!doctype html><title>challenge</title>"),
+    }
+}
+
+/// The failing and special sites: http only, redirects, errors, JSON, a hang, loops,
+/// downloads, unreachable ones.
+fn other_route(host: &str, query: Option<&str>, kind: Kind) -> Response<Body> {
+    match kind {
         Kind::HttpOnly => ga4_page(host),
         Kind::Redirect(to) => {
             let mut r = respond(301, "text/html", "<!doctype html><title>Moved</title>");
@@ -827,25 +909,11 @@ fn route(host: &str, path_q: &str, method: &str, variant: u8, sec_gpc: bool) -> 
             r
         }
         Kind::Download => attachment(),
-        Kind::Wall {
-            vendor,
-            status,
-            clears,
-        } => match path {
-            "/" if clears && query.is_some_and(|q| q.contains(walls::CLEARED)) => ga4_page(host),
-            "/" => respond(
-                status,
-                "text/html; charset=utf-8",
-                walls::page(vendor, host, clears),
-            ),
-            // The challenge's own scripts and frames.
-            p if p.ends_with(".js") => respond(200, "application/javascript", "/* challenge */"),
-            _ => respond(200, "text/html", "<!doctype html><title>challenge</title>"),
-        },
         Kind::Reset | Kind::TlsBroken | Kind::NxDomain | Kind::Silent => respond(
             StatusCode::BAD_GATEWAY.as_u16(),
             "text/plain",
             "unreachable",
         ),
+        Kind::Page { .. } | Kind::Wall { .. } => unreachable!("routed before"),
     }
 }

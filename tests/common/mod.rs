@@ -328,17 +328,23 @@ impl Crawled {
     /// A copy of the crawl folder, for a test that rewrites it (`analyze`, `report`): same
     /// folder name, so the same crawl name, in a temporary folder of its own.
     pub fn copy(&self) -> (tempfile::TempDir, PathBuf) {
-        let dir = tempfile::tempdir().unwrap();
-        let to = dir.path().join(self.out.file_name().unwrap());
-        std::fs::create_dir(&to).unwrap();
-        for e in std::fs::read_dir(&self.out).unwrap() {
-            let e = e.unwrap();
-            if e.file_type().unwrap().is_file() {
-                std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
-            }
-        }
-        (dir, to)
+        copy_folder(&self.out)
     }
+}
+
+/// A copy of a crawl folder's files in a temporary folder of its own, under the same name
+/// (so the same crawl name), for a test that rewrites it while others read the original.
+pub fn copy_folder(from: &Path) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let to = dir.path().join(from.file_name().unwrap());
+    std::fs::create_dir(&to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        if e.file_type().unwrap().is_file() {
+            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+        }
+    }
+    (dir, to)
 }
 
 /// The crawl `make` makes (usually [`Scenario::crawl`]), made once for every test that reads
