@@ -270,11 +270,14 @@ impl Session {
             ))
         })?;
         let caps = capabilities(cfg, &profile);
-        // Two rustls crypto providers are linked (ring, and aws-lc through fantoccini's
-        // hyper-rustls); name one so building a client cannot panic.
-        let _ = tokio_rustls::rustls::crypto::ring::default_provider().install_default();
-        let mut builder =
-            ClientBuilder::rustls().map_err(|e| BrowserError::Setup(format!("TLS setup: {e}")))?;
+        // chromedriver is plain HTTP; a Selenium Grid may be HTTPS (ring, the system's roots).
+        let connector = hyper_rustls::HttpsConnectorBuilder::new()
+            .with_provider_and_native_roots(tokio_rustls::rustls::crypto::ring::default_provider())
+            .map_err(|e| BrowserError::Setup(format!("TLS setup: {e}")))?
+            .https_or_http()
+            .enable_http1()
+            .build();
+        let mut builder = ClientBuilder::new(connector);
         builder.capabilities(caps);
         let connect = builder.connect(driver_url);
         let client = match tokio::time::timeout(Duration::from_secs(60), connect).await {
