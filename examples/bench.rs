@@ -327,7 +327,6 @@ async fn floor_browser(
     let profile = cfg.profile_root.join(format!("floor-{b}"));
     let _ = std::fs::remove_dir_all(&profile);
     std::fs::create_dir_all(&profile).unwrap();
-    let _ = tokio_rustls::rustls::crypto::ring::default_provider().install_default();
     let caps = json!({
         "browserName": "chrome",
         "acceptInsecureCerts": true,
@@ -336,7 +335,7 @@ async fn floor_browser(
     let serde_json::Value::Object(caps) = caps else {
         unreachable!()
     };
-    let mut builder = fantoccini::ClientBuilder::rustls().unwrap();
+    let mut builder = browser::session::client_builder().unwrap();
     builder.capabilities(caps);
     let c = builder.connect(&url).await.expect("floor session");
     // The same page budget as the crawls (--page-timeout 15): a page that never

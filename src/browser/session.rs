@@ -152,6 +152,21 @@ impl WebDriverCompatibleCommand for SessionPost {
     }
 }
 
+/// The WebDriver client: chromedriver is plain HTTP, a Selenium Grid may be HTTPS (rustls
+/// with ring and the system's root certificates).
+pub fn client_builder() -> std::io::Result<ClientBuilder<WebDriverConnector>> {
+    let connector = hyper_rustls::HttpsConnectorBuilder::new()
+        .with_provider_and_native_roots(tokio_rustls::rustls::crypto::ring::default_provider())?
+        .https_or_http()
+        .enable_http1()
+        .build();
+    Ok(ClientBuilder::new(connector))
+}
+
+/// The connector under [`client_builder`].
+pub type WebDriverConnector =
+    hyper_rustls::HttpsConnector<hyper_util::client::legacy::connect::HttpConnector>;
+
 /// Classifies a fantoccini error: a session or connection that is gone means the browser
 /// must be replaced.
 pub fn classify(e: fantoccini::error::CmdError) -> BrowserError {
@@ -270,14 +285,8 @@ impl Session {
             ))
         })?;
         let caps = capabilities(cfg, &profile);
-        // chromedriver is plain HTTP; a Selenium Grid may be HTTPS (ring, the system's roots).
-        let connector = hyper_rustls::HttpsConnectorBuilder::new()
-            .with_provider_and_native_roots(tokio_rustls::rustls::crypto::ring::default_provider())
-            .map_err(|e| BrowserError::Setup(format!("TLS setup: {e}")))?
-            .https_or_http()
-            .enable_http1()
-            .build();
-        let mut builder = ClientBuilder::new(connector);
+        let mut builder =
+            client_builder().map_err(|e| BrowserError::Setup(format!("TLS setup: {e}")))?;
         builder.capabilities(caps);
         let connect = builder.connect(driver_url);
         let client = match tokio::time::timeout(Duration::from_secs(60), connect).await {
