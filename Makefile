@@ -86,11 +86,11 @@ demo: setup
 # Both tiers in one cargo run: the fast tier (unit tests, tests/*.rs: what needs no browser;
 # plain `cargo test` runs only these) and the browser tier (tests/e2e/, the `e2e` feature).
 test: deps grid-deps sdk
-	PIXELCENSUS_SELENIUM_JAR=$(CURDIR)/$(SELENIUM_JAR) $(CARGO) test --all-targets --features e2e
+	PIXELCENSUS_SELENIUM_JAR=$(CURDIR)/$(SELENIUM_JAR) $(CARGO) test --workspace --all-targets --features e2e
 
 lint:
-	$(CARGO) fmt --check
-	$(CARGO) clippy --all-targets --all-features -- -D warnings
+	$(CARGO) fmt --all --check
+	$(CARGO) clippy --workspace --all-targets --all-features -- -D warnings
 
 bench: deps
 	$(CARGO) build --release --bins --examples

@@ -13,11 +13,15 @@
 //!
 //! `accuracy --sdk` (`make accuracy-sdk`) crawls the SDK web instead (real vendor SDKs,
 //! `make sdk`) with the test web in this process, and prints per vendor what its server
-//! received against the store and the datasets (testweb::sdk::measure), the requests not
+//! received against the store and the datasets (tests/measure/sdk.rs), the requests not
 //! stored, and every site × vendor with a field missing. `accuracy --sdk DIR LOG` measures a
 //! crawl of it made before, with the request log of `pixelcensus testweb --log LOG`.
 
-use pixelcensus::testweb::{accuracy, real};
+use measure::real;
+use pixelcensus_testweb::accuracy;
+
+#[path = "../tests/measure/mod.rs"]
+mod measure;
 use std::path::{Path, PathBuf};
 
 fn rows(path: &Path) -> Vec<std::collections::BTreeMap<String, String>> {
@@ -140,7 +144,8 @@ fn main() {
 
 /// `--sdk`: the SDK web.
 mod sdk {
-    use pixelcensus::testweb::{TestWeb, sdk};
+    use crate::measure::sdk as sdk_measure;
+    use pixelcensus_testweb::{TestWeb, sdk};
     use std::path::Path;
 
     fn fail(msg: String) -> ! {
@@ -223,7 +228,7 @@ mod sdk {
         report(&out, &web.requests());
     }
 
-    fn report(out: &Path, log: &[pixelcensus::testweb::Logged]) {
+    fn report(out: &Path, log: &[pixelcensus_testweb::Logged]) {
         let store = pixelcensus::store::Store::open(out).expect("the store opens");
         let visits = store
             .targets()
@@ -231,14 +236,14 @@ mod sdk {
             .into_iter()
             .filter_map(|(t, _, id)| Some((t.domain, store.load_visit(id?).ok()?.visit)))
             .collect();
-        let m = sdk::measure::measure(
+        let m = sdk_measure::measure(
             log,
             &visits,
             &super::rows(&out.join("requests.csv")),
             &super::rows(&out.join("tracker_fields.csv")),
             &super::rows(&out.join("site_trackers.csv")),
         );
-        print!("{}", sdk::measure::table(&m));
+        print!("{}", sdk_measure::table(&m));
         if !m.lost.is_empty() {
             println!("\nvendor requests not stored as sent, with their page:");
             for l in &m.lost {
@@ -316,7 +321,7 @@ mod sdk {
 
     /// Per SDK, the site × SDK pairs whose every account ID site_trackers.csv reports (the
     /// browser crawl) and prescan.csv reports (the HTML alone), with what was missed.
-    fn accounts_table(out: &Path, m: &sdk::measure::Measure) {
+    fn accounts_table(out: &Path, m: &sdk_measure::Measure) {
         let crawl = super::rows(&out.join("site_trackers.csv"));
         let pre_path = out.join("prescan.csv");
         let pre = if pre_path.exists() {

@@ -56,7 +56,7 @@
 
 use pixelcensus::browser::driver::Driver;
 use pixelcensus::browser::{self, BrowserConfig};
-use pixelcensus::testweb::TestWeb;
+use pixelcensus_testweb::TestWeb;
 use serde_json::json;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

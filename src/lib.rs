@@ -5,7 +5,8 @@
 //! list → frontier ([`store`]) → [`visit`] (through [`browser`], answering banners with
 //! [`consent`]) → raw capture ([`capture`],
 //! kept in [`store`]) → [`analyze`] → datasets ([`report`]). [`crawl`] schedules visits;
-//! [`testweb`] is the synthetic web used by tests, benchmarks and the demo.
+//! The synthetic web that tests, benchmarks and the demo crawl is its own crate,
+//! `crates/testweb` (pixelcensus-testweb).
 #![warn(missing_docs)]
 
 pub mod analyze;
@@ -22,6 +23,5 @@ pub mod prescan;
 pub mod progress;
 pub mod report;
 pub mod store;
-pub mod testweb;
 pub mod tune;
 pub mod visit;

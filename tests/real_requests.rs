@@ -3,7 +3,35 @@
 //! analysis without a browser: prints the per-vendor table `make accuracy` prints and holds the
 //! totals to issue #39's targets for vendors with no hand-written decoder.
 
-use pixelcensus::testweb::real;
+#[path = "measure/mod.rs"]
+mod measure;
+
+use measure::real;
+
+/// The test web states its truth in its own words (crates/testweb/src/kinds.rs, the SDK
+/// truth's fields); they must stay the names pixelcensus stores.
+#[test]
+fn the_test_webs_truth_speaks_pixelcensuss_names() {
+    use pixelcensus_testweb::kinds;
+    for o in kinds::Outcome::ALL {
+        assert!(
+            pixelcensus::capture::Outcome::parse(o.as_str()).is_some(),
+            "{o:?}"
+        );
+    }
+    for w in kinds::WallKind::ALL {
+        assert!(
+            pixelcensus::capture::WallKind::parse(w.as_str()).is_some(),
+            "{w:?}"
+        );
+    }
+    for f in pixelcensus_testweb::sdk::truth::Field::ALL {
+        assert!(
+            pixelcensus::analyze::vocab::Field::parse(f.as_str()).is_some(),
+            "{f:?}"
+        );
+    }
+}
 
 #[test]
 fn real_requests_meet_the_targets() {

@@ -4,8 +4,9 @@
 use super::crawl_dir;
 use anyhow::{Context, Result};
 use clap::Args;
+use pixelcensus::browser;
 use pixelcensus::plan::CrawlOpts;
-use pixelcensus::{browser, testweb};
+use pixelcensus_testweb as testweb;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 

@@ -2,7 +2,7 @@
 
 use anyhow::{Context, Result};
 use clap::Args;
-use pixelcensus::testweb;
+use pixelcensus_testweb as testweb;
 use std::path::PathBuf;
 use std::process::ExitCode;
 

@@ -3,7 +3,7 @@
 #![allow(dead_code)]
 
 use pixelcensus::store::{STORE_FILE, Store};
-use pixelcensus::testweb::TestWeb;
+use pixelcensus_testweb::TestWeb;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::sync::OnceLock;
@@ -175,7 +175,7 @@ pub fn count(out: &Path, sql: &str) -> i64 {
 
 /// Number of sites in the demo list.
 pub fn sites_in_demo() -> usize {
-    pixelcensus::testweb::sites::listed().count()
+    pixelcensus_testweb::sites::listed().count()
 }
 
 /// Like [`count`], for polling a crawl that may not have created its tables yet: 0 until then.
@@ -462,9 +462,9 @@ pub fn uncaptured(
     let logged: Vec<_> = web
         .requests()
         .into_iter()
-        .filter(|l| pixelcensus::testweb::serves(&l.host))
+        .filter(|l| pixelcensus_testweb::serves(&l.host))
         .filter(|l| {
-            !pixelcensus::testweb::channels::UNREPORTED
+            !pixelcensus_testweb::channels::UNREPORTED
                 .iter()
                 .any(|(h, p, _)| l.host == *h && l.path == *p)
         })

@@ -9,7 +9,7 @@
 
 use crate::common::*;
 use pixelcensus::capture::{Context, Direction, RawVisit, ResourceType};
-use pixelcensus::testweb::channels::{
+use pixelcensus_testweb::channels::{
     CACHED_PATH, PROXIED_PATH, SERVER_BINARY, SERVER_HELLO, SITE, STREAM_EVENTS, TRACKER,
 };
 use std::collections::BTreeSet;

@@ -2,7 +2,7 @@
 //! with --name, compared with `pixelcensus compare`: exactly the changes the test web made.
 
 use crate::common::*;
-use pixelcensus::testweb::TestWeb;
+use pixelcensus_testweb::TestWeb;
 
 fn args(web: &TestWeb, list: &std::path::Path, name: &str) -> Vec<String> {
     let mut a = crawl_args(web, list, std::path::Path::new("unused"));

@@ -4,7 +4,7 @@
 //! read back and checked against the test web's truth.
 
 use crate::common::*;
-use pixelcensus::testweb::sites::{self, CONSENT_TRUTH, GPC_TRUTH, NEVER_CLICK};
+use pixelcensus_testweb::sites::{self, CONSENT_TRUTH, GPC_TRUTH, NEVER_CLICK};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::sync::OnceLock;

@@ -4,14 +4,15 @@
 //! work on a copy).
 
 use crate::common::{self, *};
-use pixelcensus::capture::{Outcome, RawVisit, ResourceType};
-use pixelcensus::testweb::sites::{self, SITES};
+use pixelcensus::capture::{RawVisit, ResourceType};
+use pixelcensus_testweb::sites::{self, SITES};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 use std::sync::OnceLock;
 
-/// The one crawl of the whole demo list with two browsers (see [`crawl_args`]).
-fn demo() -> &'static Crawled {
+/// The one crawl of the whole demo list with two browsers (see [`crawl_args`]), also read
+/// by tests/e2e/prescan.rs.
+pub(crate) fn demo() -> &'static Crawled {
     static CRAWL: OnceLock<Crawled> = OnceLock::new();
     shared(&CRAWL, || Scenario::demo().crawl())
 }
@@ -30,7 +31,13 @@ async fn every_site_is_recorded_with_the_outcome_the_test_web_dictates() {
     assert!(err.contains(&format!("{n} of {n} sites recorded")), "{err}");
     for s in sites::listed() {
         let got = &v[s.domain];
-        assert_eq!(got.outcome, s.expect, "{}: {:?}", s.domain, got.error);
+        assert_eq!(
+            got.outcome.as_str(),
+            s.expect.as_str(),
+            "{}: {:?}",
+            s.domain,
+            got.error
+        );
         assert_eq!(got.http_status, s.expect_status, "{}", s.domain);
     }
     assert_eq!(v.len(), sites::listed().count());
@@ -47,7 +54,7 @@ async fn the_capture_holds_what_the_server_saw() {
     let (logged, background): (Vec<_>, Vec<_>) = web
         .requests()
         .into_iter()
-        .partition(|l| pixelcensus::testweb::serves(&l.host));
+        .partition(|l| pixelcensus_testweb::serves(&l.host));
     assert!(
         logged.len() > 80,
         "the server saw only {} page requests",
@@ -84,7 +91,7 @@ async fn the_capture_holds_what_the_server_saw() {
             .iter()
             .filter(|r| r.context != pixelcensus::capture::Context::Page)
             .count();
-        if site.as_str() == pixelcensus::testweb::channels::SITE {
+        if site.as_str() == pixelcensus_testweb::channels::SITE {
             assert!(workers >= 8, "{site}: {workers} worker requests");
         } else {
             assert_eq!(
@@ -414,14 +421,14 @@ async fn hosting_id_sources_and_every_field_sent_are_exact() {
         );
     }
     let inferred =
-        pixelcensus::testweb::accuracy::inferred_ids(&common::rows(out, "site_trackers.csv"));
+        pixelcensus_testweb::accuracy::inferred_ids(&common::rows(out, "site_trackers.csv"));
     assert!(
         inferred.precision() >= 0.95 && inferred.recall() == 1.0,
         "inferred IDs: {inferred:?}"
     );
     // Every field of every instance that fired, not only the visitor's values: exactly what
     // its imitation sends (testweb::accuracy::SENT, written from the scripts).
-    let measured = pixelcensus::testweb::accuracy::measure(&common::rows(out, "site_trackers.csv"));
+    let measured = pixelcensus_testweb::accuracy::measure(&common::rows(out, "site_trackers.csv"));
     assert!(
         measured.len() >= 60,
         "{} instances measured",
@@ -577,7 +584,7 @@ impl Tables {
 /// The OK sites of the test web's truth.
 fn ok_sites() -> BTreeSet<&'static str> {
     sites::listed()
-        .filter(|s| s.expect == Outcome::Ok)
+        .filter(|s| s.expect == pixelcensus_testweb::kinds::Outcome::Ok)
         .map(|s| s.domain)
         .collect()
 }

@@ -18,8 +18,8 @@ async fn crawled() -> &'static Path {
         let _one = BROWSERS.lock().await;
         let web = web().await;
         let dir = tempfile::tempdir().unwrap().keep();
-        let hosts: Vec<&str> = pixelcensus::testweb::sites::listed()
-            .filter(|s| s.expect == pixelcensus::capture::Outcome::Ok)
+        let hosts: Vec<&str> = pixelcensus_testweb::sites::listed()
+            .filter(|s| s.expect == pixelcensus_testweb::kinds::Outcome::Ok)
             .map(|s| s.domain)
             .take(3)
             .collect();

@@ -8,7 +8,7 @@ use crate::common::*;
 use pixelcensus::browser::PROFILE_LIMIT;
 use pixelcensus::browser::session::disk_usage;
 use pixelcensus::capture::Outcome;
-use pixelcensus::testweb::footprint;
+use pixelcensus_testweb::footprint;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};

@@ -9,7 +9,7 @@
 
 use crate::common::*;
 use pixelcensus::capture::Outcome;
-use pixelcensus::testweb::sites;
+use pixelcensus_testweb::sites;
 use std::io::{Read, Write};
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
@@ -249,13 +249,19 @@ async fn a_crawl_through_selenium_grid_captures_what_the_server_saw() {
 /// Through the Grid as locally: each site's outcome as the test web dictates; every request
 /// the server received from these sites' pages, every socket message and each worker kind's
 /// requests are in the capture; the pixels and typed values are found.
-fn grid_capture_is_the_local_one(web: &pixelcensus::testweb::TestWeb, out: &Path) {
+fn grid_capture_is_the_local_one(web: &pixelcensus_testweb::TestWeb, out: &Path) {
     // Each site's outcome as the test web dictates.
     let v = visits(out);
     assert_eq!(v.len(), LIST.lines().count());
     for s in sites::listed().filter(|s| v.contains_key(s.domain)) {
         let got = &v[s.domain];
-        assert_eq!(got.outcome, s.expect, "{}: {:?}", s.domain, got.error);
+        assert_eq!(
+            got.outcome.as_str(),
+            s.expect.as_str(),
+            "{}: {:?}",
+            s.domain,
+            got.error
+        );
         assert_eq!(got.http_status, s.expect_status, "{}", s.domain);
     }
     // Every request the server received from these sites' pages is in the capture, same

@@ -5,7 +5,7 @@
 
 use crate::common::*;
 use pixelcensus::capture::Outcome;
-use pixelcensus::testweb::{hostile, sites};
+use pixelcensus_testweb::{hostile, sites};
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::sync::OnceLock;
@@ -93,7 +93,12 @@ async fn every_hostile_page_is_bounded_and_classified() {
     for host in hostile::HOSTS {
         let site = sites::SITES.iter().find(|s| s.domain == *host).unwrap();
         let x = &v[*host];
-        assert_eq!(x.outcome, site.expect, "{host}: {:?}", x.error);
+        assert_eq!(
+            x.outcome.as_str(),
+            site.expect.as_str(),
+            "{host}: {:?}",
+            x.error
+        );
         assert!(
             x.duration_ms <= 34_000 + 5_000,
             "{host} took {} ms",

@@ -8,7 +8,7 @@
 
 use crate::common::*;
 use pixelcensus::capture::{RawVisit, Step};
-use pixelcensus::testweb::leave::{COLLECTOR, SITES};
+use pixelcensus_testweb::leave::{COLLECTOR, SITES};
 use std::collections::{BTreeSet, HashMap};
 use std::sync::OnceLock;
 

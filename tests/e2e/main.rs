@@ -4,6 +4,8 @@
 
 #[path = "../common/mod.rs"]
 mod common;
+#[path = "../measure/mod.rs"]
+mod measure;
 
 mod channels;
 mod collectors;

@@ -7,7 +7,7 @@
 
 use crate::common::*;
 use pixelcensus::collect::links::{Link, choose};
-use pixelcensus::testweb::sites::{NEVER_CLICK, NEVER_FOLLOW, PAGES_TRUTH, PAGES_VISITED};
+use pixelcensus_testweb::sites::{NEVER_CLICK, NEVER_FOLLOW, PAGES_TRUTH, PAGES_VISITED};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::sync::OnceLock;

@@ -7,11 +7,11 @@
 //! lost or doubled.
 
 use crate::common::*;
-use pixelcensus::testweb::sites::{self, BROWSER_ONLY, PRESCAN_PAGES, STATIC_ONLY, TRUTH};
+use pixelcensus_testweb::sites::{self, BROWSER_ONLY, PRESCAN_PAGES, STATIC_ONLY, TRUTH};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-fn prescan_args(web: &pixelcensus::testweb::TestWeb, list: &Path, out: &Path) -> Vec<String> {
+fn prescan_args(web: &pixelcensus_testweb::TestWeb, list: &Path, out: &Path) -> Vec<String> {
     [
         "prescan",
         "--list",
@@ -43,6 +43,7 @@ fn by_pair(p: &[BTreeMap<String, String>]) -> Found<'_> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_html_shows_what_the_truth_says_and_the_browser_the_rest() {
     require_browser();
+    let demo = crate::crawl::demo();
     let _one = BROWSERS.lock().await;
     let web = web().await;
     let dir = tempfile::tempdir().unwrap();
@@ -62,7 +63,7 @@ async fn the_html_shows_what_the_truth_says_and_the_browser_the_rest() {
     prescan_outcomes(&out);
     prescan_trackers_are_the_truth(&out);
     prescan_ids_and_the_container(&out, &web);
-    browser_crawl_beside_the_prescan(&web, &list, &out, dir.path()).await;
+    prescan_beside_the_browser_crawl(demo, &list).await;
 }
 
 /// Outcomes as the test web's truth says (the browser's taxonomy).
@@ -150,7 +151,7 @@ fn prescan_trackers_are_the_truth(out: &Path) {
 
 /// IDs the snippets carry; what the container injects, through the container; huge,
 /// non-UTF-8 and malformed pages; one container fetch for the run.
-fn prescan_ids_and_the_container(out: &Path, web: &pixelcensus::testweb::TestWeb) {
+fn prescan_ids_and_the_container(out: &Path, web: &pixelcensus_testweb::TestWeb) {
     let p = rows(out, "prescan.csv");
     let found = by_pair(&p);
     let id = |s: &str, t: &str| found[&(s, t)]["pixel_ids"].clone();
@@ -190,21 +191,13 @@ fn prescan_ids_and_the_container(out: &Path, web: &pixelcensus::testweb::TestWeb
 }
 
 /// A browser crawl of the same folder: the comparison.
-async fn browser_crawl_beside_the_prescan(
-    web: &pixelcensus::testweb::TestWeb,
-    list: &Path,
-    out: &Path,
-    dir: &Path,
-) {
-    let mut a = crawl_args(web, list, out);
-    set_arg(
-        &mut a,
-        "--list",
-        &write_list(dir, "demo.csv", &sites::tranco_csv())
-            .display()
-            .to_string(),
-    );
-    let o = run(a).await;
+/// The same prescan into a copy of the browser crawl of the demo web (the one crawl.rs
+/// shares): static_vs_browser.csv says which trackers only the browser saw and which only the
+/// HTML showed.
+async fn prescan_beside_the_browser_crawl(demo: &Crawled, list: &Path) {
+    let (_keep, out) = copy_folder(&demo.out);
+    let out = &out;
+    let o = run(prescan_args(&demo.web, list, out)).await;
     assert!(o.status.success(), "{}", stderr(&o));
     let cmp = rows(out, "static_vs_browser.csv");
     let seen: BTreeMap<(&str, &str), &str> = cmp

@@ -3,7 +3,7 @@
 
 use crate::common::*;
 use pixelcensus::capture::Outcome;
-use pixelcensus::testweb::sites;
+use pixelcensus_testweb::sites;
 use std::time::Duration;
 
 /// Kill -9 mid-crawl, a second process refused meanwhile, then a rerun that records every

@@ -10,8 +10,9 @@
 //! (`CI` set), where they fail.
 
 use crate::common::*;
+use crate::measure::sdk as measure;
 use pixelcensus::analyze::vocab::Field;
-use pixelcensus::testweb::sdk::{self, Sdk, measure};
+use pixelcensus_testweb::sdk::{self, Sdk};
 use std::sync::OnceLock;
 
 /// The one crawl of this file, measured.

@@ -160,7 +160,7 @@ async fn three_shards_merged_are_the_whole_crawl() {
 
 /// The three shards at once, one browser each, through the script the Kubernetes Job's pods
 /// run (deploy/crawl-shard.sh, JOB_COMPLETION_INDEX 0 to 2).
-async fn crawl_three_shards(web: &pixelcensus::testweb::TestWeb, list: &Path, d: &Path) {
+async fn crawl_three_shards(web: &pixelcensus_testweb::TestWeb, list: &Path, d: &Path) {
     let shard_dirs = shard_dirs(d);
     let children: Vec<_> = (0..3)
         .map(|i| {

@@ -5,7 +5,7 @@
 //! `.test`, a TLD reserved for testing.
 
 use super::hostile;
-use crate::capture::{Outcome, WallKind};
+use crate::kinds::{Outcome, WallKind};
 
 /// The TikTok pixel code used on direct-snippet sites.
 pub const TIKTOK_CODE: &str = "CDEMOTT0PIXEL0000001";
@@ -188,7 +188,7 @@ pub enum Kind {
     /// GA4 after 1.5 s (see [`super::walls`]).
     Wall {
         /// Whose wall.
-        vendor: crate::capture::WallKind,
+        vendor: WallKind,
         /// The wall page's status.
         status: u16,
         /// It reloads into the site by itself.
@@ -1674,7 +1674,7 @@ mod tests {
 mod seed_tests {
     #[test]
     fn seeds_demo_list_matches_the_test_web() {
-        let shipped = include_str!("../../seeds/demo-sites.csv");
+        let shipped = include_str!("../../../seeds/demo-sites.csv");
         assert_eq!(
             shipped,
             super::tranco_csv(),

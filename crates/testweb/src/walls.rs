@@ -4,7 +4,7 @@
 //! site, as Cloudflare's managed challenge does) and ones that stay. The sites are in
 //! [`super::sites::SITES`] at rank 0; `tests/e2e/walls.rs` crawls them.
 
-use crate::capture::WallKind;
+use crate::kinds::WallKind;
 
 /// The query a cleared challenge reloads with (Cloudflare appends `__cf_chl_rt_tk`).
 pub const CLEARED: &str = "__cf_chl_rt_tk=";
@@ -70,7 +70,7 @@ var s=document.createElement('script');s.src='/cdn-cgi/challenge-platform/h/g/or
 <body style="margin:0px;height:100%"><iframe id="main-iframe" src="/_Incapsula_Resource?CWUDNSAI=23&amp;xinfo=8-12345-0%200NNN%20RT(1700000000000%200)&amp;incident_id=1234000000000-5678&amp;edet=15&amp;cinfo=04000000&amp;rpinfo=0" frameborder=0 width="100%" height="100%" marginheight="0px" marginwidth="0px">Request unsuccessful. Incapsula incident ID: 1234000000000-5678</iframe>
 {reload}</body></html>"#
         ),
-        WallKind::Captcha | WallKind::Other => format!(
+        WallKind::Captcha => format!(
             r#"<!DOCTYPE html><html lang="en"><head><title>Security check</title></head>
 <body><h1>One more step</h1><p>Please complete the security check to access {host}.</p>
 <iframe src="https://newassets.hcaptcha.com/captcha/v1/demo/static/hcaptcha.html#frame=checkbox&amp;sitekey=demo" title="hCaptcha security challenge" width="304" height="78" frameborder="0"></iframe>

@@ -11,7 +11,6 @@
 //! stored request to the page that sent it).
 
 mod endpoints;
-pub mod measure;
 pub mod pages;
 pub mod truth;
 
@@ -327,7 +326,7 @@ pub fn tranco_csv() -> String {
 pub fn dir() -> PathBuf {
     std::env::var_os("PIXELCENSUS_SDK_DIR")
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/target/sdk")))
+        .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../target/sdk")))
 }
 
 /// True when the vendor files are built (`make sdk`).
@@ -338,7 +337,7 @@ pub fn available() -> bool {
 /// The version sdk/package.json pins for `package`.
 pub fn version(package: &str) -> String {
     let pinned: serde_json::Value =
-        serde_json::from_str(include_str!("../../../sdk/package.json")).unwrap_or_default();
+        serde_json::from_str(include_str!("../../../../sdk/package.json")).unwrap_or_default();
     pinned["dependencies"][package]
         .as_str()
         .unwrap_or("0")
@@ -365,7 +364,7 @@ mod tests {
         for s in Sdk::ALL {
             for h in s.hosts().iter().chain(s.cdn_hosts()) {
                 assert_eq!(Sdk::of_host(h), Some(s), "{h}");
-                assert!(super::super::sites::find(h).is_none(), "{h}");
+                assert!(crate::sites::find(h).is_none(), "{h}");
             }
         }
     }

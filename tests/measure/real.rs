@@ -12,8 +12,10 @@
 //! truth has none are not counted), *events* (the events reported are the truth's; likewise),
 //! *fields* (each field of the truth reported, over all fields).
 
-use crate::analyze::{self, RequestFinding};
-use crate::capture::{BodyState, Outcome, RawCookie, RawRequest, RawVisit, ResourceType, Step};
+use pixelcensus::analyze::{self, RequestFinding};
+use pixelcensus::capture::{
+    BodyState, Outcome, RawCookie, RawRequest, RawVisit, ResourceType, Step,
+};
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -127,7 +129,7 @@ fn visit_of(r: &RealRequest) -> RawVisit {
         .and_then(|p| url::Url::parse(p).ok())
         .and_then(|u| u.host_str().map(str::to_string))
         .unwrap_or_else(|| "unknown-page.invalid".to_string());
-    let domain = crate::analyze::party::registrable(&host);
+    let domain = pixelcensus::analyze::party::registrable(&host);
     let request = raw_request(r, page.as_deref());
     let cookies = r
         .cookies
@@ -152,7 +154,7 @@ fn visit_of(r: &RealRequest) -> RawVisit {
         final_url: page,
         requests: vec![request],
         cookies,
-        canaries: crate::canary::derive(b"real-requests", &domain),
+        canaries: pixelcensus::canary::derive(b"real-requests", &domain),
         ..RawVisit::default()
     }
 }

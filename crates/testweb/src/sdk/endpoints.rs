@@ -2,8 +2,8 @@
 //! their configuration and ingestion endpoints answered as the SDKs expect, so each runs its
 //! normal flow (identity, batching, retries, replay).
 
-use super::super::{Body, GIF, respond};
 use super::*;
+use crate::{Body, GIF, respond};
 use hyper::Response;
 use hyper::header::HeaderValue;
 
@@ -124,7 +124,7 @@ fn json(status: u16, v: &serde_json::Value) -> Response<Body> {
 
 /// Milliseconds since the Unix epoch.
 fn now_ms() -> u64 {
-    (super::super::now() * 1000.0) as u64
+    (crate::now() * 1000.0) as u64
 }
 
 /// What a vendor's ingestion or configuration endpoint answers.

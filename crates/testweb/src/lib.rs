@@ -8,8 +8,8 @@ pub mod accuracy;
 pub mod channels;
 pub mod footprint;
 pub mod hostile;
+pub mod kinds;
 pub mod leave;
-pub mod real;
 pub mod sdk;
 pub mod sites;
 pub mod walls;
@@ -841,7 +841,7 @@ fn wall_route(
     host: &str,
     path: &str,
     query: Option<&str>,
-    vendor: crate::capture::WallKind,
+    vendor: kinds::WallKind,
     status: u16,
     clears: bool,
 ) -> Response<Body> {

@@ -11,7 +11,6 @@
 //! name. [`visitor_ids`] reads each SDK's own visitor ID from the requests by its key.
 
 use super::Sdk;
-use crate::analyze::vocab::Field;
 use base64::Engine;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read;
@@ -71,7 +70,7 @@ fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
 }
 
 /// Decodes one request the server logged: its query string and its body.
-pub fn decode(req: &super::super::Logged) -> Decoded {
+pub fn decode(req: &crate::Logged) -> Decoded {
     let mut d = Decoded::default();
     if let Some((_, q)) = req.path.split_once('?') {
         d.form(q.as_bytes(), "?", false);
@@ -361,6 +360,68 @@ pub struct Facts {
     pub sizes: Vec<[u32; 2]>,
 }
 
+/// The canonical fields the truth finds in what an SDK sent, named as pixelcensus's datasets
+/// name them (`tracker_fields.csv`'s `field`); the test web's own list, compared by name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Field {
+    /// A hashed e-mail address.
+    HashedEmail,
+    /// The browser's language.
+    Language,
+    /// The page's title.
+    PageTitle,
+    /// The page's URL.
+    PageUrl,
+    /// The typed e-mail in clear.
+    PlainEmail,
+    /// The typed phone number in clear.
+    PlainPhone,
+    /// The referring page.
+    Referrer,
+    /// Screen or window size.
+    Screen,
+    /// The search term.
+    SearchQuery,
+    /// Other text the visitor typed.
+    TypedText,
+    /// The browser's User-Agent.
+    UserAgent,
+}
+
+impl Field {
+    /// Every field the truth finds.
+    pub const ALL: [Field; 11] = [
+        Field::HashedEmail,
+        Field::Language,
+        Field::PageTitle,
+        Field::PageUrl,
+        Field::PlainEmail,
+        Field::PlainPhone,
+        Field::Referrer,
+        Field::Screen,
+        Field::SearchQuery,
+        Field::TypedText,
+        Field::UserAgent,
+    ];
+
+    /// The dataset's name for it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Field::HashedEmail => "hashed_email",
+            Field::Language => "language",
+            Field::PageTitle => "page_title",
+            Field::PageUrl => "page_url",
+            Field::PlainEmail => "plain_email",
+            Field::PlainPhone => "plain_phone",
+            Field::Referrer => "referrer",
+            Field::Screen => "screen",
+            Field::SearchQuery => "search_query",
+            Field::TypedText => "typed_text",
+            Field::UserAgent => "user_agent",
+        }
+    }
+}
+
 /// A field found in a request: in at least one leaf that no compressed layer held.
 pub type Found = BTreeMap<Field, bool>;
 
@@ -545,8 +606,8 @@ mod tests {
     use super::*;
     use std::io::Write;
 
-    fn logged(path: &str, headers: &[(&str, &str)], body: Vec<u8>) -> super::super::super::Logged {
-        super::super::super::Logged {
+    fn logged(path: &str, headers: &[(&str, &str)], body: Vec<u8>) -> crate::Logged {
+        crate::Logged {
             time: 0.0,
             tls: true,
             host: "example.test".into(),

@@ -2,11 +2,11 @@
 //! from each vendor against what the crawl stored, and the server-side truth ([`truth`])
 //! against the datasets (site_trackers.csv, tracker_fields.csv, requests.csv).
 
-use super::truth::{self, Decoded, Facts};
-use super::{Sdk, find, pages};
-use crate::analyze::vocab::Field;
-use crate::capture::{RawVisit, ResourceType};
-use crate::testweb::Logged;
+use pixelcensus::analyze::vocab::Field;
+use pixelcensus::capture::{RawVisit, ResourceType};
+use pixelcensus_testweb::Logged;
+use pixelcensus_testweb::sdk::truth::{self, Decoded, Facts};
+use pixelcensus_testweb::sdk::{Sdk, find, pages};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// A CSV row by column name.
@@ -232,6 +232,7 @@ pub fn measure(
         let d: Decoded = truth::decode(l);
         let f = facts(v);
         for (field, plain) in truth::fields(&d, &f, page.as_deref(), header(l, "user-agent")) {
+            let field = Field::parse(field.as_str()).expect("the truth's fields are pixelcensus's");
             *p.sent.entry(field).or_insert(false) |= plain;
         }
         // The SDK's visitor ID is `cookie_id` or `storage_id` by where the browser kept it.
