@@ -257,6 +257,7 @@ async fn run_floor(
         host_map: Some(web.host_map()),
         insecure: true,
         user_agent: browser::user_agent_for(&version),
+        emulation: Default::default(),
         command_timeout: Duration::from_secs(30),
         profile_root: tmp.to_owned(),
     };

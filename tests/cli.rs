@@ -38,6 +38,16 @@ fn bad_usage_gets_a_clear_error() {
         "the OS error once: {}",
         stderr(&o)
     );
+    // The visitor's settings are checked before anything runs (#40).
+    for (flag, bad, says) in [
+        ("--locale", "de_DE", "BCP 47"),
+        ("--timezone", "Mars/Olympus", "IANA"),
+        ("--device", "tablet", "desktop"),
+    ] {
+        let o = crawl_cmd("x.csv", &[flag, bad]);
+        assert_eq!(o.status.code(), Some(2), "{flag} {bad}");
+        assert!(stderr(&o).contains(says), "{flag} {bad}: {}", stderr(&o));
+    }
     for bad in ["1e30", "0", "601", "-1", "NaN"] {
         let o = crawl_cmd("x.csv", &[&format!("--page-timeout={bad}")]);
         assert_eq!(o.status.code(), Some(2), "--page-timeout {bad}");

@@ -84,6 +84,20 @@ struct Shared {
     /// While the visitor's keys are delivered: which document loads may go on
     /// ([`DevTools::guard_documents`]).
     guard: Option<DocGuard>,
+    /// The visitor's device, locale and time zone as commands for each kind of target
+    /// ([`DevTools::set_emulation`]), sent to a target before it runs.
+    emulation: Option<std::sync::Arc<Emulated>>,
+}
+
+/// The emulation's DevTools commands per kind of target (see [`super::device::Emulation`]).
+#[derive(Debug, Default)]
+pub struct Emulated {
+    /// For tabs and pop-ups.
+    pub page: Vec<(&'static str, Value)>,
+    /// For frames in a process of their own.
+    pub frame: Vec<(&'static str, Value)>,
+    /// For workers.
+    pub worker: Vec<(&'static str, Value)>,
 }
 
 /// The document loads allowed while the visitor's keys are delivered, and what was stopped.
@@ -395,6 +409,12 @@ impl DevTools {
         self.shared.lock().unwrap().page = page;
     }
 
+    /// The commands that make every target attached from now on the crawl's visitor (its
+    /// device, User-Agent and client hints, locale, time zone), sent before it runs.
+    pub fn set_emulation(&self, e: std::sync::Arc<Emulated>) {
+        self.shared.lock().unwrap().emulation = Some(e);
+    }
+
     /// The worker events since the last call, in arrival order, and how many were dropped
     /// over [`MAX_WORKER_EVENTS`].
     pub fn take_worker_events(&self) -> (Vec<WorkerEvent>, u64) {
@@ -644,6 +664,19 @@ fn attached(
             json!({}),
         )
     };
+    // The visitor's emulation first, so the target's first request and script see it.
+    let emulation = shared.lock().unwrap().emulation.clone();
+    if let Some(e) = emulation {
+        let cmds = match kind {
+            "page" => &e.page,
+            "iframe" => &e.frame,
+            "service_worker" | "shared_worker" | "worker" => &e.worker,
+            _ => &Vec::new(),
+        };
+        for (method, params) in cmds {
+            fire(out, next_id, session, method, params.clone());
+        }
+    }
     match kind {
         "service_worker" | "shared_worker" | "worker" => {
             let context = Context::parse(kind);

@@ -5,6 +5,7 @@
 //! Nothing here knows about sites, canaries or datasets.
 
 pub mod body;
+pub mod device;
 pub mod devtools;
 pub mod driver;
 pub mod guard;
@@ -55,6 +56,8 @@ pub struct BrowserConfig {
     pub insecure: bool,
     /// The User-Agent string (realistic, never "HeadlessChrome").
     pub user_agent: String,
+    /// The visitor's device, locale and time zone, applied to every target (#40).
+    pub emulation: device::Emulation,
     /// Budget of every single WebDriver command except navigation.
     pub command_timeout: Duration,
     /// Where browser profiles live (one fresh folder per browser).
@@ -95,11 +98,12 @@ pub fn running_as_root() -> bool {
 
 /// What pixelcensus changes so the visitor looks like a person's browser, as far as that is
 /// honest and cheap (recorded in manifest.json): nothing is faked beyond these.
-pub const DISGUISE: [&str; 4] = [
+pub const DISGUISE: [&str; 5] = [
     "User-Agent: the real Chromium version without \"Headless\" (client-hint brands already name no headless browser)",
     "--disable-blink-features=AutomationControlled: navigator.webdriver is false",
     "window 1366x768 (--window-size)",
-    "languages: Chromium's default en-US, en",
+    "languages: Chromium's default en-US, en, or --locale's",
+    "client hints and navigator.platform: the --device profile's, set through DevTools on every tab, frame and worker before it runs (the high-entropy hints filled in)",
 ];
 
 /// The Chromium command-line flags for one browser.
@@ -265,6 +269,7 @@ impl Versions {
         chromedriver: &std::path::Path,
         webdriver: bool,
         user_agent: Option<&str>,
+        device: device::Device,
     ) -> Result<Versions, BrowserError> {
         let version = match chromium_version(chromium) {
             Ok(v) => v,
@@ -288,8 +293,8 @@ impl Versions {
         };
         let user_agent = match user_agent {
             Some(ua) => ua.to_string(),
-            None if version.is_empty() => user_agent_for(FALLBACK_MAJOR),
-            None => user_agent_for(&version),
+            None if version.is_empty() => device::user_agent(device, FALLBACK_MAJOR),
+            None => device::user_agent(device, &version),
         };
         Ok(Versions {
             chromium: version,
@@ -306,10 +311,7 @@ pub const FALLBACK_MAJOR: &str = "156";
 /// A desktop Chrome User-Agent for a Chromium version, with the reduced minor version as
 /// Chrome itself sends it.
 pub fn user_agent_for(version: &str) -> String {
-    let major = version.split('.').next().unwrap_or(FALLBACK_MAJOR);
-    format!(
-        "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/{major}.0.0.0 Safari/537.36"
-    )
+    device::user_agent(device::Device::Desktop, version)
 }
 
 #[cfg(test)]
@@ -332,6 +334,7 @@ mod tests {
             host_map: Some("MAP * 127.0.0.1:4443".into()),
             insecure: true,
             user_agent: user_agent_for("156.0"),
+            emulation: Default::default(),
             command_timeout: Duration::from_secs(10),
             profile_root: "/tmp".into(),
         };

@@ -165,14 +165,26 @@ fn socket_link(root: &Path) -> std::path::PathBuf {
 /// Ends a run's browsers: kills every process of the run folder `root`, removes it and its
 /// socket link.
 pub fn remove_run(root: &Path) {
+    remove_run_for(root, 1);
+}
+
+/// [`remove_run`], counting the folder gone only once it has stayed gone for `checks` looks
+/// 100 ms apart.
+fn remove_run_for(root: &Path, checks: u32) {
     // Killed processes may still write for a moment (SIGKILL is delivered asynchronously,
     // and a loaded machine takes its time to end 20 processes): again until the folder is
     // gone, for thirty seconds at most.
+    let mut gone = 0;
     for _ in 0..300 {
         kill_under(root);
         let _ = std::fs::remove_dir_all(root);
         if std::fs::symlink_metadata(root).is_err() {
-            break;
+            gone += 1;
+            if gone >= checks {
+                break;
+            }
+        } else {
+            gone = 0;
         }
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
@@ -208,7 +220,10 @@ pub fn reap(root: &Path) {
     let mut sink = [0u8; 64];
     let mut stdin = std::io::stdin();
     while matches!(stdin.read(&mut sink), Ok(n) if n > 0) {}
-    remove_run(root);
+    // After a `kill -9` of the crawler, a browser's network process, which names no folder
+    // on its command line, outlives its browser for a moment and flushes the HTTP cache's
+    // index into the profile, making the folder again: it must stay gone for two seconds.
+    remove_run_for(root, 20);
 }
 
 #[cfg(test)]

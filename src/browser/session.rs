@@ -2,7 +2,8 @@
 //! through chromedriver's `goog/cdp/execute` and performance-log reads through `se/log`, each
 //! with its own timeout so no hang can stall a worker.
 
-use super::devtools::DevTools;
+use super::device::Target;
+use super::devtools::{DevTools, Emulated};
 use super::{BrowserConfig, BrowserError, chromium_args, procs};
 use fantoccini::wd::WebDriverCompatibleCommand;
 use fantoccini::{Client, ClientBuilder};
@@ -56,6 +57,8 @@ pub struct Session {
     pub spoiled: bool,
     /// Set by the profile guard when the profile grew past [`super::PROFILE_LIMIT`].
     overgrown: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    /// The visitor's emulation as commands per kind of target (#40).
+    emulated: std::sync::Arc<Emulated>,
     _guard: AbortOnDrop,
 }
 
@@ -318,6 +321,11 @@ impl Session {
             visits: 0,
             spoiled: false,
             overgrown: Default::default(),
+            emulated: std::sync::Arc::new(Emulated {
+                page: cfg.emulation.commands(&cfg.user_agent, Target::Page),
+                frame: cfg.emulation.commands(&cfg.user_agent, Target::Frame),
+                worker: cfg.emulation.commands(&cfg.user_agent, Target::Worker),
+            }),
             _guard: AbortOnDrop(None),
         };
         s._guard = AbortOnDrop(Some(tokio::spawn(guard_profile(
@@ -351,6 +359,13 @@ impl Session {
             json!({ "source": NO_DIALOGS_JS }),
         )
         .await?;
+        // The visitor's device, locale and time zone, before the first page (#40); a value
+        // Chromium refuses (an unknown time zone) stops the crawl before any visit.
+        for (method, params) in self.emulated.page.clone() {
+            self.cdp(method, params)
+                .await
+                .map_err(|e| BrowserError::Setup(format!("the browser refused {method}: {e}")))?;
+        }
         Ok(())
     }
 
@@ -377,6 +392,7 @@ impl Session {
                 Some(c) => match c {
                     Ok(dt) => {
                         tracing::debug!(endpoint = ?self.debugger, "DevTools endpoint open");
+                        dt.set_emulation(self.emulated.clone());
                         DevToolsState::Open(std::sync::Arc::new(dt))
                     }
                     Err(e) => {

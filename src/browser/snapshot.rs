@@ -29,6 +29,7 @@ pub async fn screenshot(
         host_map: Some("MAP * ~NOTFOUND".into()),
         insecure: false,
         user_agent: super::user_agent_for(super::FALLBACK_MAJOR),
+        emulation: Default::default(),
         command_timeout: Duration::from_secs(30),
         profile_root: root.to_owned(),
     };

@@ -49,6 +49,7 @@ pub async fn crawl(list_path: &Path, out: &Path, opts: CrawlOpts, quiet: bool) -
         &opts.chromedriver,
         opts.webdriver.is_some(),
         opts.user_agent.as_deref(),
+        opts.device,
     )?;
     let machine = Machine::measure(&opts).await;
     let plan = CrawlPlan::new(opts, &machine);
@@ -72,7 +73,8 @@ pub async fn crawl(list_path: &Path, out: &Path, opts: CrawlOpts, quiet: bool) -
         tracing::warn!(error = %e, "no reaper: browsers may outlive a killed crawl until the next one");
     }
     let progress = Progress::for_stderr(quiet);
-    let cfg = CrawlConfig::new(&plan, out, versions.user_agent, &profile_root, progress);
+    let mut cfg = CrawlConfig::new(&plan, out, versions.user_agent, &profile_root, progress);
+    cfg.browser.emulation.version = versions.chromium;
     let result = tokio::select! {
         r = crawl::run(store, cfg) => Ok(r),
         sig = stop_signal() => Err(sig),

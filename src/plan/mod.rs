@@ -12,6 +12,7 @@
 
 pub mod values;
 
+use crate::browser::device::{self, Device};
 use crate::browser::{self, BrowserConfig};
 use crate::list::Shard;
 use crate::tune::Limits;
@@ -137,9 +138,23 @@ pub struct CrawlOpts {
     #[arg(long)]
     #[serde(skip)]
     pub all_requests: bool,
-    /// User-Agent string (default: desktop Chrome of the installed Chromium's version).
+    /// User-Agent string (default: Chrome of the installed Chromium's version on --device).
     #[arg(long, value_name = "UA")]
     pub user_agent: Option<String>,
+    /// The visitor's device: `desktop` (Chrome on a Linux desktop) or `mobile` (Chrome on a
+    /// Pixel 7 phone: its screen, touch, User-Agent and client hints). One per crawl folder.
+    #[arg(long, value_enum, value_name = "DEVICE", default_value = "desktop")]
+    #[serde(default)]
+    pub device: Device,
+    /// The visitor's locale, a BCP 47 tag such as de-DE: Accept-Language,
+    /// navigator.language(s) and Intl agree (default: Chromium's en-US).
+    #[arg(long, value_name = "TAG", value_parser = device::check_locale)]
+    #[serde(default)]
+    pub locale: Option<String>,
+    /// The visitor's time zone, an IANA name such as Europe/Berlin (default: the machine's).
+    #[arg(long, value_name = "ZONE", value_parser = device::check_timezone)]
+    #[serde(default)]
+    pub timezone: Option<String>,
     /// How the visitor answers consent banners: `none` ignores them (they are still found and
     /// recorded), `accept` clicks "accept all", `reject` clicks "reject all", `all` visits each
     /// site once per mode, each visit in a clean browser. A crawl folder may gain modes later.
@@ -313,6 +328,12 @@ impl CrawlPlan {
             host_map: o.host_map.clone(),
             insecure: o.insecure,
             user_agent,
+            emulation: device::Emulation {
+                device: o.device,
+                locale: o.locale.clone(),
+                timezone: o.timezone.clone(),
+                version: String::new(),
+            },
             command_timeout: o.command_timeout,
             profile_root: profile_root.to_owned(),
         }
@@ -428,12 +449,14 @@ mod tests {
                 "command_timeout_s",
                 "consent",
                 "consent_wait_s",
+                "device",
                 "dwell_s",
                 "gpc",
                 "host_map",
                 "insecure",
                 "interact",
                 "limit",
+                "locale",
                 "max_attempts",
                 "max_browsers",
                 "page_timeout_s",
@@ -442,6 +465,7 @@ mod tests {
                 "recycle",
                 "rules",
                 "skip_bad_lines",
+                "timezone",
                 "user_agent",
                 "webdriver"
             ]
@@ -457,16 +481,19 @@ mod tests {
             flags,
             [
                 "--consent-wait",
+                "--device",
                 "--dwell",
                 "--host-map",
                 "--insecure",
                 "--no-interact",
                 "--limit",
+                "--locale",
                 "--page-timeout",
                 "--pages",
                 "--ranks",
                 "--rules",
                 "--skip-bad-lines",
+                "--timezone",
                 "--user-agent"
             ]
         );

@@ -165,6 +165,9 @@ mod tests {
             ("max_browsers", serde_json::json!(null)),
             ("max_attempts", serde_json::json!(0)),
             ("pages", serde_json::json!(1)),
+            ("device", serde_json::json!("desktop")),
+            ("locale", serde_json::json!(null)),
+            ("timezone", serde_json::json!(null)),
         ] {
             shown[k] = v;
         }

@@ -1139,6 +1139,7 @@ async fn open_report(
         host_map: Some("MAP * ~NOTFOUND".into()),
         insecure: false,
         user_agent: browser::user_agent_for("156"),
+        emulation: Default::default(),
         command_timeout: std::time::Duration::from_secs(30),
         profile_root: root.path().to_owned(),
     };

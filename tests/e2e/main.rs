@@ -12,6 +12,7 @@ mod collectors;
 mod compare;
 mod consent;
 mod crawl;
+mod device;
 mod folder;
 mod footprint;
 mod grid;

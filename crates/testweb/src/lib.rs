@@ -6,6 +6,7 @@
 
 pub mod accuracy;
 pub mod channels;
+pub mod device;
 pub mod footprint;
 pub mod hostile;
 pub mod kinds;

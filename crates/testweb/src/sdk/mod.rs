@@ -322,11 +322,16 @@ pub fn tranco_csv() -> String {
 }
 
 /// Where `make sdk` put the vendor files: `PIXELCENSUS_SDK_DIR`, else `target/sdk` of this
-/// source tree.
+/// source tree (two folders above this crate's, named without `..`: files are served only
+/// from paths that have none).
 pub fn dir() -> PathBuf {
     std::env::var_os("PIXELCENSUS_SDK_DIR")
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../target/sdk")))
+        .unwrap_or_else(|| {
+            let tree = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+            let root = tree.parent().and_then(|p| p.parent()).unwrap_or(tree);
+            root.join("target").join("sdk")
+        })
 }
 
 /// True when the vendor files are built (`make sdk`).

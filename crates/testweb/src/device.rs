@@ -1,0 +1,54 @@
+//! `device.test` (#40): a page that reports what a page and its dedicated worker can read of
+//! the visitor's device, locale and time zone, so a test can hold every place a site could
+//! compare (the headers of the page's and the worker's requests, `navigator`,
+//! `userAgentData` with its high-entropy values, `Intl`, the screen, touch and media
+//! queries) to one another and to the crawl's `--device`, `--locale` and `--timezone`.
+//! Reports go to `collect.recorder-demo.test/v1/device-page` and `/v1/device-worker`.
+
+/// The site.
+pub const SITE: &str = "device.test";
+
+/// The page's report path and the worker's.
+pub const PAGE_REPORT: &str = "/v1/device-page";
+/// See [`PAGE_REPORT`].
+pub const WORKER_REPORT: &str = "/v1/device-worker";
+
+/// The probe's script (the page's `extra`).
+pub const PAGE: &str = r#"<p>What this browser says about itself.</p>
+<script>
+(function () {
+  var T = 'https://collect.recorder-demo.test';
+  function mq(q) { return window.matchMedia(q).matches; }
+  var d = navigator.userAgentData;
+  var facts = {
+    ua: navigator.userAgent,
+    platform: navigator.platform,
+    language: navigator.language,
+    languages: navigator.languages,
+    intl_locale: Intl.DateTimeFormat().resolvedOptions().locale,
+    time_zone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+    touch_points: navigator.maxTouchPoints,
+    ontouchstart: 'ontouchstart' in window,
+    screen: [screen.width, screen.height],
+    inner_width: window.innerWidth,
+    dpr: window.devicePixelRatio,
+    pointer_coarse: mq('(pointer: coarse)'),
+    hover_none: mq('(hover: none)'),
+    ch_mobile: d ? d.mobile : null,
+    ch_platform: d ? d.platform : null,
+    brands: d ? d.brands.map(function (b) { return b.brand; }) : null
+  };
+  var high = d ? d.getHighEntropyValues(['platformVersion', 'architecture', 'bitness', 'model', 'fullVersionList'])
+               : Promise.resolve(null);
+  high.then(function (h) {
+    facts.high = h;
+    navigator.sendBeacon(T + '/v1/device-page', JSON.stringify(facts));
+  });
+  var code = "var d = navigator.userAgentData; fetch('" + T + "/v1/device-worker', { method: 'POST', body: JSON.stringify({" +
+    " ua: navigator.userAgent, platform: navigator.platform, languages: navigator.languages," +
+    " time_zone: Intl.DateTimeFormat().resolvedOptions().timeZone," +
+    " intl_locale: Intl.DateTimeFormat().resolvedOptions().locale," +
+    " ch_mobile: d ? d.mobile : null, ch_platform: d ? d.platform : null }) });";
+  try { new Worker(URL.createObjectURL(new Blob([code], { type: 'text/javascript' }))); } catch (e) {}
+})();
+</script>"#;

@@ -1,0 +1,183 @@
+//! End-to-end: who the visitor appears to be (#40). device.test reports what its page and its
+//! dedicated worker read of the device, locale and time zone; the test web logs the headers
+//! of the page's and the worker's requests. Crawled as the default desktop and as a phone in
+//! Germany, everything a site could compare must agree, and say what the options asked for.
+
+use crate::common::*;
+use pixelcensus_testweb::Logged;
+use pixelcensus_testweb::device::{PAGE_REPORT, SITE, WORKER_REPORT};
+use serde_json::Value;
+use std::sync::OnceLock;
+
+/// The default desktop crawl of device.test.
+fn desktop() -> &'static Crawled {
+    static CRAWL: OnceLock<Crawled> = OnceLock::new();
+    shared(&CRAWL, || {
+        Scenario::sites("device.txt", format!("{SITE}\n")).crawl()
+    })
+}
+
+/// device.test as a phone in Germany.
+fn mobile_de() -> &'static Crawled {
+    static CRAWL: OnceLock<Crawled> = OnceLock::new();
+    shared(&CRAWL, || {
+        Scenario::sites("device.txt", format!("{SITE}\n"))
+            .args(&[
+                "--device",
+                "mobile",
+                "--locale",
+                "de-DE",
+                "--timezone",
+                "Europe/Berlin",
+            ])
+            .crawl()
+    })
+}
+
+/// What one crawl's test web received: the page's document request, the page's report and
+/// the worker's report request.
+struct Seen {
+    document: Logged,
+    page: Value,
+    worker_request: Logged,
+    worker: Value,
+}
+
+fn seen(c: &Crawled) -> Seen {
+    let log = c.web.requests();
+    let one = |pred: &dyn Fn(&Logged) -> bool, what: &str| {
+        log.iter()
+            .find(|l| pred(l))
+            .cloned()
+            .unwrap_or_else(|| panic!("the test web received no {what}"))
+    };
+    let document = one(&|l| l.host == SITE && l.path == "/", "document request");
+    let page_report = one(&|l| l.path == PAGE_REPORT, "page report");
+    let worker_request = one(&|l| l.path == WORKER_REPORT, "worker report");
+    Seen {
+        page: serde_json::from_slice(&page_report.body).unwrap(),
+        worker: serde_json::from_slice(&worker_request.body).unwrap(),
+        document,
+        worker_request,
+    }
+}
+
+fn header<'a>(l: &'a Logged, name: &str) -> &'a str {
+    l.headers
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.as_str())
+        .unwrap_or("")
+}
+
+/// What every crawl must show whatever its options: the page, its worker and the headers of
+/// both tell one story, and the high-entropy client hints are filled in.
+fn consistent(s: &Seen) {
+    let ua = header(&s.document, "user-agent");
+    assert!(!ua.contains("Headless"), "{ua}");
+    assert_eq!(s.page["ua"], ua);
+    assert_eq!(s.worker["ua"], ua);
+    assert_eq!(header(&s.worker_request, "user-agent"), ua);
+    assert_eq!(
+        header(&s.worker_request, "accept-language"),
+        header(&s.document, "accept-language")
+    );
+    // Chromium sends the low-entropy hints on the page's own requests (not on a blob
+    // worker's): they must say what userAgentData says.
+    let mobile = if s.page["ch_mobile"] == true {
+        "?1"
+    } else {
+        "?0"
+    };
+    assert_eq!(header(&s.document, "sec-ch-ua-mobile"), mobile);
+    assert_eq!(
+        header(&s.document, "sec-ch-ua-platform"),
+        format!("\"{}\"", s.page["ch_platform"].as_str().unwrap())
+    );
+    assert_eq!(s.worker["ch_mobile"], s.page["ch_mobile"]);
+    // Not compared: a dedicated worker's navigator.platform stays the machine's (DevTools
+    // sets the User-Agent and its hints in workers, not the platform; README, "Who the
+    // visitor is").
+    assert_eq!(s.worker["languages"], s.page["languages"]);
+    assert_eq!(s.worker["time_zone"], s.page["time_zone"]);
+    // The high-entropy hints filled in, the full version list naming the brands the browser
+    // announces (its own: Sec-CH-UA of the page's request).
+    let high = &s.page["high"];
+    let names = |v: &Value| -> Vec<String> {
+        v.as_array()
+            .map(|a| {
+                a.iter()
+                    .map(|b| b["brand"].as_str().unwrap().to_string())
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let full = names(&high["fullVersionList"]);
+    assert!(!full.is_empty(), "high-entropy hints left empty: {high}");
+    assert_eq!(full, names(&high["brands"]), "{high}");
+    let sec_ch_ua = header(&s.document, "sec-ch-ua");
+    for b in &full {
+        assert!(
+            sec_ch_ua.contains(&format!("\"{b}\"")),
+            "{b} not in {sec_ch_ua}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_desktop_visitor_is_one_linux_chrome_everywhere() {
+    let s = seen(desktop());
+    consistent(&s);
+    let p = &s.page;
+    assert!(
+        p["ua"].as_str().unwrap().contains("(X11; Linux x86_64)"),
+        "{p}"
+    );
+    assert_eq!(p["platform"], "Linux x86_64");
+    assert_eq!(p["ch_mobile"], false);
+    assert_eq!(p["ch_platform"], "Linux");
+    assert_eq!(p["high"]["architecture"], "x86");
+    assert_eq!(p["high"]["bitness"], "64");
+    assert_eq!(p["touch_points"], 0);
+    assert_eq!(p["pointer_coarse"], false);
+    assert_eq!(p["languages"][0], "en-US");
+    let m = manifest(&desktop().out);
+    assert_eq!(m["options"]["device"], "desktop", "{m}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_mobile_visitor_in_germany_is_a_pixel_7_with_german_settings_everywhere() {
+    let s = seen(mobile_de());
+    consistent(&s);
+    let p = &s.page;
+    let ua = p["ua"].as_str().unwrap();
+    assert!(
+        ua.contains("(Linux; Android 10; K)") && ua.contains(" Mobile Safari/"),
+        "{ua}"
+    );
+    assert_eq!(p["platform"], "Linux armv81");
+    assert_eq!(p["ch_mobile"], true);
+    assert_eq!(p["ch_platform"], "Android");
+    assert_eq!(p["high"]["model"], "Pixel 7");
+    assert_eq!(p["high"]["platformVersion"], "16.0.0");
+    assert_eq!(p["touch_points"], 5);
+    assert_eq!(p["pointer_coarse"], true);
+    assert_eq!(p["screen"], serde_json::json!([412, 915]));
+    // No viewport meta on this page: like a real phone, a 980-pixel-wide layout.
+    assert!(p["inner_width"].as_u64().unwrap() > 900, "{p}");
+    assert_eq!(p["dpr"], 2.625);
+    // The locale everywhere a page can read it, and the time zone.
+    assert_eq!(header(&s.document, "accept-language"), "de-DE,de;q=0.9");
+    assert_eq!(p["languages"], serde_json::json!(["de-DE", "de"]));
+    assert_eq!(p["intl_locale"], "de-DE");
+    assert_eq!(s.worker["intl_locale"], "de-DE");
+    assert_eq!(p["time_zone"], "Europe/Berlin");
+    let m = manifest(&mobile_de().out);
+    assert_eq!(m["options"]["device"], "mobile", "{m}");
+    assert_eq!(m["options"]["locale"], "de-DE", "{m}");
+    assert_eq!(m["options"]["timezone"], "Europe/Berlin", "{m}");
+}
+
+fn manifest(out: &std::path::Path) -> Value {
+    serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap()
+}
