@@ -43,6 +43,7 @@ fn bad_usage_gets_a_clear_error() {
         ("--locale", "de_DE", "BCP 47"),
         ("--timezone", "Mars/Olympus", "IANA"),
         ("--device", "tablet", "desktop"),
+        ("--vantage", "eu de", "vantage name"),
     ] {
         let o = crawl_cmd("x.csv", &[flag, bad]);
         assert_eq!(o.status.code(), Some(2), "{flag} {bad}");

@@ -270,6 +270,21 @@ pub fn check_locale(s: &str) -> Result<String, String> {
     }
 }
 
+/// Checks a `--vantage` name: 1 to 40 letters, digits, `-`, `_` or `.` (it names where a
+/// crawl came from in every dataset and in file names people build from it).
+pub fn check_vantage(s: &str) -> Result<String, String> {
+    let ok = (1..=40).contains(&s.len())
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b));
+    if ok {
+        Ok(s.to_string())
+    } else {
+        Err(format!(
+            "`{s}` is not a vantage name: 1 to 40 letters, digits, '-', '_' or '.' (e.g. eu-de)"
+        ))
+    }
+}
+
 /// Checks a `--timezone` value: an IANA time-zone name (`Europe/Berlin`, `America/New_York`,
 /// `UTC`), known to this machine's zone database when it has one.
 pub fn check_timezone(s: &str) -> Result<String, String> {

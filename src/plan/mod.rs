@@ -25,6 +25,11 @@ use values::{
     secs, shown_paths,
 };
 
+/// The vantage of crawls recorded before `--vantage`.
+fn local() -> String {
+    "local".into()
+}
+
 /// The crawl's options as given (`crawl` and `demo`). Recorded fields keep the names the
 /// store has always used (`dwell_s`, `interact`, …).
 #[derive(clap::Args, Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -155,6 +160,12 @@ pub struct CrawlOpts {
     #[arg(long, value_name = "ZONE", value_parser = device::check_timezone)]
     #[serde(default)]
     pub timezone: Option<String>,
+    /// Where the crawl comes from, as a name for the data (e.g. eu-de, us-ca): the `vantage`
+    /// column of every dataset, so crawls from several places can be told apart and compared.
+    /// One per crawl folder.
+    #[arg(long, value_name = "NAME", default_value = "local", value_parser = device::check_vantage)]
+    #[serde(default = "local")]
+    pub vantage: String,
     /// How the visitor answers consent banners: `none` ignores them (they are still found and
     /// recorded), `accept` clicks "accept all", `reject` clicks "reject all", `all` visits each
     /// site once per mode, each visit in a clean browser. A crawl folder may gain modes later.
@@ -467,6 +478,7 @@ mod tests {
                 "skip_bad_lines",
                 "timezone",
                 "user_agent",
+                "vantage",
                 "webdriver"
             ]
         );
@@ -494,7 +506,8 @@ mod tests {
                 "--rules",
                 "--skip-bad-lines",
                 "--timezone",
-                "--user-agent"
+                "--user-agent",
+                "--vantage"
             ]
         );
         assert!(plan.measured().contains(&("--dwell".into(), "5.0".into())));

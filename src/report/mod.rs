@@ -363,6 +363,10 @@ pub fn crawl_name(out: &Path) -> String {
 pub struct CrawlTotals {
     /// The crawl's name (the `crawl` column).
     pub crawl: String,
+    /// The crawl's device (`desktop` unless `--device mobile`; the `device` column).
+    pub device: String,
+    /// Where the crawl came from (`--vantage`, `local` unless given; the `vantage` column).
+    pub vantage: String,
     /// Per consent mode present in the store.
     pub modes: BTreeMap<ConsentMode, Totals>,
     /// GPC was sent on the crawl's visits.
@@ -420,6 +424,7 @@ impl Pass<'_> {
             browser,
         } = self;
         let (opts, crawl, prescanned) = (*opts, *crawl, *prescanned);
+        let (device, vantage) = (all.device.clone(), all.vantage.clone());
         let mut next = visits.iter().zip(findings);
         for (target, mode, id) in chunk {
             let visit = id.map(|_| {
@@ -432,6 +437,8 @@ impl Pass<'_> {
                 mode: *mode,
                 crawl_gpc: all.gpc,
                 crawl,
+                device: &device,
+                vantage: &vantage,
                 visit,
                 opts,
             };
@@ -577,6 +584,18 @@ pub fn write_all(
         all: CrawlTotals {
             gpc: meta.gpc == Some(true),
             crawl: crawl.clone(),
+            device: meta
+                .options
+                .as_ref()
+                .map_or("desktop", |p| p.opts.device.as_str())
+                .into(),
+            vantage: meta
+                .options
+                .as_ref()
+                .map(|p| p.opts.vantage.as_str())
+                .filter(|v| !v.is_empty())
+                .unwrap_or("local")
+                .into(),
             ..Default::default()
         },
         written: Written::default(),
@@ -1015,7 +1034,8 @@ mod tests {
         let rows: Vec<_> = r.records().map(|x| x.unwrap()).collect();
         assert_eq!(rows.len(), 1);
         assert_eq!(rows[0].len(), SITES_COLUMNS.len());
-        assert_eq!(&rows[0][5], "pending");
+        let status = SITES_COLUMNS.iter().position(|c| *c == "status").unwrap();
+        assert_eq!(&rows[0][status], "pending");
     }
 
     #[test]

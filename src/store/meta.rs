@@ -168,6 +168,7 @@ mod tests {
             ("device", serde_json::json!("desktop")),
             ("locale", serde_json::json!(null)),
             ("timezone", serde_json::json!(null)),
+            ("vantage", serde_json::json!("local")),
         ] {
             shown[k] = v;
         }

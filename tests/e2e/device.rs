@@ -1,7 +1,8 @@
 //! End-to-end: who the visitor appears to be (#40). device.test reports what its page and its
 //! dedicated worker read of the device, locale and time zone; the test web logs the headers
 //! of the page's and the worker's requests. Crawled as the default desktop and as a phone in
-//! Germany, everything a site could compare must agree, and say what the options asked for.
+//! Germany, everything a site could compare must agree, and say what the options asked for;
+//! every dataset names the device and the vantage (tiktok-shop.test gives prevalence rows).
 
 use crate::common::*;
 use pixelcensus_testweb::Logged;
@@ -13,7 +14,7 @@ use std::sync::OnceLock;
 fn desktop() -> &'static Crawled {
     static CRAWL: OnceLock<Crawled> = OnceLock::new();
     shared(&CRAWL, || {
-        Scenario::sites("device.txt", format!("{SITE}\n")).crawl()
+        Scenario::sites("device.txt", format!("{SITE}\ntiktok-shop.test\n")).crawl()
     })
 }
 
@@ -21,7 +22,7 @@ fn desktop() -> &'static Crawled {
 fn mobile_de() -> &'static Crawled {
     static CRAWL: OnceLock<Crawled> = OnceLock::new();
     shared(&CRAWL, || {
-        Scenario::sites("device.txt", format!("{SITE}\n"))
+        Scenario::sites("device.txt", format!("{SITE}\ntiktok-shop.test\n"))
             .args(&[
                 "--device",
                 "mobile",
@@ -29,6 +30,8 @@ fn mobile_de() -> &'static Crawled {
                 "de-DE",
                 "--timezone",
                 "Europe/Berlin",
+                "--vantage",
+                "eu-de",
             ])
             .crawl()
     })
@@ -143,6 +146,7 @@ async fn the_desktop_visitor_is_one_linux_chrome_everywhere() {
     assert_eq!(p["languages"][0], "en-US");
     let m = manifest(&desktop().out);
     assert_eq!(m["options"]["device"], "desktop", "{m}");
+    visitor_columns(&desktop().out, "desktop", "local");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -176,6 +180,37 @@ async fn the_mobile_visitor_in_germany_is_a_pixel_7_with_german_settings_everywh
     assert_eq!(m["options"]["device"], "mobile", "{m}");
     assert_eq!(m["options"]["locale"], "de-DE", "{m}");
     assert_eq!(m["options"]["timezone"], "Europe/Berlin", "{m}");
+    assert_eq!(m["options"]["vantage"], "eu-de", "{m}");
+    visitor_columns(&mobile_de().out, "mobile", "eu-de");
+}
+
+/// Every per-site file and the crawl-wide ones name the crawl's device and vantage on each
+/// row, right after `crawl`.
+fn visitor_columns(out: &std::path::Path, device: &str, vantage: &str) {
+    for file in [
+        "sites.csv",
+        "pages.csv",
+        "requests.csv",
+        "consent.csv",
+        "prevalence.csv",
+        "companies.csv",
+    ] {
+        let (h, rows) = read_csv(&out.join(file));
+        let at = |n: &str| h.iter().position(|c| c == n).unwrap();
+        assert_eq!(
+            (at("device"), at("vantage")),
+            (at("crawl") + 1, at("crawl") + 2),
+            "{file}"
+        );
+        assert!(!rows.is_empty(), "{file} has rows");
+        for r in &rows {
+            assert_eq!(
+                (r[at("device")].as_str(), r[at("vantage")].as_str()),
+                (device, vantage),
+                "{file}"
+            );
+        }
+    }
 }
 
 fn manifest(out: &std::path::Path) -> Value {

@@ -6,8 +6,10 @@ use super::{Dataset, Spec, bool_text, join};
 use crate::report::{CrawlTotals, Out, ReportError, cells};
 
 /// Column order of `companies.csv`.
-pub const COMPANIES_COLUMNS: [&str; 10] = [
+pub const COMPANIES_COLUMNS: [&str; 12] = [
     "crawl",
+    "device",
+    "vantage",
     "consent_mode",
     "gpc",
     "company",
@@ -42,6 +44,8 @@ impl Dataset for Companies {
                 let (lo, hi) = cells::wilson(c.sites, t.ok);
                 out.row([
                     all.crawl.as_str(),
+                    all.device.as_str(),
+                    all.vantage.as_str(),
                     mode.as_str(),
                     gpc,
                     name.as_str(),

@@ -8,10 +8,12 @@ use crate::report::{Out, ReportError, cells};
 use std::collections::BTreeSet;
 
 /// Column order of `consent.csv`: one row per site and consent mode.
-pub const CONSENT_COLUMNS: [&str; 15] = [
+pub const CONSENT_COLUMNS: [&str; 17] = [
     "rank",
     "site",
     "crawl",
+    "device",
+    "vantage",
     "consent_mode",
     "gpc",
     "status",

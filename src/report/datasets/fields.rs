@@ -7,8 +7,10 @@ use super::{Dataset, Spec, bool_text};
 use crate::report::{CrawlTotals, Out, ReportError, cells, ranked};
 
 /// Column order of `fields.csv`.
-pub const FIELDS_COLUMNS: [&str; 13] = [
+pub const FIELDS_COLUMNS: [&str; 15] = [
     "crawl",
+    "device",
+    "vantage",
     "consent_mode",
     "gpc",
     "tracker",
@@ -44,6 +46,8 @@ impl Dataset for Fields {
                     let (lo, hi) = cells::wilson(*n, t.ok);
                     out.row([
                         all.crawl.as_str(),
+                        all.device.as_str(),
+                        all.vantage.as_str(),
                         mode.as_str(),
                         gpc,
                         name.as_str(),

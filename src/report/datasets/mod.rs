@@ -41,6 +41,10 @@ pub struct Site<'a> {
     pub crawl_gpc: bool,
     /// The crawl's name (the `crawl` column).
     pub crawl: &'a str,
+    /// The crawl's device (`--device`: the `device` column).
+    pub device: &'a str,
+    /// Where the crawl came from (`--vantage`: the `vantage` column).
+    pub vantage: &'a str,
     /// The visit and its findings; `None` while the target is pending.
     pub visit: Option<(&'a RawVisit, &'a Findings)>,
     /// The visit's trackers on either side of the consent click (decided once per visit,
@@ -64,6 +68,8 @@ impl<'a> Site<'a> {
             f,
             rank: self.rank(),
             crawl: self.crawl,
+            device: self.device,
+            vantage: self.vantage,
             mode: v.consent.mode.as_str(),
             gpc: bool_text(v.consent.gpc),
             status: v.outcome.as_str(),
@@ -72,15 +78,26 @@ impl<'a> Site<'a> {
 }
 
 /// The columns every per-site dataset starts with, in this order.
-pub const KEY_COLUMNS: [&str; 6] = ["rank", "site", "crawl", "consent_mode", "gpc", "status"];
+pub const KEY_COLUMNS: [&str; 8] = [
+    "rank",
+    "site",
+    "crawl",
+    "device",
+    "vantage",
+    "consent_mode",
+    "gpc",
+    "status",
+];
 
 impl Visited<'_> {
     /// The cells of [`KEY_COLUMNS`].
-    pub fn key(&self) -> [&str; 6] {
+    pub fn key(&self) -> [&str; 8] {
         [
             self.rank.as_str(),
             self.v.domain.as_str(),
             self.crawl,
+            self.device,
+            self.vantage,
             self.mode,
             self.gpc,
             self.status,
@@ -98,6 +115,10 @@ pub struct Visited<'a> {
     pub rank: String,
     /// `crawl` cell.
     pub crawl: &'a str,
+    /// `device` cell.
+    pub device: &'a str,
+    /// `vantage` cell.
+    pub vantage: &'a str,
     /// `consent_mode` cell.
     pub mode: &'static str,
     /// `gpc` cell.
@@ -137,6 +158,8 @@ macro_rules! per_site_types {
     ($($t:ident),* $(,)?) => {
         [
             ColType::Int,
+            ColType::Text,
+            ColType::Text,
             ColType::Text,
             ColType::Text,
             ColType::Text,

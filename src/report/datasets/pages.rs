@@ -7,10 +7,12 @@ use crate::report::{Out, ReportError};
 use std::collections::BTreeSet;
 
 /// Column order of `pages.csv`.
-pub const PAGES_COLUMNS: [&str; 20] = [
+pub const PAGES_COLUMNS: [&str; 22] = [
     "rank",
     "site",
     "crawl",
+    "device",
+    "vantage",
     "consent_mode",
     "gpc",
     "status",
@@ -31,7 +33,7 @@ pub const PAGES_COLUMNS: [&str; 20] = [
 ];
 
 /// Column types of `pages.parquet`, in [`PAGES_COLUMNS`]'s order.
-const PAGES_TYPES: [ColType; 20] = per_site_types![
+const PAGES_TYPES: [ColType; 22] = per_site_types![
     Int, Text, Text, Text, Text, Text, Int, Text, Text, Int, Int, Int, Int, Text
 ];
 

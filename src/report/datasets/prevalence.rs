@@ -5,8 +5,10 @@ use super::{Dataset, Spec, bool_text};
 use crate::report::{CrawlTotals, Out, ReportError, cells, ranked};
 
 /// Column order of `prevalence.csv`.
-pub const PREVALENCE_COLUMNS: [&str; 16] = [
+pub const PREVALENCE_COLUMNS: [&str; 18] = [
     "crawl",
+    "device",
+    "vantage",
     "consent_mode",
     "gpc",
     "tracker",
@@ -53,6 +55,8 @@ impl Dataset for Prevalence {
                 let (lo, hi) = cells::wilson(x.sites, t.ok);
                 out.row([
                     all.crawl.as_str(),
+                    all.device.as_str(),
+                    all.vantage.as_str(),
                     mode.as_str(),
                     gpc,
                     name.as_str(),

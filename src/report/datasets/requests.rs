@@ -11,10 +11,12 @@ use crate::report::{Out, ReportError, body_text, initiator_text};
 use std::collections::BTreeMap;
 
 /// Column order of `requests.csv`: the capture, then the tracker attribution.
-pub const REQUESTS_COLUMNS: [&str; 33] = [
+pub const REQUESTS_COLUMNS: [&str; 35] = [
     "rank",
     "site",
     "crawl",
+    "device",
+    "vantage",
     "consent_mode",
     "gpc",
     "status",
@@ -48,7 +50,7 @@ pub const REQUESTS_COLUMNS: [&str; 33] = [
 ];
 
 /// Column types of `requests.parquet`, in [`REQUESTS_COLUMNS`]'s order.
-const REQUESTS_TYPES: [ColType; 33] = per_site_types![
+const REQUESTS_TYPES: [ColType; 35] = per_site_types![
     Text, Text, Text, Int, Text, Bool, Int, Text, Text, Text, Text, Text, Text, Text, Text, Text,
     Text, Text, Bool, Text, Int, Text, Text, Text, Int, Int, Text
 ];

@@ -5,10 +5,12 @@ use crate::report::parquet::ColType;
 use crate::report::{Out, ReportError};
 
 /// Column order of `site_trackers.csv`.
-pub const SITE_TRACKERS_COLUMNS: [&str; 28] = [
+pub const SITE_TRACKERS_COLUMNS: [&str; 30] = [
     "rank",
     "site",
     "crawl",
+    "device",
+    "vantage",
     "consent_mode",
     "gpc",
     "status",
@@ -37,7 +39,7 @@ pub const SITE_TRACKERS_COLUMNS: [&str; 28] = [
 ];
 
 /// Column types of `site_trackers.parquet`, in [`SITE_TRACKERS_COLUMNS`]'s order.
-const SITE_TRACKERS_TYPES: [ColType; 28] = per_site_types![
+const SITE_TRACKERS_TYPES: [ColType; 30] = per_site_types![
     Text, Text, Text, Text, Bool, Bool, Text, Text, Text, Int, Bool, Text, Bool, Bool, Bool, Text,
     Text, Text, Text, Text, Text, Text
 ];

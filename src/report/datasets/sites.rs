@@ -4,10 +4,12 @@ use super::{Dataset, Site, Spec, bool_text};
 use crate::report::{Out, ReportError};
 
 /// Column order of `sites.csv`.
-pub const SITES_COLUMNS: [&str; 19] = [
+pub const SITES_COLUMNS: [&str; 21] = [
     "rank",
     "site",
     "crawl",
+    "device",
+    "vantage",
     "consent_mode",
     "gpc",
     "status",
@@ -46,7 +48,16 @@ impl Dataset for Sites {
             let rank = s.rank();
             let gpc = bool_text(s.crawl_gpc);
             let (site, mode) = (s.target.domain.as_str(), s.mode.as_str());
-            let key = [rank.as_str(), site, s.crawl, mode, gpc, "pending"];
+            let key = [
+                rank.as_str(),
+                site,
+                s.crawl,
+                s.device,
+                s.vantage,
+                mode,
+                gpc,
+                "pending",
+            ];
             // The visit's own columns are empty: as many as the header has after the key
             // and rank_is_bucket.
             let blanks = std::iter::repeat_n("", SITES_COLUMNS.len() - key.len() - 1);

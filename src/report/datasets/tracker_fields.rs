@@ -8,10 +8,12 @@ use crate::report::{Out, ReportError};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Column order of `tracker_fields.csv`.
-pub const TRACKER_FIELDS_COLUMNS: [&str; 14] = [
+pub const TRACKER_FIELDS_COLUMNS: [&str; 16] = [
     "rank",
     "site",
     "crawl",
+    "device",
+    "vantage",
     "consent_mode",
     "gpc",
     "status",
@@ -26,7 +28,7 @@ pub const TRACKER_FIELDS_COLUMNS: [&str; 14] = [
 ];
 
 /// Column types of `tracker_fields.parquet`, in [`TRACKER_FIELDS_COLUMNS`]'s order.
-const TRACKER_FIELDS_TYPES: [ColType; 14] =
+const TRACKER_FIELDS_TYPES: [ColType; 16] =
     per_site_types![Text, Text, Text, Bool, Text, Text, Text, Text];
 
 const SPEC: Spec = Spec {
