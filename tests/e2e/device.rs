@@ -6,7 +6,7 @@
 
 use crate::common::*;
 use pixelcensus_testweb::Logged;
-use pixelcensus_testweb::device::{PAGE_REPORT, SITE, WORKER_REPORT};
+use pixelcensus_testweb::device::{PAGE_REPORT, PHONE_PIXEL, SITE, WORKER_REPORT};
 use serde_json::Value;
 use std::sync::OnceLock;
 
@@ -211,6 +211,55 @@ fn visitor_columns(out: &std::path::Path, device: &str, vantage: &str) {
             );
         }
     }
+}
+
+/// device.test's trackers in a crawl's site_trackers.csv, with their IDs.
+fn trackers_on_device_test(out: &std::path::Path) -> Vec<(String, String)> {
+    rows(out, "site_trackers.csv")
+        .into_iter()
+        .filter(|r| r["site"] == SITE)
+        .map(|r| (r["tracker"].clone(), r["pixel_ids"].clone()))
+        .collect()
+}
+
+/// The phone-only tag is found on the phone only, and `compare` puts the two visitors side
+/// by side: the same sites, device.test gaining the Meta Pixel, nothing else changed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn compare_puts_the_phone_beside_the_desktop() {
+    let (desktop, mobile) = (&desktop().out, &mobile_de().out);
+    let on_phone = trackers_on_device_test(mobile);
+    assert!(
+        on_phone
+            .iter()
+            .any(|(t, ids)| t == "Meta Pixel" && ids.contains(PHONE_PIXEL)),
+        "{on_phone:?}"
+    );
+    let on_desktop = trackers_on_device_test(desktop);
+    assert!(
+        on_desktop.iter().all(|(t, _)| t != "Meta Pixel"),
+        "{on_desktop:?}"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let c = run(vec![
+        "compare".into(),
+        desktop.display().to_string(),
+        mobile.display().to_string(),
+        "--out".into(),
+        dir.path().display().to_string(),
+    ])
+    .await;
+    assert!(c.status.success(), "{}", stderr(&c));
+    let summary = stderr(&c);
+    assert!(
+        summary.contains("1 sites gained or lost a tracker"),
+        "{summary}"
+    );
+    let sites = rows(dir.path(), "compare_sites.csv");
+    assert_eq!(sites.len(), 1, "{sites:?}");
+    assert_eq!(
+        (sites[0]["site"].as_str(), sites[0]["added"].as_str()),
+        (SITE, "Meta Pixel")
+    );
 }
 
 fn manifest(out: &std::path::Path) -> Value {

@@ -3,10 +3,15 @@
 //! compare (the headers of the page's and the worker's requests, `navigator`,
 //! `userAgentData` with its high-entropy values, `Intl`, the screen, touch and media
 //! queries) to one another and to the crawl's `--device`, `--locale` and `--timezone`.
-//! Reports go to `collect.recorder-demo.test/v1/device-page` and `/v1/device-worker`.
+//! Reports go to `collect.recorder-demo.test/v1/device-page` and `/v1/device-worker`. Like
+//! sites that serve phones another tag stack, it sends a Meta Pixel ([`PHONE_PIXEL`]) only
+//! from a touch phone.
 
 /// The site.
 pub const SITE: &str = "device.test";
+
+/// The Meta Pixel ID the page sends only to phones.
+pub const PHONE_PIXEL: &str = "7777000011112222";
 
 /// The page's report path and the worker's.
 pub const PAGE_REPORT: &str = "/v1/device-page";
@@ -20,6 +25,10 @@ pub const PAGE: &str = r#"<p>What this browser says about itself.</p>
   var T = 'https://collect.recorder-demo.test';
   function mq(q) { return window.matchMedia(q).matches; }
   var d = navigator.userAgentData;
+  // The site's phone-only tag stack.
+  if (d && d.mobile && mq('(pointer: coarse)')) {
+    new Image().src = 'https://www.facebook.com/tr?id=7777000011112222&ev=PageView&noscript=1';
+  }
   var facts = {
     ua: navigator.userAgent,
     platform: navigator.platform,
