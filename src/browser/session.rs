@@ -59,6 +59,8 @@ pub struct Session {
     overgrown: std::sync::Arc<std::sync::atomic::AtomicBool>,
     /// The visitor's emulation as commands per kind of target (#40).
     emulated: std::sync::Arc<Emulated>,
+    /// The device has a touch screen: the visitor taps (#40).
+    touch: bool,
     _guard: AbortOnDrop,
 }
 
@@ -326,6 +328,7 @@ impl Session {
                 frame: cfg.emulation.commands(&cfg.user_agent, Target::Frame),
                 worker: cfg.emulation.commands(&cfg.user_agent, Target::Worker),
             }),
+            touch: cfg.emulation.device.profile().touch_points > 0,
             _guard: AbortOnDrop(None),
         };
         s._guard = AbortOnDrop(Some(tokio::spawn(guard_profile(
@@ -558,6 +561,11 @@ impl Session {
     /// The fantoccini client (for element work in the visit).
     pub fn client(&self) -> &Client {
         &self.client
+    }
+
+    /// The visitor's device has a touch screen (`--device mobile`): it taps, not clicks.
+    pub fn touch(&self) -> bool {
+        self.touch
     }
 
     /// Runs a WebDriver script (a function body) in the page; its answer comes back with

@@ -7,7 +7,9 @@ use crate::browser::BrowserError;
 use crate::browser::session::Session;
 use crate::capture::{Canaries, Hook, ResourceType, Step};
 use crate::collect::{Collectors, Ctx, Evidence, VisitConfig};
-use fantoccini::actions::{InputSource, MOUSE_BUTTON_LEFT, MouseActions, PointerAction};
+use fantoccini::actions::{
+    ActionSequence, InputSource, MOUSE_BUTTON_LEFT, MouseActions, PointerAction, TouchActions,
+};
 use fantoccini::elements::{Element, ElementRef};
 use serde_json::{Value, json};
 use std::time::Duration;
@@ -98,23 +100,36 @@ async fn click_neutral(s: &Session, ev: &mut Evidence, look: &Value) -> Result<(
     ) else {
         return Ok(());
     };
-    let click = MouseActions::new("mouse".into())
-        .then(PointerAction::MoveTo {
+    let moves = [
+        PointerAction::MoveTo {
             duration: None,
             x,
             y,
-        })
-        .then(PointerAction::Down {
+        },
+        PointerAction::Down {
             button: MOUSE_BUTTON_LEFT,
-        })
-        .then(PointerAction::Up {
+        },
+        PointerAction::Up {
             button: MOUSE_BUTTON_LEFT,
-        });
-    if s.timed("clicking", s.client().perform_actions(click))
+        },
+    ];
+    // On a phone the finger touches the screen (touch events, `pointerType` touch).
+    let (done, actions) = if s.touch() {
+        let tap = moves
+            .into_iter()
+            .fold(TouchActions::new("finger".into()), |a, m| a.then(m));
+        ("tapped", ActionSequence::from(tap))
+    } else {
+        let click = moves
+            .into_iter()
+            .fold(MouseActions::new("mouse".into()), |a, m| a.then(m));
+        ("clicked", ActionSequence::from(click))
+    };
+    if s.timed("clicking", s.client().perform_actions(actions))
         .await
         .is_ok()
     {
-        ev.actions.push(format!("clicked at {x},{y}"));
+        ev.actions.push(format!("{done} at {x},{y}"));
         // A click is a user gesture: a popup it opened is captured from here on.
         s.attach_new_windows().await?;
     }

@@ -6,7 +6,7 @@
 
 use crate::common::*;
 use pixelcensus_testweb::Logged;
-use pixelcensus_testweb::device::{PAGE_REPORT, PHONE_PIXEL, SITE, WORKER_REPORT};
+use pixelcensus_testweb::device::{PAGE_REPORT, PHONE_PIXEL, SITE, TAP_REPORT, WORKER_REPORT};
 use serde_json::Value;
 use std::sync::OnceLock;
 
@@ -211,6 +211,38 @@ fn visitor_columns(out: &std::path::Path, device: &str, vantage: &str) {
             );
         }
     }
+}
+
+/// How the visitor first touched or clicked device.test, as the page saw it, and the visit's
+/// action that did it.
+fn first_touch(c: &Crawled) -> (Value, String) {
+    let report = c
+        .web
+        .requests()
+        .into_iter()
+        .find(|l| l.path == TAP_REPORT)
+        .expect("the visitor clicked or tapped device.test");
+    let visit = &visits(&c.out)[SITE];
+    let action = visit
+        .actions
+        .iter()
+        .find(|a| a.contains(" at "))
+        .cloned()
+        .unwrap_or_default();
+    (serde_json::from_slice(&report.body).unwrap(), action)
+}
+
+/// The visitor on a phone taps (touch events, a touch pointer); on a desktop it clicks.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_phone_visitor_taps_and_the_desktop_one_clicks() {
+    let (tap, did) = first_touch(mobile_de());
+    assert_eq!(tap["pointer_type"], "touch", "{tap}");
+    assert_eq!(tap["touchstart"], true, "{tap}");
+    assert!(did.starts_with("tapped at"), "{did}");
+    let (click, did) = first_touch(desktop());
+    assert_eq!(click["pointer_type"], "mouse", "{click}");
+    assert_eq!(click["touchstart"], false, "{click}");
+    assert!(did.starts_with("clicked at"), "{did}");
 }
 
 /// device.test's trackers in a crawl's site_trackers.csv, with their IDs.

@@ -17,6 +17,8 @@ pub const PHONE_PIXEL: &str = "7777000011112222";
 pub const PAGE_REPORT: &str = "/v1/device-page";
 /// See [`PAGE_REPORT`].
 pub const WORKER_REPORT: &str = "/v1/device-worker";
+/// Where the page reports how the visitor first touched or clicked it.
+pub const TAP_REPORT: &str = "/v1/device-tap";
 
 /// The probe's script (the page's `extra`).
 pub const PAGE: &str = r#"<p>What this browser says about itself.</p>
@@ -25,6 +27,11 @@ pub const PAGE: &str = r#"<p>What this browser says about itself.</p>
   var T = 'https://collect.recorder-demo.test';
   function mq(q) { return window.matchMedia(q).matches; }
   var d = navigator.userAgentData;
+  var touched = false;
+  document.addEventListener('touchstart', function () { touched = true; }, true);
+  document.addEventListener('pointerup', function (e) {
+    navigator.sendBeacon(T + '/v1/device-tap', JSON.stringify({ pointer_type: e.pointerType, touchstart: touched }));
+  }, { capture: true, once: true });
   // The site's phone-only tag stack.
   if (d && d.mobile && mq('(pointer: coarse)')) {
     new Image().src = 'https://www.facebook.com/tr?id=7777000011112222&ev=PageView&noscript=1';
