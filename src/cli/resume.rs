@@ -26,6 +26,7 @@ pub fn record_meta(
     let o = &plan.opts;
     let mut meta = CrawlMeta::read(store)?;
     check_gpc(&meta, o.gpc, out)?;
+    check_visitor(&meta, o, out)?;
     check_identity(&meta, o.crawl_id.as_deref(), o.shard, out)?;
     if let Some(id) = &o.crawl_id
         && meta.crawl_id.is_none()
@@ -135,6 +136,35 @@ fn check_gpc(meta: &CrawlMeta, gpc: bool, out: &Path) -> Result<()> {
         }
         _ => Ok(()),
     }
+}
+
+/// A folder keeps its visitor: device, locale, time zone and vantage (#40), so every row of
+/// its datasets is one visitor's.
+fn check_visitor(meta: &CrawlMeta, o: &pixelcensus::plan::CrawlOpts, out: &Path) -> Result<()> {
+    let Some(old) = meta.options.as_ref().map(|p| &p.opts) else {
+        return Ok(());
+    };
+    let show = |o: &pixelcensus::plan::CrawlOpts| {
+        format!(
+            "--device {} --locale {} --timezone {} --vantage {}",
+            o.device.as_str(),
+            o.locale.as_deref().unwrap_or("(none)"),
+            o.timezone.as_deref().unwrap_or("(none)"),
+            if o.vantage.is_empty() {
+                "local"
+            } else {
+                &o.vantage
+            },
+        )
+    };
+    if show(old) != show(o) {
+        bail!(
+            "{} was crawled as `{}`; resume it as the same visitor, or crawl into a new --out to compare the two",
+            out.display(),
+            show(old)
+        )
+    }
+    Ok(())
 }
 
 /// Adds the list's sites to the frontier, puts interrupted (and with `--retry-failed`, failed)

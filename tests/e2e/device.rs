@@ -245,6 +245,28 @@ async fn the_phone_visitor_taps_and_the_desktop_one_clicks() {
     assert!(did.starts_with("clicked at"), "{did}");
 }
 
+/// A folder keeps its visitor: resuming the phone crawl as a desktop is refused, naming the
+/// visitor it was crawled as, and changes nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_folder_keeps_its_visitor() {
+    let c = mobile_de();
+    let (_keep, copy) = copy_folder(&c.out);
+    let before = std::fs::read(copy.join("sites.csv")).unwrap();
+    let mut args = c.args.clone();
+    set_arg(&mut args, "--out", &copy.display().to_string());
+    set_arg(&mut args, "--device", "desktop");
+    let o = run(args).await;
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains(
+            "was crawled as `--device mobile --locale de-DE --timezone Europe/Berlin --vantage eu-de`"
+        ),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(std::fs::read(copy.join("sites.csv")).unwrap(), before);
+}
+
 /// device.test's trackers in a crawl's site_trackers.csv, with their IDs.
 fn trackers_on_device_test(out: &std::path::Path) -> Vec<(String, String)> {
     rows(out, "site_trackers.csv")
