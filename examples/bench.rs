@@ -255,6 +255,7 @@ async fn run_floor(
         chromedriver: browser::DEFAULT_CHROMEDRIVER.into(),
         webdriver: None,
         host_map: Some(web.host_map()),
+        proxy: None,
         insecure: true,
         user_agent: browser::user_agent_for(&version),
         emulation: Default::default(),

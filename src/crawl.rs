@@ -40,6 +40,9 @@ pub struct CrawlConfig {
     pub progress: Progress,
     /// The crawl's name, in progress lines.
     pub name: String,
+    /// `--proxy`: the relay's health. Once it is lost, nothing more is recorded (visits in
+    /// flight go back to pending) and the crawl stops with [`CrawlError::VantageLost`].
+    pub vantage: Option<Arc<crate::browser::relay::Health>>,
 }
 
 impl CrawlConfig {
@@ -64,6 +67,7 @@ impl CrawlConfig {
             browser: plan.browser(user_agent, profile_root),
             progress,
             name: crate::report::crawl_name(out),
+            vantage: None,
         }
     }
 }
@@ -95,6 +99,12 @@ pub enum CrawlError {
     /// Browsers could not be started at all.
     #[error("cannot run browsers: {0}")]
     Browser(String),
+    /// The proxy stopped working (`--proxy`): the crawl stopped rather than go on from
+    /// somewhere else.
+    #[error(
+        "the proxy stopped working: {0}. The crawl stopped: what was recorded through it is kept, the {1} site(s) not yet recorded stay pending; run the same command again once the proxy works"
+    )]
+    VantageLost(String, u64),
 }
 
 struct Shared {
@@ -158,10 +168,13 @@ pub async fn run(store: Store, cfg: CrawlConfig) -> Result<Summary, CrawlError> 
     driver.shutdown().await;
     drop(driver);
     procs::kill_under(&shared.cfg.browser.profile_root);
+    let counts = shared.store.lock().unwrap().counts()?;
+    if let Some(why) = shared.cfg.vantage.as_ref().and_then(|h| h.lost()) {
+        return Err(CrawlError::VantageLost(why, counts.total - counts.done));
+    }
     if let Some(fatal) = shared.fatal.lock().unwrap().take() {
         return Err(CrawlError::Browser(fatal));
     }
-    let counts = shared.store.lock().unwrap().counts()?;
     Ok(Summary {
         counts,
         visited: shared.visited.load(Ordering::Relaxed),
@@ -216,6 +229,16 @@ impl Shared {
             timeline: Mutex::new(vec![(0, allowed)]),
             cfg,
         }
+    }
+}
+
+impl Shared {
+    /// True once `--proxy`'s relay gave the proxy up.
+    fn vantage_lost(&self) -> bool {
+        self.cfg
+            .vantage
+            .as_ref()
+            .is_some_and(|h| h.lost().is_some())
     }
 }
 
@@ -381,7 +404,7 @@ async fn worker(w: usize, shared: Arc<Shared>, bar: Option<ProgressBar>) {
 /// `--browsers auto` it parks, its browser closed). None when the frontier is drained or the
 /// crawl cannot go on.
 async fn next_site(w: usize, shared: &Shared, session: &mut Option<Session>) -> Option<Claimed> {
-    if shared.fatal.lock().unwrap().is_some() {
+    if shared.fatal.lock().unwrap().is_some() || shared.vantage_lost() {
         return None;
     }
     while w >= shared.allowed.load(Ordering::Relaxed) {
@@ -406,8 +429,14 @@ async fn next_site(w: usize, shared: &Shared, session: &mut Option<Session>) -> 
     }
 }
 
-/// Records a visit and counts it; false when the store failed (the crawl cannot go on).
+/// Records a visit and counts it; false when the store failed or the proxy was lost (the
+/// crawl cannot go on; the visit is not recorded and its site stays pending).
 async fn record(shared: &Arc<Shared>, claimed: &Claimed, v: RawVisit) -> bool {
+    if shared.vantage_lost() {
+        tracing::warn!(site = %claimed.target.domain, "not recorded: the proxy was lost during the visit");
+        let _ = shared.store.lock().unwrap().release(claimed.id);
+        return false;
+    }
     let outcome = v.outcome;
     // Analysis as visits finish, for the log (-v); the datasets come from the store.
     let fired: Vec<String> = if tracing::enabled!(tracing::Level::INFO) {

@@ -11,6 +11,8 @@ pub mod driver;
 pub mod guard;
 pub mod keys;
 pub mod procs;
+pub mod proxy;
+pub mod relay;
 pub mod session;
 pub mod snapshot;
 pub mod text;
@@ -52,6 +54,9 @@ pub struct BrowserConfig {
     pub webdriver: Option<String>,
     /// Chromium `--host-resolver-rules`.
     pub host_map: Option<String>,
+    /// `--proxy`: the relay Chromium goes through (`socks5://127.0.0.1:PORT`); every host
+    /// name then goes to the proxy and none is resolved on this machine.
+    pub proxy: Option<String>,
     /// Accept any TLS certificate (test webs only).
     pub insecure: bool,
     /// The User-Agent string (realistic, never "HeadlessChrome").
@@ -168,7 +173,20 @@ pub fn chromium_args(cfg: &BrowserConfig, profile: &std::path::Path) -> Vec<Stri
     args.push(format!("--window-size={},{}", WINDOW.0, WINDOW.1));
     args.push(format!("--user-agent={}", cfg.user_agent));
     args.push(format!("--user-data-dir={}", profile.display()));
-    if let Some(rules) = &cfg.host_map {
+    if let Some(server) = &cfg.proxy {
+        // Every connection through the relay, no name resolved here (the relay's own
+        // address excepted), no fallback to a direct connection, and no WebRTC traffic
+        // around the proxy (which would show the crawler's own address).
+        let relay_host = server
+            .rsplit_once("://")
+            .map(|(_, a)| a.rsplit_once(':').map_or(a, |(h, _)| h))
+            .unwrap_or("127.0.0.1");
+        args.push(format!("--proxy-server={server}"));
+        args.push(format!(
+            "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE {relay_host}"
+        ));
+        args.push("--force-webrtc-ip-handling-policy=disable_non_proxied_udp".into());
+    } else if let Some(rules) = &cfg.host_map {
         args.push(format!("--host-resolver-rules={rules}"));
     }
     if cfg.insecure {
@@ -332,6 +350,7 @@ mod tests {
             chromedriver: DEFAULT_CHROMEDRIVER.into(),
             webdriver: None,
             host_map: Some("MAP * 127.0.0.1:4443".into()),
+            proxy: None,
             insecure: true,
             user_agent: user_agent_for("156.0"),
             emulation: Default::default(),

@@ -27,6 +27,7 @@ pub async fn screenshot(
         chromedriver: chromedriver.to_owned(),
         webdriver: None,
         host_map: Some("MAP * ~NOTFOUND".into()),
+        proxy: None,
         insecure: false,
         user_agent: super::user_agent_for(super::FALLBACK_MAJOR),
         emulation: Default::default(),

@@ -10,7 +10,7 @@ use pixelcensus::list::{self, Selection};
 use pixelcensus::plan::{CrawlOpts, CrawlPlan, Machine};
 use pixelcensus::progress::Progress;
 use pixelcensus::report;
-use pixelcensus::store::meta::CrawlMeta;
+use pixelcensus::store::meta::{CrawlMeta, VantageCheck};
 use pixelcensus::store::{CrawlLock, Store};
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
@@ -59,12 +59,22 @@ pub async fn crawl(list_path: &Path, out: &Path, opts: CrawlOpts, quiet: bool) -
             plan.browsers.workers
         );
     }
+    // The proxy is checked before anything is opened or recorded (fail closed).
+    let vantage = match &plan.opts.proxy {
+        Some(_) => Some(vantage(&plan, &parsed, quiet).await?),
+        None => None,
+    };
     std::fs::create_dir_all(out)
         .with_context(|| format!("creating output folder {}", out.display()))?;
     let _lock = CrawlLock::acquire(out)?;
     let mut store = Store::create(out)?;
     if !resume::record_meta(&mut store, list_path, &parsed, &plan, &versions, out, quiet)? {
         return Ok(ExitCode::SUCCESS);
+    }
+    if let Some((_, check)) = &vantage {
+        let mut meta = CrawlMeta::read(&store)?;
+        meta.vantage_checks.push(check.clone());
+        meta.write(&store)?;
     }
     let profile_root = profile_root()?;
     // The browsers die with this process, however it ends (kill -9 included).
@@ -75,6 +85,10 @@ pub async fn crawl(list_path: &Path, out: &Path, opts: CrawlOpts, quiet: bool) -
     let progress = Progress::for_stderr(quiet);
     let mut cfg = CrawlConfig::new(&plan, out, versions.user_agent, &profile_root, progress);
     cfg.browser.emulation.version = versions.chromium;
+    if let Some((relay, _)) = &vantage {
+        cfg.browser.proxy = Some(relay.proxy_server());
+        cfg.vantage = Some(relay.health());
+    }
     let result = tokio::select! {
         r = crawl::run(store, cfg) => Ok(r),
         sig = stop_signal() => Err(sig),
@@ -82,6 +96,67 @@ pub async fn crawl(list_path: &Path, out: &Path, opts: CrawlOpts, quiet: bool) -
     browser::procs::remove_run(&profile_root);
     drop(reaper);
     finish(out, &plan, &analyzer, result, quiet)
+}
+
+/// `--proxy`: the relay Chromium will go through, started and checked (a connection through
+/// the proxy to the list's first site, and `--echo-url`); Err before anything is recorded
+/// when the proxy does not work.
+async fn vantage(
+    plan: &CrawlPlan,
+    parsed: &list::ParsedList,
+    quiet: bool,
+) -> Result<(browser::relay::Relay, VantageCheck)> {
+    let o = &plan.opts;
+    let proxy = o.proxy.as_deref().expect("called with --proxy");
+    if o.vantage == "local" {
+        anyhow::bail!(
+            "--proxy needs --vantage NAME: the name of where the proxy puts the crawl (e.g. eu-de, us-ca), the `vantage` column of the datasets"
+        );
+    }
+    let up = browser::proxy::upstream(proxy, &o.proxy_auth_env).map_err(anyhow::Error::msg)?;
+    let relay = browser::relay::Relay::start(up.clone())
+        .await
+        .context("starting the proxy relay on a loopback port")?;
+    let host = parsed
+        .targets
+        .first()
+        .map(|t| t.domain.clone())
+        .context("the list has no site to check the proxy with")?;
+    let checked =
+        browser::proxy::preflight(&up, &relay, &host, o.echo_url.as_deref(), o.insecure)
+            .await
+            .map_err(|e| {
+                anyhow::anyhow!(
+                    "--proxy {proxy} does not work: {e}. Nothing was crawled (the crawl never goes around the proxy); check the proxy and its credentials ({}), then run the same command again",
+                    o.proxy_auth_env
+                )
+            })?;
+    if !quiet {
+        eprintln!(
+            "pixelcensus: vantage `{}` through {proxy}{}: reached {}{}",
+            o.vantage,
+            if up.auth.is_some() {
+                " (with credentials)"
+            } else {
+                ""
+            },
+            checked.tunnel,
+            checked
+                .exit_address
+                .as_deref()
+                .map(|a| format!(", exit address {a}"))
+                .unwrap_or_default()
+        );
+    }
+    let check = VantageCheck {
+        at: super::now(),
+        proxy: proxy.to_string(),
+        credentials: up.auth.is_some(),
+        tunnel: checked.tunnel,
+        echo_url: o.echo_url.clone(),
+        exit_address: checked.exit_address,
+    };
+    Ok((relay, check))
 }
 
 /// This run's temporary profile root, after sweeping away the browsers and folders of

@@ -166,6 +166,24 @@ pub struct CrawlOpts {
     #[arg(long, value_name = "NAME", default_value = "local", value_parser = device::check_vantage)]
     #[serde(default = "local")]
     pub vantage: String,
+    /// Crawl through this proxy: socks5://HOST:PORT (socks5h:// is the same: host names go to
+    /// the proxy, none is resolved here) or http://HOST:PORT (CONNECT). Credentials, when the
+    /// proxy wants them, come from the environment (--proxy-auth-env), never from here.
+    /// Checked before the first visit; if it stops working the crawl stops, keeping what was
+    /// recorded through it and leaving the rest pending. Needs --vantage; recorded (without
+    /// credentials) in manifest.json under `vantage`.
+    #[arg(long, value_name = "URL", value_parser = browser::proxy::check_proxy, conflicts_with = "host_map")]
+    #[serde(skip)]
+    pub proxy: Option<String>,
+    /// The environment variable holding the proxy's `user:password`.
+    #[arg(long, value_name = "VAR", default_value = browser::proxy::DEFAULT_AUTH_ENV, value_parser = browser::proxy::check_env_name, requires = "proxy")]
+    #[serde(skip)]
+    pub proxy_auth_env: String,
+    /// With --proxy: fetch this URL through the proxy before the first visit and record its
+    /// answer's first line as the exit address (an address-echo service of your own).
+    #[arg(long, value_name = "URL", requires = "proxy")]
+    #[serde(skip)]
+    pub echo_url: Option<String>,
     /// How the visitor answers consent banners: `none` ignores them (they are still found and
     /// recorded), `accept` clicks "accept all", `reject` clicks "reject all", `all` visits each
     /// site once per mode, each visit in a clean browser. A crawl folder may gain modes later.
@@ -337,6 +355,7 @@ impl CrawlPlan {
             chromedriver: o.chromedriver.clone(),
             webdriver: o.webdriver.clone(),
             host_map: o.host_map.clone(),
+            proxy: None,
             insecure: o.insecure,
             user_agent,
             emulation: device::Emulation {

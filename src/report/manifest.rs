@@ -56,6 +56,11 @@ pub fn write(
         "pixelcensus": { "version": version, "git_commit": commit },
         "browser": { "chromium": meta.chromium_version, "chromedriver": meta.chromedriver_version, "disguise": meta.disguise },
         "browsers_over_time": meta.browsers_over_time,
+        "vantage": {
+            "name": meta.options.as_ref().map_or("local", |p| p.opts.vantage.as_str()),
+            "device": meta.options.as_ref().map(|p| p.opts.device),
+            "proxy_checks": meta.vantage_checks,
+        },
         "started_at": meta.started_at,
         "finished_at": meta.finished_at,
         "crawl_id": meta.crawl_id,

@@ -67,6 +67,27 @@ pub struct CrawlMeta {
     /// one entry per change (`--browsers auto`; one entry for a fixed number).
     #[serde(default)]
     pub browsers_over_time: Vec<(u64, usize)>,
+    /// `--proxy`: each run's check of the proxy before its first visit (a resumed crawl adds
+    /// one per run, so a proxy whose exit changed shows it).
+    #[serde(default)]
+    pub vantage_checks: Vec<VantageCheck>,
+}
+
+/// One run's proxy, as checked before its first visit. Never holds credentials.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct VantageCheck {
+    /// When (RFC 3339).
+    pub at: String,
+    /// The proxy, `scheme://host:port`.
+    pub proxy: String,
+    /// Whether credentials were sent (never what they were).
+    pub credentials: bool,
+    /// The connection opened through the proxy to a site of the list (`host:port`).
+    pub tunnel: String,
+    /// `--echo-url` and its answer through the proxy (the exit address).
+    pub echo_url: Option<String>,
+    /// See `echo_url`.
+    pub exit_address: Option<String>,
 }
 
 /// One input of a merged store.
@@ -116,6 +137,7 @@ impl CrawlMeta {
             shard: None,
             pixelcensus_version: None,
             merged_from: Vec::new(),
+            vantage_checks: Vec::new(),
         })
     }
 

@@ -1137,6 +1137,7 @@ async fn open_report(
         webdriver: None,
         // Any attempt to reach the network fails: the page must be self-contained.
         host_map: Some("MAP * ~NOTFOUND".into()),
+        proxy: None,
         insecure: false,
         user_agent: browser::user_agent_for("156"),
         emulation: Default::default(),
