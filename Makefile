@@ -14,7 +14,7 @@ SELENIUM_SHA256  := c3119218bcd07b221622ffd57874519891718029358c85a2dccf506e1781
 SELENIUM_JAR     := target/selenium/selenium-server-$(SELENIUM_VERSION).jar
 BIN          ?= ./target/release/pixelcensus
 
-.PHONY: help setup deps grid-deps sdk build demo test lint bench accuracy accuracy-sdk monthly shards clean
+.PHONY: help setup deps grid-deps proxy-deps sdk build demo test lint bench accuracy accuracy-sdk monthly shards clean
 
 help:
 	@echo "make demo   crawl the built-in test web (offline) into results/demo"
@@ -35,6 +35,16 @@ deps:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium chromium-driver; \
+	fi
+
+# Debian's microsocks (SOCKS5) and tinyproxy (HTTP) for the vantage tests (tests/e2e/vantage.rs):
+# two real proxies standing for two regions.
+proxy-deps:
+	@if ! command -v microsocks >/dev/null || ! command -v tinyproxy >/dev/null; then \
+	  echo "pixelcensus: installing Debian's microsocks and tinyproxy (for the proxy tests)"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq microsocks tinyproxy; \
 	fi
 
 # Java and the Selenium server jar, for the Grid end-to-end test (part of `make test`).
@@ -85,7 +95,7 @@ demo: setup
 
 # Both tiers in one cargo run: the fast tier (unit tests, tests/*.rs: what needs no browser;
 # plain `cargo test` runs only these) and the browser tier (tests/e2e/, the `e2e` feature).
-test: deps grid-deps sdk
+test: deps grid-deps proxy-deps sdk
 	PIXELCENSUS_SELENIUM_JAR=$(CURDIR)/$(SELENIUM_JAR) $(CARGO) test --workspace --all-targets --features e2e
 
 lint:

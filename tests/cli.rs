@@ -44,10 +44,33 @@ fn bad_usage_gets_a_clear_error() {
         ("--timezone", "Central European Time", "IANA"),
         ("--device", "tablet", "desktop"),
         ("--vantage", "eu de", "vantage name"),
+        (
+            "--proxy",
+            "http://me:secret@gw.example:3128",
+            "PIXELCENSUS_PROXY_AUTH",
+        ),
+        ("--proxy", "socks4://gw.example:1080", "socks5://"),
+        ("--proxy", "http://gw.example", "no port"),
     ] {
         let o = crawl_cmd("x.csv", &[flag, bad]);
         assert_eq!(o.status.code(), Some(2), "{flag} {bad}");
         assert!(stderr(&o).contains(says), "{flag} {bad}: {}", stderr(&o));
+    }
+    // The proxy's password is not repeated; a host map cannot go with a proxy; the echo URL
+    // and the credentials' variable need a proxy.
+    let o = crawl_cmd("x.csv", &["--proxy", "http://me:secret@gw.example:3128"]);
+    assert!(!stderr(&o).contains("secret"), "{}", stderr(&o));
+    for extra in [
+        &[
+            "--proxy",
+            "http://gw.example:3128",
+            "--host-map",
+            "MAP * 127.0.0.1:1",
+        ][..],
+        &["--echo-url", "https://echo.example/ip"][..],
+    ] {
+        let o = crawl_cmd("x.csv", extra);
+        assert_eq!(o.status.code(), Some(2), "{extra:?}: {}", stderr(&o));
     }
     for bad in ["1e30", "0", "601", "-1", "NaN"] {
         let o = crawl_cmd("x.csv", &[&format!("--page-timeout={bad}")]);

@@ -11,11 +11,35 @@ use std::time::Duration;
 /// Where the credentials are read from unless `--proxy-auth-env` names another variable.
 pub const DEFAULT_AUTH_ENV: &str = "PIXELCENSUS_PROXY_AUTH";
 
+/// clap's parser of `--proxy`: [`check_proxy`], with an error that does not repeat the value
+/// (it may hold a password).
+#[derive(Clone, Copy, Debug)]
+pub struct ProxyParser;
+
+impl clap::builder::TypedValueParser for ProxyParser {
+    type Value = String;
+
+    fn parse_ref(
+        &self,
+        _cmd: &clap::Command,
+        _arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<String, clap::Error> {
+        let s = value.to_str().unwrap_or_default();
+        check_proxy(s).map_err(|e| {
+            clap::Error::raw(
+                clap::error::ErrorKind::ValueValidation,
+                format!("invalid value for '--proxy <URL>': {e}\n"),
+            )
+        })
+    }
+}
+
 /// Checks a `--proxy` value: `socks5://HOST:PORT`, `socks5h://HOST:PORT` or
 /// `http://HOST:PORT`, nothing else (credentials go in the environment).
 pub fn check_proxy(s: &str) -> Result<String, String> {
     let u = url::Url::parse(s).map_err(|e| {
-        format!("`{s}` is not a proxy URL ({e}); write socks5://HOST:PORT or http://HOST:PORT")
+        format!("not a proxy URL ({e}); write socks5://HOST:PORT or http://HOST:PORT")
     })?;
     if !matches!(u.scheme(), "socks5" | "socks5h" | "http") {
         return Err(format!(

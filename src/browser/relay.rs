@@ -233,7 +233,8 @@ async fn http_connect(
         .ok_or_else(|| TunnelError::Proxy(format!("not an HTTP proxy (it answered `{line}`)")))?;
     match status {
         200..=299 => Ok(()),
-        407 if up.auth.is_some() => Err(TunnelError::Proxy(
+        // tinyproxy answers wrong credentials with 401.
+        401 | 407 if up.auth.is_some() => Err(TunnelError::Proxy(
             "the proxy refused the user name and password".into(),
         )),
         407 => Err(TunnelError::Proxy(

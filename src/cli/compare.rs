@@ -53,7 +53,13 @@ pub fn run(a: CompareArgs, quiet: bool) -> Result<ExitCode> {
     if quiet {
         return Ok(ExitCode::SUCCESS);
     }
-    eprintln!("pixelcensus: {} → {}", old.display(), new.display());
+    eprintln!(
+        "pixelcensus: {} ({}) → {} ({})",
+        old.display(),
+        c.visitors.0,
+        new.display(),
+        c.visitors.1
+    );
     for ch in c.trackers.iter().filter(|c| c.new != c.old).take(15) {
         eprintln!(
             "  {:<32} {:>6.1} % → {:>6.1} % ({:+.1} points){}",
@@ -72,6 +78,13 @@ pub fn run(a: CompareArgs, quiet: bool) -> Result<ExitCode> {
         eprintln!("  no tracker's share changed");
     }
     eprintln!("  {} sites gained or lost a tracker", c.sites.len());
+    if !c.consent.is_empty() {
+        eprintln!(
+            "  {} sites' consent banner or trackers before the choice differ: {}",
+            c.consent.len(),
+            c.consent.join(", ")
+        );
+    }
     eprintln!(
         "  wrote {}, {}, {}",
         out.join("compare_trackers.csv").display(),

@@ -113,6 +113,17 @@ async fn vantage(
             "--proxy needs --vantage NAME: the name of where the proxy puts the crawl (e.g. eu-de, us-ca), the `vantage` column of the datasets"
         );
     }
+    if let Some(wd) = &o.webdriver {
+        let host = url::Url::parse(wd)
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_string))
+            .unwrap_or_default();
+        if !matches!(host.as_str(), "localhost" | "127.0.0.1" | "[::1]" | "::1") {
+            anyhow::bail!(
+                "--proxy with --webdriver {wd}: the browsers reach the proxy through a relay on this machine's loopback address, which a Grid node on another machine cannot reach; run the Grid's nodes on this machine, or the crawl on the Grid's machine"
+            );
+        }
+    }
     let up = browser::proxy::upstream(proxy, &o.proxy_auth_env).map_err(anyhow::Error::msg)?;
     let relay = browser::relay::Relay::start(up.clone())
         .await

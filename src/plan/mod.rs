@@ -172,7 +172,7 @@ pub struct CrawlOpts {
     /// Checked before the first visit; if it stops working the crawl stops, keeping what was
     /// recorded through it and leaving the rest pending. Needs --vantage; recorded (without
     /// credentials) in manifest.json under `vantage`.
-    #[arg(long, value_name = "URL", value_parser = browser::proxy::check_proxy, conflicts_with = "host_map")]
+    #[arg(long, value_name = "URL", value_parser = browser::proxy::ProxyParser, conflicts_with = "host_map")]
     #[serde(skip)]
     pub proxy: Option<String>,
     /// The environment variable holding the proxy's `user:password`.

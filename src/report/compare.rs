@@ -25,7 +25,16 @@ pub const TRACKERS_COLUMNS: [&str; 13] = [
     "significant",
 ];
 /// Column order of `compare_sites.csv`.
-pub const SITES_COLUMNS: [&str; 4] = ["rank", "site", "added", "dropped"];
+pub const SITES_COLUMNS: [&str; 8] = [
+    "rank",
+    "site",
+    "added",
+    "dropped",
+    "banner_old",
+    "banner_new",
+    "before_choice_old",
+    "before_choice_new",
+];
 
 /// One tracker's prevalence in a crawl.
 #[derive(Clone, Debug, Default)]
@@ -63,6 +72,11 @@ pub struct Comparison {
     pub sites: Vec<SiteChange>,
     /// Pages per site each crawl was asked to visit (`--pages`; 1 for crawls made before it).
     pub pages: (u32, u32),
+    /// Sites whose consent outcome differs: a banner in one crawl and not the other (or
+    /// another platform's), or other trackers fired before the visitor's choice.
+    pub consent: Vec<String>,
+    /// Who visited in each crawl: `device, vantage` (from manifest.json).
+    pub visitors: (String, String),
 }
 
 impl Comparison {
@@ -81,6 +95,24 @@ impl Comparison {
 
 /// `--pages` of the crawl that wrote `dir`, from its manifest.json (crawls made before the
 /// option, and folders without a manifest, visited the front page only).
+/// `device, vantage` of the crawl that wrote `dir` (`desktop, local` for crawls made
+/// before the options).
+pub fn visitor(dir: &Path) -> String {
+    let m = std::fs::read_to_string(dir.join("manifest.json"))
+        .ok()
+        .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok());
+    let get = |p: &str, default: &str| {
+        m.as_ref()
+            .and_then(|m| m.pointer(p)?.as_str().map(str::to_string))
+            .unwrap_or_else(|| default.to_string())
+    };
+    format!(
+        "{}, {}",
+        get("/options/device", "desktop"),
+        get("/options/vantage", "local")
+    )
+}
+
 fn pages_per_site(dir: &Path) -> u32 {
     std::fs::read_to_string(dir.join("manifest.json"))
         .ok()
@@ -211,19 +243,53 @@ fn site_trackers(
     Ok(out)
 }
 
+/// Per site of consent.csv (one mode): the banner (its platform, `none` without one) and the
+/// trackers fired before the choice (`;`-separated). Empty for folders without consent.csv.
+fn consent_outcomes(
+    dir: &Path,
+    mode: &str,
+) -> Result<BTreeMap<String, (String, String)>, ReportError> {
+    let f = "consent.csv";
+    if !dir.join(f).exists() {
+        return Ok(BTreeMap::new());
+    }
+    let (h, rows) = read(dir, f, mode)?;
+    let (site, status, found, cmp, before) = (
+        col(&h, "site", dir, f)?,
+        col(&h, "status", dir, f)?,
+        col(&h, "banner_found", dir, f)?,
+        col(&h, "cmp", dir, f)?,
+        col(&h, "trackers_before_choice", dir, f)?,
+    );
+    Ok(rows
+        .iter()
+        .filter(|r| &r[status] == "ok")
+        .map(|r| {
+            let banner = match (&r[found], &r[cmp]) {
+                ("true", "") => "yes".to_string(),
+                ("true", c) => c.to_string(),
+                _ => "none".to_string(),
+            };
+            (r[site].to_string(), (banner, r[before].to_string()))
+        })
+        .collect())
+}
+
 /// Compares the visits of one consent mode (`none`, `accept`, `reject`) of two crawl
 /// folders and writes the comparison into `out`.
 pub fn compare(old: &Path, new: &Path, out: &Path, mode: &str) -> Result<Comparison, ReportError> {
     let changes = compare_trackers(old, new, out, mode)?;
-    let sites = compare_sites(old, new, out, mode)?;
-    let pages = (pages_per_site(old), pages_per_site(new));
-    let page = comparison_page(old, new, pages, &changes, sites.len());
-    write_file(&out.join("compare.html"), page.as_bytes())?;
-    Ok(Comparison {
+    let (sites, consent) = compare_sites(old, new, out, mode)?;
+    let c = Comparison {
         trackers: changes,
         sites,
-        pages,
-    })
+        pages: (pages_per_site(old), pages_per_site(new)),
+        consent,
+        visitors: (visitor(old), visitor(new)),
+    };
+    let page = comparison_page(old, new, &c);
+    write_file(&out.join("compare.html"), page.as_bytes())?;
+    Ok(c)
 }
 
 /// Writes compare_trackers.csv: each tracker's share in both crawls, the change and whether
@@ -291,15 +357,18 @@ fn compare_trackers(
     Ok(changes)
 }
 
-/// Writes compare_sites.csv: the sites both crawls visited that gained or lost a tracker, by
-/// rank; returns them with the trackers added and dropped.
+/// Writes compare_sites.csv: the sites both crawls visited that gained or lost a tracker, or
+/// whose consent outcome differs, by rank; returns those with the trackers added and
+/// dropped, and those whose consent outcome differs.
 fn compare_sites(
     old: &Path,
     new: &Path,
     out: &Path,
     mode: &str,
-) -> Result<Vec<SiteChange>, ReportError> {
+) -> Result<(Vec<SiteChange>, Vec<String>), ReportError> {
     let (so, sn) = (site_trackers(old, mode)?, site_trackers(new, mode)?);
+    let (co, cn) = (consent_outcomes(old, mode)?, consent_outcomes(new, mode)?);
+    let mut consent = Vec::new();
     let mut sw = Out::create(out, "compare_sites.csv", &SITES_COLUMNS)?;
     let mut sites = Vec::new();
     let mut both: Vec<(&u64, &String)> = sn
@@ -312,7 +381,14 @@ fn compare_sites(
         let (a, b) = (&so[site].1, &sn[site].1);
         let added: Vec<String> = b.difference(a).cloned().collect();
         let dropped: Vec<String> = a.difference(b).cloned().collect();
-        if added.is_empty() && dropped.is_empty() {
+        let none = (String::new(), String::new());
+        let (ca, cb) = (co.get(site).unwrap_or(&none), cn.get(site).unwrap_or(&none));
+        // A banner shown in one crawl only (or another platform's), or, on a site whose
+        // trackers are the same, other trackers firing before the choice.
+        let consent_differs = co.contains_key(site)
+            && cn.contains_key(site)
+            && (ca.0 != cb.0 || ca.1 != cb.1 && added.is_empty() && dropped.is_empty());
+        if added.is_empty() && dropped.is_empty() && !consent_differs {
             continue;
         }
         sw.row([
@@ -320,34 +396,36 @@ fn compare_sites(
             site.clone(),
             added.join(";"),
             dropped.join(";"),
+            ca.0.clone(),
+            cb.0.clone(),
+            ca.1.clone(),
+            cb.1.clone(),
         ])?;
-        sites.push((site.clone(), added, dropped));
+        if consent_differs {
+            consent.push(site.clone());
+        }
+        if !added.is_empty() || !dropped.is_empty() {
+            sites.push((site.clone(), added, dropped));
+        }
     }
     sw.finish()?;
-    Ok(sites)
+    Ok((sites, consent))
 }
 
 /// compare.html: the biggest changes, and how many sites gained or lost a tracker.
-fn comparison_page(
-    old: &Path,
-    new: &Path,
-    pages: (u32, u32),
-    changes: &[Change],
-    sites: usize,
-) -> String {
-    let note = Comparison {
-        pages,
-        ..Default::default()
-    }
-    .depth_note();
+fn comparison_page(old: &Path, new: &Path, c: &Comparison) -> String {
+    let (changes, sites) = (&c.trackers, c.sites.len());
+    let note = c.depth_note();
     let mut page = String::from(
         "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>pixelcensus comparison</title></head><body style=\"font:15px system-ui,sans-serif;max-width:62em;margin:2em auto\">\n",
     );
     let _ = writeln!(
         page,
-        "<h1>What changed</h1>\n<p>{} → {}</p>",
+        "<h1>What changed</h1>\n<p>{} ({}) → {} ({})</p>",
         html::esc(&old.display().to_string()),
-        html::esc(&new.display().to_string())
+        html::esc(&c.visitors.0),
+        html::esc(&new.display().to_string()),
+        html::esc(&c.visitors.1)
     );
     if let Some(n) = &note {
         let _ = writeln!(
@@ -376,7 +454,8 @@ fn comparison_page(
     page.push_str(&html::bars(&items));
     let _ = writeln!(
         page,
-        "<h2>Sites</h2>\n<p>{sites} sites gained or lost a tracker (compare_sites.csv).</p>\n</body></html>"
+        "<h2>Sites</h2>\n<p>{sites} sites gained or lost a tracker; on {} the consent banner, or the trackers fired before the visitor's choice, differ (compare_sites.csv).</p>\n</body></html>",
+        c.consent.len()
     );
     page
 }

@@ -135,14 +135,29 @@ fn heading(h: &mut String, all: &CrawlTotals, t: &Totals, meta: &crate::store::m
     let _ = write!(
         h,
         "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>pixelcensus report: {}</title><style>{STYLE}</style></head><body>\n\
-<h1>Tracking pixels: {} of {listed} sites loaded</h1>\n<p class=\"m\">Crawl {} · list {} · {}{finished} · pixelcensus {}</p>\n",
+<h1>Tracking pixels: {} of {listed} sites loaded</h1>\n<p class=\"m\">Crawl {} · visitor: {} · list {} · {}{finished} · pixelcensus {}</p>\n",
         esc(&all.crawl),
         t.ok,
         esc(&all.crawl),
+        esc(&visitor(all, meta)),
         esc(&list),
         esc(&readable(meta.started_at.as_deref().unwrap_or(""))),
         esc(super::manifest::version().0),
     );
+}
+
+/// Who visited: the device and the vantage, and for a crawl through a proxy the proxy and
+/// the exit address of its last check.
+fn visitor(all: &CrawlTotals, meta: &crate::store::meta::CrawlMeta) -> String {
+    let mut v = format!("{}, vantage {}", all.device, all.vantage);
+    if let Some(c) = meta.vantage_checks.last() {
+        v.push_str(&format!(" (through {}", c.proxy));
+        if let Some(a) = &c.exit_address {
+            v.push_str(&format!(", exit address {a}"));
+        }
+        v.push(')');
+    }
+    v
 }
 
 /// How the visits ended.

@@ -95,6 +95,12 @@ fn compare_files_hold_exactly_the_changes(new: &std::path::Path) {
 
     let (h, sites) = read_csv(&new.join("compare_sites.csv"));
     assert_eq!(h, pixelcensus::report::compare::SITES_COLUMNS);
+    // No banner on either side (the consent columns), the trackers added and dropped.
+    assert!(
+        sites.iter().all(|r| r[4] == "none" && r[5] == "none"),
+        "{sites:?}"
+    );
+    let sites: Vec<Vec<String>> = sites.iter().map(|r| r[..4].to_vec()).collect();
     assert_eq!(
         sites,
         vec![

@@ -192,6 +192,8 @@ const LIST: &str = "1,tiktok-shop.test\n2,meta-news.test\n6,iframe-host.test\n7,
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_crawl_through_selenium_grid_captures_what_the_server_saw() {
     require_browser();
+    // The proxies of the vantage tests (started before the lock: starting takes it).
+    let vantage = crate::vantage::world();
     let _one = BROWSERS.lock().await;
     let web = web().await;
     let dir = tempfile::tempdir().unwrap();
@@ -243,6 +245,48 @@ async fn a_crawl_through_selenium_grid_captures_what_the_server_saw() {
         stderr(&o).contains("2 browser(s) at once (the Grid's Chrome slots"),
         "{}",
         stderr(&o)
+    );
+
+    // A phone in the EU through the Grid (#40): the Grid's browser goes through the proxy's
+    // relay and is emulated like a local one.
+    use pixelcensus_testweb::vantage::{PHONE_TAG, REGION_PIXEL, SITE};
+    let list = write_list(d, "region.txt", crate::vantage::LIST);
+    let out = d.join("grid-eu-mobile");
+    let mut args =
+        crate::vantage::args(&list, &out, &vantage.eu.url, "eu", &["--device", "mobile"]);
+    args.extend(["--webdriver".into(), format!("http://127.0.0.1:{p}")]);
+    let before = vantage.web.requests().len();
+    let o = run_env(
+        args,
+        vec![(
+            "PIXELCENSUS_PROXY_AUTH",
+            format!("{}:{}", crate::vantage::USER, crate::vantage::PASSWORD),
+        )],
+    )
+    .await;
+    assert!(o.status.success(), "{}", stderr(&o));
+    let t = crate::vantage::trackers(&out, SITE);
+    assert!(
+        crate::vantage::has(&t, "LinkedIn Insight Tag", PHONE_TAG),
+        "{t:?}"
+    );
+    assert!(crate::vantage::has(&t, "Meta Pixel", REGION_PIXEL), "{t:?}");
+    let c = crate::vantage::consent_row(&out, SITE);
+    assert_eq!(
+        (
+            c["cmp"].as_str(),
+            c["device"].as_str(),
+            c["vantage"].as_str()
+        ),
+        ("Onetrust", "mobile", "eu")
+    );
+    let peers: Vec<String> = vantage.web.requests()[before..]
+        .iter()
+        .map(|l| l.peer.clone())
+        .collect();
+    assert!(
+        !peers.is_empty() && peers.iter().all(|p| p == "127.0.0.2"),
+        "{peers:?}"
     );
 }
 

@@ -25,4 +25,5 @@ mod sdk;
 mod shards;
 mod unattended;
 mod values;
+mod vantage;
 mod walls;

@@ -13,6 +13,7 @@ pub mod kinds;
 pub mod leave;
 pub mod sdk;
 pub mod sites;
+pub mod vantage;
 pub mod walls;
 
 use bytes::Bytes;
@@ -49,6 +50,9 @@ pub struct Logged {
     pub headers: Vec<(String, String)>,
     /// Body bytes.
     pub body: Vec<u8>,
+    /// The address the connection came from (a proxy's, through one).
+    #[serde(default)]
+    pub peer: String,
 }
 
 impl Logged {
@@ -103,8 +107,27 @@ impl TestWeb {
         log_file: Option<&std::path::Path>,
         variant: u8,
     ) -> std::io::Result<TestWeb> {
-        let listener = TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], port))).await?;
-        let port = listener.local_addr()?.port();
+        Self::start_on(
+            &[SocketAddr::from(([127, 0, 0, 1], port))],
+            log_file,
+            variant,
+        )
+        .await
+    }
+
+    /// Starts the test web on every one of `addrs` at once (one log), e.g. ports 443 and 80
+    /// of one address for proxies, which connect to the ports of the URLs. [`Self::port`]
+    /// is the first one's.
+    pub async fn start_on(
+        addrs: &[SocketAddr],
+        log_file: Option<&std::path::Path>,
+        variant: u8,
+    ) -> std::io::Result<TestWeb> {
+        let mut listeners = Vec::new();
+        for a in addrs {
+            listeners.push(TcpListener::bind(a).await?);
+        }
+        let port = listeners[0].local_addr()?.port();
         let file = match log_file {
             Some(p) => Some(Mutex::new(
                 std::fs::OpenOptions::new()
@@ -121,19 +144,24 @@ impl TestWeb {
             variant,
         });
         let acceptor = TlsAcceptor::from(Arc::new(tls_config()?));
-        let st = state.clone();
-        let task = tokio::spawn(async move {
-            loop {
-                let Ok((stream, _)) = listener.accept().await else {
-                    continue;
-                };
-                let st = st.clone();
-                let acceptor = acceptor.clone();
-                tokio::spawn(async move {
-                    let _ = serve_connection(stream, acceptor, st).await;
-                });
-            }
-        });
+        let mut tasks = tokio::task::JoinSet::new();
+        for listener in listeners {
+            let st = state.clone();
+            let acceptor = acceptor.clone();
+            tasks.spawn(async move {
+                loop {
+                    let Ok((stream, peer)) = listener.accept().await else {
+                        continue;
+                    };
+                    let st = st.clone();
+                    let acceptor = acceptor.clone();
+                    tokio::spawn(async move {
+                        let _ = serve_connection(stream, peer, acceptor, st).await;
+                    });
+                }
+            });
+        }
+        let task = tokio::spawn(async move { while tasks.join_next().await.is_some() {} });
         Ok(TestWeb { port, state, task })
     }
 
@@ -238,10 +266,34 @@ pub fn serves(host: &str) -> bool {
         || sdk::serves(host)
         || sites::bench_kind(host).is_some()
         || leave::serves(host)
+        || vantage::serves(host)
         || TRACKER_HOSTS.contains(&host)
         || host
             .split_once('.')
             .is_some_and(|(_, h)| sites::find(h).is_some())
+}
+
+/// An `/etc/hosts` naming the test web's hosts at `ip`, for a proxy that must reach the test
+/// web and nothing else (the vantage tests start proxies with it): every site and its `www.`,
+/// the imitated trackers, the device and vantage pages' hosts.
+pub fn hosts_file(ip: std::net::IpAddr) -> String {
+    let mut hosts: Vec<String> = sites::SITES
+        .iter()
+        .flat_map(|s| [s.domain.to_string(), format!("www.{}", s.domain)])
+        .collect();
+    hosts.extend(TRACKER_HOSTS.iter().map(|h| h.to_string()));
+    hosts.extend(
+        [vantage::SITE, vantage::ECHO, "www.region-news.test"]
+            .iter()
+            .map(|h| h.to_string()),
+    );
+    hosts.sort();
+    hosts.dedup();
+    let mut s = String::from("127.0.0.1 localhost\n");
+    for h in hosts {
+        s.push_str(&format!("{ip} {h}\n"));
+    }
+    s
 }
 
 /// Hosts that imitate real trackers (besides the per-site ones).
@@ -355,6 +407,7 @@ fn reset(stream: TcpStream) {
 
 async fn serve_connection(
     stream: TcpStream,
+    peer: SocketAddr,
     acceptor: TlsAcceptor,
     st: Arc<State>,
 ) -> std::io::Result<()> {
@@ -392,13 +445,13 @@ async fn serve_connection(
     builder.max_buf_size(8 * 1024 * 1024);
     if tls {
         let tls_stream = acceptor.accept(stream).await?;
-        let svc = hyper::service::service_fn(move |req| handle(req, true, st.clone()));
+        let svc = hyper::service::service_fn(move |req| handle(req, true, peer, st.clone()));
         let _ = builder
             .serve_connection(TokioIo::new(tls_stream), svc)
             .with_upgrades()
             .await;
     } else {
-        let svc = hyper::service::service_fn(move |req| handle(req, false, st.clone()));
+        let svc = hyper::service::service_fn(move |req| handle(req, false, peer, st.clone()));
         let _ = builder
             .serve_connection(TokioIo::new(stream), svc)
             .with_upgrades()
@@ -480,6 +533,7 @@ fn logged(parts: &http::request::Parts, body: Vec<u8>, tls: bool) -> Logged {
             })
             .collect(),
         body,
+        peer: String::new(),
     }
 }
 
@@ -506,6 +560,7 @@ fn with_cors(resp: &mut Response<Body>, headers: &http::HeaderMap) {
 async fn handle(
     mut req: Request<hyper::body::Incoming>,
     tls: bool,
+    peer: SocketAddr,
     st: Arc<State>,
 ) -> Result<Response<Body>, Infallible> {
     let upgrade = channels::wants_websocket(req.headers()).then(|| hyper::upgrade::on(&mut req));
@@ -515,7 +570,8 @@ async fn handle(
         .await
         .map(|b| b.to_bytes().to_vec())
         .unwrap_or_default();
-    let logged = logged(&parts, body, tls);
+    let mut logged = logged(&parts, body, tls);
+    logged.peer = peer.ip().to_string();
     let (host, path) = (logged.host.clone(), logged.path.clone());
     let from_sdk_web = sdk::route(&logged.method, &host, &path, &parts.headers, &logged.body);
     st.keep(logged);
@@ -534,9 +590,11 @@ async fn handle(
         // Never answers (the browser gives up first).
         tokio::time::sleep(Duration::from_secs(600)).await;
     }
-    let mut resp = match from_sdk_web {
-        Some(r) => r,
-        None => route(&host, &path, parts.method.as_str(), st.variant, sec_gpc),
+    let by_vantage = vantage::route(&host, &path, peer.ip(), &parts.headers);
+    let mut resp = match (from_sdk_web, by_vantage) {
+        (Some(r), _) => r,
+        (None, Some((ctype, body))) => respond(200, ctype, body),
+        (None, None) => route(&host, &path, parts.method.as_str(), st.variant, sec_gpc),
     };
     with_cors(&mut resp, &parts.headers);
     Ok(resp)

@@ -618,6 +618,7 @@ mod tests {
                 .map(|(k, v)| (k.to_string(), v.to_string()))
                 .collect(),
             body,
+            peer: String::new(),
         }
     }
 
