@@ -135,6 +135,9 @@ pub struct Emulation {
     pub locale: Option<String>,
     /// IANA time zone (`Europe/Berlin`).
     pub timezone: Option<String>,
+    /// `--geolocation`: latitude and longitude in degrees, granted to every site (None: the
+    /// permission is left as Chromium has it, unanswered).
+    pub geolocation: Option<(f64, f64)>,
     /// The installed Chromium's full version (`156.0.8078.129`), for the client hints' brand
     /// lists; empty when unknown (a remote WebDriver only: the browser fills the brands and
     /// the full version list stays empty).
@@ -243,6 +246,13 @@ impl Emulation {
         if let Some(tz) = &self.timezone {
             out.push(("Emulation.setTimezoneOverride", json!({ "timezoneId": tz })));
         }
+        if let Some((lat, lon)) = self.geolocation {
+            // A phone's fix in a city, not a satellite survey.
+            out.push((
+                "Emulation.setGeolocationOverride",
+                json!({ "latitude": lat, "longitude": lon, "accuracy": 35 }),
+            ));
+        }
         out
     }
 }
@@ -304,9 +314,36 @@ pub fn check_timezone(s: &str) -> Result<String, String> {
     }
 }
 
+/// Checks a `--geolocation` value: `LAT,LON` in degrees (`52.52,13.405`).
+pub fn check_geolocation(s: &str) -> Result<String, String> {
+    parse_geolocation(s)
+        .map(|_| s.trim().replace(' ', ""))
+        .ok_or_else(|| {
+            format!(
+                "`{s}` is not a position: give LAT,LON in degrees, e.g. 52.52,13.405 (latitude -90 to 90, longitude -180 to 180)"
+            )
+        })
+}
+
+/// Latitude and longitude of a `--geolocation` value.
+pub fn parse_geolocation(s: &str) -> Option<(f64, f64)> {
+    let (a, b) = s.split_once(',')?;
+    let (lat, lon): (f64, f64) = (a.trim().parse().ok()?, b.trim().parse().ok()?);
+    ((-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon)).then_some((lat, lon))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn positions_are_checked() {
+        assert_eq!(check_geolocation("52.52, 13.405").unwrap(), "52.52,13.405");
+        assert_eq!(parse_geolocation("-33.9,18.4"), Some((-33.9, 18.4)));
+        for bad in ["91,0", "0,181", "52.52", "north,east", "NaN,1"] {
+            assert!(check_geolocation(bad).is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn user_agents_are_the_reduced_ones_chrome_sends() {
@@ -326,6 +363,7 @@ mod tests {
             device: Device::Mobile,
             locale: Some("de-DE".into()),
             timezone: Some("Europe/Berlin".into()),
+            geolocation: None,
             version: "156.0.8078.129".into(),
         };
         let names = |k| {

@@ -103,12 +103,13 @@ pub fn running_as_root() -> bool {
 
 /// What pixelcensus changes so the visitor looks like a person's browser, as far as that is
 /// honest and cheap (recorded in manifest.json): nothing is faked beyond these.
-pub const DISGUISE: [&str; 5] = [
+pub const DISGUISE: [&str; 6] = [
     "User-Agent: the real Chromium version without \"Headless\" (client-hint brands already name no headless browser)",
     "--disable-blink-features=AutomationControlled: navigator.webdriver is false",
     "window 1366x768 (--window-size)",
     "languages: Chromium's default en-US, en, or --locale's",
     "client hints and navigator.platform: the --device profile's, set through DevTools on every tab, frame and worker before it runs (the high-entropy hints filled in)",
+    "geolocation permission: unanswered (prompt), as for a visitor who ignores the prompt; granted, with the position, only with --geolocation",
 ];
 
 /// The Chromium command-line flags for one browser.

@@ -247,6 +247,17 @@ fn capabilities(cfg: &BrowserConfig, profile: &Path) -> serde_json::Map<String, 
             "excludeSwitches": ["enable-automation", "disable-popup-blocking"],
         },
     });
+    let mut caps = caps;
+    // `--geolocation`: every site may read the position (1 = allow). Without it, "ask" (3):
+    // the prompt a visitor who never answers it leaves (Chromium under chromedriver would
+    // otherwise report the permission granted and the position unavailable, which no real
+    // browser does).
+    caps["goog:chromeOptions"]["prefs"]["profile.default_content_setting_values.geolocation"] =
+        json!(if cfg.emulation.geolocation.is_some() {
+            1
+        } else {
+            3
+        });
     let Value::Object(caps) = caps else {
         unreachable!()
     };

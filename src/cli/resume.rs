@@ -138,7 +138,7 @@ fn check_gpc(meta: &CrawlMeta, gpc: bool, out: &Path) -> Result<()> {
     }
 }
 
-/// A folder keeps its visitor: device, locale, time zone and vantage (#40), so every row of
+/// A folder keeps its visitor: device, locale, time zone, position and vantage (#40), so every row of
 /// its datasets is one visitor's.
 fn check_visitor(meta: &CrawlMeta, o: &pixelcensus::plan::CrawlOpts, out: &Path) -> Result<()> {
     let Some(old) = meta.options.as_ref().map(|p| &p.opts) else {
@@ -146,10 +146,11 @@ fn check_visitor(meta: &CrawlMeta, o: &pixelcensus::plan::CrawlOpts, out: &Path)
     };
     let show = |o: &pixelcensus::plan::CrawlOpts| {
         format!(
-            "--device {} --locale {} --timezone {} --vantage {}",
+            "--device {} --locale {} --timezone {} --geolocation {} --vantage {}",
             o.device.as_str(),
             o.locale.as_deref().unwrap_or("(none)"),
             o.timezone.as_deref().unwrap_or("(none)"),
+            o.geolocation.as_deref().unwrap_or("(none)"),
             if o.vantage.is_empty() {
                 "local"
             } else {

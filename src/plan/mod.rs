@@ -160,6 +160,12 @@ pub struct CrawlOpts {
     #[arg(long, value_name = "ZONE", value_parser = device::check_timezone)]
     #[serde(default)]
     pub timezone: Option<String>,
+    /// The visitor's position, `LAT,LON` in degrees (e.g. 52.52,13.405): every site may read
+    /// it (the geolocation permission granted). Without it the permission stays unanswered,
+    /// as for a visitor who never clicked the prompt.
+    #[arg(long, value_name = "LAT,LON", value_parser = device::check_geolocation, allow_hyphen_values = true)]
+    #[serde(default)]
+    pub geolocation: Option<String>,
     /// Where the crawl comes from, as a name for the data (e.g. eu-de, us-ca): the `vantage`
     /// column of every dataset, so crawls from several places can be told apart and compared.
     /// One per crawl folder.
@@ -362,6 +368,7 @@ impl CrawlPlan {
                 device: o.device,
                 locale: o.locale.clone(),
                 timezone: o.timezone.clone(),
+                geolocation: o.geolocation.as_deref().and_then(device::parse_geolocation),
                 version: String::new(),
             },
             command_timeout: o.command_timeout,
@@ -481,6 +488,7 @@ mod tests {
                 "consent_wait_s",
                 "device",
                 "dwell_s",
+                "geolocation",
                 "gpc",
                 "host_map",
                 "insecure",
@@ -514,6 +522,7 @@ mod tests {
                 "--consent-wait",
                 "--device",
                 "--dwell",
+                "--geolocation",
                 "--host-map",
                 "--insecure",
                 "--no-interact",

@@ -189,6 +189,7 @@ mod tests {
             ("pages", serde_json::json!(1)),
             ("device", serde_json::json!("desktop")),
             ("locale", serde_json::json!(null)),
+            ("geolocation", serde_json::json!(null)),
             ("timezone", serde_json::json!(null)),
             ("vantage", serde_json::json!("local")),
         ] {

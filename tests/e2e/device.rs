@@ -6,7 +6,9 @@
 
 use crate::common::*;
 use pixelcensus_testweb::Logged;
-use pixelcensus_testweb::device::{PAGE_REPORT, PHONE_PIXEL, SITE, TAP_REPORT, WORKER_REPORT};
+use pixelcensus_testweb::device::{
+    GEO_REPORT, PAGE_REPORT, PHONE_PIXEL, SITE, TAP_REPORT, WORKER_REPORT,
+};
 use serde_json::Value;
 use std::sync::OnceLock;
 
@@ -32,6 +34,8 @@ fn mobile_de() -> &'static Crawled {
                 "Europe/Berlin",
                 "--vantage",
                 "eu-de",
+                "--geolocation",
+                "52.52,13.405",
             ])
             .crawl()
     })
@@ -144,6 +148,11 @@ async fn the_desktop_visitor_is_one_linux_chrome_everywhere() {
     assert_eq!(p["touch_points"], 0);
     assert_eq!(p["pointer_coarse"], false);
     assert_eq!(p["languages"][0], "en-US");
+    // Without --geolocation the permission is left unanswered (a prompt), as for a visitor
+    // who ignores it, and no position is read.
+    let g = geo(desktop());
+    assert_eq!(g["state"], "prompt", "{g}");
+    assert!(g.get("lat").is_none(), "{g}");
     let m = manifest(&desktop().out);
     assert_eq!(m["options"]["device"], "desktop", "{m}");
     visitor_columns(&desktop().out, "desktop", "local");
@@ -181,7 +190,30 @@ async fn the_mobile_visitor_in_germany_is_a_pixel_7_with_german_settings_everywh
     assert_eq!(m["options"]["locale"], "de-DE", "{m}");
     assert_eq!(m["options"]["timezone"], "Europe/Berlin", "{m}");
     assert_eq!(m["options"]["vantage"], "eu-de", "{m}");
+    assert_eq!(m["options"]["geolocation"], "52.52,13.405", "{m}");
     visitor_columns(&mobile_de().out, "mobile", "eu-de");
+    // --geolocation: granted, and the position given.
+    let g = geo(mobile_de());
+    assert_eq!(
+        (&g["state"], &g["lat"], &g["lon"]),
+        (
+            &Value::from("granted"),
+            &Value::from(52.52),
+            &Value::from(13.405)
+        ),
+        "{g}"
+    );
+}
+
+/// What device.test's page reported of the geolocation permission and position.
+fn geo(c: &Crawled) -> Value {
+    let r = c
+        .web
+        .requests()
+        .into_iter()
+        .find(|l| l.path == GEO_REPORT)
+        .expect("device.test reported its geolocation permission");
+    serde_json::from_slice(&r.body).unwrap()
 }
 
 /// Every per-site file and the crawl-wide ones name the crawl's device and vantage on each
@@ -259,7 +291,7 @@ async fn a_folder_keeps_its_visitor() {
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     assert!(
         stderr(&o).contains(
-            "was crawled as `--device mobile --locale de-DE --timezone Europe/Berlin --vantage eu-de`"
+            "was crawled as `--device mobile --locale de-DE --timezone Europe/Berlin --geolocation 52.52,13.405 --vantage eu-de`"
         ),
         "{}",
         stderr(&o)

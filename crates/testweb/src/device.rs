@@ -19,6 +19,8 @@ pub const PAGE_REPORT: &str = "/v1/device-page";
 pub const WORKER_REPORT: &str = "/v1/device-worker";
 /// Where the page reports how the visitor first touched or clicked it.
 pub const TAP_REPORT: &str = "/v1/device-tap";
+/// Where the page reports the geolocation permission's state, and the position when granted.
+pub const GEO_REPORT: &str = "/v1/device-geo";
 
 /// The probe's script (the page's `extra`).
 pub const PAGE: &str = r#"<p>What this browser says about itself.</p>
@@ -54,6 +56,15 @@ pub const PAGE: &str = r#"<p>What this browser says about itself.</p>
     ch_platform: d ? d.platform : null,
     brands: d ? d.brands.map(function (b) { return b.brand; }) : null
   };
+  // The position, asked only when the permission is granted (an unanswered prompt would
+  // never call back).
+  navigator.permissions.query({ name: 'geolocation' }).then(function (st) {
+    var send = function (g) { navigator.sendBeacon(T + '/v1/device-geo', JSON.stringify(g)); };
+    if (st.state !== 'granted') { send({ state: st.state }); return; }
+    navigator.geolocation.getCurrentPosition(function (p) {
+      send({ state: st.state, lat: p.coords.latitude, lon: p.coords.longitude, accuracy: p.coords.accuracy });
+    }, function (e) { send({ state: st.state, error: e.code }); }, { timeout: 3000 });
+  });
   var high = d ? d.getHighEntropyValues(['platformVersion', 'architecture', 'bitness', 'model', 'fullVersionList'])
                : Promise.resolve(null);
   high.then(function (h) {
