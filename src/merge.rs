@@ -618,6 +618,19 @@ mod tests {
         let kb = identity_keys(&b, Some("00"), &[ConsentMode::None]);
         let diff = differing(&ka, &kb);
         assert_eq!(diff, ["--dwell"]);
+        // Shards of one crawl are one visitor (#40): a phone, a vantage or a position apart
+        // are not one crawl; the proxy each went through may differ (not recorded as a key).
+        let mut c = a.clone();
+        let o = &mut c.options.as_mut().unwrap().opts;
+        o.device = crate::browser::device::Device::Mobile;
+        o.vantage = "eu-de".into();
+        o.geolocation = Some("52.52,13.405".into());
+        o.proxy = Some("socks5://10.0.0.1:1080".into());
+        let kc = identity_keys(&c, Some("00"), &[ConsentMode::None]);
+        assert_eq!(
+            differing(&ka, &kc),
+            ["--device", "--geolocation", "--vantage"]
+        );
         b.pixelcensus_version = Some("0.2.0".into());
         let kb = identity_keys(&b, Some("01"), &[ConsentMode::None, ConsentMode::Reject]);
         let diff = differing(&ka, &kb);

@@ -274,11 +274,13 @@ pub fn serves(host: &str) -> bool {
 }
 
 /// An `/etc/hosts` naming the test web's hosts at `ip`, for a proxy that must reach the test
-/// web and nothing else (the vantage tests start proxies with it): every site and its `www.`,
-/// the imitated trackers, the device and vantage pages' hosts.
+/// web and nothing else (the vantage tests start proxies with it): every site and its `www.`
+/// (but those that must not resolve), the imitated trackers, the device and vantage pages'
+/// hosts.
 pub fn hosts_file(ip: std::net::IpAddr) -> String {
     let mut hosts: Vec<String> = sites::SITES
         .iter()
+        .filter(|s| !matches!(s.kind, Kind::NxDomain))
         .flat_map(|s| [s.domain.to_string(), format!("www.{}", s.domain)])
         .collect();
     hosts.extend(TRACKER_HOSTS.iter().map(|h| h.to_string()));
