@@ -367,8 +367,20 @@ async fn serve(mut c: TcpStream, up: &Upstream, health: &Health) -> std::io::Res
     health.tunnels.fetch_add(1, Ordering::Relaxed);
     reply(&mut c, 0).await?;
     let mut upstream = upstream;
-    let _ = tokio::io::copy_bidirectional(&mut c, &mut upstream).await;
+    if let Err(e) = tokio::io::copy_bidirectional(&mut c, &mut upstream).await
+        && e.kind() == std::io::ErrorKind::ConnectionReset
+    {
+        // A reset is passed on as a reset (a plain close would look like an empty answer).
+        reset(c);
+        reset(upstream);
+    }
     Ok(())
+}
+
+#[allow(deprecated)] // a zero linger resets at once; it does not block
+fn reset(s: TcpStream) {
+    let _ = s.set_linger(Some(Duration::ZERO));
+    drop(s);
 }
 
 /// Reads a SOCKS5 greeting and CONNECT request (no authentication: the relay listens on
