@@ -12,6 +12,7 @@ pub mod decoders;
 pub mod entities;
 pub mod infer;
 pub mod leaks;
+pub mod origin;
 pub mod party;
 pub mod records;
 pub mod request;
@@ -182,6 +183,11 @@ pub struct SiteTracker {
     pub id_sources: BTreeSet<Source>,
     /// Where its events came from (decoder, spec, generic).
     pub event_sources: BTreeSet<Source>,
+    /// Who loaded it ([`origin`]): `direct`, `tag_manager:<container>`,
+    /// `other_vendor:<tracker>`; empty when its chain could not be followed to the page.
+    pub loaded_via: String,
+    /// The chain from the site to its first request (`site → host/path → …`).
+    pub load_chain: String,
 }
 
 impl SiteTracker {
@@ -366,7 +372,8 @@ fn analyze_visit_with(
         }
     }
 
-    let trackers = site_trackers(&requests);
+    let mut trackers = site_trackers(&requests);
+    origin::attach(v, &requests, &mut trackers);
     Findings {
         site: v.domain.clone(),
         rank,

@@ -18,6 +18,7 @@ mod footprint;
 mod grid;
 mod hostile;
 mod leave;
+mod origin;
 mod pages;
 mod prescan;
 mod resilience;

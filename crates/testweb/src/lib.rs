@@ -5,6 +5,7 @@
 //! capture with what the server really saw.
 
 pub mod accuracy;
+pub mod chains;
 pub mod channels;
 pub mod device;
 pub mod footprint;
@@ -267,6 +268,7 @@ pub fn serves(host: &str) -> bool {
         || sites::bench_kind(host).is_some()
         || leave::serves(host)
         || vantage::serves(host)
+        || chains::serves(host)
         || TRACKER_HOSTS.contains(&host)
         || host
             .split_once('.')
@@ -592,7 +594,8 @@ async fn handle(
         // Never answers (the browser gives up first).
         tokio::time::sleep(Duration::from_secs(600)).await;
     }
-    let by_vantage = vantage::route(&host, &path, peer.ip(), &parts.headers);
+    let by_vantage = vantage::route(&host, &path, peer.ip(), &parts.headers)
+        .or_else(|| chains::route(&host, &path));
     let mut resp = match (from_sdk_web, by_vantage) {
         (Some(r), _) => r,
         (None, Some((ctype, body))) => respond(200, ctype, body),

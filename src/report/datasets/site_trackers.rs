@@ -5,7 +5,7 @@ use crate::report::parquet::ColType;
 use crate::report::{Out, ReportError};
 
 /// Column order of `site_trackers.csv`.
-pub const SITE_TRACKERS_COLUMNS: [&str; 30] = [
+pub const SITE_TRACKERS_COLUMNS: [&str; 32] = [
     "rank",
     "site",
     "crawl",
@@ -36,12 +36,14 @@ pub const SITE_TRACKERS_COLUMNS: [&str; 30] = [
     "hosting",
     "id_source",
     "event_source",
+    "loaded_via",
+    "load_chain",
 ];
 
 /// Column types of `site_trackers.parquet`, in [`SITE_TRACKERS_COLUMNS`]'s order.
-const SITE_TRACKERS_TYPES: [ColType; 30] = per_site_types![
+const SITE_TRACKERS_TYPES: [ColType; 32] = per_site_types![
     Text, Text, Text, Text, Bool, Bool, Text, Text, Text, Int, Bool, Text, Bool, Bool, Bool, Text,
-    Text, Text, Text, Text, Text, Text
+    Text, Text, Text, Text, Text, Text, Text, Text
 ];
 
 const SPEC: Spec = Spec {
@@ -85,6 +87,8 @@ impl Dataset for SiteTrackers {
                 &words(tr.hosting.iter().map(|h| h.as_str())),
                 &words(tr.id_sources.iter().map(|x| x.as_str())),
                 &words(tr.event_sources.iter().map(|x| x.as_str())),
+                &tr.loaded_via,
+                &tr.load_chain,
             ]))?;
         }
         Ok(())
