@@ -570,8 +570,8 @@ pub fn write_all(
     for d in datasets::registry() {
         let spec = d.spec();
         let mut o = Out::create(out, spec.file, spec.columns)?;
-        if let Some((file, types)) = spec.parquet {
-            o = o.with_parquet(file, spec.columns, types)?;
+        if let Some(file) = spec.parquet {
+            o = o.with_parquet(file, spec.columns, spec.types)?;
         }
         sinks.push((d, o));
     }
@@ -676,7 +676,7 @@ impl Pass<'_> {
             d.end(&all, &mut o)?;
             let spec = d.spec();
             written.files.push((spec.file, o.rows));
-            if let Some((file, _)) = spec.parquet {
+            if let Some(file) = spec.parquet {
                 written.parquet.push(file);
             }
             o.finish()?;

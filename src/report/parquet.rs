@@ -5,7 +5,7 @@
 //! null of the column's type.
 
 use super::ReportError;
-use arrow_array::builder::{BooleanBuilder, Int64Builder, StringBuilder};
+use arrow_array::builder::{BooleanBuilder, Float64Builder, Int64Builder, StringBuilder};
 use arrow_array::{ArrayRef, RecordBatch};
 use arrow_schema::{DataType, Field, Schema};
 use parquet::arrow::ArrowWriter;
@@ -23,12 +23,15 @@ pub enum ColType {
     Int,
     /// `true`/`false`.
     Bool,
+    /// A decimal number (the shares and their intervals: docs/schema.md's `decimal`).
+    Decimal,
 }
 
 enum Builder {
     Text(StringBuilder),
     Int(Int64Builder),
     Bool(BooleanBuilder),
+    Decimal(Float64Builder),
 }
 
 /// Rows per record batch (row group pieces); memory stays bounded on a 1M-site crawl.
@@ -67,6 +70,7 @@ impl ParquetOut {
                     ColType::Text => DataType::Utf8,
                     ColType::Int => DataType::Int64,
                     ColType::Bool => DataType::Boolean,
+                    ColType::Decimal => DataType::Float64,
                 };
                 Field::new(*c, dt, true)
             })
@@ -100,6 +104,7 @@ impl ParquetOut {
                 Builder::Text(x) if v.is_empty() => x.append_null(),
                 Builder::Text(x) => x.append_value(v),
                 Builder::Int(x) => x.append_option(v.parse::<i64>().ok()),
+                Builder::Decimal(x) => x.append_option(v.parse::<f64>().ok()),
                 Builder::Bool(x) => x.append_option(match v {
                     "true" => Some(true),
                     "false" => Some(false),
@@ -126,6 +131,7 @@ impl ParquetOut {
                     Builder::Text(x) => Arc::new(x.finish()),
                     Builder::Int(x) => Arc::new(x.finish()),
                     Builder::Bool(x) => Arc::new(x.finish()),
+                    Builder::Decimal(x) => Arc::new(x.finish()),
                 }
             })
             .collect();
@@ -155,5 +161,6 @@ fn new_builder(t: ColType) -> Builder {
         ColType::Text => Builder::Text(StringBuilder::new()),
         ColType::Int => Builder::Int(Int64Builder::new()),
         ColType::Bool => Builder::Bool(BooleanBuilder::new()),
+        ColType::Decimal => Builder::Decimal(Float64Builder::new()),
     }
 }

@@ -635,73 +635,32 @@ fn frac(v: &str) -> bool {
     v.is_empty() || v.parse::<f64>().is_ok_and(|x| (0.0..=1.0).contains(&x))
 }
 
-/// The typed columns of the CSV-only datasets, whose Specs carry no types.
-fn csv_only_types() -> BTreeMap<&'static str, Vec<(&'static str, Check)>> {
-    /// `sites`, `sites_ok` (counts), `share`, `ci_low`, `ci_high` and `more` (fractions).
-    fn shares(more: &[&'static str]) -> Vec<(&'static str, Check)> {
-        let mut v: Vec<(&str, Check)> = vec![("sites", int), ("sites_ok", int)];
-        for c in ["share", "ci_low", "ci_high"].iter().chain(more) {
-            v.push((c, frac));
-        }
-        v
-    }
-    BTreeMap::from([
-        (
-            "sites.csv",
-            vec![
-                ("rank", int as Check),
-                ("rank_is_bucket", boolean),
-                ("http_status", int),
-                ("duration_ms", int),
-                ("requests", int),
-                ("third_party_requests", int),
-                ("trackers", int),
-            ],
-        ),
-        ("prevalence.csv", {
-            let mut v: Vec<(&str, Check)> = vec![("is_tracker", boolean)];
-            v.extend(shares(&["share_top1k", "share_top1m"]));
-            v
-        }),
-        ("fields.csv", {
-            let mut v = shares(&["share_of_tracker_sites"]);
-            v.push(("tracker_sites", int));
-            v
-        }),
-        ("companies.csv", shares(&[])),
-    ])
-}
-
-/// Every dataset of the registry loads with its Spec's columns, in order, and typed cells:
-/// the types of a dataset with a Parquet copy are its Spec's; the CSV-only datasets' Specs
-/// carry none, so theirs are in [`csv_only_types`].
+/// Every dataset of the registry loads with its Spec's columns, in order, and cells of its
+/// Spec's types (every decimal a dataset writes is a share: between 0 and 1).
 fn typed_tables(out: &Path) -> Tables {
     use pixelcensus::report::parquet::ColType;
     // Flags always decided (their Parquet type allows a null; these never are).
-    const DECIDED: [&str; 5] = [
+    const DECIDED: [&str; 6] = [
+        "rank_is_bucket",
         "loaded",
         "fired",
         "first_party_proxy",
         "pre_submit_capture",
         "is_tracker",
     ];
-    let csv_only = csv_only_types();
     let mut tables = BTreeMap::new();
     for d in pixelcensus::report::datasets::registry() {
         let spec = d.spec();
         let file = spec.file;
         let (h, rows) = read_csv(&out.join(file));
         assert_eq!(h, spec.columns, "{file}: column order");
-        let mut checks = csv_only.get(file).cloned().unwrap_or_default();
-        for (c, t) in spec
-            .columns
-            .iter()
-            .zip(spec.parquet.map_or(&[][..], |p| p.1))
-        {
+        let mut checks: Vec<(&str, Check)> = Vec::new();
+        for (c, t) in spec.columns.iter().zip(spec.types) {
             checks.push(match t {
                 ColType::Int => (*c, int as Check),
                 ColType::Bool if DECIDED.contains(c) => (*c, boolean as Check),
                 ColType::Bool => (*c, null_or_boolean as Check),
+                ColType::Decimal => (*c, frac as Check),
                 ColType::Text => continue,
             });
         }
@@ -777,7 +736,7 @@ fn parquet_copies_hold_the_csv_rows(out: &Path) {
     use pixelcensus::report::parquet::ColType;
     for d in pixelcensus::report::datasets::registry() {
         let spec = d.spec();
-        let Some((parquet, types)) = spec.parquet else {
+        let (Some(parquet), types) = (spec.parquet, spec.types) else {
             continue;
         };
         let name = parquet;
@@ -791,6 +750,7 @@ fn parquet_copies_hold_the_csv_rows(out: &Path) {
                 ColType::Int => DataType::Int64,
                 ColType::Bool => DataType::Boolean,
                 ColType::Text => DataType::Utf8,
+                ColType::Decimal => DataType::Float64,
             })
             .collect();
         assert_eq!(ptypes, want, "{name}: column types");

@@ -98,11 +98,7 @@ ls -a "$2""#;
     let named = dataset_files()
         .into_iter()
         .chain(["manifest.json", "report.html"])
-        .chain(
-            registry()
-                .iter()
-                .filter_map(|d| d.spec().parquet.map(|p| p.0)),
-        )
+        .chain(registry().iter().filter_map(|d| d.spec().parquet))
         .find(|f| err.contains(&format!("writing {}/{f}:", mnt.display())));
     assert!(
         named.is_some(),

@@ -3,6 +3,7 @@
 
 use super::prevalence::frac;
 use super::{Dataset, Spec, bool_text, join};
+use crate::report::parquet::ColType;
 use crate::report::{CrawlTotals, Out, ReportError, cells};
 
 /// Column order of `companies.csv`.
@@ -21,9 +22,14 @@ pub const COMPANIES_COLUMNS: [&str; 12] = [
     "ci_high",
 ];
 
+/// Column types, in [`COMPANIES_COLUMNS`]'s order.
+const COMPANIES_TYPES: [ColType; 12] =
+    super::crawl_types![Text, Text, Int, Int, Decimal, Decimal, Decimal];
+
 const SPEC: Spec = Spec {
     file: "companies.csv",
     columns: &COMPANIES_COLUMNS,
+    types: &COMPANIES_TYPES,
     parquet: None,
 };
 

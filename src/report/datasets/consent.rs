@@ -4,6 +4,7 @@
 use super::{Dataset, Site, Spec, bool_text, join};
 use crate::analyze::{Findings, SiteTracker};
 use crate::capture::{ConsentMode, RawVisit};
+use crate::report::parquet::ColType;
 use crate::report::{Out, ReportError, cells};
 use std::collections::BTreeSet;
 
@@ -28,9 +29,14 @@ pub const CONSENT_COLUMNS: [&str; 17] = [
     "violation_fields",
 ];
 
+/// Column types, in [`CONSENT_COLUMNS`]'s order.
+const CONSENT_TYPES: [ColType; 17] =
+    super::per_site_types![Text, Bool, Text, Bool, Text, Text, Text, Text, Text];
+
 const SPEC: Spec = Spec {
     file: "consent.csv",
     columns: &CONSENT_COLUMNS,
+    types: &CONSENT_TYPES,
     parquet: None,
 };
 

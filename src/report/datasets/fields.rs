@@ -4,6 +4,7 @@
 
 use super::prevalence::frac;
 use super::{Dataset, Spec, bool_text};
+use crate::report::parquet::ColType;
 use crate::report::{CrawlTotals, Out, ReportError, cells, ranked};
 
 /// Column order of `fields.csv`.
@@ -25,9 +26,15 @@ pub const FIELDS_COLUMNS: [&str; 15] = [
     "share_of_tracker_sites",
 ];
 
+/// Column types, in [`FIELDS_COLUMNS`]'s order.
+const FIELDS_TYPES: [ColType; 15] = super::crawl_types![
+    Text, Text, Text, Int, Int, Decimal, Decimal, Decimal, Int, Decimal
+];
+
 const SPEC: Spec = Spec {
     file: "fields.csv",
     columns: &FIELDS_COLUMNS,
+    types: &FIELDS_TYPES,
     parquet: None,
 };
 

@@ -133,8 +133,10 @@ pub struct Spec {
     pub file: &'static str,
     /// The header, in order (docs/schema.md documents each column).
     pub columns: &'static [&'static str],
-    /// The Parquet copy's file name and column types (docs/schema.md's types), if any.
-    pub parquet: Option<(&'static str, &'static [ColType])>,
+    /// Each column's type, in `columns`' order (docs/schema.md's types; a Parquet copy's).
+    pub types: &'static [ColType],
+    /// The Parquet copy's file name, if any.
+    pub parquet: Option<&'static str>,
 }
 
 /// One CSV dataset: its [`Spec`], the rows it takes from each target and the rows it writes
@@ -171,6 +173,22 @@ macro_rules! per_site_types {
 }
 pub(crate) use per_site_types;
 
+/// The types of a crawl-wide dataset's columns: the crawl's key ([`crawl_key`]'s `crawl`,
+/// `device`, `vantage`, `consent_mode`, `gpc`), then the dataset's own.
+macro_rules! crawl_types {
+    ($($t:ident),* $(,)?) => {
+        [
+            ColType::Text,
+            ColType::Text,
+            ColType::Text,
+            ColType::Text,
+            ColType::Bool,
+            $(ColType::$t),*
+        ]
+    };
+}
+pub(crate) use crawl_types;
+
 /// Every dataset, in the order the summary lists them.
 pub fn registry() -> Vec<Box<dyn Dataset>> {
     vec![
@@ -192,7 +210,7 @@ pub fn files() -> Vec<String> {
     for d in registry() {
         let spec = d.spec();
         out.push(spec.file.to_string());
-        if let Some((file, _)) = spec.parquet {
+        if let Some(file) = spec.parquet {
             out.push(file.to_string());
         }
     }
@@ -253,17 +271,16 @@ mod tests {
                 "{}: columns in docs/schema.md",
                 d.file
             );
-            // A Parquet copy's types are the documented ones.
-            if let Some((_, types)) = d.parquet {
-                assert_eq!(types.len(), d.columns.len(), "{}", d.file);
-                for (r, t) in rows.iter().zip(types) {
-                    let want = match r[1] {
-                        "integer" => ColType::Int,
-                        "boolean" | "`true`/`false`" => ColType::Bool,
-                        _ => ColType::Text,
-                    };
-                    assert_eq!(*t, want, "{}: type of `{}`", d.file, r[0]);
-                }
+            // Every column's type is the documented one.
+            assert_eq!(d.types.len(), d.columns.len(), "{}", d.file);
+            for (r, t) in rows.iter().zip(d.types) {
+                let want = match r[1] {
+                    "integer" => ColType::Int,
+                    "boolean" | "`true`/`false`" => ColType::Bool,
+                    "decimal" => ColType::Decimal,
+                    _ => ColType::Text,
+                };
+                assert_eq!(*t, want, "{}: type of `{}`", d.file, r[0]);
             }
         }
     }

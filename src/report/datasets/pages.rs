@@ -32,7 +32,7 @@ pub const PAGES_COLUMNS: [&str; 22] = [
     "tracker_names",
 ];
 
-/// Column types of `pages.parquet`, in [`PAGES_COLUMNS`]'s order.
+/// Column types (and of `pages.parquet`), in [`PAGES_COLUMNS`]'s order.
 const PAGES_TYPES: [ColType; 22] = per_site_types![
     Int, Text, Text, Text, Text, Text, Int, Text, Text, Int, Int, Int, Int, Text
 ];
@@ -40,7 +40,8 @@ const PAGES_TYPES: [ColType; 22] = per_site_types![
 const SPEC: Spec = Spec {
     file: "pages.csv",
     columns: &PAGES_COLUMNS,
-    parquet: Some(("pages.parquet", &PAGES_TYPES)),
+    types: &PAGES_TYPES,
+    parquet: Some("pages.parquet"),
 };
 
 pub(super) struct Pages;

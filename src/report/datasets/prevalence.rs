@@ -2,6 +2,7 @@
 //! its Wilson interval and the shares by rank bucket.
 
 use super::{Dataset, Spec, bool_text};
+use crate::report::parquet::ColType;
 use crate::report::{CrawlTotals, Out, ReportError, cells, ranked};
 
 /// Column order of `prevalence.csv`.
@@ -26,9 +27,15 @@ pub const PREVALENCE_COLUMNS: [&str; 18] = [
     "share_top1m",
 ];
 
+/// Column types, in [`PREVALENCE_COLUMNS`]'s order.
+const PREVALENCE_TYPES: [ColType; 18] = super::crawl_types![
+    Text, Text, Text, Bool, Int, Int, Decimal, Decimal, Decimal, Decimal, Decimal, Decimal, Decimal
+];
+
 const SPEC: Spec = Spec {
     file: "prevalence.csv",
     columns: &PREVALENCE_COLUMNS,
+    types: &PREVALENCE_TYPES,
     parquet: None,
 };
 

@@ -49,7 +49,7 @@ pub const REQUESTS_COLUMNS: [&str; 35] = [
     "endpoint",
 ];
 
-/// Column types of `requests.parquet`, in [`REQUESTS_COLUMNS`]'s order.
+/// Column types (and of `requests.parquet`), in [`REQUESTS_COLUMNS`]'s order.
 const REQUESTS_TYPES: [ColType; 35] = per_site_types![
     Text, Text, Text, Int, Text, Bool, Int, Text, Text, Text, Text, Text, Text, Text, Text, Text,
     Text, Text, Bool, Text, Int, Text, Text, Text, Int, Int, Text
@@ -58,7 +58,8 @@ const REQUESTS_TYPES: [ColType; 35] = per_site_types![
 const SPEC: Spec = Spec {
     file: "requests.csv",
     columns: &REQUESTS_COLUMNS,
-    parquet: Some(("requests.parquet", &REQUESTS_TYPES)),
+    types: &REQUESTS_TYPES,
+    parquet: Some("requests.parquet"),
 };
 
 pub(super) struct Requests;

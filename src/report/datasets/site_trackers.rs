@@ -40,7 +40,7 @@ pub const SITE_TRACKERS_COLUMNS: [&str; 32] = [
     "load_chain",
 ];
 
-/// Column types of `site_trackers.parquet`, in [`SITE_TRACKERS_COLUMNS`]'s order.
+/// Column types (and of `site_trackers.parquet`), in [`SITE_TRACKERS_COLUMNS`]'s order.
 const SITE_TRACKERS_TYPES: [ColType; 32] = per_site_types![
     Text, Text, Text, Text, Bool, Bool, Text, Text, Text, Int, Bool, Text, Bool, Bool, Bool, Text,
     Text, Text, Text, Text, Text, Text, Text, Text
@@ -49,7 +49,8 @@ const SITE_TRACKERS_TYPES: [ColType; 32] = per_site_types![
 const SPEC: Spec = Spec {
     file: "site_trackers.csv",
     columns: &SITE_TRACKERS_COLUMNS,
-    parquet: Some(("site_trackers.parquet", &SITE_TRACKERS_TYPES)),
+    types: &SITE_TRACKERS_TYPES,
+    parquet: Some("site_trackers.parquet"),
 };
 
 pub(super) struct SiteTrackers;

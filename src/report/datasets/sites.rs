@@ -1,6 +1,7 @@
 //! `sites.csv`: one row per site × consent mode, visited or pending.
 
 use super::{Dataset, Site, Spec, bool_text};
+use crate::report::parquet::ColType;
 use crate::report::{Out, ReportError};
 
 /// Column order of `sites.csv`.
@@ -28,9 +29,15 @@ pub const SITES_COLUMNS: [&str; 21] = [
     "internal_links",
 ];
 
+/// Column types, in [`SITES_COLUMNS`]'s order.
+const SITES_TYPES: [ColType; 21] = super::per_site_types![
+    Bool, Int, Text, Text, Text, Text, Text, Int, Int, Int, Int, Int, Int
+];
+
 const SPEC: Spec = Spec {
     file: "sites.csv",
     columns: &SITES_COLUMNS,
+    types: &SITES_TYPES,
     parquet: None,
 };
 

@@ -27,14 +27,15 @@ pub const TRACKER_FIELDS_COLUMNS: [&str; 16] = [
     "example_request_url",
 ];
 
-/// Column types of `tracker_fields.parquet`, in [`TRACKER_FIELDS_COLUMNS`]'s order.
+/// Column types (and of `tracker_fields.parquet`), in [`TRACKER_FIELDS_COLUMNS`]'s order.
 const TRACKER_FIELDS_TYPES: [ColType; 16] =
     per_site_types![Text, Text, Text, Bool, Text, Text, Text, Text];
 
 const SPEC: Spec = Spec {
     file: "tracker_fields.csv",
     columns: &TRACKER_FIELDS_COLUMNS,
-    parquet: Some(("tracker_fields.parquet", &TRACKER_FIELDS_TYPES)),
+    types: &TRACKER_FIELDS_TYPES,
+    parquet: Some("tracker_fields.parquet"),
 };
 
 pub(super) struct TrackerFields;
