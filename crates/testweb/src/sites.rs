@@ -461,10 +461,11 @@ macro_rules! didomi_notice {
     };
 }
 
-/// A OneTrust-style banner (the element ids autoconsent's OneTrust rule looks for). The
-/// site's TikTok pixel ignores the choice; the Meta pixel waits for "accept".
-const ONETRUST: &str = with_load!(
-    r#"<div id="onetrust-consent-sdk"><div id="onetrust-banner-sdk" role="region" aria-label="Cookie banner" style="position:fixed;bottom:0;left:0;right:0;background:#fff;border-top:2px solid #333;padding:1em;z-index:1000">
+/// The markup of a OneTrust-style banner (the element ids autoconsent's OneTrust rule looks
+/// for), its script's start: `choose(groups)` hides it and keeps the choice in a cookie.
+macro_rules! onetrust_banner {
+    () => {
+        r#"<div id="onetrust-consent-sdk"><div id="onetrust-banner-sdk" role="region" aria-label="Cookie banner" style="position:fixed;bottom:0;left:0;right:0;background:#fff;border-top:2px solid #333;padding:1em;z-index:1000">
 <p id="onetrust-policy-text">We and our 142 partners store and access information on your device.</p>
 <button id="onetrust-pc-btn-handler">Cookie Settings</button> <button id="onetrust-reject-all-handler">Reject All</button> <button id="onetrust-accept-btn-handler">Accept All Cookies</button>
 </div></div>
@@ -472,7 +473,16 @@ const ONETRUST: &str = with_load!(
 (function () {
   var b = document.getElementById('onetrust-banner-sdk');
   function choose(groups) { b.style.display = 'none'; document.cookie = 'OptanonConsent=groups=' + groups + '; path=/'; }
-  document.getElementById('onetrust-accept-btn-handler').addEventListener('click', function () {
+"#
+    };
+}
+pub(crate) use onetrust_banner;
+
+/// A OneTrust-style banner. The site's TikTok pixel ignores the choice; the Meta pixel waits
+/// for "accept".
+const ONETRUST: &str = with_load!(
+    onetrust_banner!(),
+    r#"  document.getElementById('onetrust-accept-btn-handler').addEventListener('click', function () {
     choose('C0001:1,C0002:1,C0004:1');
     window.fbq = window.fbq || function () { fbq.queue.push([].slice.call(arguments)); }; fbq.queue = fbq.queue || [];
     fbq('init', '1234567890123456'); fbq('track', 'PageView');

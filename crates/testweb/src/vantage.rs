@@ -33,21 +33,16 @@ pub fn serves(host: &str) -> bool {
 
 /// The banner, with the Meta Pixel waiting for "accept" (the element ids autoconsent's
 /// OneTrust rule looks for).
-const EU_BANNER: &str = r#"<div id="onetrust-consent-sdk"><div id="onetrust-banner-sdk" role="region" aria-label="Cookie banner" style="position:fixed;bottom:0;left:0;right:0;background:#fff;border-top:2px solid #333;padding:1em;z-index:1000">
-<p id="onetrust-policy-text">We and our 87 partners store and access information on your device.</p>
-<button id="onetrust-reject-all-handler">Reject All</button> <button id="onetrust-accept-btn-handler">Accept All Cookies</button>
-</div></div>
-<script>
-(function () {
-  var b = document.getElementById('onetrust-banner-sdk');
-  function choose(groups) { b.style.display = 'none'; document.cookie = 'OptanonConsent=groups=' + groups + '; path=/'; }
-  document.getElementById('onetrust-accept-btn-handler').addEventListener('click', function () {
+const EU_BANNER: &str = concat!(
+    crate::sites::onetrust_banner!(),
+    r#"  document.getElementById('onetrust-accept-btn-handler').addEventListener('click', function () {
     choose('C0001:1,C0004:1');
     new Image().src = 'https://www.facebook.com/tr?id=5550001112223334&ev=PageView&noscript=1';
   });
   document.getElementById('onetrust-reject-all-handler').addEventListener('click', function () { choose('C0001:1,C0004:0'); });
 })();
-</script>"#;
+</script>"#
+);
 
 /// Outside the EU: the pixel at once.
 const PIXEL_AT_ONCE: &str = r#"<script>new Image().src = 'https://www.facebook.com/tr?id=5550001112223334&ev=PageView&noscript=1';</script>"#;
