@@ -415,8 +415,15 @@ async fn serve_connection(
     acceptor: TlsAcceptor,
     st: Arc<State>,
 ) -> std::io::Result<()> {
-    let head = peek_until(&stream, 2048, |b| {
-        b[0] == 0x16 && b.len() > 200 || contains(b, b"\r\n\r\n")
+    // A TLS ClientHello is read whole (its record's length is in its header): through a proxy
+    // it may arrive in pieces, and Chromium's (post-quantum key share, extensions in random
+    // order) runs past 1,500 bytes, its server name anywhere in it.
+    let head = peek_until(&stream, 16 * 1024 + 5, |b| {
+        if b[0] == 0x16 {
+            b.len() >= 5 && b.len() >= 5 + usize::from(u16::from_be_bytes([b[3], b[4]]))
+        } else {
+            contains(b, b"\r\n\r\n")
+        }
     })
     .await;
     if head.is_empty() {
