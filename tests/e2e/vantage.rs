@@ -596,3 +596,35 @@ async fn a_proxy_that_dies_stops_the_crawl_and_the_rerun_finishes_it() {
         2
     );
 }
+
+/// Sites that fail fail as the proxy reports them, and never count against the proxy: a name
+/// that does not resolve, a reset, broken TLS are each a site's `connection_error` through the
+/// SOCKS5 proxy (README, Known limits), and the crawl ends normally.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn failing_sites_fail_as_the_proxy_reports_them() {
+    let w = world();
+    let _one = BROWSERS.lock().await;
+    let dir = tempfile::tempdir().unwrap();
+    let list = write_list(
+        dir.path(),
+        "list.txt",
+        "nxdomain.test\nreset.test\ntls-broken.test\nhttp-only.test\n",
+    );
+    let out = dir.path().join("failing");
+    let mut a = args(&list, &out, &w.eu.url, "eu", &[]);
+    set_arg(&mut a, "--consent", "none");
+    let o = run_env(
+        a,
+        vec![("PIXELCENSUS_PROXY_AUTH", format!("{USER}:{PASSWORD}"))],
+    )
+    .await;
+    assert!(o.status.success(), "{}", stderr(&o));
+    let status: std::collections::BTreeMap<String, String> = rows(&out, "sites.csv")
+        .into_iter()
+        .map(|r| (r["site"].clone(), r["status"].clone()))
+        .collect();
+    for site in ["nxdomain.test", "reset.test", "tls-broken.test"] {
+        assert_eq!(status[site], "connection_error", "{site}: {status:?}");
+    }
+    assert_eq!(status["http-only.test"], "ok", "{status:?}");
+}
