@@ -38,13 +38,14 @@ deps:
 	fi
 
 # Debian's microsocks (SOCKS5) and tinyproxy (HTTP) for the vantage tests (tests/e2e/vantage.rs):
-# two real proxies standing for two regions.
+# two real proxies standing for two regions, started by the tests themselves (RUNLEVEL=1: the
+# package's own tinyproxy service is not started).
 proxy-deps:
 	@if ! command -v microsocks >/dev/null || ! command -v tinyproxy >/dev/null; then \
 	  echo "pixelcensus: installing Debian's microsocks and tinyproxy (for the proxy tests)"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq microsocks tinyproxy; \
+	  RUNLEVEL=1 DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq microsocks tinyproxy; \
 	fi
 
 # Java and the Selenium server jar, for the Grid end-to-end test (part of `make test`).
