@@ -114,6 +114,7 @@ pub fn render(store: &Store, all: &CrawlTotals) -> Result<String, ReportError> {
     field_matrix(&mut h, t, &top);
     sites_table(&mut h, t);
     shared_ids(&mut h, t);
+    loaded_via(&mut h, &top);
     consent_sections(&mut h, all);
     static_section(&mut h, all);
     let _ = writeln!(
@@ -275,6 +276,28 @@ fn shared_ids(h: &mut String, t: &Totals) {
         }
         h.push_str("</table>\n");
     }
+}
+
+/// Who brought the top trackers in: on how many sites each came in directly, through a tag
+/// manager or through another vendor's script (site_trackers.csv's `loaded_via`).
+fn loaded_via(h: &mut String, top: &[(&String, &TrackerTotals)]) {
+    if top.is_empty() {
+        return;
+    }
+    h.push_str("<h2>Who brought the trackers in</h2>\n<p class=\"m\">Sites where each came in through the site's own markup or code, a tag manager's container, or another vendor's script or frame, read from the chain of scripts that loaded it (site_trackers.csv: <code>loaded_via</code>, <code>load_chain</code>).</p>\n<table><tr><th>tracker</th><th>direct</th><th>tag manager</th><th>other vendor</th><th>unknown</th></tr>\n");
+    for (name, x) in top {
+        let n = |k: &str| x.loaded_via.get(k).copied().unwrap_or(0);
+        let _ = writeln!(
+            h,
+            "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
+            esc(name),
+            n("direct"),
+            n("tag_manager"),
+            n("other_vendor"),
+            n("")
+        );
+    }
+    h.push_str("</table>\n");
 }
 
 /// Beside a prescan: how much a census of the HTML alone misses, per tracker.

@@ -291,6 +291,9 @@ pub struct TrackerTotals {
     /// For the fields of [`SITE_LIST_FIELDS`]: the OK sites (rank, site) where it received
     /// them, in store order, at most [`SITE_LIST_CAP`] each (report.html lists them).
     pub field_sites: BTreeMap<crate::analyze::Field, Vec<(u64, String)>>,
+    /// OK sites by who loaded it (`loaded_via`'s kind: `direct`, `tag_manager`,
+    /// `other_vendor`, `` unknown).
+    pub loaded_via: BTreeMap<String, u64>,
 }
 
 /// Fields whose sites report.html lists by tracker: what the visitor typed or searched, and
@@ -550,6 +553,8 @@ impl Totals {
             for id in &t.pixel_ids {
                 *e.pixel_ids.entry(id.clone()).or_default() += 1;
             }
+            let via = t.loaded_via.split(':').next().unwrap_or_default();
+            *e.loaded_via.entry(via.to_string()).or_default() += 1;
         }
     }
 }

@@ -60,6 +60,15 @@ async fn loaded_via_says_who_brought_each_pixel() {
         m["loaded_via"].starts_with("other_vendor:") && m["loaded_via"].contains("Segment"),
         "{m:?}"
     );
+    // report.html counts them per tracker: Meta came in once through the container, once
+    // through the partner.
+    let html = std::fs::read_to_string(crawl().out.join("report.html")).unwrap();
+    assert!(html.contains("<h2>Who brought the trackers in</h2>"));
+    assert!(
+        html.contains(r#"<tr><td>Meta Pixel</td><td class="n">0</td><td class="n">1</td><td class="n">1</td><td class="n">0</td></tr>"#),
+        "{}",
+        &html[html.find("Who brought").unwrap()..][..1500]
+    );
     assert_eq!(
         m["load_chain"],
         format!(
