@@ -678,6 +678,27 @@ pub struct RawStorage {
     pub truncated: bool,
 }
 
+/// One report of the script-behaviour hooks (#41): what a page script did at a decision
+/// point (a canvas read back, fonts measured, a WebRTC offer, an audio rendering, the WebGL
+/// renderer read, a listener or a whole-document observer added), with the raw counts the
+/// techniques' rules are decided on (`analyze::scripts`), so they can be re-run on the store.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct RawScriptEvent {
+    /// The page of the visit it happened on.
+    pub page: u32,
+    /// Where the script ran (the page or a frame, or a worker).
+    pub context: Context,
+    /// The document's (or worker's) URL, cut at 300 bytes.
+    pub document: String,
+    /// What happened: `canvas`, `webgl`, `webrtc`, `audio`, `listen`, `observe`.
+    pub kind: String,
+    /// The calling script's URL (the first frame of the stack with one; the page's URL for
+    /// an inline script), empty when no frame had one; cut at 500 bytes.
+    pub script: String,
+    /// The report's counts as JSON (its fields depend on `kind`; see docs/schema.md).
+    pub detail: String,
+}
+
 /// Bytes of a storage item's value kept (identifiers sit in short values; SDKs' cached
 /// configuration can be megabytes).
 pub const STORAGE_VALUE_CAP: usize = 16 * 1024;
@@ -830,6 +851,9 @@ pub struct RawVisit {
     /// The first-party Web Storage items of each page (each as first seen with its value).
     #[serde(default)]
     pub storage: Vec<RawStorage>,
+    /// What the page's scripts did, as the script-behaviour hooks reported it, in order.
+    #[serde(default)]
+    pub scripts: Vec<RawScriptEvent>,
     /// The canary values used on this site.
     pub canaries: Canaries,
     /// What the visitor did, in order (e.g. `typed email into input#email`).

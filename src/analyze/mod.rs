@@ -17,6 +17,7 @@ pub mod party;
 pub mod records;
 pub mod request;
 pub mod rules;
+pub mod scripts;
 pub mod statics;
 pub mod unpack;
 pub mod vocab;
@@ -256,6 +257,8 @@ pub struct Findings {
     pub body_encoding: Vec<String>,
     /// Per tracker, sorted by name.
     pub trackers: Vec<SiteTracker>,
+    /// What the page's scripts did: fingerprinting, listeners, session recorders.
+    pub scripts: scripts::ScriptFindings,
 }
 
 /// Fields that mean a typed value left before any form was submitted (pixelcensus submits
@@ -381,6 +384,7 @@ fn analyze_visit_with(
         third_party,
         body_encoding,
         trackers,
+        scripts: scripts::analyze(v, &parties, cx.entities),
     }
 }
 

@@ -62,6 +62,10 @@ pub struct WorkerEvent {
 /// is past this (counted), the visit goes on.
 const MAX_WORKER_EVENTS: usize = 200_000;
 
+/// Script-behaviour reports kept at most between two reads (the hooks send at most 2,000
+/// per document; a page that makes documents without end loses the rest, counted).
+const MAX_SCRIPT_EVENTS: usize = 20_000;
+
 type Pending = HashMap<u64, oneshot::Sender<Result<Value, String>>>;
 
 /// What the reader task shares with the connection.
@@ -87,6 +91,33 @@ struct Shared {
     /// The visitor's device, locale and time zone as commands for each kind of target
     /// ([`DevTools::set_emulation`]), sent to a target before it runs.
     emulation: Option<std::sync::Arc<Emulated>>,
+    /// The script-behaviour hooks installed in every target before it runs
+    /// ([`DevTools::set_script_hooks`]), and what they reported since the last read.
+    hooks: Option<std::sync::Arc<ScriptHooks>>,
+    script_events: Vec<ScriptEvent>,
+    script_dropped: u64,
+}
+
+/// The hooks of the script-behaviour collector: the binding the hooks report through and
+/// their source (for documents, run before any page script; for workers, evaluated before
+/// the worker's first line).
+#[derive(Debug)]
+pub struct ScriptHooks {
+    /// The binding's name (a global the hooks remove before any page script runs).
+    pub binding: String,
+    /// The hooks' JavaScript.
+    pub source: String,
+}
+
+/// One report of the script-behaviour hooks.
+#[derive(Clone, Debug)]
+pub struct ScriptEvent {
+    /// What kind of target sent it (a page or frame, or a worker).
+    pub context: Context,
+    /// The visit's page when it arrived (a worker's: when the worker attached).
+    pub page: u32,
+    /// The hooks' JSON payload.
+    pub payload: String,
 }
 
 /// The emulation's DevTools commands per kind of target (see [`super::device::Emulation`]).
@@ -415,6 +446,21 @@ impl DevTools {
         self.shared.lock().unwrap().emulation = Some(e);
     }
 
+    /// Installs `hooks` in every target attached from now on, before it runs.
+    pub fn set_script_hooks(&self, hooks: std::sync::Arc<ScriptHooks>) {
+        self.shared.lock().unwrap().hooks = Some(hooks);
+    }
+
+    /// The script-behaviour reports since the last call, in arrival order, and how many
+    /// were dropped over [`MAX_SCRIPT_EVENTS`].
+    pub fn take_script_events(&self) -> (Vec<ScriptEvent>, u64) {
+        let mut sh = self.shared.lock().unwrap();
+        (
+            std::mem::take(&mut sh.script_events),
+            std::mem::take(&mut sh.script_dropped),
+        )
+    }
+
     /// The worker events since the last call, in arrival order, and how many were dropped
     /// over [`MAX_WORKER_EVENTS`].
     pub fn take_worker_events(&self) -> (Vec<WorkerEvent>, u64) {
@@ -561,6 +607,30 @@ fn on_message(
     let params = v.get("params").cloned().unwrap_or(Value::Null);
     match method {
         "Fetch.requestPaused" => paused(&params, session, out, shared, next_id),
+        "Runtime.bindingCalled" => {
+            let mut sh = shared.lock().unwrap();
+            let Some(hooks) = sh.hooks.clone() else {
+                return;
+            };
+            if params.get("name").and_then(Value::as_str) != Some(hooks.binding.as_str()) {
+                return;
+            }
+            let Some(payload) = params.get("payload").and_then(Value::as_str) else {
+                return;
+            };
+            if sh.script_events.len() >= MAX_SCRIPT_EVENTS {
+                sh.script_dropped += 1;
+                return;
+            }
+            let (context, page) = session
+                .and_then(|s| sh.sessions.get(s).copied())
+                .unwrap_or((Context::Page, sh.page));
+            sh.script_events.push(ScriptEvent {
+                context,
+                page,
+                payload: payload.to_string(),
+            });
+        }
         "Target.attachedToTarget" => attached(&params, session, out, shared, next_id),
         "Target.detachedFromTarget" => {
             if let Some(s) = params.get("sessionId").and_then(Value::as_str) {
@@ -677,6 +747,16 @@ fn attached(
             fire(out, next_id, session, method, params.clone());
         }
     }
+    let hooks = shared.lock().unwrap().hooks.clone();
+    let bind = |hooks: &ScriptHooks| {
+        fire(
+            out,
+            next_id,
+            session,
+            "Runtime.addBinding",
+            json!({ "name": hooks.binding }),
+        )
+    };
     match kind {
         "service_worker" | "shared_worker" | "worker" => {
             let context = Context::parse(kind);
@@ -699,6 +779,17 @@ fn attached(
                     "Network.enable",
                     json!({ "maxPostDataSize": super::INLINE_BODY_MAX }),
                 );
+                // The hooks run in the worker's global before its script's first line.
+                if let Some(h) = &hooks {
+                    bind(h);
+                    fire(
+                        out,
+                        next_id,
+                        session,
+                        "Runtime.evaluate",
+                        json!({ "expression": h.source }),
+                    );
+                }
                 resume();
             } else {
                 // Already captured through another session: let it run, and let go.
@@ -714,6 +805,17 @@ fn attached(
         "page" | "iframe" => {
             let params: Value = serde_json::from_str(PAGE_ATTACH).expect("valid JSON");
             fire(out, next_id, session, "Target.setAutoAttach", params);
+            // The hooks run in each new document of the target before any page script.
+            if let Some(h) = &hooks {
+                bind(h);
+                fire(
+                    out,
+                    next_id,
+                    session,
+                    "Page.addScriptToEvaluateOnNewDocument",
+                    json!({ "source": h.source, "runImmediately": true }),
+                );
+            }
             resume();
         }
         _ => resume(),

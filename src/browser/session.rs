@@ -440,6 +440,33 @@ impl Session {
         }
     }
 
+    /// Whether the browser has a DevTools endpoint this machine can reach.
+    pub async fn has_devtools(&self) -> bool {
+        self.devtools().await.is_some()
+    }
+
+    /// Installs the script-behaviour hooks in every page, frame and worker attached from now
+    /// on, before it runs (see [`DevTools::set_script_hooks`]); false without a DevTools
+    /// endpoint.
+    pub async fn script_hooks(&self, hooks: std::sync::Arc<super::devtools::ScriptHooks>) -> bool {
+        match self.devtools().await {
+            Some(dt) => {
+                dt.set_script_hooks(hooks);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// The script-behaviour hooks' reports since the last call, and how many were dropped
+    /// (a flood); nothing without a DevTools endpoint.
+    pub async fn script_events(&self) -> (Vec<super::devtools::ScriptEvent>, u64) {
+        match self.devtools().await {
+            Some(dt) => dt.take_script_events(),
+            None => (Vec::new(), 0),
+        }
+    }
+
     /// Workers that start from now on belong to the visit's page `page` (the visit is about
     /// to open it); nothing without a DevTools endpoint.
     pub async fn set_worker_page(&self, page: u32) {

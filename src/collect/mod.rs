@@ -26,6 +26,7 @@ pub mod links;
 pub mod netlog;
 mod network;
 mod page;
+mod scripts;
 mod storage;
 mod workers;
 
@@ -51,6 +52,8 @@ pub struct VisitConfig {
     pub consent: ConsentConfig,
     /// Pages per site: the front page and up to `pages - 1` internal pages linked from it.
     pub pages: u32,
+    /// Watch what the page's scripts do (the script-behaviour hooks, `scripts`).
+    pub script_hooks: bool,
 }
 
 /// What a hook sees: the browser and the visit's configuration.
@@ -211,6 +214,7 @@ pub static REGISTRY: &[fn() -> Box<dyn Collector>] = &[
     || Box::new(links::Links),
     || Box::<cookies::Cookies>::default(),
     || Box::<storage::Storage>::default(),
+    || Box::<scripts::Scripts>::default(),
 ];
 
 /// The environment variable that makes one collector fail on purpose (its first hook of

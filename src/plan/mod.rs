@@ -117,6 +117,13 @@ pub struct CrawlOpts {
     #[arg(long)]
     #[serde(rename = "interact", with = "negated")]
     pub no_interact: bool,
+    /// Do not watch what the page's scripts do (fingerprinting, listeners, session
+    /// recorders: fingerprinting.csv, listeners.csv and techniques.csv stay empty). The hooks
+    /// cost little CPU and pages cannot find them; turn them off to measure that, or to crawl
+    /// exactly as before #41.
+    #[arg(long)]
+    #[serde(rename = "script_hooks", with = "negated", default)]
+    pub no_script_hooks: bool,
     /// Use this WebDriver endpoint (e.g. a Selenium Grid) instead of starting chromedriver.
     #[arg(long, value_name = "URL")]
     #[serde(skip)]
@@ -344,6 +351,7 @@ impl CrawlPlan {
             page_timeout: o.page_timeout,
             dwell: o.dwell,
             interact: !o.no_interact,
+            script_hooks: !o.no_script_hooks,
             pages: o.pages,
             consent: crate::consent::ConsentConfig {
                 gpc: o.gpc,
@@ -396,6 +404,9 @@ impl CrawlPlan {
             .map(|(k, v)| match (k.as_str(), v) {
                 ("interact", serde_json::Value::Bool(b)) => {
                     ("--no-interact".into(), (!b).to_string())
+                }
+                ("script_hooks", serde_json::Value::Bool(b)) => {
+                    ("--no-script-hooks".into(), (!b).to_string())
                 }
                 (k, v) => (
                     format!("--{}", k.trim_end_matches("_s").replace('_', "-")),
@@ -502,6 +513,7 @@ mod tests {
                 "ranks",
                 "recycle",
                 "rules",
+                "script_hooks",
                 "skip_bad_lines",
                 "timezone",
                 "user_agent",
@@ -532,6 +544,7 @@ mod tests {
                 "--pages",
                 "--ranks",
                 "--rules",
+                "--no-script-hooks",
                 "--skip-bad-lines",
                 "--timezone",
                 "--user-agent",

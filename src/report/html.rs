@@ -115,6 +115,7 @@ pub fn render(store: &Store, all: &CrawlTotals) -> Result<String, ReportError> {
     sites_table(&mut h, t);
     shared_ids(&mut h, t);
     loaded_via(&mut h, &top);
+    scripts_section(&mut h, &t);
     consent_sections(&mut h, all);
     static_section(&mut h, all);
     let _ = writeln!(
@@ -295,6 +296,44 @@ fn loaded_via(h: &mut String, top: &[(&String, &TrackerTotals)]) {
             n("tag_manager"),
             n("other_vendor"),
             n("")
+        );
+    }
+    h.push_str("</table>\n");
+}
+
+/// What page scripts do: per technique, the OK sites where a script used it, the share with
+/// its interval, and who did it most (techniques.csv; per site in fingerprinting.csv and
+/// listeners.csv).
+fn scripts_section(h: &mut String, t: &super::Totals) {
+    if t.ok == 0 {
+        return;
+    }
+    h.push_str("<h2>What page scripts do</h2>\n<p class=\"m\">OK sites where a script fingerprinted the device (canvas, canvas fonts, WebRTC local addresses, audio, the WebGL renderer), recorded the session, heard what the visitor typed, or listened to movement and device motion, seen by hooks pages cannot find (README, \"What page scripts do\"). Per site and script in fingerprinting.csv and listeners.csv.</p>\n<table><tr><th>technique</th><th>sites</th><th>share (95 % interval)</th><th>by a third party</th><th>most often by</th></tr>\n");
+    for name in crate::analyze::scripts::TECHNIQUES {
+        let Some(x) = t.techniques.get(name) else {
+            let _ = writeln!(
+                h,
+                "<tr><td>{name}</td><td class=\"n\">0</td><td class=\"n\">–</td><td class=\"n\">0</td><td></td></tr>"
+            );
+            continue;
+        };
+        let (lo, hi) = super::cells::wilson(x.sites, t.ok);
+        let mut owners: Vec<(&String, &u64)> = x.owners.iter().collect();
+        owners.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+        let top: Vec<String> = owners
+            .iter()
+            .take(3)
+            .map(|(o, n)| format!("{} ({n})", esc(o)))
+            .collect();
+        let _ = writeln!(
+            h,
+            "<tr><td>{name}</td><td class=\"n\">{}</td><td class=\"n\">{:.1} % ({:.1}–{:.1})</td><td class=\"n\">{}</td><td>{}</td></tr>",
+            x.sites,
+            100.0 * x.sites as f64 / t.ok as f64,
+            100.0 * lo,
+            100.0 * hi,
+            x.third_party_sites,
+            top.join(", ")
         );
     }
     h.push_str("</table>\n");

@@ -337,6 +337,21 @@ pub struct Totals {
     pub companies: BTreeMap<String, CompanyTotals>,
     /// Banners and clicks on OK visits.
     pub choices: ChoiceCounts,
+    /// Per technique of `analyze::scripts::TECHNIQUES` used on any OK site.
+    pub techniques: BTreeMap<&'static str, TechniqueTotals>,
+}
+
+/// One technique's use over a consent mode's OK sites.
+#[derive(Clone, Debug, Default)]
+pub struct TechniqueTotals {
+    /// OK sites where a script used it.
+    pub sites: u64,
+    /// Of those, where a third-party script did.
+    pub third_party_sites: u64,
+    /// The distinct scripts (URLs) that used it.
+    pub scripts: BTreeSet<String>,
+    /// OK sites per owner (the script's entity owner, else its host).
+    pub owners: BTreeMap<String, u64>,
 }
 
 /// A site where trackers fired after the visitor clicked "reject all".
@@ -555,6 +570,19 @@ impl Totals {
             }
             let via = t.loaded_via.split(':').next().unwrap_or_default();
             *e.loaded_via.entry(via.to_string()).or_default() += 1;
+        }
+        for (name, who) in f.scripts.by_technique() {
+            let e = self.techniques.entry(name).or_default();
+            e.sites += 1;
+            e.third_party_sites += u64::from(who.iter().any(|w| w.third_party));
+            let owners: BTreeSet<&str> = who
+                .iter()
+                .map(|w| if w.owner.is_empty() { w.host.as_str() } else { w.owner.as_str() })
+                .collect();
+            for o in owners {
+                *e.owners.entry(o.to_string()).or_default() += 1;
+            }
+            e.scripts.extend(who.iter().map(|w| w.script.clone()));
         }
     }
 }

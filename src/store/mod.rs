@@ -23,7 +23,7 @@ use std::path::{Path, PathBuf};
 /// The store's file name inside an output folder.
 pub const STORE_FILE: &str = "crawl.sqlite";
 const LOCK_FILE: &str = "crawl.lock";
-const SCHEMA_VERSION: &str = "8";
+const SCHEMA_VERSION: &str = "9";
 
 /// Store errors.
 #[derive(Debug, thiserror::Error)]
@@ -326,7 +326,7 @@ impl Store {
             Some(v) if v == SCHEMA_VERSION => {}
             // Version 1 was migrated above; versions 2 and 3 lack only tables the schema
             // script has just created and columns `add_columns` has just added.
-            Some(v) if ["1", "2", "3", "4", "5", "6", "7"].contains(&v.as_str()) => {
+            Some(v) if ["1", "2", "3", "4", "5", "6", "7", "8"].contains(&v.as_str()) => {
                 store.set_meta("schema_version", SCHEMA_VERSION)?
             }
             Some(found) => {
@@ -1124,7 +1124,7 @@ pub(crate) mod tests {
                      UPDATE meta SET value = '6' WHERE key = 'schema_version';",
         );
         let mut s = Store::open(dir.path()).unwrap();
-        assert_eq!(s.meta("schema_version").unwrap().as_deref(), Some("8"));
+        assert_eq!(s.meta("schema_version").unwrap().as_deref(), Some("9"));
         let old = s.load_visit(1).unwrap().visit;
         assert!(!old.pages.is_empty() && old.pages.iter().all(|p| p.env.is_none()));
         s.add_targets(&[target("b.example", 2)], &[ConsentMode::None])
@@ -1153,7 +1153,7 @@ pub(crate) mod tests {
                      UPDATE meta SET value = '2' WHERE key = 'schema_version';",
         );
         let mut s = Store::open(dir.path()).unwrap();
-        assert_eq!(s.meta("schema_version").unwrap().as_deref(), Some("8"));
+        assert_eq!(s.meta("schema_version").unwrap().as_deref(), Some("9"));
         // The old visit reads as its front page only, its cookie on that page.
         let old = s.load_visit(1).unwrap().visit;
         assert_eq!(old.domain, "a.example");
@@ -1194,7 +1194,7 @@ pub(crate) mod tests {
             .unwrap();
         }
         let mut s = Store::open(dir.path()).unwrap();
-        assert_eq!(s.meta("schema_version").unwrap().as_deref(), Some("8"));
+        assert_eq!(s.meta("schema_version").unwrap().as_deref(), Some("9"));
         let t = s.targets().unwrap();
         assert_eq!(t.len(), 1);
         assert_eq!((t[0].1, t[0].2), (ConsentMode::None, Some(3)));

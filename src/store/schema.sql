@@ -140,6 +140,21 @@ CREATE TABLE IF NOT EXISTS storage (
 );
 CREATE INDEX IF NOT EXISTS storage_visit ON storage(visit_id);
 
+-- What the page's scripts did (schema 9), as the script-behaviour hooks reported it at each
+-- decision point: the raw counts analysis decides fingerprinting techniques, listeners and
+-- session recorders from (docs/schema.md, "The store").
+CREATE TABLE IF NOT EXISTS script_events (
+    id        INTEGER PRIMARY KEY,
+    visit_id  INTEGER NOT NULL REFERENCES visits(id),
+    page      INTEGER NOT NULL,
+    context   TEXT NOT NULL,      -- page | worker | shared_worker | service_worker
+    document  TEXT NOT NULL,      -- the document's or worker's URL
+    kind      TEXT NOT NULL,      -- canvas | webgl | webrtc | audio | listen | observe
+    script    TEXT NOT NULL,      -- the calling script's URL ('' when no frame had one)
+    detail    TEXT NOT NULL       -- the report's counts, JSON
+);
+CREATE INDEX IF NOT EXISTS script_events_visit ON script_events(visit_id);
+
 -- Collectors that failed on a visit (schema 3): that collector's evidence of the visit is
 -- missing or partial; the rest of the visit is whole.
 CREATE TABLE IF NOT EXISTS collector_failures (

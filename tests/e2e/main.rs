@@ -22,6 +22,7 @@ mod origin;
 mod pages;
 mod prescan;
 mod resilience;
+mod scripts;
 mod sdk;
 mod shards;
 mod unattended;

@@ -12,6 +12,7 @@ pub mod footprint;
 pub mod hostile;
 pub mod kinds;
 pub mod leave;
+pub mod probes;
 pub mod sdk;
 pub mod sites;
 pub mod vantage;
@@ -269,6 +270,7 @@ pub fn serves(host: &str) -> bool {
         || leave::serves(host)
         || vantage::serves(host)
         || chains::serves(host)
+        || probes::serves(host)
         || TRACKER_HOSTS.contains(&host)
         || host
             .split_once('.')
@@ -602,7 +604,8 @@ async fn handle(
         tokio::time::sleep(Duration::from_secs(600)).await;
     }
     let by_vantage = vantage::route(&host, &path, peer.ip(), &parts.headers)
-        .or_else(|| chains::route(&host, &path));
+        .or_else(|| chains::route(&host, &path))
+        .or_else(|| probes::route(&host, &path));
     let mut resp = match (from_sdk_web, by_vantage) {
         (Some(r), _) => r,
         (None, Some((ctype, body))) => respond(200, ctype, body),

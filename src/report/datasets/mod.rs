@@ -7,21 +7,27 @@
 mod companies;
 mod consent;
 mod fields;
+mod fingerprinting;
+mod listeners;
 mod pages;
 mod prevalence;
 mod requests;
 mod site_trackers;
 mod sites;
+mod techniques;
 mod tracker_fields;
 
 pub use companies::COMPANIES_COLUMNS;
 pub use consent::{CONSENT_COLUMNS, ChoiceTrackers, choice_trackers};
 pub use fields::FIELDS_COLUMNS;
+pub use fingerprinting::FINGERPRINTING_COLUMNS;
+pub use listeners::LISTENERS_COLUMNS;
 pub use pages::PAGES_COLUMNS;
 pub use prevalence::PREVALENCE_COLUMNS;
 pub use requests::REQUESTS_COLUMNS;
 pub use site_trackers::SITE_TRACKERS_COLUMNS;
 pub use sites::SITES_COLUMNS;
+pub use techniques::TECHNIQUES_COLUMNS;
 pub use tracker_fields::TRACKER_FIELDS_COLUMNS;
 
 use super::parquet::ColType;
@@ -201,6 +207,9 @@ pub fn registry() -> Vec<Box<dyn Dataset>> {
         Box::new(companies::Companies),
         Box::new(requests::Requests),
         Box::new(consent::Consent),
+        Box::new(fingerprinting::Fingerprinting),
+        Box::new(listeners::Listeners),
+        Box::new(techniques::Techniques),
     ]
 }
 

@@ -7,6 +7,7 @@ mod cookies;
 mod failures;
 mod pages;
 mod requests;
+mod scripts;
 mod storage;
 
 use crate::capture::RawVisit;
@@ -28,6 +29,7 @@ pub(super) static TABLES: &[&dyn Table] = &[
     &requests::Requests,
     &cookies::Cookies,
     &storage::Storage,
+    &scripts::Scripts,
     &pages::Pages,
     &failures::Failures,
 ];
