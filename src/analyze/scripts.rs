@@ -240,7 +240,11 @@ struct Thing<'a> {
 }
 
 /// Merges reports of one object: counts take their largest value.
-fn merge<'a>(things: &mut BTreeMap<(String, u64, String), Thing<'a>>, e: &'a RawScriptEvent, d: &Value) {
+fn merge<'a>(
+    things: &mut BTreeMap<(String, u64, String), Thing<'a>>,
+    e: &'a RawScriptEvent,
+    d: &Value,
+) {
     let key = (e.document.clone(), num(d, "id"), e.script.clone());
     let t = things.entry(key).or_insert_with(|| Thing {
         first: e,
@@ -289,12 +293,19 @@ impl Thing<'_> {
         const READS: [&str; 3] = ["toDataURL", "toBlob", "convertToBlob"];
         let read = self.apis.iter().find(|a| READS.contains(&a.as_str()));
         let image = self.apis.contains("getImageData") && self.n("rw") >= 16 && self.n("rh") >= 16;
-        let api = read.map(String::as_str).or(image.then_some("getImageData"))?;
+        let api = read
+            .map(String::as_str)
+            .or(image.then_some("getImageData"))?;
         let (w, h, cols, chars) = (self.n("w"), self.n("h"), self.n("ncol"), self.n("nch"));
-        if w < 16 || h < 16 || !(cols >= 2 || chars >= 10) || self.n("sr") > 0 || self.n("lis") > 0 {
+        if w < 16 || h < 16 || !(cols >= 2 || chars >= 10) || self.n("sr") > 0 || self.n("lis") > 0
+        {
             return None;
         }
-        let text = self.texts.first().map(|t| format!(", text `{t}`")).unwrap_or_default();
+        let text = self
+            .texts
+            .first()
+            .map(|t| format!(", text `{t}`"))
+            .unwrap_or_default();
         Some(format!(
             "{w}x{h} canvas, {cols} colour(s), {chars} distinct characters{text}, read by {api}"
         ))
@@ -452,9 +463,10 @@ pub fn analyze(v: &RawVisit, parties: &Parties, entities: &Entities) -> ScriptFi
         .into_iter()
         .filter(|(_, h)| !h.events.is_empty())
         .map(|(script, h)| {
-            let listens = h.events.iter().any(|e| {
-                KEY_EVENTS.contains(&e.as_str()) || MOVE_EVENTS.contains(&e.as_str())
-            });
+            let listens = h
+                .events
+                .iter()
+                .any(|e| KEY_EVENTS.contains(&e.as_str()) || MOVE_EVENTS.contains(&e.as_str()));
             ListenerFinding {
                 who: owner(script),
                 pages: h.pages,
@@ -508,7 +520,11 @@ mod tests {
         let f = read(240, 60, 2, 14, 0, 0);
         assert_eq!(f.techniques.len(), 1);
         assert_eq!(f.techniques[0].technique, Technique::Canvas);
-        assert!(f.techniques[0].evidence.contains("240x60"), "{}", f.techniques[0].evidence);
+        assert!(
+            f.techniques[0].evidence.contains("240x60"),
+            "{}",
+            f.techniques[0].evidence
+        );
         assert!(f.techniques[0].who.third_party);
         // Too small, one colour and few characters, save/restore, a listener: not flagged.
         assert!(read(8, 8, 2, 14, 0, 0).techniques.is_empty());
@@ -518,24 +534,73 @@ mod tests {
         assert!(read(240, 60, 2, 14, 0, 1).techniques.is_empty());
         // getImageData counts only for an area of 16×16 or more.
         let small = serde_json::json!({"id":1,"api":"getImageData","w":240,"h":60,"rw":8,"rh":8,"ncol":2,"nch":14});
-        assert!(run(vec![ev(0, "canvas", FP, &small.to_string())], &[]).techniques.is_empty());
+        assert!(
+            run(vec![ev(0, "canvas", FP, &small.to_string())], &[])
+                .techniques
+                .is_empty()
+        );
         let big = serde_json::json!({"id":1,"api":"getImageData","w":240,"h":60,"rw":240,"rh":60,"ncol":2,"nch":14});
-        assert_eq!(run(vec![ev(0, "canvas", FP, &big.to_string())], &[]).techniques.len(), 1);
+        assert_eq!(
+            run(vec![ev(0, "canvas", FP, &big.to_string())], &[])
+                .techniques
+                .len(),
+            1
+        );
     }
 
     #[test]
     fn fonts_webrtc_audio_and_webgl() {
         let f = run(
             vec![
-                ev(0, "canvas", FP, r#"{"id":2,"api":"measureText","nf":32,"same":32,"mt":32}"#),
-                ev(0, "canvas", FP, r#"{"id":2,"api":"measureText","nf":60,"same":60,"mt":60}"#),
-                ev(0, "canvas", "https://game.test/g.js", r#"{"id":3,"api":"measureText","nf":3,"same":4,"mt":128}"#),
-                ev(0, "webrtc", FP, r#"{"id":4,"dc":1,"offer":0,"ice":0,"on":"dc"}"#),
-                ev(0, "webrtc", FP, r#"{"id":4,"dc":1,"offer":0,"ice":1,"on":"ice"}"#),
-                ev(0, "webrtc", FP, r#"{"id":4,"dc":1,"offer":1,"ice":1,"on":"offer"}"#),
-                ev(0, "webrtc", "https://call.test/c.js", r#"{"id":5,"dc":1,"offer":1,"ice":1,"media":1}"#),
+                ev(
+                    0,
+                    "canvas",
+                    FP,
+                    r#"{"id":2,"api":"measureText","nf":32,"same":32,"mt":32}"#,
+                ),
+                ev(
+                    0,
+                    "canvas",
+                    FP,
+                    r#"{"id":2,"api":"measureText","nf":60,"same":60,"mt":60}"#,
+                ),
+                ev(
+                    0,
+                    "canvas",
+                    "https://game.test/g.js",
+                    r#"{"id":3,"api":"measureText","nf":3,"same":4,"mt":128}"#,
+                ),
+                ev(
+                    0,
+                    "webrtc",
+                    FP,
+                    r#"{"id":4,"dc":1,"offer":0,"ice":0,"on":"dc"}"#,
+                ),
+                ev(
+                    0,
+                    "webrtc",
+                    FP,
+                    r#"{"id":4,"dc":1,"offer":0,"ice":1,"on":"ice"}"#,
+                ),
+                ev(
+                    0,
+                    "webrtc",
+                    FP,
+                    r#"{"id":4,"dc":1,"offer":1,"ice":1,"on":"offer"}"#,
+                ),
+                ev(
+                    0,
+                    "webrtc",
+                    "https://call.test/c.js",
+                    r#"{"id":5,"dc":1,"offer":1,"ice":1,"media":1}"#,
+                ),
                 ev(1, "audio", FP, r#"{"id":6,"offline":1,"osc":1,"comp":1}"#),
-                ev(1, "audio", "https://synth.test/s.js", r#"{"id":7,"offline":1,"osc":1,"comp":0}"#),
+                ev(
+                    1,
+                    "audio",
+                    "https://synth.test/s.js",
+                    r#"{"id":7,"offline":1,"osc":1,"comp":0}"#,
+                ),
                 ev(1, "webgl", FP, r#"{"p":"renderer"}"#),
             ],
             &[],
@@ -547,7 +612,12 @@ mod tests {
             .collect();
         assert_eq!(
             got,
-            [(FP, "canvas_font"), (FP, "webrtc"), (FP, "audio"), (FP, "webgl_renderer")]
+            [
+                (FP, "canvas_font"),
+                (FP, "webrtc"),
+                (FP, "audio"),
+                (FP, "webgl_renderer")
+            ]
         );
         assert!(f.uses(Technique::Audio) && !f.uses(Technique::Canvas));
         assert_eq!(f.techniques[2].pages, BTreeSet::from([1]));
@@ -561,9 +631,24 @@ mod tests {
             vec![
                 ev(0, "listen", rec, r#"{"e":"input","t":"document"}"#),
                 ev(0, "listen", rec, r#"{"e":"mousemove","t":"document"}"#),
-                ev(0, "observe", rec, r#"{"t":"document","sub":1,"child":1,"attr":1,"chr":1}"#),
-                ev(0, "listen", tag, r#"{"e":"keydown","t":"field:input#email[name=email]"}"#),
-                ev(0, "observe", tag, r#"{"t":"document","sub":1,"child":1,"attr":0,"chr":0}"#),
+                ev(
+                    0,
+                    "observe",
+                    rec,
+                    r#"{"t":"document","sub":1,"child":1,"attr":1,"chr":1}"#,
+                ),
+                ev(
+                    0,
+                    "listen",
+                    tag,
+                    r#"{"e":"keydown","t":"field:input#email[name=email]"}"#,
+                ),
+                ev(
+                    0,
+                    "observe",
+                    tag,
+                    r#"{"t":"document","sub":1,"child":1,"attr":0,"chr":0}"#,
+                ),
                 ev(0, "listen", "", r#"{"e":"keydown","t":"document"}"#),
             ],
             &["typed email into input#email[name=email]"],
@@ -575,10 +660,16 @@ mod tests {
         assert_eq!(r.targets, BTreeSet::from(["document".to_string()]));
         let t = &f.listeners[1];
         assert!(!t.session_recorder && t.typed_into);
-        assert_eq!(t.targets, BTreeSet::from(["input#email[name=email]".to_string()]));
+        assert_eq!(
+            t.targets,
+            BTreeSet::from(["input#email[name=email]".to_string()])
+        );
         assert!(f.recorded());
         // Nothing typed: no listener heard a canary.
-        let f = run(vec![ev(0, "listen", tag, r#"{"e":"keydown","t":"document"}"#)], &[]);
+        let f = run(
+            vec![ev(0, "listen", tag, r#"{"e":"keydown","t":"document"}"#)],
+            &[],
+        );
         assert!(!f.listeners[0].typed_into);
     }
 }

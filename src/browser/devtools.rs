@@ -96,6 +96,8 @@ struct Shared {
     hooks: Option<std::sync::Arc<ScriptHooks>>,
     script_events: Vec<ScriptEvent>,
     script_dropped: u64,
+    /// Workers paused before their first script, waiting for the hooks.
+    hooks_pending: std::collections::HashSet<String>,
 }
 
 /// The hooks of the script-behaviour collector: the binding the hooks report through and
@@ -607,6 +609,11 @@ fn on_message(
     let params = v.get("params").cloned().unwrap_or(Value::Null);
     match method {
         "Fetch.requestPaused" => paused(&params, session, out, shared, next_id),
+        "Debugger.paused" => {
+            if let Some(s) = session {
+                hook_worker(s, out, shared, next_id);
+            }
+        }
         "Runtime.bindingCalled" => {
             let mut sh = shared.lock().unwrap();
             let Some(hooks) = sh.hooks.clone() else {
@@ -710,6 +717,39 @@ fn paused(
     }
 }
 
+/// A worker stopped just before its first script (or any other pause of a session this
+/// connection debugs): the hooks are installed in its global, then the debugger is turned
+/// off, which lets the worker run.
+fn hook_worker(
+    session: &str,
+    out: &mpsc::UnboundedSender<String>,
+    shared: &Mutex<Shared>,
+    next_id: &AtomicU64,
+) {
+    let hooks = {
+        let mut sh = shared.lock().unwrap();
+        let pending = sh.hooks_pending.remove(session);
+        sh.hooks.clone().filter(|_| pending)
+    };
+    if let Some(h) = hooks {
+        fire(
+            out,
+            next_id,
+            session,
+            "Runtime.addBinding",
+            json!({ "name": h.binding }),
+        );
+        fire(
+            out,
+            next_id,
+            session,
+            "Runtime.evaluate",
+            json!({ "expression": h.source }),
+        );
+    }
+    fire(out, next_id, session, "Debugger.disable", json!({}));
+}
+
 /// A target attached (paused if new): a worker is set up once and resumed; a page or frame
 /// gets its own auto-attach for its dedicated workers; anything else is resumed and left.
 fn attached(
@@ -779,15 +819,22 @@ fn attached(
                     "Network.enable",
                     json!({ "maxPostDataSize": super::INLINE_BODY_MAX }),
                 );
-                // The hooks run in the worker's global before its script's first line.
-                if let Some(h) = &hooks {
-                    bind(h);
+                // The hooks run in the worker's global before its script's first line: a
+                // worker paused at start has no context to evaluate in yet, so the debugger
+                // stops it again just before its first script (see `hook_worker`).
+                if hooks.is_some() {
+                    shared
+                        .lock()
+                        .unwrap()
+                        .hooks_pending
+                        .insert(session.to_string());
+                    fire(out, next_id, session, "Debugger.enable", json!({}));
                     fire(
                         out,
                         next_id,
                         session,
-                        "Runtime.evaluate",
-                        json!({ "expression": h.source }),
+                        "Debugger.setInstrumentationBreakpoint",
+                        json!({ "instrumentation": "beforeScriptExecution" }),
                     );
                 }
                 resume();
@@ -805,8 +852,12 @@ fn attached(
         "page" | "iframe" => {
             let params: Value = serde_json::from_str(PAGE_ATTACH).expect("valid JSON");
             fire(out, next_id, session, "Target.setAutoAttach", params);
-            // The hooks run in each new document of the target before any page script.
+            // The hooks run in each new document of the target before any page script (the
+            // Page and Runtime domains enabled: without them neither the script nor the
+            // binding reaches a new document; chromedriver's own session enables both too).
             if let Some(h) = &hooks {
+                fire(out, next_id, session, "Page.enable", json!({}));
+                fire(out, next_id, session, "Runtime.enable", json!({}));
                 bind(h);
                 fire(
                     out,

@@ -134,9 +134,22 @@
 
   // Function.prototype.toString answers for each proxy as for its original.
   const fpToString = Function.prototype.toString;
+  const FP = Function.prototype;
+  const getProto = O.getPrototypeOf;
+  const PROXY_TEXT = 'function () { [native code] }';
   const toStringProxy = new P(fpToString, {
     apply(t, th, args) {
       const o = wget(hooked, th);
+      if (o === undefined && typeof th === 'function') {
+        // A function of another realm (a frame's): that realm's toString knows its hooks.
+        try {
+          const proto = getProto(th);
+          const d = proto && proto !== FP ? gopd(proto, 'toString') : undefined;
+          if (d && typeof d.value === 'function' && d.value !== toStringProxy && apply(t, d.value, []) === PROXY_TEXT) {
+            return apply(d.value, th, args);
+          }
+        } catch (e) { /* as for any function */ }
+      }
       try { return apply(t, o === undefined ? th : o, args); } catch (e) { throw clean(e); }
     },
   });

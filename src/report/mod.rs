@@ -577,7 +577,13 @@ impl Totals {
             e.third_party_sites += u64::from(who.iter().any(|w| w.third_party));
             let owners: BTreeSet<&str> = who
                 .iter()
-                .map(|w| if w.owner.is_empty() { w.host.as_str() } else { w.owner.as_str() })
+                .map(|w| {
+                    if w.owner.is_empty() {
+                        w.host.as_str()
+                    } else {
+                        w.owner.as_str()
+                    }
+                })
                 .collect();
             for o in owners {
                 *e.owners.entry(o.to_string()).or_default() += 1;

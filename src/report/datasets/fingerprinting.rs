@@ -28,8 +28,9 @@ pub const FINGERPRINTING_COLUMNS: [&str; 19] = [
     "counts",
 ];
 
-const TYPES: [ColType; 19] =
-    per_site_types![Text, Text, Text, Text, Text, Bool, Text, Text, Text, Text, Text];
+const TYPES: [ColType; 19] = per_site_types![
+    Text, Text, Text, Text, Text, Bool, Text, Text, Text, Text, Text
+];
 
 const SPEC: Spec = Spec {
     file: "fingerprinting.csv",

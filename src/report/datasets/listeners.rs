@@ -29,8 +29,9 @@ pub const LISTENERS_COLUMNS: [&str; 19] = [
     "session_recorder",
 ];
 
-const TYPES: [ColType; 19] =
-    per_site_types![Text, Text, Text, Text, Bool, Text, Text, Text, Text, Bool, Bool];
+const TYPES: [ColType; 19] = per_site_types![
+    Text, Text, Text, Text, Bool, Text, Text, Text, Text, Bool, Bool
+];
 
 const SPEC: Spec = Spec {
     file: "listeners.csv",

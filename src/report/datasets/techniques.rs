@@ -65,8 +65,16 @@ impl Dataset for Techniques {
                     &x.sites.to_string(),
                     &t.ok.to_string(),
                     &frac(x.sites, t.ok),
-                    &if t.ok == 0 { String::new() } else { cells::share(lo) },
-                    &if t.ok == 0 { String::new() } else { cells::share(hi) },
+                    &if t.ok == 0 {
+                        String::new()
+                    } else {
+                        cells::share(lo)
+                    },
+                    &if t.ok == 0 {
+                        String::new()
+                    } else {
+                        cells::share(hi)
+                    },
                     &x.third_party_sites.to_string(),
                     &x.scripts.len().to_string(),
                     &top.join(";"),
