@@ -216,8 +216,23 @@ fn num(d: &Value, k: &str) -> u64 {
     d.get(k).and_then(Value::as_u64).unwrap_or(0)
 }
 
-fn owner_of(script: &str, parties: &Parties, entities: &Entities) -> ScriptOwner {
-    let host = host_of(script).unwrap_or_default();
+/// How `script` starts for code inline in a document (its stack names the document's own
+/// URL): `inline:` and the document's host, one script per host whatever page it was on.
+pub const INLINE: &str = "inline:";
+
+/// Whether a report came from a script inline in its document.
+fn is_inline(e: &RawScriptEvent) -> bool {
+    !e.script.is_empty()
+        && (e.script == e.document
+            || (e.document.len() >= 300 && e.script.starts_with(&e.document)))
+}
+
+fn owner_of(script: &str, site: &str, parties: &Parties, entities: &Entities) -> ScriptOwner {
+    let host = match script.strip_prefix(INLINE) {
+        Some("") => site.to_string(),
+        Some(h) => h.to_string(),
+        None => host_of(script).unwrap_or_default(),
+    };
     let e = entities.lookup(&host);
     ScriptOwner {
         script: script.to_string(),
@@ -358,7 +373,25 @@ pub fn analyze(v: &RawVisit, parties: &Parties, entities: &Entities) -> ScriptFi
         .iter()
         .filter_map(|a| a.strip_prefix("typed ")?.split_once(" into ").map(|x| x.1))
         .collect();
-    for e in &v.scripts {
+    let inline: Vec<RawScriptEvent>;
+    let events: &[RawScriptEvent] = if v.scripts.iter().any(is_inline) {
+        // A page's inline scripts are one script, `inline`, whatever page they were on.
+        inline = v
+            .scripts
+            .iter()
+            .map(|e| {
+                let mut e = e.clone();
+                if is_inline(&e) {
+                    e.script = format!("{INLINE}{}", host_of(&e.document).unwrap_or_default());
+                }
+                e
+            })
+            .collect();
+        &inline
+    } else {
+        &v.scripts
+    };
+    for e in events {
         if e.script.is_empty() {
             continue; // no page script on the stack (the crawler's own)
         }
@@ -411,7 +444,7 @@ pub fn analyze(v: &RawVisit, parties: &Parties, entities: &Entities) -> ScriptFi
         }
     }
 
-    let owner = |s: &str| owner_of(s, parties, entities);
+    let owner = |s: &str| owner_of(s, &v.domain, parties, entities);
     let mut found: BTreeMap<(String, Technique), TechniqueFinding> = BTreeMap::new();
     let mut add = |t: &Thing<'_>, technique: Technique, evidence: String| {
         found
@@ -665,6 +698,28 @@ mod tests {
             BTreeSet::from(["input#email[name=email]".to_string()])
         );
         assert!(f.recorded());
+        // A page's inline code is one script per document host, whatever the page.
+        let inline = |page: u32, url: &str| RawScriptEvent {
+            document: url.into(),
+            ..ev(
+                page,
+                "listen",
+                url,
+                r#"{"e":"change","t":"field:input#email[name=email]"}"#,
+            )
+        };
+        let f = run(
+            vec![
+                inline(0, "https://shop.test/"),
+                inline(1, "https://shop.test/about"),
+            ],
+            &[],
+        );
+        assert_eq!(f.listeners.len(), 1);
+        assert_eq!(f.listeners[0].who.script, "inline:shop.test");
+        assert_eq!(f.listeners[0].who.host, "shop.test");
+        assert!(!f.listeners[0].who.third_party);
+        assert_eq!(f.listeners[0].pages, BTreeSet::from([0, 1]));
         // Nothing typed: no listener heard a canary.
         let f = run(
             vec![ev(0, "listen", tag, r#"{"e":"keydown","t":"document"}"#)],

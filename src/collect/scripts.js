@@ -32,6 +32,7 @@
   const arrJoin = Array.prototype.join;
   const arrPush = Array.prototype.push;
   const strSlice = String.prototype.slice;
+  const strIndexOf = String.prototype.indexOf;
   const toLower = String.prototype.toLowerCase;
   const Doc = G.Document;
   const Elt = G.Element;
@@ -54,7 +55,15 @@
   const URL_RE = /((?:blob:)?https?:\/\/[^\s()]+?):\d+:\d+/;
   const OURS_RE = /^\s*at (?:Object\.(?:apply|set)|[a-z]\w*Hook[A-Za-z]*) \(<anonymous>:\d+:\d+\)$/;
 
-  // The first script with a URL on the stack: the one that called the hooked function.
+  // The hooked API being called (set by the hook, read by `caller`), and whether the page
+  // sees another function than ours under its name (`listened` sets it).
+  let currentApi = '';
+  let wrapped = false;
+
+  // The first script with a URL on the stack: the one that called the hooked function. A
+  // frame calling it under its own name (`x.addEventListener (…)`, `r [as addEventListener]`)
+  // is another script's wrapper of the API (error trackers wrap addEventListener): skipped,
+  // so the script that called the wrapper is named.
   function caller() {
     let s = '';
     try {
@@ -66,8 +75,28 @@
       ErrorC.stackTraceLimit = lim;
       if (pst !== undefined) ErrorC.prepareStackTrace = pst;
     } catch (e) { return ''; }
-    const m = apply(reExec, URL_RE, [s]);
-    return m ? apply(strSlice, m[1], [0, 500]) : '';
+    const lines = apply(strSplit, s, ['\n']);
+    const named = currentApi ? '.' + currentApi + ' (' : null;
+    const as = currentApi ? '[as ' + currentApi + ']' : null;
+    // The script of each frame that has one, innermost first, and the outermost frame that
+    // runs under the API's name (a wrapper).
+    const urls = [];
+    let wrapperAt = -1;
+    for (let i = 1; i < lines.length; i++) {
+      const m = apply(reExec, URL_RE, [lines[i]]);
+      if (!m) continue;
+      const l = lines[i];
+      if (named && (apply(strIndexOf, l, [named]) >= 0 || apply(strIndexOf, l, [as]) >= 0)) wrapperAt = urls.length;
+      apply(arrPush, urls, [apply(strSlice, m[1], [0, 500])]);
+    }
+    if (!urls.length) return '';
+    if (wrapperAt >= 0) return wrapperAt + 1 < urls.length ? urls[wrapperAt + 1] : urls[0];
+    if (wrapped) {
+      // The API was replaced by another script's function that calls ours: the caller is
+      // the first script below that one's frames, if any.
+      for (let i = 1; i < urls.length; i++) if (urls[i] !== urls[0]) return urls[i];
+    }
+    return urls[0];
   }
 
   // Errors thrown through a hook carry no frame of it.
@@ -106,6 +135,7 @@
     const orig = d.value;
     const p = new P(orig, {
       apply(t, th, args) {
+        currentApi = name;
         try { if (before) before(th, args); } catch (e) { /* never the page's problem */ }
         let r;
         try { r = apply(t, th, args); } catch (e) { throw clean(e); }
@@ -115,6 +145,7 @@
     });
     wset(hooked, p, orig);
     defineProperty(obj, name, { value: p, writable: d.writable, enumerable: d.enumerable, configurable: d.configurable });
+    return p;
   }
 
   // Replaces the setter of accessor `name` of `obj` by a proxy that runs `before(this, value)`.
@@ -124,6 +155,7 @@
     const orig = d.set;
     const p = new P(orig, {
       apply(t, th, args) {
+        currentApi = name;
         try { before(th, args[0]); } catch (e) { /* never the page's problem */ }
         try { return apply(t, th, args); } catch (e) { throw clean(e); }
       },
@@ -340,7 +372,21 @@
     listenSeenN++;
     send('listen', s, { e: type, t });
   }
-  if (G.EventTarget) methodHook(G.EventTarget.prototype, 'addEventListener', (target, args) => listened(target, args[0]));
+  if (G.EventTarget) {
+    const ET = G.EventTarget.prototype;
+    let ours = null;
+    ours = methodHook(ET, 'addEventListener', (target, args) => {
+      // Whether the target's addEventListener is still ours or another script's wrapper.
+      wrapped = false;
+      try {
+        for (let o = target; o; o = getProto(o)) {
+          const d = gopd(o, 'addEventListener');
+          if (d) { wrapped = d.value !== ours; break; }
+        }
+      } catch (e) { /* an exotic target */ }
+      try { listened(target, args[0]); } finally { wrapped = false; }
+    });
+  }
   for (const type in WATCHED) {
     for (const obj of [G.HTMLElement && G.HTMLElement.prototype, Doc && Doc.prototype, G.Window && G]) {
       setterHook(obj, 'on' + type, (target, v) => { if (typeof v === 'function') listened(target, type); });

@@ -19,6 +19,8 @@ use std::sync::OnceLock;
 struct Crawled {
     m: measure::Measure,
     table: String,
+    /// listeners.csv (#41).
+    listeners: Vec<std::collections::BTreeMap<String, String>>,
 }
 
 fn have_sdks() -> bool {
@@ -59,7 +61,11 @@ async fn crawl() -> Crawled {
     );
     let table = measure::table(&m);
     eprintln!("{table}");
-    Crawled { m, table }
+    Crawled {
+        m,
+        table,
+        listeners: rows(out, "listeners.csv"),
+    }
 }
 
 #[test]
@@ -207,4 +213,53 @@ fn visitor_ids_are_found() {
     at_target(4, "visitor IDs", |_, f, _| {
         f == Field::CookieId || f == Field::StorageId
     });
+}
+
+/// The SDKs that record sessions on the SDK web (session replay on in their options; Clarity
+/// always records), and how each one's scripts are named.
+const RECORDERS: [(Sdk, &str); 5] = [
+    (Sdk::PostHog, "posthog.com/"),
+    (Sdk::Datadog, "datadoghq-browser-agent.com/"),
+    (Sdk::Sentry, "/assets/sentry.js"),
+    (Sdk::Clarity, "clarity.ms/"),
+    (Sdk::NewRelic, "/assets/newrelic.js"),
+];
+
+/// #41 on real vendor code: listeners.csv names exactly the session recorders of each site
+/// (the replay SDKs, told apart from the analytics SDKs beside them on the same pages), and
+/// each recorder heard the canaries typed into the contact form.
+#[test]
+fn session_recorders_are_told_apart_from_analytics() {
+    if !have_sdks() {
+        return;
+    }
+    let c = crawled();
+    for site in sdk::SITES {
+        let want: std::collections::BTreeSet<&str> = RECORDERS
+            .iter()
+            .filter(|(s, _)| site.sdks.contains(s))
+            .map(|(_, mark)| *mark)
+            .collect();
+        let rows: Vec<_> = c
+            .listeners
+            .iter()
+            .filter(|r| r["site"] == site.domain && r["session_recorder"] == "true")
+            .collect();
+        let got: std::collections::BTreeSet<&str> = rows
+            .iter()
+            .map(|r| {
+                RECORDERS
+                    .iter()
+                    .find(|(_, mark)| r["script"].contains(mark))
+                    .map(|(_, mark)| *mark)
+                    .unwrap_or_else(|| {
+                        panic!("{}: a recorder no replay SDK explains: {r:?}", site.domain)
+                    })
+            })
+            .collect();
+        assert_eq!(got, want, "{}: {rows:#?}", site.domain);
+        for r in rows {
+            assert_eq!(r["typed_into"], "true", "{r:?}");
+        }
+    }
 }
