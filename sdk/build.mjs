@@ -35,6 +35,8 @@ const copies = [
   ],
   ["@mparticle/web-sdk/dist/mparticle.js", "jssdkcdns.mparticle.com", "/js/v2/mparticle.js"],
   ["@adobe/alloy/dist/alloy.min.js", "cdn1.adoberesources.net", `/alloy/${version("@adobe/alloy")}/alloy.min.js`],
+  // Not an analytics SDK: the open-source fingerprinting library, for the probes web (#41).
+  ["@fingerprintjs/fingerprintjs/dist/fp.min.js", "openfpcdn.io", "/fingerprintjs/v3/iife.min.js"],
 ];
 
 // [package file, name]: an npm build made for bundlers and script tags alike, copied as a

@@ -7,14 +7,28 @@
 //! pixel must be seen.
 
 use crate::common::*;
-use pixelcensus_testweb::probes::{DETECTOR_PIXEL, EXPECTED, SITES};
+use pixelcensus_testweb::probes::{DETECTOR_PIXEL, EXPECTED, FPJS_EXPECTED, FPJS_SITE, SITES};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::OnceLock;
+
+/// The probes web's sites: fpjs.test only when `make sdk` built FingerprintJS (required in CI).
+fn sites() -> Vec<&'static str> {
+    let fpjs = pixelcensus_testweb::sdk::available();
+    assert!(
+        fpjs || std::env::var_os("CI").is_none(),
+        "FingerprintJS is missing: `make sdk` (part of `make test`) installs it"
+    );
+    SITES
+        .iter()
+        .copied()
+        .filter(|s| fpjs || *s != FPJS_SITE)
+        .collect()
+}
 
 fn crawl() -> &'static Crawled {
     static CRAWL: OnceLock<Crawled> = OnceLock::new();
     shared(&CRAWL, || {
-        Scenario::sites("probes.txt", SITES.join("\n") + "\n")
+        Scenario::sites("probes.txt", sites().join("\n") + "\n")
             .args(&["--pages", "1"])
             .crawl()
     })
@@ -33,18 +47,30 @@ async fn fingerprinting_is_found_where_it_happens_and_nowhere_else() {
             )
         })
         .collect();
+    let fpjs: &[_] = if sites().contains(&FPJS_SITE) {
+        FPJS_EXPECTED
+    } else {
+        &[]
+    };
     let want: BTreeSet<(String, String, String)> = EXPECTED
         .iter()
+        .chain(fpjs)
         .map(|(s, t, h)| (s.to_string(), t.to_string(), h.to_string()))
         .collect();
     // Precision and recall per technique, printed for the closing note.
-    for t in ["canvas", "canvas_font", "webrtc", "audio"] {
+    for t in ["canvas", "canvas_font", "webrtc", "audio", "webgl_renderer"] {
         let g = got.iter().filter(|x| x.1 == t).count();
         let w = want.iter().filter(|x| x.1 == t).count();
         let hit = got.iter().filter(|x| x.1 == t && want.contains(*x)).count();
         eprintln!("{t}: found {g}, expected {w}, right {hit}");
     }
-    assert_eq!(got, want, "{rows:#?}");
+    assert_eq!(
+        got,
+        want,
+        "found but not expected: {:?}; expected but not found: {:?}",
+        got.difference(&want).collect::<Vec<_>>(),
+        want.difference(&got).collect::<Vec<_>>()
+    );
     for r in &rows {
         assert_eq!(r["third_party"], "true", "{r:?}");
         assert_eq!(r["status"], "ok", "{r:?}");
@@ -113,8 +139,9 @@ async fn listeners_and_the_session_recorder_are_told_apart() {
         .into_iter()
         .map(|r| (r["technique"].clone(), r))
         .collect();
+    let real = u64::from(self::sites().contains(&FPJS_SITE));
+    assert_eq!(t["canvas"]["sites_ok"], self::sites().len().to_string());
     let sites = |name: &str| t[name]["sites"].parse::<u64>().unwrap();
-    assert_eq!(t["canvas"]["sites_ok"], SITES.len().to_string());
     assert_eq!(
         (
             sites("canvas"),
@@ -122,7 +149,7 @@ async fn listeners_and_the_session_recorder_are_told_apart() {
             sites("webrtc"),
             sites("audio")
         ),
-        (3, 2, 1, 2)
+        (3 + real, 2, 1, 2 + real)
     );
     assert_eq!((sites("session_recording"), sites("key_listening")), (1, 1));
     assert_eq!(sites("motion_listening"), 1);

@@ -21,6 +21,10 @@
 //! cdn.replay.test), and a plain analytics tag (click listener, a child-list observer on the
 //! body) that is no recorder.
 //!
+//! fpjs.test runs the real FingerprintJS (v3.4.2, MIT, from the npm registry: `make sdk`
+//! serves it at `openfpcdn.io/fingerprintjs/v3/iife.min.js`, its CDN's path): its canvas and
+//! audio fingerprints and its WebGL renderer read must be found ([`FPJS_EXPECTED`]).
+//!
 //! detector.test looks for hooks (new globals, `toString` of the hooked functions and of
 //! `toString` itself, their names, lengths and prototypes against a fresh frame's, frames of
 //! a script without URL in an error thrown through them, the cost of a call) and sends the
@@ -43,8 +47,20 @@ pub const EXPECTED: &[(&str, &str, &str)] = &[
     ("worker-fp.test", "canvas_font", "cdn.fpcheck.test"),
 ];
 
+/// What the real FingerprintJS must show on fpjs.test (when `make sdk` built it).
+pub const FPJS_EXPECTED: &[(&str, &str, &str)] = &[
+    ("fpjs.test", "canvas", "openfpcdn.io"),
+    ("fpjs.test", "audio", "openfpcdn.io"),
+    // Its `videoCard` source reads WEBGL_debug_renderer_info.
+    ("fpjs.test", "webgl_renderer", "openfpcdn.io"),
+];
+
+/// The site running the real FingerprintJS.
+pub const FPJS_SITE: &str = "fpjs.test";
+
 /// Every site of this web, true positives first.
 pub const SITES: &[&str] = &[
+    "fpjs.test",
     "canvas-fp.test",
     "fonts-fp.test",
     "webrtc-fp.test",
@@ -69,6 +85,7 @@ const HOSTS: &[&str] = &[
     "cdn.replay.test",
     "cdn.plaintag.test",
     "cdn.widgets-lib.test",
+    "openfpcdn.io",
 ];
 
 /// True for the hosts only this module serves.
@@ -324,9 +341,29 @@ pub fn route(host: &str, path: &str) -> Option<(&'static str, String)> {
     let lib = |name: &str| script(&format!("https://cdn.widgets-lib.test/{name}.js"));
     let path = path.split('?').next().unwrap_or(path);
     if SITES.contains(&site) && path != "/" && path != "/fp-worker.js" {
+        // fpjs.test/visitor: the visitor ID FingerprintJS computed, logged by the server.
         return Some(("text/plain", "not found".into()));
     }
     let r = match (site, path) {
+        ("fpjs.test", "/") => (
+            HTML,
+            page(
+                "FingerprintJS",
+                &format!(
+                    "{}{}",
+                    script("https://openfpcdn.io/fingerprintjs/v3/iife.min.js"),
+                    "<script>FingerprintJS.load().then(function (fp) { return fp.get(); }).then(function (r) { navigator.sendBeacon('https://fpjs.test/visitor', r.visitorId); });</script>"
+                ),
+                "",
+            ),
+        ),
+        ("openfpcdn.io", "/fingerprintjs/v3/iife.min.js") => {
+            let f = crate::sdk::dir().join("cdn/openfpcdn.io/fingerprintjs/v3/iife.min.js");
+            match std::fs::read_to_string(f) {
+                Ok(js) => (JS, js),
+                Err(_) => ("text/plain", String::new()),
+            }
+        }
         ("canvas-fp.test", "/") => (HTML, page("Canvas FP", &fp("canvas"), "")),
         ("fonts-fp.test", "/") => (HTML, page("Fonts FP", &fp("fonts"), "")),
         ("webrtc-fp.test", "/") => (HTML, page("WebRTC FP", &fp("webrtc"), "")),
@@ -412,7 +449,11 @@ mod tests {
             assert!(ctype.starts_with("text/html"), "{s}");
             for src in body.split("src=\"").skip(1) {
                 let url = &src[..src.find('"').unwrap()];
-                if let Some(rest) = url.strip_prefix("https://") {
+                // FingerprintJS is served from `make sdk`'s build, which unit tests lack.
+                if let Some(rest) = url
+                    .strip_prefix("https://")
+                    .filter(|r| !r.starts_with("openfpcdn.io/"))
+                {
                     let (h, p) = rest.split_once('/').unwrap();
                     let (ct, js) = route(h, &format!("/{p}")).unwrap();
                     assert!(
