@@ -115,7 +115,7 @@ pub fn render(store: &Store, all: &CrawlTotals) -> Result<String, ReportError> {
     sites_table(&mut h, t);
     shared_ids(&mut h, t);
     loaded_via(&mut h, &top);
-    scripts_section(&mut h, &t);
+    scripts_section(&mut h, t);
     consent_sections(&mut h, all);
     static_section(&mut h, all);
     let _ = writeln!(

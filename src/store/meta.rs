@@ -192,6 +192,8 @@ mod tests {
             ("geolocation", serde_json::json!(null)),
             ("timezone", serde_json::json!(null)),
             ("vantage", serde_json::json!("local")),
+            // Resuming such a crawl watches scripts from then on, as a new one does.
+            ("script_hooks", serde_json::json!(true)),
         ] {
             shown[k] = v;
         }
