@@ -351,59 +351,42 @@ impl Thing<'_> {
     }
 }
 
-/// Decides what the visit's scripts did.
-pub fn analyze(v: &RawVisit, parties: &Parties, entities: &Entities) -> ScriptFindings {
-    let mut things: BTreeMap<&str, BTreeMap<(String, u64, String), Thing<'_>>> = BTreeMap::new();
-    let mut webgl: BTreeMap<&str, (BTreeSet<u32>, &RawScriptEvent, BTreeSet<String>)> =
-        BTreeMap::new();
-    // Per script: its listeners' events, targets, pages, and whether it observed the document.
-    #[derive(Default)]
-    struct Heard<'a> {
-        first: Option<&'a RawScriptEvent>,
-        events: BTreeSet<String>,
-        targets: BTreeSet<String>,
-        pages: BTreeSet<u32>,
-        typed_field: bool,
-        document_keys: bool,
-        observes: bool,
-    }
-    let mut heard: BTreeMap<&str, Heard<'_>> = BTreeMap::new();
-    let typed: BTreeSet<&str> = v
-        .actions
-        .iter()
-        .filter_map(|a| a.strip_prefix("typed ")?.split_once(" into ").map(|x| x.1))
-        .collect();
-    let inline: Vec<RawScriptEvent>;
-    let events: &[RawScriptEvent] = if v.scripts.iter().any(is_inline) {
-        // A page's inline scripts are one script, `inline`, whatever page they were on.
-        inline = v
-            .scripts
-            .iter()
-            .map(|e| {
-                let mut e = e.clone();
-                if is_inline(&e) {
-                    e.script = format!("{INLINE}{}", host_of(&e.document).unwrap_or_default());
-                }
-                e
-            })
-            .collect();
-        &inline
-    } else {
-        &v.scripts
-    };
-    for e in events {
-        if e.script.is_empty() {
-            continue; // no page script on the stack (the crawler's own)
-        }
-        let Ok(d) = serde_json::from_str::<Value>(&e.detail) else {
-            continue;
-        };
+/// Per script: its listeners' events, targets, pages, and whether it observed the document.
+#[derive(Default)]
+struct Heard<'a> {
+    first: Option<&'a RawScriptEvent>,
+    events: BTreeSet<String>,
+    targets: BTreeSet<String>,
+    pages: BTreeSet<u32>,
+    typed_field: bool,
+    document_keys: bool,
+    observes: bool,
+}
+
+/// A script's WebGL renderer reads: its pages, first report and what it read.
+type GlReads<'a> = (BTreeSet<u32>, &'a RawScriptEvent, BTreeSet<String>);
+
+/// The visit's reports grouped by what the rules are decided on.
+#[derive(Default)]
+struct Gathered<'a> {
+    /// Per kind (`canvas`, `webrtc`, `audio`): each object's merged reports.
+    things: BTreeMap<&'a str, BTreeMap<(String, u64, String), Thing<'a>>>,
+    /// Per script: its WebGL renderer reads.
+    webgl: BTreeMap<&'a str, GlReads<'a>>,
+    /// Per script: what it listened to and observed.
+    heard: BTreeMap<&'a str, Heard<'a>>,
+}
+
+impl<'a> Gathered<'a> {
+    /// Adds one report (`typed`: the fields the visitor typed a canary into).
+    fn add(&mut self, e: &'a RawScriptEvent, d: &Value, typed: &BTreeSet<&str>) {
         match e.kind.as_str() {
             "canvas" | "webrtc" | "audio" => {
-                merge(things.entry(e.kind.as_str()).or_default(), e, &d)
+                merge(self.things.entry(e.kind.as_str()).or_default(), e, d)
             }
             "webgl" => {
-                let w = webgl
+                let w = self
+                    .webgl
                     .entry(&e.script)
                     .or_insert_with(|| (BTreeSet::new(), e, BTreeSet::new()));
                 w.0.insert(e.page);
@@ -416,9 +399,9 @@ pub fn analyze(v: &RawVisit, parties: &Parties, entities: &Entities) -> ScriptFi
                     d.get("e").and_then(Value::as_str),
                     d.get("t").and_then(Value::as_str),
                 ) else {
-                    continue;
+                    return;
                 };
-                let h = heard.entry(&e.script).or_default();
+                let h = self.heard.entry(&e.script).or_default();
                 h.first.get_or_insert(e);
                 h.events.insert(ev.to_string());
                 h.pages.insert(e.page);
@@ -430,12 +413,11 @@ pub fn analyze(v: &RawVisit, parties: &Parties, entities: &Entities) -> ScriptFi
                 }
             }
             "observe" => {
-                let whole = num(&d, "sub") > 0
-                    && num(&d, "child") > 0
-                    && num(&d, "attr") > 0
-                    && num(&d, "chr") > 0;
+                let whole = ["sub", "child", "attr", "chr"]
+                    .iter()
+                    .all(|k| num(d, k) > 0);
                 if whole {
-                    let h = heard.entry(&e.script).or_default();
+                    let h = self.heard.entry(&e.script).or_default();
                     h.first.get_or_insert(e);
                     h.observes = true;
                 }
@@ -444,76 +426,117 @@ pub fn analyze(v: &RawVisit, parties: &Parties, entities: &Entities) -> ScriptFi
         }
     }
 
-    let owner = |s: &str| owner_of(s, &v.domain, parties, entities);
-    let mut found: BTreeMap<(String, Technique), TechniqueFinding> = BTreeMap::new();
-    let mut add = |t: &Thing<'_>, technique: Technique, evidence: String| {
-        found
-            .entry((t.script.to_string(), technique))
-            .and_modify(|f| f.pages.extend(t.pages.iter().copied()))
-            .or_insert_with(|| TechniqueFinding {
-                who: owner(t.script),
-                technique,
-                pages: t.pages.clone(),
-                context: t.first.context,
-                document: t.first.document.clone(),
-                evidence,
-                counts: t.counts_json(),
-            });
-    };
-    for (kind, list) in &things {
-        for t in list.values() {
-            let hits: Vec<(Technique, Option<String>)> = match *kind {
-                "canvas" => vec![
-                    (Technique::Canvas, t.canvas()),
-                    (Technique::CanvasFont, t.canvas_font()),
-                ],
-                "webrtc" => vec![(Technique::WebRtc, t.webrtc())],
-                _ => vec![(Technique::Audio, t.audio())],
-            };
-            for (technique, evidence) in hits {
-                if let Some(evidence) = evidence {
-                    add(t, technique, evidence);
+    /// The techniques each script used, by script then technique.
+    fn techniques(&self, owner: &dyn Fn(&str) -> ScriptOwner) -> Vec<TechniqueFinding> {
+        let mut found: BTreeMap<(String, Technique), TechniqueFinding> = BTreeMap::new();
+        for (kind, list) in &self.things {
+            for t in list.values() {
+                let hits = match *kind {
+                    "canvas" => vec![
+                        (Technique::Canvas, t.canvas()),
+                        (Technique::CanvasFont, t.canvas_font()),
+                    ],
+                    "webrtc" => vec![(Technique::WebRtc, t.webrtc())],
+                    _ => vec![(Technique::Audio, t.audio())],
+                };
+                for (technique, evidence) in hits {
+                    let Some(evidence) = evidence else { continue };
+                    found
+                        .entry((t.script.to_string(), technique))
+                        .and_modify(|f| f.pages.extend(t.pages.iter().copied()))
+                        .or_insert_with(|| TechniqueFinding {
+                            who: owner(t.script),
+                            technique,
+                            pages: t.pages.clone(),
+                            context: t.first.context,
+                            document: t.first.document.clone(),
+                            evidence,
+                            counts: t.counts_json(),
+                        });
                 }
             }
         }
-    }
-    for (script, (pages, first, what)) in webgl {
-        let what: Vec<&str> = what.iter().map(String::as_str).collect();
-        found.insert(
-            (script.to_string(), Technique::WebGlRenderer),
-            TechniqueFinding {
+        for (script, (pages, first, what)) in &self.webgl {
+            let what: Vec<&str> = what.iter().map(String::as_str).collect();
+            let f = TechniqueFinding {
                 who: owner(script),
                 technique: Technique::WebGlRenderer,
-                pages,
+                pages: pages.clone(),
                 context: first.context,
                 document: first.document.clone(),
                 evidence: format!("unmasked WebGL {} read", what.join(" and ")),
                 counts: serde_json::json!({ "read": what }).to_string(),
-            },
-        );
+            };
+            found.insert((script.to_string(), Technique::WebGlRenderer), f);
+        }
+        found.into_values().collect()
     }
-    let listeners = heard
-        .into_iter()
-        .filter(|(_, h)| !h.events.is_empty())
-        .map(|(script, h)| {
-            let listens = h
-                .events
-                .iter()
-                .any(|e| KEY_EVENTS.contains(&e.as_str()) || MOVE_EVENTS.contains(&e.as_str()));
-            ListenerFinding {
-                who: owner(script),
-                pages: h.pages,
-                context: h.first.map(|e| e.context).unwrap_or_default(),
-                typed_into: h.typed_field || (h.document_keys && !typed.is_empty()),
-                session_recorder: h.observes && listens,
-                events: h.events,
-                targets: h.targets,
-            }
-        })
+
+    /// What each script listened to (`typed_any`: the visitor typed a canary somewhere).
+    fn listeners(
+        self,
+        typed_any: bool,
+        owner: &dyn Fn(&str) -> ScriptOwner,
+    ) -> Vec<ListenerFinding> {
+        self.heard
+            .into_iter()
+            .filter(|(_, h)| !h.events.is_empty())
+            .map(|(script, h)| {
+                let listens = h
+                    .events
+                    .iter()
+                    .any(|e| KEY_EVENTS.contains(&e.as_str()) || MOVE_EVENTS.contains(&e.as_str()));
+                ListenerFinding {
+                    who: owner(script),
+                    pages: h.pages,
+                    context: h.first.map(|e| e.context).unwrap_or_default(),
+                    typed_into: h.typed_field || (h.document_keys && typed_any),
+                    session_recorder: h.observes && listens,
+                    events: h.events,
+                    targets: h.targets,
+                }
+            })
+            .collect()
+    }
+}
+
+/// The visit's reports with a page's inline code named `inline:<host>` (one script per
+/// document host, whatever page it was on).
+fn with_inline_named(v: &RawVisit) -> std::borrow::Cow<'_, [RawScriptEvent]> {
+    if !v.scripts.iter().any(is_inline) {
+        return std::borrow::Cow::Borrowed(&v.scripts);
+    }
+    let renamed = v.scripts.iter().map(|e| {
+        let mut e = e.clone();
+        if is_inline(&e) {
+            e.script = format!("{INLINE}{}", host_of(&e.document).unwrap_or_default());
+        }
+        e
+    });
+    std::borrow::Cow::Owned(renamed.collect())
+}
+
+/// Decides what the visit's scripts did.
+pub fn analyze(v: &RawVisit, parties: &Parties, entities: &Entities) -> ScriptFindings {
+    let typed: BTreeSet<&str> = v
+        .actions
+        .iter()
+        .filter_map(|a| a.strip_prefix("typed ")?.split_once(" into ").map(|x| x.1))
         .collect();
+    let events = with_inline_named(v);
+    let mut g = Gathered::default();
+    for e in events.iter() {
+        if e.script.is_empty() {
+            continue; // no page script on the stack (the crawler's own)
+        }
+        if let Ok(d) = serde_json::from_str::<Value>(&e.detail) {
+            g.add(e, &d, &typed);
+        }
+    }
+    let owner = |s: &str| owner_of(s, &v.domain, parties, entities);
     ScriptFindings {
-        techniques: found.into_values().collect(),
-        listeners,
+        techniques: g.techniques(&owner),
+        listeners: g.listeners(!typed.is_empty(), &owner),
     }
 }
 

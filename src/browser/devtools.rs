@@ -606,67 +606,76 @@ fn on_message(
         return;
     };
     let session = v.get("sessionId").and_then(Value::as_str);
-    let params = v.get("params").cloned().unwrap_or(Value::Null);
+    // Borrowed: the pages' sessions also carry Runtime and Page events nobody reads here.
+    let params = v.get("params").unwrap_or(&Value::Null);
     match method {
-        "Fetch.requestPaused" => paused(&params, session, out, shared, next_id),
+        "Fetch.requestPaused" => paused(params, session, out, shared, next_id),
         "Debugger.paused" => {
             if let Some(s) = session {
                 hook_worker(s, out, shared, next_id);
             }
         }
-        "Runtime.bindingCalled" => {
-            let mut sh = shared.lock().unwrap();
-            let Some(hooks) = sh.hooks.clone() else {
-                return;
-            };
-            if params.get("name").and_then(Value::as_str) != Some(hooks.binding.as_str()) {
-                return;
-            }
-            let Some(payload) = params.get("payload").and_then(Value::as_str) else {
-                return;
-            };
-            if sh.script_events.len() >= MAX_SCRIPT_EVENTS {
-                sh.script_dropped += 1;
-                return;
-            }
-            let (context, page) = session
-                .and_then(|s| sh.sessions.get(s).copied())
-                .unwrap_or((Context::Page, sh.page));
-            sh.script_events.push(ScriptEvent {
-                context,
-                page,
-                payload: payload.to_string(),
-            });
-        }
-        "Target.attachedToTarget" => attached(&params, session, out, shared, next_id),
+        "Runtime.bindingCalled" => script_report(params, session, shared),
+        "Target.attachedToTarget" => attached(params, session, out, shared, next_id),
         "Target.detachedFromTarget" => {
             if let Some(s) = params.get("sessionId").and_then(Value::as_str) {
                 let mut sh = shared.lock().unwrap();
+                sh.hooks_pending.remove(s);
                 if sh.sessions.remove(s).is_some() {
                     sh.targets.retain(|_, v| v != s);
                 }
             }
         }
-        m if m.starts_with("Network.") => {
-            let Some(s) = session else { return };
-            let mut sh = shared.lock().unwrap();
-            let Some(&(context, page)) = sh.sessions.get(s) else {
-                return;
-            };
-            if sh.events.len() >= MAX_WORKER_EVENTS {
-                sh.dropped += 1;
-                return;
-            }
-            sh.events.push(WorkerEvent {
-                session: s.to_string(),
-                context,
-                page,
-                method: m.to_string(),
-                params,
-            });
-        }
+        m if m.starts_with("Network.") => worker_event(m, params, session, shared),
         _ => {}
     }
+}
+
+/// A report of the script-behaviour hooks (the binding called in a page, frame or worker):
+/// kept with its context and the visit's page.
+fn script_report(params: &Value, session: Option<&str>, shared: &Mutex<Shared>) {
+    let mut sh = shared.lock().unwrap();
+    let Some(hooks) = sh.hooks.clone() else {
+        return;
+    };
+    if params.get("name").and_then(Value::as_str) != Some(hooks.binding.as_str()) {
+        return;
+    }
+    let Some(payload) = params.get("payload").and_then(Value::as_str) else {
+        return;
+    };
+    if sh.script_events.len() >= MAX_SCRIPT_EVENTS {
+        sh.script_dropped += 1;
+        return;
+    }
+    let (context, page) = session
+        .and_then(|s| sh.sessions.get(s).copied())
+        .unwrap_or((Context::Page, sh.page));
+    sh.script_events.push(ScriptEvent {
+        context,
+        page,
+        payload: payload.to_string(),
+    });
+}
+
+/// A Network event of a session: kept when the session is a worker's.
+fn worker_event(method: &str, params: &Value, session: Option<&str>, shared: &Mutex<Shared>) {
+    let Some(s) = session else { return };
+    let mut sh = shared.lock().unwrap();
+    let Some(&(context, page)) = sh.sessions.get(s) else {
+        return;
+    };
+    if sh.events.len() >= MAX_WORKER_EVENTS {
+        sh.dropped += 1;
+        return;
+    }
+    sh.events.push(WorkerEvent {
+        session: s.to_string(),
+        context,
+        page,
+        method: method.to_string(),
+        params: params.clone(),
+    });
 }
 
 /// A request held at the request stage: its body kept (by its Network request id), then it
@@ -752,6 +761,7 @@ fn hook_worker(
 
 /// A target attached (paused if new): a worker is set up once and resumed; a page or frame
 /// gets its own auto-attach for its dedicated workers; anything else is resumed and left.
+/// Each gets the visitor's emulation and the script-behaviour hooks first.
 fn attached(
     p: &Value,
     parent: Option<&str>,
@@ -765,17 +775,12 @@ fn attached(
     let info = &p["targetInfo"];
     let kind = info.get("type").and_then(Value::as_str).unwrap_or("");
     let target = info.get("targetId").and_then(Value::as_str).unwrap_or("");
-    let resume = || {
-        fire(
-            out,
-            next_id,
-            session,
-            "Runtime.runIfWaitingForDebugger",
-            json!({}),
-        )
-    };
+    let send = |method: &str, params: Value| fire(out, next_id, session, method, params);
     // The visitor's emulation first, so the target's first request and script see it.
-    let emulation = shared.lock().unwrap().emulation.clone();
+    let (emulation, hooks) = {
+        let sh = shared.lock().unwrap();
+        (sh.emulation.clone(), sh.hooks.clone())
+    };
     if let Some(e) = emulation {
         let cmds = match kind {
             "page" => &e.page,
@@ -784,93 +789,71 @@ fn attached(
             _ => &Vec::new(),
         };
         for (method, params) in cmds {
-            fire(out, next_id, session, method, params.clone());
+            send(method, params.clone());
         }
     }
-    let hooks = shared.lock().unwrap().hooks.clone();
-    let bind = |hooks: &ScriptHooks| {
-        fire(
-            out,
-            next_id,
-            session,
-            "Runtime.addBinding",
-            json!({ "name": hooks.binding }),
-        )
-    };
     match kind {
         "service_worker" | "shared_worker" | "worker" => {
-            let context = Context::parse(kind);
-            let first = {
-                let mut sh = shared.lock().unwrap();
-                if sh.targets.contains_key(target) {
-                    false
-                } else {
-                    sh.targets.insert(target.to_string(), session.to_string());
-                    let page = sh.page;
-                    sh.sessions.insert(session.to_string(), (context, page));
-                    true
-                }
-            };
-            if first {
-                fire(
-                    out,
-                    next_id,
-                    session,
-                    "Network.enable",
-                    json!({ "maxPostDataSize": super::INLINE_BODY_MAX }),
-                );
-                // The hooks run in the worker's global before its script's first line: a
-                // worker paused at start has no context to evaluate in yet, so the debugger
-                // stops it again just before its first script (see `hook_worker`).
-                if hooks.is_some() {
-                    shared
-                        .lock()
-                        .unwrap()
-                        .hooks_pending
-                        .insert(session.to_string());
-                    fire(out, next_id, session, "Debugger.enable", json!({}));
-                    fire(
-                        out,
-                        next_id,
-                        session,
-                        "Debugger.setInstrumentationBreakpoint",
-                        json!({ "instrumentation": "beforeScriptExecution" }),
-                    );
-                }
-                resume();
-            } else {
+            if !first_attach(shared, target, session, Context::parse(kind)) {
                 // Already captured through another session: let it run, and let go.
-                resume();
+                send("Runtime.runIfWaitingForDebugger", json!({}));
                 let id = next_id.fetch_add(1, Ordering::Relaxed) + 1;
                 let mut msg = json!({ "id": id, "method": "Target.detachFromTarget", "params": { "sessionId": session } });
                 if let Some(parent) = parent {
                     msg["sessionId"] = json!(parent);
                 }
                 let _ = out.send(msg.to_string());
+                return;
+            }
+            send(
+                "Network.enable",
+                json!({ "maxPostDataSize": super::INLINE_BODY_MAX }),
+            );
+            // The hooks run in the worker's global before its script's first line: a worker
+            // paused at start has no context to evaluate in yet, so the debugger stops it
+            // again just before its first script (see `hook_worker`).
+            if hooks.is_some() {
+                let mut sh = shared.lock().unwrap();
+                sh.hooks_pending.insert(session.to_string());
+                send("Debugger.enable", json!({}));
+                send(
+                    "Debugger.setInstrumentationBreakpoint",
+                    json!({ "instrumentation": "beforeScriptExecution" }),
+                );
             }
         }
         "page" | "iframe" => {
             let params: Value = serde_json::from_str(PAGE_ATTACH).expect("valid JSON");
-            fire(out, next_id, session, "Target.setAutoAttach", params);
+            send("Target.setAutoAttach", params);
             // The hooks run in each new document of the target before any page script (the
             // Page and Runtime domains enabled: without them neither the script nor the
             // binding reaches a new document; chromedriver's own session enables both too).
             if let Some(h) = &hooks {
-                fire(out, next_id, session, "Page.enable", json!({}));
-                fire(out, next_id, session, "Runtime.enable", json!({}));
-                bind(h);
-                fire(
-                    out,
-                    next_id,
-                    session,
+                send("Page.enable", json!({}));
+                send("Runtime.enable", json!({}));
+                send("Runtime.addBinding", json!({ "name": h.binding }));
+                send(
                     "Page.addScriptToEvaluateOnNewDocument",
                     json!({ "source": h.source, "runImmediately": true }),
                 );
             }
-            resume();
         }
-        _ => resume(),
+        _ => {}
     }
+    send("Runtime.runIfWaitingForDebugger", json!({}));
+}
+
+/// Records a worker's first attach (its session, its context, the visit's page now); false
+/// when the worker was already attached through another session.
+fn first_attach(shared: &Mutex<Shared>, target: &str, session: &str, context: Context) -> bool {
+    let mut sh = shared.lock().unwrap();
+    if sh.targets.contains_key(target) {
+        return false;
+    }
+    sh.targets.insert(target.to_string(), session.to_string());
+    let page = sh.page;
+    sh.sessions.insert(session.to_string(), (context, page));
+    true
 }
 
 #[cfg(test)]

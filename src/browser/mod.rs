@@ -112,62 +112,62 @@ pub const DISGUISE: [&str; 6] = [
     "geolocation permission: unanswered (prompt), as for a visitor who ignores the prompt; granted, with the position, only with --geolocation",
 ];
 
+/// The switches every browser gets (the per-crawl ones are added by [`chromium_args`]).
+const BASE_ARGS: &[&str] = &[
+    "--headless=new",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--no-default-browser-check",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-default-apps",
+    "--disable-dev-shm-usage",
+    "--mute-audio",
+    "--password-store=basic",
+    "--disable-client-side-phishing-detection",
+    "--disable-component-extensions-with-background-pages",
+    "--disable-domain-reliability",
+    "--disable-breakpad",
+    "--disable-crash-reporter",
+    "--metrics-recording-only",
+    // Chromium's own traffic off (#43): no field-trial seed, no safe-browsing list
+    // updates, no search-engine choice or start page, no extensions, no optimisation
+    // models, no push or speech services, no hang reports; only the pages' requests
+    // leave the browser. `<a ping>` stays on (no `--no-pings`): pings are tracking.
+    "--disable-field-trial-config",
+    "--safebrowsing-disable-auto-update",
+    "--disable-search-engine-choice-screen",
+    "--disable-extensions",
+    "--no-service-autorun",
+    "--disable-speech-api",
+    "--homepage=about:blank",
+    // What the switches above do not stop (measured on Chromium 156: an on-demand
+    // component install to update.googleapis.com, Google account checks to
+    // accounts.google.com/ListAccounts) is sent to a closed port on this machine.
+    "--component-updater=url-source=http://127.0.0.1:9/",
+    "--gaia-url=http://127.0.0.1:9/",
+    // The HTTP cache of a browser kept for many visits stays small (#43: bounded
+    // footprint); it is cleared between sites anyway.
+    "--disk-cache-size=33554432",
+    "--media-cache-size=8388608",
+    // A person's browser does not say it is automated (`navigator.webdriver`).
+    "--disable-blink-features=AutomationControlled",
+    // Requests of cross-site iframes stay in the page's process, so the capture sees them.
+    // The other features would make Chromium itself call Google while we crawl (form
+    // signatures to the autofill server, network time, optimisation hints, translation).
+    // RenderDocument off: a navigation reuses the frame's document host, so what the old
+    // document sends from its pagehide, visibilitychange and unload handlers (beacons,
+    // keepalive fetches) is still reported to DevTools; with a new host per document
+    // those requests leave the machine unseen (measured: 114 of 144 lost).
+    "--disable-site-isolation-trials",
+    "--disable-features=RenderDocument,IsolateOrigins,site-per-process,AutofillServerCommunication,NetworkTimeServiceQuerying,OptimizationHints,OptimizationHintsFetching,OptimizationGuideModelDownloading,OptimizationHintsFetchingAnonymousDataConsent,Translate,MediaRouter,DialMediaRouteProvider,CertificateTransparencyComponentUpdater,InterestFeedContentSuggestions,SafeBrowsingRealTimeUrlLookup",
+];
+
 /// The Chromium command-line flags for one browser.
 pub fn chromium_args(cfg: &BrowserConfig, profile: &std::path::Path) -> Vec<String> {
-    let mut args: Vec<String> = [
-        "--headless=new",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--no-default-browser-check",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--disable-default-apps",
-        "--disable-dev-shm-usage",
-        "--mute-audio",
-        "--password-store=basic",
-        "--disable-client-side-phishing-detection",
-        "--disable-component-extensions-with-background-pages",
-        "--disable-domain-reliability",
-        "--disable-breakpad",
-        "--disable-crash-reporter",
-        "--metrics-recording-only",
-        // Chromium's own traffic off (#43): no field-trial seed, no safe-browsing list
-        // updates, no search-engine choice or start page, no extensions, no optimisation
-        // models, no push or speech services, no hang reports; only the pages' requests
-        // leave the browser. `<a ping>` stays on (no `--no-pings`): pings are tracking.
-        "--disable-field-trial-config",
-        "--safebrowsing-disable-auto-update",
-        "--disable-search-engine-choice-screen",
-        "--disable-extensions",
-        "--no-service-autorun",
-        "--disable-speech-api",
-        "--homepage=about:blank",
-        // What the switches above do not stop (measured on Chromium 156: an on-demand
-        // component install to update.googleapis.com, Google account checks to
-        // accounts.google.com/ListAccounts) is sent to a closed port on this machine.
-        "--component-updater=url-source=http://127.0.0.1:9/",
-        "--gaia-url=http://127.0.0.1:9/",
-        // The HTTP cache of a browser kept for many visits stays small (#43: bounded
-        // footprint); it is cleared between sites anyway.
-        "--disk-cache-size=33554432",
-        "--media-cache-size=8388608",
-        // A person's browser does not say it is automated (`navigator.webdriver`).
-        "--disable-blink-features=AutomationControlled",
-        // Requests of cross-site iframes stay in the page's process, so the capture sees them.
-        // The other features would make Chromium itself call Google while we crawl (form
-        // signatures to the autofill server, network time, optimisation hints, translation).
-        // RenderDocument off: a navigation reuses the frame's document host, so what the old
-        // document sends from its pagehide, visibilitychange and unload handlers (beacons,
-        // keepalive fetches) is still reported to DevTools; with a new host per document
-        // those requests leave the machine unseen (measured: 114 of 144 lost).
-        "--disable-site-isolation-trials",
-        "--disable-features=RenderDocument,IsolateOrigins,site-per-process,AutofillServerCommunication,NetworkTimeServiceQuerying,OptimizationHints,OptimizationHintsFetching,OptimizationGuideModelDownloading,OptimizationHintsFetchingAnonymousDataConsent,Translate,MediaRouter,DialMediaRouteProvider,CertificateTransparencyComponentUpdater,InterestFeedContentSuggestions,SafeBrowsingRealTimeUrlLookup",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
+    let mut args: Vec<String> = BASE_ARGS.iter().map(|s| s.to_string()).collect();
     if running_as_root() {
         args.push("--no-sandbox".into());
     }

@@ -97,52 +97,7 @@ async fn socks5_connect(
     host: &str,
     port: u16,
 ) -> Result<(), TunnelError> {
-    let broken = |e: std::io::Error| TunnelError::Proxy(format!("SOCKS5 handshake broken: {e}"));
-    let greeting: &[u8] = if up.auth.is_some() {
-        &[5, 2, 0, 2]
-    } else {
-        &[5, 1, 0]
-    };
-    s.write_all(greeting).await.map_err(broken)?;
-    let mut chosen = [0u8; 2];
-    s.read_exact(&mut chosen).await.map_err(broken)?;
-    match (chosen, &up.auth) {
-        ([5, 0], _) => {}
-        ([5, 2], Some((user, pass))) => {
-            if user.len() > 255 || pass.len() > 255 {
-                return Err(TunnelError::Proxy(
-                    "SOCKS5 user names and passwords are at most 255 bytes".into(),
-                ));
-            }
-            let mut m = vec![1, user.len() as u8];
-            m.extend_from_slice(user.as_bytes());
-            m.push(pass.len() as u8);
-            m.extend_from_slice(pass.as_bytes());
-            s.write_all(&m).await.map_err(broken)?;
-            let mut status = [0u8; 2];
-            s.read_exact(&mut status).await.map_err(broken)?;
-            if status[1] != 0 {
-                return Err(TunnelError::Proxy(
-                    "the proxy refused the user name and password".into(),
-                ));
-            }
-        }
-        ([5, 0xff], None) | ([5, 2], None) => {
-            return Err(TunnelError::Proxy(
-                "the proxy wants a user name and password (give them in the environment variable --proxy-auth-env names)".into(),
-            ));
-        }
-        ([5, 0xff], Some(_)) => {
-            return Err(TunnelError::Proxy(
-                "the proxy accepts no user name and password".into(),
-            ));
-        }
-        (other, _) => {
-            return Err(TunnelError::Proxy(format!(
-                "not a SOCKS5 proxy (it answered {other:02x?})"
-            )));
-        }
-    }
+    socks5_auth(s, up).await?;
     if host.len() > 255 {
         return Err(TunnelError::Target(
             1,
@@ -166,9 +121,9 @@ async fn socks5_connect(
         }
     }
     req.extend_from_slice(&port.to_be_bytes());
-    s.write_all(&req).await.map_err(broken)?;
+    s.write_all(&req).await.map_err(socks_broken)?;
     let mut head = [0u8; 4];
-    s.read_exact(&mut head).await.map_err(broken)?;
+    s.read_exact(&mut head).await.map_err(socks_broken)?;
     if head[0] != 5 {
         return Err(TunnelError::Proxy("SOCKS5 reply malformed".into()));
     }
@@ -177,19 +132,69 @@ async fn socks5_connect(
         4 => 16 + 2,
         3 => {
             let mut n = [0u8; 1];
-            s.read_exact(&mut n).await.map_err(broken)?;
+            s.read_exact(&mut n).await.map_err(socks_broken)?;
             n[0] as usize + 2
         }
         _ => return Err(TunnelError::Proxy("SOCKS5 reply malformed".into())),
     };
     let mut skip = vec![0u8; rest];
-    s.read_exact(&mut skip).await.map_err(broken)?;
+    s.read_exact(&mut skip).await.map_err(socks_broken)?;
     match head[1] {
         0 => Ok(()),
         code => Err(TunnelError::Target(
             code,
             format!("the proxy cannot reach {host}:{port} (SOCKS5 reply {code})"),
         )),
+    }
+}
+
+/// A SOCKS5 exchange that broke off.
+fn socks_broken(e: std::io::Error) -> TunnelError {
+    TunnelError::Proxy(format!("SOCKS5 handshake broken: {e}"))
+}
+
+/// The SOCKS5 greeting and, when the proxy asks for them, the user name and password
+/// (RFC 1929).
+async fn socks5_auth(s: &mut TcpStream, up: &Upstream) -> Result<(), TunnelError> {
+    let greeting: &[u8] = if up.auth.is_some() {
+        &[5, 2, 0, 2]
+    } else {
+        &[5, 1, 0]
+    };
+    s.write_all(greeting).await.map_err(socks_broken)?;
+    let mut chosen = [0u8; 2];
+    s.read_exact(&mut chosen).await.map_err(socks_broken)?;
+    match (chosen, &up.auth) {
+        ([5, 0], _) => Ok(()),
+        ([5, 2], Some((user, pass))) => {
+            if user.len() > 255 || pass.len() > 255 {
+                return Err(TunnelError::Proxy(
+                    "SOCKS5 user names and passwords are at most 255 bytes".into(),
+                ));
+            }
+            let mut m = vec![1, user.len() as u8];
+            m.extend_from_slice(user.as_bytes());
+            m.push(pass.len() as u8);
+            m.extend_from_slice(pass.as_bytes());
+            s.write_all(&m).await.map_err(socks_broken)?;
+            let mut status = [0u8; 2];
+            s.read_exact(&mut status).await.map_err(socks_broken)?;
+            if status[1] != 0 {
+                return Err(TunnelError::Proxy(
+                    "the proxy refused the user name and password".into(),
+                ));
+            }
+            Ok(())
+        }
+        ([5, 0xff], None) | ([5, 2], None) => Err(TunnelError::Proxy(
+            "the proxy wants a user name and password (give them in the environment variable --proxy-auth-env names)".into(),
+        )),
+        ([5, 0xff], Some(_)) => Err(TunnelError::Proxy(
+            "the proxy accepts no user name and password".into(),
+        )),
+        (other, _) => Err(TunnelError::Proxy(format!(
+            "not a SOCKS5 proxy (it answered {other:02x?})"
+        ))),
     }
 }
 

@@ -485,6 +485,28 @@ impl Pass<'_> {
 }
 
 impl CrawlTotals {
+    /// Empty totals of the crawl `crawl` as its stored metadata describes it (GPC, device,
+    /// vantage).
+    fn of(meta: &crate::store::meta::CrawlMeta, crawl: &str) -> CrawlTotals {
+        CrawlTotals {
+            gpc: meta.gpc == Some(true),
+            crawl: crawl.to_string(),
+            device: meta
+                .options
+                .as_ref()
+                .map_or("desktop", |p| p.opts.device.as_str())
+                .into(),
+            vantage: meta
+                .options
+                .as_ref()
+                .map(|p| p.opts.vantage.as_str())
+                .filter(|v| !v.is_empty())
+                .unwrap_or("local")
+                .into(),
+            ..Default::default()
+        }
+    }
+
     /// Outcome counts over all modes (one per visit).
     pub fn outcomes(&self) -> BTreeMap<Outcome, u64> {
         let mut all = BTreeMap::new();
@@ -571,7 +593,12 @@ impl Totals {
             let via = t.loaded_via.split(':').next().unwrap_or_default();
             *e.loaded_via.entry(via.to_string()).or_default() += 1;
         }
-        for (name, who) in f.scripts.by_technique() {
+        self.add_techniques(&f.scripts);
+    }
+
+    /// The techniques page scripts used on one OK site.
+    fn add_techniques(&mut self, s: &crate::analyze::scripts::ScriptFindings) {
+        for (name, who) in s.by_technique() {
             let e = self.techniques.entry(name).or_default();
             e.sites += 1;
             e.third_party_sites += u64::from(who.iter().any(|w| w.third_party));
@@ -620,23 +647,7 @@ pub fn write_all(
         opts,
         crawl: &crawl,
         sinks,
-        all: CrawlTotals {
-            gpc: meta.gpc == Some(true),
-            crawl: crawl.clone(),
-            device: meta
-                .options
-                .as_ref()
-                .map_or("desktop", |p| p.opts.device.as_str())
-                .into(),
-            vantage: meta
-                .options
-                .as_ref()
-                .map(|p| p.opts.vantage.as_str())
-                .filter(|v| !v.is_empty())
-                .unwrap_or("local")
-                .into(),
-            ..Default::default()
-        },
+        all: CrawlTotals::of(&meta, &crawl),
         written: Written::default(),
         // Beside a prescan: each OK site's trackers as the browser saw them (its `none`
         // visit when the crawl had several modes).

@@ -70,7 +70,8 @@ async fn a_full_disk_names_the_failed_file_and_leaves_no_temp_files() {
     for f in &copy {
         used += std::fs::metadata(out.join(f)).unwrap().len();
     }
-    let size_kb = used / 1024 + 4 * 8 + 24;
+    // tmpfs keeps each file in 4 KiB pages: a page more per file copied, then 24 KiB.
+    let size_kb = used / 1024 + 4 * copy.len() as u64 + 24;
     let script = r#"mount -t tmpfs -o size="$1"k tmpfs "$2" || exit 99
 for f in $5; do cp "$3/$f" "$2/" || exit 98; done
 md5sum "$2"/*.csv > "$2/../before.md5"

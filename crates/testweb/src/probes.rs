@@ -337,25 +337,22 @@ pub fn route(host: &str, path: &str) -> Option<(&'static str, String)> {
     const HTML: &str = "text/html; charset=utf-8";
     const JS: &str = "application/javascript";
     let site = host.strip_prefix("www.").unwrap_or(host);
-    let fp = |name: &str| script(&format!("https://cdn.fpcheck.test/{name}.js"));
-    let lib = |name: &str| script(&format!("https://cdn.widgets-lib.test/{name}.js"));
     let path = path.split('?').next().unwrap_or(path);
-    if SITES.contains(&site) && path != "/" && path != "/fp-worker.js" {
-        // fpjs.test/visitor: the visitor ID FingerprintJS computed, logged by the server.
-        return Some(("text/plain", "not found".into()));
+    if SITES.contains(&site) {
+        return Some(match path {
+            "/" => (HTML, front_page(site)),
+            "/fp-worker.js" if site == "worker-fp.test" => (JS, WORKER_JS.into()),
+            // fpjs.test/visitor: the visitor ID FingerprintJS computed, logged by the server.
+            _ => ("text/plain", "not found".into()),
+        });
     }
-    let r = match (site, path) {
-        ("fpjs.test", "/") => (
+    if !HOSTS.contains(&host) {
+        return None;
+    }
+    Some(match (host, path) {
+        ("widget.fpframe.test", "/") => (
             HTML,
-            page(
-                "FingerprintJS",
-                &format!(
-                    "{}{}",
-                    script("https://openfpcdn.io/fingerprintjs/v3/iife.min.js"),
-                    "<script>FingerprintJS.load().then(function (fp) { return fp.get(); }).then(function (r) { navigator.sendBeacon('https://fpjs.test/visitor', r.visitorId); });</script>"
-                ),
-                "",
-            ),
+            page("Widget", &format!("{}{}", fp("canvas"), fp("audio")), ""),
         ),
         ("openfpcdn.io", "/fingerprintjs/v3/iife.min.js") => {
             let f = crate::sdk::dir().join("cdn/openfpcdn.io/fingerprintjs/v3/iife.min.js");
@@ -364,78 +361,87 @@ pub fn route(host: &str, path: &str) -> Option<(&'static str, String)> {
                 Err(_) => ("text/plain", String::new()),
             }
         }
-        ("canvas-fp.test", "/") => (HTML, page("Canvas FP", &fp("canvas"), "")),
-        ("fonts-fp.test", "/") => (HTML, page("Fonts FP", &fp("fonts"), "")),
-        ("webrtc-fp.test", "/") => (HTML, page("WebRTC FP", &fp("webrtc"), "")),
-        ("audio-fp.test", "/") => (HTML, page("Audio FP", &fp("audio"), "")),
-        ("frame-fp.test", "/") => (
-            HTML,
-            page(
-                "Framed FP",
-                "",
-                r#"<iframe src="https://widget.fpframe.test/" width="300" height="120"></iframe>"#,
+        (h, p) => match script_of(h, p) {
+            Some(js) => (JS, js),
+            None => ("text/plain", String::new()),
+        },
+    })
+}
+
+/// A script tag for the fingerprinting vendor's script `name`.
+fn fp(name: &str) -> String {
+    script(&format!("https://cdn.fpcheck.test/{name}.js"))
+}
+
+/// The front page of one of [`SITES`].
+fn front_page(site: &str) -> String {
+    let lib = |name: &str| script(&format!("https://cdn.widgets-lib.test/{name}.js"));
+    match site {
+        "fpjs.test" => page(
+            "FingerprintJS",
+            &format!(
+                "{}{}",
+                script("https://openfpcdn.io/fingerprintjs/v3/iife.min.js"),
+                "<script>FingerprintJS.load().then(function (fp) { return fp.get(); }).then(function (r) { navigator.sendBeacon('https://fpjs.test/visitor', r.visitorId); });</script>"
             ),
+            "",
         ),
-        ("widget.fpframe.test", "/") => (
-            HTML,
-            page("Widget", &format!("{}{}", fp("canvas"), fp("audio")), ""),
+        "canvas-fp.test" => page("Canvas FP", &fp("canvas"), ""),
+        "fonts-fp.test" => page("Fonts FP", &fp("fonts"), ""),
+        "webrtc-fp.test" => page("WebRTC FP", &fp("webrtc"), ""),
+        "audio-fp.test" => page("Audio FP", &fp("audio"), ""),
+        "frame-fp.test" => page(
+            "Framed FP",
+            "",
+            r#"<iframe src="https://widget.fpframe.test/" width="300" height="120"></iframe>"#,
         ),
-        ("worker-fp.test", "/") => (
-            HTML,
-            page(
-                "Worker FP",
-                "<script>new Worker('/fp-worker.js');</script>",
-                "",
+        "worker-fp.test" => page(
+            "Worker FP",
+            "<script>new Worker('/fp-worker.js');</script>",
+            "",
+        ),
+        "chart.test" => page("Charts", "", &lib("chart")),
+        "thumb.test" => page("Thumbnails", "", &lib("thumb")),
+        "game.test" => page("Game", "", &lib("game")),
+        "call.test" => page("Call us", "", &lib("call")),
+        "synth.test" => page("Synth", "", &lib("synth")),
+        "keys.test" => page(
+            "Keys",
+            &format!(
+                "{}{}{}",
+                script("https://cdn.keywatch.test/kw.js"),
+                script("https://cdn.replay.test/rec.js"),
+                script("https://cdn.plaintag.test/tag.js")
             ),
+            FORM,
         ),
-        ("worker-fp.test", "/fp-worker.js") => (JS, WORKER_JS.into()),
-        ("chart.test", "/") => (HTML, page("Charts", "", &lib("chart"))),
-        ("thumb.test", "/") => (HTML, page("Thumbnails", "", &lib("thumb"))),
-        ("game.test", "/") => (HTML, page("Game", "", &lib("game"))),
-        ("call.test", "/") => (HTML, page("Call us", "", &lib("call"))),
-        ("synth.test", "/") => (HTML, page("Synth", "", &lib("synth"))),
-        ("keys.test", "/") => (
-            HTML,
-            page(
-                "Keys",
-                &format!(
-                    "{}{}{}",
-                    script("https://cdn.keywatch.test/kw.js"),
-                    script("https://cdn.replay.test/rec.js"),
-                    script("https://cdn.plaintag.test/tag.js")
-                ),
-                FORM,
-            ),
+        "detector.test" => page("Detector", &format!("<script>{DETECTOR_JS}</script>"), ""),
+        _ => page(
+            "Detector (naive hook)",
+            &format!("<script>{NAIVE_JS}</script><script>{DETECTOR_JS}</script>"),
+            "",
         ),
-        ("detector.test", "/") => (
-            HTML,
-            page("Detector", &format!("<script>{DETECTOR_JS}</script>"), ""),
-        ),
-        ("detector-naive.test", "/") => (
-            HTML,
-            page(
-                "Detector (naive hook)",
-                &format!("<script>{NAIVE_JS}</script><script>{DETECTOR_JS}</script>"),
-                "",
-            ),
-        ),
-        ("cdn.fpcheck.test", "/canvas.js") => (JS, CANVAS_JS.into()),
-        ("cdn.fpcheck.test", "/fonts.js") => (JS, fonts_js("document.createElement('canvas')")),
-        ("cdn.fpcheck.test", "/webrtc.js") => (JS, WEBRTC_JS.into()),
-        ("cdn.fpcheck.test", "/audio.js") => (JS, AUDIO_JS.into()),
-        ("cdn.fpcheck.test", "/offscreen.js") => (JS, offscreen_js()),
-        ("cdn.widgets-lib.test", "/chart.js") => (JS, CHART_JS.into()),
-        ("cdn.widgets-lib.test", "/thumb.js") => (JS, THUMB_JS.into()),
-        ("cdn.widgets-lib.test", "/game.js") => (JS, GAME_JS.into()),
-        ("cdn.widgets-lib.test", "/call.js") => (JS, CALL_JS.into()),
-        ("cdn.widgets-lib.test", "/synth.js") => (JS, SYNTH_JS.into()),
-        ("cdn.keywatch.test", "/kw.js") => (JS, KEYWATCH_JS.into()),
-        ("cdn.replay.test", "/rec.js") => (JS, REPLAY_JS.into()),
-        ("cdn.plaintag.test", "/tag.js") => (JS, PLAINTAG_JS.into()),
-        (h, _) if HOSTS.contains(&h) => ("text/plain", String::new()),
+    }
+}
+
+/// The third-party scripts of this web.
+fn script_of(host: &str, path: &str) -> Option<String> {
+    Some(match (host, path) {
+        ("cdn.fpcheck.test", "/canvas.js") => CANVAS_JS.into(),
+        ("cdn.fpcheck.test", "/fonts.js") => fonts_js("document.createElement('canvas')"),
+        ("cdn.fpcheck.test", "/webrtc.js") => WEBRTC_JS.into(),
+        ("cdn.fpcheck.test", "/audio.js") => AUDIO_JS.into(),
+        ("cdn.fpcheck.test", "/offscreen.js") => offscreen_js(),
+        ("cdn.widgets-lib.test", "/chart.js") => CHART_JS.into(),
+        ("cdn.widgets-lib.test", "/thumb.js") => THUMB_JS.into(),
+        ("cdn.widgets-lib.test", "/game.js") => GAME_JS.into(),
+        ("cdn.widgets-lib.test", "/call.js") => CALL_JS.into(),
+        ("cdn.widgets-lib.test", "/synth.js") => SYNTH_JS.into(),
+        ("cdn.keywatch.test", "/kw.js") => KEYWATCH_JS.into(),
+        ("cdn.replay.test", "/rec.js") => REPLAY_JS.into(),
+        ("cdn.plaintag.test", "/tag.js") => PLAINTAG_JS.into(),
         _ => return None,
-    };
-    Some(r)
+    })
 }
 
 #[cfg(test)]
