@@ -102,6 +102,15 @@ fn initiated(r: &RawRequest) -> Initiated {
     Initiated { by, scripts }
 }
 
+/// The script that made a request (the top of its initiator's call stack), if a script did.
+pub fn script_of(r: &RawRequest) -> Option<String> {
+    let init: serde_json::Value = serde_json::from_str(&r.initiator).ok()?;
+    if init.get("type").and_then(|t| t.as_str()) != Some("script") {
+        return None;
+    }
+    stack_urls(&init).into_iter().next()
+}
+
 /// `host/path` of a URL with the query's `id` kept (what a chain shows of a link).
 fn short(url: &str) -> String {
     let Ok(u) = url::Url::parse(url) else {

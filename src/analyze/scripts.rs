@@ -117,6 +117,9 @@ pub struct ListenerFinding {
     pub typed_into: bool,
     /// It also observed the whole document's DOM: a session recorder.
     pub session_recorder: bool,
+    /// Bytes of request bodies the script sent on the visit (requests whose initiator's
+    /// stack starts in it): a recorder sends the page's DOM and every change.
+    pub sent_bytes: u64,
 }
 
 /// What the visit's scripts did.
@@ -472,10 +475,12 @@ impl<'a> Gathered<'a> {
         found.into_values().collect()
     }
 
-    /// What each script listened to (`typed_any`: the visitor typed a canary somewhere).
+    /// What each script listened to (`typed_any`: the visitor typed a canary somewhere;
+    /// `sent`: body bytes per script that sent requests).
     fn listeners(
         self,
         typed_any: bool,
+        sent: &BTreeMap<String, u64>,
         owner: &dyn Fn(&str) -> ScriptOwner,
     ) -> Vec<ListenerFinding> {
         self.heard
@@ -494,6 +499,7 @@ impl<'a> Gathered<'a> {
                     session_recorder: h.observes && listens,
                     events: h.events,
                     targets: h.targets,
+                    sent_bytes: sent.get(script).copied().unwrap_or(0),
                 }
             })
             .collect()
@@ -516,6 +522,20 @@ fn with_inline_named(v: &RawVisit) -> std::borrow::Cow<'_, [RawScriptEvent]> {
     std::borrow::Cow::Owned(renamed.collect())
 }
 
+/// Body bytes sent per script, over the visit's requests made by a script.
+fn sent_bytes(v: &RawVisit) -> BTreeMap<String, u64> {
+    let mut out: BTreeMap<String, u64> = BTreeMap::new();
+    for r in &v.requests {
+        let Some(body) = r.body.as_ref().filter(|b| !b.is_empty()) else {
+            continue;
+        };
+        if let Some(script) = super::origin::script_of(r) {
+            *out.entry(script).or_default() += body.len() as u64;
+        }
+    }
+    out
+}
+
 /// Decides what the visit's scripts did.
 pub fn analyze(v: &RawVisit, parties: &Parties, entities: &Entities) -> ScriptFindings {
     let typed: BTreeSet<&str> = v
@@ -536,7 +556,7 @@ pub fn analyze(v: &RawVisit, parties: &Parties, entities: &Entities) -> ScriptFi
     let owner = |s: &str| owner_of(s, &v.domain, parties, entities);
     ScriptFindings {
         techniques: g.techniques(&owner),
-        listeners: g.listeners(!typed.is_empty(), &owner),
+        listeners: g.listeners(!typed.is_empty(), &sent_bytes(v), &owner),
     }
 }
 

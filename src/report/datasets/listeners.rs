@@ -7,7 +7,7 @@ use crate::report::parquet::ColType;
 use crate::report::{Out, ReportError};
 
 /// Column order of `listeners.csv`.
-pub const LISTENERS_COLUMNS: [&str; 19] = [
+pub const LISTENERS_COLUMNS: [&str; 20] = [
     "rank",
     "site",
     "crawl",
@@ -27,10 +27,11 @@ pub const LISTENERS_COLUMNS: [&str; 19] = [
     "targets",
     "typed_into",
     "session_recorder",
+    "sent_bytes",
 ];
 
-const TYPES: [ColType; 19] = per_site_types![
-    Text, Text, Text, Text, Bool, Text, Text, Text, Text, Bool, Bool
+const TYPES: [ColType; 20] = per_site_types![
+    Text, Text, Text, Text, Bool, Text, Text, Text, Text, Bool, Bool, Int
 ];
 
 const SPEC: Spec = Spec {
@@ -64,6 +65,7 @@ impl Dataset for Listeners {
                 &join(&l.targets),
                 bool_text(l.typed_into),
                 bool_text(l.session_recorder),
+                &l.sent_bytes.to_string(),
             ]))?;
         }
         Ok(())
