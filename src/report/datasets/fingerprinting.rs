@@ -1,7 +1,7 @@
 //! `fingerprinting.csv`: one row per site, script and fingerprinting technique (#41), decided
 //! by `analyze::scripts` from the raw counts the script-behaviour hooks reported.
 
-use super::{Dataset, Site, Spec, bool_text, pages_text, per_site_types};
+use super::{Dataset, Site, Spec, owner_cells, pages_text, per_site_types};
 use crate::report::parquet::ColType;
 use crate::report::{Out, ReportError};
 
@@ -51,19 +51,16 @@ impl Dataset for Fingerprinting {
             return Ok(());
         };
         for t in &x.f.scripts.techniques {
-            out.row(x.key().into_iter().chain([
-                pages_text(&t.pages).as_str(),
-                t.context.as_str(),
-                &t.document,
-                &t.who.script,
-                &t.who.host,
-                bool_text(t.who.third_party),
-                &t.who.vendor,
-                &t.who.owner,
-                t.technique.as_str(),
-                &t.evidence,
-                &t.counts,
-            ]))?;
+            let pages = pages_text(&t.pages);
+            let head = [pages.as_str(), t.context.as_str(), &t.document];
+            let tail = [t.technique.as_str(), &t.evidence, &t.counts];
+            out.row(
+                x.key()
+                    .into_iter()
+                    .chain(head)
+                    .chain(owner_cells(&t.who))
+                    .chain(tail),
+            )?;
         }
         Ok(())
     }

@@ -2,7 +2,7 @@
 //! events (keys, input, pointer and touch movement, device motion), what it listened on,
 //! whether that heard a canary being typed, and whether the script recorded the session.
 
-use super::{Dataset, Site, Spec, bool_text, join, pages_text, per_site_types};
+use super::{Dataset, Site, Spec, bool_text, join, owner_cells, pages_text, per_site_types};
 use crate::report::parquet::ColType;
 use crate::report::{Out, ReportError};
 
@@ -53,20 +53,23 @@ impl Dataset for Listeners {
             return Ok(());
         };
         for l in &x.f.scripts.listeners {
-            out.row(x.key().into_iter().chain([
-                pages_text(&l.pages).as_str(),
-                l.context.as_str(),
-                &l.who.script,
-                &l.who.host,
-                bool_text(l.who.third_party),
-                &l.who.vendor,
-                &l.who.owner,
-                &join(&l.events),
-                &join(&l.targets),
+            let (pages, events, targets) =
+                (pages_text(&l.pages), join(&l.events), join(&l.targets));
+            let sent = l.sent_bytes.to_string();
+            let tail = [
+                events.as_str(),
+                &targets,
                 bool_text(l.typed_into),
                 bool_text(l.session_recorder),
-                &l.sent_bytes.to_string(),
-            ]))?;
+                &sent,
+            ];
+            out.row(
+                x.key()
+                    .into_iter()
+                    .chain([pages.as_str(), l.context.as_str()])
+                    .chain(owner_cells(&l.who))
+                    .chain(tail),
+            )?;
         }
         Ok(())
     }

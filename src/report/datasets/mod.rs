@@ -231,6 +231,18 @@ pub(crate) fn bool_text(b: bool) -> &'static str {
     if b { "true" } else { "false" }
 }
 
+/// The cells naming a script and its owner: `script`, `script_host`, `third_party`,
+/// `vendor`, `owner` (fingerprinting.csv, listeners.csv).
+pub(crate) fn owner_cells(w: &crate::analyze::scripts::ScriptOwner) -> [&str; 5] {
+    [
+        &w.script,
+        &w.host,
+        bool_text(w.third_party),
+        &w.vendor,
+        &w.owner,
+    ]
+}
+
 /// Page numbers as one `;`-separated cell (`0;2`).
 pub(crate) fn pages_text(pages: &std::collections::BTreeSet<u32>) -> String {
     pages
