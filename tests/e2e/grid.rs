@@ -247,8 +247,12 @@ async fn a_crawl_through_selenium_grid_captures_what_the_server_saw() {
         stderr(&o)
     );
 
-    // A phone in the EU through the Grid (#40): the Grid's browser goes through the proxy's
-    // relay and is emulated like a local one.
+    eu_phone_through_the_grid(&vantage, d, p).await;
+}
+
+/// A phone in the EU through the Grid (#40): the Grid's browser goes through the proxy's
+/// relay and is emulated like a local one.
+async fn eu_phone_through_the_grid(vantage: &crate::vantage::World, d: &std::path::Path, p: u16) {
     use pixelcensus_testweb::vantage::{PHONE_TAG, REGION_PIXEL, SITE};
     let list = write_list(d, "region.txt", crate::vantage::LIST);
     let out = d.join("grid-eu-mobile");
