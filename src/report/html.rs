@@ -310,13 +310,7 @@ fn scripts_section(h: &mut String, t: &super::Totals) {
     }
     h.push_str("<h2>What page scripts do</h2>\n<p class=\"m\">OK sites where a script fingerprinted the device (canvas, canvas fonts, WebRTC local addresses, audio, the WebGL renderer), recorded the session, heard what the visitor typed, or listened to movement and device motion, seen by hooks pages cannot find (README, \"What page scripts do\"). Per site and script in fingerprinting.csv and listeners.csv.</p>\n<table><tr><th>technique</th><th>sites</th><th>share (95 % interval)</th><th>by a third party</th><th>most often by</th></tr>\n");
     for name in crate::analyze::scripts::TECHNIQUES {
-        let Some(x) = t.techniques.get(name) else {
-            let _ = writeln!(
-                h,
-                "<tr><td>{name}</td><td class=\"n\">0</td><td class=\"n\">–</td><td class=\"n\">0</td><td></td></tr>"
-            );
-            continue;
-        };
+        let x = t.techniques.get(name).cloned().unwrap_or_default();
         let (lo, hi) = super::cells::wilson(x.sites, t.ok);
         let mut owners: Vec<(&String, &u64)> = x.owners.iter().collect();
         owners.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
