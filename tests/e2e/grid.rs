@@ -247,7 +247,7 @@ async fn a_crawl_through_selenium_grid_captures_what_the_server_saw() {
         stderr(&o)
     );
 
-    eu_phone_through_the_grid(&vantage, d, p).await;
+    eu_phone_through_the_grid(vantage, d, p).await;
 }
 
 /// A phone in the EU through the Grid (#40): the Grid's browser goes through the proxy's
