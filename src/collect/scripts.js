@@ -358,34 +358,45 @@
     return 'field:' + tag + (id ? '#' + id : '') + (name ? '[name=' + name + ']' : '');
   }
   const listenSeen = O.create(null);
+  const listenTries = O.create(null);
   let listenSeenN = 0;
-  function listened(target, type) {
+  // Whether a target's addEventListener is another script's wrapper of ours (set below).
+  let wrappedFor = null;
+  function listened(target, type, viaAdd) {
     if (typeof type !== 'string') return;
     if (instance(target, Canvas) || instance(target, Offscreen)) stateOf(target).lis = 1;
     if (type === 'icecandidate' && instance(target, RTC)) { pcFlag(target, 'ice'); return; }
-    if (!WATCHED[type]) return;
+    if (!WATCHED[type] || listenSeenN >= 500) return;
     const t = targetOf(target);
-    const s = caller();
-    const key = s + '|' + type + '|' + t;
-    if (listenSeen[key] || listenSeenN >= 500) return;
+    // The stack is taken at most 20 times per event and target (a page adding a listener
+    // to each of a thousand rows pays for 20).
+    const tk = type + '|' + t;
+    const tries = listenTries[tk] || 0;
+    if (tries >= 20) return;
+    listenTries[tk] = tries + 1;
+    let s;
+    try {
+      wrapped = !!(viaAdd && wrappedFor && wrappedFor(target));
+      s = caller();
+    } finally { wrapped = false; }
+    const key = s + '|' + tk;
+    if (listenSeen[key]) return;
     listenSeen[key] = 1;
     listenSeenN++;
     send('listen', s, { e: type, t });
   }
   if (G.EventTarget) {
     const ET = G.EventTarget.prototype;
-    let ours = null;
-    ours = methodHook(ET, 'addEventListener', (target, args) => {
-      // Whether the target's addEventListener is still ours or another script's wrapper.
-      wrapped = false;
+    const ours = methodHook(ET, 'addEventListener', (target, args) => listened(target, args[0], true));
+    wrappedFor = (target) => {
       try {
         for (let o = target; o; o = getProto(o)) {
           const d = gopd(o, 'addEventListener');
-          if (d) { wrapped = d.value !== ours; break; }
+          if (d) return d.value !== ours;
         }
       } catch (e) { /* an exotic target */ }
-      try { listened(target, args[0]); } finally { wrapped = false; }
-    });
+      return false;
+    };
   }
   for (const type in WATCHED) {
     for (const obj of [G.HTMLElement && G.HTMLElement.prototype, Doc && Doc.prototype, G.Window && G]) {
