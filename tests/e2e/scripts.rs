@@ -1,7 +1,7 @@
 //! End-to-end: what page scripts do (#41). The probes web (crates/testweb/src/probes.rs) runs
 //! canvas, canvas-font, WebRTC and audio fingerprinting at document start, in a cross-site
-//! iframe and in a worker, beside benign look-alikes (a chart, a thumbnail, a game, a video
-//! call, a synthesiser); a key watcher, a session recorder and a plain tag on a form; and a
+//! iframe and in dedicated and service workers, beside benign look-alikes (a chart, a
+//! thumbnail, a game, a video call, a synthesiser); a key watcher, a session recorder and a plain tag on a form; and a
 //! page that looks for the hooks and withholds its pixel when it finds them. The datasets
 //! must name exactly the true positives, the listeners and the recorder, and the detector's
 //! pixel must be seen.
@@ -84,6 +84,10 @@ async fn fingerprinting_is_found_where_it_happens_and_nowhere_else() {
                 assert_eq!(r["context"], "worker", "{r:?}");
                 assert!(r["document"].ends_with("/fp-worker.js"), "{r:?}");
             }
+            "sw-fp.test" => {
+                assert_eq!(r["context"], "service_worker", "{r:?}");
+                assert!(r["document"].ends_with("/fp-sw.js"), "{r:?}");
+            }
             // In the cross-site frame, not the page.
             "frame-fp.test" => assert_eq!(r["document"], "https://widget.fpframe.test/", "{r:?}"),
             _ => assert_eq!(r["context"], "page", "{r:?}"),
@@ -160,12 +164,12 @@ async fn listeners_and_the_session_recorder_are_told_apart() {
             sites("webrtc"),
             sites("audio")
         ),
-        (3 + real, 2, 1, 2 + real)
+        (4 + real, 3, 1, 2 + real)
     );
     assert_eq!((sites("session_recording"), sites("key_listening")), (1, 1));
     assert_eq!(sites("motion_listening"), 1);
     assert!(
-        t["canvas"]["top_owners"].starts_with("cdn.fpcheck.test (3)"),
+        t["canvas"]["top_owners"].starts_with("cdn.fpcheck.test (4)"),
         "{:?}",
         t["canvas"]
     );

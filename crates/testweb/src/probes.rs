@@ -7,7 +7,7 @@
 //! with a data channel and an ICE-candidate listener (webrtc-fp.test), the audio compressor
 //! chain rendered offline (audio-fp.test), the canvas and audio scripts in a cross-site
 //! iframe (frame-fp.test), and canvas and font probing on an `OffscreenCanvas` in a
-//! dedicated worker (worker-fp.test).
+//! dedicated worker (worker-fp.test) and in a service worker (sw-fp.test).
 //!
 //! Benign look-alikes: a chart library drawing labelled bars between `save`/`restore` and
 //! exporting a PNG (chart.test), an 8×8 thumbnail read back (thumb.test), a game measuring
@@ -45,6 +45,8 @@ pub const EXPECTED: &[(&str, &str, &str)] = &[
     ("frame-fp.test", "audio", "cdn.fpcheck.test"),
     ("worker-fp.test", "canvas", "cdn.fpcheck.test"),
     ("worker-fp.test", "canvas_font", "cdn.fpcheck.test"),
+    ("sw-fp.test", "canvas", "cdn.fpcheck.test"),
+    ("sw-fp.test", "canvas_font", "cdn.fpcheck.test"),
 ];
 
 /// What the real FingerprintJS must show on fpjs.test (when `make sdk` built it).
@@ -67,6 +69,7 @@ pub const SITES: &[&str] = &[
     "audio-fp.test",
     "frame-fp.test",
     "worker-fp.test",
+    "sw-fp.test",
     "chart.test",
     "thumb.test",
     "game.test",
@@ -342,6 +345,7 @@ pub fn route(host: &str, path: &str) -> Option<(&'static str, String)> {
         return Some(match path {
             "/" => (HTML, front_page(site)),
             "/fp-worker.js" if site == "worker-fp.test" => (JS, WORKER_JS.into()),
+            "/fp-sw.js" if site == "sw-fp.test" => (JS, WORKER_JS.into()),
             // fpjs.test/visitor: the visitor ID FingerprintJS computed, logged by the server.
             _ => ("text/plain", "not found".into()),
         });
@@ -398,6 +402,11 @@ fn front_page(site: &str) -> String {
         "worker-fp.test" => page(
             "Worker FP",
             "<script>new Worker('/fp-worker.js');</script>",
+            "",
+        ),
+        "sw-fp.test" => page(
+            "Service worker FP",
+            "<script>navigator.serviceWorker.register('/fp-sw.js');</script>",
             "",
         ),
         "chart.test" => page("Charts", "", &lib("chart")),
