@@ -432,6 +432,12 @@ async fn next_site(w: usize, shared: &Shared, session: &mut Option<Session>) -> 
 /// Records a visit and counts it; false when the store failed or the proxy was lost (the
 /// crawl cannot go on; the visit is not recorded and its site stays pending).
 async fn record(shared: &Arc<Shared>, claimed: &Claimed, v: RawVisit) -> bool {
+    // A visit that failed through a proxy: was it the site, or the proxy dying under it?
+    if let Some(h) = &shared.cfg.vantage
+        && v.outcome != Outcome::Ok
+    {
+        h.check(&claimed.target.domain, 443).await;
+    }
     if shared.vantage_lost() {
         tracing::warn!(site = %claimed.target.domain, "not recorded: the proxy was lost during the visit");
         let _ = shared.store.lock().unwrap().release(claimed.id);

@@ -259,6 +259,8 @@ pub struct Health {
     lost: Mutex<Option<String>>,
     tunnels: AtomicU64,
     refused: AtomicU64,
+    /// The proxy, for [`Health::check`].
+    up: std::sync::OnceLock<Arc<Upstream>>,
 }
 
 impl Health {
@@ -273,6 +275,33 @@ impl Health {
         if l.is_none() {
             tracing::error!("{why}");
             *l = Some(why);
+        }
+    }
+
+    /// Asks the proxy for a tunnel to `host:port` now, as the relay would (three tries): a
+    /// visit failed, and a proxy that died with the visit's tunnels open shows nothing to the
+    /// relay until a new one is asked for. A proxy-level failure gives the proxy up; the
+    /// proxy's answer that it cannot reach the site means the site failed, not the proxy.
+    pub async fn check(&self, host: &str, port: u16) {
+        let Some(up) = self.up.get() else {
+            return;
+        };
+        let mut tries = RETRIES.iter();
+        loop {
+            if self.lost().is_some() {
+                return;
+            }
+            match open_tunnel(up, host, port).await {
+                Ok(_) | Err(TunnelError::Target(..)) => return,
+                Err(TunnelError::Proxy(why)) => match tries.next() {
+                    Some(wait) => tokio::time::sleep(*wait).await,
+                    None => {
+                        return self.lose(format!(
+                            "{why} (3 tries, checking {host}:{port} after a failed visit)"
+                        ));
+                    }
+                },
+            }
         }
     }
 
@@ -310,6 +339,7 @@ impl Relay {
         let addr = listener.local_addr()?;
         let health = Arc::new(Health::default());
         let (h, up) = (health.clone(), Arc::new(up));
+        let _ = health.up.set(up.clone());
         let task = tokio::spawn(async move {
             loop {
                 let Ok((stream, _)) = listener.accept().await else {
@@ -579,6 +609,36 @@ mod tests {
         assert_eq!(code, 1);
         let lost = relay.health().lost().expect("lost");
         assert!(lost.contains("cannot connect"), "{lost}");
+    }
+
+    #[tokio::test]
+    async fn a_failed_visit_asks_whether_the_proxy_is_still_there() {
+        // Alive: the site's failure is the site's, also when the proxy cannot reach it.
+        let (proxy, _) = fake_socks(false, echo().await).await;
+        let relay = Relay::start(Upstream {
+            kind: Kind::Socks5,
+            addr: proxy.to_string(),
+            auth: None,
+        })
+        .await
+        .unwrap();
+        relay.health().check("site.test", 443).await;
+        relay.health().check("unreachable.test", 443).await;
+        assert_eq!(relay.health().lost(), None);
+        // Gone since the visit's tunnels were opened: given up, as a new tunnel would.
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let dead = l.local_addr().unwrap().to_string();
+        drop(l);
+        let relay = Relay::start(Upstream {
+            kind: Kind::Socks5,
+            addr: dead,
+            auth: None,
+        })
+        .await
+        .unwrap();
+        relay.health().check("site.test", 443).await;
+        let lost = relay.health().lost().expect("lost");
+        assert!(lost.contains("after a failed visit"), "{lost}");
     }
 
     #[tokio::test]
