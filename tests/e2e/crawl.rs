@@ -732,8 +732,6 @@ fn prevalence_from_the_truth(t: &Tables) {
 
 /// The Parquet copies hold the same rows as the CSVs, with their Spec's column types.
 fn parquet_copies_hold_the_csv_rows(out: &Path) {
-    use arrow_schema::DataType;
-    use pixelcensus::report::parquet::ColType;
     for d in pixelcensus::report::datasets::registry() {
         let spec = d.spec();
         let (Some(parquet), types) = (spec.parquet, spec.types) else {
@@ -744,16 +742,7 @@ fn parquet_copies_hold_the_csv_rows(out: &Path) {
         let (ph, ptypes, rows) = read_parquet(&out.join(parquet));
         assert_eq!(ph, h, "{name}: columns");
         assert_eq!(rows.len(), csv_rows.len(), "{name}: rows");
-        let want: Vec<DataType> = types
-            .iter()
-            .map(|t| match t {
-                ColType::Int => DataType::Int64,
-                ColType::Bool => DataType::Boolean,
-                ColType::Text => DataType::Utf8,
-                ColType::Decimal => DataType::Float64,
-            })
-            .collect();
-        assert_eq!(ptypes, want, "{name}: column types");
+        assert_eq!(ptypes, types, "{name}: column types");
         for (p, c) in rows.iter().zip(&csv_rows) {
             let as_csv: Vec<String> = p
                 .iter()
@@ -1008,54 +997,58 @@ async fn report_page_shows_the_numbers(out: &Path, t: &Tables) {
     eprintln!("report.html screenshot: {}", keep.display());
 }
 
-/// A Parquet file's column names, types and rows (each cell as text, `None` for null).
+/// A Parquet file's column names, types and rows (each cell as text, `None` for null), read
+/// with the `parquet` crate's own row reader; each column's type as the file's schema says it
+/// (physical type and logical annotation), mapped back to the dataset's column type.
 fn read_parquet(
     path: &std::path::Path,
 ) -> (
     Vec<String>,
-    Vec<arrow_schema::DataType>,
+    Vec<pixelcensus::report::parquet::ColType>,
     Vec<Vec<Option<String>>>,
 ) {
-    use arrow_array::{Array, BooleanArray, Int64Array, StringArray};
+    use parquet::basic::{LogicalType, Repetition, Type as Physical};
+    use parquet::file::reader::{FileReader, SerializedFileReader};
+    use parquet::record::Field;
+    use pixelcensus::report::parquet::ColType;
     let file = std::fs::File::open(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let reader = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(file)
-        .unwrap()
-        .build()
-        .unwrap();
-    let mut names = Vec::new();
-    let mut types = Vec::new();
-    let mut rows = Vec::new();
-    for batch in reader {
-        let batch = batch.unwrap();
-        if names.is_empty() {
-            for f in batch.schema().fields() {
-                names.push(f.name().clone());
-                types.push(f.data_type().clone());
-            }
-        }
-        for i in 0..batch.num_rows() {
-            let row = batch
-                .columns()
-                .iter()
-                .map(|col| {
-                    if col.is_null(i) {
-                        return None;
-                    }
-                    let any = col.as_any();
-                    Some(if let Some(a) = any.downcast_ref::<StringArray>() {
-                        a.value(i).to_string()
-                    } else if let Some(a) = any.downcast_ref::<Int64Array>() {
-                        a.value(i).to_string()
-                    } else if let Some(a) = any.downcast_ref::<BooleanArray>() {
-                        a.value(i).to_string()
-                    } else {
-                        panic!("unexpected column type {:?}", col.data_type())
-                    })
-                })
-                .collect();
-            rows.push(row);
-        }
+    let reader = SerializedFileReader::new(file).unwrap();
+    let schema = reader.metadata().file_metadata().schema_descr_ptr();
+    let (mut names, mut types) = (Vec::new(), Vec::new());
+    for c in schema.columns() {
+        let t = c.self_type();
+        assert_eq!(
+            t.get_basic_info().repetition(),
+            Repetition::OPTIONAL,
+            "{}",
+            c.name()
+        );
+        names.push(c.name().to_string());
+        types.push(match (c.physical_type(), c.logical_type_ref()) {
+            (Physical::BYTE_ARRAY, Some(LogicalType::String)) => ColType::Text,
+            (Physical::INT64, None) => ColType::Int,
+            (Physical::BOOLEAN, None) => ColType::Bool,
+            (Physical::DOUBLE, None) => ColType::Decimal,
+            other => panic!("{}: unexpected column type {other:?}", c.name()),
+        });
     }
+    let rows = reader
+        .get_row_iter(None)
+        .unwrap()
+        .map(|row| {
+            row.unwrap()
+                .get_column_iter()
+                .map(|(_, v)| match v {
+                    Field::Null => None,
+                    Field::Str(s) => Some(s.clone()),
+                    Field::Long(n) => Some(n.to_string()),
+                    Field::Bool(b) => Some(b.to_string()),
+                    Field::Double(d) => Some(d.to_string()),
+                    other => panic!("unexpected value {other:?}"),
+                })
+                .collect()
+        })
+        .collect();
     (names, types, rows)
 }
 
