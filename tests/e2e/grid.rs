@@ -213,6 +213,7 @@ async fn a_crawl_through_selenium_grid_captures_what_the_server_saw() {
     let list = write_list(d, "list.csv", LIST);
     let out = d.join("grid");
     let mut args = crawl_args(&web, &list, &out);
+    set_arg(&mut args, "--browsers", "2"); // the Grid's slots
     args.extend(["--webdriver".into(), format!("http://127.0.0.1:{p}")]);
     let o = run_env(
         args,
@@ -432,9 +433,39 @@ async fn a_grid_node_that_dies_costs_a_retry_and_a_killed_crawlers_sessions_are_
     let webdriver = format!("http://127.0.0.1:{hub}");
     let grid_args = |out: &Path| {
         let mut a = crawl_args(&web, &list, out);
+        // Two browsers on four slots: one node dies while both are busy on it or its twin.
+        set_arg(&mut a, "--browsers", "2");
         a.extend(["--webdriver".into(), webdriver.clone()]);
         a
     };
+
+    // The crawler itself is killed with -9 mid-crawl: its sessions stay on the Grid until the
+    // node's session timeout ends them (10 s, checked by the node every 30 s). The rerun does
+    // not wait for them (two of the four slots are free) and finishes with no site lost or
+    // doubled; then the Grid holds no session. First, so that the wait for the node's timer
+    // overlaps the rerun and the node-death crawl comes after it.
+    let out = d.join("crawler-killed");
+    let mut child = spawn(&grid_args(&out));
+    recorded(&out, 1).await;
+    wait_for(hub, &dead, 60, "a session", |_, s| s >= 1).await;
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let o = run(grid_args(&out)).await;
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("10 of 10 sites recorded"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(count(&out, "SELECT count(*) FROM visits"), 10);
+    wait_for(
+        hub,
+        &dead,
+        90,
+        "the killed crawler's sessions ended",
+        |_, s| s == 0,
+    )
+    .await;
 
     // One node dies (kill -9, with its browsers) while both browsers are busy: the visits it
     // held are retried on the other node; every site is recorded, once.
@@ -463,32 +494,6 @@ async fn a_grid_node_that_dies_costs_a_retry_and_a_killed_crawlers_sessions_are_
     for (site, v) in visits(&out) {
         assert_eq!(v.outcome, Outcome::Ok, "{site}: {:?}", v.error);
     }
-    assert_eq!(count(&out, "SELECT count(*) FROM visits"), 10);
-    wait_for(hub, &dead, 60, "no session left", |_, s| s == 0).await;
-
-    // The crawler itself is killed with -9 mid-crawl: its sessions stay on the Grid until the
-    // node's session timeout ends them; the rerun then finishes with no site lost or doubled.
-    let out = d.join("crawler-killed");
-    let mut child = spawn(&grid_args(&out));
-    recorded(&out, 1).await;
-    wait_for(hub, &dead, 60, "a session", |_, s| s >= 1).await;
-    child.kill().unwrap();
-    child.wait().unwrap();
-    wait_for(
-        hub,
-        &dead,
-        90,
-        "the killed crawler's sessions ended",
-        |_, s| s == 0,
-    )
-    .await;
-    let o = run(grid_args(&out)).await;
-    assert!(o.status.success(), "{}", stderr(&o));
-    assert!(
-        stderr(&o).contains("10 of 10 sites recorded"),
-        "{}",
-        stderr(&o)
-    );
     assert_eq!(count(&out, "SELECT count(*) FROM visits"), 10);
     wait_for(hub, &dead, 60, "no session left", |_, s| s == 0).await;
 }
