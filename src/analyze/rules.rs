@@ -55,9 +55,27 @@ pub struct Rules {
     pub lists: Vec<(PathBuf, usize)>,
 }
 
+/// The crate's domain resolver: ours, on the Public Suffix List the rest of the analysis
+/// uses ([`registrable`]), instead of its `embedded-domain-resolver` (a second copy of the
+/// list, the `addr` crate, ~20 CPU-s of a clean build). The engine asks for it only when it
+/// parses a URL itself; [`Rules::matched`] hands it requests already parsed.
+struct Resolver;
+
+impl adblock::url_parser::ResolvesDomain for Resolver {
+    fn get_host_domain(&self, host: &str) -> (usize, usize) {
+        let domain = registrable(host);
+        match host.len().checked_sub(domain.len()) {
+            Some(start) if host[start..].eq_ignore_ascii_case(&domain) => (start, host.len()),
+            _ => (0, host.len()),
+        }
+    }
+}
+
 impl Rules {
     /// Loads and compiles the lists (once per run).
     pub fn load(paths: &[PathBuf]) -> Result<Rules, RulesError> {
+        // Set once per process; a second load finds it set.
+        let _ = adblock::url_parser::set_domain_resolver(Box::new(Resolver));
         let mut set = adblock::lists::FilterSet::new(true);
         let mut lists = Vec::new();
         for p in paths {
@@ -138,6 +156,22 @@ mod tests {
     use crate::analyze::decoders::testutil::req;
     use crate::analyze::party::Parties;
     use crate::capture::RawRequest;
+
+    #[test]
+    fn the_engines_domain_resolver_is_the_public_suffix_list() {
+        use adblock::url_parser::ResolvesDomain;
+        let domain = |h: &'static str| {
+            let (a, b) = Resolver.get_host_domain(h);
+            &h[a..b]
+        };
+        assert_eq!(domain("api.m.example.com"), "example.com");
+        assert_eq!(domain("a.b.co.uk"), "b.co.uk");
+        assert_eq!(domain("px.ads.tiktok-shop.test"), "tiktok-shop.test");
+        assert_eq!(domain("Px.Example.COM"), "Example.COM");
+        assert_eq!(domain("127.0.0.1"), "127.0.0.1");
+        assert_eq!(domain("localhost"), "localhost");
+        assert_eq!(domain(""), "");
+    }
 
     fn matched(rules: &Rules, r: &RawRequest, page: &str) -> Option<String> {
         let parties = Parties::new("shop.example", None);
