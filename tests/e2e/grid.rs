@@ -420,7 +420,7 @@ async fn a_grid_node_that_dies_costs_a_retry_and_a_killed_crawlers_sessions_are_
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     let (hub, publish, subscribe) = (port(), port(), port());
-    let mut dead: Vec<String> = Vec::new();
+    let dead: Vec<String> = Vec::new();
     let (_hub, mut nodes) = hub_and_two_nodes(d, hub, publish, subscribe);
     wait_for(hub, &dead, 120, "two nodes up", |up, _| up == 2).await;
 
@@ -467,11 +467,21 @@ async fn a_grid_node_that_dies_costs_a_retry_and_a_killed_crawlers_sessions_are_
     )
     .await;
 
-    // One node dies (kill -9, with its browsers) while both browsers are busy: the visits it
-    // held are retried on the other node; every site is recorded, once.
     let out = d.join("node-dies");
-    let child = spawn(&grid_args(&out));
-    recorded(&out, 2).await;
+    a_node_dies_mid_crawl(hub, &mut nodes, &out, &grid_args(&out)).await;
+}
+
+/// One node dies (kill -9, with its browsers) while both browsers are busy: the visits it
+/// held are retried on the other node; every site is recorded, once.
+async fn a_node_dies_mid_crawl(
+    hub: u16,
+    nodes: &mut [(String, Java)],
+    out: &Path,
+    args: &[String],
+) {
+    let mut dead: Vec<String> = Vec::new();
+    let child = spawn(args);
+    recorded(out, 2).await;
     wait_for(hub, &dead, 60, "two sessions", |_, s| s == 2).await;
     let busy = busy_node(hub).expect("a node with a session");
     nodes
@@ -491,9 +501,9 @@ async fn a_grid_node_that_dies_costs_a_retry_and_a_killed_crawlers_sessions_are_
         err.contains("browsers replaced"),
         "no browser was replaced: {err}"
     );
-    for (site, v) in visits(&out) {
+    for (site, v) in visits(out) {
         assert_eq!(v.outcome, Outcome::Ok, "{site}: {:?}", v.error);
     }
-    assert_eq!(count(&out, "SELECT count(*) FROM visits"), 10);
+    assert_eq!(count(out, "SELECT count(*) FROM visits"), 10);
     wait_for(hub, &dead, 60, "no session left", |_, s| s == 0).await;
 }

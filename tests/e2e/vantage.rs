@@ -511,6 +511,25 @@ async fn a_dead_proxy_stops_the_crawl_before_it_starts() {
     assert!(!out.exists());
 }
 
+/// The visits of a crawl that are not ok, as `site status error`.
+fn failed_visits(out: &Path) -> Vec<String> {
+    let db = rusqlite::Connection::open(out.join("crawl.sqlite")).unwrap();
+    let mut st = db
+        .prepare("SELECT t.domain, v.status, coalesce(v.error, '') FROM visits v JOIN targets t ON t.id = v.target_id WHERE v.status != 'ok'")
+        .unwrap();
+    st.query_map([], |r| {
+        Ok(format!(
+            "{} {} {}",
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?
+        ))
+    })
+    .unwrap()
+    .collect::<Result<Vec<_>, _>>()
+    .unwrap()
+}
+
 /// A proxy that dies under a crawl: the crawl stops with a clear error instead of going on
 /// from elsewhere; what it recorded through the proxy is kept (every visit ok, every request
 /// from the proxy's address), the rest stays pending; run again with the proxy back, it
@@ -556,23 +575,7 @@ async fn a_proxy_that_dies_stops_the_crawl_and_the_rerun_finishes_it() {
         recorded >= 1 && recorded < sites.len() as i64,
         "{recorded} recorded"
     );
-    let failed = {
-        let db = rusqlite::Connection::open(out.join("crawl.sqlite")).unwrap();
-        let mut st = db
-            .prepare("SELECT t.domain, v.status, coalesce(v.error, '') FROM visits v JOIN targets t ON t.id = v.target_id WHERE v.status != 'ok'")
-            .unwrap();
-        st.query_map([], |r| {
-            Ok(format!(
-                "{} {} {}",
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?
-            ))
-        })
-        .unwrap()
-        .collect::<Result<Vec<_>, _>>()
-        .unwrap()
-    };
+    let failed = failed_visits(&out);
     assert!(
         failed.is_empty(),
         "a visit cut off by the dead proxy was recorded: {failed:?}\n{e}"
