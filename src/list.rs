@@ -494,7 +494,7 @@ mod tests {
 
     #[test]
     fn shards_cover_a_large_list_exactly_once_and_follow_the_domain() {
-        let domains: Vec<String> = (0..100_000).map(|i| format!("site{i}.example")).collect();
+        let domains: Vec<String> = (0..20_000).map(|i| format!("site{i}.example")).collect();
         for n in [1u32, 2, 3, 7, 16] {
             let mut sizes = vec![0usize; n as usize];
             for d in &domains {
